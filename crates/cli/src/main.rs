@@ -1,0 +1,59 @@
+//! `ave`: the one binary of AVE-regie.
+#![forbid(unsafe_code)]
+
+mod loader;
+mod model_cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// AVE-regie: het lokale AVE-model uitvoerbaar maken.
+#[derive(Debug, Parser)]
+#[command(name = "ave", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lokale AVE-modellen: bekijken, controleren, vergelijken, aanmaken.
+    #[command(subcommand)]
+    Model(model_cmd::ModelCommand),
+}
+
+/// Output formats shared by the subcommands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Readable text.
+    Text,
+    /// JSON, for scripts.
+    Json,
+    /// Markdown (the phase poster, or a comparison table).
+    Markdown,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Model(cmd) => model_cmd::run(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("fout: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,168 @@
+//! Identifiers used inside a model: short, stable, human-written keys such as `2A`,
+//! `procesregisseur-zvh` or `2-naar-3`. They are parsed once at the edge and are valid
+//! from then on.
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The longest identifier accepted. Identifiers are keys, not prose.
+pub const MAX_ID_LEN: usize = 64;
+
+/// Why a string is not a valid identifier.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    /// The string is empty.
+    #[error("een id mag niet leeg zijn")]
+    Empty,
+    /// The string is longer than [`MAX_ID_LEN`].
+    #[error("een id is hoogstens {MAX_ID_LEN} tekens lang (deze heeft er {0})")]
+    TooLong(usize),
+    /// The string holds a character outside letters, digits, `-`, `_` and `.`.
+    #[error("een id bestaat uit letters, cijfers, '-', '_' en '.', en begint met een letter of cijfer: {0:?}")]
+    BadCharacter(String),
+}
+
+/// Checks the common shape of every identifier.
+pub fn check_id(s: &str) -> Result<(), IdError> {
+    let mut chars = s.chars();
+    let Some(first) = chars.next() else {
+        return Err(IdError::Empty);
+    };
+    let len = s.chars().count();
+    if len > MAX_ID_LEN {
+        return Err(IdError::TooLong(len));
+    }
+    let ok_rest = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    if !first.is_ascii_alphanumeric() || !chars.all(ok_rest) {
+        return Err(IdError::BadCharacter(s.to_owned()));
+    }
+    Ok(())
+}
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+        #[serde(try_from = "String", into = "String")]
+        #[schemars(with = "IdSchema")]
+        pub struct $name(String);
+
+        impl $name {
+            /// Parses an identifier.
+            pub fn parse(s: impl Into<String>) -> Result<Self, IdError> {
+                let s = s.into();
+                check_id(&s)?;
+                Ok(Self(s))
+            }
+
+            /// The identifier as written in the model.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = IdError;
+            fn try_from(s: String) -> Result<Self, IdError> {
+                Self::parse(s)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+    };
+}
+
+/// JSON Schema of every identifier type.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+struct IdSchema(
+    #[schemars(length(min = 1, max = 64), regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"))]
+    #[expect(dead_code, reason = "only its schema is used")]
+    String,
+);
+
+id_type!(
+    /// Identifies a model (`noord-limburg`, `oss`, a gemeente's own id).
+    ModelId
+);
+id_type!(
+    /// Identifies a function: a role in an organisation, such as `procesregisseur-zvh`.
+    FunctionId
+);
+id_type!(
+    /// Identifies a phase: free-form, as the local model numbers it (`1`, `2A`, `0`).
+    PhaseId
+);
+id_type!(
+    /// Identifies a criterion for op- or afschalen.
+    CriterionId
+);
+id_type!(
+    /// Identifies a transition between phases or within one.
+    TransitionId
+);
+id_type!(
+    /// Identifies a fact about a household, such as `minderjarigen` or `media-aandacht`.
+    FactId
+);
+id_type!(
+    /// Identifies a trigger: a situation that obliges informing people or checking escalation.
+    TriggerId
+);
+id_type!(
+    /// Identifies a werkafspraak (local agreement, route or protocol).
+    AgreementId
+);
+id_type!(
+    /// Identifies a kind of meeting (MDO, COM, triage, …).
+    MeetingKindId
+);
+id_type!(
+    /// Identifies a leading principle of a model.
+    PrincipleId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_phase_ids_as_local_models_write_them() {
+        for s in ["1", "2A", "0", "ave-4", "2.b", "procesregisseur_zvh"] {
+            assert!(PhaseId::parse(s).is_ok(), "{s}");
+        }
+    }
+
+    #[test]
+    fn rejects_empty_long_and_odd_ids() {
+        assert_eq!(PhaseId::parse(""), Err(IdError::Empty));
+        assert!(matches!(PhaseId::parse("x".repeat(65)), Err(IdError::TooLong(65))));
+        for s in ["-a", "a b", "é", "a/b", "a\u{0}"] {
+            assert!(matches!(PhaseId::parse(s), Err(IdError::BadCharacter(_))), "{s}");
+        }
+    }
+}

@@ -1,0 +1,916 @@
+//! The types of a local AVE model, exactly as its TOML file holds them.
+//!
+//! Every struct refuses unknown keys: a misspelt key must never silently drop a rule.
+//! The checks that need the whole model (references, reachability, completeness) live in
+//! [`crate::validate`]; a [`crate::ValidModel`] is a model that passed them.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::date::Date;
+use crate::ids::{
+    AgreementId, CriterionId, FactId, FunctionId, MeetingKindId, ModelId, PhaseId, PrincipleId,
+    TransitionId, TriggerId,
+};
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A complete local AVE model: what a gemeente or regio has agreed on paper, made executable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Model {
+    /// Who made this model, which version it is and since when it applies.
+    pub model: Metadata,
+    /// Leading principles (leidende principes) the model rests on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub principles: Vec<Principle>,
+    /// Functions (roles in organisations), declared once and referred to by id everywhere else.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<Function>,
+    /// Kinds of meeting the model names (MDO, Samenwerkoverleg, COM, triage, driehoek, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub meeting_kinds: Vec<MeetingKind>,
+    /// Facts about a household that conditions may use (minors present, media attention, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<Fact>,
+    /// Criteria for op- and afschalen, referred to by transitions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub criteria: Vec<Criterion>,
+    /// The phases, each with its regie table.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<Phase>,
+    /// The allowed op- and afschalingen, between phases and within one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transitions: Vec<Transition>,
+    /// Situations that oblige informing people or checking escalation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<Trigger>,
+    /// The leading rules, each a named switch with its parameters.
+    #[serde(default, skip_serializing_if = "Rules::is_empty")]
+    pub rules: Rules,
+}
+
+/// Metadata of a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Metadata {
+    /// Short stable id, e.g. `noord-limburg`.
+    pub id: ModelId,
+    /// Human name of the model.
+    pub name: String,
+    /// The gemeente this model is for, if it is a municipal model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gemeente: Option<String>,
+    /// The region this model is for or belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regio: Option<String>,
+    /// Version of the model, as the gemeente numbers it (e.g. `2024.1`).
+    pub version: String,
+    /// The date from which this version applies.
+    pub valid_from: Date,
+    /// The document this model encodes (title, file, section).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A base model this one extends: a preset name or a path relative to this file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    /// A few lines on what this model is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A leading principle (leidend principe).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Principle {
+    /// Id of the principle.
+    pub id: PrincipleId,
+    /// The principle as the source words it.
+    pub text: String,
+    /// Where the source says it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A function: a role held by people of one kind of organisation, e.g. "procesregisseur ZVH".
+/// Models assign roles to functions, never to persons.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Function {
+    /// Id used everywhere else in the model.
+    pub id: FunctionId,
+    /// Name as the local model writes it.
+    pub name: String,
+    /// The organisation (or kind of organisation) the function belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    /// What kind of organisation it is.
+    pub kind: OrganisationKind,
+    /// Anything the source adds about this function.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Kinds of organisation a function may belong to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrganisationKind {
+    /// The resident or a representative they chose.
+    Inwoner,
+    /// Society, neighbours, the maatschappelijk middenveld.
+    Netwerk,
+    /// The gemeente's civil service.
+    Gemeente,
+    /// Administrators: wethouder, college, burgemeester.
+    Bestuur,
+    /// Wijkteam, sociaal team, gebiedsteam.
+    SociaalTeam,
+    /// Care and welfare providers, GGZ, GGD.
+    Zorg,
+    /// The Zorg- en Veiligheidshuis.
+    Zvh,
+    /// Veilig Thuis.
+    VeiligThuis,
+    /// Police.
+    Politie,
+    /// The justice chain: OM, reclassering, Raad voor de Kinderbescherming, gecertificeerde instellingen.
+    Justitie,
+    /// Housing corporations.
+    Wonen,
+    /// Schools, leerplicht.
+    Onderwijs,
+    /// A body that decides together (MDO, driehoek) rather than one organisation.
+    Overleg,
+    /// Anything else.
+    Overig,
+}
+
+/// A kind of meeting the model names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingKind {
+    /// Id, e.g. `com`.
+    pub id: MeetingKindId,
+    /// Name, e.g. "Casus Overleg op Maat (COM)".
+    pub name: String,
+    /// What the meeting is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Where the source describes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A fact about a household that a condition may test.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    /// Id, e.g. `media-aandacht`.
+    pub id: FactId,
+    /// What the fact means.
+    pub text: String,
+    /// Set when the engine derives the fact from the case instead of a person recording it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derived: Option<DerivedFact>,
+}
+
+/// Facts the engine knows how to derive from a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DerivedFact {
+    /// At least one member of the household is a minor.
+    MinderjarigenInHuishouden,
+}
+
+/// A criterion for op- or afschalen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Criterion {
+    /// Id used in transitions and conditions.
+    pub id: CriterionId,
+    /// The criterion as the source words it.
+    pub text: String,
+    /// A heading that groups criteria (e.g. "veiligheid", "samenwerking").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Where the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A phase (fase) of the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    /// Id as the local model numbers it: `1`, `2A`, `0`.
+    pub id: PhaseId,
+    /// Position from low (least escalated) to high. Unique within the model.
+    pub order: u32,
+    /// Title, e.g. "Er zijn zorgen en er is hulp nodig".
+    pub title: String,
+    /// One line under the title (the poster's subtitle).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Colour on the poster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub colour: Option<Colour>,
+    /// Domain label on the poster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<DomainLabel>,
+    /// The starting situation (uitgangssituatie).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub situation: Option<String>,
+    /// Expected share of households in this phase, in percent (80, 15, 5, 0.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_percent: Option<f64>,
+    /// A case may start directly in this phase.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub entry: bool,
+    /// Who may open a case directly in this phase (empty: any professional involved).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entry_by: Vec<FunctionId>,
+    /// Who holds which role in this phase.
+    #[serde(default)]
+    pub regie: RegieTable,
+    /// Time norms for cases in this phase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub norms: Option<TimeNorms>,
+    /// Local agreements, routes and protocols (werkafspraken) that apply in this phase.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub werkafspraken: Vec<Agreement>,
+    /// People and organisations to involve, grouped (zorgketen, justitieketen, driehoek, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub organisations: Vec<OrganisationGroup>,
+    /// Possible actions in this phase (Bijlage 1 of the Noord-Limburg guide).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+    /// Legal basis and controller for personal data in this phase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grondslag: Option<LegalBasis>,
+    /// Where the source describes this phase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Anything else the source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Poster colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Colour {
+    /// Groen.
+    Groen,
+    /// Geel.
+    Geel,
+    /// Oranje.
+    Oranje,
+    /// Rood.
+    Rood,
+    /// Donkerrood.
+    Donkerrood,
+}
+
+impl Colour {
+    /// The Dutch word.
+    pub fn label(self) -> &'static str {
+        match self {
+            Colour::Groen => "groen",
+            Colour::Geel => "geel",
+            Colour::Oranje => "oranje",
+            Colour::Rood => "rood",
+            Colour::Donkerrood => "donkerrood",
+        }
+    }
+}
+
+/// Domain label of a phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DomainLabel {
+    /// Zelfregie.
+    Zelfregie,
+    /// Zorg.
+    Zorg,
+    /// Zorg & veiligheid.
+    ZorgEnVeiligheid,
+    /// Veiligheid.
+    Veiligheid,
+}
+
+impl DomainLabel {
+    /// The label as the posters write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            DomainLabel::Zelfregie => "zelfregie",
+            DomainLabel::Zorg => "zorg",
+            DomainLabel::ZorgEnVeiligheid => "zorg & veiligheid",
+            DomainLabel::Veiligheid => "veiligheid",
+        }
+    }
+}
+
+/// The regie table of one phase. Every role must be filled in: with functions, with
+/// `nvt = true`, or with `open = "why"` where the source leaves it to local choice.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegieTable {
+    /// Casusregie.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub casusregie: Option<RoleSpec>,
+    /// Procesregie.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procesregie: Option<RoleSpec>,
+    /// Behandelregie, where the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub behandelregie: Option<RoleSpec>,
+    /// Operationeel verantwoordelijk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operationeel: Option<RoleSpec>,
+    /// Bestuurlijk verantwoordelijk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bestuurlijk: Option<RoleSpec>,
+    /// In overleg met: functions consulted in this phase.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub in_overleg_met: Vec<FunctionId>,
+}
+
+/// The roles of a regie table.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum RoleKind {
+    /// Casusregie.
+    Casusregie,
+    /// Procesregie.
+    Procesregie,
+    /// Behandelregie.
+    Behandelregie,
+    /// Operationeel verantwoordelijk.
+    Operationeel,
+    /// Bestuurlijk verantwoordelijk.
+    Bestuurlijk,
+}
+
+impl RoleKind {
+    /// All roles, in poster order.
+    pub const ALL: [RoleKind; 5] = [
+        RoleKind::Casusregie,
+        RoleKind::Procesregie,
+        RoleKind::Behandelregie,
+        RoleKind::Operationeel,
+        RoleKind::Bestuurlijk,
+    ];
+
+    /// The key in the TOML file.
+    pub fn key(self) -> &'static str {
+        match self {
+            RoleKind::Casusregie => "casusregie",
+            RoleKind::Procesregie => "procesregie",
+            RoleKind::Behandelregie => "behandelregie",
+            RoleKind::Operationeel => "operationeel",
+            RoleKind::Bestuurlijk => "bestuurlijk",
+        }
+    }
+
+    /// The label as a poster writes it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RoleKind::Casusregie => "Casusregie",
+            RoleKind::Procesregie => "Procesregie",
+            RoleKind::Behandelregie => "Behandelregie",
+            RoleKind::Operationeel => "Operationeel verantwoordelijk",
+            RoleKind::Bestuurlijk => "Bestuurlijk verantwoordelijk",
+        }
+    }
+}
+
+impl RegieTable {
+    /// The spec of one role, if the table gives it.
+    pub fn role(&self, kind: RoleKind) -> Option<&RoleSpec> {
+        match kind {
+            RoleKind::Casusregie => self.casusregie.as_ref(),
+            RoleKind::Procesregie => self.procesregie.as_ref(),
+            RoleKind::Behandelregie => self.behandelregie.as_ref(),
+            RoleKind::Operationeel => self.operationeel.as_ref(),
+            RoleKind::Bestuurlijk => self.bestuurlijk.as_ref(),
+        }
+    }
+}
+
+/// Who holds one role in one phase.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleSpec {
+    /// Functions that may hold the role (any one of them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holders: Vec<FunctionId>,
+    /// The role does not apply in this phase (*n.v.t.*).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nvt: bool,
+    /// The source leaves this role to local choice; says why. Shown as a gap, never invented.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<String>,
+    /// The meeting in which the holder is appointed (e.g. the COM decides casusregie).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointed_in: Option<MeetingKindId>,
+    /// Functions that appoint the holder (e.g. procesregie appoints casusregie in AVE 4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub appointed_by: Vec<FunctionId>,
+    /// Only needed when (e.g. procesregie "toegevoegd wanneer het moet").
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub when_needed: bool,
+    /// What the source adds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Time norms of a phase, in days.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeNorms {
+    /// Evaluate (and consider op- or afschalen) at least every so many days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_days: Option<u32>,
+    /// No progress for this many days counts as stagnation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stagnation_days: Option<u32>,
+    /// Procesregie is reviewed at the latest this many days after it starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procesregie_review_days: Option<u32>,
+    /// A transition request waits at most this many days for a decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_days: Option<u32>,
+    /// Where the numbers come from.
+    pub basis: NormBasis,
+}
+
+/// Where a time norm comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum NormBasis {
+    /// The source document gives the number.
+    Bron,
+    /// The sources give no number; this is the product's default, to be set locally.
+    Productstandaard,
+    /// The gemeente set it locally.
+    Lokaal,
+}
+
+/// A local agreement, route or protocol (werkafspraak).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Agreement {
+    /// Id, unique in the model.
+    pub id: AgreementId,
+    /// Title, e.g. "Meldcode huiselijk geweld en kindermishandeling".
+    pub title: String,
+    /// What it arranges.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Where to find it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A group of organisations to involve in a phase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationGroup {
+    /// The group (zorgketen, justitieketen, driehoek, …).
+    pub group: String,
+    /// Its members.
+    pub members: Vec<String>,
+}
+
+/// Legal basis for processing personal data in a phase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LegalBasis {
+    /// The law or basis (Wams, WGS, Jeugdwet, …).
+    pub basis: String,
+    /// Who is controller (verwerkingsverantwoordelijke).
+    pub verwerkingsverantwoordelijke: String,
+    /// What the source adds (e.g. continuity when moving between bases).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// An allowed op- or afschaling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Transition {
+    /// Id, e.g. `2-naar-3`.
+    pub id: TransitionId,
+    /// Phase the case is in.
+    pub from: PhaseId,
+    /// Phase the case goes to (the same phase for a transition within a phase).
+    pub to: PhaseId,
+    /// Op (escalate) or af (de-escalate).
+    pub direction: Direction,
+    /// For a transition within a phase: what changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effect: Option<WithinEffect>,
+    /// Short title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Criteria that may justify the transition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub criteria: Vec<CriterionId>,
+    /// How the criteria combine. Absent: any one of `criteria`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    /// Functions that may propose (raise) the transition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proposers: Vec<FunctionId>,
+    /// Functions that may decide it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deciders: Vec<FunctionId>,
+    /// The source does not say who decides; says so. No one can decide until it is filled in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deciders_open: Option<String>,
+    /// The meeting in which it is decided, if the source names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_in: Option<MeetingKindId>,
+    /// Functions to consult before deciding.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub consult: Vec<FunctionId>,
+    /// What must be true before it may be decided.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub preconditions: Vec<Precondition>,
+    /// The handover duty that follows the transition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handover: Option<Handover>,
+    /// Werkafspraken that apply to this transition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub werkafspraken: Vec<AgreementId>,
+    /// Where the source describes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Anything else the source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Direction of a transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    /// Opschalen.
+    Op,
+    /// Afschalen.
+    Af,
+}
+
+impl Direction {
+    /// The Dutch verb.
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::Op => "opschalen",
+            Direction::Af => "afschalen",
+        }
+    }
+}
+
+/// What a transition within a phase changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum WithinEffect {
+    /// A procesregisseur is added.
+    ProcesregieToevoegen,
+    /// The procesregisseur leaves; casusregie stays.
+    ProcesregieBeeindigen,
+    /// Specialised expertise is brought in.
+    ExpertiseToevoegen,
+    /// Support goes back to the level of the (wijk)team.
+    ExpertiseAfbouwen,
+    /// The matter goes to the management (opschalingsoverleg).
+    ManagementOpschalen,
+}
+
+impl WithinEffect {
+    /// Dutch description.
+    pub fn label(self) -> &'static str {
+        match self {
+            WithinEffect::ProcesregieToevoegen => "procesregie toevoegen",
+            WithinEffect::ProcesregieBeeindigen => "procesregie beëindigen",
+            WithinEffect::ExpertiseToevoegen => "expertise toevoegen",
+            WithinEffect::ExpertiseAfbouwen => "terug naar het niveau van het team",
+            WithinEffect::ManagementOpschalen => "opschalen naar management (opschalingsoverleg)",
+        }
+    }
+}
+
+/// A condition over criteria and facts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Condition {
+    /// The criterion holds.
+    Criterion(CriterionId),
+    /// The fact holds.
+    Fact(FactId),
+    /// At least one part holds.
+    Any(Vec<Condition>),
+    /// Every part holds.
+    All(Vec<Condition>),
+    /// At least `n` parts hold.
+    AtLeast(AtLeast),
+    /// The part does not hold.
+    Not(Box<Condition>),
+}
+
+/// Parameters of [`Condition::AtLeast`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AtLeast {
+    /// How many must hold.
+    pub n: u32,
+    /// The parts.
+    pub of: Vec<Condition>,
+}
+
+/// Something that must be true before a transition may be decided.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Precondition {
+    /// An integrated plan (aanpak) for the given phase exists in the case.
+    Plan {
+        /// The phase the plan is for.
+        phase: PhaseId,
+        /// The source's words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    /// A meeting of the given kind has been held (or the case registered for it).
+    Meeting {
+        /// The kind of meeting.
+        meeting: MeetingKindId,
+        /// The source's words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    /// The given function has been consulted and that is recorded.
+    Consulted {
+        /// Who must be consulted.
+        function: FunctionId,
+        /// The source's words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+}
+
+/// A handover duty: who hands over what when the transition happens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Handover {
+    /// The role whose current holder must hand over.
+    pub role: RoleKind,
+    /// What the source asks.
+    pub text: String,
+}
+
+/// A situation that obliges informing people, or prompts an escalation check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Trigger {
+    /// Id.
+    pub id: TriggerId,
+    /// Phases in which it applies (empty: all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<PhaseId>,
+    /// What it obliges.
+    pub kind: TriggerKind,
+    /// The situation as the source words it.
+    pub text: String,
+    /// Roles of the current phase whose holders must be informed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inform_roles: Vec<RoleKind>,
+    /// Further functions to inform.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inform: Vec<FunctionId>,
+    /// Where the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// What a trigger obliges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TriggerKind {
+    /// Inform managers and administrators.
+    Informeren,
+    /// Check whether op- or afschalen is needed.
+    Opschalingscheck,
+}
+
+/// The leading rules, each a switch with parameters. A rule that is absent is off; `ave
+/// model check` warns about it so that leaving one out is a choice, not an accident.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// From a given phase on, a case has exactly one named casusregisseur.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub casusregie_required: Option<CasusregieRequiredRule>,
+    /// At most one procesregisseur at a time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub single_procesregisseur: Option<SwitchRule>,
+    /// Casusregisseur and procesregisseur are different people, except for listed functions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub separate_regisseurs: Option<SeparateRegisseursRule>,
+    /// With minors in the household, the casusregisseur holds one of the listed functions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minors_casusregisseur: Option<MinorsRule>,
+    /// A transition needs its criteria recorded, a person holding a deciding function,
+    /// its preconditions met, and a decision that says who, under which authority and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transition_authority: Option<SwitchRule>,
+    /// Procesregie is temporary: it carries a review date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procesregie_review: Option<SwitchRule>,
+    /// Every phase has an evaluation date; overdue evaluation and stagnation are flagged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_required: Option<SwitchRule>,
+    /// On disagreement about op- or afschalen, the arbiter decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disagreement_arbiter: Option<ArbiterRule>,
+    /// Criteria that alone never justify escalating to the listed phases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insufficient_alone: Option<InsufficientAloneRule>,
+    /// Continuity of casusregie: a change of casusregisseur needs a reason and a handover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub casusregie_continuity: Option<SwitchRule>,
+}
+
+impl Rules {
+    /// No rule is configured.
+    pub fn is_empty(&self) -> bool {
+        self == &Rules::default()
+    }
+}
+
+/// A rule without parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SwitchRule {
+    /// Whether the rule is enforced.
+    pub enabled: bool,
+    /// Where the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Why the model sets it this way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Parameters of the "one named casusregisseur" rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CasusregieRequiredRule {
+    /// Whether the rule is enforced.
+    pub enabled: bool,
+    /// The lowest phase from which a casusregisseur is required (needed when enabled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_phase: Option<PhaseId>,
+    /// Where the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Why the model sets it this way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Parameters of the separation of casus- and procesregie.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SeparateRegisseursRule {
+    /// Whether the rule is enforced.
+    pub enabled: bool,
+    /// Functions whose holder may hold both roles (e.g. Casemanager Jeugd in youth cases).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exception_functions: Vec<FunctionId>,
+    /// The exception only applies when the household has minors (youth cases).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub exception_only_with_minors: bool,
+    /// Where the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Why the model sets it this way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Parameters of the minors rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MinorsRule {
+    /// Whether the rule is enforced.
+    pub enabled: bool,
+    /// Functions one of which the casusregisseur must hold when minors are involved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub functions: Vec<FunctionId>,
+    /// Where the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Why the model sets it this way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Parameters of the disagreement rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArbiterRule {
+    /// Whether the rule is enforced.
+    pub enabled: bool,
+    /// The function that decides when the parties disagree (needed when enabled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arbiter: Option<FunctionId>,
+    /// The parties whose disagreement goes to the arbiter (empty: anyone involved).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<FunctionId>,
+    /// Where the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Why the model sets it this way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Parameters of the "not sufficient alone" rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InsufficientAloneRule {
+    /// Whether the rule is enforced.
+    pub enabled: bool,
+    /// Criteria that never suffice on their own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub criteria: Vec<CriterionId>,
+    /// Phases escalation to which they do not justify alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to_phases: Vec<PhaseId>,
+    /// Where the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Why the model sets it this way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The names of the rules, as the TOML file writes them under `[rules]`.
+pub const RULE_NAMES: [&str; 10] = [
+    "casusregie_required",
+    "single_procesregisseur",
+    "separate_regisseurs",
+    "minors_casusregisseur",
+    "transition_authority",
+    "procesregie_review",
+    "evaluation_required",
+    "disagreement_arbiter",
+    "insufficient_alone",
+    "casusregie_continuity",
+];
+
+impl Rules {
+    /// Whether the named rule is present and enabled.
+    pub fn is_enabled(&self, name: &str) -> bool {
+        self.presence(name) == Some(true)
+    }
+
+    /// `None` if the rule is absent, else whether it is enabled.
+    pub fn presence(&self, name: &str) -> Option<bool> {
+        match name {
+            "casusregie_required" => self.casusregie_required.as_ref().map(|r| r.enabled),
+            "single_procesregisseur" => self.single_procesregisseur.as_ref().map(|r| r.enabled),
+            "separate_regisseurs" => self.separate_regisseurs.as_ref().map(|r| r.enabled),
+            "minors_casusregisseur" => self.minors_casusregisseur.as_ref().map(|r| r.enabled),
+            "transition_authority" => self.transition_authority.as_ref().map(|r| r.enabled),
+            "procesregie_review" => self.procesregie_review.as_ref().map(|r| r.enabled),
+            "evaluation_required" => self.evaluation_required.as_ref().map(|r| r.enabled),
+            "disagreement_arbiter" => self.disagreement_arbiter.as_ref().map(|r| r.enabled),
+            "insufficient_alone" => self.insufficient_alone.as_ref().map(|r| r.enabled),
+            "casusregie_continuity" => self.casusregie_continuity.as_ref().map(|r| r.enabled),
+            _ => None,
+        }
+    }
+
+    /// The source citation of the named rule, if any.
+    pub fn source_of(&self, name: &str) -> Option<&str> {
+        let s = match name {
+            "casusregie_required" => self.casusregie_required.as_ref().map(|r| &r.source),
+            "single_procesregisseur" => self.single_procesregisseur.as_ref().map(|r| &r.source),
+            "separate_regisseurs" => self.separate_regisseurs.as_ref().map(|r| &r.source),
+            "minors_casusregisseur" => self.minors_casusregisseur.as_ref().map(|r| &r.source),
+            "transition_authority" => self.transition_authority.as_ref().map(|r| &r.source),
+            "procesregie_review" => self.procesregie_review.as_ref().map(|r| &r.source),
+            "evaluation_required" => self.evaluation_required.as_ref().map(|r| &r.source),
+            "disagreement_arbiter" => self.disagreement_arbiter.as_ref().map(|r| &r.source),
+            "insufficient_alone" => self.insufficient_alone.as_ref().map(|r| &r.source),
+            "casusregie_continuity" => self.casusregie_continuity.as_ref().map(|r| &r.source),
+            _ => None,
+        };
+        s.and_then(|s| s.as_deref())
+    }
+}

@@ -1,0 +1,134 @@
+//! A model that passed validation, with indexes for the lookups the engine makes on every
+//! command. Only [`ValidModel::new`] builds one, so holding one proves the model is sound.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::types::{
+    Agreement, Criterion, Fact, Function, MeetingKind, Model, Phase, Transition, Trigger,
+};
+use crate::validate::validate;
+
+/// A validated model.
+#[derive(Debug, Clone)]
+pub struct ValidModel {
+    model: Model,
+    warnings: Vec<Diagnostic>,
+    phases: HashMap<String, usize>,
+    functions: HashMap<String, usize>,
+    criteria: HashMap<String, usize>,
+    facts: HashMap<String, usize>,
+    transitions: HashMap<String, usize>,
+    triggers: HashMap<String, usize>,
+    meetings: HashMap<String, usize>,
+    agreements: HashMap<String, (usize, usize)>,
+}
+
+fn index<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (id(x).to_owned(), i))
+        .collect()
+}
+
+impl ValidModel {
+    /// Validates `model`; errors if it has any error diagnostics.
+    pub fn new(model: Model) -> Result<Self, Vec<Diagnostic>> {
+        let diagnostics = validate(&model);
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(diagnostics);
+        }
+        let mut agreements = HashMap::new();
+        for (pi, p) in model.phases.iter().enumerate() {
+            for (ai, a) in p.werkafspraken.iter().enumerate() {
+                agreements.insert(a.id.as_str().to_owned(), (pi, ai));
+            }
+        }
+        Ok(ValidModel {
+            phases: index(&model.phases, |p| p.id.as_str()),
+            functions: index(&model.functions, |f| f.id.as_str()),
+            criteria: index(&model.criteria, |c| c.id.as_str()),
+            facts: index(&model.facts, |f| f.id.as_str()),
+            transitions: index(&model.transitions, |t| t.id.as_str()),
+            triggers: index(&model.triggers, |t| t.id.as_str()),
+            meetings: index(&model.meeting_kinds, |k| k.id.as_str()),
+            agreements,
+            warnings: diagnostics,
+            model,
+        })
+    }
+
+    /// The model.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The warnings validation found.
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// A phase by id.
+    pub fn phase(&self, id: &str) -> Option<&Phase> {
+        self.phases.get(id).map(|&i| &self.model.phases[i])
+    }
+
+    /// A function by id.
+    pub fn function(&self, id: &str) -> Option<&Function> {
+        self.functions.get(id).map(|&i| &self.model.functions[i])
+    }
+
+    /// A criterion by id.
+    pub fn criterion(&self, id: &str) -> Option<&Criterion> {
+        self.criteria.get(id).map(|&i| &self.model.criteria[i])
+    }
+
+    /// A fact by id.
+    pub fn fact(&self, id: &str) -> Option<&Fact> {
+        self.facts.get(id).map(|&i| &self.model.facts[i])
+    }
+
+    /// A transition by id.
+    pub fn transition(&self, id: &str) -> Option<&Transition> {
+        self.transitions.get(id).map(|&i| &self.model.transitions[i])
+    }
+
+    /// A trigger by id.
+    pub fn trigger(&self, id: &str) -> Option<&Trigger> {
+        self.triggers.get(id).map(|&i| &self.model.triggers[i])
+    }
+
+    /// A meeting kind by id.
+    pub fn meeting_kind(&self, id: &str) -> Option<&MeetingKind> {
+        self.meetings.get(id).map(|&i| &self.model.meeting_kinds[i])
+    }
+
+    /// A werkafspraak by id, with the phase that lists it.
+    pub fn agreement(&self, id: &str) -> Option<(&Phase, &Agreement)> {
+        self.agreements.get(id).map(|&(p, a)| {
+            let phase = &self.model.phases[p];
+            (phase, &phase.werkafspraken[a])
+        })
+    }
+
+    /// Transitions that leave `phase` (including those within it).
+    pub fn transitions_from<'a>(&'a self, phase: &'a str) -> impl Iterator<Item = &'a Transition> {
+        self.model
+            .transitions
+            .iter()
+            .filter(move |t| t.from.as_str() == phase)
+    }
+
+    /// The phases in order, lowest first.
+    pub fn phases_in_order(&self) -> Vec<&Phase> {
+        let mut v: Vec<&Phase> = self.model.phases.iter().collect();
+        v.sort_by_key(|p| p.order);
+        v
+    }
+
+    /// The name of a function, or its id if unknown.
+    pub fn function_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.function(id).map_or(id, |f| f.name.as_str())
+    }
+}
