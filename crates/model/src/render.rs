@@ -1,0 +1,486 @@
+//! Rendering a model for people: a terminal summary (`text`) and the phase poster
+//! (`markdown`), modelled on Bijlage 1 of the Noord-Limburg guide and Bijlage 3 of the Oss
+//! handbook: per phase the regie table, the criteria up and down, and who decides.
+
+use std::fmt::Write;
+
+use crate::types::{Condition, Model, Phase, Precondition, RoleKind, RoleSpec, Transition};
+use crate::valid::ValidModel;
+
+/// How a phase is named in running text: "AVE 2A".
+pub fn phase_label(id: &str) -> String {
+    format!("AVE {id}")
+}
+
+/// A role as one line: function names, "n.v.t." or "open".
+pub fn role_line(model: &ValidModel, spec: Option<&RoleSpec>) -> String {
+    let Some(spec) = spec else {
+        return "—".to_owned();
+    };
+    if spec.nvt {
+        return "n.v.t.".to_owned();
+    }
+    if let Some(reason) = &spec.open {
+        return format!("open ({reason})");
+    }
+    let mut s = names(model, spec.holders.iter().map(|h| h.as_str()));
+    if spec.when_needed {
+        s.push_str(" (wanneer nodig)");
+    }
+    if let Some(meeting) = &spec.appointed_in {
+        let name = model
+            .meeting_kind(meeting.as_str())
+            .map_or(meeting.as_str(), |k| k.name.as_str());
+        let _ = write!(s, "; bepaald in: {name}");
+    }
+    if !spec.appointed_by.is_empty() {
+        let _ = write!(
+            s,
+            "; aangewezen door: {}",
+            names(model, spec.appointed_by.iter().map(|h| h.as_str()))
+        );
+    }
+    s
+}
+
+/// Function names joined with "; ".
+pub fn names<'a>(model: &ValidModel, ids: impl Iterator<Item = &'a str>) -> String {
+    let v: Vec<&str> = ids.map(|id| model.function_name(id)).collect();
+    if v.is_empty() {
+        "—".to_owned()
+    } else {
+        v.join("; ")
+    }
+}
+
+fn where_to(model: &ValidModel, t: &Transition) -> String {
+    match t.effect {
+        Some(effect) => format!("binnen {}: {}", phase_label(t.from.as_str()), effect.label()),
+        None => {
+            let to = model.phase(t.to.as_str()).map_or("", |p| p.title.as_str());
+            format!("naar {} ({to})", phase_label(t.to.as_str()))
+        }
+    }
+}
+
+/// A condition as nested lines, each prefixed by `indent`.
+pub fn condition_lines(model: &ValidModel, t: &Transition) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    match &t.condition {
+        Some(c) => cond(model, c, 0, &mut out),
+        None => {
+            out.push((0, "ten minste één van:".to_owned()));
+            for c in &t.criteria {
+                out.push((1, criterion_text(model, c.as_str())));
+            }
+        }
+    }
+    out
+}
+
+fn criterion_text(model: &ValidModel, id: &str) -> String {
+    model
+        .criterion(id)
+        .map_or_else(|| id.to_owned(), |c| c.text.clone())
+}
+
+fn cond(model: &ValidModel, c: &Condition, depth: usize, out: &mut Vec<(usize, String)>) {
+    match c {
+        Condition::Criterion(id) => out.push((depth, criterion_text(model, id.as_str()))),
+        Condition::Fact(id) => {
+            let text = model.fact(id.as_str()).map_or(id.as_str(), |f| f.text.as_str());
+            out.push((depth, format!("feit: {text}")));
+        }
+        Condition::Any(parts) => {
+            out.push((depth, "ten minste één van:".to_owned()));
+            for p in parts {
+                cond(model, p, depth + 1, out);
+            }
+        }
+        Condition::All(parts) => {
+            out.push((depth, "alle:".to_owned()));
+            for p in parts {
+                cond(model, p, depth + 1, out);
+            }
+        }
+        Condition::AtLeast(a) => {
+            out.push((depth, format!("ten minste {} van:", a.n)));
+            for p in &a.of {
+                cond(model, p, depth + 1, out);
+            }
+        }
+        Condition::Not(inner) => {
+            out.push((depth, "niet:".to_owned()));
+            cond(model, inner, depth + 1, out);
+        }
+    }
+}
+
+fn precondition_text(model: &ValidModel, p: &Precondition) -> String {
+    match p {
+        Precondition::Plan { phase, text } => text.clone().unwrap_or_else(|| {
+            format!("er is een plan (aanpak) voor {}", phase_label(phase.as_str()))
+        }),
+        Precondition::Meeting { meeting, text } => text.clone().unwrap_or_else(|| {
+            let name = model
+                .meeting_kind(meeting.as_str())
+                .map_or(meeting.as_str(), |k| k.name.as_str());
+            format!("er is een {name} gehouden")
+        }),
+        Precondition::Consulted { function, text } => text.clone().unwrap_or_else(|| {
+            format!("{} is geraadpleegd", model.function_name(function.as_str()))
+        }),
+    }
+}
+
+fn place(model: &Model) -> String {
+    match (&model.model.gemeente, &model.model.regio) {
+        (Some(g), Some(r)) => format!("gemeente {g} (regio {r})"),
+        (Some(g), None) => format!("gemeente {g}"),
+        (None, Some(r)) => format!("regio {r}"),
+        (None, None) => "—".to_owned(),
+    }
+}
+
+/// A terminal summary of a model.
+pub fn text(model: &ValidModel) -> String {
+    let m = model.model();
+    let mut s = String::new();
+    let md = &m.model;
+    let _ = writeln!(s, "{} — {}", md.name, place(m));
+    let _ = writeln!(s, "versie {}, geldig vanaf {}", md.version, md.valid_from);
+    if let Some(src) = &md.source {
+        let _ = writeln!(s, "bron: {src}");
+    }
+    if let Some(base) = &md.extends {
+        let _ = writeln!(s, "breidt uit: {base}");
+    }
+    for phase in model.phases_in_order() {
+        let _ = writeln!(s);
+        let mut head = format!("{} {}", phase_label(phase.id.as_str()), phase.title);
+        let tags: Vec<String> = [
+            phase.colour.map(|c| c.label().to_owned()),
+            phase.domain.map(|d| d.label().to_owned()),
+            phase.share_percent.map(|p| format!("{p}%")),
+            phase.entry.then(|| "beginfase".to_owned()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !tags.is_empty() {
+            let _ = write!(head, " [{}]", tags.join(", "));
+        }
+        let _ = writeln!(s, "{head}");
+        for kind in RoleKind::ALL {
+            let spec = phase.regie.role(kind);
+            if kind == RoleKind::Behandelregie && spec.is_none() {
+                continue;
+            }
+            let _ = writeln!(s, "  {:<30} {}", kind.label(), role_line(model, spec));
+        }
+        if !phase.regie.in_overleg_met.is_empty() {
+            let _ = writeln!(
+                s,
+                "  {:<30} {}",
+                "In overleg met",
+                names(model, phase.regie.in_overleg_met.iter().map(|f| f.as_str()))
+            );
+        }
+        if let Some(n) = &phase.norms {
+            let mut parts = Vec::new();
+            if let Some(d) = n.evaluation_days {
+                parts.push(format!("evaluatie elke {d} dagen"));
+            }
+            if let Some(d) = n.stagnation_days {
+                parts.push(format!("stagnatie na {d} dagen"));
+            }
+            if let Some(d) = n.procesregie_review_days {
+                parts.push(format!("procesregie herzien na {d} dagen"));
+            }
+            if let Some(d) = n.decision_days {
+                parts.push(format!("besluit binnen {d} dagen"));
+            }
+            let basis = match n.basis {
+                crate::types::NormBasis::Bron => "bron",
+                crate::types::NormBasis::Productstandaard => "productstandaard",
+                crate::types::NormBasis::Lokaal => "lokaal",
+            };
+            let _ = writeln!(s, "  {:<30} {} ({basis})", "Termijnen", parts.join(", "));
+        }
+        for t in model.transitions_from(phase.id.as_str()) {
+            let _ = writeln!(
+                s,
+                "  {} {}: besluit {}",
+                t.direction.label(),
+                where_to(model, t),
+                decider_line(model, t)
+            );
+        }
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(s, "Regels:");
+    for name in crate::types::RULE_NAMES {
+        let state = match m.rules.presence(name) {
+            Some(true) => "aan",
+            Some(false) => "uit",
+            None => "niet ingesteld (uit)",
+        };
+        let _ = writeln!(s, "  {name:<24} {state}");
+    }
+    s
+}
+
+fn decider_line(model: &ValidModel, t: &Transition) -> String {
+    match &t.deciders_open {
+        Some(reason) => format!("open ({reason})"),
+        None => names(model, t.deciders.iter().map(|f| f.as_str())),
+    }
+}
+
+/// The phase poster in Markdown.
+pub fn markdown(model: &ValidModel) -> String {
+    let m = model.model();
+    let md = &m.model;
+    let mut s = String::new();
+    let _ = writeln!(s, "# {}\n", md.name);
+    let _ = writeln!(
+        s,
+        "{} · versie {} · geldig vanaf {}",
+        place(m),
+        md.version,
+        md.valid_from
+    );
+    if let Some(src) = &md.source {
+        let _ = writeln!(s, "\nBron: {src}");
+    }
+    if let Some(base) = &md.extends {
+        let _ = writeln!(s, "\nBreidt uit: `{base}`");
+    }
+    if !m.principles.is_empty() {
+        let _ = writeln!(s, "\n## Leidende principes\n");
+        for (i, p) in m.principles.iter().enumerate() {
+            let _ = writeln!(s, "{}. {}", i + 1, one_line(&p.text));
+        }
+    }
+    for phase in model.phases_in_order() {
+        poster_phase(model, phase, &mut s);
+    }
+    if !m.triggers.is_empty() {
+        let _ = writeln!(s, "\n## Triggers\n");
+        for t in &m.triggers {
+            let phases: Vec<String> = t.phases.iter().map(|p| phase_label(p.as_str())).collect();
+            let scope = if phases.is_empty() {
+                "alle fasen".to_owned()
+            } else {
+                phases.join(", ")
+            };
+            let kind = match t.kind {
+                crate::types::TriggerKind::Informeren => "informeren",
+                crate::types::TriggerKind::Opschalingscheck => "opschalingscheck",
+            };
+            let mut who: Vec<String> = t.inform_roles.iter().map(|r| r.label().to_lowercase()).collect();
+            who.extend(t.inform.iter().map(|f| model.function_name(f.as_str()).to_owned()));
+            let inform = if who.is_empty() {
+                String::new()
+            } else {
+                format!(" → informeer: {}", who.join(", "))
+            };
+            let _ = writeln!(s, "- **{scope}** ({kind}): {}{inform}", one_line(&t.text));
+        }
+    }
+    let _ = writeln!(s, "\n## Regels\n");
+    let _ = writeln!(s, "| regel | stand | bron |");
+    let _ = writeln!(s, "|---|---|---|");
+    for name in crate::types::RULE_NAMES {
+        let state = match m.rules.presence(name) {
+            Some(true) => "aan",
+            Some(false) => "uit",
+            None => "niet ingesteld",
+        };
+        let _ = writeln!(
+            s,
+            "| `{name}` | {state} | {} |",
+            cell(m.rules.source_of(name).unwrap_or("—"))
+        );
+    }
+    s
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn cell(s: &str) -> String {
+    one_line(s).replace('|', "\\|")
+}
+
+fn poster_phase(model: &ValidModel, phase: &Phase, s: &mut String) {
+    let _ = writeln!(s, "\n## {}: {}\n", phase_label(phase.id.as_str()), phase.title);
+    let tags: Vec<String> = [
+        phase.colour.map(|c| c.label().to_owned()),
+        phase.domain.map(|d| d.label().to_owned()),
+        phase.share_percent.map(|p| format!("ca. {p}% van de huishoudens")),
+        phase.entry.then(|| "een casus kan hier beginnen".to_owned()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !tags.is_empty() {
+        let _ = writeln!(s, "*{}*\n", tags.join(" · "));
+    }
+    if let Some(summary) = &phase.summary {
+        let _ = writeln!(s, "**{}**\n", one_line(summary));
+    }
+    if let Some(situation) = &phase.situation {
+        let _ = writeln!(s, "Uitgangssituatie: {}\n", one_line(situation));
+    }
+    let _ = writeln!(s, "| rol | wie | toelichting |");
+    let _ = writeln!(s, "|---|---|---|");
+    for kind in RoleKind::ALL {
+        let spec = phase.regie.role(kind);
+        if kind == RoleKind::Behandelregie && spec.is_none() {
+            continue;
+        }
+        let note = spec.and_then(|r| r.note.as_deref()).unwrap_or("");
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} |",
+            kind.label(),
+            cell(&role_line(model, spec)),
+            cell(note)
+        );
+    }
+    if !phase.regie.in_overleg_met.is_empty() {
+        let _ = writeln!(
+            s,
+            "| In overleg met | {} | |",
+            cell(&names(model, phase.regie.in_overleg_met.iter().map(|f| f.as_str())))
+        );
+    }
+    for (heading, dir, within) in [
+        ("Opschalen", crate::types::Direction::Op, false),
+        ("Opschalen binnen de fase", crate::types::Direction::Op, true),
+        ("Afschalen binnen de fase", crate::types::Direction::Af, true),
+        ("Afschalen", crate::types::Direction::Af, false),
+    ] {
+        let ts: Vec<&Transition> = model
+            .transitions_from(phase.id.as_str())
+            .filter(|t| t.direction == dir && (t.from == t.to) == within)
+            .collect();
+        if ts.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "\n### {heading}\n");
+        for t in ts {
+            poster_transition(model, t, s);
+        }
+    }
+    if !phase.actions.is_empty() {
+        let _ = writeln!(s, "\n### Mogelijke acties\n");
+        for a in &phase.actions {
+            let _ = writeln!(s, "- {}", one_line(a));
+        }
+    }
+    if !phase.werkafspraken.is_empty() {
+        let _ = writeln!(s, "\n### Werkafspraken, routes en richtlijnen\n");
+        for a in &phase.werkafspraken {
+            let extra = a.note.as_deref().map(|n| format!(" — {}", one_line(n))).unwrap_or_default();
+            let _ = writeln!(s, "- {}{extra}", one_line(&a.title));
+        }
+    }
+    if !phase.organisations.is_empty() {
+        let _ = writeln!(s, "\n### In te zetten mensen en organisaties\n");
+        for g in &phase.organisations {
+            let _ = writeln!(s, "- **{}**: {}", g.group, g.members.join(", "));
+        }
+    }
+    if let Some(g) = &phase.grondslag {
+        let _ = writeln!(
+            s,
+            "\nGrondslag: {} · verwerkingsverantwoordelijke: {}{}",
+            g.basis,
+            g.verwerkingsverantwoordelijke,
+            g.note.as_deref().map(|n| format!(" ({})", one_line(n))).unwrap_or_default()
+        );
+    }
+    if let Some(n) = &phase.norms {
+        let basis = match n.basis {
+            crate::types::NormBasis::Bron => "volgens de bron",
+            crate::types::NormBasis::Productstandaard => "productstandaard, lokaal vast te stellen",
+            crate::types::NormBasis::Lokaal => "lokaal vastgesteld",
+        };
+        let mut parts = Vec::new();
+        if let Some(d) = n.evaluation_days {
+            parts.push(format!("evalueren elke {d} dagen"));
+        }
+        if let Some(d) = n.stagnation_days {
+            parts.push(format!("stagnatie na {d} dagen zonder voortgang"));
+        }
+        if let Some(d) = n.procesregie_review_days {
+            parts.push(format!("procesregie herzien na {d} dagen"));
+        }
+        if let Some(d) = n.decision_days {
+            parts.push(format!("besluit binnen {d} dagen"));
+        }
+        let _ = writeln!(s, "\nTermijnen ({basis}): {}.", parts.join(", "));
+    }
+}
+
+fn poster_transition(model: &ValidModel, t: &Transition, s: &mut String) {
+    match (&t.title, t.effect) {
+        (Some(title), Some(_)) => {
+            let _ = writeln!(s, "**{}**\n", one_line(title));
+        }
+        (Some(title), None) => {
+            let to = model.phase(t.to.as_str()).map_or("", |p| p.title.as_str());
+            let _ = writeln!(s, "**{}** → {to}\n", one_line(title));
+        }
+        (None, _) => {
+            let _ = writeln!(s, "**{}**\n", where_to(model, t));
+        }
+    }
+    for (depth, line) in condition_lines(model, t) {
+        let _ = writeln!(s, "{}- {}", "  ".repeat(depth), one_line(&line));
+    }
+    let _ = writeln!(s);
+    if !t.proposers.is_empty() {
+        let _ = writeln!(
+            s,
+            "- Voorstel door: {}",
+            names(model, t.proposers.iter().map(|f| f.as_str()))
+        );
+    }
+    let mut decide = format!("- **Besluit door: {}**", decider_line(model, t));
+    if let Some(meeting) = &t.decided_in {
+        let name = model
+            .meeting_kind(meeting.as_str())
+            .map_or(meeting.as_str(), |k| k.name.as_str());
+        let _ = write!(decide, " in {name}");
+    }
+    let _ = writeln!(s, "{decide}");
+    if !t.consult.is_empty() {
+        let _ = writeln!(
+            s,
+            "- In overleg met: {}",
+            names(model, t.consult.iter().map(|f| f.as_str()))
+        );
+    }
+    for p in &t.preconditions {
+        let _ = writeln!(s, "- Eerst: {}", one_line(&precondition_text(model, p)));
+    }
+    if let Some(h) = &t.handover {
+        let _ = writeln!(s, "- Overdracht ({}): {}", h.role.label().to_lowercase(), one_line(&h.text));
+    }
+    for a in &t.werkafspraken {
+        if let Some((_, agreement)) = model.agreement(a.as_str()) {
+            let _ = writeln!(s, "- Werkafspraak: {}", one_line(&agreement.title));
+        }
+    }
+    if let Some(note) = &t.note {
+        let _ = writeln!(s, "- Toelichting: {}", one_line(note));
+    }
+    if let Some(src) = &t.source {
+        let _ = writeln!(s, "- Bron: {}", one_line(src));
+    }
+    let _ = writeln!(s);
+}
