@@ -1,0 +1,42 @@
+//! `init` writes models that validate, for every preset, as copy and as extension.
+
+use ave_model::init::{InitOptions, init_from};
+use ave_model::presets::{PRESETS, PresetLoader};
+use ave_model::{Date, ModelId};
+
+fn options(extends: bool) -> InitOptions {
+    InitOptions {
+        id: ModelId::parse("mijn-gemeente").expect("id"),
+        gemeente: "Mijn \"Gemeente\"".to_owned(),
+        regio: None,
+        valid_from: Date::from_ymd(2027, 1, 1).expect("date"),
+        extends,
+    }
+}
+
+#[test]
+fn a_copied_preset_is_valid_and_keeps_its_comments() {
+    for p in PRESETS {
+        let text = init_from(p, &options(false)).expect("init");
+        let report = ave_model::check("nieuw.toml", text.as_bytes(), &PresetLoader);
+        assert!(report.is_valid(), "{}: {:#?}", p.name, report.diagnostics);
+        let m = report.model.expect("model");
+        assert_eq!(m.model.id.as_str(), "mijn-gemeente");
+        assert_eq!(m.model.gemeente.as_deref(), Some("Mijn \"Gemeente\""));
+        assert_eq!(m.model.version, "0.1-concept");
+        assert!(text.contains("# "), "comments kept");
+        assert!(m.model.source.as_deref().unwrap_or_default().contains(p.name));
+    }
+}
+
+#[test]
+fn an_extending_model_is_valid_and_lists_what_is_open() {
+    for p in PRESETS {
+        let text = init_from(p, &options(true)).expect("init");
+        let report = ave_model::check("nieuw.toml", text.as_bytes(), &PresetLoader);
+        assert!(report.is_valid(), "{}: {text}\n{:#?}", p.name, report.diagnostics);
+        assert!(text.contains(&format!("extends = \"{}\"", p.name)));
+        let open_in_preset = p.text.contains("open = ") || p.text.contains("deciders_open");
+        assert_eq!(text.contains("Te doen"), open_in_preset, "{}", p.name);
+    }
+}
