@@ -5,6 +5,7 @@
 //! - lists of items with an `id` are merged by id: an item with a known id overrides the
 //!   keys it gives, a new id is added;
 //! - inside a phase, `regie` is merged per role (a role is replaced whole);
+//! - giving `deciders` drops an inherited `deciders_open`, and the other way round;
 //! - under `[rules]`, each rule the extending model gives replaces the base's;
 //! - any other value replaces the base's value.
 
@@ -197,8 +198,19 @@ fn merge_by_id(base: &mut Vec<Value>, child: Vec<Value>) {
     }
 }
 
+/// Keys of which an item holds at most one: giving one in the extending model drops the
+/// other inherited from the base (a gemeente fills in `deciders` the region left open).
+const EXCLUSIVE: &[(&str, &str)] = &[("deciders", "deciders_open")];
+
 fn merge_item(target: &mut Table, fields: Table) {
     for (key, value) in fields {
+        for (a, b) in EXCLUSIVE {
+            if key == *a {
+                target.remove(*b);
+            } else if key == *b {
+                target.remove(*a);
+            }
+        }
         match (key.as_str(), target.get_mut(&key), value) {
             ("regie", Some(Value::Table(b)), Value::Table(c)) => {
                 for (role, spec) in c {

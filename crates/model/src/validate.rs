@@ -296,17 +296,18 @@ impl<'m> Validator<'m> {
         }
     }
 
-    /// A phase needs an evaluation norm when professionals hold casusregie there.
+    /// A phase needs an evaluation norm when professionals hold casusregie there; not where
+    /// residents (also) hold it themselves (zelfregie).
     fn needs_evaluation(&self, p: &crate::types::Phase) -> bool {
         match &p.regie.casusregie {
             Some(spec) if spec.nvt => false,
             Some(spec) if spec.open.is_some() => true,
-            Some(spec) => !spec.holders.iter().all(|h| {
+            Some(spec) => !spec.holders.iter().any(|h| {
                 self.m
                     .functions
                     .iter()
                     .find(|f| f.id == *h)
-                    .is_some_and(|f| f.kind == OrganisationKind::Inwoner)
+                    .is_some_and(|f| matches!(f.kind, OrganisationKind::Inwoner | OrganisationKind::Netwerk))
             }),
             None => true,
         }

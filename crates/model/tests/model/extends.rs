@@ -119,3 +119,22 @@ fn a_typo_in_an_extending_model_is_an_error() {
     assert!(!report.is_valid());
     assert_eq!(report.diagnostics[0].code, Code::UnknownKey, "{:#?}", report.diagnostics);
 }
+
+#[test]
+fn a_gemeente_can_fill_in_who_decides_where_the_base_left_it_open() {
+    let base = doc_example().replacen(
+        "criteria = [\"stabiel\"]\ndeciders = [\"consulent\"]",
+        "criteria = [\"stabiel\"]\ndeciders_open = \"regionaal niet vastgelegd\"",
+        1,
+    );
+    let child = "[model]\nid = \"kind\"\nname = \"k\"\ngemeente = \"K\"\nversion = \"1\"\n\
+                 valid_from = 2026-01-01\nextends = \"basis\"\n\n[[transitions]]\nid = \"2-naar-1\"\n\
+                 deciders = [\"teamleider\"]\n";
+    let loader = MapLoader(vec![("basis", base)]);
+    let report = ave_model::check("kind.toml", child.as_bytes(), &loader);
+    assert!(report.is_valid(), "{:#?}", report.diagnostics);
+    let m = report.model.expect("model");
+    let t = m.transitions.iter().find(|t| t.id.as_str() == "2-naar-1").expect("t");
+    assert_eq!(t.deciders_open, None);
+    assert_eq!(t.deciders[0].as_str(), "teamleider");
+}
