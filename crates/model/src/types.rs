@@ -599,7 +599,7 @@ impl WithinEffect {
             WithinEffect::ProcesregieBeeindigen => "procesregie beëindigen",
             WithinEffect::ExpertiseToevoegen => "expertise toevoegen",
             WithinEffect::ExpertiseAfbouwen => "terug naar het niveau van het team",
-            WithinEffect::ManagementOpschalen => "opschalen naar management (opschalingsoverleg)",
+            WithinEffect::ManagementOpschalen => "opschalen naar het management",
         }
     }
 }
