@@ -1,6 +1,7 @@
 //! `ave`: the one binary of AVE-regie.
 #![forbid(unsafe_code)]
 
+mod klantreis_cmd;
 mod loader;
 mod model_cmd;
 
@@ -21,6 +22,8 @@ enum Command {
     /// Lokale AVE-modellen: bekijken, controleren, vergelijken, aanmaken.
     #[command(subcommand)]
     Model(model_cmd::ModelCommand),
+    /// Loop een fictieve casus door een lokaal model en toon de hiaten.
+    Klantreis(klantreis_cmd::KlantreisArgs),
 }
 
 /// Output formats shared by the subcommands.
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Model(cmd) => model_cmd::run(cmd),
+        Command::Klantreis(args) => klantreis_cmd::run(args),
     };
     match result {
         Ok(code) => code,

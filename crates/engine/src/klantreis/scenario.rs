@@ -1,0 +1,356 @@
+//! The scenario file of a klantreis: people, a household and dated steps, each a command by
+//! a person with an optional expectation. See `docs/klantreis.md`.
+
+use std::fmt;
+
+use ave_model::{Date, FunctionId};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::Deserialize;
+use toml::{Table, Value};
+
+use crate::command::{Command, Member};
+use crate::ids::{CaseId, MemberId, PersonId};
+use crate::rejection::RejectionCode;
+
+/// A scenario that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// File name.
+    pub file: String,
+    /// Line, where known.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}: {}", self.file, self.message),
+            None => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+/// A person in the scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// Pseudonymous id used in the steps.
+    pub id: PersonId,
+    /// Display name.
+    pub name: String,
+    /// Function, from the model.
+    pub function: FunctionId,
+    /// Organisation.
+    pub organisation: String,
+}
+
+/// What a step is expected to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// The engine allows it.
+    Allowed,
+    /// The engine rejects it (with this code, if given).
+    Rejected(Option<RejectionCode>),
+}
+
+impl fmt::Display for Expect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expect::Allowed => f.write_str("toegestaan"),
+            Expect::Rejected(None) => f.write_str("geweigerd"),
+            Expect::Rejected(Some(code)) => write!(f, "geweigerd [{code}]"),
+        }
+    }
+}
+
+/// One step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub by: PersonId,
+    /// The command.
+    pub command: Command,
+    /// The expectation, if the scenario states one.
+    pub expect: Option<Expect>,
+    /// A note for the reader.
+    pub note: Option<String>,
+    /// Line in the file.
+    pub line: Option<usize>,
+}
+
+/// A klantreis scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Title.
+    pub title: String,
+    /// The model it is written for (preset name or path), if it names one.
+    pub model: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// The case id to use.
+    pub case: CaseId,
+    /// Until when to look for overdue norms (default: the last step).
+    pub end: Option<DateTime<Utc>>,
+    /// People.
+    pub people: Vec<Person>,
+    /// Household.
+    pub household: Vec<Member>,
+    /// Steps.
+    pub steps: Vec<Step>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Head {
+    title: String,
+    #[serde(default)]
+    model: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    case: Option<CaseId>,
+    #[serde(default)]
+    end: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HouseholdMember {
+    member: MemberId,
+    role: String,
+    #[serde(default)]
+    minor: bool,
+    #[serde(default)]
+    born: Option<Date>,
+}
+
+/// Reads a time: a TOML date (midnight UTC), a date-time with offset, or a local date-time
+/// (taken as UTC); also the same as strings.
+fn time(v: &Value) -> Result<DateTime<Utc>, String> {
+    let text = match v {
+        Value::Datetime(d) => d.to_string(),
+        Value::String(s) => s.clone(),
+        other => return Err(format!("verwacht een datum of tijdstip, niet {}", other.type_str())),
+    };
+    if let Ok(d) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+        return Ok(d.and_time(NaiveTime::MIN).and_utc());
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(&text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&text, fmt) {
+            return Ok(t.and_utc());
+        }
+    }
+    Err(format!("geen geldige datum of tijd: {text}"))
+}
+
+impl Scenario {
+    /// Parses a scenario file.
+    pub fn parse(file: &str, bytes: &[u8]) -> Result<Scenario, ScenarioError> {
+        let err = |line: Option<usize>, message: String| ScenarioError {
+            file: file.to_owned(),
+            line,
+            message,
+        };
+        // The same input limits as models: size, UTF-8, nesting, then TOML.
+        let text = ave_model::parse::decode(file, bytes).map_err(|d| {
+            err(d.location.map(|l| l.line), d.message)
+        })?;
+        let doc: Table = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            err(line, format!("geen geldige TOML: {}", e.message().trim()))
+        })?;
+        let line_of = |needle: &str, nth: usize| -> Option<usize> {
+            text.match_indices(needle)
+                .nth(nth)
+                .map(|(i, _)| text[..i].matches('\n').count() + 1)
+        };
+        let mut doc = doc;
+        let known = ["scenario", "people", "household", "steps"];
+        if let Some(k) = doc.keys().find(|k| !known.contains(&k.as_str())) {
+            return Err(err(None, format!("onbekende sleutel `{k}`; toegestaan: {}", known.join(", "))));
+        }
+        let head: Head = doc
+            .remove("scenario")
+            .ok_or_else(|| err(None, "[scenario] ontbreekt".to_owned()))?
+            .try_into()
+            .map_err(|e: toml::de::Error| err(line_of("[scenario]", 0), format!("[scenario]: {}", e.message())))?;
+        let people: Vec<Person> = match doc.remove("people") {
+            Some(v) => v
+                .try_into()
+                .map_err(|e: toml::de::Error| err(line_of("[[people]]", 0), format!("[[people]]: {}", e.message())))?,
+            None => Vec::new(),
+        };
+        let household: Vec<HouseholdMember> = match doc.remove("household") {
+            Some(v) => v.try_into().map_err(|e: toml::de::Error| {
+                err(line_of("[[household]]", 0), format!("[[household]]: {}", e.message()))
+            })?,
+            None => Vec::new(),
+        };
+        let household: Vec<Member> = household
+            .into_iter()
+            .map(|m| Member {
+                member: m.member,
+                role: m.role,
+                minor: m.minor,
+                born: m.born,
+            })
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        for p in &people {
+            if !seen.insert(&p.id) {
+                return Err(err(None, format!("persoon {} staat twee keer in [[people]]", p.id)));
+            }
+        }
+        let case = match head.case {
+            Some(c) => c,
+            None => CaseId::parse("klantreis").map_err(|e| err(None, e.to_string()))?,
+        };
+        let end = head
+            .end
+            .as_ref()
+            .map(time)
+            .transpose()
+            .map_err(|m| err(line_of("end", 0), format!("[scenario] end: {m}")))?;
+        let raw_steps = match doc.remove("steps") {
+            Some(Value::Array(items)) => items,
+            Some(_) => return Err(err(None, "`steps` moet een lijst [[steps]] zijn".to_owned())),
+            None => Vec::new(),
+        };
+        let mut steps = Vec::new();
+        for (i, item) in raw_steps.into_iter().enumerate() {
+            let line = line_of("[[steps]]", i);
+            let n = i + 1;
+            let Value::Table(mut t) = item else {
+                return Err(err(line, format!("stap {n} is geen tabel")));
+            };
+            let at = t
+                .remove("at")
+                .ok_or_else(|| err(line, format!("stap {n}: `at` (datum of tijdstip) ontbreekt")))?;
+            let at = time(&at).map_err(|m| err(line, format!("stap {n}: at: {m}")))?;
+            let by = match t.remove("by") {
+                Some(Value::String(s)) => PersonId::parse(s).map_err(|e| err(line, format!("stap {n}: by: {e}")))?,
+                _ => return Err(err(line, format!("stap {n}: `by` (wie) ontbreekt"))),
+            };
+            if !people.iter().any(|p| p.id == by) {
+                return Err(err(line, format!("stap {n}: {by} staat niet in [[people]]")));
+            }
+            let note = match t.remove("note") {
+                Some(Value::String(s)) => Some(s),
+                Some(_) => return Err(err(line, format!("stap {n}: `note` is tekst"))),
+                None => None,
+            };
+            let code = match t.remove("expect_code") {
+                Some(Value::String(s)) => Some(RejectionCode::parse(&s).ok_or_else(|| {
+                    err(line, format!("stap {n}: onbekende weigeringscode {s:?}"))
+                })?),
+                Some(_) => return Err(err(line, format!("stap {n}: `expect_code` is tekst"))),
+                None => None,
+            };
+            let expect = match (t.remove("expect"), code) {
+                (Some(Value::String(s)), code) if s == "rejected" => Some(Expect::Rejected(code)),
+                (Some(Value::String(s)), None) if s == "allowed" => Some(Expect::Allowed),
+                (Some(Value::String(s)), Some(_)) if s == "allowed" => {
+                    return Err(err(line, format!("stap {n}: `expect_code` hoort bij expect = \"rejected\"")));
+                }
+                (Some(other), _) => {
+                    return Err(err(line, format!("stap {n}: expect is \"allowed\" of \"rejected\", niet {other}")));
+                }
+                (None, Some(code)) => Some(Expect::Rejected(Some(code))),
+                (None, None) => None,
+            };
+            expand(&mut t, &by, &case, &people, &household).map_err(|m| err(line, format!("stap {n}: {m}")))?;
+            let command = Command::deserialize(Value::Table(t)).map_err(|e| {
+                err(line, format!("stap {n}: {}", e.message().trim()))
+            })?;
+            steps.push(Step {
+                at,
+                by,
+                command,
+                expect,
+                note,
+                line,
+            });
+        }
+        Ok(Scenario {
+            title: head.title,
+            model: head.model,
+            description: head.description,
+            case,
+            end,
+            people,
+            household,
+            steps,
+        })
+    }
+}
+
+/// Fills in what a scenario may leave out: for `open` the case id, the household and the
+/// participants (ids of people, default the one opening); for `add-participant` the person's
+/// name, function and organisation.
+fn expand(
+    t: &mut Table,
+    by: &PersonId,
+    case: &CaseId,
+    people: &[Person],
+    household: &[Member],
+) -> Result<(), String> {
+    let person_table = |id: &str| -> Result<Table, String> {
+        let p = people
+            .iter()
+            .find(|p| p.id.as_str() == id)
+            .ok_or_else(|| format!("{id} staat niet in [[people]]"))?;
+        let mut pt = Table::new();
+        pt.insert("person".into(), Value::String(p.id.to_string()));
+        pt.insert("name".into(), Value::String(p.name.clone()));
+        pt.insert("function".into(), Value::String(p.function.to_string()));
+        pt.insert("organisation".into(), Value::String(p.organisation.clone()));
+        Ok(pt)
+    };
+    match t.get("do").and_then(Value::as_str) {
+        Some("open") => {
+            t.entry("case").or_insert_with(|| Value::String(case.to_string()));
+            if !t.contains_key("household") {
+                let members = Value::try_from(household).map_err(|e| e.to_string())?;
+                t.insert("household".into(), members);
+            }
+            let ids: Vec<String> = match t.remove("participants") {
+                Some(Value::Array(items)) => items
+                    .into_iter()
+                    .map(|v| match v {
+                        Value::String(s) => Ok(s),
+                        _ => Err("participants is een lijst van ids uit [[people]]".to_owned()),
+                    })
+                    .collect::<Result<_, _>>()?,
+                Some(_) => return Err("participants is een lijst van ids uit [[people]]".to_owned()),
+                None => vec![by.to_string()],
+            };
+            let tables = ids
+                .iter()
+                .map(|id| person_table(id).map(Value::Table))
+                .collect::<Result<Vec<_>, _>>()?;
+            t.insert("participants".into(), Value::Array(tables));
+        }
+        Some("add-participant") if !t.contains_key("function") => {
+            let id = t
+                .get("person")
+                .and_then(Value::as_str)
+                .ok_or("add-participant noemt een `person` uit [[people]]")?
+                .to_owned();
+            for (k, v) in person_table(&id)? {
+                t.insert(k, v);
+            }
+        }
+        Some(_) => {}
+        None => return Err("`do` (welk commando) ontbreekt".to_owned()),
+    }
+    Ok(())
+}
