@@ -229,7 +229,7 @@ pub enum Command {
         /// The new status.
         status: GoalStatus,
         /// What happened.
-        note: String,
+        explanation: String,
     },
     /// An agreement or action is added to the plan.
     AddAction {
@@ -254,7 +254,7 @@ pub enum Command {
         /// Which action.
         action: ActionId,
         /// What came of it.
-        note: String,
+        result: String,
     },
     /// A meeting of a kind the model names took place.
     HoldMeeting {
@@ -344,7 +344,7 @@ pub enum Command {
         /// Which task.
         task: TaskId,
         /// How it was handed over.
-        note: String,
+        how: String,
     },
     /// The case is closed.
     Close {

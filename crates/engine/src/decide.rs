@@ -475,7 +475,11 @@ impl<'a> Cx<'a> {
                     due: *due,
                 }])
             }
-            Command::UpdateGoal { goal, status, note } => {
+            Command::UpdateGoal {
+                goal,
+                status,
+                explanation: note,
+            } => {
                 let Some(g) = case.goals.get(goal) else {
                     return Err(Rejection::new(C::UnknownItem, format!("doel {goal} bestaat niet")));
                 };
@@ -517,7 +521,10 @@ impl<'a> Cx<'a> {
                     werkafspraak_known: known,
                 }])
             }
-            Command::CompleteAction { action, note } => {
+            Command::CompleteAction {
+                action,
+                result: note,
+            } => {
                 let Some(a) = case.actions.get(action) else {
                     return Err(Rejection::new(C::UnknownItem, format!("actie {action} bestaat niet")));
                 };
@@ -712,7 +719,7 @@ impl<'a> Cx<'a> {
                     function: self.actor.function.clone(),
                 }])
             }
-            Command::CompleteHandover { task, note } => {
+            Command::CompleteHandover { task, how: note } => {
                 let Some(t) = case.tasks.get(task) else {
                     return Err(Rejection::new(C::UnknownItem, format!("overdracht {task} bestaat niet")));
                 };

@@ -56,9 +56,7 @@ impl Report {
     /// The validated model, if the report is valid.
     pub fn into_valid(self) -> Result<ValidModel, Vec<Diagnostic>> {
         match self.model {
-            Some(model) if !self.diagnostics.iter().any(Diagnostic::is_error) => {
-                ValidModel::new(model)
-            }
+            Some(model) => ValidModel::with_diagnostics(model, self.diagnostics),
             _ => Err(self.diagnostics),
         }
     }
@@ -66,6 +64,9 @@ impl Report {
 
 /// Reads, resolves and validates a model file, and places every finding in its file.
 pub fn check(file: &str, bytes: &[u8], loader: &dyn BaseLoader) -> Report {
+    if let Some(report) = check_standalone(file, bytes) {
+        return report;
+    }
     let loaded = match resolve::load(file, bytes, loader) {
         Ok(loaded) => loaded,
         Err(diagnostics) => {
@@ -87,6 +88,46 @@ pub fn check(file: &str, bytes: &[u8], loader: &dyn BaseLoader) -> Report {
         model: Some(loaded.model),
         diagnostics,
     }
+}
+
+/// The common case, a model without `extends`: parsed once, and findings are located in the
+/// same parse. `None` when the model extends another (or cannot be read), which the general
+/// path handles.
+fn check_standalone(file: &str, bytes: &[u8]) -> Option<Report> {
+    use serde::Deserialize;
+    let text = parse::decode(file, bytes).ok()?;
+    let table = parse::parse_table(file, text).ok()?;
+    let extends = table.get_ref().iter().any(|(k, v)| {
+        k.get_ref() == "model"
+            && matches!(v.get_ref(), toml::de::DeValue::Table(t) if t.iter().any(|(k, _)| k.get_ref() == "extends"))
+    });
+    if extends {
+        return None;
+    }
+    let model = Model::deserialize(toml::de::Deserializer::from(table.clone()))
+        .map_err(|e| parse::shape_error(file, Some(text), &e));
+    let (model, diagnostics) = match model {
+        Ok(model) => {
+            let findings = validate::findings(&model);
+            let diagnostics = findings
+                .into_iter()
+                .map(|f| {
+                    let mut d = f.diagnostic;
+                    if let Some(offset) = f.at.locate_in(table.get_ref()) {
+                        d.location = Some(Location::at(file, text, offset));
+                    }
+                    d
+                })
+                .collect();
+            (Some(model), diagnostics)
+        }
+        Err(d) => (None, vec![d]),
+    };
+    Some(Report {
+        file: file.to_owned(),
+        model,
+        diagnostics,
+    })
 }
 
 /// Gives each finding the location of its path, looked up in the model's own file first

@@ -36,6 +36,14 @@ impl ValidModel {
     /// Validates `model`; errors if it has any error diagnostics.
     pub fn new(model: Model) -> Result<Self, Vec<Diagnostic>> {
         let diagnostics = validate(&model);
+        Self::with_diagnostics(model, diagnostics)
+    }
+
+    /// Builds the indexes of a model whose validation already ran (its diagnostics given).
+    pub(crate) fn with_diagnostics(
+        model: Model,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Result<Self, Vec<Diagnostic>> {
         if diagnostics.iter().any(Diagnostic::is_error) {
             return Err(diagnostics);
         }

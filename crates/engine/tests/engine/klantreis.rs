@@ -1,0 +1,145 @@
+//! The shipped klantreis scenarios: each meets its expectations, its report is pinned by a
+//! snapshot, and every preset has at least five.
+
+use std::path::{Path, PathBuf};
+
+use ave_engine::klantreis::{self, Scenario};
+use ave_model::ValidModel;
+
+/// Every scenario under `examples/klantreis`, sorted.
+pub fn all_scenarios() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/klantreis");
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(&root).expect("examples/klantreis exists") {
+        let dir = dir.expect("entry").path();
+        if dir.is_dir() {
+            for f in std::fs::read_dir(&dir).expect("dir") {
+                let f = f.expect("entry").path();
+                if f.extension().is_some_and(|e| e == "toml") {
+                    out.push(f);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Reads a scenario and the preset it names.
+pub fn run_scenario(path: &Path) -> (ValidModel, Scenario) {
+    let bytes = std::fs::read(path).expect("readable");
+    let scenario = Scenario::parse(&path.display().to_string(), &bytes)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let name = scenario.model.clone().expect("names a model");
+    let model = ave_model::presets::load(&name).expect("preset");
+    (model, scenario)
+}
+
+#[test]
+fn every_shipped_scenario_meets_its_expectations() {
+    let mut failures = Vec::new();
+    for path in all_scenarios() {
+        let (model, scenario) = run_scenario(&path);
+        let report = klantreis::run(&model, &scenario);
+        assert!(report.expectations > 0, "{} states no expectations", path.display());
+        if !report.passed() {
+            failures.push(format!("{}:\n{}", path.display(), report.text()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_preset_has_at_least_five_scenarios() {
+    let scenarios = all_scenarios();
+    for p in ave_model::presets::PRESETS {
+        let n = scenarios
+            .iter()
+            .filter(|s| s.parent().and_then(|d| d.file_name()).is_some_and(|d| d == p.name))
+            .count();
+        assert!(n >= 5, "{} has {n} scenarios", p.name);
+    }
+}
+
+#[test]
+fn reports_of_the_shipped_scenarios() {
+    for path in all_scenarios() {
+        let (model, scenario) = run_scenario(&path);
+        let report = klantreis::run(&model, &scenario);
+        let dir = path.parent().and_then(|d| d.file_name()).and_then(|d| d.to_str()).unwrap_or("");
+        let file = path.file_stem().and_then(|f| f.to_str()).unwrap_or("");
+        insta::assert_snapshot!(format!("klantreis_{dir}_{file}"), report.text());
+    }
+}
+
+#[test]
+fn the_shipped_scenarios_cover_the_journeys_the_issue_names() {
+    let mut codes = std::collections::BTreeSet::new();
+    let mut events = std::collections::BTreeSet::new();
+    for path in all_scenarios() {
+        let (model, scenario) = run_scenario(&path);
+        let report = klantreis::run(&model, &scenario);
+        for step in &report.steps {
+            match &step.outcome {
+                klantreis::Outcome::Rejected { code, .. } => {
+                    codes.insert(code.clone());
+                }
+                klantreis::Outcome::Allowed { events: e } => events.extend(e.iter().cloned()),
+            }
+        }
+    }
+    for code in [
+        "not-decider",
+        "rule-minors-casusregisseur",
+        "rule-single-procesregisseur",
+        "precondition-not-met",
+        "disagreement-open",
+        "not-arbiter",
+    ] {
+        assert!(codes.contains(code), "no scenario shows {code}");
+    }
+    let all = events.into_iter().collect::<Vec<_>>().join("\n");
+    for needle in ["fase 4 → fase 3", "geopend in fase 4", "binnen de fase: procesregie toevoegen", "meningsverschil", "fase 2 → fase 3", "fase 3 → fase 2"] {
+        assert!(all.contains(needle), "no scenario shows {needle:?}");
+    }
+}
+
+#[test]
+fn a_scenario_with_a_typo_is_refused_with_its_line() {
+    let text = "[scenario]\ntitle = \"t\"\nmodel = \"oss\"\n\n[[people]]\nid = \"a\"\nname = \"A\"\nfunction = \"x\"\norganisation = \"o\"\n\n[[steps]]\nat = 2025-01-01\nby = \"a\"\ndo = \"open\"\nphase = \"1\"\nreason = \"r\"\nphaze = \"2\"\n";
+    let e = Scenario::parse("s.toml", text.as_bytes()).expect_err("typo");
+    assert_eq!(e.line, Some(11));
+    assert!(e.message.contains("phaze"), "{e}");
+}
+
+#[test]
+fn a_scenario_with_an_unknown_rejection_code_or_person_is_refused() {
+    let base = "[scenario]\ntitle = \"t\"\n\n[[people]]\nid = \"a\"\nname = \"A\"\nfunction = \"x\"\norganisation = \"o\"\n\n[[steps]]\nat = 2025-01-01\n";
+    let e = Scenario::parse("s.toml", format!("{base}by = \"b\"\ndo = \"open\"\nphase = \"1\"\nreason = \"r\"\n").as_bytes())
+        .expect_err("unknown person");
+    assert!(e.message.contains("b staat niet"), "{e}");
+    let e = Scenario::parse(
+        "s.toml",
+        format!("{base}by = \"a\"\ndo = \"open\"\nphase = \"1\"\nreason = \"r\"\nexpect_code = \"nee\"\n").as_bytes(),
+    )
+    .expect_err("bad code");
+    assert!(e.message.contains("weigeringscode"), "{e}");
+    let e = Scenario::parse("s.toml", b"\xff\xfe").expect_err("not utf-8");
+    assert!(e.message.contains("UTF-8"), "{e}");
+}
+
+#[test]
+fn a_scenario_runs_under_another_model_and_shows_what_that_model_lacks() {
+    let path = all_scenarios()
+        .into_iter()
+        .find(|p| p.ends_with("noord-limburg/01-op-en-afschalen.toml"))
+        .expect("scenario");
+    let (_, scenario) = run_scenario(&path);
+    let oss = ave_model::presets::load("oss").expect("oss");
+    let report = klantreis::run(&oss, &scenario);
+    assert!(
+        report.gaps.iter().any(|g| g.kind == klantreis::GapKind::UnknownFunction),
+        "{}",
+        report.text()
+    );
+}
