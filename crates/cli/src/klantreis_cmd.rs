@@ -39,9 +39,9 @@ pub fn run(args: KlantreisArgs) -> anyhow::Result<ExitCode> {
             base.join(m).display().to_string()
         }
         (None, Some(m)) => m.clone(),
-        (None, None) => anyhow::bail!(
-            "het scenario noemt geen model: geef --model (presetnaam of bestand)"
-        ),
+        (None, None) => {
+            anyhow::bail!("het scenario noemt geen model: geef --model (presetnaam of bestand)")
+        }
     };
     let report = loader::check(&model_arg)?;
     let file = report.file.clone();
@@ -61,5 +61,9 @@ pub fn run(args: KlantreisArgs) -> anyhow::Result<ExitCode> {
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
         _ => write!(out, "{}", report.text())?,
     }
-    Ok(if report.passed() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -89,7 +89,9 @@ pub fn run(cmd: ModelCommand) -> anyhow::Result<ExitCode> {
             valid_from,
             extends,
             output,
-        } => init(&mut out, from, gemeente, id, regio, valid_from, extends, output),
+        } => init(
+            &mut out, from, gemeente, id, regio, valid_from, extends, output,
+        ),
         ModelCommand::Schema => {
             write!(out, "{}", ave_model::schema::json_schema())?;
             Ok(ExitCode::SUCCESS)
@@ -140,7 +142,10 @@ fn diff(out: &mut impl Write, a: &str, b: &str, format: Format) -> anyhow::Resul
     Ok(ExitCode::SUCCESS)
 }
 
-#[expect(clippy::too_many_arguments, reason = "one parameter per command-line option")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one parameter per command-line option"
+)]
 fn init(
     out: &mut impl Write,
     from: String,
@@ -193,7 +198,10 @@ fn init(
 }
 
 /// Today's date: the CLI is the edge where the clock may be read.
-#[expect(clippy::disallowed_methods, reason = "the binary is the edge that reads the clock")]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the binary is the edge that reads the clock"
+)]
 fn today() -> Date {
     Date::from(chrono::Local::now().date_naive())
 }
@@ -231,7 +239,11 @@ fn list(out: &mut impl Write, format: Format) -> anyhow::Result<ExitCode> {
     match format {
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&rows)?)?,
         _ => {
-            writeln!(out, "{:<16} {:<34} {:<22} {:<8} basis", "preset", "gemeente/regio", "versie", "geldig")?;
+            writeln!(
+                out,
+                "{:<16} {:<34} {:<22} {:<8} basis",
+                "preset", "gemeente/regio", "versie", "geldig"
+            )?;
             for r in &rows {
                 let place = match (r["gemeente"].as_str(), r["regio"].as_str()) {
                     (Some(g), Some(r)) => format!("{g} ({r})"),
@@ -249,7 +261,11 @@ fn list(out: &mut impl Write, format: Format) -> anyhow::Result<ExitCode> {
                         r["version"].as_str().unwrap_or("-"),
                         r["validFrom"].as_str().unwrap_or("-")
                     ),
-                    if r["valid"].as_bool() == Some(true) { "ja" } else { "NEE" },
+                    if r["valid"].as_bool() == Some(true) {
+                        "ja"
+                    } else {
+                        "NEE"
+                    },
                     r["extends"].as_str().unwrap_or("-"),
                 )?;
             }
@@ -273,7 +289,11 @@ fn check(out: &mut impl Write, files: &[String], format: Format) -> anyhow::Resu
                 "diagnostics": report.diagnostics,
             })),
             _ => {
-                let verdict = if report.is_valid() { "geldig" } else { "ONGELDIG" };
+                let verdict = if report.is_valid() {
+                    "geldig"
+                } else {
+                    "ONGELDIG"
+                };
                 writeln!(
                     out,
                     "{}: {verdict} ({} fouten, {} waarschuwingen)",
@@ -290,5 +310,9 @@ fn check(out: &mut impl Write, files: &[String], format: Format) -> anyhow::Resu
     if format == Format::Json {
         writeln!(out, "{}", serde_json::to_string_pretty(&json)?)?;
     }
-    Ok(if all_valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

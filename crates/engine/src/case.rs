@@ -13,8 +13,8 @@ use serde::Serialize;
 use crate::command::{ActionKind, EndState, GoalStatus, Member, Participant};
 use crate::event::{Event, Recorded};
 use crate::ids::{
-    ActionId, CaseId, DecisionId, DisagreementId, GoalId, MeetingId, MemberId, PersonId,
-    RequestId, SignalId, TaskId,
+    ActionId, CaseId, DecisionId, DisagreementId, GoalId, MeetingId, MemberId, PersonId, RequestId,
+    SignalId, TaskId,
 };
 
 /// One holding of a role by a person.
@@ -527,7 +527,9 @@ impl Case {
             }
             Event::RoleEnded { role, person, .. } => {
                 self.end_holding(*role, person, at);
-                if *role == RoleKind::Procesregie && self.holders(RoleKind::Procesregie).next().is_none() {
+                if *role == RoleKind::Procesregie
+                    && self.holders(RoleKind::Procesregie).next().is_none()
+                {
                     self.procesregie_added = false;
                 }
             }
@@ -747,7 +749,9 @@ impl Case {
             Event::EffectApplied { effect, .. } => {
                 match effect {
                     ave_model::WithinEffect::ProcesregieToevoegen => self.procesregie_added = true,
-                    ave_model::WithinEffect::ProcesregieBeeindigen => self.procesregie_added = false,
+                    ave_model::WithinEffect::ProcesregieBeeindigen => {
+                        self.procesregie_added = false
+                    }
                     _ => {}
                 }
                 self.last_progress = at;

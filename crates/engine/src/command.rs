@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{
-    ActionId, CaseId, DecisionId, DisagreementId, GoalId, MeetingId, MemberId, PersonId,
-    RequestId, SignalId, TaskId,
+    ActionId, CaseId, DecisionId, DisagreementId, GoalId, MeetingId, MemberId, PersonId, RequestId,
+    SignalId, TaskId,
 };
 
 /// A command with who gives it and when. The engine never reads the clock: `at` is the

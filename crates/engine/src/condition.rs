@@ -84,7 +84,11 @@ pub fn evaluate(model: &ValidModel, case: &Case, t: &Transition, day: Date) -> E
 
 /// Whether the "insufficient alone" rule blocks the transition: every criterion that holds is
 /// one that never suffices alone for the target phase.
-pub fn blocked_by_insufficient_alone(model: &ValidModel, t: &Transition, holding: &[CriterionId]) -> bool {
+pub fn blocked_by_insufficient_alone(
+    model: &ValidModel,
+    t: &Transition,
+    holding: &[CriterionId],
+) -> bool {
     let Some(rule) = &model.model().rules.insufficient_alone else {
         return false;
     };

@@ -19,7 +19,11 @@ use crate::rules::{self, Holding};
 type Result<T> = std::result::Result<T, Rejection>;
 
 /// Decides a command and applies its events to the case. On rejection the case is unchanged.
-pub fn execute(model: &ValidModel, case: &mut Option<Case>, env: &Envelope) -> Result<Vec<Recorded>> {
+pub fn execute(
+    model: &ValidModel,
+    case: &mut Option<Case>,
+    env: &Envelope,
+) -> Result<Vec<Recorded>> {
     let events = decide(model, case.as_ref(), env)?;
     let mut seq = case.as_ref().map_or(0, |c| c.seq);
     let recorded: Vec<Recorded> = events
@@ -40,7 +44,10 @@ pub fn execute(model: &ValidModel, case: &mut Option<Case>, env: &Envelope) -> R
     let mut next = case.take();
     for r in &recorded {
         if let Err(e) = Case::apply_to(&mut next, r) {
-            return Err(Rejection::new(C::NoCase, format!("interne fout bij toepassen: {e}")));
+            return Err(Rejection::new(
+                C::NoCase,
+                format!("interne fout bij toepassen: {e}"),
+            ));
         }
     }
     *case = next;
@@ -60,17 +67,27 @@ pub fn decide(model: &ValidModel, case: Option<&Case>, env: &Envelope) -> Result
             } => open(model, env, case, phase, reason, household, participants),
             other => Err(Rejection::new(
                 C::NoCase,
-                format!("er is nog geen casus: open er eerst een (niet: {})", other.name()),
+                format!(
+                    "er is nog geen casus: open er eerst een (niet: {})",
+                    other.name()
+                ),
             )),
         };
     };
     if matches!(env.command, Command::Open { .. }) {
-        return Err(Rejection::new(C::CaseExists, format!("casus {} is al geopend", case.id)));
+        return Err(Rejection::new(
+            C::CaseExists,
+            format!("casus {} is al geopend", case.id),
+        ));
     }
     if let Some(closed) = &case.closed {
         return Err(Rejection::new(
             C::CaseClosed,
-            format!("de casus is gesloten op {} ({})", closed.at.date_naive(), closed.reason),
+            format!(
+                "de casus is gesloten op {} ({})",
+                closed.at.date_naive(),
+                closed.reason
+            ),
         ));
     }
     let md = &model.model().model;
@@ -101,7 +118,10 @@ pub fn decide(model: &ValidModel, case: Option<&Case>, env: &Envelope) -> Result
     let Some(phase) = model.phase(case.phase.as_str()) else {
         return Err(Rejection::new(
             C::UnknownPhase,
-            format!("de casus staat in fase {}, die het model niet kent", case.phase),
+            format!(
+                "de casus staat in fase {}, die het model niet kent",
+                case.phase
+            ),
         ));
     };
     let cx = Cx {
@@ -127,13 +147,19 @@ struct Cx<'a> {
 
 fn non_empty(what: &str, s: &str) -> Result<()> {
     if s.trim().is_empty() {
-        return Err(Rejection::new(C::EmptyText, format!("{what} mag niet leeg zijn")));
+        return Err(Rejection::new(
+            C::EmptyText,
+            format!("{what} mag niet leeg zijn"),
+        ));
     }
     Ok(())
 }
 
 fn duplicate(kind: &str, id: &dyn std::fmt::Display) -> Rejection {
-    Rejection::new(C::DuplicateId, format!("{kind} {id} bestaat al in deze casus"))
+    Rejection::new(
+        C::DuplicateId,
+        format!("{kind} {id} bestaat al in deze casus"),
+    )
 }
 
 fn add_days(day: Date, days: u32) -> Date {
@@ -159,7 +185,10 @@ fn open(
     participants: &[Participant],
 ) -> Result<Vec<Event>> {
     let Some(phase) = model.phase(phase_id.as_str()) else {
-        return Err(Rejection::new(C::UnknownPhase, format!("het model kent fase {phase_id} niet")));
+        return Err(Rejection::new(
+            C::UnknownPhase,
+            format!("het model kent fase {phase_id} niet"),
+        ));
     };
     if !phase.entry {
         let entries: Vec<&str> = model
@@ -187,7 +216,10 @@ fn open(
         if model.function(p.function.as_str()).is_none() {
             return Err(Rejection::new(
                 C::UnknownFunction,
-                format!("het model kent functie {} niet (betrokkene {})", p.function, p.person),
+                format!(
+                    "het model kent functie {} niet (betrokkene {})",
+                    p.function, p.person
+                ),
             ));
         }
         non_empty("de naam van een betrokkene", &p.name)?;
@@ -202,7 +234,10 @@ fn open(
     let Some(actor) = participants.iter().find(|p| p.person == env.by) else {
         return Err(Rejection::new(
             C::NotParticipant,
-            format!("wie de casus opent ({}) moet bij de betrokkenen staan", env.by),
+            format!(
+                "wie de casus opent ({}) moet bij de betrokkenen staan",
+                env.by
+            ),
         ));
     };
     if !phase.entry_by.is_empty() && !phase.entry_by.contains(&actor.function) {
@@ -229,7 +264,10 @@ fn open(
 
 /// Function names for messages.
 fn names(model: &ValidModel, ids: &[FunctionId]) -> String {
-    let v: Vec<&str> = ids.iter().map(|f| model.function_name(f.as_str())).collect();
+    let v: Vec<&str> = ids
+        .iter()
+        .map(|f| model.function_name(f.as_str()))
+        .collect();
     match v.len() {
         0 => "niemand".to_owned(),
         1 => v[0].to_owned(),
@@ -244,7 +282,10 @@ impl<'a> Cx<'a> {
 
     fn person(&self, id: &PersonId) -> Result<&'a Participant> {
         self.case.participants.get(id).ok_or_else(|| {
-            Rejection::new(C::UnknownPerson, format!("{id} is niet betrokken bij deze casus"))
+            Rejection::new(
+                C::UnknownPerson,
+                format!("{id} is niet betrokken bij deze casus"),
+            )
         })
     }
 
@@ -300,7 +341,11 @@ impl<'a> Cx<'a> {
             Command::RemoveParticipant { person, reason } => {
                 self.person(person)?;
                 non_empty("de reden", reason)?;
-                if let Some(h) = case.roles.iter().find(|h| &h.person == person && h.until.is_none()) {
+                if let Some(h) = case
+                    .roles
+                    .iter()
+                    .find(|h| &h.person == person && h.until.is_none())
+                {
                     return Err(Rejection::new(
                         C::HoldsRole,
                         format!(
@@ -309,7 +354,11 @@ impl<'a> Cx<'a> {
                         ),
                     ));
                 }
-                if case.goals.values().any(|g| &g.owner == person && g.status == GoalStatus::Lopend) {
+                if case
+                    .goals
+                    .values()
+                    .any(|g| &g.owner == person && g.status == GoalStatus::Lopend)
+                {
                     return Err(Rejection::new(
                         C::HoldsRole,
                         format!("{person} is nog eigenaar van een lopend doel in het plan"),
@@ -429,12 +478,17 @@ impl<'a> Cx<'a> {
                 evidence,
             } => {
                 let Some(f) = self.m.fact(fact.as_str()) else {
-                    return Err(Rejection::new(C::UnknownFact, format!("het model kent feit {fact} niet")));
+                    return Err(Rejection::new(
+                        C::UnknownFact,
+                        format!("het model kent feit {fact} niet"),
+                    ));
                 };
                 if f.derived.is_some() {
                     return Err(Rejection::new(
                         C::DerivedFact,
-                        format!("feit {fact} wordt afgeleid uit het huishouden; leg de gezinsleden vast"),
+                        format!(
+                            "feit {fact} wordt afgeleid uit het huishouden; leg de gezinsleden vast"
+                        ),
                     ));
                 }
                 non_empty("de onderbouwing", evidence)?;
@@ -446,7 +500,10 @@ impl<'a> Cx<'a> {
             }
             Command::SetPlan { phase, summary } => {
                 if self.m.phase(phase.as_str()).is_none() {
-                    return Err(Rejection::new(C::UnknownPhase, format!("het model kent fase {phase} niet")));
+                    return Err(Rejection::new(
+                        C::UnknownPhase,
+                        format!("het model kent fase {phase} niet"),
+                    ));
                 }
                 non_empty("de samenvatting van het plan", summary)?;
                 Ok(vec![Event::PlanSet {
@@ -481,10 +538,16 @@ impl<'a> Cx<'a> {
                 explanation: note,
             } => {
                 let Some(g) = case.goals.get(goal) else {
-                    return Err(Rejection::new(C::UnknownItem, format!("doel {goal} bestaat niet")));
+                    return Err(Rejection::new(
+                        C::UnknownItem,
+                        format!("doel {goal} bestaat niet"),
+                    ));
                 };
                 if g.status != GoalStatus::Lopend {
-                    return Err(Rejection::new(C::AlreadyDone, format!("doel {goal} is al afgerond")));
+                    return Err(Rejection::new(
+                        C::AlreadyDone,
+                        format!("doel {goal} is al afgerond"),
+                    ));
                 }
                 non_empty("de toelichting", note)?;
                 Ok(vec![Event::GoalUpdated {
@@ -526,10 +589,16 @@ impl<'a> Cx<'a> {
                 result: note,
             } => {
                 let Some(a) = case.actions.get(action) else {
-                    return Err(Rejection::new(C::UnknownItem, format!("actie {action} bestaat niet")));
+                    return Err(Rejection::new(
+                        C::UnknownItem,
+                        format!("actie {action} bestaat niet"),
+                    ));
                 };
                 if a.done.is_some() {
-                    return Err(Rejection::new(C::AlreadyDone, format!("actie {action} is al afgerond")));
+                    return Err(Rejection::new(
+                        C::AlreadyDone,
+                        format!("actie {action} is al afgerond"),
+                    ));
                 }
                 non_empty("de toelichting", note)?;
                 Ok(vec![Event::ActionCompleted {
@@ -558,7 +627,11 @@ impl<'a> Cx<'a> {
                         C::UnknownMeetingKind,
                         format!(
                             "het model kent overleg {kind} niet; wel: {}",
-                            if known.is_empty() { "geen".to_owned() } else { known.join(", ") }
+                            if known.is_empty() {
+                                "geen".to_owned()
+                            } else {
+                                known.join(", ")
+                            }
                         ),
                     ));
                 }
@@ -582,7 +655,10 @@ impl<'a> Cx<'a> {
                 {
                     return Err(Rejection::new(
                         C::DateOutOfOrder,
-                        format!("de volgende evaluatie ({next}) moet na vandaag ({}) liggen", self.today),
+                        format!(
+                            "de volgende evaluatie ({next}) moet na vandaag ({}) liggen",
+                            self.today
+                        ),
                     ));
                 }
                 let next = next.or_else(|| evaluation_date(self.m, self.phase, self.env.at));
@@ -603,7 +679,14 @@ impl<'a> Cx<'a> {
                 reason,
                 authority,
                 consulted,
-            } => self.decide_request(request, *approve, reason, authority.as_deref(), consulted, false),
+            } => self.decide_request(
+                request,
+                *approve,
+                reason,
+                authority.as_deref(),
+                consulted,
+                false,
+            ),
             Command::Withdraw { request, reason } => {
                 let req = self.open_request(request)?;
                 non_empty("de reden", reason)?;
@@ -637,7 +720,10 @@ impl<'a> Cx<'a> {
                             names(self.m, &rule.parties)
                         ),
                     )
-                    .by_rule("disagreement_arbiter", self.rule_source("disagreement_arbiter")));
+                    .by_rule(
+                        "disagreement_arbiter",
+                        self.rule_source("disagreement_arbiter"),
+                    ));
                 }
                 if case
                     .disagreements
@@ -683,14 +769,24 @@ impl<'a> Cx<'a> {
                                 .map_or("niemand", |a| self.m.function_name(a.as_str()))
                         ),
                     )
-                    .by_rule("disagreement_arbiter", self.rule_source("disagreement_arbiter")));
+                    .by_rule(
+                        "disagreement_arbiter",
+                        self.rule_source("disagreement_arbiter"),
+                    ));
                 }
                 let mut events = vec![Event::DisagreementSettled {
                     disagreement: disagreement.clone(),
                     approved: *approve,
                     reason: reason.clone(),
                 }];
-                events.extend(self.decide_request(&d.request, *approve, reason, None, &[], true)?);
+                events.extend(self.decide_request(
+                    &d.request,
+                    *approve,
+                    reason,
+                    None,
+                    &[],
+                    true,
+                )?);
                 Ok(events)
             }
             Command::FormalDecision {
@@ -704,7 +800,10 @@ impl<'a> Cx<'a> {
                 }
                 non_empty("het onderwerp", subject)?;
                 non_empty("het besluit", text)?;
-                let kind = self.m.function(self.actor.function.as_str()).map(|f| f.kind);
+                let kind = self
+                    .m
+                    .function(self.actor.function.as_str())
+                    .map(|f| f.kind);
                 if kind != Some(OrganisationKind::Bestuur) {
                     return Err(Rejection::new(
                         C::NotAdministrator,
@@ -721,10 +820,16 @@ impl<'a> Cx<'a> {
             }
             Command::CompleteHandover { task, how: note } => {
                 let Some(t) = case.tasks.get(task) else {
-                    return Err(Rejection::new(C::UnknownItem, format!("overdracht {task} bestaat niet")));
+                    return Err(Rejection::new(
+                        C::UnknownItem,
+                        format!("overdracht {task} bestaat niet"),
+                    ));
                 };
                 if t.done.is_some() {
-                    return Err(Rejection::new(C::AlreadyDone, format!("overdracht {task} is al gedaan")));
+                    return Err(Rejection::new(
+                        C::AlreadyDone,
+                        format!("overdracht {task} is al gedaan"),
+                    ));
                 }
                 if let Some(holder) = &t.holder
                     && holder != &self.env.by
@@ -792,7 +897,11 @@ impl<'a> Cx<'a> {
             if spec.nvt {
                 return Err(Rejection::new(
                     C::RoleNotApplicable,
-                    format!("{} is in fase {} niet van toepassing", role.label(), case.phase),
+                    format!(
+                        "{} is in fase {} niet van toepassing",
+                        role.label(),
+                        case.phase
+                    ),
                 )
                 .citing(self.phase.source.as_deref()));
             }
@@ -848,7 +957,11 @@ impl<'a> Cx<'a> {
         }
         let mut review = review;
         if role == RoleKind::Procesregie && rules.is_enabled("procesregie_review") {
-            let days = self.phase.norms.as_ref().and_then(|n| n.procesregie_review_days);
+            let days = self
+                .phase
+                .norms
+                .as_ref()
+                .and_then(|n| n.procesregie_review_days);
             review = review.or_else(|| days.map(|d| add_days(self.today, d)));
             match review {
                 None => {
@@ -861,7 +974,10 @@ impl<'a> Cx<'a> {
                 Some(day) if day <= self.today => {
                     return Err(Rejection::new(
                         C::RuleProcesregieReview,
-                        format!("de herzieningsdatum ({day}) moet na vandaag ({}) liggen", self.today),
+                        format!(
+                            "de herzieningsdatum ({day}) moet na vandaag ({}) liggen",
+                            self.today
+                        ),
                     )
                     .by_rule("procesregie_review", self.rule_source("procesregie_review")));
                 }
@@ -916,7 +1032,10 @@ impl<'a> Cx<'a> {
 
     fn open_request(&self, id: &RequestId) -> Result<&'a crate::case::Request> {
         let Some(req) = self.case.requests.get(id) else {
-            return Err(Rejection::new(C::UnknownItem, format!("verzoek {id} bestaat niet")));
+            return Err(Rejection::new(
+                C::UnknownItem,
+                format!("verzoek {id} bestaat niet"),
+            ));
         };
         if req.status != RequestStatus::Open {
             return Err(Rejection::new(
@@ -929,14 +1048,19 @@ impl<'a> Cx<'a> {
 
     fn transition(&self, id: &str) -> Result<&'a Transition> {
         self.m.transition(id).ok_or_else(|| {
-            Rejection::new(C::UnknownTransition, format!("het model kent overgang {id} niet"))
+            Rejection::new(
+                C::UnknownTransition,
+                format!("het model kent overgang {id} niet"),
+            )
         })
     }
 
     fn check_effect_applies(&self, t: &Transition) -> Result<()> {
         let has_proces = self.case.holders(RoleKind::Procesregie).next().is_some();
         match t.effect {
-            Some(WithinEffect::ProcesregieBeeindigen) if !has_proces && !self.case.procesregie_added => {
+            Some(WithinEffect::ProcesregieBeeindigen)
+                if !has_proces && !self.case.procesregie_added =>
+            {
                 Err(Rejection::new(
                     C::NothingToChange,
                     "er is geen procesregie om te beëindigen",
@@ -992,13 +1116,19 @@ impl<'a> Cx<'a> {
                     self.m.function_name(self.actor.function.as_str())
                 ),
             )
-            .by_rule("transition_authority", self.rule_source("transition_authority"))
+            .by_rule(
+                "transition_authority",
+                self.rule_source("transition_authority"),
+            )
             .citing(t.source.as_deref()));
         }
         let own = crate::condition::criteria_of(t);
         for c in criteria {
             if self.m.criterion(c.as_str()).is_none() {
-                return Err(Rejection::new(C::UnknownCriterion, format!("het model kent criterium {c} niet")));
+                return Err(Rejection::new(
+                    C::UnknownCriterion,
+                    format!("het model kent criterium {c} niet"),
+                ));
             }
             if !own.contains(&c) {
                 return Err(Rejection::new(
@@ -1057,7 +1187,10 @@ impl<'a> Cx<'a> {
                 C::DisagreementOpen,
                 "over dit verzoek ligt een meningsverschil voor: de aangewezen beslisser beslist",
             )
-            .by_rule("disagreement_arbiter", self.rule_source("disagreement_arbiter")));
+            .by_rule(
+                "disagreement_arbiter",
+                self.rule_source("disagreement_arbiter"),
+            ));
         }
         let authority_rule = rules.is_enabled("transition_authority");
         if authority_rule && !by_arbiter {
@@ -1083,7 +1216,10 @@ impl<'a> Cx<'a> {
                         self.m.function_name(self.actor.function.as_str())
                     ),
                 )
-                .by_rule("transition_authority", self.rule_source("transition_authority"))
+                .by_rule(
+                    "transition_authority",
+                    self.rule_source("transition_authority"),
+                )
                 .citing(t.source.as_deref()));
             }
         }
@@ -1099,7 +1235,10 @@ impl<'a> Cx<'a> {
                         crate::views::condition_summary(self.m, t)
                     ),
                 )
-                .by_rule("transition_authority", self.rule_source("transition_authority"))
+                .by_rule(
+                    "transition_authority",
+                    self.rule_source("transition_authority"),
+                )
                 .citing(t.source.as_deref()));
             }
             if blocked_by_insufficient_alone(self.m, t, &evaluation.holding) {
@@ -1110,7 +1249,10 @@ impl<'a> Cx<'a> {
                         evaluation
                             .holding
                             .iter()
-                            .map(|c| self.m.criterion(c.as_str()).map_or(c.as_str(), |c| c.text.as_str()))
+                            .map(|c| self
+                                .m
+                                .criterion(c.as_str())
+                                .map_or(c.as_str(), |c| c.text.as_str()))
                             .collect::<Vec<_>>()
                             .join("; "),
                         t.to
@@ -1155,7 +1297,10 @@ impl<'a> Cx<'a> {
         match t.effect {
             None => {
                 let Some(to) = self.m.phase(t.to.as_str()) else {
-                    return Err(Rejection::new(C::UnknownPhase, format!("het model kent fase {} niet", t.to)));
+                    return Err(Rejection::new(
+                        C::UnknownPhase,
+                        format!("het model kent fase {} niet", t.to),
+                    ));
                 };
                 events.push(Event::PhaseChanged {
                     from: t.from.clone(),
@@ -1194,12 +1339,19 @@ impl<'a> Cx<'a> {
         Ok(events)
     }
 
-    fn precondition(&self, t: &Transition, pre: &Precondition, consulted: &[PersonId]) -> Result<()> {
+    fn precondition(
+        &self,
+        t: &Transition,
+        pre: &Precondition,
+        consulted: &[PersonId],
+    ) -> Result<()> {
         let case = self.case;
         let since = case.phase_since();
         let (ok, what) = match pre {
             Precondition::Plan { phase, text } => (
-                case.plans.iter().any(|p| &p.phase == phase && p.at >= since),
+                case.plans
+                    .iter()
+                    .any(|p| &p.phase == phase && p.at >= since),
                 text.clone()
                     .unwrap_or_else(|| format!("eerst een plan (aanpak) voor fase {phase}")),
             ),
@@ -1232,7 +1384,10 @@ impl<'a> Cx<'a> {
                 (
                     by_decision || by_meeting,
                     text.clone().unwrap_or_else(|| {
-                        format!("eerst overleg met {}", self.m.function_name(function.as_str()))
+                        format!(
+                            "eerst overleg met {}",
+                            self.m.function_name(function.as_str())
+                        )
                     }),
                 )
             }
@@ -1244,7 +1399,10 @@ impl<'a> Cx<'a> {
             C::PreconditionNotMet,
             format!("overgang {} vraagt: {what}", t.id),
         )
-        .by_rule("transition_authority", self.rule_source("transition_authority"))
+        .by_rule(
+            "transition_authority",
+            self.rule_source("transition_authority"),
+        )
         .citing(t.source.as_deref()))
     }
 }

@@ -37,14 +37,18 @@ pub fn describe(model: &ValidModel, r: &Recorded) -> String {
             f(&participant.function),
             participant.organisation
         ),
-        Event::ParticipantRemoved { person, reason } => format!("{person} niet meer betrokken: {reason}"),
+        Event::ParticipantRemoved { person, reason } => {
+            format!("{person} niet meer betrokken: {reason}")
+        }
         Event::MemberAdded { member } => format!(
             "gezinslid {} ({}{}) toegevoegd",
             member.member,
             member.role,
             if member.minor { ", minderjarig" } else { "" }
         ),
-        Event::MemberRemoved { member, reason } => format!("gezinslid {member} verwijderd: {reason}"),
+        Event::MemberRemoved { member, reason } => {
+            format!("gezinslid {member} verwijderd: {reason}")
+        }
         Event::RoleAssigned {
             role,
             person,
@@ -53,7 +57,11 @@ pub fn describe(model: &ValidModel, r: &Recorded) -> String {
             replaces,
             ..
         } => {
-            let mut s = format!("{person} ({}) neemt {}", f(function), role.label().to_lowercase());
+            let mut s = format!(
+                "{person} ({}) neemt {}",
+                f(function),
+                role.label().to_lowercase()
+            );
             if let Some(old) = replaces {
                 s.push_str(&format!(" over van {old}"));
             }
@@ -62,8 +70,15 @@ pub fn describe(model: &ValidModel, r: &Recorded) -> String {
             }
             s
         }
-        Event::RoleEnded { role, person, reason } => {
-            format!("{person} stopt met {}: {reason}", role.label().to_lowercase())
+        Event::RoleEnded {
+            role,
+            person,
+            reason,
+        } => {
+            format!(
+                "{person} stopt met {}: {reason}",
+                role.label().to_lowercase()
+            )
         }
         Event::SignalRecorded {
             signal,
@@ -72,19 +87,43 @@ pub fn describe(model: &ValidModel, r: &Recorded) -> String {
             ..
         } => format!("signaal {signal} van {source} ({category})"),
         Event::TriggerFired { trigger, .. } => {
-            let text = model.trigger(trigger.as_str()).map_or(trigger.as_str(), |t| t.text.as_str());
+            let text = model
+                .trigger(trigger.as_str())
+                .map_or(trigger.as_str(), |t| t.text.as_str());
             format!("trigger: {text}")
         }
-        Event::CriterionAssessed { criterion, holds, .. } => {
-            let text = model.criterion(criterion.as_str()).map_or(criterion.as_str(), |c| c.text.as_str());
-            format!("criterium {}: {text}", if *holds { "vastgesteld" } else { "niet (meer) aan de orde" })
+        Event::CriterionAssessed {
+            criterion, holds, ..
+        } => {
+            let text = model
+                .criterion(criterion.as_str())
+                .map_or(criterion.as_str(), |c| c.text.as_str());
+            format!(
+                "criterium {}: {text}",
+                if *holds {
+                    "vastgesteld"
+                } else {
+                    "niet (meer) aan de orde"
+                }
+            )
         }
         Event::FactRecorded { fact, holds, .. } => {
-            let text = model.fact(fact.as_str()).map_or(fact.as_str(), |c| c.text.as_str());
-            format!("feit {}: {text}", if *holds { "vastgesteld" } else { "niet aan de orde" })
+            let text = model
+                .fact(fact.as_str())
+                .map_or(fact.as_str(), |c| c.text.as_str());
+            format!(
+                "feit {}: {text}",
+                if *holds {
+                    "vastgesteld"
+                } else {
+                    "niet aan de orde"
+                }
+            )
         }
         Event::PlanSet { phase, summary } => format!("plan voor fase {phase}: {summary}"),
-        Event::GoalAdded { goal, leefgebied, .. } => format!("doel {goal} ({leefgebied}) in het plan"),
+        Event::GoalAdded {
+            goal, leefgebied, ..
+        } => format!("doel {goal} ({leefgebied}) in het plan"),
         Event::GoalUpdated { goal, status, .. } => format!(
             "doel {goal} {}",
             match status {
@@ -112,10 +151,14 @@ pub fn describe(model: &ValidModel, r: &Recorded) -> String {
             attendees,
             ..
         } => {
-            let name = model.meeting_kind(kind.as_str()).map_or(kind.as_str(), |k| k.name.as_str());
+            let name = model
+                .meeting_kind(kind.as_str())
+                .map_or(kind.as_str(), |k| k.name.as_str());
             format!("{name} ({meeting}) met {} deelnemers", attendees.len())
         }
-        Event::Evaluated { next_evaluation, .. } => match next_evaluation {
+        Event::Evaluated {
+            next_evaluation, ..
+        } => match next_evaluation {
             Some(d) => format!("geëvalueerd; volgende evaluatie {d}"),
             None => "geëvalueerd".to_owned(),
         },
@@ -139,24 +182,45 @@ pub fn describe(model: &ValidModel, r: &Recorded) -> String {
             ..
         } => format!(
             "verzoek {request} {} door {}",
-            if *approved { "goedgekeurd" } else { "afgewezen" },
+            if *approved {
+                "goedgekeurd"
+            } else {
+                "afgewezen"
+            },
             f(function)
         ),
         Event::TransitionWithdrawn { request, .. } => format!("verzoek {request} ingetrokken"),
         Event::PhaseChanged { from, to, .. } => format!("fase {from} → fase {to}"),
         Event::EffectApplied { effect, .. } => format!("binnen de fase: {}", effect.label()),
-        Event::HandoverCreated { task, role, holder, .. } => format!(
+        Event::HandoverCreated {
+            task, role, holder, ..
+        } => format!(
             "overdracht {task} ({}){}",
             role.label().to_lowercase(),
-            holder.as_ref().map(|h| format!(" door {h}")).unwrap_or_default()
+            holder
+                .as_ref()
+                .map(|h| format!(" door {h}"))
+                .unwrap_or_default()
         ),
         Event::HandoverCompleted { task, .. } => format!("overdracht {task} gedaan"),
-        Event::DisagreementRaised { disagreement, request, .. } => {
+        Event::DisagreementRaised {
+            disagreement,
+            request,
+            ..
+        } => {
             format!("meningsverschil {disagreement} over verzoek {request}")
         }
-        Event::DisagreementSettled { disagreement, approved, .. } => format!(
+        Event::DisagreementSettled {
+            disagreement,
+            approved,
+            ..
+        } => format!(
             "meningsverschil {disagreement} beslecht: {}",
-            if *approved { "goedgekeurd" } else { "afgewezen" }
+            if *approved {
+                "goedgekeurd"
+            } else {
+                "afgewezen"
+            }
         ),
         Event::FormalDecisionRecorded {
             decision,
@@ -164,7 +228,10 @@ pub fn describe(model: &ValidModel, r: &Recorded) -> String {
             function,
             ..
         } => format!("formeel besluit {decision} van {}: {subject}", f(function)),
-        Event::CaseClosed { end_state: e, reason } => {
+        Event::CaseClosed {
+            end_state: e,
+            reason,
+        } => {
             format!("casus gesloten ({}): {reason}", end_state(*e))
         }
     }

@@ -6,16 +6,16 @@
 //!   replaying them needs no model and gives the same state.
 
 use ave_model::{
-    AgreementId, CriterionId, Date, FactId, FunctionId, MeetingKindId, ModelId, PhaseId,
-    RoleKind, TransitionId, TriggerId, WithinEffect,
+    AgreementId, CriterionId, Date, FactId, FunctionId, MeetingKindId, ModelId, PhaseId, RoleKind,
+    TransitionId, TriggerId, WithinEffect,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::command::{ActionKind, EndState, GoalStatus, Member, Participant};
 use crate::ids::{
-    ActionId, CaseId, DecisionId, DisagreementId, GoalId, MeetingId, MemberId, PersonId,
-    RequestId, SignalId, TaskId,
+    ActionId, CaseId, DecisionId, DisagreementId, GoalId, MeetingId, MemberId, PersonId, RequestId,
+    SignalId, TaskId,
 };
 
 /// The current schema version of [`Recorded`].

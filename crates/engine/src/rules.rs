@@ -25,7 +25,9 @@ pub fn casusregie_required_here(model: &ValidModel, phase: &ave_model::PhaseId) 
         return false;
     };
     let (Some(from), Some(here)) = (
-        rule.from_phase.as_ref().and_then(|p| model.phase(p.as_str())),
+        rule.from_phase
+            .as_ref()
+            .and_then(|p| model.phase(p.as_str())),
         model.phase(phase.as_str()),
     ) else {
         return false;
@@ -34,7 +36,11 @@ pub fn casusregie_required_here(model: &ValidModel, phase: &ave_model::PhaseId) 
 }
 
 /// Checks the role rules on a set of holdings.
-pub fn check_roles(model: &ValidModel, holdings: &[Holding], minors: bool) -> Result<(), Rejection> {
+pub fn check_roles(
+    model: &ValidModel,
+    holdings: &[Holding],
+    minors: bool,
+) -> Result<(), Rejection> {
     let rules = &model.model().rules;
     let source = |name: &str| rules.source_of(name);
     let of = |role: RoleKind| holdings.iter().filter(move |h| h.role == role);
@@ -71,7 +77,11 @@ pub fn check_roles(model: &ValidModel, holdings: &[Holding], minors: bool) -> Re
                     format!(
                         " (uitzondering: {}{})",
                         names.join(", "),
-                        if rule.exception_only_with_minors { " bij jeugdcasuïstiek" } else { "" }
+                        if rule.exception_only_with_minors {
+                            " bij jeugdcasuïstiek"
+                        } else {
+                            ""
+                        }
                     )
                 };
                 return Err(Rejection::new(
@@ -135,7 +145,10 @@ pub fn violations(model: &ValidModel, case: &Case) -> Vec<String> {
                 .holding(RoleKind::Procesregie, &h.person)
                 .and_then(|x| x.review);
             if review.is_none() {
-                out.push(format!("procesregie van {} heeft geen herzieningsdatum", h.person));
+                out.push(format!(
+                    "procesregie van {} heeft geen herzieningsdatum",
+                    h.person
+                ));
             }
         }
     }

@@ -212,7 +212,9 @@ pub fn attention(model: &ValidModel, case: &Case, now: DateTime<Utc>) -> Vec<Att
     }
     let today = Date::from(now.date_naive());
     let rules = &model.model().rules;
-    let norms = model.phase(case.phase.as_str()).and_then(|p| p.norms.as_ref());
+    let norms = model
+        .phase(case.phase.as_str())
+        .and_then(|p| p.norms.as_ref());
     if rules.is_enabled("evaluation_required")
         && let Some(next) = case.next_evaluation
         && next < today
@@ -231,9 +233,7 @@ pub fn attention(model: &ValidModel, case: &Case, now: DateTime<Utc>) -> Vec<Att
         if idle > i64::from(days) {
             out.push(Attention {
                 kind: AttentionKind::Stagnation,
-                message: format!(
-                    "geen voortgang sinds {since} ({idle} dagen; norm {days} dagen)"
-                ),
+                message: format!("geen voortgang sinds {since} ({idle} dagen; norm {days} dagen)"),
                 days: Some(idle - i64::from(days)),
             });
         }
@@ -245,7 +245,10 @@ pub fn attention(model: &ValidModel, case: &Case, now: DateTime<Utc>) -> Vec<Att
             {
                 out.push(Attention {
                     kind: AttentionKind::ProcesregieReviewOverdue,
-                    message: format!("procesregie van {} had herzien moeten worden op {review}", h.person),
+                    message: format!(
+                        "procesregie van {} had herzien moeten worden op {review}",
+                        h.person
+                    ),
                     days: Some(days_between(review, today)),
                 });
             }
@@ -303,7 +306,10 @@ pub fn attention(model: &ValidModel, case: &Case, now: DateTime<Utc>) -> Vec<Att
                 message: format!(
                     "overdracht {id} ({}) staat open{}",
                     t.role.label().to_lowercase(),
-                    t.holder.as_ref().map(|h| format!(" bij {h}")).unwrap_or_default()
+                    t.holder
+                        .as_ref()
+                        .map(|h| format!(" bij {h}"))
+                        .unwrap_or_default()
                 ),
                 days: Some(days_between(Date::from(t.at.date_naive()), today)),
             });
@@ -313,7 +319,10 @@ pub fn attention(model: &ValidModel, case: &Case, now: DateTime<Utc>) -> Vec<Att
         if d.settled.is_none() {
             out.push(Attention {
                 kind: AttentionKind::DisagreementOpen,
-                message: format!("meningsverschil {id} over verzoek {} wacht op de beslisser", d.request),
+                message: format!(
+                    "meningsverschil {id} over verzoek {} wacht op de beslisser",
+                    d.request
+                ),
                 days: Some(days_between(Date::from(d.at.date_naive()), today)),
             });
         }

@@ -7,7 +7,11 @@ fn parse_and_validate(c: &mut Criterion) {
         .iter()
         .max_by_key(|p| p.text.len())
         .expect("presets");
-    let name = format!("parse_and_validate/{} ({} bytes)", largest.name, largest.text.len());
+    let name = format!(
+        "parse_and_validate/{} ({} bytes)",
+        largest.name,
+        largest.text.len()
+    );
     c.bench_function(&name, |b| {
         b.iter(|| {
             let report = ave_model::check(

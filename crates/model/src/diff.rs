@@ -93,7 +93,12 @@ pub struct TransitionDiff {
 fn normal(s: &str) -> String {
     let mut parts: Vec<String> = s
         .split("; ")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase())
+        .map(|p| {
+            p.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        })
         .collect();
     parts.sort();
     parts.join("; ")
@@ -130,10 +135,7 @@ fn phase_diff(a: &ValidModel, b: &ValidModel, id: &str) -> PhaseDiff {
     for kind in RoleKind::ALL {
         let ra = pa.map(|p| p.regie.role(kind));
         let rb = pb.map(|p| p.regie.role(kind));
-        if kind == RoleKind::Behandelregie
-            && ra.flatten().is_none()
-            && rb.flatten().is_none()
-        {
+        if kind == RoleKind::Behandelregie && ra.flatten().is_none() && rb.flatten().is_none() {
             continue;
         }
         roles.push(ValueDiff::new(
@@ -220,7 +222,10 @@ fn transitions_diff(a: &ValidModel, b: &ValidModel) -> Vec<TransitionDiff> {
                     let mut texts: Vec<String> = ts
                         .iter()
                         .flat_map(|t| t.criteria.iter())
-                        .map(|c| m.criterion(c.as_str()).map_or(c.to_string(), |c| c.text.clone()))
+                        .map(|c| {
+                            m.criterion(c.as_str())
+                                .map_or(c.to_string(), |c| c.text.clone())
+                        })
                         .collect();
                     texts.dedup();
                     texts.join("; ")
@@ -301,7 +306,13 @@ impl ModelDiff {
     /// Side by side as text.
     pub fn text(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "A = {}   B = {}   ({} verschillen)", self.a, self.b, self.differences());
+        let _ = writeln!(
+            s,
+            "A = {}   B = {}   ({} verschillen)",
+            self.a,
+            self.b,
+            self.differences()
+        );
         for p in &self.phases {
             let _ = writeln!(s);
             let _ = writeln!(
@@ -362,9 +373,21 @@ impl ModelDiff {
             let _ = writeln!(s, "\n## {}\n", phase_label(&p.phase));
             let _ = writeln!(s, "| | {} | {} | |", self.a, self.b);
             let _ = writeln!(s, "|---|---|---|---|");
-            let _ = writeln!(s, "| Titel | {} | {} | |", cell(&p.a_title), cell(&p.b_title));
+            let _ = writeln!(
+                s,
+                "| Titel | {} | {} | |",
+                cell(&p.a_title),
+                cell(&p.b_title)
+            );
             for r in p.roles.iter().chain(std::iter::once(&p.triggers)) {
-                let _ = writeln!(s, "| {} | {} | {} | {} |", r.item, cell(&r.a), cell(&r.b), mark(r));
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} |",
+                    r.item,
+                    cell(&r.a),
+                    cell(&r.b),
+                    mark(r)
+                );
             }
             for w in &p.only_a_werkafspraken {
                 let _ = writeln!(s, "| Werkafspraak | {w} | (ontbreekt) | ≠ |");
@@ -393,7 +416,14 @@ impl ModelDiff {
         let _ = writeln!(s, "| regel | {} | {} | |", self.a, self.b);
         let _ = writeln!(s, "|---|---|---|---|");
         for r in &self.rules {
-            let _ = writeln!(s, "| `{}` | {} | {} | {} |", r.item, cell(&r.a), cell(&r.b), mark(r));
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | {} | {} |",
+                r.item,
+                cell(&r.a),
+                cell(&r.b),
+                mark(r)
+            );
         }
         s
     }

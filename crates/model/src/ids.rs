@@ -20,7 +20,9 @@ pub enum IdError {
     #[error("een id is hoogstens {MAX_ID_LEN} tekens lang (deze heeft er {0})")]
     TooLong(usize),
     /// The string holds a character outside letters, digits, `-`, `_` and `.`.
-    #[error("een id bestaat uit letters, cijfers, '-', '_' en '.', en begint met een letter of cijfer: {0:?}")]
+    #[error(
+        "een id bestaat uit letters, cijfers, '-', '_' en '.', en begint met een letter of cijfer: {0:?}"
+    )]
     BadCharacter(String),
 }
 
@@ -100,7 +102,10 @@ macro_rules! id_type {
 #[derive(JsonSchema)]
 #[schemars(transparent)]
 struct IdSchema(
-    #[schemars(length(min = 1, max = 64), regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"))]
+    #[schemars(
+        length(min = 1, max = 64),
+        regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    )]
     #[expect(dead_code, reason = "only its schema is used")]
     String,
 );
@@ -160,9 +165,15 @@ mod tests {
     #[test]
     fn rejects_empty_long_and_odd_ids() {
         assert_eq!(PhaseId::parse(""), Err(IdError::Empty));
-        assert!(matches!(PhaseId::parse("x".repeat(65)), Err(IdError::TooLong(65))));
+        assert!(matches!(
+            PhaseId::parse("x".repeat(65)),
+            Err(IdError::TooLong(65))
+        ));
         for s in ["-a", "a b", "é", "a/b", "a\u{0}"] {
-            assert!(matches!(PhaseId::parse(s), Err(IdError::BadCharacter(_))), "{s}");
+            assert!(
+                matches!(PhaseId::parse(s), Err(IdError::BadCharacter(_))),
+                "{s}"
+            );
         }
     }
 }

@@ -43,10 +43,9 @@ pub fn init_from(preset: &Preset, opts: &InitOptions) -> Result<String, InitErro
     if opts.extends {
         return Ok(extending(preset, opts));
     }
-    let mut doc: DocumentMut = preset
-        .text
-        .parse()
-        .map_err(|e: toml_edit::TomlError| InitError::Preset(preset.name.to_owned(), e.to_string()))?;
+    let mut doc: DocumentMut = preset.text.parse().map_err(|e: toml_edit::TomlError| {
+        InitError::Preset(preset.name.to_owned(), e.to_string())
+    })?;
     let model = doc["model"]
         .as_table_mut()
         .ok_or_else(|| InitError::Preset(preset.name.to_owned(), "geen [model]".to_owned()))?;
@@ -92,7 +91,11 @@ fn extending(preset: &Preset, opts: &InitOptions) -> String {
     );
     let _ = writeln!(s, "[model]");
     let _ = writeln!(s, "id = {}", quoted(opts.id.as_str()));
-    let _ = writeln!(s, "name = {}", quoted(&format!("AVE-model {}", opts.gemeente)));
+    let _ = writeln!(
+        s,
+        "name = {}",
+        quoted(&format!("AVE-model {}", opts.gemeente))
+    );
     let _ = writeln!(s, "gemeente = {}", quoted(&opts.gemeente));
     if let Some(regio) = &opts.regio {
         let _ = writeln!(s, "regio = {}", quoted(regio));
@@ -128,9 +131,16 @@ fn extending(preset: &Preset, opts: &InitOptions) -> String {
         );
         return s;
     }
-    let _ = writeln!(s, "\n# Te doen: de preset laat deze punten open voor lokale invulling.");
+    let _ = writeln!(
+        s,
+        "\n# Te doen: de preset laat deze punten open voor lokale invulling."
+    );
     for (phase, kind, reason) in &todo {
-        let _ = writeln!(s, "# - AVE {phase}, {}: {reason}", kind.label().to_lowercase());
+        let _ = writeln!(
+            s,
+            "# - AVE {phase}, {}: {reason}",
+            kind.label().to_lowercase()
+        );
     }
     for t in &open_deciders {
         let _ = writeln!(s, "# - overgang {t}: wie besluit");

@@ -37,7 +37,9 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
         let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
         Diagnostic::new(
             Code::NotUtf8,
-            format!("het bestand is geen UTF-8: ongeldige byte op positie {valid}; sla het op als UTF-8"),
+            format!(
+                "het bestand is geen UTF-8: ongeldige byte op positie {valid}; sla het op als UTF-8"
+            ),
         )
         .at_location(Location::at(file, prefix, valid))
     })?;

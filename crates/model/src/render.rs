@@ -55,7 +55,11 @@ pub fn names<'a>(model: &ValidModel, ids: impl Iterator<Item = &'a str>) -> Stri
 
 fn where_to(model: &ValidModel, t: &Transition) -> String {
     match t.effect {
-        Some(effect) => format!("binnen {}: {}", phase_label(t.from.as_str()), effect.label()),
+        Some(effect) => format!(
+            "binnen {}: {}",
+            phase_label(t.from.as_str()),
+            effect.label()
+        ),
         None => {
             let to = model.phase(t.to.as_str()).map_or("", |p| p.title.as_str());
             format!("naar {} ({to})", phase_label(t.to.as_str()))
@@ -88,7 +92,9 @@ fn cond(model: &ValidModel, c: &Condition, depth: usize, out: &mut Vec<(usize, S
     match c {
         Condition::Criterion(id) => out.push((depth, criterion_text(model, id.as_str()))),
         Condition::Fact(id) => {
-            let text = model.fact(id.as_str()).map_or(id.as_str(), |f| f.text.as_str());
+            let text = model
+                .fact(id.as_str())
+                .map_or(id.as_str(), |f| f.text.as_str());
             out.push((depth, format!("feit: {text}")));
         }
         Condition::Any(parts) => {
@@ -119,7 +125,10 @@ fn cond(model: &ValidModel, c: &Condition, depth: usize, out: &mut Vec<(usize, S
 fn precondition_text(model: &ValidModel, p: &Precondition) -> String {
     match p {
         Precondition::Plan { phase, text } => text.clone().unwrap_or_else(|| {
-            format!("er is een plan (aanpak) voor {}", phase_label(phase.as_str()))
+            format!(
+                "er is een plan (aanpak) voor {}",
+                phase_label(phase.as_str())
+            )
         }),
         Precondition::Meeting { meeting, text } => text.clone().unwrap_or_else(|| {
             let name = model
@@ -278,8 +287,16 @@ pub fn markdown(model: &ValidModel) -> String {
                 crate::types::TriggerKind::Informeren => "informeren",
                 crate::types::TriggerKind::Opschalingscheck => "opschalingscheck",
             };
-            let mut who: Vec<String> = t.inform_roles.iter().map(|r| r.label().to_lowercase()).collect();
-            who.extend(t.inform.iter().map(|f| model.function_name(f.as_str()).to_owned()));
+            let mut who: Vec<String> = t
+                .inform_roles
+                .iter()
+                .map(|r| r.label().to_lowercase())
+                .collect();
+            who.extend(
+                t.inform
+                    .iter()
+                    .map(|f| model.function_name(f.as_str()).to_owned()),
+            );
             let inform = if who.is_empty() {
                 String::new()
             } else {
@@ -315,12 +332,21 @@ fn cell(s: &str) -> String {
 }
 
 fn poster_phase(model: &ValidModel, phase: &Phase, s: &mut String) {
-    let _ = writeln!(s, "\n## {}: {}\n", phase_label(phase.id.as_str()), phase.title);
+    let _ = writeln!(
+        s,
+        "\n## {}: {}\n",
+        phase_label(phase.id.as_str()),
+        phase.title
+    );
     let tags: Vec<String> = [
         phase.colour.map(|c| c.label().to_owned()),
         phase.domain.map(|d| d.label().to_owned()),
-        phase.share_percent.map(|p| format!("ca. {p}% van de huishoudens")),
-        phase.entry.then(|| "een casus kan hier beginnen".to_owned()),
+        phase
+            .share_percent
+            .map(|p| format!("ca. {p}% van de huishoudens")),
+        phase
+            .entry
+            .then(|| "een casus kan hier beginnen".to_owned()),
     ]
     .into_iter()
     .flatten()
@@ -354,13 +380,24 @@ fn poster_phase(model: &ValidModel, phase: &Phase, s: &mut String) {
         let _ = writeln!(
             s,
             "| In overleg met | {} | |",
-            cell(&names(model, phase.regie.in_overleg_met.iter().map(|f| f.as_str())))
+            cell(&names(
+                model,
+                phase.regie.in_overleg_met.iter().map(|f| f.as_str())
+            ))
         );
     }
     for (heading, dir, within) in [
         ("Opschalen", crate::types::Direction::Op, false),
-        ("Opschalen binnen de fase", crate::types::Direction::Op, true),
-        ("Afschalen binnen de fase", crate::types::Direction::Af, true),
+        (
+            "Opschalen binnen de fase",
+            crate::types::Direction::Op,
+            true,
+        ),
+        (
+            "Afschalen binnen de fase",
+            crate::types::Direction::Af,
+            true,
+        ),
         ("Afschalen", crate::types::Direction::Af, false),
     ] {
         let ts: Vec<&Transition> = model
@@ -384,7 +421,11 @@ fn poster_phase(model: &ValidModel, phase: &Phase, s: &mut String) {
     if !phase.werkafspraken.is_empty() {
         let _ = writeln!(s, "\n### Werkafspraken, routes en richtlijnen\n");
         for a in &phase.werkafspraken {
-            let extra = a.note.as_deref().map(|n| format!(" — {}", one_line(n))).unwrap_or_default();
+            let extra = a
+                .note
+                .as_deref()
+                .map(|n| format!(" — {}", one_line(n)))
+                .unwrap_or_default();
             let _ = writeln!(s, "- {}{extra}", one_line(&a.title));
         }
     }
@@ -400,7 +441,10 @@ fn poster_phase(model: &ValidModel, phase: &Phase, s: &mut String) {
             "\nGrondslag: {} · verwerkingsverantwoordelijke: {}{}",
             g.basis,
             g.verwerkingsverantwoordelijke,
-            g.note.as_deref().map(|n| format!(" ({})", one_line(n))).unwrap_or_default()
+            g.note
+                .as_deref()
+                .map(|n| format!(" ({})", one_line(n)))
+                .unwrap_or_default()
         );
     }
     if let Some(n) = &phase.norms {
@@ -469,7 +513,12 @@ fn poster_transition(model: &ValidModel, t: &Transition, s: &mut String) {
         let _ = writeln!(s, "- Eerst: {}", one_line(&precondition_text(model, p)));
     }
     if let Some(h) = &t.handover {
-        let _ = writeln!(s, "- Overdracht ({}): {}", h.role.label().to_lowercase(), one_line(&h.text));
+        let _ = writeln!(
+            s,
+            "- Overdracht ({}): {}",
+            h.role.label().to_lowercase(),
+            one_line(&h.text)
+        );
     }
     for a in &t.werkafspraken {
         if let Some((_, agreement)) = model.agreement(a.as_str()) {

@@ -99,7 +99,9 @@ impl ValidModel {
 
     /// A transition by id.
     pub fn transition(&self, id: &str) -> Option<&Transition> {
-        self.transitions.get(id).map(|&i| &self.model.transitions[i])
+        self.transitions
+            .get(id)
+            .map(|&i| &self.model.transitions[i])
     }
 
     /// A trigger by id.

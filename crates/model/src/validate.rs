@@ -121,14 +121,32 @@ impl<'m> Validator<'m> {
     fn duplicates(&mut self) {
         let m = self.m;
         let lists: Vec<(&'static str, Vec<&str>)> = vec![
-            ("principles", m.principles.iter().map(|x| x.id.as_str()).collect()),
-            ("functions", m.functions.iter().map(|x| x.id.as_str()).collect()),
-            ("meeting_kinds", m.meeting_kinds.iter().map(|x| x.id.as_str()).collect()),
+            (
+                "principles",
+                m.principles.iter().map(|x| x.id.as_str()).collect(),
+            ),
+            (
+                "functions",
+                m.functions.iter().map(|x| x.id.as_str()).collect(),
+            ),
+            (
+                "meeting_kinds",
+                m.meeting_kinds.iter().map(|x| x.id.as_str()).collect(),
+            ),
             ("facts", m.facts.iter().map(|x| x.id.as_str()).collect()),
-            ("criteria", m.criteria.iter().map(|x| x.id.as_str()).collect()),
+            (
+                "criteria",
+                m.criteria.iter().map(|x| x.id.as_str()).collect(),
+            ),
             ("phases", m.phases.iter().map(|x| x.id.as_str()).collect()),
-            ("transitions", m.transitions.iter().map(|x| x.id.as_str()).collect()),
-            ("triggers", m.triggers.iter().map(|x| x.id.as_str()).collect()),
+            (
+                "transitions",
+                m.transitions.iter().map(|x| x.id.as_str()).collect(),
+            ),
+            (
+                "triggers",
+                m.triggers.iter().map(|x| x.id.as_str()).collect(),
+            ),
         ];
         for (key, ids) in lists {
             let mut seen = HashSet::new();
@@ -182,7 +200,10 @@ impl<'m> Validator<'m> {
             self.push(
                 Code::UnknownFunction,
                 at,
-                format!("onbekende functie {:?}: declareer haar onder [[functions]]", id.as_str()),
+                format!(
+                    "onbekende functie {:?}: declareer haar onder [[functions]]",
+                    id.as_str()
+                ),
             );
         }
     }
@@ -217,7 +238,10 @@ impl<'m> Validator<'m> {
             self.push(
                 Code::UnknownCriterion,
                 at,
-                format!("onbekend criterium {:?}: declareer het onder [[criteria]]", id.as_str()),
+                format!(
+                    "onbekend criterium {:?}: declareer het onder [[criteria]]",
+                    id.as_str()
+                ),
             );
         }
     }
@@ -225,7 +249,11 @@ impl<'m> Validator<'m> {
     fn phases(&mut self) {
         let m = self.m;
         if m.phases.is_empty() {
-            self.push(Code::NoPhases, root(), "het model heeft geen fasen ([[phases]])");
+            self.push(
+                Code::NoPhases,
+                root(),
+                "het model heeft geen fasen ([[phases]])",
+            );
             return;
         }
         if !m.phases.iter().any(|p| p.entry) {
@@ -260,11 +288,12 @@ impl<'m> Validator<'m> {
                             kind.key()
                         ),
                     ),
-                    Some(spec) => self.role(spec, kind, &p.id.to_string(), regie.key(kind.key())),
+                    Some(spec) => self.role(spec, kind, p.id.as_str(), regie.key(kind.key())),
                 }
             }
             self.function_refs(&p.regie.in_overleg_met, &regie.key("in_overleg_met"));
-            if self.needs_evaluation(p) && p.norms.as_ref().and_then(|n| n.evaluation_days).is_none()
+            if self.needs_evaluation(p)
+                && p.norms.as_ref().and_then(|n| n.evaluation_days).is_none()
             {
                 self.push(
                     Code::NoEvaluationNorm,
@@ -307,7 +336,12 @@ impl<'m> Validator<'m> {
                     .functions
                     .iter()
                     .find(|f| f.id == *h)
-                    .is_some_and(|f| matches!(f.kind, OrganisationKind::Inwoner | OrganisationKind::Netwerk))
+                    .is_some_and(|f| {
+                        matches!(
+                            f.kind,
+                            OrganisationKind::Inwoner | OrganisationKind::Netwerk
+                        )
+                    })
             }),
             None => true,
         }
@@ -473,12 +507,19 @@ impl<'m> Validator<'m> {
                     self.push(
                         Code::UnknownFact,
                         at.key("fact"),
-                        format!("onbekend feit {:?}: declareer het onder [[facts]]", id.as_str()),
+                        format!(
+                            "onbekend feit {:?}: declareer het onder [[facts]]",
+                            id.as_str()
+                        ),
                     );
                 }
             }
             Condition::Any(parts) | Condition::All(parts) => {
-                let key = if matches!(c, Condition::Any(_)) { "any" } else { "all" };
+                let key = if matches!(c, Condition::Any(_)) {
+                    "any"
+                } else {
+                    "all"
+                };
                 if parts.is_empty() {
                     self.push(Code::BadCondition, at.key(key), format!("`{key}` is leeg"));
                 }
@@ -524,7 +565,12 @@ impl<'m> Validator<'m> {
                 )
             })
             .collect();
-        let entries: Vec<&str> = m.phases.iter().filter(|p| p.entry).map(|p| p.id.as_str()).collect();
+        let entries: Vec<&str> = m
+            .phases
+            .iter()
+            .filter(|p| p.entry)
+            .map(|p| p.id.as_str())
+            .collect();
         if !entries.is_empty() {
             let all: Vec<(&str, &str)> = edges.iter().map(|&(a, b, _)| (a, b)).collect();
             let reached = reach(&entries, &all);

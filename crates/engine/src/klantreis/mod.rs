@@ -162,14 +162,10 @@ pub fn run(model: &ValidModel, scenario: &Scenario) -> Report {
     // The worst overrun seen per (kind, phase stay), for the "past its norm" gaps.
     let mut overruns: BTreeMap<(AttentionKind, usize), (String, i64, String)> = BTreeMap::new();
     let person_label = |id: &crate::ids::PersonId| {
-        scenario
-            .people
-            .iter()
-            .find(|p| &p.id == id)
-            .map_or_else(
-                || id.to_string(),
-                |p| format!("{} ({})", p.name, model.function_name(p.function.as_str())),
-            )
+        scenario.people.iter().find(|p| &p.id == id).map_or_else(
+            || id.to_string(),
+            |p| format!("{} ({})", p.name, model.function_name(p.function.as_str())),
+        )
     };
     for (i, step) in scenario.steps.iter().enumerate() {
         if let Some(c) = &case {
@@ -214,7 +210,9 @@ pub fn run(model: &ValidModel, scenario: &Scenario) -> Report {
             (None, _) => true,
             (Some(Expect::Allowed), Outcome::Allowed { .. }) => true,
             (Some(Expect::Rejected(None)), Outcome::Rejected { .. }) => true,
-            (Some(Expect::Rejected(Some(code))), Outcome::Rejected { code: got, .. }) => code.as_str() == got,
+            (Some(Expect::Rejected(Some(code))), Outcome::Rejected { code: got, .. }) => {
+                code.as_str() == got
+            }
             _ => false,
         };
         steps.push(StepReport {
@@ -228,13 +226,17 @@ pub fn run(model: &ValidModel, scenario: &Scenario) -> Report {
             note: step.note.clone(),
         });
     }
-    let end_at = scenario
-        .end
-        .or_else(|| scenario.steps.last().map(|s| s.at));
+    let end_at = scenario.end.or_else(|| scenario.steps.last().map(|s| s.at));
     if let (Some(c), Some(at)) = (&case, end_at) {
         observe(model, c, at, &mut overruns);
     }
-    let gaps = gaps(model, scenario, case.as_ref(), &missing_agreements, overruns);
+    let gaps = gaps(
+        model,
+        scenario,
+        case.as_ref(),
+        &missing_agreements,
+        overruns,
+    );
     let end = match (&case, end_at) {
         (Some(c), Some(at)) => {
             let today = Date::from(at.date_naive());
@@ -315,7 +317,8 @@ fn gaps(
     overruns: BTreeMap<(AttentionKind, usize), (String, i64, String)>,
 ) -> Vec<Gap> {
     let mut out = Vec::new();
-    let functions: Vec<&ave_model::FunctionId> = scenario.people.iter().map(|p| &p.function).collect();
+    let functions: Vec<&ave_model::FunctionId> =
+        scenario.people.iter().map(|p| &p.function).collect();
     for p in &scenario.people {
         if model.function(p.function.as_str()).is_none() {
             out.push(Gap {
@@ -338,9 +341,13 @@ fn gaps(
         }
     }
     for phase_id in &visited {
-        let Some(phase) = model.phase(phase_id) else { continue };
+        let Some(phase) = model.phase(phase_id) else {
+            continue;
+        };
         for role in RoleKind::ALL {
-            let Some(spec) = phase.regie.role(role) else { continue };
+            let Some(spec) = phase.regie.role(role) else {
+                continue;
+            };
             if let Some(reason) = &spec.open {
                 out.push(Gap {
                     kind: GapKind::RoleOpenInModel,
@@ -348,7 +355,10 @@ fn gaps(
                     message: format!("{}: het model laat dit open ({reason})", role.label()),
                 });
             } else if !spec.holders.is_empty()
-                && !spec.holders.iter().any(|h| functions.contains(&h) || resident(model, h))
+                && !spec
+                    .holders
+                    .iter()
+                    .any(|h| functions.contains(&h) || resident(model, h))
             {
                 out.push(Gap {
                     kind: GapKind::RoleNobodyCanFill,
@@ -366,7 +376,10 @@ fn gaps(
                 out.push(Gap {
                     kind: GapKind::TransitionNobodyMayDecide,
                     phase: Some(phase_id.clone()),
-                    message: format!("overgang {}: het model legt niet vast wie besluit ({reason})", t.id),
+                    message: format!(
+                        "overgang {}: het model legt niet vast wie besluit ({reason})",
+                        t.id
+                    ),
                 });
             } else if !t.deciders.iter().any(|d| functions.contains(&d)) {
                 out.push(Gap {

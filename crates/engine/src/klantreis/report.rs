@@ -86,7 +86,11 @@ impl Report {
             let _ = writeln!(s, "  geen");
         }
         for g in &self.gaps {
-            let phase = g.phase.as_deref().map(|p| format!("fase {p}: ")).unwrap_or_default();
+            let phase = g
+                .phase
+                .as_deref()
+                .map(|p| format!("fase {p}: "))
+                .unwrap_or_default();
             let _ = writeln!(s, "  - {} — {phase}{}", gap_heading(g.kind), g.message);
         }
         let _ = writeln!(s, "\nEindstand");
@@ -108,18 +112,29 @@ impl Report {
                     .iter()
                     .map(|h| format!("{} ({})", h.name, h.function))
                     .collect();
-                let who = if holders.is_empty() { "—".to_owned() } else { holders.join(", ") };
+                let who = if holders.is_empty() {
+                    "—".to_owned()
+                } else {
+                    holders.join(", ")
+                };
                 let flags = if row.flags.is_empty() {
                     String::new()
                 } else {
                     let f: Vec<String> = row
                         .flags
                         .iter()
-                        .map(|f| serde_json::to_value(f).map_or_else(|_| String::new(), |v| match v {
-                            serde_json::Value::String(s) => s,
-                            serde_json::Value::Object(o) => o.keys().cloned().collect::<Vec<_>>().join(","),
-                            other => other.to_string(),
-                        }))
+                        .map(|f| {
+                            serde_json::to_value(f).map_or_else(
+                                |_| String::new(),
+                                |v| match v {
+                                    serde_json::Value::String(s) => s,
+                                    serde_json::Value::Object(o) => {
+                                        o.keys().cloned().collect::<Vec<_>>().join(",")
+                                    }
+                                    other => other.to_string(),
+                                },
+                            )
+                        })
                         .collect();
                     format!("  [{}]", f.join(", "))
                 };

@@ -136,7 +136,12 @@ fn time(v: &Value) -> Result<DateTime<Utc>, String> {
     let text = match v {
         Value::Datetime(d) => d.to_string(),
         Value::String(s) => s.clone(),
-        other => return Err(format!("verwacht een datum of tijdstip, niet {}", other.type_str())),
+        other => {
+            return Err(format!(
+                "verwacht een datum of tijdstip, niet {}",
+                other.type_str()
+            ));
+        }
     };
     if let Ok(d) = NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
         return Ok(d.and_time(NaiveTime::MIN).and_utc());
@@ -144,7 +149,12 @@ fn time(v: &Value) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(&text) {
         return Ok(t.with_timezone(&Utc));
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
         if let Ok(t) = chrono::NaiveDateTime::parse_from_str(&text, fmt) {
             return Ok(t.and_utc());
         }
@@ -161,11 +171,12 @@ impl Scenario {
             message,
         };
         // The same input limits as models: size, UTF-8, nesting, then TOML.
-        let text = ave_model::parse::decode(file, bytes).map_err(|d| {
-            err(d.location.map(|l| l.line), d.message)
-        })?;
+        let text = ave_model::parse::decode(file, bytes)
+            .map_err(|d| err(d.location.map(|l| l.line), d.message))?;
         let doc: Table = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             err(line, format!("geen geldige TOML: {}", e.message().trim()))
         })?;
         let line_of = |needle: &str, nth: usize| -> Option<usize> {
@@ -176,22 +187,36 @@ impl Scenario {
         let mut doc = doc;
         let known = ["scenario", "people", "household", "steps"];
         if let Some(k) = doc.keys().find(|k| !known.contains(&k.as_str())) {
-            return Err(err(None, format!("onbekende sleutel `{k}`; toegestaan: {}", known.join(", "))));
+            return Err(err(
+                None,
+                format!("onbekende sleutel `{k}`; toegestaan: {}", known.join(", ")),
+            ));
         }
         let head: Head = doc
             .remove("scenario")
             .ok_or_else(|| err(None, "[scenario] ontbreekt".to_owned()))?
             .try_into()
-            .map_err(|e: toml::de::Error| err(line_of("[scenario]", 0), format!("[scenario]: {}", e.message())))?;
+            .map_err(|e: toml::de::Error| {
+                err(
+                    line_of("[scenario]", 0),
+                    format!("[scenario]: {}", e.message()),
+                )
+            })?;
         let people: Vec<Person> = match doc.remove("people") {
-            Some(v) => v
-                .try_into()
-                .map_err(|e: toml::de::Error| err(line_of("[[people]]", 0), format!("[[people]]: {}", e.message())))?,
+            Some(v) => v.try_into().map_err(|e: toml::de::Error| {
+                err(
+                    line_of("[[people]]", 0),
+                    format!("[[people]]: {}", e.message()),
+                )
+            })?,
             None => Vec::new(),
         };
         let household: Vec<HouseholdMember> = match doc.remove("household") {
             Some(v) => v.try_into().map_err(|e: toml::de::Error| {
-                err(line_of("[[household]]", 0), format!("[[household]]: {}", e.message()))
+                err(
+                    line_of("[[household]]", 0),
+                    format!("[[household]]: {}", e.message()),
+                )
             })?,
             None => Vec::new(),
         };
@@ -207,7 +232,10 @@ impl Scenario {
         let mut seen = std::collections::HashSet::new();
         for p in &people {
             if !seen.insert(&p.id) {
-                return Err(err(None, format!("persoon {} staat twee keer in [[people]]", p.id)));
+                return Err(err(
+                    None,
+                    format!("persoon {} staat twee keer in [[people]]", p.id),
+                ));
             }
         }
         let case = match head.case {
@@ -222,7 +250,12 @@ impl Scenario {
             .map_err(|m| err(line_of("end", 0), format!("[scenario] end: {m}")))?;
         let raw_steps = match doc.remove("steps") {
             Some(Value::Array(items)) => items,
-            Some(_) => return Err(err(None, "`steps` moet een lijst [[steps]] zijn".to_owned())),
+            Some(_) => {
+                return Err(err(
+                    None,
+                    "`steps` moet een lijst [[steps]] zijn".to_owned(),
+                ));
+            }
             None => Vec::new(),
         };
         let mut steps = Vec::new();
@@ -232,16 +265,24 @@ impl Scenario {
             let Value::Table(mut t) = item else {
                 return Err(err(line, format!("stap {n} is geen tabel")));
             };
-            let at = t
-                .remove("at")
-                .ok_or_else(|| err(line, format!("stap {n}: `at` (datum of tijdstip) ontbreekt")))?;
+            let at = t.remove("at").ok_or_else(|| {
+                err(
+                    line,
+                    format!("stap {n}: `at` (datum of tijdstip) ontbreekt"),
+                )
+            })?;
             let at = time(&at).map_err(|m| err(line, format!("stap {n}: at: {m}")))?;
             let by = match t.remove("by") {
-                Some(Value::String(s)) => PersonId::parse(s).map_err(|e| err(line, format!("stap {n}: by: {e}")))?,
+                Some(Value::String(s)) => {
+                    PersonId::parse(s).map_err(|e| err(line, format!("stap {n}: by: {e}")))?
+                }
                 _ => return Err(err(line, format!("stap {n}: `by` (wie) ontbreekt"))),
             };
             if !people.iter().any(|p| p.id == by) {
-                return Err(err(line, format!("stap {n}: {by} staat niet in [[people]]")));
+                return Err(err(
+                    line,
+                    format!("stap {n}: {by} staat niet in [[people]]"),
+                ));
             }
             let note = match t.remove("note") {
                 Some(Value::String(s)) => Some(s),
@@ -259,18 +300,24 @@ impl Scenario {
                 (Some(Value::String(s)), code) if s == "rejected" => Some(Expect::Rejected(code)),
                 (Some(Value::String(s)), None) if s == "allowed" => Some(Expect::Allowed),
                 (Some(Value::String(s)), Some(_)) if s == "allowed" => {
-                    return Err(err(line, format!("stap {n}: `expect_code` hoort bij expect = \"rejected\"")));
+                    return Err(err(
+                        line,
+                        format!("stap {n}: `expect_code` hoort bij expect = \"rejected\""),
+                    ));
                 }
                 (Some(other), _) => {
-                    return Err(err(line, format!("stap {n}: expect is \"allowed\" of \"rejected\", niet {other}")));
+                    return Err(err(
+                        line,
+                        format!("stap {n}: expect is \"allowed\" of \"rejected\", niet {other}"),
+                    ));
                 }
                 (None, Some(code)) => Some(Expect::Rejected(Some(code))),
                 (None, None) => None,
             };
-            expand(&mut t, &by, &case, &people, &household).map_err(|m| err(line, format!("stap {n}: {m}")))?;
-            let command = Command::deserialize(Value::Table(t)).map_err(|e| {
-                err(line, format!("stap {n}: {}", e.message().trim()))
-            })?;
+            expand(&mut t, &by, &case, &people, &household)
+                .map_err(|m| err(line, format!("stap {n}: {m}")))?;
+            let command = Command::deserialize(Value::Table(t))
+                .map_err(|e| err(line, format!("stap {n}: {}", e.message().trim())))?;
             steps.push(Step {
                 at,
                 by,
@@ -317,7 +364,8 @@ fn expand(
     };
     match t.get("do").and_then(Value::as_str) {
         Some("open") => {
-            t.entry("case").or_insert_with(|| Value::String(case.to_string()));
+            t.entry("case")
+                .or_insert_with(|| Value::String(case.to_string()));
             if !t.contains_key("household") {
                 let members = Value::try_from(household).map_err(|e| e.to_string())?;
                 t.insert("household".into(), members);
@@ -330,7 +378,9 @@ fn expand(
                         _ => Err("participants is een lijst van ids uit [[people]]".to_owned()),
                     })
                     .collect::<Result<_, _>>()?,
-                Some(_) => return Err("participants is een lijst van ids uit [[people]]".to_owned()),
+                Some(_) => {
+                    return Err("participants is een lijst van ids uit [[people]]".to_owned());
+                }
                 None => vec![by.to_string()],
             };
             let tables = ids

@@ -23,7 +23,10 @@ fn signal(id: &str, triggers: &[&str]) -> Command {
         source: "politie".into(),
         category: "overlast".into(),
         text: "melding".into(),
-        triggers: triggers.iter().map(|t| ave_model::TriggerId::parse(*t).expect("id")).collect(),
+        triggers: triggers
+            .iter()
+            .map(|t| ave_model::TriggerId::parse(*t).expect("id"))
+            .collect(),
     }
 }
 
@@ -36,13 +39,37 @@ fn nothing_but_open_before_the_case_exists() {
 #[test]
 fn a_case_opens_only_in_an_entry_phase_by_someone_allowed_and_involved() {
     let mut w = World::new(model());
-    w.refused("consulent-1", open_cmd("3", &["consulent-1"]), "not-entry-phase");
-    w.refused("teamleider-1", open_cmd("2", &["teamleider-1"]), "not-entry-phase");
-    w.refused("consulent-1", open_cmd("2", &["consulent-2"]), "not-participant");
-    w.refused("consulent-1", open_cmd("9", &["consulent-1"]), "unknown-phase");
-    w.refused("consulent-1", open_cmd("2", &["consulent-1", "consulent-1"]), "duplicate-id");
+    w.refused(
+        "consulent-1",
+        open_cmd("3", &["consulent-1"]),
+        "not-entry-phase",
+    );
+    w.refused(
+        "teamleider-1",
+        open_cmd("2", &["teamleider-1"]),
+        "not-entry-phase",
+    );
+    w.refused(
+        "consulent-1",
+        open_cmd("2", &["consulent-2"]),
+        "not-participant",
+    );
+    w.refused(
+        "consulent-1",
+        open_cmd("9", &["consulent-1"]),
+        "unknown-phase",
+    );
+    w.refused(
+        "consulent-1",
+        open_cmd("2", &["consulent-1", "consulent-1"]),
+        "duplicate-id",
+    );
     w.ok("consulent-1", open_cmd("2", &["consulent-1"]));
-    w.refused("consulent-1", open_cmd("2", &["consulent-1"]), "case-exists");
+    w.refused(
+        "consulent-1",
+        open_cmd("2", &["consulent-1"]),
+        "case-exists",
+    );
 }
 
 #[test]
@@ -64,15 +91,34 @@ fn an_unknown_function_is_refused_when_someone_joins() {
 fn unknown_people_phases_criteria_and_items_are_refused() {
     let mut w = World::opened(model(), "2", vec![]);
     w.refused("niemand", assess("stabiel", true), "not-participant");
-    w.refused("consulent-1", assign(Casusregie, "niemand"), "unknown-person");
     w.refused(
         "consulent-1",
-        Command::SetPlan { phase: ave_model::PhaseId::parse("9").expect("id"), summary: "x".into() },
+        assign(Casusregie, "niemand"),
+        "unknown-person",
+    );
+    w.refused(
+        "consulent-1",
+        Command::SetPlan {
+            phase: ave_model::PhaseId::parse("9").expect("id"),
+            summary: "x".into(),
+        },
         "unknown-phase",
     );
-    w.refused("consulent-1", assess("bestaat-niet", true), "unknown-criterion");
-    w.refused("consulent-1", propose("v1", "bestaat-niet", &[]), "unknown-transition");
-    w.refused("consulent-1", signal("s1", &["bestaat-niet"]), "unknown-trigger");
+    w.refused(
+        "consulent-1",
+        assess("bestaat-niet", true),
+        "unknown-criterion",
+    );
+    w.refused(
+        "consulent-1",
+        propose("v1", "bestaat-niet", &[]),
+        "unknown-transition",
+    );
+    w.refused(
+        "consulent-1",
+        signal("s1", &["bestaat-niet"]),
+        "unknown-trigger",
+    );
     w.refused(
         "consulent-1",
         Command::HoldMeeting {
@@ -101,15 +147,25 @@ fn unknown_people_phases_criteria_and_items_are_refused() {
         },
         "derived-fact",
     );
-    w.refused("consulent-1", decide("bestaat-niet", true, &[]), "unknown-item");
     w.refused(
         "consulent-1",
-        Command::CompleteAction { action: ActionId::parse("a9").expect("id"), result: "x".into() },
+        decide("bestaat-niet", true, &[]),
         "unknown-item",
     );
     w.refused(
         "consulent-1",
-        Command::RemoveMember { member: MemberId::parse("kind-9").expect("id"), reason: "x".into() },
+        Command::CompleteAction {
+            action: ActionId::parse("a9").expect("id"),
+            result: "x".into(),
+        },
+        "unknown-item",
+    );
+    w.refused(
+        "consulent-1",
+        Command::RemoveMember {
+            member: MemberId::parse("kind-9").expect("id"),
+            reason: "x".into(),
+        },
         "unknown-member",
     );
 }
@@ -139,7 +195,11 @@ fn duplicate_ids_are_refused() {
         "duplicate-id",
     );
     w.ok("consulent-1", propose("v1", "2-naar-1", &["stabiel"]));
-    w.refused("consulent-1", propose("v1", "2-naar-1", &["stabiel"]), "duplicate-id");
+    w.refused(
+        "consulent-1",
+        propose("v1", "2-naar-1", &["stabiel"]),
+        "duplicate-id",
+    );
 }
 
 #[test]
@@ -147,10 +207,13 @@ fn a_command_dated_before_the_last_event_is_refused() {
     let mut w = World::opened(model(), "2", vec![]);
     w.ok("consulent-1", signal("s1", &[]));
     let earlier = day(w.clock) - chrono::Duration::hours(1);
-    let r = w.run_at(earlier, "consulent-1", signal("s2", &[])).expect_err("out of order");
+    let r = w
+        .run_at(earlier, "consulent-1", signal("s2", &[]))
+        .expect_err("out of order");
     assert_eq!(r.code.as_str(), "date-out-of-order");
     // The same instant is fine: several steps can happen at once.
-    w.run_at(day(w.clock), "consulent-1", signal("s2", &[])).expect("same time");
+    w.run_at(day(w.clock), "consulent-1", signal("s2", &[]))
+        .expect("same time");
 }
 
 #[test]
@@ -170,20 +233,39 @@ fn empty_texts_are_refused() {
 #[test]
 fn roles_follow_the_model_of_the_current_phase() {
     let mut w = World::opened(model(), "1", vec![]);
-    w.refused("consulent-1", assign(Procesregie, "proces-1"), "role-not-applicable");
-    let mut w = World::opened(model(), "2", vec![]);
-    let r = w.refused("consulent-1", assign(Procesregie, "consulent-1"), "function-not-prescribed");
-    assert!(r.message.contains("Procesregisseur gemeente"), "{r}");
-    w.ok("consulent-1", assign(Casusregie, "consulent-1"));
-    w.refused("consulent-1", assign(Casusregie, "consulent-1"), "already-role-holder");
     w.refused(
         "consulent-1",
-        Command::RemoveParticipant { person: pid("consulent-1"), reason: "weg".into() },
+        assign(Procesregie, "proces-1"),
+        "role-not-applicable",
+    );
+    let mut w = World::opened(model(), "2", vec![]);
+    let r = w.refused(
+        "consulent-1",
+        assign(Procesregie, "consulent-1"),
+        "function-not-prescribed",
+    );
+    assert!(r.message.contains("Procesregisseur gemeente"), "{r}");
+    w.ok("consulent-1", assign(Casusregie, "consulent-1"));
+    w.refused(
+        "consulent-1",
+        assign(Casusregie, "consulent-1"),
+        "already-role-holder",
+    );
+    w.refused(
+        "consulent-1",
+        Command::RemoveParticipant {
+            person: pid("consulent-1"),
+            reason: "weg".into(),
+        },
         "holds-role",
     );
     w.refused(
         "consulent-1",
-        Command::EndRole { role: Procesregie, person: pid("consulent-1"), reason: "x".into() },
+        Command::EndRole {
+            role: Procesregie,
+            person: pid("consulent-1"),
+            reason: "x".into(),
+        },
         "not-role-holder",
     );
 }
@@ -191,12 +273,37 @@ fn roles_follow_the_model_of_the_current_phase() {
 #[test]
 fn a_proposal_must_leave_the_current_phase_and_cite_its_own_criteria() {
     let mut w = World::opened(model(), "2", vec![]);
-    w.refused("consulent-1", propose("v1", "3-naar-2", &["stabiel"]), "wrong-phase");
-    w.refused("consulent-1", propose("v1", "2-naar-1", &["onrust"]), "criterion-not-of-transition");
+    w.refused(
+        "consulent-1",
+        propose("v1", "3-naar-2", &["stabiel"]),
+        "wrong-phase",
+    );
+    w.refused(
+        "consulent-1",
+        propose("v1", "2-naar-1", &["onrust"]),
+        "criterion-not-of-transition",
+    );
     w.ok("consulent-1", propose("v1", "2-naar-1", &["stabiel"]));
-    w.refused("consulent-1", propose("v2", "2-naar-3", &["onveiligheid"]), "request-pending");
-    w.refused("consulent-2", Command::Withdraw { request: RequestId::parse("v1").expect("id"), reason: "x".into() }, "not-proposer");
-    w.ok("consulent-1", Command::Withdraw { request: RequestId::parse("v1").expect("id"), reason: "x".into() });
+    w.refused(
+        "consulent-1",
+        propose("v2", "2-naar-3", &["onveiligheid"]),
+        "request-pending",
+    );
+    w.refused(
+        "consulent-2",
+        Command::Withdraw {
+            request: RequestId::parse("v1").expect("id"),
+            reason: "x".into(),
+        },
+        "not-proposer",
+    );
+    w.ok(
+        "consulent-1",
+        Command::Withdraw {
+            request: RequestId::parse("v1").expect("id"),
+            reason: "x".into(),
+        },
+    );
     w.refused("consulent-1", decide("v1", true, &[]), "request-not-open");
 }
 
@@ -204,13 +311,20 @@ fn a_proposal_must_leave_the_current_phase_and_cite_its_own_criteria() {
 fn adding_procesregie_when_there_already_is_a_procesregisseur_is_refused() {
     let mut w = World::opened(model(), "2", vec![]);
     w.ok("proces-1", assign(Procesregie, "proces-1"));
-    w.refused("teamleider-1", propose("v1", "2-procesregie-erbij", &["stagnatie"]), "nothing-to-change");
+    w.refused(
+        "teamleider-1",
+        propose("v1", "2-procesregie-erbij", &["stagnatie"]),
+        "nothing-to-change",
+    );
 }
 
 #[test]
 fn closing_needs_the_lowest_phase_unless_the_household_moved() {
     let mut w = World::opened(model(), "2", vec![]);
-    let close = |e| Command::Close { reason: "klaar".into(), end_state: e };
+    let close = |e| Command::Close {
+        reason: "klaar".into(),
+        end_state: e,
+    };
     w.refused("consulent-1", close(EndState::Waakvlam), "cannot-close");
     w.ok("consulent-1", close(EndState::Verhuisd));
     w.refused("consulent-1", assess("stabiel", true), "case-closed");
@@ -234,7 +348,11 @@ fn only_an_administrator_records_a_formal_decision() {
 fn a_case_under_another_model_version_is_refused() {
     let mut w = World::opened(model(), "2", vec![]);
     let other = model_with(&[("version = \"2025.1\"", "version = \"2026.1\"")]);
-    let env = Envelope { at: day(5), by: pid("consulent-1"), command: assess("stabiel", true) };
+    let env = Envelope {
+        at: day(5),
+        by: pid("consulent-1"),
+        command: assess("stabiel", true),
+    };
     let before = w.case.clone();
     let r = ave_engine::execute(&other, &mut w.case, &env).expect_err("other version");
     assert_eq!(r.code.as_str(), "model-mismatch");

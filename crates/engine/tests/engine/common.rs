@@ -33,7 +33,10 @@ pub fn model() -> ValidModel {
 
 /// Day `n` of 2025 at 09:00 UTC.
 pub fn day(n: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2025, 1, 1, 9, 0, 0).single().expect("date") + chrono::Days::new(u64::from(n))
+    Utc.with_ymd_and_hms(2025, 1, 1, 9, 0, 0)
+        .single()
+        .expect("date")
+        + chrono::Days::new(u64::from(n))
 }
 
 pub fn pid(s: &str) -> PersonId {
@@ -120,7 +123,12 @@ impl World {
     }
 
     /// Runs a command at a given time.
-    pub fn run_at(&mut self, at: DateTime<Utc>, by: &str, command: Command) -> Result<Vec<Recorded>, Rejection> {
+    pub fn run_at(
+        &mut self,
+        at: DateTime<Utc>,
+        by: &str,
+        command: Command,
+    ) -> Result<Vec<Recorded>, Rejection> {
         let env = Envelope {
             at,
             by: pid(by),

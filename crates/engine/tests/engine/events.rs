@@ -15,7 +15,11 @@ fn histories() -> Vec<(String, Vec<Recorded>)> {
             let mut case = None;
             let mut events = Vec::new();
             for step in &scenario.steps {
-                let env = ave_engine::Envelope { at: step.at, by: step.by.clone(), command: step.command.clone() };
+                let env = ave_engine::Envelope {
+                    at: step.at,
+                    by: step.by.clone(),
+                    command: step.command.clone(),
+                };
                 if let Ok(recorded) = ave_engine::execute(&model, &mut case, &env) {
                     events.extend(recorded);
                 }
@@ -79,14 +83,29 @@ fn a_stored_event_reads_back_in_its_documented_form() {
 #[test]
 fn replay_refuses_a_broken_history() {
     let (_, events) = histories().into_iter().next().expect("a scenario");
-    assert!(matches!(Case::replay(&events[1..]), Err(ReplayError::NotOpened(_))));
+    assert!(matches!(
+        Case::replay(&events[1..]),
+        Err(ReplayError::NotOpened(_))
+    ));
     let mut skipped = events.clone();
     skipped.remove(2);
-    assert!(matches!(Case::replay(&skipped), Err(ReplayError::Sequence { .. })));
+    assert!(matches!(
+        Case::replay(&skipped),
+        Err(ReplayError::Sequence { .. })
+    ));
     let mut future = events.clone();
     future[1].schema = 99;
-    assert!(matches!(Case::replay(&future), Err(ReplayError::Schema { .. })));
+    assert!(matches!(
+        Case::replay(&future),
+        Err(ReplayError::Schema { .. })
+    ));
     let mut twice = events.clone();
-    twice[1] = Recorded { seq: 2, ..events[0].clone() };
-    assert!(matches!(Case::replay(&twice), Err(ReplayError::OpenedTwice(2))));
+    twice[1] = Recorded {
+        seq: 2,
+        ..events[0].clone()
+    };
+    assert!(matches!(
+        Case::replay(&twice),
+        Err(ReplayError::OpenedTwice(2))
+    ));
 }

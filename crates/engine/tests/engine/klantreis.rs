@@ -28,8 +28,8 @@ pub fn all_scenarios() -> Vec<PathBuf> {
 /// Reads a scenario and the preset it names.
 pub fn run_scenario(path: &Path) -> (ValidModel, Scenario) {
     let bytes = std::fs::read(path).expect("readable");
-    let scenario = Scenario::parse(&path.display().to_string(), &bytes)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let scenario =
+        Scenario::parse(&path.display().to_string(), &bytes).unwrap_or_else(|e| panic!("{e}"));
     let name = scenario.model.clone().expect("names a model");
     let model = ave_model::presets::load(&name).expect("preset");
     (model, scenario)
@@ -41,7 +41,11 @@ fn every_shipped_scenario_meets_its_expectations() {
     for path in all_scenarios() {
         let (model, scenario) = run_scenario(&path);
         let report = klantreis::run(&model, &scenario);
-        assert!(report.expectations > 0, "{} states no expectations", path.display());
+        assert!(
+            report.expectations > 0,
+            "{} states no expectations",
+            path.display()
+        );
         if !report.passed() {
             failures.push(format!("{}:\n{}", path.display(), report.text()));
         }
@@ -55,7 +59,11 @@ fn every_preset_has_at_least_five_scenarios() {
     for p in ave_model::presets::PRESETS {
         let n = scenarios
             .iter()
-            .filter(|s| s.parent().and_then(|d| d.file_name()).is_some_and(|d| d == p.name))
+            .filter(|s| {
+                s.parent()
+                    .and_then(|d| d.file_name())
+                    .is_some_and(|d| d == p.name)
+            })
             .count();
         assert!(n >= 5, "{} has {n} scenarios", p.name);
     }
@@ -66,7 +74,11 @@ fn reports_of_the_shipped_scenarios() {
     for path in all_scenarios() {
         let (model, scenario) = run_scenario(&path);
         let report = klantreis::run(&model, &scenario);
-        let dir = path.parent().and_then(|d| d.file_name()).and_then(|d| d.to_str()).unwrap_or("");
+        let dir = path
+            .parent()
+            .and_then(|d| d.file_name())
+            .and_then(|d| d.to_str())
+            .unwrap_or("");
         let file = path.file_stem().and_then(|f| f.to_str()).unwrap_or("");
         insta::assert_snapshot!(format!("klantreis_{dir}_{file}"), report.text());
     }
@@ -99,7 +111,14 @@ fn the_shipped_scenarios_cover_the_journeys_the_issue_names() {
         assert!(codes.contains(code), "no scenario shows {code}");
     }
     let all = events.into_iter().collect::<Vec<_>>().join("\n");
-    for needle in ["fase 4 → fase 3", "geopend in fase 4", "binnen de fase: procesregie toevoegen", "meningsverschil", "fase 2 → fase 3", "fase 3 → fase 2"] {
+    for needle in [
+        "fase 4 → fase 3",
+        "geopend in fase 4",
+        "binnen de fase: procesregie toevoegen",
+        "meningsverschil",
+        "fase 2 → fase 3",
+        "fase 3 → fase 2",
+    ] {
         assert!(all.contains(needle), "no scenario shows {needle:?}");
     }
 }
@@ -115,8 +134,11 @@ fn a_scenario_with_a_typo_is_refused_with_its_line() {
 #[test]
 fn a_scenario_with_an_unknown_rejection_code_or_person_is_refused() {
     let base = "[scenario]\ntitle = \"t\"\n\n[[people]]\nid = \"a\"\nname = \"A\"\nfunction = \"x\"\norganisation = \"o\"\n\n[[steps]]\nat = 2025-01-01\n";
-    let e = Scenario::parse("s.toml", format!("{base}by = \"b\"\ndo = \"open\"\nphase = \"1\"\nreason = \"r\"\n").as_bytes())
-        .expect_err("unknown person");
+    let e = Scenario::parse(
+        "s.toml",
+        format!("{base}by = \"b\"\ndo = \"open\"\nphase = \"1\"\nreason = \"r\"\n").as_bytes(),
+    )
+    .expect_err("unknown person");
     assert!(e.message.contains("b staat niet"), "{e}");
     let e = Scenario::parse(
         "s.toml",
@@ -138,7 +160,10 @@ fn a_scenario_runs_under_another_model_and_shows_what_that_model_lacks() {
     let oss = ave_model::presets::load("oss").expect("oss");
     let report = klantreis::run(&oss, &scenario);
     assert!(
-        report.gaps.iter().any(|g| g.kind == klantreis::GapKind::UnknownFunction),
+        report
+            .gaps
+            .iter()
+            .any(|g| g.kind == klantreis::GapKind::UnknownFunction),
         "{}",
         report.text()
     );

@@ -4,7 +4,9 @@
 use ave_engine::command::{ActionKind, Command, EndState, Envelope};
 use ave_engine::ids::*;
 use ave_engine::{Case, Recorded, rules};
-use ave_model::{CriterionId, Date, MeetingKindId, PhaseId, RoleKind, TransitionId, TriggerId, ValidModel};
+use ave_model::{
+    CriterionId, Date, MeetingKindId, PhaseId, RoleKind, TransitionId, TriggerId, ValidModel,
+};
 use proptest::prelude::*;
 
 use crate::common::*;
@@ -42,8 +44,18 @@ fn day_of(i: u32) -> Date {
 
 /// A command drawn from a small universe so that ids collide and rules get tested.
 fn command(model: &ValidModel) -> BoxedStrategy<Command> {
-    let criteria: Vec<CriterionId> = model.model().criteria.iter().map(|c| c.id.clone()).collect();
-    let transitions: Vec<TransitionId> = model.model().transitions.iter().map(|t| t.id.clone()).collect();
+    let criteria: Vec<CriterionId> = model
+        .model()
+        .criteria
+        .iter()
+        .map(|c| c.id.clone())
+        .collect();
+    let transitions: Vec<TransitionId> = model
+        .model()
+        .transitions
+        .iter()
+        .map(|t| t.id.clone())
+        .collect();
     let n_crit = criteria.len();
     let n_trans = transitions.len();
     let crit = criteria.clone();
@@ -82,9 +94,18 @@ fn command(model: &ValidModel) -> BoxedStrategy<Command> {
     .boxed()
 }
 
-fn run(model: &ValidModel, phase: usize, minors: Vec<bool>, steps: &[(usize, u32, Command)]) -> Result<(), TestCaseError> {
+fn run(
+    model: &ValidModel,
+    phase: usize,
+    minors: Vec<bool>,
+    steps: &[(usize, u32, Command)],
+) -> Result<(), TestCaseError> {
     let entries = ["1", "2", "4"];
-    let household = minors.iter().enumerate().map(|(i, m)| member(&format!("m{i}"), *m)).collect();
+    let household = minors
+        .iter()
+        .enumerate()
+        .map(|(i, m)| member(&format!("m{i}"), *m))
+        .collect();
     let mut case: Option<Case> = None;
     let mut history: Vec<Recorded> = Vec::new();
     let open = Envelope {
@@ -98,11 +119,18 @@ fn run(model: &ValidModel, phase: usize, minors: Vec<bool>, steps: &[(usize, u32
             participants: PEOPLE.iter().map(|(p, _)| participant(p)).collect(),
         },
     };
-    history.extend(ave_engine::execute(model, &mut case, &open).map_err(|r| TestCaseError::fail(r.to_string()))?);
+    history.extend(
+        ave_engine::execute(model, &mut case, &open)
+            .map_err(|r| TestCaseError::fail(r.to_string()))?,
+    );
     let mut clock = 0;
     for (by, days, command) in steps {
         clock += days;
-        let env = Envelope { at: day(clock), by: person(*by), command: command.clone() };
+        let env = Envelope {
+            at: day(clock),
+            by: person(*by),
+            command: command.clone(),
+        };
         let before = case.clone();
         match ave_engine::execute(model, &mut case, &env) {
             Ok(recorded) => history.extend(recorded),

@@ -25,7 +25,11 @@ fn given_phase_2_when_the_only_casusregisseur_stops_then_refused() {
     w.ok("consulent-1", assign(Casusregie, "consulent-1"));
     let r = w.refused(
         "consulent-1",
-        Command::EndRole { role: Casusregie, person: pid("consulent-1"), reason: "weg".into() },
+        Command::EndRole {
+            role: Casusregie,
+            person: pid("consulent-1"),
+            reason: "weg".into(),
+        },
         "rule-casusregie-required",
     );
     assert_eq!(r.rule, Some("casusregie_required"));
@@ -35,19 +39,33 @@ fn given_phase_2_when_the_only_casusregisseur_stops_then_refused() {
 fn given_a_casusregisseur_when_another_is_assigned_then_it_is_a_handover_not_a_second() {
     let mut w = World::opened(model(), "2", vec![]);
     w.ok("consulent-1", assign(Casusregie, "consulent-1"));
-    w.ok("consulent-1", with_reason(Casusregie, "consulent-2", "verhuizing naar ander team"));
-    let holders: Vec<_> = w.case().holders(Casusregie).map(|h| h.person.to_string()).collect();
+    w.ok(
+        "consulent-1",
+        with_reason(Casusregie, "consulent-2", "verhuizing naar ander team"),
+    );
+    let holders: Vec<_> = w
+        .case()
+        .holders(Casusregie)
+        .map(|h| h.person.to_string())
+        .collect();
     assert_eq!(holders, vec!["consulent-2"]);
 }
 
 #[test]
 fn given_phase_1_when_casusregie_ends_then_allowed_because_the_rule_starts_at_phase_2() {
-    let m = model_with(&[("casusregie = { holders = [\"inwoner\"] }", "casusregie = { holders = [\"consulent\"] }")]);
+    let m = model_with(&[(
+        "casusregie = { holders = [\"inwoner\"] }",
+        "casusregie = { holders = [\"consulent\"] }",
+    )]);
     let mut w = World::opened(m, "1", vec![]);
     w.ok("consulent-1", assign(Casusregie, "consulent-1"));
     w.ok(
         "consulent-1",
-        Command::EndRole { role: Casusregie, person: pid("consulent-1"), reason: "zelfregie".into() },
+        Command::EndRole {
+            role: Casusregie,
+            person: pid("consulent-1"),
+            reason: "zelfregie".into(),
+        },
     );
 }
 
@@ -57,13 +75,20 @@ fn given_phase_1_when_casusregie_ends_then_allowed_because_the_rule_starts_at_ph
 fn given_a_procesregisseur_when_a_second_is_assigned_then_refused() {
     let mut w = World::opened(model(), "2", vec![]);
     w.ok("proces-1", assign(Procesregie, "proces-1"));
-    let r = w.refused("proces-2", assign(Procesregie, "proces-2"), "rule-single-procesregisseur");
+    let r = w.refused(
+        "proces-2",
+        assign(Procesregie, "proces-2"),
+        "rule-single-procesregisseur",
+    );
     assert_eq!(r.rule, Some("single_procesregisseur"));
 }
 
 #[test]
 fn given_the_rule_off_when_a_second_procesregisseur_is_assigned_then_allowed() {
-    let m = model_with(&[("[rules.single_procesregisseur]\nenabled = true", "[rules.single_procesregisseur]\nenabled = false")]);
+    let m = model_with(&[(
+        "[rules.single_procesregisseur]\nenabled = true",
+        "[rules.single_procesregisseur]\nenabled = false",
+    )]);
     let mut w = World::opened(m, "2", vec![]);
     w.ok("proces-1", assign(Procesregie, "proces-1"));
     w.ok("proces-2", assign(Procesregie, "proces-2"));
@@ -83,8 +108,15 @@ fn overlapping_roles() -> ave_model::ValidModel {
 fn given_a_casusregisseur_when_the_same_person_takes_procesregie_then_refused() {
     let mut w = World::opened(overlapping_roles(), "2", vec![]);
     w.ok("consulent-1", assign(Casusregie, "consulent-1"));
-    let r = w.refused("consulent-1", assign(Procesregie, "consulent-1"), "rule-separate-regisseurs");
-    assert!(r.message.contains("jeugdconsulent") || r.message.contains("Jeugdconsulent"), "{r}");
+    let r = w.refused(
+        "consulent-1",
+        assign(Procesregie, "consulent-1"),
+        "rule-separate-regisseurs",
+    );
+    assert!(
+        r.message.contains("jeugdconsulent") || r.message.contains("Jeugdconsulent"),
+        "{r}"
+    );
 }
 
 #[test]
@@ -98,7 +130,11 @@ fn given_minors_when_the_jeugdconsulent_holds_both_roles_then_the_exception_appl
 fn given_no_minors_when_the_jeugdconsulent_holds_both_roles_then_refused() {
     let mut w = World::opened(overlapping_roles(), "2", vec![member("ouder-1", false)]);
     w.ok("jeugd-1", assign(Casusregie, "jeugd-1"));
-    w.refused("jeugd-1", assign(Procesregie, "jeugd-1"), "rule-separate-regisseurs");
+    w.refused(
+        "jeugd-1",
+        assign(Procesregie, "jeugd-1"),
+        "rule-separate-regisseurs",
+    );
 }
 
 #[test]
@@ -108,7 +144,10 @@ fn given_the_exception_in_use_when_the_last_minor_leaves_then_refused() {
     w.ok("jeugd-1", assign(Procesregie, "jeugd-1"));
     w.refused(
         "jeugd-1",
-        Command::RemoveMember { member: MemberId::parse("kind-1").expect("id"), reason: "meerderjarig".into() },
+        Command::RemoveMember {
+            member: MemberId::parse("kind-1").expect("id"),
+            reason: "meerderjarig".into(),
+        },
         "rule-separate-regisseurs",
     );
 }
@@ -116,15 +155,25 @@ fn given_the_exception_in_use_when_the_last_minor_leaves_then_refused() {
 // --- minors_casusregisseur -----------------------------------------------------------------
 
 #[test]
-fn given_minors_when_a_consulent_becomes_casusregisseur_then_refused_and_the_jeugdconsulent_allowed() {
-    let mut w = World::opened(model(), "2", vec![member("ouder-1", false), member("kind-1", true)]);
-    let r = w.refused("consulent-1", assign(Casusregie, "consulent-1"), "rule-minors-casusregisseur");
+fn given_minors_when_a_consulent_becomes_casusregisseur_then_refused_and_the_jeugdconsulent_allowed()
+ {
+    let mut w = World::opened(
+        model(),
+        "2",
+        vec![member("ouder-1", false), member("kind-1", true)],
+    );
+    let r = w.refused(
+        "consulent-1",
+        assign(Casusregie, "consulent-1"),
+        "rule-minors-casusregisseur",
+    );
     assert_eq!(r.rule, Some("minors_casusregisseur"));
     w.ok("jeugd-1", assign(Casusregie, "jeugd-1"));
 }
 
 #[test]
-fn given_an_adult_household_when_a_minor_is_added_then_the_casusregisseur_must_be_the_jeugdconsulent() {
+fn given_an_adult_household_when_a_minor_is_added_then_the_casusregisseur_must_be_the_jeugdconsulent()
+ {
     let mut w = World::opened(model(), "2", vec![member("ouder-1", false)]);
     w.ok("consulent-1", assign(Casusregie, "consulent-1"));
     let add = || Command::AddMember {
@@ -134,17 +183,27 @@ fn given_an_adult_household_when_a_minor_is_added_then_the_casusregisseur_must_b
         born: None,
     };
     w.refused("consulent-1", add(), "rule-minors-casusregisseur");
-    w.ok("consulent-1", with_reason(Casusregie, "jeugd-1", "er komt een kind in het gezin"));
+    w.ok(
+        "consulent-1",
+        with_reason(Casusregie, "jeugd-1", "er komt een kind in het gezin"),
+    );
     w.ok("jeugd-1", add());
 }
 
 #[test]
 fn a_date_of_birth_makes_a_member_a_minor_until_eighteen() {
     let born = ave_model::Date::from_ymd(2007, 2, 1).expect("date");
-    let m = ave_engine::Member { born: Some(born), ..member("kind-1", false) };
+    let m = ave_engine::Member {
+        born: Some(born),
+        ..member("kind-1", false)
+    };
     // day(n) is in 2025: the member turns 18 on 2025-02-01 (day 31).
     let mut w = World::opened(model(), "2", vec![m]);
-    w.refused("consulent-1", assign(Casusregie, "consulent-1"), "rule-minors-casusregisseur");
+    w.refused(
+        "consulent-1",
+        assign(Casusregie, "consulent-1"),
+        "rule-minors-casusregisseur",
+    );
     w.clock = 40;
     w.ok("consulent-1", assign(Casusregie, "consulent-1"));
 }
@@ -190,7 +249,10 @@ fn a_consulted_function_is_a_precondition() {
     let mut w = World::opened(model(), "2", vec![]);
     w.ok("consulent-1", assess("onveiligheid", true));
     w.ok("consulent-1", assess("stagnatie", true));
-    w.ok("consulent-1", propose("v1", "2-naar-3", &["onveiligheid", "stagnatie"]));
+    w.ok(
+        "consulent-1",
+        propose("v1", "2-naar-3", &["onveiligheid", "stagnatie"]),
+    );
     let r = w.refused("proces-1", decide("v1", true, &[]), "precondition-not-met");
     assert!(r.message.contains("adviseur OOV"), "{r}");
     w.ok("proces-1", decide("v1", true, &["oov-1"]));
@@ -203,13 +265,24 @@ fn leaving_phase_4_needs_the_plan_and_the_meeting_first() {
     w.ok("oov-1", assess("onder-controle", true));
     w.ok("oov-1", propose("v1", "4-naar-3", &["onder-controle"]));
     w.refused("oov-1", decide("v1", true, &[]), "not-decider");
-    let r = w.refused("burgemeester-1", decide("v1", true, &[]), "precondition-not-met");
+    let r = w.refused(
+        "burgemeester-1",
+        decide("v1", true, &[]),
+        "precondition-not-met",
+    );
     assert!(r.message.contains("aanpak voor AVE 3"), "{r}");
     w.ok(
         "zvh-1",
-        Command::SetPlan { phase: ave_model::PhaseId::parse("3").expect("id"), summary: "aanpak".into() },
+        Command::SetPlan {
+            phase: ave_model::PhaseId::parse("3").expect("id"),
+            summary: "aanpak".into(),
+        },
     );
-    w.refused("burgemeester-1", decide("v1", true, &[]), "precondition-not-met");
+    w.refused(
+        "burgemeester-1",
+        decide("v1", true, &[]),
+        "precondition-not-met",
+    );
     w.ok(
         "zvh-1",
         Command::HoldMeeting {
@@ -220,11 +293,19 @@ fn leaving_phase_4_needs_the_plan_and_the_meeting_first() {
         },
     );
     let events = w.ok("burgemeester-1", decide("v1", true, &[]));
-    let Event::TransitionDecided { authority, function, .. } = &events[0].event else {
+    let Event::TransitionDecided {
+        authority,
+        function,
+        ..
+    } = &events[0].event
+    else {
         panic!("first event is the decision")
     };
     assert_eq!(function.as_str(), "burgemeester");
-    assert!(authority.contains("Burgemeester") && authority.contains("4-naar-3"), "{authority}");
+    assert!(
+        authority.contains("Burgemeester") && authority.contains("4-naar-3"),
+        "{authority}"
+    );
     assert_eq!(w.case().phase.as_str(), "3");
 }
 
@@ -244,13 +325,20 @@ fn a_transition_whose_decider_the_model_leaves_open_cannot_be_decided() {
 #[test]
 fn only_listed_proposers_may_propose() {
     let mut w = World::opened(model(), "2", vec![]);
-    w.refused("teamleider-1", propose("v1", "2-naar-3", &["onveiligheid"]), "not-proposer");
+    w.refused(
+        "teamleider-1",
+        propose("v1", "2-naar-3", &["onveiligheid"]),
+        "not-proposer",
+    );
     w.ok("consulent-1", propose("v1", "2-naar-3", &["onveiligheid"]));
 }
 
 #[test]
 fn with_the_authority_rule_off_anyone_involved_decides_without_checks() {
-    let m = model_with(&[("[rules.transition_authority]\nenabled = true", "[rules.transition_authority]\nenabled = false")]);
+    let m = model_with(&[(
+        "[rules.transition_authority]\nenabled = true",
+        "[rules.transition_authority]\nenabled = false",
+    )]);
     let mut w = World::opened(m, "2", vec![]);
     w.ok("teamleider-1", propose("v1", "2-naar-1", &["stabiel"]));
     w.ok("wethouder-1", decide("v1", true, &[]));
@@ -263,7 +351,9 @@ fn with_the_authority_rule_off_anyone_involved_decides_without_checks() {
 fn procesregie_gets_its_review_date_from_the_norm() {
     let mut w = World::opened(model(), "2", vec![]);
     let events = w.ok("proces-1", assign(Procesregie, "proces-1"));
-    let Event::RoleAssigned { review, .. } = &events[0].event else { panic!() };
+    let Event::RoleAssigned { review, .. } = &events[0].event else {
+        panic!()
+    };
     let expected = ave_model::Date::from(day(w.clock).date_naive() + chrono::Days::new(90));
     assert_eq!(*review, Some(expected));
 }
@@ -275,18 +365,32 @@ fn procesregie_without_a_norm_needs_an_explicit_future_review_date() {
     w.ok("consulent-1", assess("stagnatie", true));
     w.ok("consulent-1", propose("v1", "2-naar-3", &["onveiligheid"]));
     w.ok("proces-1", decide("v1", true, &["oov-1"]));
-    let r = w.refused("zvh-1", assign(Procesregie, "zvh-1"), "rule-procesregie-review");
+    let r = w.refused(
+        "zvh-1",
+        assign(Procesregie, "zvh-1"),
+        "rule-procesregie-review",
+    );
     assert_eq!(r.rule, Some("procesregie_review"));
     let past = ave_model::Date::from(day(1).date_naive());
     w.refused(
         "zvh-1",
-        Command::AssignRole { role: Procesregie, person: pid("zvh-1"), review: Some(past), reason: None },
+        Command::AssignRole {
+            role: Procesregie,
+            person: pid("zvh-1"),
+            review: Some(past),
+            reason: None,
+        },
         "rule-procesregie-review",
     );
     let future = ave_model::Date::from(day(100).date_naive());
     w.ok(
         "zvh-1",
-        Command::AssignRole { role: Procesregie, person: pid("zvh-1"), review: Some(future), reason: None },
+        Command::AssignRole {
+            role: Procesregie,
+            person: pid("zvh-1"),
+            review: Some(future),
+            reason: None,
+        },
     );
 }
 
@@ -296,14 +400,26 @@ fn procesregie_without_a_norm_needs_an_explicit_future_review_date() {
 fn every_phase_gets_an_evaluation_date_and_overdue_evaluation_is_flagged() {
     let mut w = World::opened(model(), "2", vec![]);
     let due = w.case().next_evaluation.expect("evaluation date");
-    assert_eq!(due, ave_model::Date::from(day(1).date_naive() + chrono::Days::new(90)));
+    assert_eq!(
+        due,
+        ave_model::Date::from(day(1).date_naive() + chrono::Days::new(90))
+    );
     let kinds = |w: &World, n: u32| -> Vec<ave_engine::views::AttentionKind> {
-        ave_engine::views::attention(&w.model, w.case(), day(n)).into_iter().map(|a| a.kind).collect()
+        ave_engine::views::attention(&w.model, w.case(), day(n))
+            .into_iter()
+            .map(|a| a.kind)
+            .collect()
     };
     assert!(!kinds(&w, 91).contains(&ave_engine::views::AttentionKind::EvaluationOverdue));
     assert!(kinds(&w, 92).contains(&ave_engine::views::AttentionKind::EvaluationOverdue));
     w.clock = 91;
-    w.ok("consulent-1", Command::Evaluate { summary: "loopt".into(), next: None });
+    w.ok(
+        "consulent-1",
+        Command::Evaluate {
+            summary: "loopt".into(),
+            next: None,
+        },
+    );
     assert!(!kinds(&w, 100).contains(&ave_engine::views::AttentionKind::EvaluationOverdue));
 }
 
@@ -330,13 +446,19 @@ fn on_disagreement_only_the_arbiter_decides() {
     let r = w.refused("consulent-1", settle(), "not-arbiter");
     assert!(r.message.contains("Teamleider"), "{r}");
     let events = w.ok("teamleider-1", settle());
-    assert!(matches!(&events[1].event, Event::TransitionDecided { arbiter: true, .. }));
+    assert!(matches!(
+        &events[1].event,
+        Event::TransitionDecided { arbiter: true, .. }
+    ));
     assert_eq!(w.case().phase.as_str(), "1");
 }
 
 #[test]
 fn without_an_arbiter_in_the_model_a_disagreement_cannot_be_raised() {
-    let m = model_with(&[("[rules.disagreement_arbiter]\nenabled = true", "[rules.disagreement_arbiter]\nenabled = false")]);
+    let m = model_with(&[(
+        "[rules.disagreement_arbiter]\nenabled = true",
+        "[rules.disagreement_arbiter]\nenabled = false",
+    )]);
     let mut w = World::opened(m, "2", vec![]);
     w.ok("consulent-1", propose("v1", "2-naar-1", &["stabiel"]));
     w.refused(
@@ -362,7 +484,11 @@ fn stagnation_alone_does_not_justify_escalation_to_phase_3() {
     let mut w = World::opened(m, "2", vec![]);
     w.ok("consulent-1", assess("stagnatie", true));
     w.ok("consulent-1", propose("v1", "2-naar-3", &["stagnatie"]));
-    let r = w.refused("proces-1", decide("v1", true, &["oov-1"]), "rule-insufficient-alone");
+    let r = w.refused(
+        "proces-1",
+        decide("v1", true, &["oov-1"]),
+        "rule-insufficient-alone",
+    );
     assert_eq!(r.rule, Some("insufficient_alone"));
     w.ok("consulent-1", assess("onveiligheid", true));
     w.ok("proces-1", decide("v1", true, &["oov-1"]));
@@ -374,14 +500,24 @@ fn stagnation_alone_does_not_justify_escalation_to_phase_3() {
 fn a_change_of_casusregisseur_needs_a_reason_and_creates_a_handover() {
     let mut w = World::opened(model(), "2", vec![]);
     w.ok("consulent-1", assign(Casusregie, "consulent-1"));
-    let r = w.refused("consulent-1", assign(Casusregie, "consulent-2"), "rule-casusregie-continuity");
+    let r = w.refused(
+        "consulent-1",
+        assign(Casusregie, "consulent-2"),
+        "rule-casusregie-continuity",
+    );
     assert_eq!(r.rule, Some("casusregie_continuity"));
-    let events = w.ok("consulent-1", with_reason(Casusregie, "consulent-2", "ziekte"));
+    let events = w.ok(
+        "consulent-1",
+        with_reason(Casusregie, "consulent-2", "ziekte"),
+    );
     let Event::HandoverCreated { task, holder, .. } = &events[1].event else {
         panic!("handover expected: {events:?}")
     };
     assert_eq!(holder.as_ref().map(|h| h.as_str()), Some("consulent-1"));
-    let complete = |task: &TaskId| Command::CompleteHandover { task: task.clone(), how: "warme overdracht".into() };
+    let complete = |task: &TaskId| Command::CompleteHandover {
+        task: task.clone(),
+        how: "warme overdracht".into(),
+    };
     w.refused("consulent-2", complete(task), "not-role-holder");
     w.ok("consulent-1", complete(task));
     w.refused("consulent-1", complete(task), "already-done");
@@ -389,7 +525,10 @@ fn a_change_of_casusregisseur_needs_a_reason_and_creates_a_handover() {
 
 #[test]
 fn without_the_continuity_rule_no_reason_is_needed() {
-    let m = model_with(&[("[rules.casusregie_continuity]\nenabled = true", "[rules.casusregie_continuity]\nenabled = false")]);
+    let m = model_with(&[(
+        "[rules.casusregie_continuity]\nenabled = true",
+        "[rules.casusregie_continuity]\nenabled = false",
+    )]);
     let mut w = World::opened(m, "2", vec![]);
     w.ok("consulent-1", assign(Casusregie, "consulent-1"));
     let events = w.ok("consulent-1", assign(Casusregie, "consulent-2"));

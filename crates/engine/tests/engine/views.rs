@@ -13,7 +13,10 @@ fn today(n: u32) -> Date {
 }
 
 fn kinds(w: &World, n: u32) -> Vec<AttentionKind> {
-    views::attention(&w.model, w.case(), day(n)).into_iter().map(|a| a.kind).collect()
+    views::attention(&w.model, w.case(), day(n))
+        .into_iter()
+        .map(|a| a.kind)
+        .collect()
 }
 
 fn to_phase_3(w: &mut World) {
@@ -34,9 +37,15 @@ fn the_regie_table_flags_a_holder_the_new_phase_does_not_prescribe() {
     assert!(row(Casusregie).flags.is_empty(), "{:?}", row(Casusregie));
     assert_eq!(
         row(Procesregie).flags,
-        vec![RegieFlag::FunctionMismatch { person: pid("proces-1") }]
+        vec![RegieFlag::FunctionMismatch {
+            person: pid("proces-1")
+        }]
     );
-    assert!(row(Procesregie).prescribed.contains("Zorg- en Veiligheidshuis"));
+    assert!(
+        row(Procesregie)
+            .prescribed
+            .contains("Zorg- en Veiligheidshuis")
+    );
     assert!(kinds(&w, w.clock).contains(&AttentionKind::RoleMismatch));
 }
 
@@ -53,7 +62,10 @@ fn a_missing_casusregisseur_is_on_the_attention_list() {
 fn an_open_role_in_the_model_is_shown_as_such() {
     let w = World::opened(model(), "1", vec![]);
     let table = views::regie_table(&w.model, w.case(), today(1));
-    let row = table.iter().find(|r| r.role == RoleKind::Operationeel).expect("row");
+    let row = table
+        .iter()
+        .find(|r| r.role == RoleKind::Operationeel)
+        .expect("row");
     assert_eq!(row.flags, vec![RegieFlag::OpenInModel]);
 }
 
@@ -65,7 +77,13 @@ fn stagnation_is_measured_from_the_last_progress() {
     assert!(!kinds(&w, 61).contains(&AttentionKind::Stagnation));
     assert!(kinds(&w, 62).contains(&AttentionKind::Stagnation));
     w.clock = 50;
-    w.ok("consulent-1", Command::SetPlan { phase: ave_model::PhaseId::parse("2").expect("id"), summary: "plan".into() });
+    w.ok(
+        "consulent-1",
+        Command::SetPlan {
+            phase: ave_model::PhaseId::parse("2").expect("id"),
+            summary: "plan".into(),
+        },
+    );
     assert!(!kinds(&w, 62).contains(&AttentionKind::Stagnation));
 }
 
@@ -99,7 +117,10 @@ fn a_trigger_fires_only_in_its_phases_and_names_whom_to_inform() {
     };
     let events = w.ok("consulent-1", signal("s1"));
     assert_eq!(events.len(), 1, "not in phase 2");
-    w.ok("teamleider-1", assign(RoleKind::Operationeel, "teamleider-1"));
+    w.ok(
+        "teamleider-1",
+        assign(RoleKind::Operationeel, "teamleider-1"),
+    );
     to_phase_3(&mut w);
     let events = w.ok("consulent-1", signal("s2"));
     assert_eq!(events.len(), 2, "fires in phase 3");
@@ -107,7 +128,10 @@ fn a_trigger_fires_only_in_its_phases_and_names_whom_to_inform() {
     assert_eq!(fired.len(), 1);
     let inform = fired[0].inform.join(" | ");
     assert!(inform.contains("Naam van teamleider-1"), "{inform}");
-    assert!(inform.contains("Wethouder sociaal domein; Burgemeester"), "{inform}");
+    assert!(
+        inform.contains("Wethouder sociaal domein; Burgemeester"),
+        "{inform}"
+    );
     assert!(kinds(&w, w.clock).contains(&AttentionKind::InformRequired));
 }
 
@@ -119,7 +143,11 @@ fn the_engine_proposes_what_the_criteria_support_and_explains_it() {
     let p = views::proposals(&w.model, w.case(), today(w.clock));
     let ids: Vec<&str> = p.iter().map(|p| p.transition.as_str()).collect();
     assert_eq!(ids, vec!["2-naar-1"]);
-    assert!(p[0].explanation.contains("Consulent sociaal team"), "{}", p[0].explanation);
+    assert!(
+        p[0].explanation.contains("Consulent sociaal team"),
+        "{}",
+        p[0].explanation
+    );
     // It only proposes: the case is still in phase 2.
     assert_eq!(w.case().phase.as_str(), "2");
     w.ok("consulent-1", assess("stagnatie", true));
@@ -128,24 +156,36 @@ fn the_engine_proposes_what_the_criteria_support_and_explains_it() {
         .map(|p| p.transition.to_string())
         .collect();
     assert!(ids.contains(&"2-procesregie-erbij".to_owned()), "{ids:?}");
-    assert!(!ids.contains(&"2-naar-3".to_owned()), "stagnation alone: {ids:?}");
+    assert!(
+        !ids.contains(&"2-naar-3".to_owned()),
+        "stagnation alone: {ids:?}"
+    );
 }
 
 #[test]
 fn a_handover_stays_on_the_list_until_done() {
     let mut w = World::opened(model(), "2", vec![]);
     to_phase_3(&mut w);
-    w.ok("zvh-1", Command::AssignRole {
-        role: Procesregie,
-        person: pid("zvh-1"),
-        review: Some(Date::from(day(200).date_naive())),
-        reason: None,
-    });
+    w.ok(
+        "zvh-1",
+        Command::AssignRole {
+            role: Procesregie,
+            person: pid("zvh-1"),
+            review: Some(Date::from(day(200).date_naive())),
+            reason: None,
+        },
+    );
     w.ok("zvh-1", assess("stabiel", true));
     w.ok("zvh-1", propose("v-2", "3-naar-2", &["stabiel"]));
     w.ok("zvh-1", decide("v-2", true, &[]));
     assert!(kinds(&w, w.clock).contains(&AttentionKind::HandoverOpen));
     let task = w.case().tasks.keys().next().expect("task").clone();
-    w.ok("zvh-1", Command::CompleteHandover { task, how: "overgedragen".into() });
+    w.ok(
+        "zvh-1",
+        Command::CompleteHandover {
+            task,
+            how: "overgedragen".into(),
+        },
+    );
     assert!(!kinds(&w, w.clock).contains(&AttentionKind::HandoverOpen));
 }

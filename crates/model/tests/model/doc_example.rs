@@ -24,6 +24,9 @@ fn the_documented_example_uses_every_rule_and_every_precondition_kind() {
         .map(|p| serde_json::to_value(p).expect("json")["kind"].to_string())
         .collect();
     for kind in ["plan", "meeting", "consulted"] {
-        assert!(kinds.iter().any(|k| k.contains(kind)), "{kind} in {kinds:?}");
+        assert!(
+            kinds.iter().any(|k| k.contains(kind)),
+            "{kind} in {kinds:?}"
+        );
     }
 }

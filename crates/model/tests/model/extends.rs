@@ -42,7 +42,11 @@ fn an_extending_model_overrides_only_what_it_gives() {
     assert_eq!(m.model.gemeente.as_deref(), Some("Kindgemeente"));
     // The extending model's own metadata; the base's region is not inherited.
     assert_eq!(m.model.regio, None);
-    let p2 = m.phases.iter().find(|p| p.id.as_str() == "2").expect("phase 2");
+    let p2 = m
+        .phases
+        .iter()
+        .find(|p| p.id.as_str() == "2")
+        .expect("phase 2");
     assert_eq!(p2.title, "Er zijn zorgen en er is hulp nodig");
     let pr = p2.regie.procesregie.as_ref().expect("procesregie");
     assert_eq!(pr.holders.len(), 1);
@@ -90,12 +94,21 @@ fn a_base_that_extends_itself_is_a_cycle() {
 
 #[test]
 fn an_invalid_base_is_reported_with_its_own_errors() {
-    let broken = doc_example().replacen("deciders = [\"burgemeester\"]", "deciders = [\"niemand\"]", 1);
+    let broken = doc_example().replacen(
+        "deciders = [\"burgemeester\"]",
+        "deciders = [\"niemand\"]",
+        1,
+    );
     let loader = MapLoader(vec![("basis", broken)]);
     let report = ave_model::check("kind.toml", CHILD.as_bytes(), &loader);
     assert!(!report.is_valid());
     assert_eq!(report.diagnostics[0].code, Code::BaseInvalid);
-    assert!(report.diagnostics.iter().any(|d| d.code == Code::UnknownFunction));
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::UnknownFunction)
+    );
 }
 
 #[test]
@@ -114,10 +127,18 @@ fn errors_in_the_merged_model_point_into_the_extending_file() {
 
 #[test]
 fn a_typo_in_an_extending_model_is_an_error() {
-    let child = CHILD.replace("[rules.casusregie_continuity]", "[rules.casusregie_continuiteit]");
+    let child = CHILD.replace(
+        "[rules.casusregie_continuity]",
+        "[rules.casusregie_continuiteit]",
+    );
     let report = ave_model::check("kind.toml", child.as_bytes(), &loader());
     assert!(!report.is_valid());
-    assert_eq!(report.diagnostics[0].code, Code::UnknownKey, "{:#?}", report.diagnostics);
+    assert_eq!(
+        report.diagnostics[0].code,
+        Code::UnknownKey,
+        "{:#?}",
+        report.diagnostics
+    );
 }
 
 #[test]
@@ -134,7 +155,11 @@ fn a_gemeente_can_fill_in_who_decides_where_the_base_left_it_open() {
     let report = ave_model::check("kind.toml", child.as_bytes(), &loader);
     assert!(report.is_valid(), "{:#?}", report.diagnostics);
     let m = report.model.expect("model");
-    let t = m.transitions.iter().find(|t| t.id.as_str() == "2-naar-1").expect("t");
+    let t = m
+        .transitions
+        .iter()
+        .find(|t| t.id.as_str() == "2-naar-1")
+        .expect("t");
     assert_eq!(t.deciders_open, None);
     assert_eq!(t.deciders[0].as_str(), "teamleider");
 }

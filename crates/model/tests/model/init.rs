@@ -25,7 +25,13 @@ fn a_copied_preset_is_valid_and_keeps_its_comments() {
         assert_eq!(m.model.gemeente.as_deref(), Some("Mijn \"Gemeente\""));
         assert_eq!(m.model.version, "0.1-concept");
         assert!(text.contains("# "), "comments kept");
-        assert!(m.model.source.as_deref().unwrap_or_default().contains(p.name));
+        assert!(
+            m.model
+                .source
+                .as_deref()
+                .unwrap_or_default()
+                .contains(p.name)
+        );
     }
 }
 
@@ -34,7 +40,12 @@ fn an_extending_model_is_valid_and_lists_what_is_open() {
     for p in PRESETS {
         let text = init_from(p, &options(true)).expect("init");
         let report = ave_model::check("nieuw.toml", text.as_bytes(), &PresetLoader);
-        assert!(report.is_valid(), "{}: {text}\n{:#?}", p.name, report.diagnostics);
+        assert!(
+            report.is_valid(),
+            "{}: {text}\n{:#?}",
+            p.name,
+            report.diagnostics
+        );
         assert!(text.contains(&format!("extends = \"{}\"", p.name)));
         let preset = ave_model::presets::load(p.name).expect("valid");
         let open_in_preset = preset

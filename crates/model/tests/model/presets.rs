@@ -40,10 +40,19 @@ fn every_preset_configures_every_rule_and_cites_its_seed() {
         let model = presets::load(p.name).expect("valid");
         let m = model.model();
         for name in ave_model::RULE_NAMES {
-            assert!(m.rules.presence(name).is_some(), "{}: rule {name} absent", p.name);
+            assert!(
+                m.rules.presence(name).is_some(),
+                "{}: rule {name} absent",
+                p.name
+            );
         }
         let source = m.model.source.as_deref().unwrap_or_default();
-        assert!(source.contains(p.seed), "{}: source {source:?} does not cite {}", p.name, p.seed);
+        assert!(
+            source.contains(p.seed),
+            "{}: source {source:?} does not cite {}",
+            p.name,
+            p.seed
+        );
         assert_eq!(m.model.id.as_str(), p.name);
     }
 }
@@ -69,5 +78,9 @@ fn time_norms_in_presets_are_marked_as_product_defaults() {
 #[test]
 fn unknown_preset_names_are_reported_with_the_known_ones() {
     let err = presets::load("nergens").expect_err("unknown");
-    assert!(err[0].message.contains("noord-limburg"), "{}", err[0].message);
+    assert!(
+        err[0].message.contains("noord-limburg"),
+        "{}",
+        err[0].message
+    );
 }

@@ -37,7 +37,12 @@ fn deeply_nested_conditions_are_refused_with_a_code() {
         1,
     );
     let report = check_text(&text);
-    assert!(report.diagnostics.iter().any(|d| d.code == Code::BadCondition));
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::BadCondition)
+    );
 }
 
 #[test]

@@ -32,8 +32,14 @@ fn role(functions: usize) -> impl Strategy<Value = RoleSpec> {
             note,
             ..RoleSpec::default()
         }),
-        Just(RoleSpec { nvt: true, ..RoleSpec::default() }),
-        text().prop_map(|r| RoleSpec { open: Some(r), ..RoleSpec::default() }),
+        Just(RoleSpec {
+            nvt: true,
+            ..RoleSpec::default()
+        }),
+        text().prop_map(|r| RoleSpec {
+            open: Some(r),
+            ..RoleSpec::default()
+        }),
     ]
 }
 
@@ -55,7 +61,11 @@ fn norms() -> impl Strategy<Value = Option<TimeNorms>> {
         (
             proptest::option::of(1u32..400),
             proptest::option::of(1u32..400),
-            prop_oneof![Just(NormBasis::Bron), Just(NormBasis::Productstandaard), Just(NormBasis::Lokaal)],
+            prop_oneof![
+                Just(NormBasis::Bron),
+                Just(NormBasis::Productstandaard),
+                Just(NormBasis::Lokaal)
+            ],
         )
             .prop_map(|(evaluation_days, stagnation_days, basis)| TimeNorms {
                 evaluation_days,
@@ -120,74 +130,92 @@ prop_compose! {
 fn model() -> impl Strategy<Value = Model> {
     (2usize..5, 1usize..4, 1usize..5).prop_flat_map(|(n_phases, n_functions, n_criteria)| {
         let phases: Vec<_> = (0..n_phases).map(|i| phase(i, n_functions)).collect();
-        let conditions = proptest::collection::vec(proptest::option::of(condition(n_criteria)), n_phases * 2);
-        (phases, conditions, text(), any::<bool>()).prop_map(move |(phases, conditions, name, rules_on)| {
-            let functions = (0..n_functions)
-                .map(|i| Function {
-                    id: id(format!("f{i}")),
-                    name: format!("Functie {i}"),
-                    organisation: None,
-                    kind: OrganisationKind::Gemeente,
-                    note: None,
-                })
-                .collect();
-            let criteria = (0..n_criteria)
-                .map(|i| Criterion { id: id(format!("c{i}")), text: format!("Criterium {i}"), group: None, source: None })
-                .collect();
-            let mut transitions = Vec::new();
-            let mut conditions = conditions.into_iter();
-            for w in phases.windows(2) {
-                for (from, to, direction) in [(&w[0].id, &w[1].id, Direction::Op), (&w[1].id, &w[0].id, Direction::Af)] {
-                    transitions.push(Transition {
-                        id: id(format!("{from}-{to}")),
-                        from: from.clone(),
-                        to: to.clone(),
-                        direction,
-                        effect: None,
-                        title: None,
-                        criteria: (0..n_criteria).map(|i| id(format!("c{i}"))).collect(),
-                        condition: conditions.next().flatten(),
-                        proposers: vec![],
-                        deciders: vec![id("f0".to_owned())],
-                        deciders_open: None,
-                        decided_in: None,
-                        consult: vec![],
-                        preconditions: vec![Precondition::Plan { phase: to.clone(), text: None }],
-                        handover: None,
-                        werkafspraken: vec![],
-                        source: None,
+        let conditions =
+            proptest::collection::vec(proptest::option::of(condition(n_criteria)), n_phases * 2);
+        (phases, conditions, text(), any::<bool>()).prop_map(
+            move |(phases, conditions, name, rules_on)| {
+                let functions = (0..n_functions)
+                    .map(|i| Function {
+                        id: id(format!("f{i}")),
+                        name: format!("Functie {i}"),
+                        organisation: None,
+                        kind: OrganisationKind::Gemeente,
                         note: None,
-                    });
+                    })
+                    .collect();
+                let criteria = (0..n_criteria)
+                    .map(|i| Criterion {
+                        id: id(format!("c{i}")),
+                        text: format!("Criterium {i}"),
+                        group: None,
+                        source: None,
+                    })
+                    .collect();
+                let mut transitions = Vec::new();
+                let mut conditions = conditions.into_iter();
+                for w in phases.windows(2) {
+                    for (from, to, direction) in [
+                        (&w[0].id, &w[1].id, Direction::Op),
+                        (&w[1].id, &w[0].id, Direction::Af),
+                    ] {
+                        transitions.push(Transition {
+                            id: id(format!("{from}-{to}")),
+                            from: from.clone(),
+                            to: to.clone(),
+                            direction,
+                            effect: None,
+                            title: None,
+                            criteria: (0..n_criteria).map(|i| id(format!("c{i}"))).collect(),
+                            condition: conditions.next().flatten(),
+                            proposers: vec![],
+                            deciders: vec![id("f0".to_owned())],
+                            deciders_open: None,
+                            decided_in: None,
+                            consult: vec![],
+                            preconditions: vec![Precondition::Plan {
+                                phase: to.clone(),
+                                text: None,
+                            }],
+                            handover: None,
+                            werkafspraken: vec![],
+                            source: None,
+                            note: None,
+                        });
+                    }
                 }
-            }
-            let switch = SwitchRule { enabled: rules_on, source: None, note: None };
-            Model {
-                model: Metadata {
-                    id: id("m".to_owned()),
-                    name,
-                    gemeente: Some("G".to_owned()),
-                    regio: None,
-                    version: "1".to_owned(),
-                    valid_from: Date::from_ymd(2025, 2, 28).expect("date"),
+                let switch = SwitchRule {
+                    enabled: rules_on,
                     source: None,
-                    extends: None,
-                    description: None,
-                },
-                principles: vec![],
-                functions,
-                meeting_kinds: vec![],
-                facts: vec![],
-                criteria,
-                phases,
-                transitions,
-                triggers: vec![],
-                rules: Rules {
-                    single_procesregisseur: Some(switch.clone()),
-                    transition_authority: Some(switch),
-                    ..Rules::default()
-                },
-            }
-        })
+                    note: None,
+                };
+                Model {
+                    model: Metadata {
+                        id: id("m".to_owned()),
+                        name,
+                        gemeente: Some("G".to_owned()),
+                        regio: None,
+                        version: "1".to_owned(),
+                        valid_from: Date::from_ymd(2025, 2, 28).expect("date"),
+                        source: None,
+                        extends: None,
+                        description: None,
+                    },
+                    principles: vec![],
+                    functions,
+                    meeting_kinds: vec![],
+                    facts: vec![],
+                    criteria,
+                    phases,
+                    transitions,
+                    triggers: vec![],
+                    rules: Rules {
+                        single_procesregisseur: Some(switch.clone()),
+                        transition_authority: Some(switch),
+                        ..Rules::default()
+                    },
+                }
+            },
+        )
     })
 }
 
@@ -214,7 +242,10 @@ proptest! {
 #[test]
 fn every_preset_reads_back_equal_after_writing() {
     for p in PRESETS {
-        let model = ave_model::presets::load(p.name).expect("valid").model().clone();
+        let model = ave_model::presets::load(p.name)
+            .expect("valid")
+            .model()
+            .clone();
         let text = toml::to_string(&model).expect("serialises");
         let back = ave_model::parse::parse("rt.toml", text.as_bytes()).expect("parses");
         assert_eq!(back, model, "{}", p.name);

@@ -3,7 +3,10 @@
 
 #[test]
 fn the_checked_in_json_schema_matches_the_types() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schema/ave-model.schema.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../schema/ave-model.schema.json"
+    );
     let checked_in = std::fs::read_to_string(path).unwrap_or_default();
     let generated = ave_model::schema::json_schema();
     assert!(

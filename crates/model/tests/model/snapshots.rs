@@ -14,7 +14,10 @@ fn show_text_of_every_preset() {
 fn show_markdown_poster_of_every_preset() {
     for p in PRESETS {
         let m = presets::load(p.name).expect("valid");
-        insta::assert_snapshot!(format!("show_markdown_{}", p.name), ave_model::render::markdown(&m));
+        insta::assert_snapshot!(
+            format!("show_markdown_{}", p.name),
+            ave_model::render::markdown(&m)
+        );
     }
 }
 
