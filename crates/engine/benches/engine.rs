@@ -12,7 +12,10 @@ use chrono::{TimeZone, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 fn at(minutes: i64) -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2025, 1, 1, 8, 0, 0).single().expect("date") + chrono::Duration::minutes(minutes)
+    Utc.with_ymd_and_hms(2025, 1, 1, 8, 0, 0)
+        .single()
+        .expect("date")
+        + chrono::Duration::minutes(minutes)
 }
 
 fn person(id: &str, function: &str) -> Participant {
@@ -29,49 +32,106 @@ fn history(model: &ValidModel, n: usize) -> (Option<Case>, Vec<Recorded>) {
     let mut case = None;
     let mut events = Vec::new();
     let mut minute = 0;
-    let mut run = |case: &mut Option<Case>, events: &mut Vec<Recorded>, by: &str, command: Command| {
-        minute += 1;
-        let env = Envelope { at: at(minute), by: PersonId::parse(by).expect("id"), command };
-        events.extend(execute(model, case, &env).expect("history command allowed"));
-    };
-    run(&mut case, &mut events, "anna", Command::Open {
-        case: CaseId::parse("bench").expect("id"),
-        phase: PhaseId::parse("1").expect("id"),
-        reason: "benchmark".into(),
-        household: vec![],
-        participants: vec![person("anna", "wijkteamprofessional"), person("bram", "hulpverlener")],
-    });
+    let mut run =
+        |case: &mut Option<Case>, events: &mut Vec<Recorded>, by: &str, command: Command| {
+            minute += 1;
+            let env = Envelope {
+                at: at(minute),
+                by: PersonId::parse(by).expect("id"),
+                command,
+            };
+            events.extend(execute(model, case, &env).expect("history command allowed"));
+        };
+    run(
+        &mut case,
+        &mut events,
+        "anna",
+        Command::Open {
+            case: CaseId::parse("bench").expect("id"),
+            phase: PhaseId::parse("1").expect("id"),
+            reason: "benchmark".into(),
+            household: vec![],
+            participants: vec![
+                person("anna", "wijkteamprofessional"),
+                person("bram", "hulpverlener"),
+            ],
+        },
+    );
     let crit = |c: &str| CriterionId::parse(c).expect("id");
-    run(&mut case, &mut events, "anna", Command::AssessCriterion { criterion: crit("hulpbehoefte"), holds: true, evidence: "e".into() });
-    run(&mut case, &mut events, "anna", Command::Propose {
-        request: RequestId::parse("v1").expect("id"),
-        transition: TransitionId::parse("1-naar-2").expect("id"),
-        criteria: vec![crit("hulpbehoefte")],
-        evidence: "e".into(),
-    });
-    run(&mut case, &mut events, "anna", Command::Decide {
-        request: RequestId::parse("v1").expect("id"), approve: true, reason: "r".into(), authority: None, consulted: vec![],
-    });
-    run(&mut case, &mut events, "anna", Command::AssignRole {
-        role: RoleKind::Casusregie, person: PersonId::parse("anna").expect("id"), review: None, reason: None,
-    });
+    run(
+        &mut case,
+        &mut events,
+        "anna",
+        Command::AssessCriterion {
+            criterion: crit("hulpbehoefte"),
+            holds: true,
+            evidence: "e".into(),
+        },
+    );
+    run(
+        &mut case,
+        &mut events,
+        "anna",
+        Command::Propose {
+            request: RequestId::parse("v1").expect("id"),
+            transition: TransitionId::parse("1-naar-2").expect("id"),
+            criteria: vec![crit("hulpbehoefte")],
+            evidence: "e".into(),
+        },
+    );
+    run(
+        &mut case,
+        &mut events,
+        "anna",
+        Command::Decide {
+            request: RequestId::parse("v1").expect("id"),
+            approve: true,
+            reason: "r".into(),
+            authority: None,
+            consulted: vec![],
+        },
+    );
+    run(
+        &mut case,
+        &mut events,
+        "anna",
+        Command::AssignRole {
+            role: RoleKind::Casusregie,
+            person: PersonId::parse("anna").expect("id"),
+            review: None,
+            reason: None,
+        },
+    );
     let mut i = 0;
     while events.len() < n {
         i += 1;
         let command = match i % 4 {
-            0 => Command::AssessCriterion { criterion: crit("stagnatie-hulp"), holds: i % 8 == 0, evidence: format!("observatie {i}") },
+            0 => Command::AssessCriterion {
+                criterion: crit("stagnatie-hulp"),
+                holds: i % 8 == 0,
+                evidence: format!("observatie {i}"),
+            },
             1 => Command::RecordSignal {
                 signal: SignalId::parse(format!("s{i}")).expect("id"),
-                source: "school".into(), category: "verzuim".into(), text: format!("signaal {i}"), triggers: vec![],
+                source: "school".into(),
+                category: "verzuim".into(),
+                text: format!("signaal {i}"),
+                triggers: vec![],
             },
             2 => Command::AddGoal {
-                goal: GoalId::parse(format!("g{i}")).expect("id"), leefgebied: "wonen".into(), text: "doel".into(),
-                owner: PersonId::parse("anna").expect("id"), due: ave_model::Date::from_ymd(2026, 1, 1).expect("date"),
+                goal: GoalId::parse(format!("g{i}")).expect("id"),
+                leefgebied: "wonen".into(),
+                text: "doel".into(),
+                owner: PersonId::parse("anna").expect("id"),
+                due: ave_model::Date::from_ymd(2026, 1, 1).expect("date"),
             },
             _ => Command::HoldMeeting {
                 meeting: MeetingId::parse(format!("m{i}")).expect("id"),
                 kind: ave_model::MeetingKindId::parse("mdo").expect("id"),
-                attendees: vec![PersonId::parse("anna").expect("id"), PersonId::parse("bram").expect("id")],
+                attendees: vec![
+                    PersonId::parse("anna").expect("id"),
+                    PersonId::parse("bram").expect("id"),
+                ],
                 decisions: vec!["afspraak".into()],
             },
         };
@@ -96,13 +156,18 @@ fn engine(c: &mut Criterion) {
             evidence: "meer hulp nodig".into(),
         },
     };
-    c.bench_function("apply_one_command/assess_criterion (1000 events of history)", |b| {
-        b.iter_batched(
-            || case.clone(),
-            |mut case| execute(&model, &mut case, std::hint::black_box(&assess)).expect("allowed"),
-            BatchSize::SmallInput,
-        )
-    });
+    c.bench_function(
+        "apply_one_command/assess_criterion (1000 events of history)",
+        |b| {
+            b.iter_batched(
+                || case.clone(),
+                |mut case| {
+                    execute(&model, &mut case, std::hint::black_box(&assess)).expect("allowed")
+                },
+                BatchSize::SmallInput,
+            )
+        },
+    );
     let propose = Envelope {
         at: next,
         by: PersonId::parse("anna").expect("id"),
@@ -135,12 +200,17 @@ fn engine(c: &mut Criterion) {
     for (path, bytes) in &mut files {
         *bytes = std::fs::read(&*path).expect("read");
     }
-    let name = format!("klantreis/all {} shipped scenarios (parse, load model, run)", files.len());
+    let name = format!(
+        "klantreis/all {} shipped scenarios (parse, load model, run)",
+        files.len()
+    );
     c.bench_function(&name, |b| {
         b.iter(|| {
             for (path, bytes) in &files {
-                let scenario = Scenario::parse(&path.display().to_string(), bytes).expect("scenario");
-                let model = ave_model::presets::load(scenario.model.as_deref().expect("model")).expect("preset");
+                let scenario =
+                    Scenario::parse(&path.display().to_string(), bytes).expect("scenario");
+                let model = ave_model::presets::load(scenario.model.as_deref().expect("model"))
+                    .expect("preset");
                 let report = klantreis::run(&model, &scenario);
                 assert!(report.passed());
             }

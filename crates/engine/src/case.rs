@@ -313,6 +313,8 @@ pub struct Case {
     pub fired: Vec<FiredTrigger>,
     /// Next evaluation date.
     pub next_evaluation: Option<Date>,
+    /// When the case was last evaluated.
+    pub last_evaluated: Option<DateTime<Utc>>,
     /// Last time something moved the case forward (stagnation is measured from here).
     pub last_progress: DateTime<Utc>,
     /// A within-phase transition added procesregie and it has not been ended since.
@@ -425,6 +427,7 @@ impl Case {
                     tasks: BTreeMap::new(),
                     fired: Vec::new(),
                     next_evaluation: *next_evaluation,
+                    last_evaluated: None,
                     last_progress: r.at,
                     procesregie_added: false,
                     closed: None,
@@ -525,6 +528,20 @@ impl Case {
                     review: *review,
                 });
             }
+            Event::RoleReviewed {
+                role,
+                person,
+                review,
+                ..
+            } => {
+                for h in self
+                    .roles
+                    .iter_mut()
+                    .filter(|h| h.role == *role && &h.person == person && h.until.is_none())
+                {
+                    h.review = Some(*review);
+                }
+            }
             Event::RoleEnded { role, person, .. } => {
                 self.end_holding(*role, person, at);
                 if *role == RoleKind::Procesregie
@@ -616,6 +633,7 @@ impl Case {
                         status: GoalStatus::Lopend,
                     },
                 );
+                self.last_progress = at;
             }
             Event::GoalUpdated { goal, status, .. } => {
                 if let Some(g) = self.goals.get_mut(goal) {
@@ -644,6 +662,7 @@ impl Case {
                         done: None,
                     },
                 );
+                self.last_progress = at;
             }
             Event::ActionCompleted { action, .. } => {
                 if let Some(a) = self.actions.get_mut(action) {
@@ -666,11 +685,16 @@ impl Case {
                         decisions: decisions.clone(),
                     },
                 );
+                // A meeting that decides something moves the case; one that does not, does not.
+                if !decisions.is_empty() {
+                    self.last_progress = at;
+                }
             }
             Event::Evaluated {
                 next_evaluation, ..
             } => {
                 self.next_evaluation = *next_evaluation;
+                self.last_evaluated = Some(at);
                 self.last_progress = at;
             }
             Event::TransitionProposed {
@@ -705,6 +729,7 @@ impl Case {
                 consulted,
                 criteria_holding,
                 arbiter,
+                ..
             } => {
                 if let Some(req) = self.requests.get_mut(request) {
                     req.status = if *approved {

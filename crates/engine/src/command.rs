@@ -161,6 +161,17 @@ pub enum Command {
         #[serde(default)]
         reason: Option<String>,
     },
+    /// A role holding (procesregie) is reviewed and continues until a new review date.
+    ReviewRole {
+        /// The role.
+        role: RoleKind,
+        /// Who holds it.
+        person: PersonId,
+        /// The new review date.
+        review: Date,
+        /// What the review found.
+        reason: String,
+    },
     /// A participant gives up a role.
     EndRole {
         /// The role.
@@ -365,6 +376,7 @@ impl Command {
             Command::AddMember { .. } => "add-member",
             Command::RemoveMember { .. } => "remove-member",
             Command::AssignRole { .. } => "assign-role",
+            Command::ReviewRole { .. } => "review-role",
             Command::EndRole { .. } => "end-role",
             Command::RecordSignal { .. } => "record-signal",
             Command::AssessCriterion { .. } => "assess-criterion",

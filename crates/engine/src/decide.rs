@@ -302,11 +302,15 @@ impl<'a> Cx<'a> {
             .collect()
     }
 
-    /// The id of a handover task: named after the sequence number of the event that
-    /// creates it, `position` events after the case's last one.
-    fn task_id(&self, position: u64) -> Result<TaskId> {
-        TaskId::parse(format!("overdracht-{}", self.case.seq + position))
-            .map_err(|e| Rejection::new(C::NoCase, format!("interne fout: {e}")))
+    /// The id of a handover task: predictable from the request (or the count of casusregie
+    /// changes), so that a scenario can name it; falls back to the event number when the
+    /// name would be too long or is taken.
+    fn task_id(&self, wanted: &str) -> Result<TaskId> {
+        match TaskId::parse(wanted) {
+            Ok(id) if !self.case.tasks.contains_key(&id) => Ok(id),
+            _ => TaskId::parse(format!("overdracht-{}", self.case.seq + 1))
+                .map_err(|e| Rejection::new(C::NoCase, format!("interne fout: {e}"))),
+        }
     }
 
     fn command(&self) -> Result<Vec<Event>> {
@@ -352,6 +356,16 @@ impl<'a> Cx<'a> {
                             "{person} heeft nog {}; draag die eerst over",
                             h.role.label().to_lowercase()
                         ),
+                    ));
+                }
+                if case
+                    .tasks
+                    .values()
+                    .any(|t| t.done.is_none() && t.holder.as_ref() == Some(person))
+                {
+                    return Err(Rejection::new(
+                        C::HoldsRole,
+                        format!("{person} heeft nog een overdracht openstaan; rond die eerst af"),
                     ));
                 }
                 if case
@@ -413,6 +427,36 @@ impl<'a> Cx<'a> {
                 review,
                 reason,
             } => self.assign_role(*role, person, *review, reason.as_deref()),
+            Command::ReviewRole {
+                role,
+                person,
+                review,
+                reason,
+            } => {
+                if case.holding(*role, person).is_none() {
+                    return Err(Rejection::new(
+                        C::NotRoleHolder,
+                        format!("{person} heeft geen {}", role.label().to_lowercase()),
+                    ));
+                }
+                non_empty("de reden", reason)?;
+                if *review <= self.today {
+                    return Err(Rejection::new(
+                        C::RuleProcesregieReview,
+                        format!(
+                            "de nieuwe herzieningsdatum ({review}) moet na vandaag ({}) liggen",
+                            self.today
+                        ),
+                    )
+                    .by_rule("procesregie_review", self.rule_source("procesregie_review")));
+                }
+                Ok(vec![Event::RoleReviewed {
+                    role: *role,
+                    person: person.clone(),
+                    review: *review,
+                    reason: reason.clone(),
+                }])
+            }
             Command::EndRole {
                 role,
                 person,
@@ -810,6 +854,24 @@ impl<'a> Cx<'a> {
                         "een formeel besluit wordt genomen door een bestuurder (burgemeester, wethouder, college)",
                     ));
                 }
+                // Where the model names the bestuurlijk verantwoordelijke of the phase, only they
+                // decide formally (in AVE 4 the burgemeester, without delegation).
+                if let Some(spec) = &self.phase.regie.bestuurlijk
+                    && !spec.holders.is_empty()
+                    && !spec.holders.contains(&self.actor.function)
+                {
+                    return Err(Rejection::new(
+                        C::NotAdministrator,
+                        format!(
+                            "in fase {} is {} bestuurlijk verantwoordelijk; {} is {}",
+                            case.phase,
+                            names(self.m, &spec.holders),
+                            self.env.by,
+                            self.m.function_name(self.actor.function.as_str())
+                        ),
+                    )
+                    .citing(self.phase.source.as_deref()));
+                }
                 Ok(vec![Event::FormalDecisionRecorded {
                     decision: decision.clone(),
                     subject: subject.clone(),
@@ -853,6 +915,12 @@ impl<'a> Cx<'a> {
                         format!("handel eerst verzoek {id} af"),
                     ));
                 }
+                if let Some((id, _)) = case.tasks.iter().find(|(_, t)| t.done.is_none()) {
+                    return Err(Rejection::new(
+                        C::CannotClose,
+                        format!("rond eerst overdracht {id} af"),
+                    ));
+                }
                 let lowest = self.m.phases_in_order().first().map(|p| p.id.clone());
                 let in_lowest = lowest.as_ref() == Some(&case.phase);
                 if !in_lowest && matches!(end_state, EndState::Afgesloten | EndState::Waakvlam) {
@@ -871,6 +939,18 @@ impl<'a> Cx<'a> {
                 }])
             }
         }
+    }
+
+    fn meeting_since_phase_entry(&self, kind: &str) -> bool {
+        let since = self.case.phase_since();
+        self.case
+            .meetings
+            .values()
+            .any(|m| m.kind.as_str() == kind && m.at >= since)
+    }
+
+    fn meeting_name(&self, kind: &'a str) -> &'a str {
+        self.m.meeting_kind(kind).map_or(kind, |k| k.name.as_str())
     }
 
     fn arbiter_rule(&self) -> Result<&'a ave_model::ArbiterRule> {
@@ -918,6 +998,53 @@ impl<'a> Cx<'a> {
                 )
                 .citing(self.phase.source.as_deref()));
             }
+            // Where the model adds procesregie by a transition within the phase, it comes only
+            // through that transition (its criteria and who decides), never by assignment alone.
+            if role == RoleKind::Procesregie
+                && spec.when_needed
+                && !case.procesregie_added
+                && let Some(t) = self
+                    .m
+                    .transitions_from(case.phase.as_str())
+                    .find(|t| t.effect == Some(WithinEffect::ProcesregieToevoegen))
+            {
+                return Err(Rejection::new(
+                    C::PreconditionNotMet,
+                    format!(
+                        "procesregie wordt in fase {} toegevoegd via overgang {} (voorstel en besluit); die is nog niet genomen",
+                        case.phase, t.id
+                    ),
+                )
+                .citing(t.source.as_deref()));
+            }
+            if !spec.appointed_by.is_empty() && !spec.appointed_by.contains(&self.actor.function) {
+                return Err(Rejection::new(
+                    C::NotAppointer,
+                    format!(
+                        "{} wordt in fase {} aangewezen door {}; {} is {}",
+                        role.label(),
+                        case.phase,
+                        names(self.m, &spec.appointed_by),
+                        self.env.by,
+                        self.m.function_name(self.actor.function.as_str())
+                    ),
+                )
+                .citing(self.phase.source.as_deref()));
+            }
+            if let Some(meeting) = &spec.appointed_in
+                && !self.meeting_since_phase_entry(meeting.as_str())
+            {
+                return Err(Rejection::new(
+                    C::PreconditionNotMet,
+                    format!(
+                        "{} wordt in fase {} bepaald in een {}; leg dat overleg eerst vast",
+                        role.label(),
+                        case.phase,
+                        self.meeting_name(meeting.as_str())
+                    ),
+                )
+                .citing(self.phase.source.as_deref()));
+            }
         }
         if case.holding(role, person).is_some() {
             return Err(Rejection::new(
@@ -944,7 +1071,10 @@ impl<'a> Cx<'a> {
                     .by_rule("casusregie_continuity", self.rule_source("casusregie_continuity")));
                 }
                 events.push(Event::HandoverCreated {
-                    task: self.task_id(2)?,
+                    task: self.task_id(&format!(
+                        "overdracht-casusregie-{}",
+                        case.roles.iter().filter(|h| h.role == RoleKind::Casusregie).count()
+                    ))?,
                     role,
                     holder: Some(old.person.clone()),
                     text: format!(
@@ -953,6 +1083,19 @@ impl<'a> Cx<'a> {
                     transition: ave_model::TransitionId::parse("casusregie-wissel")
                         .map_err(|e| Rejection::new(C::NoCase, format!("interne fout: {e}")))?,
                 });
+            }
+        }
+        if role == RoleKind::Procesregie {
+            // A procesregisseur from an earlier phase whose function this phase does not
+            // prescribe is replaced, not doubled: procesregie passes to the new holder.
+            if let Some(spec) = spec
+                && !spec.holders.is_empty()
+                && let Some(old) = case
+                    .holders(RoleKind::Procesregie)
+                    .find(|h| !spec.holders.contains(&h.function))
+            {
+                replaces = Some(old.person.clone());
+                holdings.retain(|h| !(h.role == RoleKind::Procesregie && h.person == old.person));
             }
         }
         let mut review = review;
@@ -1192,6 +1335,26 @@ impl<'a> Cx<'a> {
                 self.rule_source("disagreement_arbiter"),
             ));
         }
+        if !by_arbiter && arbiter_on {
+            let since = case.phase_since();
+            let ruled = case.disagreements.values().any(|d| {
+                d.settled.as_ref().is_some_and(|s| s.3 >= since)
+                    && case
+                        .requests
+                        .get(&d.request)
+                        .is_some_and(|r| r.transition == t.id)
+            });
+            if ruled {
+                return Err(Rejection::new(
+                    C::ArbiterRuled,
+                    format!(
+                        "over overgang {} heeft de beslisser bij meningsverschil in deze fase al beslist; leg een nieuw meningsverschil voor",
+                        t.id
+                    ),
+                )
+                .by_rule("disagreement_arbiter", self.rule_source("disagreement_arbiter")));
+            }
+        }
         let authority_rule = rules.is_enabled("transition_authority");
         if authority_rule && !by_arbiter {
             if let Some(open) = &t.deciders_open {
@@ -1230,9 +1393,9 @@ impl<'a> Cx<'a> {
                 return Err(Rejection::new(
                     C::ConditionNotMet,
                     format!(
-                        "de criteria van overgang {} zijn niet vastgesteld (in deze fase): {}",
+                        "de voorwaarde van overgang {} is niet vervuld met wat in deze fase is vastgesteld — {}",
                         t.id,
-                        crate::views::condition_summary(self.m, t)
+                        crate::views::condition_status(self.m, case, t, self.today)
                     ),
                 )
                 .by_rule(
@@ -1263,7 +1426,37 @@ impl<'a> Cx<'a> {
             for pre in &t.preconditions {
                 self.precondition(t, pre, consulted)?;
             }
+            if let Some(meeting) = &t.decided_in
+                && !self.meeting_since_phase_entry(meeting.as_str())
+            {
+                return Err(Rejection::new(
+                    C::PreconditionNotMet,
+                    format!(
+                        "overgang {} wordt besloten in een {}; leg dat overleg eerst vast",
+                        t.id,
+                        self.meeting_name(meeting.as_str())
+                    ),
+                )
+                .by_rule(
+                    "transition_authority",
+                    self.rule_source("transition_authority"),
+                )
+                .citing(t.source.as_deref()));
+            }
         }
+        let consulted_functions: Vec<&FunctionId> = consulted
+            .iter()
+            .filter_map(|p| case.participants.get(p).map(|p| &p.function))
+            .collect();
+        let unconsulted: Vec<FunctionId> = if approve {
+            t.consult
+                .iter()
+                .filter(|f| !consulted_functions.contains(f))
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
         let md = &self.m.model().model;
         let mut authority_text = format!(
             "{} volgens {} versie {}, overgang {}",
@@ -1288,12 +1481,11 @@ impl<'a> Cx<'a> {
             consulted: consulted.to_vec(),
             criteria_holding: evaluation.holding,
             arbiter: by_arbiter,
+            unconsulted,
         }];
         if !approve {
             return Ok(events);
         }
-        // Settling a disagreement records one event before these.
-        let before = u64::from(by_arbiter);
         match t.effect {
             None => {
                 let Some(to) = self.m.phase(t.to.as_str()) else {
@@ -1329,7 +1521,7 @@ impl<'a> Cx<'a> {
         if let Some(h) = &t.handover {
             let holder = case.holders(h.role).next().map(|x| x.person.clone());
             events.push(Event::HandoverCreated {
-                task: self.task_id(before + events.len() as u64 + 1)?,
+                task: self.task_id(&format!("overdracht-{request}"))?,
                 role: h.role,
                 holder,
                 text: h.text.clone(),

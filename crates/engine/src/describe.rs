@@ -70,6 +70,15 @@ pub fn describe(model: &ValidModel, r: &Recorded) -> String {
             }
             s
         }
+        Event::RoleReviewed {
+            role,
+            person,
+            review,
+            ..
+        } => format!(
+            "{} van {person} herzien; opnieuw uiterlijk {review}",
+            role.label().to_lowercase()
+        ),
         Event::RoleEnded {
             role,
             person,

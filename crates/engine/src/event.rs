@@ -99,6 +99,17 @@ pub enum Event {
         /// The previous holder this assignment replaces.
         replaces: Option<PersonId>,
     },
+    /// A role holding was reviewed and given a new review date.
+    RoleReviewed {
+        /// The role.
+        role: RoleKind,
+        /// Who holds it.
+        person: PersonId,
+        /// The new review date.
+        review: Date,
+        /// What the review found.
+        reason: String,
+    },
     /// A participant gave up a role.
     RoleEnded {
         /// The role.
@@ -252,6 +263,9 @@ pub enum Event {
         criteria_holding: Vec<CriterionId>,
         /// Decided by the arbiter after a disagreement.
         arbiter: bool,
+        /// Functions the model says to consult that the decision did not consult.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        unconsulted: Vec<FunctionId>,
     },
     /// A request was withdrawn.
     TransitionWithdrawn {
@@ -350,6 +364,7 @@ impl Event {
             Event::MemberAdded { .. } => "member_added",
             Event::MemberRemoved { .. } => "member_removed",
             Event::RoleAssigned { .. } => "role_assigned",
+            Event::RoleReviewed { .. } => "role_reviewed",
             Event::RoleEnded { .. } => "role_ended",
             Event::SignalRecorded { .. } => "signal_recorded",
             Event::TriggerFired { .. } => "trigger_fired",

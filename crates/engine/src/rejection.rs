@@ -115,6 +115,8 @@ rejection_codes! {
     RequestPending = "request-pending";
     /// A disagreement is open: only the arbiter decides.
     DisagreementOpen = "disagreement-open";
+    /// The arbiter already ruled on this transition in this phase: only the arbiter decides.
+    ArbiterRuled = "arbiter-ruled";
     /// The model has no arbiter for disagreements.
     NoArbiter = "no-arbiter";
     /// The person is not the arbiter.
@@ -123,8 +125,10 @@ rejection_codes! {
     NotParty = "not-party";
     /// The item is already done (goal closed, action completed, task completed).
     AlreadyDone = "already-done";
-    /// Only an administrator (bestuur) records formal decisions.
+    /// Only the phase's bestuurlijk verantwoordelijke records formal decisions.
     NotAdministrator = "not-administrator";
+    /// The model says who appoints the holder of this role, and this person does not.
+    NotAppointer = "not-appointer";
     /// The case cannot be closed in this phase or state.
     CannotClose = "cannot-close";
     /// The request's transition applies no effect or changes nothing now.
@@ -170,16 +174,19 @@ impl Rejection {
         }
     }
 
-    /// Names the rule and its source.
+    /// Names the rule, and cites its source unless a more specific one is cited already.
     pub fn by_rule(mut self, rule: &'static str, source: Option<&str>) -> Self {
         self.rule = Some(rule);
-        self.citation = source.map(str::to_owned);
+        if self.citation.is_none() {
+            self.citation = source.map(str::to_owned);
+        }
         self
     }
 
-    /// Adds a source citation.
+    /// Cites a specific source (the transition's or the phase's), which takes precedence over
+    /// the general source of the rule.
     pub fn citing(mut self, source: Option<&str>) -> Self {
-        if self.citation.is_none() {
+        if source.is_some() {
             self.citation = source.map(str::to_owned);
         }
         self

@@ -22,6 +22,59 @@ pub fn condition_summary(model: &ValidModel, t: &Transition) -> String {
         .join(" ")
 }
 
+/// A condition with every criterion and fact marked as holding (✓) or not (✗) in the case.
+pub fn condition_status(model: &ValidModel, case: &Case, t: &Transition, day: Date) -> String {
+    fn go(model: &ValidModel, case: &Case, c: &ave_model::Condition, day: Date) -> String {
+        use ave_model::Condition as K;
+        let list = |parts: &[K]| {
+            parts
+                .iter()
+                .map(|p| go(model, case, p, day))
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        match c {
+            K::Criterion(id) => {
+                let mark = if crate::condition::criterion_holds(case, id.as_str()) {
+                    "✓"
+                } else {
+                    "✗"
+                };
+                let text = model
+                    .criterion(id.as_str())
+                    .map_or(id.as_str(), |c| c.text.as_str());
+                format!("[{mark}] {text}")
+            }
+            K::Fact(id) => {
+                let mark = if crate::condition::fact_holds(model, case, id.as_str(), day) {
+                    "✓"
+                } else {
+                    "✗"
+                };
+                let text = model
+                    .fact(id.as_str())
+                    .map_or(id.as_str(), |f| f.text.as_str());
+                format!("[{mark}] feit: {text}")
+            }
+            K::Any(parts) => format!("één van ({})", list(parts)),
+            K::All(parts) => format!("alle van ({})", list(parts)),
+            K::AtLeast(a) => format!("ten minste {} van ({})", a.n, list(&a.of)),
+            K::Not(inner) => format!("niet ({})", go(model, case, inner, day)),
+        }
+    }
+    match &t.condition {
+        Some(c) => go(model, case, c, day),
+        None => {
+            let parts: Vec<ave_model::Condition> = t
+                .criteria
+                .iter()
+                .map(|c| ave_model::Condition::Criterion(c.clone()))
+                .collect();
+            go(model, case, &ave_model::Condition::Any(parts), day)
+        }
+    }
+}
+
 /// What is wrong with one row of the regie table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -187,6 +240,10 @@ pub enum AttentionKind {
     DisagreementOpen,
     /// A trigger obliges informing people.
     InformRequired,
+    /// A signal prompts checking whether op- or afschalen is needed.
+    EscalationCheck,
+    /// The role holdings no longer meet a rule (e.g. the last minor came of age).
+    RuleNoLongerMet,
 }
 
 /// One item of the attention list.
@@ -299,6 +356,25 @@ pub fn attention(model: &ValidModel, case: &Case, now: DateTime<Utc>) -> Vec<Att
             }
         }
     }
+    {
+        let holdings: Vec<crate::rules::Holding> = case
+            .roles
+            .iter()
+            .filter(|h| h.until.is_none())
+            .map(|h| crate::rules::Holding {
+                role: h.role,
+                person: h.person.clone(),
+                function: h.function.clone(),
+            })
+            .collect();
+        if let Err(r) = crate::rules::check_roles(model, &holdings, case.has_minors(today)) {
+            out.push(Attention {
+                kind: AttentionKind::RuleNoLongerMet,
+                message: format!("{} (regel {})", r.message, r.rule.unwrap_or("-")),
+                days: None,
+            });
+        }
+    }
     for (id, t) in &case.tasks {
         if t.done.is_none() {
             out.push(Attention {
@@ -327,13 +403,34 @@ pub fn attention(model: &ValidModel, case: &Case, now: DateTime<Utc>) -> Vec<Att
             });
         }
     }
+    // Triggers fired in the current stay and not yet weighed in an evaluation.
+    let since = case
+        .last_evaluated
+        .map_or(case.phase_since(), |e| e.max(case.phase_since()));
     for f in fired_triggers(model, case) {
-        if f.phase == case.phase && !f.inform.is_empty() {
-            out.push(Attention {
-                kind: AttentionKind::InformRequired,
-                message: format!("{}: informeer {}", f.text, f.inform.join("; ")),
+        if f.at < since {
+            continue;
+        }
+        let kind = model.trigger(&f.trigger).map(|t| t.kind);
+        let inform = if f.inform.is_empty() {
+            String::new()
+        } else {
+            format!("; informeer {}", f.inform.join("; "))
+        };
+        match kind {
+            Some(ave_model::TriggerKind::Opschalingscheck) => out.push(Attention {
+                kind: AttentionKind::EscalationCheck,
+                message: format!("{}: beoordeel of op- of afschalen nodig is{inform}", f.text),
                 days: None,
-            });
+            }),
+            Some(ave_model::TriggerKind::Informeren) if !f.inform.is_empty() => {
+                out.push(Attention {
+                    kind: AttentionKind::InformRequired,
+                    message: format!("{}{inform}", f.text),
+                    days: None,
+                });
+            }
+            _ => {}
         }
     }
     out.sort_by_key(|a| a.kind);

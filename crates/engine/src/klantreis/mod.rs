@@ -80,7 +80,9 @@ pub struct TimelineEntry {
 }
 
 /// Kinds of gap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum GapKind {
     /// A person's function does not exist in the model.
@@ -140,7 +142,9 @@ pub struct Report {
     pub gaps: Vec<Gap>,
     /// Where the case ended.
     pub end: EndState,
-    /// Number of expectations stated.
+    /// The gap kinds the scenario expects, each with whether the journey showed it.
+    pub expected_gaps: Vec<(GapKind, bool)>,
+    /// Number of expectations stated (steps and gaps).
     pub expectations: usize,
     /// Number of expectations not met.
     pub unmet: usize,
@@ -256,8 +260,15 @@ pub fn run(model: &ValidModel, scenario: &Scenario) -> Report {
             proposals: Vec::new(),
         },
     };
-    let expectations = scenario.steps.iter().filter(|s| s.expect.is_some()).count();
-    let unmet = steps.iter().filter(|s| !s.met).count();
+    let expected_gaps: Vec<(GapKind, bool)> = scenario
+        .expect_gaps
+        .iter()
+        .map(|k| (*k, gaps.iter().any(|g| g.kind == *k)))
+        .collect();
+    let expectations =
+        scenario.steps.iter().filter(|s| s.expect.is_some()).count() + expected_gaps.len();
+    let unmet = steps.iter().filter(|s| !s.met).count()
+        + expected_gaps.iter().filter(|(_, met)| !met).count();
     Report {
         title: scenario.title.clone(),
         model: model.model().model.id.to_string(),
@@ -266,6 +277,7 @@ pub fn run(model: &ValidModel, scenario: &Scenario) -> Report {
         timeline,
         gaps,
         end,
+        expected_gaps,
         expectations,
         unmet,
     }

@@ -93,6 +93,14 @@ impl Report {
                 .unwrap_or_default();
             let _ = writeln!(s, "  - {} — {phase}{}", gap_heading(g.kind), g.message);
         }
+        for (kind, met) in &self.expected_gaps {
+            let mark = if *met {
+                "✓ zoals verwacht"
+            } else {
+                "✗ NIET GEVONDEN"
+            };
+            let _ = writeln!(s, "  verwacht hiaat: {} — {mark}", gap_heading(*kind));
+        }
         let _ = writeln!(s, "\nEindstand");
         match (&self.end.phase, &self.end.closed) {
             (Some(p), Some(reason)) => {

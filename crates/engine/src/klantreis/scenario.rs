@@ -97,6 +97,8 @@ pub struct Scenario {
     pub case: CaseId,
     /// Until when to look for overdue norms (default: the last step).
     pub end: Option<DateTime<Utc>>,
+    /// Gap kinds the journey must expose.
+    pub expect_gaps: Vec<super::GapKind>,
     /// People.
     pub people: Vec<Person>,
     /// Household.
@@ -117,6 +119,8 @@ struct Head {
     case: Option<CaseId>,
     #[serde(default)]
     end: Option<Value>,
+    #[serde(default)]
+    expect_gaps: Vec<super::GapKind>,
 }
 
 #[derive(Deserialize)]
@@ -333,6 +337,7 @@ impl Scenario {
             description: head.description,
             case,
             end,
+            expect_gaps: head.expect_gaps,
             people,
             household,
             steps,

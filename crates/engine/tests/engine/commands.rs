@@ -310,6 +310,7 @@ fn a_proposal_must_leave_the_current_phase_and_cite_its_own_criteria() {
 #[test]
 fn adding_procesregie_when_there_already_is_a_procesregisseur_is_refused() {
     let mut w = World::opened(model(), "2", vec![]);
+    add_procesregie(&mut w);
     w.ok("proces-1", assign(Procesregie, "proces-1"));
     w.refused(
         "teamleider-1",
@@ -357,4 +358,16 @@ fn a_case_under_another_model_version_is_refused() {
     let r = ave_engine::execute(&other, &mut w.case, &env).expect_err("other version");
     assert_eq!(r.code.as_str(), "model-mismatch");
     assert_eq!(before, w.case);
+}
+
+#[test]
+fn every_rejection_code_is_documented() {
+    let doc = include_str!("../../../../docs/klantreis.md");
+    for code in ave_engine::RejectionCode::ALL {
+        assert!(
+            doc.contains(&format!("`{}`", code.as_str())),
+            "{} is not in docs/klantreis.md",
+            code.as_str()
+        );
+    }
 }

@@ -205,3 +205,25 @@ pub fn decide(request: &str, approve: bool, consulted: &[&str]) -> Command {
         consulted: consulted.iter().map(|p| pid(p)).collect(),
     }
 }
+
+/// A meeting of `kind` with consulent-1 and the procesregisseurs present.
+pub fn meeting(id: &str, kind: &str) -> Command {
+    Command::HoldMeeting {
+        meeting: MeetingId::parse(id).expect("id"),
+        kind: ave_model::MeetingKindId::parse(kind).expect("id"),
+        attendees: vec![pid("consulent-1"), pid("proces-1")],
+        decisions: vec![],
+    }
+}
+
+/// Adds procesregie in phase 2 the way the model says: stagnation assessed, proposed,
+/// decided by the teamleider in an MDO.
+pub fn add_procesregie(w: &mut World) {
+    w.ok("consulent-1", assess("stagnatie", true));
+    w.ok(
+        "consulent-1",
+        propose("v-proces", "2-procesregie-erbij", &["stagnatie"]),
+    );
+    w.ok("consulent-1", meeting("mdo-1", "mdo"));
+    w.ok("teamleider-1", decide("v-proces", true, &[]));
+}

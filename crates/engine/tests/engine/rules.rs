@@ -69,11 +69,85 @@ fn given_phase_1_when_casusregie_ends_then_allowed_because_the_rule_starts_at_ph
     );
 }
 
+#[test]
+fn a_role_the_model_has_decided_in_a_meeting_needs_that_meeting_first() {
+    let mut w = World::opened(model(), "2", vec![]);
+    w.ok("consulent-1", assess("onveiligheid", true));
+    w.ok("consulent-1", assess("stagnatie", true));
+    w.ok("consulent-1", propose("v1", "2-naar-3", &["onveiligheid"]));
+    w.ok("proces-1", decide("v1", true, &["oov-1"]));
+    // In phase 3 the COM decides who has casusregie.
+    let r = w.refused(
+        "consulent-1",
+        assign(Casusregie, "consulent-1"),
+        "precondition-not-met",
+    );
+    assert!(r.message.contains("Casus Overleg op Maat"), "{r}");
+    w.ok("zvh-1", meeting("com-1", "com"));
+    w.ok("zvh-1", assign(Casusregie, "consulent-1"));
+}
+
+#[test]
+fn procesregie_added_by_a_transition_is_not_assigned_without_it() {
+    let mut w = World::opened(model(), "2", vec![]);
+    let r = w.refused(
+        "proces-1",
+        assign(Procesregie, "proces-1"),
+        "precondition-not-met",
+    );
+    assert!(r.message.contains("2-procesregie-erbij"), "{r}");
+    add_procesregie(&mut w);
+    w.ok("proces-1", assign(Procesregie, "proces-1"));
+}
+
+#[test]
+fn a_procesregisseur_the_new_phase_does_not_prescribe_is_replaced_not_doubled() {
+    let mut w = World::opened(model(), "2", vec![]);
+    add_procesregie(&mut w);
+    w.ok("proces-1", assign(Procesregie, "proces-1"));
+    w.ok("consulent-1", assess("onveiligheid", true));
+    w.ok("consulent-1", propose("v1", "2-naar-3", &["onveiligheid"]));
+    w.ok("proces-1", decide("v1", true, &["oov-1"]));
+    let review = ave_model::Date::from(day(300).date_naive());
+    let events = w.ok(
+        "zvh-1",
+        Command::AssignRole {
+            role: Procesregie,
+            person: pid("zvh-1"),
+            review: Some(review),
+            reason: None,
+        },
+    );
+    let Event::RoleAssigned { replaces, .. } = &events[0].event else {
+        panic!()
+    };
+    assert_eq!(replaces.as_ref().map(|p| p.as_str()), Some("proces-1"));
+    let holders: Vec<_> = w
+        .case()
+        .holders(Procesregie)
+        .map(|h| h.person.to_string())
+        .collect();
+    assert_eq!(holders, vec!["zvh-1"]);
+}
+
+#[test]
+fn a_role_the_model_has_appointed_by_a_function_is_assigned_by_that_function() {
+    let mut w = World::opened(model(), "4", vec![]);
+    let r = w.refused(
+        "consulent-1",
+        assign(Casusregie, "consulent-1"),
+        "not-appointer",
+    );
+    assert!(r.message.contains("Adviseur openbare orde"), "{r}");
+    w.ok("oov-1", assign(Casusregie, "consulent-1"));
+}
+
 // --- single_procesregisseur ----------------------------------------------------------------
 
 #[test]
 fn given_a_procesregisseur_when_a_second_is_assigned_then_refused() {
     let mut w = World::opened(model(), "2", vec![]);
+    add_procesregie(&mut w);
     w.ok("proces-1", assign(Procesregie, "proces-1"));
     let r = w.refused(
         "proces-2",
@@ -90,6 +164,7 @@ fn given_the_rule_off_when_a_second_procesregisseur_is_assigned_then_allowed() {
         "[rules.single_procesregisseur]\nenabled = false",
     )]);
     let mut w = World::opened(m, "2", vec![]);
+    add_procesregie(&mut w);
     w.ok("proces-1", assign(Procesregie, "proces-1"));
     w.ok("proces-2", assign(Procesregie, "proces-2"));
     assert_eq!(w.case().holders(Procesregie).count(), 2);
@@ -108,6 +183,7 @@ fn overlapping_roles() -> ave_model::ValidModel {
 fn given_a_casusregisseur_when_the_same_person_takes_procesregie_then_refused() {
     let mut w = World::opened(overlapping_roles(), "2", vec![]);
     w.ok("consulent-1", assign(Casusregie, "consulent-1"));
+    add_procesregie(&mut w);
     let r = w.refused(
         "consulent-1",
         assign(Procesregie, "consulent-1"),
@@ -123,6 +199,7 @@ fn given_a_casusregisseur_when_the_same_person_takes_procesregie_then_refused() 
 fn given_minors_when_the_jeugdconsulent_holds_both_roles_then_the_exception_applies() {
     let mut w = World::opened(overlapping_roles(), "2", vec![member("kind-1", true)]);
     w.ok("jeugd-1", assign(Casusregie, "jeugd-1"));
+    add_procesregie(&mut w);
     w.ok("jeugd-1", assign(Procesregie, "jeugd-1"));
 }
 
@@ -130,6 +207,7 @@ fn given_minors_when_the_jeugdconsulent_holds_both_roles_then_the_exception_appl
 fn given_no_minors_when_the_jeugdconsulent_holds_both_roles_then_refused() {
     let mut w = World::opened(overlapping_roles(), "2", vec![member("ouder-1", false)]);
     w.ok("jeugd-1", assign(Casusregie, "jeugd-1"));
+    add_procesregie(&mut w);
     w.refused(
         "jeugd-1",
         assign(Procesregie, "jeugd-1"),
@@ -141,6 +219,7 @@ fn given_no_minors_when_the_jeugdconsulent_holds_both_roles_then_refused() {
 fn given_the_exception_in_use_when_the_last_minor_leaves_then_refused() {
     let mut w = World::opened(overlapping_roles(), "2", vec![member("kind-1", true)]);
     w.ok("jeugd-1", assign(Casusregie, "jeugd-1"));
+    add_procesregie(&mut w);
     w.ok("jeugd-1", assign(Procesregie, "jeugd-1"));
     w.refused(
         "jeugd-1",
@@ -262,6 +341,7 @@ fn a_consulted_function_is_a_precondition() {
 #[test]
 fn leaving_phase_4_needs_the_plan_and_the_meeting_first() {
     let mut w = World::opened(model(), "4", vec![]);
+    w.ok("oov-1", assign(Casusregie, "consulent-1"));
     w.ok("oov-1", assess("onder-controle", true));
     w.ok("oov-1", propose("v1", "4-naar-3", &["onder-controle"]));
     w.refused("oov-1", decide("v1", true, &[]), "not-decider");
@@ -350,6 +430,7 @@ fn with_the_authority_rule_off_anyone_involved_decides_without_checks() {
 #[test]
 fn procesregie_gets_its_review_date_from_the_norm() {
     let mut w = World::opened(model(), "2", vec![]);
+    add_procesregie(&mut w);
     let events = w.ok("proces-1", assign(Procesregie, "proces-1"));
     let Event::RoleAssigned { review, .. } = &events[0].event else {
         panic!()
@@ -533,4 +614,109 @@ fn without_the_continuity_rule_no_reason_is_needed() {
     w.ok("consulent-1", assign(Casusregie, "consulent-1"));
     let events = w.ok("consulent-1", assign(Casusregie, "consulent-2"));
     assert_eq!(events.len(), 1);
+}
+
+#[test]
+fn after_the_arbiter_ruled_a_new_request_for_the_same_transition_is_again_for_the_arbiter() {
+    let mut w = World::opened(model(), "2", vec![]);
+    w.ok("consulent-1", assess("stabiel", true));
+    w.ok("consulent-1", propose("v1", "2-naar-1", &["stabiel"]));
+    w.ok(
+        "oov-1",
+        Command::RaiseDisagreement {
+            disagreement: DisagreementId::parse("m1").expect("id"),
+            request: RequestId::parse("v1").expect("id"),
+            positions: "oneens".into(),
+        },
+    );
+    w.ok(
+        "teamleider-1",
+        Command::Settle {
+            disagreement: DisagreementId::parse("m1").expect("id"),
+            approve: false,
+            reason: "nog niet stabiel genoeg".into(),
+        },
+    );
+    w.ok("consulent-1", propose("v2", "2-naar-1", &["stabiel"]));
+    let r = w.refused("consulent-1", decide("v2", true, &[]), "arbiter-ruled");
+    assert_eq!(r.rule, Some("disagreement_arbiter"));
+}
+
+#[test]
+fn a_transition_decided_in_a_meeting_needs_that_meeting() {
+    let mut w = World::opened(model(), "2", vec![]);
+    w.ok("consulent-1", assess("stagnatie", true));
+    w.ok(
+        "consulent-1",
+        propose("v1", "2-procesregie-erbij", &["stagnatie"]),
+    );
+    let r = w.refused(
+        "teamleider-1",
+        decide("v1", true, &[]),
+        "precondition-not-met",
+    );
+    assert!(r.message.contains("Multidisciplinair overleg"), "{r}");
+    w.ok("consulent-1", meeting("mdo-1", "mdo"));
+    w.ok("teamleider-1", decide("v1", true, &[]));
+    assert!(w.case().procesregie_added);
+}
+
+#[test]
+fn a_decision_records_whom_the_model_says_to_consult_but_nobody_was() {
+    let mut w = World::opened(model(), "2", vec![]);
+    w.ok("consulent-1", assess("onveiligheid", true));
+    w.ok("consulent-1", assess("stagnatie", true));
+    w.ok("consulent-1", propose("v1", "2-naar-3", &["onveiligheid"]));
+    // The precondition is met by the OOV adviser at a meeting; the decision itself names nobody.
+    w.ok(
+        "consulent-1",
+        Command::HoldMeeting {
+            meeting: MeetingId::parse("o1").expect("id"),
+            kind: ave_model::MeetingKindId::parse("mdo").expect("id"),
+            attendees: vec![pid("oov-1")],
+            decisions: vec![],
+        },
+    );
+    let events = w.ok("proces-1", decide("v1", true, &[]));
+    let Event::TransitionDecided { unconsulted, .. } = &events[0].event else {
+        panic!()
+    };
+    assert_eq!(
+        unconsulted.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+        vec!["adviseur-oov"]
+    );
+}
+
+#[test]
+fn only_the_phases_bestuurlijk_verantwoordelijke_takes_a_formal_decision() {
+    let mut w = World::opened(model(), "4", vec![]);
+    let besluit = |id: &str| Command::FormalDecision {
+        decision: DecisionId::parse(id).expect("id"),
+        subject: "Noodbevel".into(),
+        text: "Samenscholingsverbod".into(),
+        grondslag: None,
+    };
+    let r = w.refused("wethouder-1", besluit("b1"), "not-administrator");
+    assert!(r.message.contains("Burgemeester"), "{r}");
+    w.ok("burgemeester-1", besluit("b1"));
+}
+
+#[test]
+fn procesregie_can_be_reviewed_and_continued() {
+    let mut w = World::opened(model(), "2", vec![]);
+    add_procesregie(&mut w);
+    w.ok("proces-1", assign(Procesregie, "proces-1"));
+    let review = |d: u32| Command::ReviewRole {
+        role: Procesregie,
+        person: pid("proces-1"),
+        review: ave_model::Date::from(day(d).date_naive()),
+        reason: "samenwerking nog niet vlot".into(),
+    };
+    w.refused("proces-1", review(1), "rule-procesregie-review");
+    w.ok("proces-1", review(300));
+    let h = w
+        .case()
+        .holding(Procesregie, &pid("proces-1"))
+        .expect("holding");
+    assert_eq!(h.review, Some(ave_model::Date::from(day(300).date_naive())));
 }

@@ -30,6 +30,7 @@ fn to_phase_3(w: &mut World) {
 fn the_regie_table_flags_a_holder_the_new_phase_does_not_prescribe() {
     let mut w = World::opened(model(), "2", vec![]);
     w.ok("consulent-1", assign(Casusregie, "consulent-1"));
+    add_procesregie(&mut w);
     w.ok("proces-1", assign(Procesregie, "proces-1"));
     to_phase_3(&mut w);
     let table = views::regie_table(&w.model, w.case(), today(w.clock));
@@ -99,6 +100,7 @@ fn a_decision_pending_too_long_is_flagged() {
 #[test]
 fn procesregie_past_its_review_date_is_flagged() {
     let mut w = World::opened(model(), "2", vec![]);
+    add_procesregie(&mut w);
     w.ok("proces-1", assign(Procesregie, "proces-1"));
     let assigned = w.clock;
     assert!(!kinds(&w, assigned + 90).contains(&AttentionKind::ProcesregieReviewOverdue));
@@ -188,4 +190,25 @@ fn a_handover_stays_on_the_list_until_done() {
         },
     );
     assert!(!kinds(&w, w.clock).contains(&AttentionKind::HandoverOpen));
+}
+
+#[test]
+fn a_rule_broken_by_time_alone_is_flagged() {
+    // The youth exception lets the jeugdconsulent hold both roles while there is a minor.
+    let m = model_with(&[(
+        "procesregie = { holders = [\"procesregisseur\"], appointed_in",
+        "procesregie = { holders = [\"procesregisseur\", \"jeugdconsulent\"], appointed_in",
+    )]);
+    let born = Date::from_ymd(2007, 3, 1).expect("date");
+    let kid = ave_engine::Member {
+        born: Some(born),
+        ..member("kind-1", false)
+    };
+    let mut w = World::opened(m, "2", vec![kid]);
+    w.ok("jeugd-1", assign(Casusregie, "jeugd-1"));
+    add_procesregie(&mut w);
+    w.ok("jeugd-1", assign(Procesregie, "jeugd-1"));
+    // day(58) is 2025-02-28; the child is 18 on 2025-03-01.
+    assert!(!kinds(&w, 58).contains(&AttentionKind::RuleNoLongerMet));
+    assert!(kinds(&w, 59).contains(&AttentionKind::RuleNoLongerMet));
 }
