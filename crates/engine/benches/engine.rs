@@ -181,7 +181,10 @@ fn engine(c: &mut Criterion) {
     c.bench_function("apply_one_command/propose (1000 events of history)", |b| {
         b.iter_batched(
             || case.clone(),
-            |mut case| execute(&model, &mut case, std::hint::black_box(&propose)).expect("allowed"),
+            |mut case| {
+                let events = execute(&model, &mut case, std::hint::black_box(&propose)).expect("allowed");
+                (case, events)
+            },
             BatchSize::SmallInput,
         )
     });

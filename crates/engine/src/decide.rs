@@ -854,18 +854,32 @@ impl<'a> Cx<'a> {
                         "een formeel besluit wordt genomen door een bestuurder (burgemeester, wethouder, college)",
                     ));
                 }
-                // Where the model names the bestuurlijk verantwoordelijke of the phase, only they
-                // decide formally (in AVE 4 the burgemeester, without delegation).
-                if let Some(spec) = &self.phase.regie.bestuurlijk
-                    && !spec.holders.is_empty()
-                    && !spec.holders.contains(&self.actor.function)
-                {
+                // Only a bestuurder who is bestuurlijk verantwoordelijk in the current phase, or in
+                // a more escalated one (the burgemeester's powers do not wait for AVE 4), decides
+                // formally; in AVE 4 that leaves the burgemeester, without delegation.
+                let here = self.phase.order;
+                let allowed: Vec<FunctionId> = self
+                    .m
+                    .model()
+                    .phases
+                    .iter()
+                    .filter(|p| p.order >= here)
+                    .filter_map(|p| p.regie.bestuurlijk.as_ref())
+                    .flat_map(|r| r.holders.iter().cloned())
+                    .collect();
+                if !allowed.is_empty() && !allowed.contains(&self.actor.function) {
+                    let current = self
+                        .phase
+                        .regie
+                        .bestuurlijk
+                        .as_ref()
+                        .map_or_else(Vec::new, |r| r.holders.clone());
                     return Err(Rejection::new(
                         C::NotAdministrator,
                         format!(
                             "in fase {} is {} bestuurlijk verantwoordelijk; {} is {}",
                             case.phase,
-                            names(self.m, &spec.holders),
+                            names(self.m, &current),
                             self.env.by,
                             self.m.function_name(self.actor.function.as_str())
                         ),
@@ -1335,26 +1349,6 @@ impl<'a> Cx<'a> {
                 self.rule_source("disagreement_arbiter"),
             ));
         }
-        if !by_arbiter && arbiter_on {
-            let since = case.phase_since();
-            let ruled = case.disagreements.values().any(|d| {
-                d.settled.as_ref().is_some_and(|s| s.3 >= since)
-                    && case
-                        .requests
-                        .get(&d.request)
-                        .is_some_and(|r| r.transition == t.id)
-            });
-            if ruled {
-                return Err(Rejection::new(
-                    C::ArbiterRuled,
-                    format!(
-                        "over overgang {} heeft de beslisser bij meningsverschil in deze fase al beslist; leg een nieuw meningsverschil voor",
-                        t.id
-                    ),
-                )
-                .by_rule("disagreement_arbiter", self.rule_source("disagreement_arbiter")));
-            }
-        }
         let authority_rule = rules.is_enabled("transition_authority");
         if authority_rule && !by_arbiter {
             if let Some(open) = &t.deciders_open {
@@ -1384,6 +1378,26 @@ impl<'a> Cx<'a> {
                     self.rule_source("transition_authority"),
                 )
                 .citing(t.source.as_deref()));
+            }
+        }
+        if !by_arbiter && arbiter_on {
+            let since = case.phase_since();
+            let ruled = case.disagreements.values().any(|d| {
+                d.settled.as_ref().is_some_and(|s| s.3 >= since)
+                    && case
+                        .requests
+                        .get(&d.request)
+                        .is_some_and(|r| r.transition == t.id)
+            });
+            if ruled {
+                return Err(Rejection::new(
+                    C::ArbiterRuled,
+                    format!(
+                        "over overgang {} heeft de beslisser bij meningsverschil in deze fase al beslist; leg een nieuw meningsverschil voor",
+                        t.id
+                    ),
+                )
+                .by_rule("disagreement_arbiter", self.rule_source("disagreement_arbiter")));
             }
         }
         let evaluation = evaluate(self.m, case, t, self.today);

@@ -720,3 +720,26 @@ fn procesregie_can_be_reviewed_and_continued() {
         .expect("holding");
     assert_eq!(h.review, Some(ave_model::Date::from(day(300).date_naive())));
 }
+
+#[test]
+fn the_burgemeester_may_decide_formally_before_ave_4_but_a_wethouder_not_in_ave_4() {
+    let mut w = World::opened(model(), "2", vec![]);
+    w.ok(
+        "burgemeester-1",
+        Command::FormalDecision {
+            decision: DecisionId::parse("b1").expect("id"),
+            subject: "Tijdelijk huisverbod".into(),
+            text: "Tien dagen".into(),
+            grondslag: Some("Wet tijdelijk huisverbod".into()),
+        },
+    );
+    w.ok(
+        "wethouder-1",
+        Command::FormalDecision {
+            decision: DecisionId::parse("b2").expect("id"),
+            subject: "Maatwerkvoorziening".into(),
+            text: "Beschermd wonen".into(),
+            grondslag: Some("Wmo 2015".into()),
+        },
+    );
+}
