@@ -182,7 +182,8 @@ fn engine(c: &mut Criterion) {
         b.iter_batched(
             || case.clone(),
             |mut case| {
-                let events = execute(&model, &mut case, std::hint::black_box(&propose)).expect("allowed");
+                let events =
+                    execute(&model, &mut case, std::hint::black_box(&propose)).expect("allowed");
                 (case, events)
             },
             BatchSize::SmallInput,
