@@ -2,10 +2,7 @@
 //! `procesregisseur-zvh` or `2-naar-3`. They are parsed once at the edge and are valid
 //! from then on.
 
-use std::fmt;
-
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 
 /// The longest identifier accepted. Identifiers are keys, not prose.
 pub const MAX_ID_LEN: usize = 64;
@@ -43,31 +40,34 @@ pub fn check_id(s: &str) -> Result<(), IdError> {
     Ok(())
 }
 
-macro_rules! id_type {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+/// Defines a string identifier newtype: parsed once with [`check_id`], serialised as a plain
+/// string. Attributes given before the name (doc comments, extra derives) are passed on. Used
+/// here for the model's ids and by the engine for the ids inside a case.
+#[macro_export]
+macro_rules! string_id {
+    ($(#[$attr:meta])* $name:ident) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        #[schemars(with = "IdSchema")]
         pub struct $name(String);
 
         impl $name {
-            /// Parses an identifier.
-            pub fn parse(s: impl Into<String>) -> Result<Self, IdError> {
+            /// Parses an identifier (1–64 letters, digits, `-`, `_`, `.`).
+            pub fn parse(s: impl Into<String>) -> Result<Self, $crate::ids::IdError> {
                 let s = s.into();
-                check_id(&s)?;
+                $crate::ids::check_id(&s)?;
                 Ok(Self(s))
             }
 
-            /// The identifier as written in the model.
+            /// The identifier as written.
             pub fn as_str(&self) -> &str {
                 &self.0
             }
         }
 
         impl TryFrom<String> for $name {
-            type Error = IdError;
-            fn try_from(s: String) -> Result<Self, IdError> {
+            type Error = $crate::ids::IdError;
+            fn try_from(s: String) -> Result<Self, $crate::ids::IdError> {
                 Self::parse(s)
             }
         }
@@ -78,8 +78,8 @@ macro_rules! id_type {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
@@ -90,11 +90,23 @@ macro_rules! id_type {
             }
         }
 
-        impl std::borrow::Borrow<str> for $name {
+        impl ::std::borrow::Borrow<str> for $name {
             fn borrow(&self) -> &str {
                 &self.0
             }
         }
+    };
+}
+
+/// A model identifier: a [`string_id!`] with a JSON Schema.
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        string_id!(
+            $(#[$doc])*
+            #[derive(JsonSchema)]
+            #[schemars(with = "IdSchema")]
+            $name
+        );
     };
 }
 
