@@ -519,9 +519,19 @@ pub fn proposals(model: &ValidModel, case: &Case, today: Date) -> Vec<Proposal> 
         .map(|r| &r.transition)
         .collect();
     let has_proces = case.holders(RoleKind::Procesregie).next().is_some();
+    // A within-phase transition that already took effect in this stay is not proposed again.
+    let since = case.phase_since();
+    let applied: Vec<&ave_model::TransitionId> = case
+        .requests
+        .values()
+        .filter(|r| r.status == RequestStatus::Approved && r.from == r.to)
+        .filter(|r| r.decision.as_ref().is_some_and(|d| d.at >= since))
+        .map(|r| &r.transition)
+        .collect();
     model
         .transitions_from(case.phase.as_str())
         .filter(|t| !pending.contains(&&t.id))
+        .filter(|t| t.effect.is_none() || !applied.contains(&&t.id))
         .filter(|t| match t.effect {
             Some(WithinEffect::ProcesregieToevoegen) => !has_proces && !case.procesregie_added,
             Some(WithinEffect::ProcesregieBeeindigen) => has_proces || case.procesregie_added,
