@@ -45,6 +45,8 @@ pub struct Assessment {
     pub at: DateTime<Utc>,
     /// By whom.
     pub by: PersonId,
+    /// Position in the history.
+    pub seq: u64,
 }
 
 /// A signal.
@@ -71,6 +73,8 @@ pub struct PlanVersion {
     pub summary: String,
     /// When.
     pub at: DateTime<Utc>,
+    /// Position in the history.
+    pub seq: u64,
 }
 
 /// A goal of the plan.
@@ -118,6 +122,8 @@ pub struct Meeting {
     pub attendees: Vec<PersonId>,
     /// Decisions.
     pub decisions: Vec<String>,
+    /// Position in the history.
+    pub seq: u64,
 }
 
 /// Where a request stands.
@@ -153,6 +159,8 @@ pub struct DecisionRecord {
     pub arbiter: bool,
     /// When.
     pub at: DateTime<Utc>,
+    /// Position in the history.
+    pub seq: u64,
 }
 
 /// A transition request.
@@ -172,6 +180,8 @@ pub struct Request {
     pub proposed_by: PersonId,
     /// When.
     pub proposed_at: DateTime<Utc>,
+    /// Position in the history of the proposal.
+    pub proposed_seq: u64,
     /// Status.
     pub status: RequestStatus,
     /// The decision, once taken.
@@ -189,8 +199,23 @@ pub struct Disagreement {
     pub raised_by: PersonId,
     /// When raised.
     pub at: DateTime<Utc>,
-    /// Settlement: (arbiter, approved, reason, when).
-    pub settled: Option<(PersonId, bool, String, DateTime<Utc>)>,
+    /// How the arbiter settled it.
+    pub settled: Option<Settlement>,
+}
+
+/// The arbiter's settlement of a disagreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Settlement {
+    /// The arbiter.
+    pub by: PersonId,
+    /// Whether the request was approved.
+    pub approved: bool,
+    /// Why.
+    pub reason: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Position in the history.
+    pub seq: u64,
 }
 
 /// A formal decision.
@@ -238,6 +263,8 @@ pub struct FiredTrigger {
     pub phase: PhaseId,
     /// When.
     pub at: DateTime<Utc>,
+    /// Position in the history.
+    pub seq: u64,
 }
 
 /// A stay in a phase.
@@ -247,6 +274,8 @@ pub struct PhaseStay {
     pub phase: PhaseId,
     /// From.
     pub from: DateTime<Utc>,
+    /// Position in the history of the event that entered the phase.
+    pub from_seq: u64,
     /// Until (open while current).
     pub until: Option<DateTime<Utc>>,
 }
@@ -313,8 +342,8 @@ pub struct Case {
     pub fired: Vec<FiredTrigger>,
     /// Next evaluation date.
     pub next_evaluation: Option<Date>,
-    /// When the case was last evaluated.
-    pub last_evaluated: Option<DateTime<Utc>>,
+    /// Position in the history of the last evaluation.
+    pub last_evaluated: Option<u64>,
     /// Last time something moved the case forward (stagnation is measured from here).
     pub last_progress: DateTime<Utc>,
     /// A within-phase transition added procesregie and it has not been ended since.
@@ -403,6 +432,7 @@ impl Case {
                     phases: vec![PhaseStay {
                         phase: phase.clone(),
                         from: r.at,
+                        from_seq: r.seq,
                         until: None,
                     }],
                     members: household
@@ -470,6 +500,12 @@ impl Case {
     /// When the current phase was entered.
     pub fn phase_since(&self) -> DateTime<Utc> {
         self.phases.last().map_or(self.opened_at, |s| s.from)
+    }
+
+    /// The position in the history of the event that entered the current phase. What counts
+    /// "in this phase" comes after it; positions, unlike dates, never tie.
+    pub fn phase_entry(&self) -> u64 {
+        self.phases.last().map_or(1, |s| s.from_seq)
     }
 
     /// The open request, if any.
@@ -577,6 +613,7 @@ impl Case {
                 signal: signal.clone(),
                 phase: phase.clone(),
                 at,
+                seq: r.seq,
             }),
             Event::CriterionAssessed {
                 criterion,
@@ -590,6 +627,7 @@ impl Case {
                         evidence: evidence.clone(),
                         at,
                         by: r.by.clone(),
+                        seq: r.seq,
                     },
                 );
             }
@@ -605,6 +643,7 @@ impl Case {
                         evidence: evidence.clone(),
                         at,
                         by: r.by.clone(),
+                        seq: r.seq,
                     },
                 );
             }
@@ -613,6 +652,7 @@ impl Case {
                     phase: phase.clone(),
                     summary: summary.clone(),
                     at,
+                    seq: r.seq,
                 });
                 self.last_progress = at;
             }
@@ -683,6 +723,7 @@ impl Case {
                         at,
                         attendees: attendees.clone(),
                         decisions: decisions.clone(),
+                        seq: r.seq,
                     },
                 );
                 // A meeting that decides something moves the case; one that does not, does not.
@@ -694,7 +735,7 @@ impl Case {
                 next_evaluation, ..
             } => {
                 self.next_evaluation = *next_evaluation;
-                self.last_evaluated = Some(at);
+                self.last_evaluated = Some(r.seq);
                 self.last_progress = at;
             }
             Event::TransitionProposed {
@@ -715,6 +756,7 @@ impl Case {
                         evidence: evidence.clone(),
                         proposed_by: r.by.clone(),
                         proposed_at: at,
+                        proposed_seq: r.seq,
                         status: RequestStatus::Open,
                         decision: None,
                     },
@@ -746,6 +788,7 @@ impl Case {
                         criteria_holding: criteria_holding.clone(),
                         arbiter: *arbiter,
                         at,
+                        seq: r.seq,
                     });
                 }
             }
@@ -765,6 +808,7 @@ impl Case {
                 self.phases.push(PhaseStay {
                     phase: to.clone(),
                     from: at,
+                    from_seq: r.seq,
                     until: None,
                 });
                 self.phase = to.clone();
@@ -827,7 +871,13 @@ impl Case {
                 reason,
             } => {
                 if let Some(d) = self.disagreements.get_mut(disagreement) {
-                    d.settled = Some((r.by.clone(), *approved, reason.clone(), at));
+                    d.settled = Some(Settlement {
+                        by: r.by.clone(),
+                        approved: *approved,
+                        reason: reason.clone(),
+                        at,
+                        seq: r.seq,
+                    });
                 }
             }
             Event::FormalDecisionRecorded {

@@ -10,10 +10,10 @@ use crate::case::Case;
 
 /// Whether a criterion holds for the current phase.
 pub fn criterion_holds(case: &Case, id: &str) -> bool {
-    let since = case.phase_since();
+    let entry = case.phase_entry();
     case.criteria
         .get(id)
-        .is_some_and(|a| a.holds && a.at >= since)
+        .is_some_and(|a| a.holds && a.seq > entry)
 }
 
 /// Whether a fact holds.

@@ -406,9 +406,9 @@ pub fn attention(model: &ValidModel, case: &Case, now: DateTime<Utc>) -> Vec<Att
     // Triggers fired in the current stay and not yet weighed in an evaluation.
     let since = case
         .last_evaluated
-        .map_or(case.phase_since(), |e| e.max(case.phase_since()));
+        .map_or(case.phase_entry(), |e| e.max(case.phase_entry()));
     for f in fired_triggers(model, case) {
-        if f.at < since {
+        if f.seq <= since {
             continue;
         }
         let kind = model.trigger(&f.trigger).map(|t| t.kind);
@@ -448,6 +448,8 @@ pub struct TriggerView {
     pub phase: ave_model::PhaseId,
     /// When.
     pub at: DateTime<Utc>,
+    /// Position in the history.
+    pub seq: u64,
     /// Whom to inform: the role holders of the phase (by name where the case has them,
     /// else the functions the model prescribes) and the further functions.
     pub inform: Vec<String>,
@@ -485,6 +487,7 @@ pub fn fired_triggers(model: &ValidModel, case: &Case) -> Vec<TriggerView> {
                 text: t.text.clone(),
                 phase: f.phase.clone(),
                 at: f.at,
+                seq: f.seq,
                 inform,
             })
         })
@@ -520,18 +523,23 @@ pub fn proposals(model: &ValidModel, case: &Case, today: Date) -> Vec<Proposal> 
         .collect();
     let has_proces = case.holders(RoleKind::Procesregie).next().is_some();
     // A within-phase transition that already took effect in this stay is not proposed again.
-    let since = case.phase_since();
+    let entry = case.phase_entry();
     let applied: Vec<&ave_model::TransitionId> = case
         .requests
         .values()
         .filter(|r| r.status == RequestStatus::Approved && r.from == r.to)
-        .filter(|r| r.decision.as_ref().is_some_and(|d| d.at >= since))
+        .filter(|r| r.decision.as_ref().is_some_and(|d| d.seq > entry))
         .map(|r| &r.transition)
         .collect();
     model
         .transitions_from(case.phase.as_str())
         .filter(|t| !pending.contains(&&t.id))
-        .filter(|t| t.effect.is_none() || !applied.contains(&&t.id))
+        .filter(|t| match t.effect {
+            None
+            | Some(WithinEffect::ProcesregieToevoegen)
+            | Some(WithinEffect::ProcesregieBeeindigen) => true,
+            Some(_) => !applied.contains(&&t.id),
+        })
         .filter(|t| match t.effect {
             Some(WithinEffect::ProcesregieToevoegen) => !has_proces && !case.procesregie_added,
             Some(WithinEffect::ProcesregieBeeindigen) => has_proces || case.procesregie_added,

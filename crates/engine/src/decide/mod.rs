@@ -338,11 +338,11 @@ impl<'a> Cx<'a> {
     }
 
     fn meeting_since_phase_entry(&self, kind: &str) -> bool {
-        let since = self.case.phase_since();
+        let entry = self.case.phase_entry();
         self.case
             .meetings
             .values()
-            .any(|m| m.kind.as_str() == kind && m.at >= since)
+            .any(|m| m.kind.as_str() == kind && m.seq > entry)
     }
 
     fn meeting_name(&self, kind: &'a str) -> &'a str {

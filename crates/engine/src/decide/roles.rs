@@ -162,7 +162,11 @@ impl<'a> Cx<'a> {
                 events.push(Event::HandoverCreated {
                     task: self.task_id(&format!(
                         "overdracht-casusregie-{}",
-                        case.roles.iter().filter(|h| h.role == RoleKind::Casusregie).count()
+                        case.roles
+                            .iter()
+                            .filter(|h| h.role == RoleKind::Casusregie && h.until.is_some())
+                            .count()
+                            + 1
                     ))?,
                     role,
                     holder: Some(old.person.clone()),

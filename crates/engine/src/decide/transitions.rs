@@ -337,9 +337,9 @@ impl<'a> Cx<'a> {
             }
         }
         if !by_arbiter && arbiter_on {
-            let since = case.phase_since();
+            let entry = case.phase_entry();
             let ruled = case.disagreements.values().any(|d| {
-                d.settled.as_ref().is_some_and(|s| s.3 >= since)
+                d.settled.as_ref().is_some_and(|s| s.seq > entry)
                     && case
                         .requests
                         .get(&d.request)
@@ -396,13 +396,17 @@ impl<'a> Cx<'a> {
             for pre in &t.preconditions {
                 self.precondition(t, pre, consulted)?;
             }
+            // Decided *in* the meeting: it took place after the request was made.
             if let Some(meeting) = &t.decided_in
-                && !self.meeting_since_phase_entry(meeting.as_str())
+                && !case
+                    .meetings
+                    .values()
+                    .any(|m| &m.kind == meeting && m.seq > req.proposed_seq)
             {
                 return Err(Rejection::new(
                     C::PreconditionNotMet,
                     format!(
-                        "overgang {} wordt besloten in een {}; leg dat overleg eerst vast",
+                        "overgang {} wordt besloten in een {}; leg dat overleg (na het verzoek) eerst vast",
                         t.id,
                         self.meeting_name(meeting.as_str())
                     ),
@@ -488,12 +492,15 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        if let Some(h) = &t.handover {
-            let holder = case.holders(h.role).next().map(|x| x.person.clone());
+        // The handover duty falls on whoever holds the role now; with nobody holding it there
+        // is nothing to hand over.
+        if let Some(h) = &t.handover
+            && let Some(holder) = case.holders(h.role).next()
+        {
             events.push(Event::HandoverCreated {
                 task: self.task_id(&format!("overdracht-{request}"))?,
                 role: h.role,
-                holder,
+                holder: Some(holder.person.clone()),
                 text: h.text.clone(),
                 transition: t.id.clone(),
             });
@@ -508,19 +515,19 @@ impl<'a> Cx<'a> {
         consulted: &[PersonId],
     ) -> Result<()> {
         let case = self.case;
-        let since = case.phase_since();
+        let entry = case.phase_entry();
         let (ok, what) = match pre {
             Precondition::Plan { phase, text } => (
                 case.plans
                     .iter()
-                    .any(|p| &p.phase == phase && p.at >= since),
+                    .any(|p| &p.phase == phase && p.seq > entry),
                 text.clone()
                     .unwrap_or_else(|| format!("eerst een plan (aanpak) voor fase {phase}")),
             ),
             Precondition::Meeting { meeting, text } => (
                 case.meetings
                     .values()
-                    .any(|m| &m.kind == meeting && m.at >= since),
+                    .any(|m| &m.kind == meeting && m.seq > entry),
                 text.clone().unwrap_or_else(|| {
                     let name = self
                         .m
@@ -536,7 +543,7 @@ impl<'a> Cx<'a> {
                         .is_some_and(|p| &p.function == function)
                 });
                 let by_meeting = case.meetings.values().any(|m| {
-                    m.at >= since
+                    m.seq > entry
                         && m.attendees.iter().any(|p| {
                             case.participants
                                 .get(p)
