@@ -191,7 +191,7 @@ fn model() -> impl Strategy<Value = Model> {
                 Model {
                     model: Metadata {
                         id: id("m".to_owned()),
-                        name,
+                        name: format!("Model {name}"),
                         gemeente: Some("G".to_owned()),
                         regio: None,
                         version: "1".to_owned(),
