@@ -44,18 +44,31 @@ pub fn execute(
             }
         })
         .collect();
-    // `decide` only opens a case that does not exist and numbers events from the case's
-    // own sequence, so applying cannot fail; should it ever, nothing half-applied stays.
-    let mut next = case.take();
+    // Applying can only fail on a history that is out of order: an opening event for a case
+    // that exists (or none for one that does not). `decide` never produces that; should it
+    // ever, refuse before touching the case, so nothing is half-applied.
+    let opens = |r: &Recorded| matches!(r.event, crate::event::Event::CaseOpened { .. });
+    let consistent = match case {
+        None => recorded.first().is_some_and(opens) && !recorded.iter().skip(1).any(opens),
+        Some(_) => !recorded.iter().any(opens),
+    };
+    if !consistent {
+        return Err(Rejection::new(
+            C::Internal,
+            format!(
+                "interne fout: commando {} gaf een ongeldige geschiedenis",
+                env.command.name()
+            ),
+        ));
+    }
     for r in &recorded {
-        if let Err(e) = Case::apply_to(&mut next, r) {
+        if let Err(e) = Case::apply_to(case, r) {
             return Err(Rejection::new(
-                C::NoCase,
+                C::Internal,
                 format!("interne fout bij toepassen: {e}"),
             ));
         }
     }
-    *case = next;
     Ok(recorded)
 }
 
@@ -314,7 +327,7 @@ impl<'a> Cx<'a> {
         match TaskId::parse(wanted) {
             Ok(id) if !self.case.tasks.contains_key(&id) => Ok(id),
             _ => TaskId::parse(format!("overdracht-{}", self.case.seq + 1))
-                .map_err(|e| Rejection::new(C::NoCase, format!("interne fout: {e}"))),
+                .map_err(|e| Rejection::new(C::Internal, format!("interne fout: {e}"))),
         }
     }
 
@@ -353,7 +366,7 @@ impl<'a> Cx<'a> {
 /// A command handed to the wrong group of handlers: a defect, reported rather than a panic.
 fn misrouted(command: &Command) -> Rejection {
     Rejection::new(
-        C::NoCase,
+        C::Internal,
         format!(
             "interne fout: commando {} verkeerd doorgegeven",
             command.name()

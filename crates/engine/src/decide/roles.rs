@@ -174,7 +174,7 @@ impl<'a> Cx<'a> {
                         "Draag de casusregie zorgvuldig over aan {person} (continuïteit in casusregie)."
                     ),
                     transition: ave_model::TransitionId::parse("casusregie-wissel")
-                        .map_err(|e| Rejection::new(C::NoCase, format!("interne fout: {e}")))?,
+                        .map_err(|e| Rejection::new(C::Internal, format!("interne fout: {e}")))?,
                 });
             }
         }

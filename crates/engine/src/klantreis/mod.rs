@@ -376,9 +376,14 @@ fn gaps(
                     kind: GapKind::RoleNobodyCanFill,
                     phase: Some(phase_id.clone()),
                     message: format!(
-                        "{} ligt bij {}, maar niemand in de klantreis heeft die functie",
+                        "{} ligt bij {}{}, maar niemand in de klantreis heeft die functie",
                         role.label(),
-                        ave_model::render::names(model, spec.holders.iter().map(|h| h.as_str()))
+                        ave_model::render::names(model, spec.holders.iter().map(|h| h.as_str())),
+                        if spec.when_needed {
+                            " (wanneer nodig)"
+                        } else {
+                            ""
+                        }
                     ),
                 });
             }
