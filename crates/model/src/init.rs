@@ -145,13 +145,23 @@ fn extending(preset: &Preset, opts: &InitOptions) -> String {
     for t in &open_deciders {
         let _ = writeln!(s, "# - overgang {t}: wie besluit");
     }
+    let _ = writeln!(
+        s,
+        "#\n# Bijvoorbeeld:\n# [[functions]]\n# id = \"mijn-functie\"\n# name = \"…\"\n# kind = \"gemeente\""
+    );
     if let Some((phase, kind, _)) = todo.first() {
         let _ = writeln!(
             s,
-            "#\n# Bijvoorbeeld:\n# [[functions]]\n# id = \"mijn-functie\"\n# name = \"…\"\n# kind = \"gemeente\"\n#\n\
-             # [[phases]]\n# id = {}\n# [phases.regie.{}]\n# holders = [\"mijn-functie\"]",
+            "#\n# [[phases]]\n# id = {}\n# [phases.regie.{}]\n# holders = [\"mijn-functie\"]",
             quoted(phase),
             kind.key()
+        );
+    }
+    if let Some(t) = open_deciders.first() {
+        let _ = writeln!(
+            s,
+            "#\n# [[transitions]]\n# id = {}\n# deciders = [\"mijn-functie\"]",
+            quoted(t)
         );
     }
     s

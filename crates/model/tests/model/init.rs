@@ -55,3 +55,30 @@ fn an_extending_model_is_valid_and_lists_what_is_open() {
         assert_eq!(text.contains("Te doen"), open_in_preset, "{}", p.name);
     }
 }
+
+#[test]
+fn filling_in_the_suggested_example_closes_those_gaps() {
+    let preset = ave_model::presets::preset("regio-groningen").expect("preset");
+    let text = init_from(preset, &options(true)).expect("init");
+    // Uncomment the example that `init` writes under "Bijvoorbeeld".
+    let (head, example) = text.split_once("# Bijvoorbeeld:\n").expect("example");
+    let filled: String = example
+        .lines()
+        .map(|l| l.strip_prefix("# ").unwrap_or(l.trim_start_matches('#')))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let text = format!("{head}\n{filled}\n");
+    let report = ave_model::check("nieuw.toml", text.as_bytes(), &PresetLoader);
+    assert!(report.is_valid(), "{text}\n{:#?}", report.diagnostics);
+    let open: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.path.as_deref())
+        .collect();
+    assert!(
+        !open.contains(&"transitions[1-naar-2].deciders_open"),
+        "{open:?}"
+    );
+    assert!(!open.contains(&"phases[1].regie.operationeel"), "{open:?}");
+    assert!(open.contains(&"phases[1].regie.bestuurlijk"), "{open:?}");
+}
