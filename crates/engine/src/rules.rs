@@ -19,6 +19,19 @@ pub struct Holding {
     pub function: FunctionId,
 }
 
+/// The role holdings of a case right now.
+pub fn holdings(case: &Case) -> Vec<Holding> {
+    case.roles
+        .iter()
+        .filter(|h| h.until.is_none())
+        .map(|h| Holding {
+            role: h.role,
+            person: h.person.clone(),
+            function: h.function.clone(),
+        })
+        .collect()
+}
+
 /// Whether, in `phase`, the case must have a named casusregisseur.
 pub fn casusregie_required_here(model: &ValidModel, phase: &ave_model::PhaseId) -> bool {
     let Some(rule) = &model.model().rules.casusregie_required else {
@@ -125,16 +138,7 @@ pub fn check_roles(
 /// Every enabled role rule the case breaks right now (empty for any case the engine built).
 pub fn violations(model: &ValidModel, case: &Case) -> Vec<String> {
     let day = ave_model::Date::from(case.last_at.date_naive());
-    let holdings: Vec<Holding> = case
-        .roles
-        .iter()
-        .filter(|h| h.until.is_none())
-        .map(|h| Holding {
-            role: h.role,
-            person: h.person.clone(),
-            function: h.function.clone(),
-        })
-        .collect();
+    let holdings = holdings(case);
     let mut out = Vec::new();
     if let Err(r) = check_roles(model, &holdings, case.has_minors(day)) {
         out.push(r.to_string());

@@ -357,16 +357,8 @@ pub fn attention(model: &ValidModel, case: &Case, now: DateTime<Utc>) -> Vec<Att
         }
     }
     {
-        let holdings: Vec<crate::rules::Holding> = case
-            .roles
-            .iter()
-            .filter(|h| h.until.is_none())
-            .map(|h| crate::rules::Holding {
-                role: h.role,
-                person: h.person.clone(),
-                function: h.function.clone(),
-            })
-            .collect();
+        // Time alone (a minor coming of age) can make the holdings break a rule.
+        let holdings = crate::rules::holdings(case);
         if let Err(r) = crate::rules::check_roles(model, &holdings, case.has_minors(today)) {
             out.push(Attention {
                 kind: AttentionKind::RuleNoLongerMet,

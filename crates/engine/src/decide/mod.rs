@@ -308,16 +308,7 @@ impl<'a> Cx<'a> {
     }
 
     fn current_holdings(&self) -> Vec<Holding> {
-        self.case
-            .roles
-            .iter()
-            .filter(|h| h.until.is_none())
-            .map(|h| Holding {
-                role: h.role,
-                person: h.person.clone(),
-                function: h.function.clone(),
-            })
-            .collect()
+        rules::holdings(self.case)
     }
 
     /// The id of a handover task: predictable from the request (or the count of casusregie
