@@ -497,11 +497,6 @@ impl Case {
         self.members.values().any(|m| is_minor(m, day))
     }
 
-    /// When the current phase was entered.
-    pub fn phase_since(&self) -> DateTime<Utc> {
-        self.phases.last().map_or(self.opened_at, |s| s.from)
-    }
-
     /// The position in the history of the event that entered the current phase. What counts
     /// "in this phase" comes after it; positions, unlike dates, never tie.
     pub fn phase_entry(&self) -> u64 {
@@ -812,6 +807,8 @@ impl Case {
                     until: None,
                 });
                 self.phase = to.clone();
+                // Procesregie added within the old phase belongs to that phase.
+                self.procesregie_added = false;
                 self.next_evaluation = *next_evaluation;
                 self.last_progress = at;
             }

@@ -133,6 +133,8 @@ rejection_codes! {
     CannotClose = "cannot-close";
     /// The request's transition applies no effect or changes nothing now.
     NothingToChange = "nothing-to-change";
+    /// A date further ahead than the phase's norm allows (evaluation, procesregie review).
+    BeyondNorm = "beyond-norm";
     /// A defect in the engine, reported instead of a panic; the case is unchanged.
     Internal = "internal";
 }

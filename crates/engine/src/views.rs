@@ -139,6 +139,7 @@ fn required(model: &ValidModel, case: &Case, role: RoleKind) -> bool {
     };
     match role {
         RoleKind::Casusregie => casusregie_required_here(model, &case.phase),
+        RoleKind::Procesregie if phase.regie.procesregie.as_ref().is_some_and(|r| r.nvt) => false,
         RoleKind::Procesregie => {
             case.procesregie_added
                 || phase

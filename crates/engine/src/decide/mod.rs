@@ -72,8 +72,23 @@ pub fn execute(
     Ok(recorded)
 }
 
+/// The years a command's time may fall in: a case's dates stay far from chrono's limits, so
+/// date arithmetic on them never overflows.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
 /// Checks a command and returns the events it produces.
 pub fn decide(model: &ValidModel, case: Option<&Case>, env: &Envelope) -> Result<Vec<Event>> {
+    if !YEARS.contains(&chrono::Datelike::year(&env.at)) {
+        return Err(Rejection::new(
+            C::DateOutOfOrder,
+            format!(
+                "het tijdstip {} ligt buiten de jaren {}–{}",
+                env.at,
+                YEARS.start(),
+                YEARS.end()
+            ),
+        ));
+    }
     let Some(case) = case else {
         return match &env.command {
             Command::Open {
@@ -180,8 +195,12 @@ fn duplicate(kind: &str, id: &dyn std::fmt::Display) -> Rejection {
     )
 }
 
+/// `day` plus `days`; the day itself should the sum leave the calendar (it cannot for the
+/// years commands are limited to, and norms are at most ten years).
 fn add_days(day: Date, days: u32) -> Date {
-    Date::from(day.naive() + chrono::Days::new(u64::from(days)))
+    day.naive()
+        .checked_add_days(chrono::Days::new(u64::from(days)))
+        .map_or(day, Date::from)
 }
 
 /// The first evaluation date in a phase, when the rule asks for one.
@@ -315,16 +334,35 @@ impl<'a> Cx<'a> {
     /// changes), so that a scenario can name it; falls back to the event number when the
     /// name would be too long or is taken.
     fn task_id(&self, wanted: &str) -> Result<TaskId> {
-        match TaskId::parse(wanted) {
-            Ok(id) if !self.case.tasks.contains_key(&id) => Ok(id),
-            _ => TaskId::parse(format!("overdracht-{}", self.case.seq + 1))
-                .map_err(|e| Rejection::new(C::Internal, format!("interne fout: {e}"))),
+        let free = |id: &TaskId| !self.case.tasks.contains_key(id);
+        if let Ok(id) = TaskId::parse(wanted)
+            && free(&id)
+        {
+            return Ok(id);
         }
+        // Taken (or too long): the event number, made unique if need be.
+        let base = format!("overdracht-{}", self.case.seq + 1);
+        for n in 0..=self.case.tasks.len() {
+            let candidate = if n == 0 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
+            if let Ok(id) = TaskId::parse(candidate)
+                && free(&id)
+            {
+                return Ok(id);
+            }
+        }
+        Err(Rejection::new(
+            C::Internal,
+            "interne fout: geen vrije naam voor een overdracht",
+        ))
     }
 
     fn command(&self) -> Result<Vec<Event>> {
         match &self.env.command {
-            Command::Open { .. } => Err(Rejection::new(C::CaseExists, "de casus is al geopend")),
+            Command::Open { .. } => Err(misrouted(&self.env.command)),
             Command::AddParticipant { .. }
             | Command::RemoveParticipant { .. }
             | Command::AddMember { .. }

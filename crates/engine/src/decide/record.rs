@@ -138,6 +138,12 @@ impl<'a> Cx<'a> {
                         format!("doel {goal} is al afgerond"),
                     ));
                 }
+                if *status == GoalStatus::Lopend {
+                    return Err(Rejection::new(
+                        C::NothingToChange,
+                        format!("doel {goal} loopt al; geef behaald of gestopt"),
+                    ));
+                }
                 non_empty("de toelichting", note)?;
                 Ok(vec![Event::GoalUpdated {
                     goal: goal.clone(),
@@ -248,6 +254,24 @@ impl<'a> Cx<'a> {
                             "de volgende evaluatie ({next}) moet na vandaag ({}) liggen",
                             self.today
                         ),
+                    ));
+                }
+                let norm = self.phase.norms.as_ref().and_then(|n| n.evaluation_days);
+                if let (Some(next), Some(days)) = (next, norm)
+                    && self.m.model().rules.is_enabled("evaluation_required")
+                    && *next > add_days(self.today, days)
+                {
+                    return Err(Rejection::new(
+                        C::BeyondNorm,
+                        format!(
+                            "evalueer in fase {} ten minste elke {days} dagen: uiterlijk {}",
+                            case.phase,
+                            add_days(self.today, days)
+                        ),
+                    )
+                    .by_rule(
+                        "evaluation_required",
+                        self.rule_source("evaluation_required"),
                     ));
                 }
                 let next = next.or_else(|| evaluation_date(self.m, self.phase, self.env.at));

@@ -2,6 +2,9 @@
 
 use super::*;
 
+/// The name handover tasks of a change of casusregisseur carry as their "transition".
+const CASUSREGIE_CHANGE: &str = "casusregie-wissel";
+
 impl<'a> Cx<'a> {
     /// Handles the roles commands.
     pub(super) fn roles(&self) -> Result<Vec<Event>> {
@@ -19,23 +22,21 @@ impl<'a> Cx<'a> {
                 review,
                 reason,
             } => {
+                if *role != RoleKind::Procesregie {
+                    return Err(Rejection::new(
+                        C::NothingToChange,
+                        "alleen procesregie heeft een herzieningsdatum",
+                    ));
+                }
                 if case.holding(*role, person).is_none() {
                     return Err(Rejection::new(
                         C::NotRoleHolder,
                         format!("{person} heeft geen {}", role.label().to_lowercase()),
                     ));
                 }
+                self.may_change_holding(*role, person)?;
                 non_empty("de reden", reason)?;
-                if *review <= self.today {
-                    return Err(Rejection::new(
-                        C::RuleProcesregieReview,
-                        format!(
-                            "de nieuwe herzieningsdatum ({review}) moet na vandaag ({}) liggen",
-                            self.today
-                        ),
-                    )
-                    .by_rule("procesregie_review", self.rule_source("procesregie_review")));
-                }
+                self.check_review(*review)?;
                 Ok(vec![Event::RoleReviewed {
                     role: *role,
                     person: person.clone(),
@@ -162,9 +163,9 @@ impl<'a> Cx<'a> {
                 events.push(Event::HandoverCreated {
                     task: self.task_id(&format!(
                         "overdracht-casusregie-{}",
-                        case.roles
-                            .iter()
-                            .filter(|h| h.role == RoleKind::Casusregie && h.until.is_some())
+                        case.tasks
+                            .values()
+                            .filter(|t| t.transition.as_str() == CASUSREGIE_CHANGE)
                             .count()
                             + 1
                     ))?,
@@ -173,7 +174,7 @@ impl<'a> Cx<'a> {
                     text: format!(
                         "Draag de casusregie zorgvuldig over aan {person} (continuïteit in casusregie)."
                     ),
-                    transition: ave_model::TransitionId::parse("casusregie-wissel")
+                    transition: ave_model::TransitionId::parse(CASUSREGIE_CHANGE)
                         .map_err(|e| Rejection::new(C::Internal, format!("interne fout: {e}")))?,
                 });
             }
@@ -207,17 +208,7 @@ impl<'a> Cx<'a> {
                     )
                     .by_rule("procesregie_review", self.rule_source("procesregie_review")));
                 }
-                Some(day) if day <= self.today => {
-                    return Err(Rejection::new(
-                        C::RuleProcesregieReview,
-                        format!(
-                            "de herzieningsdatum ({day}) moet na vandaag ({}) liggen",
-                            self.today
-                        ),
-                    )
-                    .by_rule("procesregie_review", self.rule_source("procesregie_review")));
-                }
-                Some(_) => {}
+                Some(day) => self.check_review(day)?,
             }
         }
         holdings.push(Holding {
@@ -240,15 +231,103 @@ impl<'a> Cx<'a> {
         Ok(events)
     }
 
+    /// Only the holder, or a function the model says appoints the holder, changes a holding.
+    fn may_change_holding(&self, role: RoleKind, person: &PersonId) -> Result<()> {
+        if &self.env.by == person {
+            return Ok(());
+        }
+        let appointers = self
+            .phase
+            .regie
+            .role(role)
+            .map_or(&[][..], |s| s.appointed_by.as_slice());
+        if appointers.contains(&self.actor.function) {
+            return Ok(());
+        }
+        Err(Rejection::new(
+            C::NotAppointer,
+            if appointers.is_empty() {
+                format!(
+                    "alleen {person} zelf kan deze {} wijzigen",
+                    role.label().to_lowercase()
+                )
+            } else {
+                format!(
+                    "alleen {person} zelf of {} kan deze {} wijzigen",
+                    names(self.m, appointers),
+                    role.label().to_lowercase()
+                )
+            },
+        ))
+    }
+
+    /// A review date lies after today and, where the phase has a norm, no further than it.
+    fn check_review(&self, review: Date) -> Result<()> {
+        let rule = ("procesregie_review", self.rule_source("procesregie_review"));
+        if review <= self.today {
+            return Err(Rejection::new(
+                C::RuleProcesregieReview,
+                format!(
+                    "de herzieningsdatum ({review}) moet na vandaag ({}) liggen",
+                    self.today
+                ),
+            )
+            .by_rule(rule.0, rule.1));
+        }
+        if let Some(days) = self
+            .phase
+            .norms
+            .as_ref()
+            .and_then(|n| n.procesregie_review_days)
+        {
+            let latest = add_days(self.today, days);
+            if review > latest {
+                return Err(Rejection::new(
+                    C::BeyondNorm,
+                    format!(
+                        "procesregie is tijdelijk: herzien uiterlijk {latest} ({days} dagen, norm van fase {}); {review} is later",
+                        self.case.phase
+                    ),
+                )
+                .by_rule(rule.0, rule.1));
+            }
+        }
+        Ok(())
+    }
+
     fn end_role(&self, role: RoleKind, person: &PersonId, reason: &str) -> Result<Vec<Event>> {
         let case = self.case;
-        if case.holding(role, person).is_none() {
+        let Some(holding) = case.holding(role, person) else {
             return Err(Rejection::new(
                 C::NotRoleHolder,
                 format!("{person} heeft geen {}", role.label().to_lowercase()),
             ));
-        }
+        };
+        self.may_change_holding(role, person)?;
         non_empty("de reden", reason)?;
+        // Procesregie this phase added by its transition also ends by its transition.
+        if role == RoleKind::Procesregie
+            && case.procesregie_added
+            && self
+                .phase
+                .regie
+                .procesregie
+                .as_ref()
+                .is_some_and(|s| s.holders.contains(&holding.function))
+            && let Some(t) = self
+                .m
+                .transitions_from(case.phase.as_str())
+                .find(|t| t.effect == Some(WithinEffect::ProcesregieBeeindigen))
+        {
+            return Err(Rejection::new(
+                C::PreconditionNotMet,
+                format!(
+                    "procesregie eindigt in fase {} via overgang {} (voorstel en besluit)",
+                    case.phase, t.id
+                ),
+            )
+            .citing(t.source.as_deref()));
+        }
         if role == RoleKind::Casusregie && rules::casusregie_required_here(self.m, &case.phase) {
             return Err(Rejection::new(
                 C::RuleCasusregieRequired,

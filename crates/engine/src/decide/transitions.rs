@@ -30,6 +30,18 @@ impl<'a> Cx<'a> {
             Command::Withdraw { request, reason } => {
                 let req = self.open_request(request)?;
                 non_empty("de reden", reason)?;
+                if case
+                    .disagreements
+                    .values()
+                    .any(|d| &d.request == request && d.settled.is_none())
+                {
+                    return Err(Rejection::new(
+                        C::DisagreementOpen,
+                        format!(
+                            "over verzoek {request} ligt een meningsverschil voor: de aangewezen beslisser beslist, intrekken kan niet"
+                        ),
+                    ));
+                }
                 if req.proposed_by != self.env.by {
                     return Err(Rejection::new(
                         C::NotProposer,
@@ -418,8 +430,16 @@ impl<'a> Cx<'a> {
                 .citing(t.source.as_deref()));
             }
         }
+        // Consulted: named in the decision, or present at a meeting in this phase.
+        let entry = case.phase_entry();
         let consulted_functions: Vec<&FunctionId> = consulted
             .iter()
+            .chain(
+                case.meetings
+                    .values()
+                    .filter(|m| m.seq > entry)
+                    .flat_map(|m| m.attendees.iter()),
+            )
             .filter_map(|p| case.participants.get(p).map(|p| &p.function))
             .collect();
         let unconsulted: Vec<FunctionId> = if approve {

@@ -183,10 +183,13 @@ impl Scenario {
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
             err(line, format!("geen geldige TOML: {}", e.message().trim()))
         })?;
+        // The n-th line that starts (after indentation) with `needle`, outside comments.
         let line_of = |needle: &str, nth: usize| -> Option<usize> {
-            text.match_indices(needle)
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| l.trim_start().starts_with(needle))
                 .nth(nth)
-                .map(|(i, _)| text[..i].matches('\n').count() + 1)
+                .map(|(i, _)| i + 1)
         };
         let mut doc = doc;
         let known = ["scenario", "people", "household", "steps"];
@@ -246,12 +249,12 @@ impl Scenario {
             Some(c) => c,
             None => CaseId::parse("klantreis").map_err(|e| err(None, e.to_string()))?,
         };
-        let end = head
-            .end
-            .as_ref()
-            .map(time)
-            .transpose()
-            .map_err(|m| err(line_of("end", 0), format!("[scenario] end: {m}")))?;
+        let end = head.end.as_ref().map(time).transpose().map_err(|m| {
+            err(
+                line_of("end ", 0).or_else(|| line_of("end=", 0)),
+                format!("[scenario] end: {m}"),
+            )
+        })?;
         let raw_steps = match doc.remove("steps") {
             Some(Value::Array(items)) => items,
             Some(_) => {

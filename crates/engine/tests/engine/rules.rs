@@ -663,11 +663,31 @@ fn a_transition_decided_in_a_meeting_needs_that_meeting() {
 
 #[test]
 fn a_decision_records_whom_the_model_says_to_consult_but_nobody_was() {
-    let mut w = World::opened(model(), "2", vec![]);
-    w.ok("consulent-1", assess("onveiligheid", true));
-    w.ok("consulent-1", assess("stagnatie", true));
-    w.ok("consulent-1", propose("v1", "2-naar-3", &["onveiligheid"]));
-    // The precondition is met by the OOV adviser at a meeting; the decision itself names nobody.
+    // Without the precondition, consulting the OOV adviser is asked but not required.
+    let without_precondition = || {
+        model_with(&[(
+            "[[transitions.preconditions]]\nkind = \"consulted\"\nfunction = \"adviseur-oov\"\ntext = \"Bij veiligheidszaken is de adviseur OOV betrokken.\"\n",
+            "",
+        )])
+    };
+    let to_phase_3 = |w: &mut World| {
+        w.ok("consulent-1", assess("onveiligheid", true));
+        w.ok("consulent-1", assess("stagnatie", true));
+        w.ok("consulent-1", propose("v1", "2-naar-3", &["onveiligheid"]));
+    };
+    let mut w = World::opened(without_precondition(), "2", vec![]);
+    to_phase_3(&mut w);
+    let events = w.ok("proces-1", decide("v1", true, &[]));
+    let Event::TransitionDecided { unconsulted, .. } = &events[0].event else {
+        panic!()
+    };
+    assert_eq!(
+        unconsulted.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
+        vec!["adviseur-oov"]
+    );
+    // Present at a meeting in the phase counts as consulted.
+    let mut w = World::opened(without_precondition(), "2", vec![]);
+    to_phase_3(&mut w);
     w.ok(
         "consulent-1",
         Command::HoldMeeting {
@@ -681,10 +701,7 @@ fn a_decision_records_whom_the_model_says_to_consult_but_nobody_was() {
     let Event::TransitionDecided { unconsulted, .. } = &events[0].event else {
         panic!()
     };
-    assert_eq!(
-        unconsulted.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
-        vec!["adviseur-oov"]
-    );
+    assert!(unconsulted.is_empty());
 }
 
 #[test]
@@ -713,12 +730,20 @@ fn procesregie_can_be_reviewed_and_continued() {
         reason: "samenwerking nog niet vlot".into(),
     };
     w.refused("proces-1", review(1), "rule-procesregie-review");
-    w.ok("proces-1", review(300));
+    // Procesregie is temporary: a review no further ahead than the norm (90 days).
+    w.refused("proces-1", review(w.clock + 200), "beyond-norm");
+    // Only the holder (or an appointing function) reviews it.
+    w.refused("consulent-1", review(w.clock + 60), "not-appointer");
+    let next = w.clock + 61;
+    w.ok("proces-1", review(next));
     let h = w
         .case()
         .holding(Procesregie, &pid("proces-1"))
         .expect("holding");
-    assert_eq!(h.review, Some(ave_model::Date::from(day(300).date_naive())));
+    assert_eq!(
+        h.review,
+        Some(ave_model::Date::from(day(next).date_naive()))
+    );
 }
 
 #[test]
@@ -741,5 +766,122 @@ fn the_burgemeester_may_decide_formally_before_ave_4_but_a_wethouder_not_in_ave_
             text: "Beschermd wonen".into(),
             grondslag: Some("Wmo 2015".into()),
         },
+    );
+}
+
+#[test]
+fn a_disagreement_cannot_be_dodged_by_withdrawing_the_request() {
+    let mut w = World::opened(model(), "2", vec![]);
+    w.ok("consulent-1", assess("stabiel", true));
+    w.ok("consulent-1", propose("v1", "2-naar-1", &["stabiel"]));
+    w.ok(
+        "oov-1",
+        Command::RaiseDisagreement {
+            disagreement: DisagreementId::parse("m1").expect("id"),
+            request: RequestId::parse("v1").expect("id"),
+            positions: "oneens".into(),
+        },
+    );
+    w.refused(
+        "consulent-1",
+        Command::Withdraw {
+            request: RequestId::parse("v1").expect("id"),
+            reason: "toch niet".into(),
+        },
+        "disagreement-open",
+    );
+}
+
+#[test]
+fn only_the_holder_or_an_appointer_ends_a_role() {
+    let mut w = World::opened(model(), "4", vec![]);
+    w.ok("oov-1", assign(Casusregie, "consulent-1"));
+    // In phase 4 the OOV adviser appoints the casusregisseur; another consulent may not end it.
+    w.refused(
+        "consulent-2",
+        Command::EndRole {
+            role: Casusregie,
+            person: pid("consulent-1"),
+            reason: "x".into(),
+        },
+        "not-appointer",
+    );
+}
+
+#[test]
+fn a_goal_update_must_change_something_and_evaluation_stays_within_the_norm() {
+    let mut w = World::opened(model(), "4", vec![]);
+    w.ok(
+        "oov-1",
+        Command::AddGoal {
+            goal: GoalId::parse("g1").expect("id"),
+            leefgebied: "veiligheid".into(),
+            text: "rust in de buurt".into(),
+            owner: pid("oov-1"),
+            due: ave_model::Date::from_ymd(2025, 6, 1).expect("date"),
+        },
+    );
+    w.refused(
+        "oov-1",
+        Command::UpdateGoal {
+            goal: GoalId::parse("g1").expect("id"),
+            status: ave_engine::command::GoalStatus::Lopend,
+            explanation: "loopt nog".into(),
+        },
+        "nothing-to-change",
+    );
+    // Phase 4 evaluates at least every 7 days.
+    let far = ave_model::Date::from(day(w.clock + 30).date_naive());
+    w.refused(
+        "oov-1",
+        Command::Evaluate {
+            summary: "s".into(),
+            next: Some(far),
+        },
+        "beyond-norm",
+    );
+    let near = ave_model::Date::from(day(w.clock + 6).date_naive());
+    w.ok(
+        "oov-1",
+        Command::Evaluate {
+            summary: "s".into(),
+            next: Some(near),
+        },
+    );
+}
+
+#[test]
+fn a_command_outside_the_calendar_range_is_refused_not_a_panic() {
+    let mut w = World::new(model());
+    let at = chrono::NaiveDate::from_ymd_opt(262_142, 12, 30)
+        .expect("a date chrono can hold")
+        .and_time(chrono::NaiveTime::MIN)
+        .and_utc();
+    let open = Command::Open {
+        case: CaseId::parse("c1").expect("id"),
+        phase: ave_model::PhaseId::parse("4").expect("id"),
+        reason: "r".into(),
+        household: vec![],
+        participants: vec![participant("oov-1")],
+    };
+    let r = w.run_at(at, "oov-1", open).expect_err("refused");
+    assert_eq!(r.code.as_str(), "date-out-of-order");
+}
+
+#[test]
+fn procesregie_added_in_an_earlier_stay_does_not_carry_into_a_new_one() {
+    let mut w = World::opened(model(), "2", vec![]);
+    add_procesregie(&mut w);
+    w.ok("consulent-1", assess("stabiel", true));
+    w.ok("consulent-1", propose("v1", "2-naar-1", &["stabiel"]));
+    w.ok("consulent-1", decide("v1", true, &[]));
+    w.ok("consulent-1", assess("hulpvraag", true));
+    w.ok("consulent-1", propose("v2", "1-naar-2", &["hulpvraag"]));
+    w.ok("consulent-1", decide("v2", true, &[]));
+    assert!(!w.case().procesregie_added);
+    w.refused(
+        "proces-1",
+        assign(Procesregie, "proces-1"),
+        "precondition-not-met",
     );
 }
