@@ -265,6 +265,9 @@ pub fn markdown(model: &ValidModel) -> String {
     if let Some(base) = &md.extends {
         let _ = writeln!(s, "\nBreidt uit: `{base}`");
     }
+    if let Some(description) = &md.description {
+        let _ = writeln!(s, "\n{}", one_line(description));
+    }
     if !m.principles.is_empty() {
         let _ = writeln!(s, "\n## Leidende principes\n");
         for (i, p) in m.principles.iter().enumerate() {
@@ -306,8 +309,8 @@ pub fn markdown(model: &ValidModel) -> String {
         }
     }
     let _ = writeln!(s, "\n## Regels\n");
-    let _ = writeln!(s, "| regel | stand | bron |");
-    let _ = writeln!(s, "|---|---|---|");
+    let _ = writeln!(s, "| regel | stand | bron | toelichting |");
+    let _ = writeln!(s, "|---|---|---|---|");
     for name in crate::types::RULE_NAMES {
         let state = match m.rules.presence(name) {
             Some(true) => "aan",
@@ -316,8 +319,9 @@ pub fn markdown(model: &ValidModel) -> String {
         };
         let _ = writeln!(
             s,
-            "| `{name}` | {state} | {} |",
-            cell(m.rules.source_of(name).unwrap_or("—"))
+            "| `{name}` | {state} | {} | {} |",
+            cell(m.rules.source_of(name).unwrap_or("—")),
+            cell(m.rules.note_of(name).unwrap_or(""))
         );
     }
     s
@@ -343,7 +347,7 @@ fn poster_phase(model: &ValidModel, phase: &Phase, s: &mut String) {
         phase.domain.map(|d| d.label().to_owned()),
         phase
             .share_percent
-            .map(|p| format!("ca. {p}% van de huishoudens")),
+            .map(|p| format!("verwacht aandeel ca. {p}%")),
         phase
             .entry
             .then(|| "een casus kan hier beginnen".to_owned()),
@@ -359,6 +363,9 @@ fn poster_phase(model: &ValidModel, phase: &Phase, s: &mut String) {
     }
     if let Some(situation) = &phase.situation {
         let _ = writeln!(s, "Uitgangssituatie: {}\n", one_line(situation));
+    }
+    if let Some(note) = &phase.note {
+        let _ = writeln!(s, "Toelichting: {}\n", one_line(note));
     }
     let _ = writeln!(s, "| rol | wie | toelichting |");
     let _ = writeln!(s, "|---|---|---|");

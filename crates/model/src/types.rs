@@ -898,19 +898,63 @@ impl Rules {
 
     /// The source citation of the named rule, if any.
     pub fn source_of(&self, name: &str) -> Option<&str> {
-        let s = match name {
-            "casusregie_required" => self.casusregie_required.as_ref().map(|r| &r.source),
-            "single_procesregisseur" => self.single_procesregisseur.as_ref().map(|r| &r.source),
-            "separate_regisseurs" => self.separate_regisseurs.as_ref().map(|r| &r.source),
-            "minors_casusregisseur" => self.minors_casusregisseur.as_ref().map(|r| &r.source),
-            "transition_authority" => self.transition_authority.as_ref().map(|r| &r.source),
-            "procesregie_review" => self.procesregie_review.as_ref().map(|r| &r.source),
-            "evaluation_required" => self.evaluation_required.as_ref().map(|r| &r.source),
-            "disagreement_arbiter" => self.disagreement_arbiter.as_ref().map(|r| &r.source),
-            "insufficient_alone" => self.insufficient_alone.as_ref().map(|r| &r.source),
-            "casusregie_continuity" => self.casusregie_continuity.as_ref().map(|r| &r.source),
+        self.texts(name).and_then(|(source, _)| source)
+    }
+
+    /// The note of the named rule (why the model sets it this way), if any.
+    pub fn note_of(&self, name: &str) -> Option<&str> {
+        self.texts(name).and_then(|(_, note)| note)
+    }
+
+    fn texts(&self, name: &str) -> Option<(Option<&str>, Option<&str>)> {
+        fn t<'a>(
+            source: &'a Option<String>,
+            note: &'a Option<String>,
+        ) -> (Option<&'a str>, Option<&'a str>) {
+            (source.as_deref(), note.as_deref())
+        }
+        match name {
+            "casusregie_required" => self
+                .casusregie_required
+                .as_ref()
+                .map(|r| t(&r.source, &r.note)),
+            "single_procesregisseur" => self
+                .single_procesregisseur
+                .as_ref()
+                .map(|r| t(&r.source, &r.note)),
+            "separate_regisseurs" => self
+                .separate_regisseurs
+                .as_ref()
+                .map(|r| t(&r.source, &r.note)),
+            "minors_casusregisseur" => self
+                .minors_casusregisseur
+                .as_ref()
+                .map(|r| t(&r.source, &r.note)),
+            "transition_authority" => self
+                .transition_authority
+                .as_ref()
+                .map(|r| t(&r.source, &r.note)),
+            "procesregie_review" => self
+                .procesregie_review
+                .as_ref()
+                .map(|r| t(&r.source, &r.note)),
+            "evaluation_required" => self
+                .evaluation_required
+                .as_ref()
+                .map(|r| t(&r.source, &r.note)),
+            "disagreement_arbiter" => self
+                .disagreement_arbiter
+                .as_ref()
+                .map(|r| t(&r.source, &r.note)),
+            "insufficient_alone" => self
+                .insufficient_alone
+                .as_ref()
+                .map(|r| t(&r.source, &r.note)),
+            "casusregie_continuity" => self
+                .casusregie_continuity
+                .as_ref()
+                .map(|r| t(&r.source, &r.note)),
             _ => None,
-        };
-        s.and_then(|s| s.as_deref())
+        }
     }
 }
