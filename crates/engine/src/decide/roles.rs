@@ -34,7 +34,7 @@ impl<'a> Cx<'a> {
                         format!("{person} heeft geen {}", role.label().to_lowercase()),
                     ));
                 }
-                self.may_change_holding(*role, person)?;
+                self.may_change_holding(*role, person, false)?;
                 non_empty("de reden", reason)?;
                 self.check_review(*review)?;
                 Ok(vec![Event::RoleReviewed {
@@ -232,15 +232,20 @@ impl<'a> Cx<'a> {
     }
 
     /// Only the holder, or a function the model says appoints the holder, changes a holding.
-    fn may_change_holding(&self, role: RoleKind, person: &PersonId) -> Result<()> {
+    /// A holding the current phase no longer prescribes (left from an earlier phase, or n.v.t.
+    /// here) may be ended by anyone involved: that tidies the regie table, it decides nothing.
+    fn may_change_holding(&self, role: RoleKind, person: &PersonId, ending: bool) -> Result<()> {
         if &self.env.by == person {
             return Ok(());
         }
-        let appointers = self
-            .phase
-            .regie
-            .role(role)
-            .map_or(&[][..], |s| s.appointed_by.as_slice());
+        let spec = self.phase.regie.role(role);
+        if ending
+            && let (Some(spec), Some(h)) = (spec, self.case.holding(role, person))
+            && (spec.nvt || (!spec.holders.is_empty() && !spec.holders.contains(&h.function)))
+        {
+            return Ok(());
+        }
+        let appointers = spec.map_or(&[][..], |s| s.appointed_by.as_slice());
         if appointers.contains(&self.actor.function) {
             return Ok(());
         }
@@ -303,7 +308,7 @@ impl<'a> Cx<'a> {
                 format!("{person} heeft geen {}", role.label().to_lowercase()),
             ));
         };
-        self.may_change_holding(role, person)?;
+        self.may_change_holding(role, person, true)?;
         non_empty("de reden", reason)?;
         // Procesregie this phase added by its transition also ends by its transition.
         if role == RoleKind::Procesregie
