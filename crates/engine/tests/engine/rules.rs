@@ -685,6 +685,12 @@ fn a_decision_records_whom_the_model_says_to_consult_but_nobody_was() {
         unconsulted.iter().map(|f| f.as_str()).collect::<Vec<_>>(),
         vec!["adviseur-oov"]
     );
+    // The timeline says so.
+    let line = ave_engine::describe::describe(&w.model, &events[0]);
+    assert!(
+        line.contains("zonder overleg met Adviseur openbare orde en veiligheid"),
+        "{line}"
+    );
     // Present at a meeting in the phase counts as consulted.
     let mut w = World::opened(without_precondition(), "2", vec![]);
     to_phase_3(&mut w);
