@@ -188,16 +188,21 @@ pub fn describe(model: &ValidModel, r: &Recorded) -> String {
             request,
             approved,
             function,
+            unconsulted,
             ..
-        } => format!(
-            "verzoek {request} {} door {}",
-            if *approved {
+        } => {
+            let verdict = if *approved {
                 "goedgekeurd"
             } else {
                 "afgewezen"
-            },
-            f(function)
-        ),
+            };
+            let mut s = format!("verzoek {request} {verdict} door {}", f(function));
+            if !unconsulted.is_empty() {
+                let names: Vec<String> = unconsulted.iter().map(f).collect();
+                s.push_str(&format!(" (zonder overleg met {})", names.join(", ")));
+            }
+            s
+        }
         Event::TransitionWithdrawn { request, .. } => format!("verzoek {request} ingetrokken"),
         Event::PhaseChanged { from, to, .. } => format!("fase {from} → fase {to}"),
         Event::EffectApplied { effect, .. } => format!("binnen de fase: {}", effect.label()),

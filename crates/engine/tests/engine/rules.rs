@@ -891,3 +891,21 @@ fn procesregie_added_in_an_earlier_stay_does_not_carry_into_a_new_one() {
         "precondition-not-met",
     );
 }
+
+#[test]
+fn the_meeting_a_transition_is_decided_in_comes_after_the_request() {
+    let mut w = World::opened(model(), "2", vec![]);
+    w.ok("consulent-1", meeting("mdo-0", "mdo"));
+    w.ok("consulent-1", assess("stagnatie", true));
+    w.ok(
+        "consulent-1",
+        propose("v1", "2-procesregie-erbij", &["stagnatie"]),
+    );
+    w.refused(
+        "teamleider-1",
+        decide("v1", true, &[]),
+        "precondition-not-met",
+    );
+    w.ok("consulent-1", meeting("mdo-1", "mdo"));
+    w.ok("teamleider-1", decide("v1", true, &[]));
+}
