@@ -187,6 +187,11 @@ impl Rejection {
         self
     }
 
+    /// [`Rejection::by_rule`] with the rule and its source as one pair.
+    pub fn under(self, (rule, source): (&'static str, Option<&str>)) -> Self {
+        self.by_rule(rule, source)
+    }
+
     /// Cites a specific source (the transition's or the phase's), which takes precedence over
     /// the general source of the rule.
     pub fn citing(mut self, source: Option<&str>) -> Self {

@@ -313,6 +313,11 @@ fn names(model: &ValidModel, ids: &[FunctionId]) -> String {
 }
 
 impl<'a> Cx<'a> {
+    /// A rule by name with the model's source for it, for [`Rejection::under`].
+    fn rule(&self, name: &'static str) -> (&'static str, Option<&'a str>) {
+        (name, self.rule_source(name))
+    }
+
     fn rule_source(&self, rule: &str) -> Option<&'a str> {
         self.m.model().rules.source_of(rule)
     }

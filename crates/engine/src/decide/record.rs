@@ -269,10 +269,7 @@ impl<'a> Cx<'a> {
                             add_days(self.today, days)
                         ),
                     )
-                    .by_rule(
-                        "evaluation_required",
-                        self.rule_source("evaluation_required"),
-                    ));
+                    .under(self.rule("evaluation_required")));
                 }
                 let next = next.or_else(|| evaluation_date(self.m, self.phase, self.env.at));
                 Ok(vec![Event::Evaluated {

@@ -158,7 +158,7 @@ impl<'a> Cx<'a> {
                         C::RuleCasusregieContinuity,
                         "een wisseling van casusregisseur vraagt een reden (continuïteit in casusregie)",
                     )
-                    .by_rule("casusregie_continuity", self.rule_source("casusregie_continuity")));
+                    .under(self.rule("casusregie_continuity")));
                 }
                 events.push(Event::HandoverCreated {
                     task: self.task_id(&format!(
@@ -206,7 +206,7 @@ impl<'a> Cx<'a> {
                         C::RuleProcesregieReview,
                         "procesregie is tijdelijk: geef een herzieningsdatum (`review`); het model geeft voor deze fase geen termijn",
                     )
-                    .by_rule("procesregie_review", self.rule_source("procesregie_review")));
+                    .under(self.rule("procesregie_review")));
                 }
                 Some(day) => self.check_review(day)?,
             }
@@ -268,7 +268,7 @@ impl<'a> Cx<'a> {
 
     /// A review date lies after today and, where the phase has a norm, no further than it.
     fn check_review(&self, review: Date) -> Result<()> {
-        let rule = ("procesregie_review", self.rule_source("procesregie_review"));
+        let rule = self.rule("procesregie_review");
         if review <= self.today {
             return Err(Rejection::new(
                 C::RuleProcesregieReview,
@@ -277,7 +277,7 @@ impl<'a> Cx<'a> {
                     self.today
                 ),
             )
-            .by_rule(rule.0, rule.1));
+            .under(rule));
         }
         if let Some(days) = self
             .phase
@@ -294,7 +294,7 @@ impl<'a> Cx<'a> {
                         self.case.phase
                     ),
                 )
-                .by_rule(rule.0, rule.1));
+                .under(rule));
             }
         }
         Ok(())
@@ -341,7 +341,7 @@ impl<'a> Cx<'a> {
                     case.phase
                 ),
             )
-            .by_rule("casusregie_required", self.rule_source("casusregie_required")));
+            .under(self.rule("casusregie_required")));
         }
         Ok(vec![Event::RoleEnded {
             role,

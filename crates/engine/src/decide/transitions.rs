@@ -72,10 +72,7 @@ impl<'a> Cx<'a> {
                             names(self.m, &rule.parties)
                         ),
                     )
-                    .by_rule(
-                        "disagreement_arbiter",
-                        self.rule_source("disagreement_arbiter"),
-                    ));
+                    .under(self.rule("disagreement_arbiter")));
                 }
                 if case
                     .disagreements
@@ -121,10 +118,7 @@ impl<'a> Cx<'a> {
                                 .map_or("niemand", |a| self.m.function_name(a.as_str()))
                         ),
                     )
-                    .by_rule(
-                        "disagreement_arbiter",
-                        self.rule_source("disagreement_arbiter"),
-                    ));
+                    .under(self.rule("disagreement_arbiter")));
                 }
                 let mut events = vec![Event::DisagreementSettled {
                     disagreement: disagreement.clone(),
@@ -241,10 +235,7 @@ impl<'a> Cx<'a> {
                     self.m.function_name(self.actor.function.as_str())
                 ),
             )
-            .by_rule(
-                "transition_authority",
-                self.rule_source("transition_authority"),
-            )
+            .under(self.rule("transition_authority"))
             .citing(t.source.as_deref()));
         }
         let own = crate::condition::criteria_of(t);
@@ -312,10 +303,7 @@ impl<'a> Cx<'a> {
                 C::DisagreementOpen,
                 "over dit verzoek ligt een meningsverschil voor: de aangewezen beslisser beslist",
             )
-            .by_rule(
-                "disagreement_arbiter",
-                self.rule_source("disagreement_arbiter"),
-            ));
+            .under(self.rule("disagreement_arbiter")));
         }
         let authority_rule = rules.is_enabled("transition_authority");
         if authority_rule && !by_arbiter {
@@ -327,7 +315,7 @@ impl<'a> Cx<'a> {
                         t.id
                     ),
                 )
-                .by_rule("transition_authority", self.rule_source("transition_authority"))
+                .under(self.rule("transition_authority"))
                 .citing(t.source.as_deref()));
             }
             if !t.deciders.contains(&self.actor.function) {
@@ -341,10 +329,7 @@ impl<'a> Cx<'a> {
                         self.m.function_name(self.actor.function.as_str())
                     ),
                 )
-                .by_rule(
-                    "transition_authority",
-                    self.rule_source("transition_authority"),
-                )
+                .under(self.rule("transition_authority"))
                 .citing(t.source.as_deref()));
             }
         }
@@ -365,7 +350,7 @@ impl<'a> Cx<'a> {
                         t.id
                     ),
                 )
-                .by_rule("disagreement_arbiter", self.rule_source("disagreement_arbiter")));
+                .under(self.rule("disagreement_arbiter")));
             }
         }
         let evaluation = evaluate(self.m, case, t, self.today);
@@ -380,10 +365,7 @@ impl<'a> Cx<'a> {
                         crate::views::condition_status(self.m, case, t, self.today)
                     ),
                 )
-                .by_rule(
-                    "transition_authority",
-                    self.rule_source("transition_authority"),
-                )
+                .under(self.rule("transition_authority"))
                 .citing(t.source.as_deref()));
             }
             if blocked_by_insufficient_alone(self.m, t, &evaluation.holding) {
@@ -403,7 +385,7 @@ impl<'a> Cx<'a> {
                         t.to
                     ),
                 )
-                .by_rule("insufficient_alone", self.rule_source("insufficient_alone")));
+                .under(self.rule("insufficient_alone")));
             }
             for pre in &t.preconditions {
                 self.precondition(t, pre, consulted)?;
@@ -423,25 +405,11 @@ impl<'a> Cx<'a> {
                         self.meeting_name(meeting.as_str())
                     ),
                 )
-                .by_rule(
-                    "transition_authority",
-                    self.rule_source("transition_authority"),
-                )
+                .under(self.rule("transition_authority"))
                 .citing(t.source.as_deref()));
             }
         }
-        // Consulted: named in the decision, or present at a meeting in this phase.
-        let entry = case.phase_entry();
-        let consulted_functions: Vec<&FunctionId> = consulted
-            .iter()
-            .chain(
-                case.meetings
-                    .values()
-                    .filter(|m| m.seq > entry)
-                    .flat_map(|m| m.attendees.iter()),
-            )
-            .filter_map(|p| case.participants.get(p).map(|p| &p.function))
-            .collect();
+        let consulted_functions = self.consulted_functions(consulted);
         let unconsulted: Vec<FunctionId> = if approve {
             t.consult
                 .iter()
@@ -528,6 +496,23 @@ impl<'a> Cx<'a> {
         Ok(events)
     }
 
+    /// The functions consulted for a decision: named in it, or present at a meeting held
+    /// since the case entered its current phase.
+    fn consulted_functions(&self, consulted: &[PersonId]) -> Vec<&'a FunctionId> {
+        let case = self.case;
+        let entry = case.phase_entry();
+        consulted
+            .iter()
+            .chain(
+                case.meetings
+                    .values()
+                    .filter(|m| m.seq > entry)
+                    .flat_map(|m| m.attendees.iter()),
+            )
+            .filter_map(|p| case.participants.get(p).map(|p| &p.function))
+            .collect()
+    }
+
     fn precondition(
         &self,
         t: &Transition,
@@ -556,30 +541,15 @@ impl<'a> Cx<'a> {
                     format!("eerst een {name}")
                 }),
             ),
-            Precondition::Consulted { function, text } => {
-                let by_decision = consulted.iter().any(|p| {
-                    case.participants
-                        .get(p)
-                        .is_some_and(|p| &p.function == function)
-                });
-                let by_meeting = case.meetings.values().any(|m| {
-                    m.seq > entry
-                        && m.attendees.iter().any(|p| {
-                            case.participants
-                                .get(p)
-                                .is_some_and(|p| &p.function == function)
-                        })
-                });
-                (
-                    by_decision || by_meeting,
-                    text.clone().unwrap_or_else(|| {
-                        format!(
-                            "eerst overleg met {}",
-                            self.m.function_name(function.as_str())
-                        )
-                    }),
-                )
-            }
+            Precondition::Consulted { function, text } => (
+                self.consulted_functions(consulted).contains(&function),
+                text.clone().unwrap_or_else(|| {
+                    format!(
+                        "eerst overleg met {}",
+                        self.m.function_name(function.as_str())
+                    )
+                }),
+            ),
         };
         if ok {
             return Ok(());
@@ -588,10 +558,7 @@ impl<'a> Cx<'a> {
             C::PreconditionNotMet,
             format!("overgang {} vraagt: {what}", t.id),
         )
-        .by_rule(
-            "transition_authority",
-            self.rule_source("transition_authority"),
-        )
+        .under(self.rule("transition_authority"))
         .citing(t.source.as_deref()))
     }
 }

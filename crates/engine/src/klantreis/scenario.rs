@@ -3,13 +3,13 @@
 
 use std::fmt;
 
-use ave_model::{Date, FunctionId};
+use ave_model::FunctionId;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;
 use toml::{Table, Value};
 
 use crate::command::{Command, Member};
-use crate::ids::{CaseId, MemberId, PersonId};
+use crate::ids::{CaseId, PersonId};
 use crate::rejection::RejectionCode;
 
 /// A scenario that could not be read.
@@ -123,17 +123,6 @@ struct Head {
     expect_gaps: Vec<super::GapKind>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HouseholdMember {
-    member: MemberId,
-    role: String,
-    #[serde(default)]
-    minor: bool,
-    #[serde(default)]
-    born: Option<Date>,
-}
-
 /// Reads a time: a TOML date (midnight UTC), a date-time with offset, or a local date-time
 /// (taken as UTC); also the same as strings.
 fn time(v: &Value) -> Result<DateTime<Utc>, String> {
@@ -218,7 +207,7 @@ impl Scenario {
             })?,
             None => Vec::new(),
         };
-        let household: Vec<HouseholdMember> = match doc.remove("household") {
+        let household: Vec<Member> = match doc.remove("household") {
             Some(v) => v.try_into().map_err(|e: toml::de::Error| {
                 err(
                     line_of("[[household]]", 0),
@@ -227,15 +216,6 @@ impl Scenario {
             })?,
             None => Vec::new(),
         };
-        let household: Vec<Member> = household
-            .into_iter()
-            .map(|m| Member {
-                member: m.member,
-                role: m.role,
-                minor: m.minor,
-                born: m.born,
-            })
-            .collect();
         let mut seen = std::collections::HashSet::new();
         for p in &people {
             if !seen.insert(&p.id) {
