@@ -881,80 +881,60 @@ impl Rules {
 
     /// `None` if the rule is absent, else whether it is enabled.
     pub fn presence(&self, name: &str) -> Option<bool> {
-        match name {
-            "casusregie_required" => self.casusregie_required.as_ref().map(|r| r.enabled),
-            "single_procesregisseur" => self.single_procesregisseur.as_ref().map(|r| r.enabled),
-            "separate_regisseurs" => self.separate_regisseurs.as_ref().map(|r| r.enabled),
-            "minors_casusregisseur" => self.minors_casusregisseur.as_ref().map(|r| r.enabled),
-            "transition_authority" => self.transition_authority.as_ref().map(|r| r.enabled),
-            "procesregie_review" => self.procesregie_review.as_ref().map(|r| r.enabled),
-            "evaluation_required" => self.evaluation_required.as_ref().map(|r| r.enabled),
-            "disagreement_arbiter" => self.disagreement_arbiter.as_ref().map(|r| r.enabled),
-            "insufficient_alone" => self.insufficient_alone.as_ref().map(|r| r.enabled),
-            "casusregie_continuity" => self.casusregie_continuity.as_ref().map(|r| r.enabled),
-            _ => None,
-        }
+        self.rule(name).map(|r| r.common().0)
     }
 
     /// The source citation of the named rule, if any.
     pub fn source_of(&self, name: &str) -> Option<&str> {
-        self.texts(name).and_then(|(source, _)| source)
+        self.rule(name).and_then(|r| r.common().1)
     }
 
     /// The note of the named rule (why the model sets it this way), if any.
     pub fn note_of(&self, name: &str) -> Option<&str> {
-        self.texts(name).and_then(|(_, note)| note)
+        self.rule(name).and_then(|r| r.common().2)
     }
 
-    fn texts(&self, name: &str) -> Option<(Option<&str>, Option<&str>)> {
-        fn t<'a>(
-            source: &'a Option<String>,
-            note: &'a Option<String>,
-        ) -> (Option<&'a str>, Option<&'a str>) {
-            (source.as_deref(), note.as_deref())
+    /// The named rule, if the model configures it.
+    fn rule(&self, name: &str) -> Option<&dyn RuleCommon> {
+        fn some<R: RuleCommon>(r: &Option<R>) -> Option<&dyn RuleCommon> {
+            r.as_ref().map(|r| r as &dyn RuleCommon)
         }
         match name {
-            "casusregie_required" => self
-                .casusregie_required
-                .as_ref()
-                .map(|r| t(&r.source, &r.note)),
-            "single_procesregisseur" => self
-                .single_procesregisseur
-                .as_ref()
-                .map(|r| t(&r.source, &r.note)),
-            "separate_regisseurs" => self
-                .separate_regisseurs
-                .as_ref()
-                .map(|r| t(&r.source, &r.note)),
-            "minors_casusregisseur" => self
-                .minors_casusregisseur
-                .as_ref()
-                .map(|r| t(&r.source, &r.note)),
-            "transition_authority" => self
-                .transition_authority
-                .as_ref()
-                .map(|r| t(&r.source, &r.note)),
-            "procesregie_review" => self
-                .procesregie_review
-                .as_ref()
-                .map(|r| t(&r.source, &r.note)),
-            "evaluation_required" => self
-                .evaluation_required
-                .as_ref()
-                .map(|r| t(&r.source, &r.note)),
-            "disagreement_arbiter" => self
-                .disagreement_arbiter
-                .as_ref()
-                .map(|r| t(&r.source, &r.note)),
-            "insufficient_alone" => self
-                .insufficient_alone
-                .as_ref()
-                .map(|r| t(&r.source, &r.note)),
-            "casusregie_continuity" => self
-                .casusregie_continuity
-                .as_ref()
-                .map(|r| t(&r.source, &r.note)),
+            "casusregie_required" => some(&self.casusregie_required),
+            "single_procesregisseur" => some(&self.single_procesregisseur),
+            "separate_regisseurs" => some(&self.separate_regisseurs),
+            "minors_casusregisseur" => some(&self.minors_casusregisseur),
+            "transition_authority" => some(&self.transition_authority),
+            "procesregie_review" => some(&self.procesregie_review),
+            "evaluation_required" => some(&self.evaluation_required),
+            "disagreement_arbiter" => some(&self.disagreement_arbiter),
+            "insufficient_alone" => some(&self.insufficient_alone),
+            "casusregie_continuity" => some(&self.casusregie_continuity),
             _ => None,
         }
     }
 }
+
+/// What every rule has: whether it is on, its source and its note.
+trait RuleCommon {
+    fn common(&self) -> (bool, Option<&str>, Option<&str>);
+}
+
+macro_rules! rule_common {
+    ($($t:ty),*) => {$(
+        impl RuleCommon for $t {
+            fn common(&self) -> (bool, Option<&str>, Option<&str>) {
+                (self.enabled, self.source.as_deref(), self.note.as_deref())
+            }
+        }
+    )*};
+}
+
+rule_common!(
+    SwitchRule,
+    CasusregieRequiredRule,
+    SeparateRegisseursRule,
+    MinorsRule,
+    ArbiterRule,
+    InsufficientAloneRule
+);
