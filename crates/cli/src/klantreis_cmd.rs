@@ -59,7 +59,11 @@ pub fn run(args: KlantreisArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?,
-        _ => write!(out, "{}", report.text())?,
+        _ => write!(
+            out,
+            "{}",
+            ave_labels::report_text(&model, &report, ave_labels::Lang::Nl)
+        )?,
     }
     Ok(if report.passed() {
         ExitCode::SUCCESS

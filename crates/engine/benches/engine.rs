@@ -49,7 +49,7 @@ fn history(model: &ValidModel, n: usize) -> (Option<Case>, Vec<Recorded>) {
         &mut case,
         &mut events,
         "anna",
-        Command::Open {
+        Command::Open(ave_engine::command::Open {
             case: CaseId::parse("bench").expect("id"),
             phase: PhaseId::parse("1").expect("id"),
             reason: "benchmark".into(),
@@ -58,77 +58,77 @@ fn history(model: &ValidModel, n: usize) -> (Option<Case>, Vec<Recorded>) {
                 person("anna", "wijkteamprofessional"),
                 person("bram", "hulpverlener"),
             ],
-        },
+        }),
     );
     let crit = |c: &str| CriterionId::parse(c).expect("id");
     run(
         &mut case,
         &mut events,
         "anna",
-        Command::AssessCriterion {
+        Command::AssessCriterion(ave_engine::command::AssessCriterion {
             criterion: crit("hulpbehoefte"),
             holds: true,
             evidence: "e".into(),
-        },
+        }),
     );
     run(
         &mut case,
         &mut events,
         "anna",
-        Command::Propose {
+        Command::Propose(ave_engine::command::Propose {
             request: RequestId::parse("v1").expect("id"),
             transition: TransitionId::parse("1-naar-2").expect("id"),
             criteria: vec![crit("hulpbehoefte")],
             evidence: "e".into(),
-        },
+        }),
     );
     run(
         &mut case,
         &mut events,
         "anna",
-        Command::Decide {
+        Command::Decide(ave_engine::command::Decide {
             request: RequestId::parse("v1").expect("id"),
             approve: true,
             reason: "r".into(),
             authority: None,
             consulted: vec![],
-        },
+        }),
     );
     run(
         &mut case,
         &mut events,
         "anna",
-        Command::AssignRole {
+        Command::AssignRole(ave_engine::command::AssignRole {
             role: RoleKind::Casusregie,
             person: PersonId::parse("anna").expect("id"),
             review: None,
             reason: None,
-        },
+        }),
     );
     let mut i = 0;
     while events.len() < n {
         i += 1;
         let command = match i % 4 {
-            0 => Command::AssessCriterion {
+            0 => Command::AssessCriterion(ave_engine::command::AssessCriterion {
                 criterion: crit("stagnatie-hulp"),
                 holds: i % 8 == 0,
                 evidence: format!("observatie {i}"),
-            },
-            1 => Command::RecordSignal {
+            }),
+            1 => Command::RecordSignal(ave_engine::command::RecordSignal {
                 signal: SignalId::parse(format!("s{i}")).expect("id"),
                 source: "school".into(),
                 category: "verzuim".into(),
                 text: format!("signaal {i}"),
                 triggers: vec![],
-            },
-            2 => Command::AddGoal {
+            }),
+            2 => Command::AddGoal(ave_engine::command::AddGoal {
                 goal: GoalId::parse(format!("g{i}")).expect("id"),
                 leefgebied: "wonen".into(),
                 text: "doel".into(),
                 owner: PersonId::parse("anna").expect("id"),
                 due: ave_model::Date::from_ymd(2026, 1, 1).expect("date"),
-            },
-            _ => Command::HoldMeeting {
+            }),
+            _ => Command::HoldMeeting(ave_engine::command::HoldMeeting {
                 meeting: MeetingId::parse(format!("m{i}")).expect("id"),
                 kind: ave_model::MeetingKindId::parse("mdo").expect("id"),
                 attendees: vec![
@@ -136,7 +136,7 @@ fn history(model: &ValidModel, n: usize) -> (Option<Case>, Vec<Recorded>) {
                     PersonId::parse("bram").expect("id"),
                 ],
                 decisions: vec!["afspraak".into()],
-            },
+            }),
         };
         run(&mut case, &mut events, "anna", command);
     }
@@ -153,17 +153,21 @@ fn engine(c: &mut Criterion) {
     // that has 1,000 to 1,100 events: every 100 calls a fresh copy is taken, outside the
     // timing, so that neither cloning nor dropping a case is measured.
     let commands: [(&str, MakeCommand); 2] = [
-        ("assess_criterion", |i| Command::AssessCriterion {
-            criterion: CriterionId::parse("toename-hulpbehoefte").expect("id"),
-            holds: i % 2 == 0,
-            evidence: "meer hulp nodig".into(),
+        ("assess_criterion", |i| {
+            Command::AssessCriterion(ave_engine::command::AssessCriterion {
+                criterion: CriterionId::parse("toename-hulpbehoefte").expect("id"),
+                holds: i % 2 == 0,
+                evidence: "meer hulp nodig".into(),
+            })
         }),
-        ("record_signal", |i| Command::RecordSignal {
-            signal: SignalId::parse(format!("bench-{i}")).expect("id"),
-            source: "school".into(),
-            category: "verzuim".into(),
-            text: "afwezig".into(),
-            triggers: vec![],
+        ("record_signal", |i| {
+            Command::RecordSignal(ave_engine::command::RecordSignal {
+                signal: SignalId::parse(format!("bench-{i}")).expect("id"),
+                source: "school".into(),
+                category: "verzuim".into(),
+                text: "afwezig".into(),
+                triggers: vec![],
+            })
         }),
     ];
     for (name, make) in commands {

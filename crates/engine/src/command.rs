@@ -96,306 +96,436 @@ pub enum EndState {
 #[serde(tag = "do", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Command {
     /// Opens a case in an entry phase of the model.
-    Open {
-        /// The new case's id.
-        case: CaseId,
-        /// The entry phase.
-        phase: PhaseId,
-        /// Why the case is opened.
-        reason: String,
-        /// The household.
-        #[serde(default)]
-        household: Vec<Member>,
-        /// The first participants; the one opening must be among them.
-        #[serde(default)]
-        participants: Vec<Participant>,
-    },
+    Open(Open),
     /// A professional joins the case.
-    AddParticipant {
-        /// Pseudonymous id.
-        person: PersonId,
-        /// Display name.
-        name: String,
-        /// Function from the model.
-        function: FunctionId,
-        /// Organisation.
-        organisation: String,
-    },
+    AddParticipant(AddParticipant),
     /// A professional leaves the case (only when holding no role).
-    RemoveParticipant {
-        /// Who leaves.
-        person: PersonId,
-        /// Why.
-        reason: String,
-    },
+    RemoveParticipant(RemoveParticipant),
     /// A member joins the household.
-    AddMember {
-        /// Pseudonymous id.
-        member: MemberId,
-        /// Role in the household.
-        role: String,
-        /// Whether the member is a minor.
-        #[serde(default)]
-        minor: bool,
-        /// Date of birth, if known.
-        #[serde(default)]
-        born: Option<Date>,
-    },
+    AddMember(AddMember),
     /// A member leaves the household.
-    RemoveMember {
-        /// Who leaves.
-        member: MemberId,
-        /// Why.
-        reason: String,
-    },
+    RemoveMember(RemoveMember),
     /// A participant takes a role (casusregie, procesregie, …).
-    AssignRole {
-        /// The role.
-        role: RoleKind,
-        /// Who takes it.
-        person: PersonId,
-        /// Review date (procesregie is temporary); defaults to the phase's norm.
-        #[serde(default)]
-        review: Option<Date>,
-        /// Why (required when the casusregisseur changes under the continuity rule).
-        #[serde(default)]
-        reason: Option<String>,
-    },
+    AssignRole(AssignRole),
     /// A role holding (procesregie) is reviewed and continues until a new review date.
-    ReviewRole {
-        /// The role.
-        role: RoleKind,
-        /// Who holds it.
-        person: PersonId,
-        /// The new review date.
-        review: Date,
-        /// What the review found.
-        reason: String,
-    },
+    ReviewRole(ReviewRole),
     /// A participant gives up a role.
-    EndRole {
-        /// The role.
-        role: RoleKind,
-        /// Who gives it up.
-        person: PersonId,
-        /// Why.
-        reason: String,
-    },
+    EndRole(EndRole),
     /// A signal about the household is recorded.
-    RecordSignal {
-        /// Id of the signal.
-        signal: SignalId,
-        /// Who reported it (police, school, neighbours, …).
-        source: String,
-        /// What kind of signal.
-        category: String,
-        /// What was reported.
-        text: String,
-        /// Triggers of the model the signal matches.
-        #[serde(default)]
-        triggers: Vec<TriggerId>,
-    },
+    RecordSignal(RecordSignal),
     /// A criterion of the model is assessed, with evidence.
-    AssessCriterion {
-        /// The criterion.
-        criterion: CriterionId,
-        /// Whether it holds.
-        holds: bool,
-        /// What it rests on.
-        evidence: String,
-    },
+    AssessCriterion(AssessCriterion),
     /// A fact about the household is recorded.
-    RecordFact {
-        /// The fact.
-        fact: FactId,
-        /// Whether it holds.
-        holds: bool,
-        /// What it rests on.
-        evidence: String,
-    },
+    RecordFact(RecordFact),
     /// The integrated plan (for a phase: e.g. the AVE 3 aanpak) is set.
-    SetPlan {
-        /// The phase the plan is for.
-        phase: PhaseId,
-        /// What the plan says, in short.
-        summary: String,
-    },
+    SetPlan(SetPlan),
     /// A goal is added to the plan.
-    AddGoal {
-        /// Id.
-        goal: GoalId,
-        /// Life domain (leefgebied).
-        leefgebied: String,
-        /// The goal.
-        text: String,
-        /// Who owns it.
-        owner: PersonId,
-        /// When it is due.
-        due: Date,
-    },
+    AddGoal(AddGoal),
     /// A goal's status changes.
-    UpdateGoal {
-        /// Which goal.
-        goal: GoalId,
-        /// The new status.
-        status: GoalStatus,
-        /// What happened.
-        explanation: String,
-    },
+    UpdateGoal(UpdateGoal),
     /// An agreement or action is added to the plan.
-    AddAction {
-        /// Id.
-        action: ActionId,
-        /// Agreement or action.
-        kind: ActionKind,
-        /// What is agreed or to be done.
-        text: String,
-        /// Who carries it out.
-        #[serde(default)]
-        owner: Option<PersonId>,
-        /// When it is due.
-        #[serde(default)]
-        due: Option<Date>,
-        /// The werkafspraak it follows, if any.
-        #[serde(default)]
-        werkafspraak: Option<AgreementId>,
-    },
+    AddAction(AddAction),
     /// An action is done.
-    CompleteAction {
-        /// Which action.
-        action: ActionId,
-        /// What came of it.
-        result: String,
-    },
+    CompleteAction(CompleteAction),
     /// A meeting of a kind the model names took place.
-    HoldMeeting {
-        /// Id.
-        meeting: MeetingId,
-        /// Kind (MDO, COM, …).
-        kind: MeetingKindId,
-        /// Who attended.
-        attendees: Vec<PersonId>,
-        /// What was decided.
-        #[serde(default)]
-        decisions: Vec<String>,
-    },
+    HoldMeeting(HoldMeeting),
     /// The case is evaluated; sets the next evaluation date.
-    Evaluate {
-        /// What the evaluation found.
-        summary: String,
-        /// Next evaluation; defaults to the phase's norm.
-        #[serde(default)]
-        next: Option<Date>,
-    },
+    Evaluate(Evaluate),
     /// Someone proposes an op- or afschaling.
-    Propose {
-        /// Id of the request.
-        request: RequestId,
-        /// The model's transition.
-        transition: TransitionId,
-        /// The criteria the proposal rests on.
-        criteria: Vec<CriterionId>,
-        /// The evidence.
-        evidence: String,
-    },
+    Propose(Propose),
     /// A person who may decide approves or rejects a request.
-    Decide {
-        /// Which request.
-        request: RequestId,
-        /// Approve or reject.
-        approve: bool,
-        /// Why.
-        reason: String,
-        /// Under which authority (mandate, law, model section), beyond the function.
-        #[serde(default)]
-        authority: Option<String>,
-        /// Whom the decider consulted.
-        #[serde(default)]
-        consulted: Vec<PersonId>,
-    },
+    Decide(Decide),
     /// The proposer withdraws a request.
-    Withdraw {
-        /// Which request.
-        request: RequestId,
-        /// Why.
-        reason: String,
-    },
+    Withdraw(Withdraw),
     /// The parties disagree about a request; the model's arbiter must decide.
-    RaiseDisagreement {
-        /// Id.
-        disagreement: DisagreementId,
-        /// The request disagreed about.
-        request: RequestId,
-        /// The positions.
-        positions: String,
-    },
+    RaiseDisagreement(RaiseDisagreement),
     /// The arbiter settles a disagreement, deciding the request.
-    Settle {
-        /// Which disagreement.
-        disagreement: DisagreementId,
-        /// Approve or reject the request.
-        approve: bool,
-        /// Why.
-        reason: String,
-    },
+    Settle(Settle),
     /// A formal decision (e.g. the burgemeester's: huisverbod, gedwongen opname).
-    FormalDecision {
-        /// Id.
-        decision: DecisionId,
-        /// What it is about.
-        subject: String,
-        /// The decision.
-        text: String,
-        /// Its legal basis.
-        #[serde(default)]
-        grondslag: Option<String>,
-    },
+    FormalDecision(FormalDecision),
     /// A handover task is done.
-    CompleteHandover {
-        /// Which task.
-        task: TaskId,
-        /// How it was handed over.
-        how: String,
-    },
+    CompleteHandover(CompleteHandover),
     /// The case is closed.
-    Close {
-        /// Why.
-        reason: String,
-        /// How it ends.
-        end_state: EndState,
-    },
+    Close(Close),
 }
 
 impl Command {
     /// The command's name as scenarios write it (`do = "…"`).
     pub fn name(&self) -> &'static str {
         match self {
-            Command::Open { .. } => "open",
-            Command::AddParticipant { .. } => "add-participant",
-            Command::RemoveParticipant { .. } => "remove-participant",
-            Command::AddMember { .. } => "add-member",
-            Command::RemoveMember { .. } => "remove-member",
-            Command::AssignRole { .. } => "assign-role",
-            Command::ReviewRole { .. } => "review-role",
-            Command::EndRole { .. } => "end-role",
-            Command::RecordSignal { .. } => "record-signal",
-            Command::AssessCriterion { .. } => "assess-criterion",
-            Command::RecordFact { .. } => "record-fact",
-            Command::SetPlan { .. } => "set-plan",
-            Command::AddGoal { .. } => "add-goal",
-            Command::UpdateGoal { .. } => "update-goal",
-            Command::AddAction { .. } => "add-action",
-            Command::CompleteAction { .. } => "complete-action",
-            Command::HoldMeeting { .. } => "hold-meeting",
-            Command::Evaluate { .. } => "evaluate",
-            Command::Propose { .. } => "propose",
-            Command::Decide { .. } => "decide",
-            Command::Withdraw { .. } => "withdraw",
-            Command::RaiseDisagreement { .. } => "raise-disagreement",
-            Command::Settle { .. } => "settle",
-            Command::FormalDecision { .. } => "formal-decision",
-            Command::CompleteHandover { .. } => "complete-handover",
-            Command::Close { .. } => "close",
+            Command::Open(_) => "open",
+            Command::AddParticipant(_) => "add-participant",
+            Command::RemoveParticipant(_) => "remove-participant",
+            Command::AddMember(_) => "add-member",
+            Command::RemoveMember(_) => "remove-member",
+            Command::AssignRole(_) => "assign-role",
+            Command::ReviewRole(_) => "review-role",
+            Command::EndRole(_) => "end-role",
+            Command::RecordSignal(_) => "record-signal",
+            Command::AssessCriterion(_) => "assess-criterion",
+            Command::RecordFact(_) => "record-fact",
+            Command::SetPlan(_) => "set-plan",
+            Command::AddGoal(_) => "add-goal",
+            Command::UpdateGoal(_) => "update-goal",
+            Command::AddAction(_) => "add-action",
+            Command::CompleteAction(_) => "complete-action",
+            Command::HoldMeeting(_) => "hold-meeting",
+            Command::Evaluate(_) => "evaluate",
+            Command::Propose(_) => "propose",
+            Command::Decide(_) => "decide",
+            Command::Withdraw(_) => "withdraw",
+            Command::RaiseDisagreement(_) => "raise-disagreement",
+            Command::Settle(_) => "settle",
+            Command::FormalDecision(_) => "formal-decision",
+            Command::CompleteHandover(_) => "complete-handover",
+            Command::Close(_) => "close",
         }
     }
+}
+
+/// Opens a case in an entry phase of the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Open {
+    /// The new case's id.
+    pub case: CaseId,
+    /// The entry phase.
+    pub phase: PhaseId,
+    /// Why the case is opened.
+    pub reason: String,
+    /// The household.
+    #[serde(default)]
+    pub household: Vec<Member>,
+    /// The first participants; the one opening must be among them.
+    #[serde(default)]
+    pub participants: Vec<Participant>,
+}
+
+/// A professional joins the case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddParticipant {
+    /// Pseudonymous id.
+    pub person: PersonId,
+    /// Display name.
+    pub name: String,
+    /// Function from the model.
+    pub function: FunctionId,
+    /// Organisation.
+    pub organisation: String,
+}
+
+/// A professional leaves the case (only when holding no role).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveParticipant {
+    /// Who leaves.
+    pub person: PersonId,
+    /// Why.
+    pub reason: String,
+}
+
+/// A member joins the household.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddMember {
+    /// Pseudonymous id.
+    pub member: MemberId,
+    /// Role in the household.
+    pub role: String,
+    /// Whether the member is a minor.
+    #[serde(default)]
+    pub minor: bool,
+    /// Date of birth, if known.
+    #[serde(default)]
+    pub born: Option<Date>,
+}
+
+/// A member leaves the household.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveMember {
+    /// Who leaves.
+    pub member: MemberId,
+    /// Why.
+    pub reason: String,
+}
+
+/// A participant takes a role (casusregie, procesregie, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRole {
+    /// The role.
+    pub role: RoleKind,
+    /// Who takes it.
+    pub person: PersonId,
+    /// Review date (procesregie is temporary); defaults to the phase's norm.
+    #[serde(default)]
+    pub review: Option<Date>,
+    /// Why (required when the casusregisseur changes under the continuity rule).
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// A role holding (procesregie) is reviewed and continues until a new review date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRole {
+    /// The role.
+    pub role: RoleKind,
+    /// Who holds it.
+    pub person: PersonId,
+    /// The new review date.
+    pub review: Date,
+    /// What the review found.
+    pub reason: String,
+}
+
+/// A participant gives up a role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndRole {
+    /// The role.
+    pub role: RoleKind,
+    /// Who gives it up.
+    pub person: PersonId,
+    /// Why.
+    pub reason: String,
+}
+
+/// A signal about the household is recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordSignal {
+    /// Id of the signal.
+    pub signal: SignalId,
+    /// Who reported it (police, school, neighbours, …).
+    pub source: String,
+    /// What kind of signal.
+    pub category: String,
+    /// What was reported.
+    pub text: String,
+    /// Triggers of the model the signal matches.
+    #[serde(default)]
+    pub triggers: Vec<TriggerId>,
+}
+
+/// A criterion of the model is assessed, with evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessCriterion {
+    /// The criterion.
+    pub criterion: CriterionId,
+    /// Whether it holds.
+    pub holds: bool,
+    /// What it rests on.
+    pub evidence: String,
+}
+
+/// A fact about the household is recorded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordFact {
+    /// The fact.
+    pub fact: FactId,
+    /// Whether it holds.
+    pub holds: bool,
+    /// What it rests on.
+    pub evidence: String,
+}
+
+/// The integrated plan (for a phase: e.g. the AVE 3 aanpak) is set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetPlan {
+    /// The phase the plan is for.
+    pub phase: PhaseId,
+    /// What the plan says, in short.
+    pub summary: String,
+}
+
+/// A goal is added to the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddGoal {
+    /// Id.
+    pub goal: GoalId,
+    /// Life domain (leefgebied).
+    pub leefgebied: String,
+    /// The goal.
+    pub text: String,
+    /// Who owns it.
+    pub owner: PersonId,
+    /// When it is due.
+    pub due: Date,
+}
+
+/// A goal's status changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateGoal {
+    /// Which goal.
+    pub goal: GoalId,
+    /// The new status.
+    pub status: GoalStatus,
+    /// What happened.
+    pub explanation: String,
+}
+
+/// An agreement or action is added to the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddAction {
+    /// Id.
+    pub action: ActionId,
+    /// Agreement or action.
+    pub kind: ActionKind,
+    /// What is agreed or to be done.
+    pub text: String,
+    /// Who carries it out.
+    #[serde(default)]
+    pub owner: Option<PersonId>,
+    /// When it is due.
+    #[serde(default)]
+    pub due: Option<Date>,
+    /// The werkafspraak it follows, if any.
+    #[serde(default)]
+    pub werkafspraak: Option<AgreementId>,
+}
+
+/// An action is done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteAction {
+    /// Which action.
+    pub action: ActionId,
+    /// What came of it.
+    pub result: String,
+}
+
+/// A meeting of a kind the model names took place.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoldMeeting {
+    /// Id.
+    pub meeting: MeetingId,
+    /// Kind (MDO, COM, …).
+    pub kind: MeetingKindId,
+    /// Who attended.
+    pub attendees: Vec<PersonId>,
+    /// What was decided.
+    #[serde(default)]
+    pub decisions: Vec<String>,
+}
+
+/// The case is evaluated; sets the next evaluation date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evaluate {
+    /// What the evaluation found.
+    pub summary: String,
+    /// Next evaluation; defaults to the phase's norm.
+    #[serde(default)]
+    pub next: Option<Date>,
+}
+
+/// Someone proposes an op- or afschaling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Propose {
+    /// Id of the request.
+    pub request: RequestId,
+    /// The model's transition.
+    pub transition: TransitionId,
+    /// The criteria the proposal rests on.
+    pub criteria: Vec<CriterionId>,
+    /// The evidence.
+    pub evidence: String,
+}
+
+/// A person who may decide approves or rejects a request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decide {
+    /// Which request.
+    pub request: RequestId,
+    /// Approve or reject.
+    pub approve: bool,
+    /// Why.
+    pub reason: String,
+    /// Under which authority (mandate, law, model section), beyond the function.
+    #[serde(default)]
+    pub authority: Option<String>,
+    /// Whom the decider consulted.
+    #[serde(default)]
+    pub consulted: Vec<PersonId>,
+}
+
+/// The proposer withdraws a request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Withdraw {
+    /// Which request.
+    pub request: RequestId,
+    /// Why.
+    pub reason: String,
+}
+
+/// The parties disagree about a request; the model's arbiter must decide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RaiseDisagreement {
+    /// Id.
+    pub disagreement: DisagreementId,
+    /// The request disagreed about.
+    pub request: RequestId,
+    /// The positions.
+    pub positions: String,
+}
+
+/// The arbiter settles a disagreement, deciding the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settle {
+    /// Which disagreement.
+    pub disagreement: DisagreementId,
+    /// Approve or reject the request.
+    pub approve: bool,
+    /// Why.
+    pub reason: String,
+}
+
+/// A formal decision (e.g. the burgemeester's: huisverbod, gedwongen opname).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormalDecision {
+    /// Id.
+    pub decision: DecisionId,
+    /// What it is about.
+    pub subject: String,
+    /// The decision.
+    pub text: String,
+    /// Its legal basis.
+    #[serde(default)]
+    pub grondslag: Option<String>,
+}
+
+/// A handover task is done.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteHandover {
+    /// Which task.
+    pub task: TaskId,
+    /// How it was handed over.
+    pub how: String,
+}
+
+/// The case is closed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Close {
+    /// Why.
+    pub reason: String,
+    /// How it ends.
+    pub end_state: EndState,
 }

@@ -2,39 +2,120 @@
 //!
 //! Criteria count when assessed as holding *since the case entered its current phase*: the
 //! evidence for leaving a phase is gathered in it. Facts count whenever recorded; derived
-//! facts (minors in the household) are computed from the household on the day.
+//! facts (minors in the household) are computed from the household on the day. A transition
+//! without a condition takes any one of its criteria
+//! ([`ave_model::Transition::effective_condition`], the one place that says so).
 
-use ave_model::{Condition, CriterionId, Date, DerivedFact, Transition, ValidModel};
+use ave_model::{Condition, CriterionId, Date, DerivedFact, FactId, Transition, ValidModel};
+use serde::Serialize;
 
 use crate::case::Case;
 
 /// Whether a criterion holds for the current phase.
-pub fn criterion_holds(case: &Case, id: &str) -> bool {
+pub fn criterion_holds(case: &Case, id: &CriterionId) -> bool {
     let entry = case.phase_entry();
-    case.criteria
-        .get(id)
-        .is_some_and(|a| a.holds && a.seq > entry)
+    case.criterion(id).is_some_and(|a| a.holds && a.seq > entry)
 }
 
 /// Whether a fact holds.
-pub fn fact_holds(model: &ValidModel, case: &Case, id: &str, day: Date) -> bool {
+pub fn fact_holds(model: &ValidModel, case: &Case, id: &FactId, day: Date) -> bool {
     match model.fact(id).and_then(|f| f.derived) {
         Some(DerivedFact::MinderjarigenInHuishouden) => case.has_minors(day),
-        None => case.facts.get(id).is_some_and(|a| a.holds),
+        None => case.fact(id).is_some_and(|a| a.holds),
     }
 }
 
 /// Whether a condition holds.
 pub fn holds(model: &ValidModel, case: &Case, c: &Condition, day: Date) -> bool {
-    match c {
-        Condition::Criterion(id) => criterion_holds(case, id.as_str()),
-        Condition::Fact(id) => fact_holds(model, case, id.as_str(), day),
-        Condition::Any(parts) => parts.iter().any(|p| holds(model, case, p, day)),
-        Condition::All(parts) => parts.iter().all(|p| holds(model, case, p, day)),
-        Condition::AtLeast(a) => {
-            a.of.iter().filter(|p| holds(model, case, p, day)).count() >= a.n as usize
+    status(model, case, c, day).holds()
+}
+
+/// A condition with every part marked as holding or not: what a person sees to understand
+/// why a transition can or cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ConditionStatus {
+    /// A criterion, and whether it holds in this phase.
+    Criterion {
+        /// The criterion.
+        id: CriterionId,
+        /// Whether it holds.
+        holds: bool,
+    },
+    /// A fact, and whether it holds.
+    Fact {
+        /// The fact.
+        id: FactId,
+        /// Whether it holds.
+        holds: bool,
+    },
+    /// At least one part must hold.
+    Any {
+        /// The parts.
+        parts: Vec<ConditionStatus>,
+    },
+    /// Every part must hold.
+    All {
+        /// The parts.
+        parts: Vec<ConditionStatus>,
+    },
+    /// At least `n` parts must hold.
+    AtLeast {
+        /// How many.
+        n: u32,
+        /// The parts.
+        parts: Vec<ConditionStatus>,
+    },
+    /// The part must not hold.
+    Not {
+        /// The part.
+        part: Box<ConditionStatus>,
+    },
+}
+
+impl ConditionStatus {
+    /// Whether the whole condition holds.
+    pub fn holds(&self) -> bool {
+        match self {
+            ConditionStatus::Criterion { holds, .. } | ConditionStatus::Fact { holds, .. } => {
+                *holds
+            }
+            ConditionStatus::Any { parts } => parts.iter().any(ConditionStatus::holds),
+            ConditionStatus::All { parts } => parts.iter().all(ConditionStatus::holds),
+            ConditionStatus::AtLeast { n, parts } => {
+                parts.iter().filter(|p| p.holds()).count() >= *n as usize
+            }
+            ConditionStatus::Not { part } => !part.holds(),
         }
-        Condition::Not(inner) => !holds(model, case, inner, day),
+    }
+}
+
+/// The status of every part of a condition in a case.
+pub fn status(model: &ValidModel, case: &Case, c: &Condition, day: Date) -> ConditionStatus {
+    let all = |parts: &[Condition]| {
+        parts
+            .iter()
+            .map(|p| status(model, case, p, day))
+            .collect::<Vec<_>>()
+    };
+    match c {
+        Condition::Criterion(id) => ConditionStatus::Criterion {
+            id: id.clone(),
+            holds: criterion_holds(case, id),
+        },
+        Condition::Fact(id) => ConditionStatus::Fact {
+            id: id.clone(),
+            holds: fact_holds(model, case, id, day),
+        },
+        Condition::Any(parts) => ConditionStatus::Any { parts: all(parts) },
+        Condition::All(parts) => ConditionStatus::All { parts: all(parts) },
+        Condition::AtLeast(a) => ConditionStatus::AtLeast {
+            n: a.n,
+            parts: all(&a.of),
+        },
+        Condition::Not(inner) => ConditionStatus::Not {
+            part: Box::new(status(model, case, inner, day)),
+        },
     }
 }
 
@@ -66,20 +147,23 @@ pub struct Evaluation {
     pub met: bool,
     /// The transition's criteria that hold.
     pub holding: Vec<CriterionId>,
+    /// Every part of the condition marked.
+    pub status: ConditionStatus,
 }
 
-/// Evaluates a transition's condition (absent: any of its criteria).
+/// Evaluates a transition's condition.
 pub fn evaluate(model: &ValidModel, case: &Case, t: &Transition, day: Date) -> Evaluation {
     let holding: Vec<CriterionId> = criteria_of(t)
         .into_iter()
-        .filter(|c| criterion_holds(case, c.as_str()))
+        .filter(|c| criterion_holds(case, c))
         .cloned()
         .collect();
-    let met = match &t.condition {
-        Some(c) => holds(model, case, c, day),
-        None => !holding.is_empty(),
-    };
-    Evaluation { met, holding }
+    let status = status(model, case, &t.effective_condition(), day);
+    Evaluation {
+        met: status.holds(),
+        holding,
+        status,
+    }
 }
 
 /// Whether the "insufficient alone" rule blocks the transition: every criterion that holds is

@@ -3,7 +3,10 @@
 
 use std::fmt;
 
+use ave_model::RuleName;
 use serde::Serialize;
+
+use crate::condition::ConditionStatus;
 
 macro_rules! rejection_codes {
     ($( $(#[$doc:meta])* $variant:ident = $code:literal; )*) => {
@@ -161,10 +164,13 @@ pub struct Rejection {
     pub message: String,
     /// The model rule that refused it (`rules.<name>`), if a rule did.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<&'static str>,
+    pub rule: Option<RuleName>,
     /// The model's source for that rule or transition, where it cites one.
     #[serde(rename = "source", skip_serializing_if = "Option::is_none")]
     pub citation: Option<String>,
+    /// For a condition that is not met: every part of it, marked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<ConditionStatus>,
 }
 
 impl Rejection {
@@ -175,11 +181,12 @@ impl Rejection {
             message: message.into(),
             rule: None,
             citation: None,
+            condition: None,
         }
     }
 
     /// Names the rule, and cites its source unless a more specific one is cited already.
-    pub fn by_rule(mut self, rule: &'static str, source: Option<&str>) -> Self {
+    pub fn by_rule(mut self, rule: RuleName, source: Option<&str>) -> Self {
         self.rule = Some(rule);
         if self.citation.is_none() {
             self.citation = source.map(str::to_owned);
@@ -188,8 +195,14 @@ impl Rejection {
     }
 
     /// [`Rejection::by_rule`] with the rule and its source as one pair.
-    pub fn under(self, (rule, source): (&'static str, Option<&str>)) -> Self {
+    pub fn under(self, (rule, source): (RuleName, Option<&str>)) -> Self {
         self.by_rule(rule, source)
+    }
+
+    /// Adds the marked condition.
+    pub fn with_condition(mut self, status: ConditionStatus) -> Self {
+        self.condition = Some(status);
+        self
     }
 
     /// Cites a specific source (the transition's or the phase's), which takes precedence over

@@ -1,16 +1,17 @@
 //! The rules of domain.md §5 that concern who holds which role. They are checked on the
 //! role holdings a command would leave behind, so a command that would break one is refused;
-//! [`violations`] checks a whole case (the property tests use it).
+//! the attention list checks the holdings as they are, for rules broken by time alone (a
+//! minor coming of age).
 
-use ave_model::{FunctionId, RoleKind, ValidModel};
+use ave_model::{FunctionId, PhaseId, RoleKind, RuleName, ValidModel};
 
 use crate::case::Case;
 use crate::ids::PersonId;
 use crate::rejection::{Rejection, RejectionCode as C};
 
-/// One current holding of a role.
+/// One holding of a role, as the rules see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Holding {
+pub(crate) struct Holding {
     /// The role.
     pub role: RoleKind,
     /// Who.
@@ -19,29 +20,53 @@ pub struct Holding {
     pub function: FunctionId,
 }
 
-/// The role holdings of a case right now.
-pub fn holdings(case: &Case) -> Vec<Holding> {
-    case.roles
-        .iter()
-        .filter(|h| h.until.is_none())
-        .map(|h| Holding {
-            role: h.role,
-            person: h.person.clone(),
-            function: h.function.clone(),
-        })
-        .collect()
+/// A set of role holdings: the case's now, or what a command would leave.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Holdings(Vec<Holding>);
+
+impl Holdings {
+    /// The case's current holdings.
+    pub(crate) fn of(case: &Case) -> Holdings {
+        Holdings(
+            case.current_holdings()
+                .map(|h| Holding {
+                    role: h.role,
+                    person: h.person.clone(),
+                    function: h.function.clone(),
+                })
+                .collect(),
+        )
+    }
+
+    /// Without one person's holding of a role.
+    pub(crate) fn without(mut self, role: RoleKind, person: &PersonId) -> Holdings {
+        self.0.retain(|h| !(h.role == role && &h.person == person));
+        self
+    }
+
+    /// With one more holding.
+    pub(crate) fn with(mut self, role: RoleKind, person: &PersonId, function: &FunctionId) -> Self {
+        self.0.push(Holding {
+            role,
+            person: person.clone(),
+            function: function.clone(),
+        });
+        self
+    }
+
+    fn of_role(&self, role: RoleKind) -> impl Iterator<Item = &Holding> {
+        self.0.iter().filter(move |h| h.role == role)
+    }
 }
 
 /// Whether, in `phase`, the case must have a named casusregisseur.
-pub fn casusregie_required_here(model: &ValidModel, phase: &ave_model::PhaseId) -> bool {
+pub(crate) fn casusregie_required_here(model: &ValidModel, phase: &PhaseId) -> bool {
     let Some(rule) = &model.model().rules.casusregie_required else {
         return false;
     };
     let (Some(from), Some(here)) = (
-        rule.from_phase
-            .as_ref()
-            .and_then(|p| model.phase(p.as_str())),
-        model.phase(phase.as_str()),
+        rule.from_phase.as_ref().and_then(|p| model.phase(p)),
+        model.phase(phase),
     ) else {
         return false;
     };
@@ -49,33 +74,42 @@ pub fn casusregie_required_here(model: &ValidModel, phase: &ave_model::PhaseId) 
 }
 
 /// Checks the role rules on a set of holdings.
-pub fn check_roles(
+pub(crate) fn check_roles(
     model: &ValidModel,
-    holdings: &[Holding],
+    holdings: &Holdings,
     minors: bool,
 ) -> Result<(), Rejection> {
     let rules = &model.model().rules;
-    let source = |name: &str| rules.source_of(name);
-    let of = |role: RoleKind| holdings.iter().filter(move |h| h.role == role);
-    if of(RoleKind::Casusregie).count() > 1 {
+    let source = |name: RuleName| rules.source_of(name);
+    if holdings.of_role(RoleKind::Casusregie).count() > 1 {
         return Err(Rejection::new(
             C::RuleCasusregieRequired,
             "een casus heeft één casusregisseur: één huishouden, één plan, één regisseur",
         )
-        .by_rule("casusregie_required", source("casusregie_required")));
+        .by_rule(
+            RuleName::CasusregieRequired,
+            source(RuleName::CasusregieRequired),
+        ));
     }
-    if rules.is_enabled("single_procesregisseur") && of(RoleKind::Procesregie).count() > 1 {
+    if rules.is_enabled(RuleName::SingleProcesregisseur)
+        && holdings.of_role(RoleKind::Procesregie).count() > 1
+    {
         return Err(Rejection::new(
             C::RuleSingleProcesregisseur,
             "een casus heeft hoogstens één procesregisseur: beëindig eerst de huidige procesregie",
         )
-        .by_rule("single_procesregisseur", source("single_procesregisseur")));
+        .by_rule(
+            RuleName::SingleProcesregisseur,
+            source(RuleName::SingleProcesregisseur),
+        ));
     }
     if let Some(rule) = &rules.separate_regisseurs
         && rule.enabled
     {
-        for c in of(RoleKind::Casusregie) {
-            let both = of(RoleKind::Procesregie).any(|p| p.person == c.person);
+        for c in holdings.of_role(RoleKind::Casusregie) {
+            let both = holdings
+                .of_role(RoleKind::Procesregie)
+                .any(|p| p.person == c.person);
             let excepted = rule.exception_functions.contains(&c.function)
                 && (!rule.exception_only_with_minors || minors);
             if both && !excepted {
@@ -85,7 +119,7 @@ pub fn check_roles(
                     let names: Vec<&str> = rule
                         .exception_functions
                         .iter()
-                        .map(|f| model.function_name(f.as_str()))
+                        .map(|f| model.function_name(f))
                         .collect();
                     format!(
                         " (uitzondering: {}{})",
@@ -104,7 +138,10 @@ pub fn check_roles(
                         c.person
                     ),
                 )
-                .by_rule("separate_regisseurs", source("separate_regisseurs")));
+                .by_rule(
+                    RuleName::SeparateRegisseurs,
+                    source(RuleName::SeparateRegisseurs),
+                ));
             }
         }
     }
@@ -112,12 +149,12 @@ pub fn check_roles(
         && let Some(rule) = &rules.minors_casusregisseur
         && rule.enabled
     {
-        for c in of(RoleKind::Casusregie) {
+        for c in holdings.of_role(RoleKind::Casusregie) {
             if !rule.functions.contains(&c.function) {
                 let names: Vec<&str> = rule
                     .functions
                     .iter()
-                    .map(|f| model.function_name(f.as_str()))
+                    .map(|f| model.function_name(f))
                     .collect();
                 return Err(Rejection::new(
                     C::RuleMinorsCasusregisseur,
@@ -125,41 +162,15 @@ pub fn check_roles(
                         "bij minderjarigen in het huishouden is de {} casusregisseur; {} is {}",
                         names.join(" of "),
                         c.person,
-                        model.function_name(c.function.as_str())
+                        model.function_name(&c.function)
                     ),
                 )
-                .by_rule("minors_casusregisseur", source("minors_casusregisseur")));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Every enabled role rule the case breaks right now (empty for any case the engine built).
-pub fn violations(model: &ValidModel, case: &Case) -> Vec<String> {
-    let day = ave_model::Date::from(case.last_at.date_naive());
-    let holdings = holdings(case);
-    let mut out = Vec::new();
-    if let Err(r) = check_roles(model, &holdings, case.has_minors(day)) {
-        out.push(r.to_string());
-    }
-    if model.model().rules.is_enabled("procesregie_review") {
-        for h in holdings.iter().filter(|h| h.role == RoleKind::Procesregie) {
-            let review = case
-                .holding(RoleKind::Procesregie, &h.person)
-                .and_then(|x| x.review);
-            if review.is_none() {
-                out.push(format!(
-                    "procesregie van {} heeft geen herzieningsdatum",
-                    h.person
+                .by_rule(
+                    RuleName::MinorsCasusregisseur,
+                    source(RuleName::MinorsCasusregisseur),
                 ));
             }
         }
     }
-    for h in &holdings {
-        if !case.participants.contains_key(&h.person) {
-            out.push(format!("{} heeft een rol maar is niet betrokken", h.person));
-        }
-    }
-    out
+    Ok(())
 }

@@ -1,83 +1,29 @@
 //! Derived views of a case: its regie table next to the model's, the attention list at a
 //! given time, the triggers that fired and whom to inform, and the transitions the recorded
-//! criteria support. The engine proposes; it never escalates by itself.
+//! criteria support. Views carry data — ids, enums, numbers and dates — and never sentences:
+//! the command line, the API and the web pages put them into words (`ave-labels`), in Dutch
+//! or English. The engine proposes; it never escalates by itself.
+//!
+//! Every view costs what the case's current state costs, never its whole history: open items
+//! and the triggers since the last evaluation come from the case's indexes.
 
-use ave_model::render::{names, role_line};
-use ave_model::{Date, RoleKind, Transition, ValidModel, WithinEffect};
+use ave_model::{
+    CriterionId, Date, FunctionId, PhaseId, RoleKind, RuleName, TransitionId, TriggerId,
+    TriggerKind, ValidModel,
+};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::case::{Case, RequestStatus};
-use crate::condition::{blocked_by_insufficient_alone, criteria_of, evaluate};
-use crate::ids::PersonId;
-use crate::rules::casusregie_required_here;
-
-/// A short Dutch summary of a transition's condition.
-pub fn condition_summary(model: &ValidModel, t: &Transition) -> String {
-    let lines = ave_model::render::condition_lines(model, t);
-    lines
-        .iter()
-        .map(|(_, l)| l.as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A condition with every criterion and fact marked as holding (✓) or not (✗) in the case.
-pub fn condition_status(model: &ValidModel, case: &Case, t: &Transition, day: Date) -> String {
-    fn go(model: &ValidModel, case: &Case, c: &ave_model::Condition, day: Date) -> String {
-        use ave_model::Condition as K;
-        let list = |parts: &[K]| {
-            parts
-                .iter()
-                .map(|p| go(model, case, p, day))
-                .collect::<Vec<_>>()
-                .join("; ")
-        };
-        match c {
-            K::Criterion(id) => {
-                let mark = if crate::condition::criterion_holds(case, id.as_str()) {
-                    "✓"
-                } else {
-                    "✗"
-                };
-                let text = model
-                    .criterion(id.as_str())
-                    .map_or(id.as_str(), |c| c.text.as_str());
-                format!("[{mark}] {text}")
-            }
-            K::Fact(id) => {
-                let mark = if crate::condition::fact_holds(model, case, id.as_str(), day) {
-                    "✓"
-                } else {
-                    "✗"
-                };
-                let text = model
-                    .fact(id.as_str())
-                    .map_or(id.as_str(), |f| f.text.as_str());
-                format!("[{mark}] feit: {text}")
-            }
-            K::Any(parts) => format!("één van ({})", list(parts)),
-            K::All(parts) => format!("alle van ({})", list(parts)),
-            K::AtLeast(a) => format!("ten minste {} van ({})", a.n, list(&a.of)),
-            K::Not(inner) => format!("niet ({})", go(model, case, inner, day)),
-        }
-    }
-    match &t.condition {
-        Some(c) => go(model, case, c, day),
-        None => {
-            let parts: Vec<ave_model::Condition> = t
-                .criteria
-                .iter()
-                .map(|c| ave_model::Condition::Criterion(c.clone()))
-                .collect();
-            go(model, case, &ave_model::Condition::Any(parts), day)
-        }
-    }
-}
+use crate::case::Case;
+use crate::condition::{blocked_by_insufficient_alone, evaluate};
+use crate::ids::{DisagreementId, PersonId, RequestId, TaskId};
+use crate::policy::{self, Deciders, Missing};
+use crate::rejection::RejectionCode;
+use crate::rules::{self, Holdings, casusregie_required_here};
 
 /// What is wrong with one row of the regie table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum RegieFlag {
     /// The role is required here but nobody holds it.
     Missing,
@@ -104,19 +50,41 @@ pub enum RegieFlag {
 
 /// One holder as shown in the regie table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct HolderView {
+pub struct Holder {
     /// Who.
     pub person: PersonId,
-    /// Display name.
-    pub name: String,
-    /// Function name.
-    pub function: String,
-    /// Organisation.
-    pub organisation: String,
+    /// Under which function.
+    pub function: FunctionId,
     /// Since.
     pub since: DateTime<Utc>,
     /// Review date.
     pub review: Option<Date>,
+}
+
+/// What the model prescribes for a role in the current phase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Prescribed {
+    /// The model's regie table does not mention the role in this phase.
+    Unspecified,
+    /// The role does not apply (n.v.t.).
+    NotApplicable,
+    /// The model leaves it open for local choice.
+    Open {
+        /// Why.
+        reason: String,
+    },
+    /// One of these functions holds it.
+    Functions {
+        /// The functions.
+        functions: Vec<FunctionId>,
+        /// Only when needed (procesregie "wanneer het moet").
+        when_needed: bool,
+        /// The meeting in which the holder is appointed.
+        appointed_in: Option<ave_model::MeetingKindId>,
+        /// The functions that appoint the holder.
+        appointed_by: Vec<FunctionId>,
+    },
 }
 
 /// One row of the case's regie table.
@@ -124,24 +92,24 @@ pub struct HolderView {
 pub struct RegieRow {
     /// The role.
     pub role: RoleKind,
-    /// What the model prescribes, in words.
-    pub prescribed: String,
+    /// What the model prescribes.
+    pub prescribed: Prescribed,
     /// Who holds it.
-    pub holders: Vec<HolderView>,
+    pub holders: Vec<Holder>,
     /// Mismatches.
     pub flags: Vec<RegieFlag>,
 }
 
 /// Whether a role is required in the case's current state.
 fn required(model: &ValidModel, case: &Case, role: RoleKind) -> bool {
-    let Some(phase) = model.phase(case.phase.as_str()) else {
+    let Some(phase) = model.phase(case.phase()) else {
         return false;
     };
     match role {
-        RoleKind::Casusregie => casusregie_required_here(model, &case.phase),
+        RoleKind::Casusregie => casusregie_required_here(model, case.phase()),
         RoleKind::Procesregie if phase.regie.procesregie.as_ref().is_some_and(|r| r.nvt) => false,
         RoleKind::Procesregie => {
-            case.procesregie_added
+            case.procesregie_added()
                 || phase
                     .regie
                     .procesregie
@@ -154,24 +122,19 @@ fn required(model: &ValidModel, case: &Case, role: RoleKind) -> bool {
 
 /// The case's regie table: who holds each role next to what the model prescribes.
 pub fn regie_table(model: &ValidModel, case: &Case, today: Date) -> Vec<RegieRow> {
-    let Some(phase) = model.phase(case.phase.as_str()) else {
+    let Some(phase) = model.phase(case.phase()) else {
         return Vec::new();
     };
     let mut rows = Vec::new();
     for role in RoleKind::ALL {
         let spec = phase.regie.role(role);
-        let holders: Vec<HolderView> = case
+        let holders: Vec<Holder> = case
             .holders(role)
-            .map(|h| {
-                let p = case.participants.get(&h.person);
-                HolderView {
-                    person: h.person.clone(),
-                    name: p.map_or_else(|| h.person.to_string(), |p| p.name.clone()),
-                    function: model.function_name(h.function.as_str()).to_owned(),
-                    organisation: p.map_or_else(String::new, |p| p.organisation.clone()),
-                    since: h.since,
-                    review: h.review,
-                }
+            .map(|h| Holder {
+                person: h.person.clone(),
+                function: h.function.clone(),
+                since: h.since,
+                review: h.review,
             })
             .collect();
         if spec.is_none() && holders.is_empty() && role == RoleKind::Behandelregie {
@@ -181,11 +144,26 @@ pub fn regie_table(model: &ValidModel, case: &Case, today: Date) -> Vec<RegieRow
         if holders.is_empty() && required(model, case, role) {
             flags.push(RegieFlag::Missing);
         }
+        let prescribed = match spec {
+            None => Prescribed::Unspecified,
+            Some(s) if s.nvt => Prescribed::NotApplicable,
+            Some(s) => match &s.open {
+                Some(reason) => Prescribed::Open {
+                    reason: reason.clone(),
+                },
+                None => Prescribed::Functions {
+                    functions: s.holders.clone(),
+                    when_needed: s.when_needed,
+                    appointed_in: s.appointed_in.clone(),
+                    appointed_by: s.appointed_by.clone(),
+                },
+            },
+        };
         if let Some(spec) = spec {
             if spec.open.is_some() {
                 flags.push(RegieFlag::OpenInModel);
             }
-            for h in case.holders(role) {
+            for h in &holders {
                 if spec.nvt {
                     flags.push(RegieFlag::NotApplicable {
                         person: h.person.clone(),
@@ -198,7 +176,7 @@ pub fn regie_table(model: &ValidModel, case: &Case, today: Date) -> Vec<RegieRow
             }
         }
         if role == RoleKind::Procesregie {
-            for h in case.holders(role) {
+            for h in &holders {
                 if let Some(review) = h.review
                     && review < today
                 {
@@ -211,7 +189,7 @@ pub fn regie_table(model: &ValidModel, case: &Case, today: Date) -> Vec<RegieRow
         }
         rows.push(RegieRow {
             role,
-            prescribed: role_line(model, spec),
+            prescribed,
             holders,
             flags,
         });
@@ -219,7 +197,7 @@ pub fn regie_table(model: &ValidModel, case: &Case, today: Date) -> Vec<RegieRow
     rows
 }
 
-/// Kinds of attention.
+/// Kinds of attention, in the order the list shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AttentionKind {
@@ -247,326 +225,405 @@ pub enum AttentionKind {
     RuleNoLongerMet,
 }
 
-/// One item of the attention list.
+/// One item of the attention list: what needs attention, with the data to say so.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Attention {
-    /// What kind.
-    pub kind: AttentionKind,
-    /// What is the matter, in Dutch.
-    pub message: String,
-    /// Days overdue or waiting, where that applies.
-    pub days: Option<i64>,
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Attention {
+    /// The evaluation date has passed.
+    EvaluationOverdue {
+        /// The date it was due.
+        due: Date,
+        /// Days overdue.
+        days: i64,
+    },
+    /// No progress for longer than the stagnation norm.
+    Stagnation {
+        /// The day of the last progress.
+        since: Date,
+        /// Days without progress.
+        idle: i64,
+        /// The norm in days.
+        norm: u32,
+    },
+    /// Procesregie is past its review date.
+    ProcesregieReviewOverdue {
+        /// Who holds it.
+        person: PersonId,
+        /// The review date.
+        review: Date,
+        /// Days overdue.
+        days: i64,
+    },
+    /// A request waits longer than the decision norm.
+    DecisionPending {
+        /// The request.
+        request: RequestId,
+        /// Its transition.
+        transition: TransitionId,
+        /// Days waiting.
+        waiting: i64,
+        /// The norm in days.
+        norm: u32,
+    },
+    /// A required role is unfilled.
+    RoleUnfilled {
+        /// The role.
+        role: RoleKind,
+        /// What the model prescribes for it.
+        prescribed: Prescribed,
+    },
+    /// A role is held under a function the model does not prescribe (or where it does not
+    /// apply).
+    RoleMismatch {
+        /// The role.
+        role: RoleKind,
+        /// Who holds it.
+        person: PersonId,
+        /// What the model prescribes for it.
+        prescribed: Prescribed,
+    },
+    /// A handover is not done.
+    HandoverOpen {
+        /// The task.
+        task: TaskId,
+        /// The role handed over.
+        role: RoleKind,
+        /// Who must hand over.
+        holder: Option<PersonId>,
+        /// Days open.
+        days: i64,
+    },
+    /// A disagreement waits for the arbiter.
+    DisagreementOpen {
+        /// The disagreement.
+        disagreement: DisagreementId,
+        /// The request.
+        request: RequestId,
+        /// Days open.
+        days: i64,
+    },
+    /// A trigger obliges informing people.
+    InformRequired {
+        /// The trigger.
+        trigger: TriggerId,
+        /// Whom to inform.
+        inform: Vec<Informee>,
+    },
+    /// A signal prompts checking whether op- or afschalen is needed.
+    EscalationCheck {
+        /// The trigger.
+        trigger: TriggerId,
+        /// Whom to inform.
+        inform: Vec<Informee>,
+    },
+    /// The role holdings no longer meet a rule (e.g. the last minor came of age).
+    RuleNoLongerMet {
+        /// The rule.
+        rule: Option<RuleName>,
+        /// The rejection code the rule gives.
+        code: RejectionCode,
+    },
+}
+
+impl Attention {
+    /// The kind of this item.
+    pub fn kind(&self) -> AttentionKind {
+        match self {
+            Attention::EvaluationOverdue { .. } => AttentionKind::EvaluationOverdue,
+            Attention::Stagnation { .. } => AttentionKind::Stagnation,
+            Attention::ProcesregieReviewOverdue { .. } => AttentionKind::ProcesregieReviewOverdue,
+            Attention::DecisionPending { .. } => AttentionKind::DecisionPending,
+            Attention::RoleUnfilled { .. } => AttentionKind::RoleUnfilled,
+            Attention::RoleMismatch { .. } => AttentionKind::RoleMismatch,
+            Attention::HandoverOpen { .. } => AttentionKind::HandoverOpen,
+            Attention::DisagreementOpen { .. } => AttentionKind::DisagreementOpen,
+            Attention::InformRequired { .. } => AttentionKind::InformRequired,
+            Attention::EscalationCheck { .. } => AttentionKind::EscalationCheck,
+            Attention::RuleNoLongerMet { .. } => AttentionKind::RuleNoLongerMet,
+        }
+    }
+
+    /// Days overdue (or waiting, or past the norm), where that applies.
+    pub fn overdue_days(&self) -> Option<i64> {
+        match self {
+            Attention::EvaluationOverdue { days, .. }
+            | Attention::ProcesregieReviewOverdue { days, .. }
+            | Attention::HandoverOpen { days, .. }
+            | Attention::DisagreementOpen { days, .. } => Some(*days),
+            Attention::Stagnation { idle, norm, .. } => Some(idle - i64::from(*norm)),
+            Attention::DecisionPending { waiting, norm, .. } => Some(waiting - i64::from(*norm)),
+            _ => None,
+        }
+    }
 }
 
 fn days_between(a: Date, b: Date) -> i64 {
     (b.naive() - a.naive()).num_days()
 }
 
+/// The local calendar day of an instant in the model's time zone.
+pub fn local_day(model: &ValidModel, at: DateTime<Utc>) -> Date {
+    ave_model::time::local_date(model.time_zone(), at)
+}
+
 /// The attention list at time `now`.
 pub fn attention(model: &ValidModel, case: &Case, now: DateTime<Utc>) -> Vec<Attention> {
     let mut out = Vec::new();
-    if case.closed.is_some() {
+    if case.closed().is_some() {
         return out;
     }
-    let today = Date::from(now.date_naive());
+    let today = local_day(model, now);
     let rules = &model.model().rules;
-    let norms = model
-        .phase(case.phase.as_str())
-        .and_then(|p| p.norms.as_ref());
-    if rules.is_enabled("evaluation_required")
-        && let Some(next) = case.next_evaluation
+    let norms = model.phase(case.phase()).and_then(|p| p.norms.as_ref());
+    let evaluation_on = rules.is_enabled(RuleName::EvaluationRequired);
+    if evaluation_on
+        && let Some(next) = case.next_evaluation()
         && next < today
     {
-        out.push(Attention {
-            kind: AttentionKind::EvaluationOverdue,
-            message: format!("evaluatie was gepland op {next}"),
-            days: Some(days_between(next, today)),
+        out.push(Attention::EvaluationOverdue {
+            due: next,
+            days: days_between(next, today),
         });
     }
-    if rules.is_enabled("evaluation_required")
-        && let Some(days) = norms.and_then(|n| n.stagnation_days)
-    {
-        let since = Date::from(case.last_progress.date_naive());
+    if evaluation_on && let Some(norm) = norms.and_then(|n| n.stagnation_days) {
+        let since = local_day(model, case.last_progress());
         let idle = days_between(since, today);
-        if idle > i64::from(days) {
-            out.push(Attention {
-                kind: AttentionKind::Stagnation,
-                message: format!("geen voortgang sinds {since} ({idle} dagen; norm {days} dagen)"),
-                days: Some(idle - i64::from(days)),
-            });
+        if idle > i64::from(norm) {
+            out.push(Attention::Stagnation { since, idle, norm });
         }
     }
-    if rules.is_enabled("procesregie_review") {
+    if rules.is_enabled(RuleName::ProcesregieReview) {
         for h in case.holders(RoleKind::Procesregie) {
             if let Some(review) = h.review
                 && review < today
             {
-                out.push(Attention {
-                    kind: AttentionKind::ProcesregieReviewOverdue,
-                    message: format!(
-                        "procesregie van {} had herzien moeten worden op {review}",
-                        h.person
-                    ),
-                    days: Some(days_between(review, today)),
+                out.push(Attention::ProcesregieReviewOverdue {
+                    person: h.person.clone(),
+                    review,
+                    days: days_between(review, today),
                 });
             }
         }
     }
-    if let Some(days) = norms.and_then(|n| n.decision_days) {
-        for (id, r) in &case.requests {
-            if r.status == RequestStatus::Open {
-                let waiting = days_between(Date::from(r.proposed_at.date_naive()), today);
-                if waiting > i64::from(days) {
-                    out.push(Attention {
-                        kind: AttentionKind::DecisionPending,
-                        message: format!(
-                            "verzoek {id} ({}) wacht {waiting} dagen op een besluit (norm {days})",
-                            r.transition
-                        ),
-                        days: Some(waiting - i64::from(days)),
-                    });
-                }
-            }
+    if let Some(norm) = norms.and_then(|n| n.decision_days)
+        && let Some((id, r)) = case.open_request()
+    {
+        let waiting = days_between(local_day(model, r.proposed_at), today);
+        if waiting > i64::from(norm) {
+            out.push(Attention::DecisionPending {
+                request: id.clone(),
+                transition: r.transition.clone(),
+                waiting,
+                norm,
+            });
         }
     }
     for row in regie_table(model, case, today) {
         for flag in &row.flags {
             match flag {
-                RegieFlag::Missing => out.push(Attention {
-                    kind: AttentionKind::RoleUnfilled,
-                    message: format!(
-                        "{} is niet ingevuld (model: {})",
-                        row.role.label(),
-                        row.prescribed
-                    ),
-                    days: None,
+                RegieFlag::Missing => out.push(Attention::RoleUnfilled {
+                    role: row.role,
+                    prescribed: row.prescribed.clone(),
                 }),
                 RegieFlag::FunctionMismatch { person } | RegieFlag::NotApplicable { person } => {
-                    out.push(Attention {
-                        kind: AttentionKind::RoleMismatch,
-                        message: format!(
-                            "{} ligt bij {person}, maar het model schrijft in fase {} voor: {}",
-                            row.role.label(),
-                            case.phase,
-                            row.prescribed
-                        ),
-                        days: None,
+                    out.push(Attention::RoleMismatch {
+                        role: row.role,
+                        person: person.clone(),
+                        prescribed: row.prescribed.clone(),
                     });
                 }
                 _ => {}
             }
         }
     }
-    {
-        // Time alone (a minor coming of age) can make the holdings break a rule.
-        let holdings = crate::rules::holdings(case);
-        if let Err(r) = crate::rules::check_roles(model, &holdings, case.has_minors(today)) {
-            out.push(Attention {
-                kind: AttentionKind::RuleNoLongerMet,
-                message: format!("{} (regel {})", r.message, r.rule.unwrap_or("-")),
-                days: None,
-            });
-        }
+    // Time alone (a minor coming of age) can make the holdings break a rule.
+    if let Err(r) = rules::check_roles(model, &Holdings::of(case), case.has_minors(today)) {
+        out.push(Attention::RuleNoLongerMet {
+            rule: r.rule,
+            code: r.code,
+        });
     }
-    for (id, t) in &case.tasks {
-        if t.done.is_none() {
-            out.push(Attention {
-                kind: AttentionKind::HandoverOpen,
-                message: format!(
-                    "overdracht {id} ({}) staat open{}",
-                    t.role.label().to_lowercase(),
-                    t.holder
-                        .as_ref()
-                        .map(|h| format!(" bij {h}"))
-                        .unwrap_or_default()
-                ),
-                days: Some(days_between(Date::from(t.at.date_naive()), today)),
-            });
-        }
+    for (id, t) in case.open_tasks() {
+        out.push(Attention::HandoverOpen {
+            task: id.clone(),
+            role: t.role,
+            holder: t.holder.clone(),
+            days: days_between(local_day(model, t.at), today),
+        });
     }
-    for (id, d) in &case.disagreements {
-        if d.settled.is_none() {
-            out.push(Attention {
-                kind: AttentionKind::DisagreementOpen,
-                message: format!(
-                    "meningsverschil {id} over verzoek {} wacht op de beslisser",
-                    d.request
-                ),
-                days: Some(days_between(Date::from(d.at.date_naive()), today)),
-            });
-        }
+    for (id, d) in case.open_disagreements() {
+        out.push(Attention::DisagreementOpen {
+            disagreement: id.clone(),
+            request: d.request.clone(),
+            days: days_between(local_day(model, d.at), today),
+        });
     }
     // Triggers fired in the current stay and not yet weighed in an evaluation.
     let since = case
-        .last_evaluated
+        .last_evaluated()
         .map_or(case.phase_entry(), |e| e.max(case.phase_entry()));
-    for f in fired_triggers(model, case) {
-        if f.seq <= since {
+    for f in case.fired_after(since) {
+        let Some(t) = model.trigger(&f.trigger) else {
             continue;
-        }
-        let kind = model.trigger(&f.trigger).map(|t| t.kind);
-        let inform = if f.inform.is_empty() {
-            String::new()
-        } else {
-            format!("; informeer {}", f.inform.join("; "))
         };
-        match kind {
-            Some(ave_model::TriggerKind::Opschalingscheck) => out.push(Attention {
-                kind: AttentionKind::EscalationCheck,
-                message: format!("{}: beoordeel of op- of afschalen nodig is{inform}", f.text),
-                days: None,
+        let inform = informees(model, case, t, &f.phase);
+        match t.kind {
+            TriggerKind::Opschalingscheck => out.push(Attention::EscalationCheck {
+                trigger: t.id.clone(),
+                inform,
             }),
-            Some(ave_model::TriggerKind::Informeren) if !f.inform.is_empty() => {
-                out.push(Attention {
-                    kind: AttentionKind::InformRequired,
-                    message: format!("{}{inform}", f.text),
-                    days: None,
-                });
-            }
-            _ => {}
+            TriggerKind::Informeren if !inform.is_empty() => out.push(Attention::InformRequired {
+                trigger: t.id.clone(),
+                inform,
+            }),
+            TriggerKind::Informeren => {}
         }
     }
-    out.sort_by_key(|a| a.kind);
+    out.sort_by_key(Attention::kind);
+    out
+}
+
+/// Someone to inform when a trigger fires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Informee {
+    /// The people holding a role of the phase in this case.
+    Holders {
+        /// The role.
+        role: RoleKind,
+        /// Who holds it.
+        people: Vec<PersonId>,
+    },
+    /// Nobody holds the role in the case: whoever the model prescribes for it.
+    Prescribed {
+        /// The role.
+        role: RoleKind,
+        /// The functions the model names (empty when it names none).
+        functions: Vec<FunctionId>,
+    },
+    /// A further function the trigger names.
+    Function {
+        /// The function.
+        function: FunctionId,
+    },
+}
+
+/// Whom a trigger asks to inform, in the phase it fired in.
+fn informees(
+    model: &ValidModel,
+    case: &Case,
+    t: &ave_model::Trigger,
+    phase: &PhaseId,
+) -> Vec<Informee> {
+    let spec_of = |role| {
+        model
+            .phase(phase)
+            .and_then(|p| p.regie.role(role))
+            .map_or_else(Vec::new, |s| s.holders.clone())
+    };
+    let mut out: Vec<Informee> = t
+        .inform_roles
+        .iter()
+        .map(|&role| {
+            let people: Vec<PersonId> = case.holders(role).map(|h| h.person.clone()).collect();
+            if people.is_empty() {
+                Informee::Prescribed {
+                    role,
+                    functions: spec_of(role),
+                }
+            } else {
+                Informee::Holders { role, people }
+            }
+        })
+        .collect();
+    out.extend(t.inform.iter().map(|f| Informee::Function {
+        function: f.clone(),
+    }));
     out
 }
 
 /// A trigger that fired, with whom to inform.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TriggerView {
-    /// The trigger's id.
-    pub trigger: String,
-    /// Its text.
-    pub text: String,
+    /// The trigger.
+    pub trigger: TriggerId,
     /// In which phase it fired.
-    pub phase: ave_model::PhaseId,
+    pub phase: PhaseId,
     /// When.
     pub at: DateTime<Utc>,
     /// Position in the history.
     pub seq: u64,
-    /// Whom to inform: the role holders of the phase (by name where the case has them,
-    /// else the functions the model prescribes) and the further functions.
-    pub inform: Vec<String>,
+    /// Whom to inform.
+    pub inform: Vec<Informee>,
 }
 
-/// The triggers that fired, with whom to inform.
+/// Every trigger that fired in the case, with whom to inform (the whole history: for the
+/// timeline and reports, not for every page).
 pub fn fired_triggers(model: &ValidModel, case: &Case) -> Vec<TriggerView> {
-    case.fired
+    case.fired()
         .iter()
         .filter_map(|f| {
-            let t = model.trigger(f.trigger.as_str())?;
-            let phase = model.phase(f.phase.as_str())?;
-            let mut inform = Vec::new();
-            for role in &t.inform_roles {
-                let held: Vec<String> = case
-                    .holders(*role)
-                    .map(|h| {
-                        case.participants
-                            .get(&h.person)
-                            .map_or_else(|| h.person.to_string(), |p| p.name.clone())
-                    })
-                    .collect();
-                let who = if held.is_empty() {
-                    role_line(model, phase.regie.role(*role))
-                } else {
-                    held.join(", ")
-                };
-                inform.push(format!("{} ({who})", role.label().to_lowercase()));
-            }
-            if !t.inform.is_empty() {
-                inform.push(names(model, t.inform.iter().map(|f| f.as_str())));
-            }
+            let t = model.trigger(&f.trigger)?;
             Some(TriggerView {
-                trigger: t.id.to_string(),
-                text: t.text.clone(),
+                trigger: t.id.clone(),
                 phase: f.phase.clone(),
                 at: f.at,
                 seq: f.seq,
-                inform,
+                inform: informees(model, case, t, &f.phase),
             })
         })
         .collect()
 }
 
-/// A transition the recorded criteria support.
+/// A transition the recorded criteria support, with what it still needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Proposal {
     /// The transition.
-    pub transition: ave_model::TransitionId,
-    /// Its title or destination.
-    pub title: String,
+    pub transition: TransitionId,
     /// The criteria that hold.
-    pub holding: Vec<String>,
-    /// Who may decide.
-    pub deciders: String,
-    /// Why the engine proposes it.
-    pub explanation: String,
+    pub holding: Vec<CriterionId>,
+    /// Who may propose it (empty: anyone involved).
+    pub proposers: Vec<FunctionId>,
+    /// Who may decide it.
+    pub deciders: Deciders,
+    /// What the model asks before it may be decided that the case does not have yet (the
+    /// deciding meeting always comes after the proposal). A decider can still name
+    /// consulted people in the decision.
+    pub missing: Vec<Missing>,
 }
 
-/// Transitions from the current phase whose condition holds on the recorded criteria. The
-/// engine only proposes: a person who may decide does.
+/// Transitions from the current phase that the case's recorded criteria support and that
+/// would still change something. The engine only proposes: a person who may decide does.
+/// While a request waits for a decision nothing else can be proposed, so nothing is.
 pub fn proposals(model: &ValidModel, case: &Case, today: Date) -> Vec<Proposal> {
-    if case.closed.is_some() {
+    if case.closed().is_some() || case.open_request().is_some() {
         return Vec::new();
     }
-    let pending: Vec<&ave_model::TransitionId> = case
-        .requests
-        .values()
-        .filter(|r| r.status == RequestStatus::Open)
-        .map(|r| &r.transition)
-        .collect();
-    let has_proces = case.holders(RoleKind::Procesregie).next().is_some();
-    // A within-phase transition that already took effect in this stay is not proposed again.
-    let entry = case.phase_entry();
-    let applied: Vec<&ave_model::TransitionId> = case
-        .requests
-        .values()
-        .filter(|r| r.status == RequestStatus::Approved && r.from == r.to)
-        .filter(|r| r.decision.as_ref().is_some_and(|d| d.seq > entry))
-        .map(|r| &r.transition)
-        .collect();
     model
-        .transitions_from(case.phase.as_str())
-        .filter(|t| !pending.contains(&&t.id))
-        .filter(|t| match t.effect {
-            None
-            | Some(WithinEffect::ProcesregieToevoegen)
-            | Some(WithinEffect::ProcesregieBeeindigen) => true,
-            Some(_) => !applied.contains(&&t.id),
-        })
-        .filter(|t| match t.effect {
-            Some(WithinEffect::ProcesregieToevoegen) => !has_proces && !case.procesregie_added,
-            Some(WithinEffect::ProcesregieBeeindigen) => has_proces || case.procesregie_added,
-            _ => true,
-        })
+        .transitions_from(case.phase())
+        .filter(|t| policy::effect_applies(case, t).is_ok())
         .filter_map(|t| {
             let e = evaluate(model, case, t, today);
             if !e.met || blocked_by_insufficient_alone(model, t, &e.holding) {
                 return None;
             }
-            let holding: Vec<String> = e
-                .holding
-                .iter()
-                .map(|c| model.criterion(c.as_str()).map_or_else(|| c.to_string(), |c| c.text.clone()))
-                .collect();
-            let total = criteria_of(t).len();
-            let deciders = match &t.deciders_open {
-                Some(_) => "niet vastgelegd in het model".to_owned(),
-                None => names(model, t.deciders.iter().map(|f| f.as_str())),
+            let proposers = if policy::authority_on(model) && !t.proposers.is_empty() {
+                let mut p = t.proposers.clone();
+                for d in &t.deciders {
+                    if !p.contains(d) {
+                        p.push(d.clone());
+                    }
+                }
+                p
+            } else {
+                Vec::new()
             };
-            let title = t.title.clone().unwrap_or_else(|| match t.effect {
-                Some(effect) => effect.label().to_owned(),
-                None => format!("naar fase {}", t.to),
-            });
             Some(Proposal {
                 transition: t.id.clone(),
-                explanation: format!(
-                    "{} van de {total} criteria zijn vastgesteld en de voorwaarde is vervuld: {}. Besluit door: {deciders}.",
-                    holding.len(),
-                    condition_summary(model, t)
-                ),
-                title,
-                holding,
-                deciders,
+                holding: e.holding,
+                proposers,
+                deciders: policy::deciders(model, case, t),
+                missing: policy::missing(t, case, None, &[]),
             })
         })
         .collect()

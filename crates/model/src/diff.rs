@@ -11,7 +11,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use crate::render::{names, phase_label, role_line};
-use crate::types::{RULE_NAMES, RoleKind, Transition};
+use crate::types::{RoleKind, RuleName, Transition};
 use crate::valid::ValidModel;
 
 /// The comparison of two models.
@@ -129,8 +129,8 @@ pub fn diff(a: &ValidModel, b: &ValidModel) -> ModelDiff {
 }
 
 fn phase_diff(a: &ValidModel, b: &ValidModel, id: &str) -> PhaseDiff {
-    let pa = a.phase(id);
-    let pb = b.phase(id);
+    let pa = a.phase_str(id);
+    let pb = b.phase_str(id);
     let mut roles = Vec::new();
     for kind in RoleKind::ALL {
         let ra = pa.map(|p| p.regie.role(kind));
@@ -150,13 +150,13 @@ fn phase_diff(a: &ValidModel, b: &ValidModel, id: &str) -> PhaseDiff {
         pb.map(|p| names(b, p.regie.in_overleg_met.iter().map(|f| f.as_str()))),
     ));
     let titles = |m: &ValidModel| -> BTreeSet<String> {
-        m.phase(id)
+        m.phase_str(id)
             .map(|p| p.werkafspraken.iter().map(|w| w.title.clone()).collect())
             .unwrap_or_default()
     };
     let (wa, wb) = (titles(a), titles(b));
     let count = |m: &ValidModel| {
-        m.phase(id).map(|_| {
+        m.phase_str(id).map(|_| {
             m.model()
                 .triggers
                 .iter()
@@ -196,7 +196,7 @@ fn transitions_diff(a: &ValidModel, b: &ValidModel) -> Vec<TransitionDiff> {
     for m in [a, b] {
         for t in &m.model().transitions {
             let key = transition_key(t);
-            let order = |p: &str| m.phase(p).map_or(0, |p| p.order);
+            let order = |p: &str| m.phase_str(p).map_or(0, |p| p.order);
             if !keys.iter().any(|(_, _, k)| *k == key) {
                 keys.push((order(t.from.as_str()), order(t.to.as_str()), key));
             }
@@ -223,7 +223,7 @@ fn transitions_diff(a: &ValidModel, b: &ValidModel) -> Vec<TransitionDiff> {
                         .iter()
                         .flat_map(|t| t.criteria.iter())
                         .map(|c| {
-                            m.criterion(c.as_str())
+                            m.criterion_str(c.as_str())
                                 .map_or(c.to_string(), |c| c.text.clone())
                         })
                         .collect();
@@ -258,7 +258,7 @@ fn find<'m>(m: &'m ValidModel, key: &str) -> Vec<&'m Transition> {
 }
 
 fn rules_diff(a: &ValidModel, b: &ValidModel) -> Vec<ValueDiff> {
-    let state = |m: &ValidModel, name: &str| {
+    let state = |m: &ValidModel, name: RuleName| {
         Some(
             match m.model().rules.presence(name) {
                 Some(true) => "aan",
@@ -268,9 +268,9 @@ fn rules_diff(a: &ValidModel, b: &ValidModel) -> Vec<ValueDiff> {
             .to_owned(),
         )
     };
-    RULE_NAMES
+    RuleName::ALL
         .iter()
-        .map(|name| ValueDiff::new(*name, state(a, name), state(b, name)))
+        .map(|&name| ValueDiff::new(name.key(), state(a, name), state(b, name)))
         .collect()
 }
 

@@ -15,6 +15,7 @@ pub mod presets;
 pub mod render;
 pub mod resolve;
 pub mod schema;
+pub mod time;
 pub mod types;
 pub mod valid;
 pub mod validate;

@@ -29,7 +29,7 @@ pub fn role_line(model: &ValidModel, spec: Option<&RoleSpec>) -> String {
     }
     if let Some(meeting) = &spec.appointed_in {
         let name = model
-            .meeting_kind(meeting.as_str())
+            .meeting_kind_str(meeting.as_str())
             .map_or(meeting.as_str(), |k| k.name.as_str());
         let _ = write!(s, "; bepaald in: {name}");
     }
@@ -45,7 +45,7 @@ pub fn role_line(model: &ValidModel, spec: Option<&RoleSpec>) -> String {
 
 /// Function names joined with "; ".
 pub fn names<'a>(model: &ValidModel, ids: impl Iterator<Item = &'a str>) -> String {
-    let v: Vec<&str> = ids.map(|id| model.function_name(id)).collect();
+    let v: Vec<&str> = ids.map(|id| model.function_name_str(id)).collect();
     if v.is_empty() {
         "—".to_owned()
     } else {
@@ -61,7 +61,9 @@ fn where_to(model: &ValidModel, t: &Transition) -> String {
             effect.label()
         ),
         None => {
-            let to = model.phase(t.to.as_str()).map_or("", |p| p.title.as_str());
+            let to = model
+                .phase_str(t.to.as_str())
+                .map_or("", |p| p.title.as_str());
             format!("naar {} ({to})", phase_label(t.to.as_str()))
         }
     }
@@ -70,21 +72,13 @@ fn where_to(model: &ValidModel, t: &Transition) -> String {
 /// A condition as nested lines, each prefixed by `indent`.
 pub fn condition_lines(model: &ValidModel, t: &Transition) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    match &t.condition {
-        Some(c) => cond(model, c, 0, &mut out),
-        None => {
-            out.push((0, "ten minste één van:".to_owned()));
-            for c in &t.criteria {
-                out.push((1, criterion_text(model, c.as_str())));
-            }
-        }
-    }
+    cond(model, &t.effective_condition(), 0, &mut out);
     out
 }
 
 fn criterion_text(model: &ValidModel, id: &str) -> String {
     model
-        .criterion(id)
+        .criterion_str(id)
         .map_or_else(|| id.to_owned(), |c| c.text.clone())
 }
 
@@ -93,7 +87,7 @@ fn cond(model: &ValidModel, c: &Condition, depth: usize, out: &mut Vec<(usize, S
         Condition::Criterion(id) => out.push((depth, criterion_text(model, id.as_str()))),
         Condition::Fact(id) => {
             let text = model
-                .fact(id.as_str())
+                .fact_str(id.as_str())
                 .map_or(id.as_str(), |f| f.text.as_str());
             out.push((depth, format!("feit: {text}")));
         }
@@ -132,12 +126,15 @@ fn precondition_text(model: &ValidModel, p: &Precondition) -> String {
         }),
         Precondition::Meeting { meeting, text } => text.clone().unwrap_or_else(|| {
             let name = model
-                .meeting_kind(meeting.as_str())
+                .meeting_kind_str(meeting.as_str())
                 .map_or(meeting.as_str(), |k| k.name.as_str());
             format!("er is een {name} gehouden")
         }),
         Precondition::Consulted { function, text } => text.clone().unwrap_or_else(|| {
-            format!("{} is geraadpleegd", model.function_name(function.as_str()))
+            format!(
+                "{} is geraadpleegd",
+                model.function_name_str(function.as_str())
+            )
         }),
     }
 }
@@ -216,7 +213,7 @@ pub fn text(model: &ValidModel) -> String {
             };
             let _ = writeln!(s, "  {:<30} {} ({basis})", "Termijnen", parts.join(", "));
         }
-        for t in model.transitions_from(phase.id.as_str()) {
+        for t in model.transitions_from_str(phase.id.as_str()) {
             let _ = writeln!(
                 s,
                 "  {} {}: besluit {}",
@@ -228,13 +225,13 @@ pub fn text(model: &ValidModel) -> String {
     }
     let _ = writeln!(s);
     let _ = writeln!(s, "Regels:");
-    for name in crate::types::RULE_NAMES {
+    for &name in crate::types::RuleName::ALL {
         let state = match m.rules.presence(name) {
             Some(true) => "aan",
             Some(false) => "uit",
             None => "niet ingesteld (uit)",
         };
-        let _ = writeln!(s, "  {name:<24} {state}");
+        let _ = writeln!(s, "  {:<24} {state}", name.key());
     }
     s
 }
@@ -298,7 +295,7 @@ pub fn markdown(model: &ValidModel) -> String {
             who.extend(
                 t.inform
                     .iter()
-                    .map(|f| model.function_name(f.as_str()).to_owned()),
+                    .map(|f| model.function_name_str(f.as_str()).to_owned()),
             );
             let inform = if who.is_empty() {
                 String::new()
@@ -311,7 +308,7 @@ pub fn markdown(model: &ValidModel) -> String {
     let _ = writeln!(s, "\n## Regels\n");
     let _ = writeln!(s, "| regel | stand | bron | toelichting |");
     let _ = writeln!(s, "|---|---|---|---|");
-    for name in crate::types::RULE_NAMES {
+    for &name in crate::types::RuleName::ALL {
         let state = match m.rules.presence(name) {
             Some(true) => "aan",
             Some(false) => "uit",
@@ -408,7 +405,7 @@ fn poster_phase(model: &ValidModel, phase: &Phase, s: &mut String) {
         ("Afschalen", crate::types::Direction::Af, false),
     ] {
         let ts: Vec<&Transition> = model
-            .transitions_from(phase.id.as_str())
+            .transitions_from_str(phase.id.as_str())
             .filter(|t| t.direction == dir && (t.from == t.to) == within)
             .collect();
         if ts.is_empty() {
@@ -483,7 +480,9 @@ fn poster_transition(model: &ValidModel, t: &Transition, s: &mut String) {
             let _ = writeln!(s, "**{}**\n", one_line(title));
         }
         (Some(title), None) => {
-            let to = model.phase(t.to.as_str()).map_or("", |p| p.title.as_str());
+            let to = model
+                .phase_str(t.to.as_str())
+                .map_or("", |p| p.title.as_str());
             let _ = writeln!(s, "**{}** → {to}\n", one_line(title));
         }
         (None, _) => {
@@ -504,7 +503,7 @@ fn poster_transition(model: &ValidModel, t: &Transition, s: &mut String) {
     let mut decide = format!("- **Besluit door: {}**", decider_line(model, t));
     if let Some(meeting) = &t.decided_in {
         let name = model
-            .meeting_kind(meeting.as_str())
+            .meeting_kind_str(meeting.as_str())
             .map_or(meeting.as_str(), |k| k.name.as_str());
         let _ = write!(decide, " in {name}");
     }
@@ -528,7 +527,7 @@ fn poster_transition(model: &ValidModel, t: &Transition, s: &mut String) {
         );
     }
     for a in &t.werkafspraken {
-        if let Some((_, agreement)) = model.agreement(a.as_str()) {
+        if let Some((_, agreement)) = model.agreement_str(a.as_str()) {
             let _ = writeln!(s, "- Werkafspraak: {}", one_line(&agreement.title));
         }
     }

@@ -70,6 +70,10 @@ pub struct Metadata {
     pub version: String,
     /// The date from which this version applies.
     pub valid_from: Date,
+    /// The time zone whose calendar days the model's norms count in (an IANA name). Absent:
+    /// `Europe/Amsterdam`. An evaluation "within 90 days" ends at local midnight, not UTC's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
     /// The document this model encodes (title, file, section).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -555,6 +559,23 @@ pub struct Transition {
     pub note: Option<String>,
 }
 
+impl Transition {
+    /// The condition under which the transition may be taken: the one the model states, or —
+    /// when it states none — any one of its criteria. The one place that reads "no condition".
+    pub fn effective_condition(&self) -> std::borrow::Cow<'_, Condition> {
+        match &self.condition {
+            Some(c) => std::borrow::Cow::Borrowed(c),
+            None => std::borrow::Cow::Owned(Condition::Any(
+                self.criteria
+                    .iter()
+                    .cloned()
+                    .map(Condition::Criterion)
+                    .collect(),
+            )),
+        }
+    }
+}
+
 /// Direction of a transition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -706,49 +727,82 @@ pub enum TriggerKind {
     Opschalingscheck,
 }
 
-/// The leading rules, each a switch with parameters. A rule that is absent is off; `ave
-/// model check` warns about it so that leaving one out is a choice, not an accident.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Rules {
-    /// From a given phase on, a case has exactly one named casusregisseur.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub casusregie_required: Option<CasusregieRequiredRule>,
-    /// At most one procesregisseur at a time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub single_procesregisseur: Option<SwitchRule>,
-    /// Casusregisseur and procesregisseur are different people, except for listed functions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub separate_regisseurs: Option<SeparateRegisseursRule>,
-    /// With minors in the household, the casusregisseur holds one of the listed functions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub minors_casusregisseur: Option<MinorsRule>,
-    /// A transition needs its criteria recorded, a person holding a deciding function,
-    /// its preconditions met, and a decision that says who, under which authority and why.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub transition_authority: Option<SwitchRule>,
-    /// Procesregie is temporary: it carries a review date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub procesregie_review: Option<SwitchRule>,
-    /// Every phase has an evaluation date; overdue evaluation and stagnation are flagged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evaluation_required: Option<SwitchRule>,
-    /// On disagreement about op- or afschalen, the arbiter decides.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disagreement_arbiter: Option<ArbiterRule>,
-    /// Criteria that alone never justify escalating to the listed phases.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insufficient_alone: Option<InsufficientAloneRule>,
-    /// Continuity of casusregie: a change of casusregisseur needs a reason and a handover.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub casusregie_continuity: Option<SwitchRule>,
+/// Declares the rules once: the [`Rules`] struct as the TOML file holds it, the typed
+/// [`RuleName`] with its TOML key, and the accessor from one to the other. Adding a rule here
+/// is the only place a rule is listed.
+macro_rules! rules {
+    (
+        struct: { $(#[$sdoc:meta])* }
+        $( $(#[$doc:meta])* $field:ident : $ty:ty => $variant:ident, )*
+    ) => {
+        $(#[$sdoc])*
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct Rules {
+            $(
+                $(#[$doc])*
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<$ty>,
+            )*
+        }
+
+        /// The name of a rule: typed, so that a misspelt rule does not compile.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum RuleName {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl RuleName {
+            /// Every rule, in the order the file format lists them.
+            pub const ALL: &'static [RuleName] = &[$(RuleName::$variant),*];
+
+            /// The key under `[rules]` in the TOML file.
+            pub fn key(self) -> &'static str {
+                match self { $(RuleName::$variant => stringify!($field),)* }
+            }
+
+            /// The rule with this key, if there is one.
+            pub fn parse(key: &str) -> Option<RuleName> {
+                match key { $(stringify!($field) => Some(RuleName::$variant),)* _ => None }
+            }
+        }
+
+        impl Rules {
+            fn common(&self, name: RuleName) -> Option<&dyn RuleCommon> {
+                match name {
+                    $(RuleName::$variant => self.$field.as_ref().map(|r| r as &dyn RuleCommon),)*
+                }
+            }
+        }
+    };
 }
 
-impl Rules {
-    /// No rule is configured.
-    pub fn is_empty(&self) -> bool {
-        self == &Rules::default()
+rules! {
+    struct: {
+        /// The leading rules, each a switch with parameters. A rule that is absent is off; `ave
+        /// model check` warns about it so that leaving one out is a choice, not an accident.
     }
+    /// From a given phase on, a case has exactly one named casusregisseur.
+    casusregie_required: CasusregieRequiredRule => CasusregieRequired,
+    /// At most one procesregisseur at a time.
+    single_procesregisseur: SwitchRule => SingleProcesregisseur,
+    /// Casusregisseur and procesregisseur are different people, except for listed functions.
+    separate_regisseurs: SeparateRegisseursRule => SeparateRegisseurs,
+    /// With minors in the household, the casusregisseur holds one of the listed functions.
+    minors_casusregisseur: MinorsRule => MinorsCasusregisseur,
+    /// A transition needs its criteria recorded, a person holding a deciding function,
+    /// its preconditions met, and a decision that says who, under which authority and why.
+    transition_authority: SwitchRule => TransitionAuthority,
+    /// Procesregie is temporary: it carries a review date.
+    procesregie_review: SwitchRule => ProcesregieReview,
+    /// Every phase has an evaluation date; overdue evaluation and stagnation are flagged.
+    evaluation_required: SwitchRule => EvaluationRequired,
+    /// On disagreement about op- or afschalen, the arbiter decides.
+    disagreement_arbiter: ArbiterRule => DisagreementArbiter,
+    /// Criteria that alone never justify escalating to the listed phases.
+    insufficient_alone: InsufficientAloneRule => InsufficientAlone,
+    /// Continuity of casusregie: a change of casusregisseur needs a reason and a handover.
+    casusregie_continuity: SwitchRule => CasusregieContinuity,
 }
 
 /// A rule without parameters.
@@ -859,59 +913,25 @@ pub struct InsufficientAloneRule {
     pub note: Option<String>,
 }
 
-/// The names of the rules, as the TOML file writes them under `[rules]`.
-pub const RULE_NAMES: [&str; 10] = [
-    "casusregie_required",
-    "single_procesregisseur",
-    "separate_regisseurs",
-    "minors_casusregisseur",
-    "transition_authority",
-    "procesregie_review",
-    "evaluation_required",
-    "disagreement_arbiter",
-    "insufficient_alone",
-    "casusregie_continuity",
-];
-
 impl Rules {
-    /// Whether the named rule is present and enabled.
-    pub fn is_enabled(&self, name: &str) -> bool {
+    /// Whether the rule is present and enabled.
+    pub fn is_enabled(&self, name: RuleName) -> bool {
         self.presence(name) == Some(true)
     }
 
     /// `None` if the rule is absent, else whether it is enabled.
-    pub fn presence(&self, name: &str) -> Option<bool> {
-        self.rule(name).map(|r| r.common().0)
+    pub fn presence(&self, name: RuleName) -> Option<bool> {
+        self.common(name).map(|r| r.common().0)
     }
 
-    /// The source citation of the named rule, if any.
-    pub fn source_of(&self, name: &str) -> Option<&str> {
-        self.rule(name).and_then(|r| r.common().1)
+    /// The source citation of the rule, if any.
+    pub fn source_of(&self, name: RuleName) -> Option<&str> {
+        self.common(name).and_then(|r| r.common().1)
     }
 
-    /// The note of the named rule (why the model sets it this way), if any.
-    pub fn note_of(&self, name: &str) -> Option<&str> {
-        self.rule(name).and_then(|r| r.common().2)
-    }
-
-    /// The named rule, if the model configures it.
-    fn rule(&self, name: &str) -> Option<&dyn RuleCommon> {
-        fn some<R: RuleCommon>(r: &Option<R>) -> Option<&dyn RuleCommon> {
-            r.as_ref().map(|r| r as &dyn RuleCommon)
-        }
-        match name {
-            "casusregie_required" => some(&self.casusregie_required),
-            "single_procesregisseur" => some(&self.single_procesregisseur),
-            "separate_regisseurs" => some(&self.separate_regisseurs),
-            "minors_casusregisseur" => some(&self.minors_casusregisseur),
-            "transition_authority" => some(&self.transition_authority),
-            "procesregie_review" => some(&self.procesregie_review),
-            "evaluation_required" => some(&self.evaluation_required),
-            "disagreement_arbiter" => some(&self.disagreement_arbiter),
-            "insufficient_alone" => some(&self.insufficient_alone),
-            "casusregie_continuity" => some(&self.casusregie_continuity),
-            _ => None,
-        }
+    /// The note of the rule (why the model sets it this way), if any.
+    pub fn note_of(&self, name: RuleName) -> Option<&str> {
+        self.common(name).and_then(|r| r.common().2)
     }
 }
 
@@ -938,3 +958,22 @@ rule_common!(
     ArbiterRule,
     InsufficientAloneRule
 );
+
+impl std::fmt::Display for RuleName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl Serialize for RuleName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+impl Rules {
+    /// No rule is configured.
+    pub fn is_empty(&self) -> bool {
+        self == &Rules::default()
+    }
+}

@@ -4,6 +4,9 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
+use crate::ids::{
+    AgreementId, CriterionId, FactId, FunctionId, MeetingKindId, PhaseId, TransitionId, TriggerId,
+};
 use crate::types::{
     Agreement, Criterion, Fact, Function, MeetingKind, Model, Phase, Transition, Trigger,
 };
@@ -22,6 +25,7 @@ pub struct ValidModel {
     triggers: HashMap<String, usize>,
     meetings: HashMap<String, usize>,
     agreements: HashMap<String, (usize, usize)>,
+    zone: chrono_tz::Tz,
 }
 
 fn index<T>(items: &[T], id: impl Fn(&T) -> &str) -> HashMap<String, usize> {
@@ -62,9 +66,20 @@ impl ValidModel {
             triggers: index(&model.triggers, |t| t.id.as_str()),
             meetings: index(&model.meeting_kinds, |k| k.id.as_str()),
             agreements,
+            zone: model
+                .model
+                .time_zone
+                .as_deref()
+                .and_then(crate::time::parse_zone)
+                .unwrap_or(crate::time::DEFAULT_ZONE),
             warnings: diagnostics,
             model,
         })
+    }
+
+    /// The time zone whose calendar days the model's norms count in.
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.zone
     }
 
     /// The model.
@@ -78,56 +93,67 @@ impl ValidModel {
     }
 
     /// A phase by id.
-    pub fn phase(&self, id: &str) -> Option<&Phase> {
-        self.phases.get(id).map(|&i| &self.model.phases[i])
+    pub fn phase(&self, id: &PhaseId) -> Option<&Phase> {
+        self.phases.get(id.as_str()).map(|&i| &self.model.phases[i])
     }
 
     /// A function by id.
-    pub fn function(&self, id: &str) -> Option<&Function> {
-        self.functions.get(id).map(|&i| &self.model.functions[i])
+    pub fn function(&self, id: &FunctionId) -> Option<&Function> {
+        self.functions
+            .get(id.as_str())
+            .map(|&i| &self.model.functions[i])
     }
 
     /// A criterion by id.
-    pub fn criterion(&self, id: &str) -> Option<&Criterion> {
-        self.criteria.get(id).map(|&i| &self.model.criteria[i])
+    pub fn criterion(&self, id: &CriterionId) -> Option<&Criterion> {
+        self.criteria
+            .get(id.as_str())
+            .map(|&i| &self.model.criteria[i])
     }
 
     /// A fact by id.
-    pub fn fact(&self, id: &str) -> Option<&Fact> {
-        self.facts.get(id).map(|&i| &self.model.facts[i])
+    pub fn fact(&self, id: &FactId) -> Option<&Fact> {
+        self.facts.get(id.as_str()).map(|&i| &self.model.facts[i])
     }
 
     /// A transition by id.
-    pub fn transition(&self, id: &str) -> Option<&Transition> {
+    pub fn transition(&self, id: &TransitionId) -> Option<&Transition> {
         self.transitions
-            .get(id)
+            .get(id.as_str())
             .map(|&i| &self.model.transitions[i])
     }
 
     /// A trigger by id.
-    pub fn trigger(&self, id: &str) -> Option<&Trigger> {
-        self.triggers.get(id).map(|&i| &self.model.triggers[i])
+    pub fn trigger(&self, id: &TriggerId) -> Option<&Trigger> {
+        self.triggers
+            .get(id.as_str())
+            .map(|&i| &self.model.triggers[i])
     }
 
     /// A meeting kind by id.
-    pub fn meeting_kind(&self, id: &str) -> Option<&MeetingKind> {
-        self.meetings.get(id).map(|&i| &self.model.meeting_kinds[i])
+    pub fn meeting_kind(&self, id: &MeetingKindId) -> Option<&MeetingKind> {
+        self.meetings
+            .get(id.as_str())
+            .map(|&i| &self.model.meeting_kinds[i])
     }
 
     /// A werkafspraak by id, with the phase that lists it.
-    pub fn agreement(&self, id: &str) -> Option<(&Phase, &Agreement)> {
-        self.agreements.get(id).map(|&(p, a)| {
+    pub fn agreement(&self, id: &AgreementId) -> Option<(&Phase, &Agreement)> {
+        self.agreements.get(id.as_str()).map(|&(p, a)| {
             let phase = &self.model.phases[p];
             (phase, &phase.werkafspraken[a])
         })
     }
 
     /// Transitions that leave `phase` (including those within it).
-    pub fn transitions_from<'a>(&'a self, phase: &'a str) -> impl Iterator<Item = &'a Transition> {
+    pub fn transitions_from<'a>(
+        &'a self,
+        phase: &'a PhaseId,
+    ) -> impl Iterator<Item = &'a Transition> {
         self.model
             .transitions
             .iter()
-            .filter(move |t| t.from.as_str() == phase)
+            .filter(move |t| &t.from == phase)
     }
 
     /// The phases in order, lowest first.
@@ -138,7 +164,47 @@ impl ValidModel {
     }
 
     /// The name of a function, or its id if unknown.
-    pub fn function_name<'a>(&'a self, id: &'a str) -> &'a str {
-        self.function(id).map_or(id, |f| f.name.as_str())
+    pub fn function_name<'a>(&'a self, id: &'a FunctionId) -> &'a str {
+        self.function(id).map_or(id.as_str(), |f| f.name.as_str())
+    }
+
+    /// Lookups by the text of an id, for rendering inside this crate where ids arrive as text.
+    pub(crate) fn phase_str(&self, id: &str) -> Option<&Phase> {
+        self.phases.get(id).map(|&i| &self.model.phases[i])
+    }
+
+    pub(crate) fn criterion_str(&self, id: &str) -> Option<&Criterion> {
+        self.criteria.get(id).map(|&i| &self.model.criteria[i])
+    }
+
+    pub(crate) fn fact_str(&self, id: &str) -> Option<&Fact> {
+        self.facts.get(id).map(|&i| &self.model.facts[i])
+    }
+
+    pub(crate) fn meeting_kind_str(&self, id: &str) -> Option<&MeetingKind> {
+        self.meetings.get(id).map(|&i| &self.model.meeting_kinds[i])
+    }
+
+    pub(crate) fn agreement_str(&self, id: &str) -> Option<(&Phase, &Agreement)> {
+        self.agreements.get(id).map(|&(p, a)| {
+            let phase = &self.model.phases[p];
+            (phase, &phase.werkafspraken[a])
+        })
+    }
+
+    pub(crate) fn function_name_str<'a>(&'a self, id: &'a str) -> &'a str {
+        self.functions
+            .get(id)
+            .map_or(id, |&i| self.model.functions[i].name.as_str())
+    }
+
+    pub(crate) fn transitions_from_str<'a>(
+        &'a self,
+        phase: &'a str,
+    ) -> impl Iterator<Item = &'a Transition> {
+        self.model
+            .transitions
+            .iter()
+            .filter(move |t| t.from.as_str() == phase)
     }
 }

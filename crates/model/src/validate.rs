@@ -8,7 +8,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::ids::{CriterionId, FunctionId};
 use crate::parse::ModelPath;
 use crate::types::{
-    Condition, Model, OrganisationKind, Precondition, RULE_NAMES, RoleKind, RoleSpec,
+    Condition, Model, OrganisationKind, Precondition, RoleKind, RoleSpec, RuleName,
 };
 
 /// The deepest condition accepted.
@@ -114,6 +114,15 @@ impl<'m> Validator<'m> {
                 Code::BadMetadata,
                 root().key("model").key("name"),
                 "`name` mag niet leeg zijn",
+            );
+        }
+        if let Some(tz) = &md.time_zone
+            && crate::time::parse_zone(tz).is_none()
+        {
+            self.push(
+                Code::BadMetadata,
+                root().key("model").key("time_zone"),
+                format!("onbekende tijdzone {tz:?}; geef een IANA-naam zoals \"Europe/Amsterdam\""),
             );
         }
     }
@@ -626,7 +635,7 @@ impl<'m> Validator<'m> {
     fn rules(&mut self) {
         let r = &self.m.rules;
         let at = root().key("rules");
-        for name in RULE_NAMES {
+        for &name in RuleName::ALL {
             if r.presence(name).is_none() {
                 self.push(
                     Code::RuleAbsent,

@@ -1,117 +1,187 @@
-//! Who is involved: participants and household members.
+//! Who is involved: opening a case, participants and household members.
+
+use std::collections::HashSet;
 
 use super::*;
+use crate::case::is_minor;
+use crate::event::Member;
+use crate::rules::{self, Holdings};
 
-impl<'a> Cx<'a> {
-    /// Handles the household commands.
-    pub(super) fn household(&self) -> Result<Vec<Event>> {
-        let case = self.case;
-        match &self.env.command {
-            Command::AddParticipant {
-                person,
-                name,
-                function,
-                organisation,
-            } => {
-                if case.participants.contains_key(person) {
-                    return Err(duplicate("betrokkene", person));
-                }
-                if self.m.function(function.as_str()).is_none() {
-                    return Err(Rejection::new(
-                        C::UnknownFunction,
-                        format!("het model kent functie {function} niet"),
-                    ));
-                }
-                non_empty("de naam", name)?;
-                Ok(vec![Event::ParticipantAdded {
-                    participant: Participant {
-                        person: person.clone(),
-                        name: name.clone(),
-                        function: function.clone(),
-                        organisation: organisation.clone(),
-                    },
-                }])
-            }
-            Command::RemoveParticipant { person, reason } => {
-                self.person(person)?;
-                non_empty("de reden", reason)?;
-                if let Some(h) = case
-                    .roles
-                    .iter()
-                    .find(|h| &h.person == person && h.until.is_none())
-                {
-                    return Err(Rejection::new(
-                        C::HoldsRole,
-                        format!(
-                            "{person} heeft nog {}; draag die eerst over",
-                            h.role.label().to_lowercase()
-                        ),
-                    ));
-                }
-                if case
-                    .tasks
-                    .values()
-                    .any(|t| t.done.is_none() && t.holder.as_ref() == Some(person))
-                {
-                    return Err(Rejection::new(
-                        C::HoldsRole,
-                        format!("{person} heeft nog een overdracht openstaan; rond die eerst af"),
-                    ));
-                }
-                if case
-                    .goals
-                    .values()
-                    .any(|g| &g.owner == person && g.status == GoalStatus::Lopend)
-                {
-                    return Err(Rejection::new(
-                        C::HoldsRole,
-                        format!("{person} is nog eigenaar van een lopend doel in het plan"),
-                    ));
-                }
-                Ok(vec![Event::ParticipantRemoved {
-                    person: person.clone(),
-                    reason: reason.clone(),
-                }])
-            }
-            Command::AddMember {
-                member,
-                role,
-                minor,
-                born,
-            } => {
-                if case.members.contains_key(member) {
-                    return Err(duplicate("gezinslid", member));
-                }
-                non_empty("de rol in het huishouden", role)?;
-                let new = Member {
-                    member: member.clone(),
-                    role: role.clone(),
-                    minor: *minor,
-                    born: *born,
-                };
-                let minors = case.has_minors(self.today) || is_minor(&new, self.today);
-                rules::check_roles(self.m, &self.current_holdings(), minors)?;
-                Ok(vec![Event::MemberAdded { member: new }])
-            }
-            Command::RemoveMember { member, reason } => {
-                if !case.members.contains_key(member) {
-                    return Err(Rejection::new(
-                        C::UnknownMember,
-                        format!("gezinslid {member} bestaat niet in deze casus"),
-                    ));
-                }
-                non_empty("de reden", reason)?;
-                let minors = case
-                    .members
-                    .values()
-                    .any(|m| &m.member != member && is_minor(m, self.today));
-                rules::check_roles(self.m, &self.current_holdings(), minors)?;
-                Ok(vec![Event::MemberRemoved {
-                    member: member.clone(),
-                    reason: reason.clone(),
-                }])
-            }
-            other => Err(misrouted(other)),
+/// Opens a case in an entry phase of the model.
+pub(super) fn open(model: &ValidModel, env: &Envelope, c: &cmd::Open) -> Result<Vec<Event>> {
+    let Some(phase) = model.phase(&c.phase) else {
+        return Err(Rejection::new(
+            C::UnknownPhase,
+            format!("het model kent fase {} niet", c.phase),
+        ));
+    };
+    if !phase.entry {
+        let entries: Vec<&str> = model
+            .model()
+            .phases
+            .iter()
+            .filter(|p| p.entry)
+            .map(|p| p.id.as_str())
+            .collect();
+        return Err(Rejection::new(
+            C::NotEntryPhase,
+            format!(
+                "een casus kan niet in fase {} beginnen; beginfasen: {}",
+                c.phase,
+                entries.join(", ")
+            ),
+        )
+        .citing(phase.source.as_deref()));
+    }
+    non_empty("de reden", &c.reason)?;
+    let mut seen = HashSet::new();
+    for p in &c.participants {
+        if !seen.insert(&p.person) {
+            return Err(duplicate("betrokkene", &p.person));
         }
+        if model.function(&p.function).is_none() {
+            return Err(Rejection::new(
+                C::UnknownFunction,
+                format!(
+                    "het model kent functie {} niet (betrokkene {})",
+                    p.function, p.person
+                ),
+            ));
+        }
+        non_empty("de naam van een betrokkene", &p.name)?;
+    }
+    let mut seen = HashSet::new();
+    for m in &c.household {
+        if !seen.insert(&m.member) {
+            return Err(duplicate("gezinslid", &m.member));
+        }
+        non_empty("de rol in het huishouden", &m.role)?;
+    }
+    let Some(actor) = c.participants.iter().find(|p| p.person == env.by) else {
+        return Err(Rejection::new(
+            C::NotParticipant,
+            format!(
+                "wie de casus opent ({}) moet bij de betrokkenen staan",
+                env.by
+            ),
+        ));
+    };
+    if !phase.entry_by.is_empty() && !phase.entry_by.contains(&actor.function) {
+        return Err(Rejection::new(
+            C::NotEntryPhase,
+            format!(
+                "alleen {} mag een casus in fase {} openen",
+                names(model, &phase.entry_by),
+                c.phase
+            ),
+        )
+        .citing(phase.source.as_deref()));
+    }
+    let md = &model.model().model;
+    Ok(vec![Event::CaseOpened {
+        case: c.case.clone(),
+        model: md.id.clone(),
+        model_version: md.version.clone(),
+        phase: c.phase.clone(),
+        reason: c.reason.clone(),
+        household: c.household.iter().map(Member::from).collect(),
+        participants: c.participants.iter().map(Participant::from).collect(),
+        next_evaluation: evaluation_date(model, phase, local_day(model, env.at)),
+    }])
+}
+
+impl Cx<'_> {
+    pub(super) fn add_participant(&self, c: &cmd::AddParticipant) -> Result<Vec<Event>> {
+        if self.case.participant(&c.person).is_some() {
+            return Err(duplicate("betrokkene", &c.person));
+        }
+        if self.m.function(&c.function).is_none() {
+            return Err(Rejection::new(
+                C::UnknownFunction,
+                format!("het model kent functie {} niet", c.function),
+            ));
+        }
+        non_empty("de naam", &c.name)?;
+        Ok(vec![Event::ParticipantAdded {
+            participant: Participant {
+                person: c.person.clone(),
+                name: c.name.clone(),
+                function: c.function.clone(),
+                organisation: c.organisation.clone(),
+            },
+        }])
+    }
+
+    pub(super) fn remove_participant(&self, c: &cmd::RemoveParticipant) -> Result<Vec<Event>> {
+        let case = self.case;
+        self.person(&c.person)?;
+        non_empty("de reden", &c.reason)?;
+        if let Some(h) = case.current_holdings().find(|h| h.person == c.person) {
+            return Err(Rejection::new(
+                C::HoldsRole,
+                format!(
+                    "{} heeft nog {}; draag die eerst over",
+                    c.person,
+                    h.role.label().to_lowercase()
+                ),
+            ));
+        }
+        if case.open_tasks_of(&c.person) > 0 {
+            return Err(Rejection::new(
+                C::HoldsRole,
+                format!(
+                    "{} heeft nog een overdracht openstaan; rond die eerst af",
+                    c.person
+                ),
+            ));
+        }
+        if case.running_goals_of(&c.person) > 0 {
+            return Err(Rejection::new(
+                C::HoldsRole,
+                format!(
+                    "{} is nog eigenaar van een lopend doel in het plan",
+                    c.person
+                ),
+            ));
+        }
+        Ok(vec![Event::ParticipantRemoved {
+            person: c.person.clone(),
+            reason: c.reason.clone(),
+        }])
+    }
+
+    pub(super) fn add_member(&self, c: &cmd::AddMember) -> Result<Vec<Event>> {
+        if self.case.member(&c.member).is_some() {
+            return Err(duplicate("gezinslid", &c.member));
+        }
+        non_empty("de rol in het huishouden", &c.role)?;
+        let new = Member {
+            member: c.member.clone(),
+            role: c.role.clone(),
+            minor: c.minor,
+            born: c.born,
+        };
+        let minors = self.case.has_minors(self.today) || is_minor(&new, self.today);
+        rules::check_roles(self.m, &Holdings::of(self.case), minors)?;
+        Ok(vec![Event::MemberAdded { member: new }])
+    }
+
+    pub(super) fn remove_member(&self, c: &cmd::RemoveMember) -> Result<Vec<Event>> {
+        if self.case.member(&c.member).is_none() {
+            return Err(Rejection::new(
+                C::UnknownMember,
+                format!("gezinslid {} bestaat niet in deze casus", c.member),
+            ));
+        }
+        non_empty("de reden", &c.reason)?;
+        let minors = self
+            .case
+            .members()
+            .any(|m| m.member != c.member && is_minor(m, self.today));
+        rules::check_roles(self.m, &Holdings::of(self.case), minors)?;
+        Ok(vec![Event::MemberRemoved {
+            member: c.member.clone(),
+            reason: c.reason.clone(),
+        }])
     }
 }

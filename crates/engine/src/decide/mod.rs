@@ -1,20 +1,19 @@
 //! Commands → rules → events. [`decide`] checks a command against the model and every
 //! enabled rule and returns the events it produces, or a [`Rejection`]; it never changes the
-//! case. [`execute`] decides and then applies the events.
+//! case. [`execute`] decides and then applies the events, all or none.
+//!
+//! Each command has one handler, reached by one `match` the compiler checks for
+//! completeness: `household.rs`, `roles.rs`, `record.rs` and `transitions.rs` hold the
+//! handlers of each area.
 
-use ave_model::{
-    Date, FunctionId, OrganisationKind, Phase, Precondition, RoleKind, Transition, ValidModel,
-    WithinEffect,
-};
+use ave_model::{Date, FunctionId, Phase, RuleName, ValidModel};
 use chrono::{DateTime, Utc};
 
-use crate::case::{Case, RequestStatus, is_minor};
-use crate::command::{Command, EndState, Envelope, GoalStatus, Member, Participant};
-use crate::condition::{blocked_by_insufficient_alone, evaluate};
-use crate::event::{Event, Recorded, SCHEMA_VERSION};
-use crate::ids::{PersonId, RequestId, TaskId};
+use crate::case::Case;
+use crate::command::{self, Command, Envelope};
+use crate::event::{Event, Participant, Recorded};
+use crate::ids::{PersonId, TaskId};
 use crate::rejection::{Rejection, RejectionCode as C};
-use crate::rules::{self, Holding};
 
 mod household;
 mod record;
@@ -23,20 +22,47 @@ mod transitions;
 
 type Result<T> = std::result::Result<T, Rejection>;
 
-/// Decides a command and applies its events to the case. On rejection the case is unchanged.
+/// Decides a command and applies its events to the case, all or none: on rejection the case
+/// is unchanged.
+///
+/// ```
+/// use ave_engine::{execute, Command, Envelope};
+/// use ave_engine::command::{Open, Participant};
+/// use ave_engine::ids::{CaseId, PersonId};
+/// use chrono::TimeZone;
+///
+/// let model = ave_model::presets::load("noord-limburg").unwrap();
+/// let by = PersonId::parse("wijkteam-1").unwrap();
+/// let open = Command::Open(Open {
+///     case: CaseId::parse("c1").unwrap(),
+///     phase: ave_model::PhaseId::parse("1").unwrap(),
+///     reason: "zorgen over het gezin".into(),
+///     household: vec![],
+///     participants: vec![Participant {
+///         person: by.clone(),
+///         name: "A. de Vries".into(),
+///         function: ave_model::FunctionId::parse("wijkteamprofessional").unwrap(),
+///         organisation: "Wijkteam".into(),
+///     }],
+/// });
+/// let at = chrono::Utc.with_ymd_and_hms(2025, 3, 1, 9, 0, 0).unwrap();
+/// let mut case = None;
+/// let events = execute(&model, &mut case, &Envelope { at, by, command: open }).unwrap();
+/// assert_eq!(events[0].event.name(), "case_opened");
+/// assert_eq!(case.unwrap().phase().as_str(), "1");
+/// ```
 pub fn execute(
     model: &ValidModel,
     case: &mut Option<Case>,
     env: &Envelope,
 ) -> Result<Vec<Recorded>> {
     let events = decide(model, case.as_ref(), env)?;
-    let mut seq = case.as_ref().map_or(0, |c| c.seq);
+    let mut seq = case.as_ref().map_or(0, Case::seq);
     let recorded: Vec<Recorded> = events
         .into_iter()
         .map(|event| {
             seq += 1;
             Recorded {
-                schema: SCHEMA_VERSION,
                 seq,
                 at: env.at,
                 by: env.by.clone(),
@@ -44,29 +70,24 @@ pub fn execute(
             }
         })
         .collect();
-    // Applying can only fail on a history that is out of order: an opening event for a case
-    // that exists (or none for one that does not). `decide` never produces that; should it
-    // ever, refuse before touching the case, so nothing is half-applied.
-    let opens = |r: &Recorded| matches!(r.event, crate::event::Event::CaseOpened { .. });
-    let consistent = match case {
-        None => recorded.first().is_some_and(opens) && !recorded.iter().skip(1).any(opens),
-        Some(_) => !recorded.iter().any(opens),
-    };
-    if !consistent {
-        return Err(Rejection::new(
+    let internal = |e: crate::case::ReplayError| {
+        Rejection::new(
             C::Internal,
             format!(
-                "interne fout: commando {} gaf een ongeldige geschiedenis",
+                "interne fout: commando {} gaf een geschiedenis die niet toe te passen is ({e})",
                 env.command.name()
             ),
-        ));
-    }
-    for r in &recorded {
-        if let Err(e) = Case::apply_to(case, r) {
-            return Err(Rejection::new(
-                C::Internal,
-                format!("interne fout bij toepassen: {e}"),
-            ));
+        )
+    };
+    match case {
+        Some(c) => c.transaction(&recorded).map_err(internal)?,
+        None => {
+            let Some((first, rest)) = recorded.split_first() else {
+                return Err(internal(crate::case::ReplayError::Empty));
+            };
+            let mut new = Case::open_from(first).map_err(internal)?;
+            new.transaction(rest).map_err(internal)?;
+            *case = Some(new);
         }
     }
     Ok(recorded)
@@ -89,83 +110,17 @@ pub fn decide(model: &ValidModel, case: Option<&Case>, env: &Envelope) -> Result
             ),
         ));
     }
-    let Some(case) = case else {
-        return match &env.command {
-            Command::Open {
-                case,
-                phase,
-                reason,
-                household,
-                participants,
-            } => open(model, env, case, phase, reason, household, participants),
-            other => Err(Rejection::new(
-                C::NoCase,
-                format!(
-                    "er is nog geen casus: open er eerst een (niet: {})",
-                    other.name()
-                ),
-            )),
-        };
-    };
-    if matches!(env.command, Command::Open { .. }) {
-        return Err(Rejection::new(
-            C::CaseExists,
-            format!("casus {} is al geopend", case.id),
-        ));
-    }
-    if let Some(closed) = &case.closed {
-        return Err(Rejection::new(
-            C::CaseClosed,
+    match (case, &env.command) {
+        (None, Command::Open(c)) => household::open(model, env, c),
+        (None, other) => Err(Rejection::new(
+            C::NoCase,
             format!(
-                "de casus is gesloten op {} ({})",
-                closed.at.date_naive(),
-                closed.reason
+                "er is nog geen casus: open er eerst een (niet: {})",
+                other.name()
             ),
-        ));
+        )),
+        (Some(case), command) => Cx::new(model, case, env)?.dispatch(command),
     }
-    let md = &model.model().model;
-    if case.model != md.id || case.model_version != md.version {
-        return Err(Rejection::new(
-            C::ModelMismatch,
-            format!(
-                "de casus loopt onder model {} versie {}, niet onder {} versie {}",
-                case.model, case.model_version, md.id, md.version
-            ),
-        ));
-    }
-    if env.at < case.last_at {
-        return Err(Rejection::new(
-            C::DateOutOfOrder,
-            format!(
-                "het tijdstip {} ligt vóór de laatste gebeurtenis in de casus ({})",
-                env.at, case.last_at
-            ),
-        ));
-    }
-    let Some(actor) = case.participants.get(&env.by) else {
-        return Err(Rejection::new(
-            C::NotParticipant,
-            format!("{} is niet betrokken bij deze casus", env.by),
-        ));
-    };
-    let Some(phase) = model.phase(case.phase.as_str()) else {
-        return Err(Rejection::new(
-            C::UnknownPhase,
-            format!(
-                "de casus staat in fase {}, die het model niet kent",
-                case.phase
-            ),
-        ));
-    };
-    let cx = Cx {
-        m: model,
-        case,
-        env,
-        actor,
-        phase,
-        today: Date::from(env.at.date_naive()),
-    };
-    cx.command()
 }
 
 /// What every check needs.
@@ -176,6 +131,170 @@ struct Cx<'a> {
     actor: &'a Participant,
     phase: &'a Phase,
     today: Date,
+}
+
+impl<'a> Cx<'a> {
+    /// The checks every command on an existing case passes: open, same model, in time order,
+    /// given by a participant.
+    fn new(m: &'a ValidModel, case: &'a Case, env: &'a Envelope) -> Result<Cx<'a>> {
+        if matches!(env.command, Command::Open(_)) {
+            return Err(case_exists(case));
+        }
+        if let Some(closed) = case.closed() {
+            return Err(Rejection::new(
+                C::CaseClosed,
+                format!(
+                    "de casus is gesloten op {} ({})",
+                    local_day(m, closed.at),
+                    closed.reason
+                ),
+            ));
+        }
+        let md = &m.model().model;
+        if case.model() != &md.id || case.model_version() != md.version {
+            return Err(Rejection::new(
+                C::ModelMismatch,
+                format!(
+                    "de casus loopt onder model {} versie {}, niet onder {} versie {}",
+                    case.model(),
+                    case.model_version(),
+                    md.id,
+                    md.version
+                ),
+            ));
+        }
+        if env.at < case.last_at() {
+            return Err(Rejection::new(
+                C::DateOutOfOrder,
+                format!(
+                    "het tijdstip {} ligt vóór de laatste gebeurtenis in de casus ({})",
+                    env.at,
+                    case.last_at()
+                ),
+            ));
+        }
+        let Some(actor) = case.participant(&env.by) else {
+            return Err(Rejection::new(
+                C::NotParticipant,
+                format!("{} is niet betrokken bij deze casus", env.by),
+            ));
+        };
+        let Some(phase) = m.phase(case.phase()) else {
+            return Err(Rejection::new(
+                C::UnknownPhase,
+                format!(
+                    "de casus staat in fase {}, die het model niet kent",
+                    case.phase()
+                ),
+            ));
+        };
+        Ok(Cx {
+            m,
+            case,
+            env,
+            actor,
+            phase,
+            today: local_day(m, env.at),
+        })
+    }
+
+    /// One handler per command.
+    fn dispatch(&self, command: &Command) -> Result<Vec<Event>> {
+        match command {
+            Command::Open(_) => Err(case_exists(self.case)),
+            Command::AddParticipant(c) => self.add_participant(c),
+            Command::RemoveParticipant(c) => self.remove_participant(c),
+            Command::AddMember(c) => self.add_member(c),
+            Command::RemoveMember(c) => self.remove_member(c),
+            Command::AssignRole(c) => self.assign_role(c),
+            Command::ReviewRole(c) => self.review_role(c),
+            Command::EndRole(c) => self.end_role(c),
+            Command::RecordSignal(c) => self.record_signal(c),
+            Command::AssessCriterion(c) => self.assess_criterion(c),
+            Command::RecordFact(c) => self.record_fact(c),
+            Command::SetPlan(c) => self.set_plan(c),
+            Command::AddGoal(c) => self.add_goal(c),
+            Command::UpdateGoal(c) => self.update_goal(c),
+            Command::AddAction(c) => self.add_action(c),
+            Command::CompleteAction(c) => self.complete_action(c),
+            Command::HoldMeeting(c) => self.hold_meeting(c),
+            Command::Evaluate(c) => self.evaluate(c),
+            Command::Propose(c) => self.propose(c),
+            Command::Decide(c) => self.decide(c),
+            Command::Withdraw(c) => self.withdraw(c),
+            Command::RaiseDisagreement(c) => self.raise_disagreement(c),
+            Command::Settle(c) => self.settle(c),
+            Command::FormalDecision(c) => self.formal_decision(c),
+            Command::CompleteHandover(c) => self.complete_handover(c),
+            Command::Close(c) => self.close(c),
+        }
+    }
+
+    /// A rule with the model's source for it, for [`Rejection::under`].
+    fn rule(&self, name: RuleName) -> (RuleName, Option<&'a str>) {
+        (name, self.m.model().rules.source_of(name))
+    }
+
+    /// Whether a rule is on.
+    fn on(&self, name: RuleName) -> bool {
+        self.m.model().rules.is_enabled(name)
+    }
+
+    fn person(&self, id: &PersonId) -> Result<&'a Participant> {
+        self.case.participant(id).ok_or_else(|| {
+            Rejection::new(
+                C::UnknownPerson,
+                format!("{id} is niet betrokken bij deze casus"),
+            )
+        })
+    }
+
+    fn function_name(&self, f: &'a FunctionId) -> &'a str {
+        self.m.function_name(f)
+    }
+
+    /// The id of a handover task: predictable from what caused it, so that a scenario can
+    /// name it; falls back to the event number when the name is too long or taken.
+    fn task_id(&self, wanted: &str) -> Result<TaskId> {
+        let free = |id: &TaskId| self.case.task(id).is_none();
+        if let Ok(id) = TaskId::parse(wanted)
+            && free(&id)
+        {
+            return Ok(id);
+        }
+        let base = format!("overdracht-{}", self.case.seq() + 1);
+        (0..=u32::MAX)
+            .map(|n| {
+                if n == 0 {
+                    base.clone()
+                } else {
+                    format!("{base}-{n}")
+                }
+            })
+            .filter_map(|c| TaskId::parse(c).ok())
+            .find(free)
+            .ok_or_else(|| {
+                Rejection::new(
+                    C::Internal,
+                    "interne fout: geen vrije naam voor een overdracht",
+                )
+            })
+    }
+
+    fn meeting_name(&self, kind: &'a ave_model::MeetingKindId) -> &'a str {
+        self.m
+            .meeting_kind(kind)
+            .map_or(kind.as_str(), |k| k.name.as_str())
+    }
+}
+
+fn case_exists(case: &Case) -> Rejection {
+    Rejection::new(C::CaseExists, format!("casus {} is al geopend", case.id()))
+}
+
+/// The local calendar day of an instant in the model's time zone.
+fn local_day(model: &ValidModel, at: DateTime<Utc>) -> Date {
+    ave_model::time::local_date(model.time_zone(), at)
 }
 
 fn non_empty(what: &str, s: &str) -> Result<()> {
@@ -204,206 +323,23 @@ fn add_days(day: Date, days: u32) -> Date {
 }
 
 /// The first evaluation date in a phase, when the rule asks for one.
-fn evaluation_date(model: &ValidModel, phase: &Phase, at: DateTime<Utc>) -> Option<Date> {
-    if !model.model().rules.is_enabled("evaluation_required") {
+fn evaluation_date(model: &ValidModel, phase: &Phase, day: Date) -> Option<Date> {
+    if !model.model().rules.is_enabled(RuleName::EvaluationRequired) {
         return None;
     }
     let days = phase.norms.as_ref()?.evaluation_days?;
-    Some(add_days(Date::from(at.date_naive()), days))
+    Some(add_days(day, days))
 }
 
-fn open(
-    model: &ValidModel,
-    env: &Envelope,
-    case: &crate::ids::CaseId,
-    phase_id: &ave_model::PhaseId,
-    reason: &str,
-    household: &[Member],
-    participants: &[Participant],
-) -> Result<Vec<Event>> {
-    let Some(phase) = model.phase(phase_id.as_str()) else {
-        return Err(Rejection::new(
-            C::UnknownPhase,
-            format!("het model kent fase {phase_id} niet"),
-        ));
-    };
-    if !phase.entry {
-        let entries: Vec<&str> = model
-            .model()
-            .phases
-            .iter()
-            .filter(|p| p.entry)
-            .map(|p| p.id.as_str())
-            .collect();
-        return Err(Rejection::new(
-            C::NotEntryPhase,
-            format!(
-                "een casus kan niet in fase {phase_id} beginnen; beginfasen: {}",
-                entries.join(", ")
-            ),
-        )
-        .citing(phase.source.as_deref()));
-    }
-    non_empty("de reden", reason)?;
-    let mut seen = std::collections::HashSet::new();
-    for p in participants {
-        if !seen.insert(&p.person) {
-            return Err(duplicate("betrokkene", &p.person));
-        }
-        if model.function(p.function.as_str()).is_none() {
-            return Err(Rejection::new(
-                C::UnknownFunction,
-                format!(
-                    "het model kent functie {} niet (betrokkene {})",
-                    p.function, p.person
-                ),
-            ));
-        }
-        non_empty("de naam van een betrokkene", &p.name)?;
-    }
-    let mut seen = std::collections::HashSet::new();
-    for m in household {
-        if !seen.insert(&m.member) {
-            return Err(duplicate("gezinslid", &m.member));
-        }
-        non_empty("de rol in het huishouden", &m.role)?;
-    }
-    let Some(actor) = participants.iter().find(|p| p.person == env.by) else {
-        return Err(Rejection::new(
-            C::NotParticipant,
-            format!(
-                "wie de casus opent ({}) moet bij de betrokkenen staan",
-                env.by
-            ),
-        ));
-    };
-    if !phase.entry_by.is_empty() && !phase.entry_by.contains(&actor.function) {
-        return Err(Rejection::new(
-            C::NotEntryPhase,
-            format!(
-                "alleen {} mag een casus in fase {phase_id} openen",
-                names(model, &phase.entry_by)
-            ),
-        )
-        .citing(phase.source.as_deref()));
-    }
-    Ok(vec![Event::CaseOpened {
-        case: case.clone(),
-        model: model.model().model.id.clone(),
-        model_version: model.model().model.version.clone(),
-        phase: phase_id.clone(),
-        reason: reason.to_owned(),
-        household: household.to_vec(),
-        participants: participants.to_vec(),
-        next_evaluation: evaluation_date(model, phase, env.at),
-    }])
-}
-
-/// Function names for messages.
+/// Function names for messages: "a", "a of b", "a, b of c".
 fn names(model: &ValidModel, ids: &[FunctionId]) -> String {
-    let v: Vec<&str> = ids
-        .iter()
-        .map(|f| model.function_name(f.as_str()))
-        .collect();
-    match v.len() {
-        0 => "niemand".to_owned(),
-        1 => v[0].to_owned(),
-        _ => format!("{} of {}", v[..v.len() - 1].join(", "), v[v.len() - 1]),
+    let v: Vec<&str> = ids.iter().map(|f| model.function_name(f)).collect();
+    match v.as_slice() {
+        [] => "niemand".to_owned(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} of {last}", init.join(", ")),
     }
 }
 
-impl<'a> Cx<'a> {
-    /// A rule by name with the model's source for it, for [`Rejection::under`].
-    fn rule(&self, name: &'static str) -> (&'static str, Option<&'a str>) {
-        (name, self.rule_source(name))
-    }
-
-    fn rule_source(&self, rule: &str) -> Option<&'a str> {
-        self.m.model().rules.source_of(rule)
-    }
-
-    fn person(&self, id: &PersonId) -> Result<&'a Participant> {
-        self.case.participants.get(id).ok_or_else(|| {
-            Rejection::new(
-                C::UnknownPerson,
-                format!("{id} is niet betrokken bij deze casus"),
-            )
-        })
-    }
-
-    fn current_holdings(&self) -> Vec<Holding> {
-        rules::holdings(self.case)
-    }
-
-    /// The id of a handover task: predictable from the request (or the count of casusregie
-    /// changes), so that a scenario can name it; falls back to the event number when the
-    /// name would be too long or is taken.
-    fn task_id(&self, wanted: &str) -> Result<TaskId> {
-        let free = |id: &TaskId| !self.case.tasks.contains_key(id);
-        if let Ok(id) = TaskId::parse(wanted)
-            && free(&id)
-        {
-            return Ok(id);
-        }
-        // Taken (or too long): the event number, made unique if need be.
-        let base = format!("overdracht-{}", self.case.seq + 1);
-        for n in 0..=self.case.tasks.len() {
-            let candidate = if n == 0 {
-                base.clone()
-            } else {
-                format!("{base}-{n}")
-            };
-            if let Ok(id) = TaskId::parse(candidate)
-                && free(&id)
-            {
-                return Ok(id);
-            }
-        }
-        Err(Rejection::new(
-            C::Internal,
-            "interne fout: geen vrije naam voor een overdracht",
-        ))
-    }
-
-    fn command(&self) -> Result<Vec<Event>> {
-        match &self.env.command {
-            Command::Open { .. } => Err(misrouted(&self.env.command)),
-            Command::AddParticipant { .. }
-            | Command::RemoveParticipant { .. }
-            | Command::AddMember { .. }
-            | Command::RemoveMember { .. } => self.household(),
-            Command::AssignRole { .. } | Command::ReviewRole { .. } | Command::EndRole { .. } => {
-                self.roles()
-            }
-            Command::Propose { .. }
-            | Command::Decide { .. }
-            | Command::Withdraw { .. }
-            | Command::RaiseDisagreement { .. }
-            | Command::Settle { .. } => self.transitions(),
-            _ => self.record(),
-        }
-    }
-
-    fn meeting_since_phase_entry(&self, kind: &str) -> bool {
-        let entry = self.case.phase_entry();
-        self.case
-            .meetings
-            .values()
-            .any(|m| m.kind.as_str() == kind && m.seq > entry)
-    }
-
-    fn meeting_name(&self, kind: &'a str) -> &'a str {
-        self.m.meeting_kind(kind).map_or(kind, |k| k.name.as_str())
-    }
-}
-
-/// A command handed to the wrong group of handlers: a defect, reported rather than a panic.
-fn misrouted(command: &Command) -> Rejection {
-    Rejection::new(
-        C::Internal,
-        format!(
-            "interne fout: commando {} verkeerd doorgegeven",
-            command.name()
-        ),
-    )
-}
+/// The command type of a handler's input, for signatures.
+use command as cmd;

@@ -1,402 +1,376 @@
-//! What is recorded in a case: signals, criteria, facts, the plan, meetings, evaluations, formal decisions, handovers and closing.
+//! What is recorded in a case: signals, criteria, facts, the plan, meetings, evaluations,
+//! formal decisions, handovers and closing.
+
+use ave_model::OrganisationKind;
 
 use super::*;
+use crate::command::EndState;
+use crate::event::{ActionKind, EndState as StoredEnd, GoalStatus};
 
 impl<'a> Cx<'a> {
-    /// Handles the record commands.
-    pub(super) fn record(&self) -> Result<Vec<Event>> {
-        let case = self.case;
-        match &self.env.command {
-            Command::RecordSignal {
-                signal,
-                source,
-                category,
-                text,
-                triggers,
-            } => {
-                if case.signals.contains_key(signal) {
-                    return Err(duplicate("signaal", signal));
-                }
-                non_empty("de bron", source)?;
-                non_empty("de tekst", text)?;
-                let mut events = vec![Event::SignalRecorded {
-                    signal: signal.clone(),
-                    source: source.clone(),
-                    category: category.clone(),
-                    text: text.clone(),
-                    triggers: triggers.clone(),
-                }];
-                for t in triggers {
-                    let Some(trigger) = self.m.trigger(t.as_str()) else {
-                        return Err(Rejection::new(
-                            C::UnknownTrigger,
-                            format!("het model kent trigger {t} niet"),
-                        ));
-                    };
-                    if trigger.phases.is_empty() || trigger.phases.contains(&case.phase) {
-                        events.push(Event::TriggerFired {
-                            trigger: t.clone(),
-                            signal: Some(signal.clone()),
-                            phase: case.phase.clone(),
-                        });
-                    }
-                }
-                Ok(events)
-            }
-            Command::AssessCriterion {
-                criterion,
-                holds,
-                evidence,
-            } => {
-                if self.m.criterion(criterion.as_str()).is_none() {
-                    return Err(Rejection::new(
-                        C::UnknownCriterion,
-                        format!("het model kent criterium {criterion} niet"),
-                    ));
-                }
-                non_empty("de onderbouwing", evidence)?;
-                Ok(vec![Event::CriterionAssessed {
-                    criterion: criterion.clone(),
-                    holds: *holds,
-                    evidence: evidence.clone(),
-                }])
-            }
-            Command::RecordFact {
-                fact,
-                holds,
-                evidence,
-            } => {
-                let Some(f) = self.m.fact(fact.as_str()) else {
-                    return Err(Rejection::new(
-                        C::UnknownFact,
-                        format!("het model kent feit {fact} niet"),
-                    ));
-                };
-                if f.derived.is_some() {
-                    return Err(Rejection::new(
-                        C::DerivedFact,
-                        format!(
-                            "feit {fact} wordt afgeleid uit het huishouden; leg de gezinsleden vast"
-                        ),
-                    ));
-                }
-                non_empty("de onderbouwing", evidence)?;
-                Ok(vec![Event::FactRecorded {
-                    fact: fact.clone(),
-                    holds: *holds,
-                    evidence: evidence.clone(),
-                }])
-            }
-            Command::SetPlan { phase, summary } => {
-                if self.m.phase(phase.as_str()).is_none() {
-                    return Err(Rejection::new(
-                        C::UnknownPhase,
-                        format!("het model kent fase {phase} niet"),
-                    ));
-                }
-                non_empty("de samenvatting van het plan", summary)?;
-                Ok(vec![Event::PlanSet {
-                    phase: phase.clone(),
-                    summary: summary.clone(),
-                }])
-            }
-            Command::AddGoal {
-                goal,
-                leefgebied,
-                text,
-                owner,
-                due,
-            } => {
-                if case.goals.contains_key(goal) {
-                    return Err(duplicate("doel", goal));
-                }
-                non_empty("het leefgebied", leefgebied)?;
-                non_empty("het doel", text)?;
-                self.person(owner)?;
-                Ok(vec![Event::GoalAdded {
-                    goal: goal.clone(),
-                    leefgebied: leefgebied.clone(),
-                    text: text.clone(),
-                    owner: owner.clone(),
-                    due: *due,
-                }])
-            }
-            Command::UpdateGoal {
-                goal,
-                status,
-                explanation: note,
-            } => {
-                let Some(g) = case.goals.get(goal) else {
-                    return Err(Rejection::new(
-                        C::UnknownItem,
-                        format!("doel {goal} bestaat niet"),
-                    ));
-                };
-                if g.status != GoalStatus::Lopend {
-                    return Err(Rejection::new(
-                        C::AlreadyDone,
-                        format!("doel {goal} is al afgerond"),
-                    ));
-                }
-                if *status == GoalStatus::Lopend {
-                    return Err(Rejection::new(
-                        C::NothingToChange,
-                        format!("doel {goal} loopt al; geef behaald of gestopt"),
-                    ));
-                }
-                non_empty("de toelichting", note)?;
-                Ok(vec![Event::GoalUpdated {
-                    goal: goal.clone(),
-                    status: *status,
-                    note: note.clone(),
-                }])
-            }
-            Command::AddAction {
-                action,
-                kind,
-                text,
-                owner,
-                due,
-                werkafspraak,
-            } => {
-                if case.actions.contains_key(action) {
-                    return Err(duplicate("afspraak of actie", action));
-                }
-                non_empty("de tekst", text)?;
-                if let Some(owner) = owner {
-                    self.person(owner)?;
-                }
-                let known = werkafspraak
-                    .as_ref()
-                    .is_none_or(|w| self.m.agreement(w.as_str()).is_some());
-                Ok(vec![Event::ActionAdded {
-                    action: action.clone(),
-                    kind: *kind,
-                    text: text.clone(),
-                    owner: owner.clone(),
-                    due: *due,
-                    werkafspraak: werkafspraak.clone(),
-                    werkafspraak_known: known,
-                }])
-            }
-            Command::CompleteAction {
-                action,
-                result: note,
-            } => {
-                let Some(a) = case.actions.get(action) else {
-                    return Err(Rejection::new(
-                        C::UnknownItem,
-                        format!("actie {action} bestaat niet"),
-                    ));
-                };
-                if a.done.is_some() {
-                    return Err(Rejection::new(
-                        C::AlreadyDone,
-                        format!("actie {action} is al afgerond"),
-                    ));
-                }
-                non_empty("de toelichting", note)?;
-                Ok(vec![Event::ActionCompleted {
-                    action: action.clone(),
-                    note: note.clone(),
-                }])
-            }
-            Command::HoldMeeting {
-                meeting,
-                kind,
-                attendees,
-                decisions,
-            } => {
-                if case.meetings.contains_key(meeting) {
-                    return Err(duplicate("overleg", meeting));
-                }
-                if self.m.meeting_kind(kind.as_str()).is_none() {
-                    let known: Vec<&str> = self
-                        .m
-                        .model()
-                        .meeting_kinds
-                        .iter()
-                        .map(|k| k.id.as_str())
-                        .collect();
-                    return Err(Rejection::new(
-                        C::UnknownMeetingKind,
-                        format!(
-                            "het model kent overleg {kind} niet; wel: {}",
-                            if known.is_empty() {
-                                "geen".to_owned()
-                            } else {
-                                known.join(", ")
-                            }
-                        ),
-                    ));
-                }
-                if attendees.is_empty() {
-                    return Err(Rejection::new(C::EmptyText, "een overleg heeft deelnemers"));
-                }
-                for a in attendees {
-                    self.person(a)?;
-                }
-                Ok(vec![Event::MeetingHeld {
-                    meeting: meeting.clone(),
-                    kind: kind.clone(),
-                    attendees: attendees.clone(),
-                    decisions: decisions.clone(),
-                }])
-            }
-            Command::Evaluate { summary, next } => {
-                non_empty("de samenvatting", summary)?;
-                if let Some(next) = next
-                    && *next <= self.today
-                {
-                    return Err(Rejection::new(
-                        C::DateOutOfOrder,
-                        format!(
-                            "de volgende evaluatie ({next}) moet na vandaag ({}) liggen",
-                            self.today
-                        ),
-                    ));
-                }
-                let norm = self.phase.norms.as_ref().and_then(|n| n.evaluation_days);
-                if let (Some(next), Some(days)) = (next, norm)
-                    && self.m.model().rules.is_enabled("evaluation_required")
-                    && *next > add_days(self.today, days)
-                {
-                    return Err(Rejection::new(
-                        C::BeyondNorm,
-                        format!(
-                            "evalueer in fase {} ten minste elke {days} dagen: uiterlijk {}",
-                            case.phase,
-                            add_days(self.today, days)
-                        ),
-                    )
-                    .under(self.rule("evaluation_required")));
-                }
-                let next = next.or_else(|| evaluation_date(self.m, self.phase, self.env.at));
-                Ok(vec![Event::Evaluated {
-                    summary: summary.clone(),
-                    next_evaluation: next,
-                }])
-            }
-            Command::FormalDecision {
-                decision,
-                subject,
-                text,
-                grondslag,
-            } => {
-                if case.decisions.contains_key(decision) {
-                    return Err(duplicate("besluit", decision));
-                }
-                non_empty("het onderwerp", subject)?;
-                non_empty("het besluit", text)?;
-                let kind = self
-                    .m
-                    .function(self.actor.function.as_str())
-                    .map(|f| f.kind);
-                if kind != Some(OrganisationKind::Bestuur) {
-                    return Err(Rejection::new(
-                        C::NotAdministrator,
-                        "een formeel besluit wordt genomen door een bestuurder (burgemeester, wethouder, college)",
-                    ));
-                }
-                // Only a bestuurder who is bestuurlijk verantwoordelijk in the current phase, or in
-                // a more escalated one (the burgemeester's powers do not wait for AVE 4), decides
-                // formally; in AVE 4 that leaves the burgemeester, without delegation.
-                let here = self.phase.order;
-                let allowed: Vec<FunctionId> = self
-                    .m
-                    .model()
-                    .phases
-                    .iter()
-                    .filter(|p| p.order >= here)
-                    .filter_map(|p| p.regie.bestuurlijk.as_ref())
-                    .flat_map(|r| r.holders.iter().cloned())
-                    .collect();
-                if !allowed.is_empty() && !allowed.contains(&self.actor.function) {
-                    let current = self
-                        .phase
-                        .regie
-                        .bestuurlijk
-                        .as_ref()
-                        .map_or_else(Vec::new, |r| r.holders.clone());
-                    return Err(Rejection::new(
-                        C::NotAdministrator,
-                        format!(
-                            "in fase {} is {} bestuurlijk verantwoordelijk; {} is {}",
-                            case.phase,
-                            names(self.m, &current),
-                            self.env.by,
-                            self.m.function_name(self.actor.function.as_str())
-                        ),
-                    )
-                    .citing(self.phase.source.as_deref()));
-                }
-                Ok(vec![Event::FormalDecisionRecorded {
-                    decision: decision.clone(),
-                    subject: subject.clone(),
-                    text: text.clone(),
-                    grondslag: grondslag.clone(),
-                    function: self.actor.function.clone(),
-                }])
-            }
-            Command::CompleteHandover { task, how: note } => {
-                let Some(t) = case.tasks.get(task) else {
-                    return Err(Rejection::new(
-                        C::UnknownItem,
-                        format!("overdracht {task} bestaat niet"),
-                    ));
-                };
-                if t.done.is_some() {
-                    return Err(Rejection::new(
-                        C::AlreadyDone,
-                        format!("overdracht {task} is al gedaan"),
-                    ));
-                }
-                if let Some(holder) = &t.holder
-                    && holder != &self.env.by
-                {
-                    return Err(Rejection::new(
-                        C::NotRoleHolder,
-                        format!("de overdracht is een taak van {holder}"),
-                    ));
-                }
-                non_empty("de toelichting", note)?;
-                Ok(vec![Event::HandoverCompleted {
-                    task: task.clone(),
-                    note: note.clone(),
-                }])
-            }
-            Command::Close { reason, end_state } => {
-                non_empty("de reden", reason)?;
-                if let Some((id, _)) = case.open_request() {
-                    return Err(Rejection::new(
-                        C::CannotClose,
-                        format!("handel eerst verzoek {id} af"),
-                    ));
-                }
-                if let Some((id, _)) = case.tasks.iter().find(|(_, t)| t.done.is_none()) {
-                    return Err(Rejection::new(
-                        C::CannotClose,
-                        format!("rond eerst overdracht {id} af"),
-                    ));
-                }
-                let lowest = self.m.phases_in_order().first().map(|p| p.id.clone());
-                let in_lowest = lowest.as_ref() == Some(&case.phase);
-                if !in_lowest && matches!(end_state, EndState::Afgesloten | EndState::Waakvlam) {
-                    return Err(Rejection::new(
-                        C::CannotClose,
-                        format!(
-                            "een casus in fase {} wordt eerst afgeschaald; sluiten als afgesloten of waakvlam kan in fase {}",
-                            case.phase,
-                            lowest.map_or_else(String::new, |p| p.to_string())
-                        ),
-                    ));
-                }
-                Ok(vec![Event::CaseClosed {
-                    reason: reason.clone(),
-                    end_state: *end_state,
-                }])
-            }
-            other => Err(misrouted(other)),
+    pub(super) fn record_signal(&self, c: &cmd::RecordSignal) -> Result<Vec<Event>> {
+        if self.case.signal(&c.signal).is_some() {
+            return Err(duplicate("signaal", &c.signal));
         }
+        non_empty("de bron", &c.source)?;
+        non_empty("de tekst", &c.text)?;
+        let mut events = vec![Event::SignalRecorded {
+            signal: c.signal.clone(),
+            source: c.source.clone(),
+            category: c.category.clone(),
+            text: c.text.clone(),
+            triggers: c.triggers.clone(),
+        }];
+        for t in &c.triggers {
+            let Some(trigger) = self.m.trigger(t) else {
+                return Err(Rejection::new(
+                    C::UnknownTrigger,
+                    format!("het model kent trigger {t} niet"),
+                ));
+            };
+            if trigger.phases.is_empty() || trigger.phases.contains(self.case.phase()) {
+                events.push(Event::TriggerFired {
+                    trigger: t.clone(),
+                    signal: Some(c.signal.clone()),
+                    phase: self.case.phase().clone(),
+                });
+            }
+        }
+        Ok(events)
+    }
+
+    pub(super) fn assess_criterion(&self, c: &cmd::AssessCriterion) -> Result<Vec<Event>> {
+        if self.m.criterion(&c.criterion).is_none() {
+            return Err(Rejection::new(
+                C::UnknownCriterion,
+                format!("het model kent criterium {} niet", c.criterion),
+            ));
+        }
+        non_empty("de onderbouwing", &c.evidence)?;
+        Ok(vec![Event::CriterionAssessed {
+            criterion: c.criterion.clone(),
+            holds: c.holds,
+            evidence: c.evidence.clone(),
+        }])
+    }
+
+    pub(super) fn record_fact(&self, c: &cmd::RecordFact) -> Result<Vec<Event>> {
+        let Some(f) = self.m.fact(&c.fact) else {
+            return Err(Rejection::new(
+                C::UnknownFact,
+                format!("het model kent feit {} niet", c.fact),
+            ));
+        };
+        if f.derived.is_some() {
+            return Err(Rejection::new(
+                C::DerivedFact,
+                format!(
+                    "feit {} wordt afgeleid uit het huishouden; leg de gezinsleden vast",
+                    c.fact
+                ),
+            ));
+        }
+        non_empty("de onderbouwing", &c.evidence)?;
+        Ok(vec![Event::FactRecorded {
+            fact: c.fact.clone(),
+            holds: c.holds,
+            evidence: c.evidence.clone(),
+        }])
+    }
+
+    pub(super) fn set_plan(&self, c: &cmd::SetPlan) -> Result<Vec<Event>> {
+        if self.m.phase(&c.phase).is_none() {
+            return Err(Rejection::new(
+                C::UnknownPhase,
+                format!("het model kent fase {} niet", c.phase),
+            ));
+        }
+        non_empty("de samenvatting van het plan", &c.summary)?;
+        Ok(vec![Event::PlanSet {
+            phase: c.phase.clone(),
+            summary: c.summary.clone(),
+        }])
+    }
+
+    pub(super) fn add_goal(&self, c: &cmd::AddGoal) -> Result<Vec<Event>> {
+        if self.case.goal(&c.goal).is_some() {
+            return Err(duplicate("doel", &c.goal));
+        }
+        non_empty("het leefgebied", &c.leefgebied)?;
+        non_empty("het doel", &c.text)?;
+        self.person(&c.owner)?;
+        Ok(vec![Event::GoalAdded {
+            goal: c.goal.clone(),
+            leefgebied: c.leefgebied.clone(),
+            text: c.text.clone(),
+            owner: c.owner.clone(),
+            due: c.due,
+        }])
+    }
+
+    pub(super) fn update_goal(&self, c: &cmd::UpdateGoal) -> Result<Vec<Event>> {
+        let Some(g) = self.case.goal(&c.goal) else {
+            return Err(Rejection::new(
+                C::UnknownItem,
+                format!("doel {} bestaat niet", c.goal),
+            ));
+        };
+        if g.status != GoalStatus::Lopend {
+            return Err(Rejection::new(
+                C::AlreadyDone,
+                format!("doel {} is al afgerond", c.goal),
+            ));
+        }
+        let status = GoalStatus::from(c.status);
+        if status == GoalStatus::Lopend {
+            return Err(Rejection::new(
+                C::NothingToChange,
+                format!("doel {} loopt al; geef behaald of gestopt", c.goal),
+            ));
+        }
+        non_empty("de toelichting", &c.explanation)?;
+        Ok(vec![Event::GoalUpdated {
+            goal: c.goal.clone(),
+            status,
+            note: c.explanation.clone(),
+        }])
+    }
+
+    pub(super) fn add_action(&self, c: &cmd::AddAction) -> Result<Vec<Event>> {
+        if self.case.action(&c.action).is_some() {
+            return Err(duplicate("afspraak of actie", &c.action));
+        }
+        non_empty("de tekst", &c.text)?;
+        if let Some(owner) = &c.owner {
+            self.person(owner)?;
+        }
+        let known = c
+            .werkafspraak
+            .as_ref()
+            .is_none_or(|w| self.m.agreement(w).is_some());
+        Ok(vec![Event::ActionAdded {
+            action: c.action.clone(),
+            kind: ActionKind::from(c.kind),
+            text: c.text.clone(),
+            owner: c.owner.clone(),
+            due: c.due,
+            werkafspraak: c.werkafspraak.clone(),
+            werkafspraak_known: known,
+        }])
+    }
+
+    pub(super) fn complete_action(&self, c: &cmd::CompleteAction) -> Result<Vec<Event>> {
+        let Some(a) = self.case.action(&c.action) else {
+            return Err(Rejection::new(
+                C::UnknownItem,
+                format!("actie {} bestaat niet", c.action),
+            ));
+        };
+        if a.done.is_some() {
+            return Err(Rejection::new(
+                C::AlreadyDone,
+                format!("actie {} is al afgerond", c.action),
+            ));
+        }
+        non_empty("de toelichting", &c.result)?;
+        Ok(vec![Event::ActionCompleted {
+            action: c.action.clone(),
+            note: c.result.clone(),
+        }])
+    }
+
+    pub(super) fn hold_meeting(&self, c: &cmd::HoldMeeting) -> Result<Vec<Event>> {
+        if self.case.meeting(&c.meeting).is_some() {
+            return Err(duplicate("overleg", &c.meeting));
+        }
+        if self.m.meeting_kind(&c.kind).is_none() {
+            let known: Vec<&str> = self
+                .m
+                .model()
+                .meeting_kinds
+                .iter()
+                .map(|k| k.id.as_str())
+                .collect();
+            return Err(Rejection::new(
+                C::UnknownMeetingKind,
+                format!(
+                    "het model kent overleg {} niet; wel: {}",
+                    c.kind,
+                    if known.is_empty() {
+                        "geen".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            ));
+        }
+        if c.attendees.is_empty() {
+            return Err(Rejection::new(C::EmptyText, "een overleg heeft deelnemers"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for a in &c.attendees {
+            self.person(a)?;
+            if !seen.insert(a) {
+                return Err(duplicate("deelnemer", a));
+            }
+        }
+        Ok(vec![Event::MeetingHeld {
+            meeting: c.meeting.clone(),
+            kind: c.kind.clone(),
+            attendees: c.attendees.clone(),
+            decisions: c.decisions.clone(),
+        }])
+    }
+
+    pub(super) fn evaluate(&self, c: &cmd::Evaluate) -> Result<Vec<Event>> {
+        non_empty("de samenvatting", &c.summary)?;
+        if let Some(next) = c.next
+            && next <= self.today
+        {
+            return Err(Rejection::new(
+                C::DateOutOfOrder,
+                format!(
+                    "de volgende evaluatie ({next}) moet na vandaag ({}) liggen",
+                    self.today
+                ),
+            ));
+        }
+        let norm = self.phase.norms.as_ref().and_then(|n| n.evaluation_days);
+        if let (Some(next), Some(days)) = (c.next, norm)
+            && self.on(RuleName::EvaluationRequired)
+            && next > add_days(self.today, days)
+        {
+            return Err(Rejection::new(
+                C::BeyondNorm,
+                format!(
+                    "evalueer in fase {} ten minste elke {days} dagen: uiterlijk {}",
+                    self.case.phase(),
+                    add_days(self.today, days)
+                ),
+            )
+            .under(self.rule(RuleName::EvaluationRequired)));
+        }
+        let next = c
+            .next
+            .or_else(|| evaluation_date(self.m, self.phase, self.today));
+        Ok(vec![Event::Evaluated {
+            summary: c.summary.clone(),
+            next_evaluation: next,
+        }])
+    }
+
+    pub(super) fn formal_decision(&self, c: &cmd::FormalDecision) -> Result<Vec<Event>> {
+        if self.case.decision(&c.decision).is_some() {
+            return Err(duplicate("besluit", &c.decision));
+        }
+        non_empty("het onderwerp", &c.subject)?;
+        non_empty("het besluit", &c.text)?;
+        let kind = self.m.function(&self.actor.function).map(|f| f.kind);
+        if kind != Some(OrganisationKind::Bestuur) {
+            return Err(Rejection::new(
+                C::NotAdministrator,
+                "een formeel besluit wordt genomen door een bestuurder (burgemeester, wethouder, college)",
+            ));
+        }
+        // Only a bestuurder who is bestuurlijk verantwoordelijk in the current phase, or in a
+        // more escalated one (the burgemeester's powers do not wait for AVE 4), decides
+        // formally; in AVE 4 that leaves the burgemeester, without delegation.
+        let here = self.phase.order;
+        let allowed: Vec<&FunctionId> = self
+            .m
+            .model()
+            .phases
+            .iter()
+            .filter(|p| p.order >= here)
+            .filter_map(|p| p.regie.bestuurlijk.as_ref())
+            .flat_map(|r| r.holders.iter())
+            .collect();
+        if !allowed.is_empty() && !allowed.contains(&&self.actor.function) {
+            let current = self
+                .phase
+                .regie
+                .bestuurlijk
+                .as_ref()
+                .map_or_else(Vec::new, |r| r.holders.clone());
+            return Err(Rejection::new(
+                C::NotAdministrator,
+                format!(
+                    "in fase {} is {} bestuurlijk verantwoordelijk; {} is {}",
+                    self.case.phase(),
+                    names(self.m, &current),
+                    self.env.by,
+                    self.function_name(&self.actor.function)
+                ),
+            )
+            .citing(self.phase.source.as_deref()));
+        }
+        Ok(vec![Event::FormalDecisionRecorded {
+            decision: c.decision.clone(),
+            subject: c.subject.clone(),
+            text: c.text.clone(),
+            grondslag: c.grondslag.clone(),
+            function: self.actor.function.clone(),
+        }])
+    }
+
+    pub(super) fn complete_handover(&self, c: &cmd::CompleteHandover) -> Result<Vec<Event>> {
+        let Some(t) = self.case.task(&c.task) else {
+            return Err(Rejection::new(
+                C::UnknownItem,
+                format!("overdracht {} bestaat niet", c.task),
+            ));
+        };
+        if t.done.is_some() {
+            return Err(Rejection::new(
+                C::AlreadyDone,
+                format!("overdracht {} is al gedaan", c.task),
+            ));
+        }
+        if let Some(holder) = &t.holder
+            && holder != &self.env.by
+        {
+            return Err(Rejection::new(
+                C::NotRoleHolder,
+                format!("de overdracht is een taak van {holder}"),
+            ));
+        }
+        non_empty("de toelichting", &c.how)?;
+        Ok(vec![Event::HandoverCompleted {
+            task: c.task.clone(),
+            note: c.how.clone(),
+        }])
+    }
+
+    pub(super) fn close(&self, c: &cmd::Close) -> Result<Vec<Event>> {
+        let case = self.case;
+        non_empty("de reden", &c.reason)?;
+        if let Some((id, _)) = case.open_request() {
+            return Err(Rejection::new(
+                C::CannotClose,
+                format!("handel eerst verzoek {id} af"),
+            ));
+        }
+        if let Some((id, _)) = case.open_tasks().next() {
+            return Err(Rejection::new(
+                C::CannotClose,
+                format!("rond eerst overdracht {id} af"),
+            ));
+        }
+        let lowest = self.m.phases_in_order().first().map(|p| p.id.clone());
+        let in_lowest = lowest.as_ref() == Some(case.phase());
+        if !in_lowest && matches!(c.end_state, EndState::Afgesloten | EndState::Waakvlam) {
+            return Err(Rejection::new(
+                C::CannotClose,
+                format!(
+                    "een casus in fase {} wordt eerst afgeschaald; sluiten als afgesloten of waakvlam kan in fase {}",
+                    case.phase(),
+                    lowest.map_or_else(String::new, |p| p.to_string())
+                ),
+            ));
+        }
+        Ok(vec![Event::CaseClosed {
+            reason: c.reason.clone(),
+            end_state: StoredEnd::from(c.end_state),
+        }])
     }
 }

@@ -1,66 +1,16 @@
-//! Who holds which role: assigning, reviewing and ending roles under the model and the role rules.
+//! Who holds which role: assigning, reviewing and ending roles under the model and the role
+//! rules.
+
+use ave_model::{RoleKind, WithinEffect};
 
 use super::*;
-
-/// The name handover tasks of a change of casusregisseur carry as their "transition".
-const CASUSREGIE_CHANGE: &str = "casusregie-wissel";
+use crate::event::{HandoverCause, RoleEndCause};
+use crate::rules::{self, Holdings};
 
 impl<'a> Cx<'a> {
-    /// Handles the roles commands.
-    pub(super) fn roles(&self) -> Result<Vec<Event>> {
+    pub(super) fn assign_role(&self, c: &cmd::AssignRole) -> Result<Vec<Event>> {
         let case = self.case;
-        match &self.env.command {
-            Command::AssignRole {
-                role,
-                person,
-                review,
-                reason,
-            } => self.assign_role(*role, person, *review, reason.as_deref()),
-            Command::ReviewRole {
-                role,
-                person,
-                review,
-                reason,
-            } => {
-                if *role != RoleKind::Procesregie {
-                    return Err(Rejection::new(
-                        C::NothingToChange,
-                        "alleen procesregie heeft een herzieningsdatum",
-                    ));
-                }
-                if case.holding(*role, person).is_none() {
-                    return Err(Rejection::new(
-                        C::NotRoleHolder,
-                        format!("{person} heeft geen {}", role.label().to_lowercase()),
-                    ));
-                }
-                self.may_change_holding(*role, person, false)?;
-                non_empty("de reden", reason)?;
-                self.check_review(*review)?;
-                Ok(vec![Event::RoleReviewed {
-                    role: *role,
-                    person: person.clone(),
-                    review: *review,
-                    reason: reason.clone(),
-                }])
-            }
-            Command::EndRole {
-                role,
-                person,
-                reason,
-            } => self.end_role(*role, person, reason),
-            other => Err(misrouted(other)),
-        }
-    }
-
-    fn assign_role(
-        &self,
-        role: RoleKind,
-        person: &PersonId,
-        review: Option<Date>,
-        reason: Option<&str>,
-    ) -> Result<Vec<Event>> {
-        let case = self.case;
+        let (role, person) = (c.role, &c.person);
         let p = self.person(person)?;
         let spec = self.phase.regie.role(role);
         if let Some(spec) = spec {
@@ -70,7 +20,7 @@ impl<'a> Cx<'a> {
                     format!(
                         "{} is in fase {} niet van toepassing",
                         role.label(),
-                        case.phase
+                        case.phase()
                     ),
                 )
                 .citing(self.phase.source.as_deref()));
@@ -81,9 +31,9 @@ impl<'a> Cx<'a> {
                     format!(
                         "{} ligt in fase {} bij {}; {person} is {}",
                         role.label(),
-                        case.phase,
+                        case.phase(),
                         names(self.m, &spec.holders),
-                        self.m.function_name(p.function.as_str())
+                        self.function_name(&p.function)
                     ),
                 )
                 .citing(self.phase.source.as_deref()));
@@ -92,17 +42,18 @@ impl<'a> Cx<'a> {
             // through that transition (its criteria and who decides), never by assignment alone.
             if role == RoleKind::Procesregie
                 && spec.when_needed
-                && !case.procesregie_added
+                && !case.procesregie_added()
                 && let Some(t) = self
                     .m
-                    .transitions_from(case.phase.as_str())
+                    .transitions_from(case.phase())
                     .find(|t| t.effect == Some(WithinEffect::ProcesregieToevoegen))
             {
                 return Err(Rejection::new(
                     C::PreconditionNotMet,
                     format!(
                         "procesregie wordt in fase {} toegevoegd via overgang {} (voorstel en besluit); die is nog niet genomen",
-                        case.phase, t.id
+                        case.phase(),
+                        t.id
                     ),
                 )
                 .citing(t.source.as_deref()));
@@ -113,24 +64,24 @@ impl<'a> Cx<'a> {
                     format!(
                         "{} wordt in fase {} aangewezen door {}; {} is {}",
                         role.label(),
-                        case.phase,
+                        case.phase(),
                         names(self.m, &spec.appointed_by),
                         self.env.by,
-                        self.m.function_name(self.actor.function.as_str())
+                        self.function_name(&self.actor.function)
                     ),
                 )
                 .citing(self.phase.source.as_deref()));
             }
             if let Some(meeting) = &spec.appointed_in
-                && !self.meeting_since_phase_entry(meeting.as_str())
+                && !case.meeting_after(meeting, case.phase_entry())
             {
                 return Err(Rejection::new(
                     C::PreconditionNotMet,
                     format!(
                         "{} wordt in fase {} bepaald in een {}; leg dat overleg eerst vast",
                         role.label(),
-                        case.phase,
-                        self.meeting_name(meeting.as_str())
+                        case.phase(),
+                        self.meeting_name(meeting)
                     ),
                 )
                 .citing(self.phase.source.as_deref()));
@@ -142,8 +93,7 @@ impl<'a> Cx<'a> {
                 format!("{person} heeft al {}", role.label().to_lowercase()),
             ));
         }
-        let rules = &self.m.model().rules;
-        let mut holdings = self.current_holdings();
+        let mut holdings = Holdings::of(case);
         let mut replaces = None;
         let mut events = Vec::new();
         if role == RoleKind::Casusregie
@@ -151,31 +101,26 @@ impl<'a> Cx<'a> {
         {
             // There is one casusregisseur: this assignment hands casusregie over.
             replaces = Some(old.person.clone());
-            holdings.retain(|h| !(h.role == RoleKind::Casusregie && h.person == old.person));
-            if rules.is_enabled("casusregie_continuity") {
-                if reason.is_none_or(|r| r.trim().is_empty()) {
+            holdings = holdings.without(role, &old.person);
+            if self.on(RuleName::CasusregieContinuity) {
+                if c.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
                     return Err(Rejection::new(
                         C::RuleCasusregieContinuity,
                         "een wisseling van casusregisseur vraagt een reden (continuïteit in casusregie)",
                     )
-                    .under(self.rule("casusregie_continuity")));
+                    .under(self.rule(RuleName::CasusregieContinuity)));
                 }
                 events.push(Event::HandoverCreated {
                     task: self.task_id(&format!(
                         "overdracht-casusregie-{}",
-                        case.tasks
-                            .values()
-                            .filter(|t| t.transition.as_str() == CASUSREGIE_CHANGE)
-                            .count()
-                            + 1
+                        case.casusregie_changes() + 1
                     ))?,
-                    role,
+                    role: role.into(),
                     holder: Some(old.person.clone()),
                     text: format!(
                         "Draag de casusregie zorgvuldig over aan {person} (continuïteit in casusregie)."
                     ),
-                    transition: ave_model::TransitionId::parse(CASUSREGIE_CHANGE)
-                        .map_err(|e| Rejection::new(C::Internal, format!("interne fout: {e}")))?,
+                    cause: HandoverCause::CasusregieChange,
                 });
             }
         }
@@ -189,11 +134,11 @@ impl<'a> Cx<'a> {
                     .find(|h| !spec.holders.contains(&h.function))
             {
                 replaces = Some(old.person.clone());
-                holdings.retain(|h| !(h.role == RoleKind::Procesregie && h.person == old.person));
+                holdings = holdings.without(role, &old.person);
             }
         }
-        let mut review = review;
-        if role == RoleKind::Procesregie && rules.is_enabled("procesregie_review") {
+        let mut review = c.review;
+        if role == RoleKind::Procesregie && self.on(RuleName::ProcesregieReview) {
             let days = self
                 .phase
                 .norms
@@ -206,29 +151,103 @@ impl<'a> Cx<'a> {
                         C::RuleProcesregieReview,
                         "procesregie is tijdelijk: geef een herzieningsdatum (`review`); het model geeft voor deze fase geen termijn",
                     )
-                    .under(self.rule("procesregie_review")));
+                    .under(self.rule(RuleName::ProcesregieReview)));
                 }
                 Some(day) => self.check_review(day)?,
             }
         }
-        holdings.push(Holding {
-            role,
-            person: person.clone(),
-            function: p.function.clone(),
-        });
+        let holdings = holdings.with(role, person, &p.function);
         rules::check_roles(self.m, &holdings, case.has_minors(self.today))?;
         events.insert(
             0,
             Event::RoleAssigned {
-                role,
+                role: role.into(),
                 person: person.clone(),
                 function: p.function.clone(),
                 review,
-                reason: reason.map(str::to_owned),
+                reason: c.reason.clone(),
                 replaces,
             },
         );
         Ok(events)
+    }
+
+    pub(super) fn review_role(&self, c: &cmd::ReviewRole) -> Result<Vec<Event>> {
+        if c.role != RoleKind::Procesregie {
+            return Err(Rejection::new(
+                C::NothingToChange,
+                "alleen procesregie heeft een herzieningsdatum",
+            ));
+        }
+        if self.case.holding(c.role, &c.person).is_none() {
+            return Err(Rejection::new(
+                C::NotRoleHolder,
+                format!("{} heeft geen {}", c.person, c.role.label().to_lowercase()),
+            ));
+        }
+        self.may_change_holding(c.role, &c.person, false)?;
+        non_empty("de reden", &c.reason)?;
+        self.check_review(c.review)?;
+        Ok(vec![Event::RoleReviewed {
+            role: c.role.into(),
+            person: c.person.clone(),
+            review: c.review,
+            reason: c.reason.clone(),
+        }])
+    }
+
+    pub(super) fn end_role(&self, c: &cmd::EndRole) -> Result<Vec<Event>> {
+        let case = self.case;
+        let (role, person) = (c.role, &c.person);
+        let Some(holding) = case.holding(role, person) else {
+            return Err(Rejection::new(
+                C::NotRoleHolder,
+                format!("{person} heeft geen {}", role.label().to_lowercase()),
+            ));
+        };
+        self.may_change_holding(role, person, true)?;
+        non_empty("de reden", &c.reason)?;
+        // Procesregie this phase added by its transition also ends by its transition.
+        if role == RoleKind::Procesregie
+            && case.procesregie_added()
+            && self
+                .phase
+                .regie
+                .procesregie
+                .as_ref()
+                .is_some_and(|s| s.holders.contains(&holding.function))
+            && let Some(t) = self
+                .m
+                .transitions_from(case.phase())
+                .find(|t| t.effect == Some(WithinEffect::ProcesregieBeeindigen))
+        {
+            return Err(Rejection::new(
+                C::PreconditionNotMet,
+                format!(
+                    "procesregie eindigt in fase {} via overgang {} (voorstel en besluit)",
+                    case.phase(),
+                    t.id
+                ),
+            )
+            .citing(t.source.as_deref()));
+        }
+        if role == RoleKind::Casusregie && rules::casusregie_required_here(self.m, case.phase()) {
+            return Err(Rejection::new(
+                C::RuleCasusregieRequired,
+                format!(
+                    "in fase {} heeft de casus altijd één benoemde casusregisseur: wijs een opvolger aan (assign-role) in plaats van de rol te beëindigen",
+                    case.phase()
+                ),
+            )
+            .under(self.rule(RuleName::CasusregieRequired)));
+        }
+        Ok(vec![Event::RoleEnded {
+            role: role.into(),
+            person: person.clone(),
+            cause: RoleEndCause::Person {
+                reason: c.reason.clone(),
+            },
+        }])
     }
 
     /// Only the holder, or a function the model says appoints the holder, changes a holding.
@@ -268,7 +287,7 @@ impl<'a> Cx<'a> {
 
     /// A review date lies after today and, where the phase has a norm, no further than it.
     fn check_review(&self, review: Date) -> Result<()> {
-        let rule = self.rule("procesregie_review");
+        let rule = self.rule(RuleName::ProcesregieReview);
         if review <= self.today {
             return Err(Rejection::new(
                 C::RuleProcesregieReview,
@@ -291,62 +310,12 @@ impl<'a> Cx<'a> {
                     C::BeyondNorm,
                     format!(
                         "procesregie is tijdelijk: herzien uiterlijk {latest} ({days} dagen, norm van fase {}); {review} is later",
-                        self.case.phase
+                        self.case.phase()
                     ),
                 )
                 .under(rule));
             }
         }
         Ok(())
-    }
-
-    fn end_role(&self, role: RoleKind, person: &PersonId, reason: &str) -> Result<Vec<Event>> {
-        let case = self.case;
-        let Some(holding) = case.holding(role, person) else {
-            return Err(Rejection::new(
-                C::NotRoleHolder,
-                format!("{person} heeft geen {}", role.label().to_lowercase()),
-            ));
-        };
-        self.may_change_holding(role, person, true)?;
-        non_empty("de reden", reason)?;
-        // Procesregie this phase added by its transition also ends by its transition.
-        if role == RoleKind::Procesregie
-            && case.procesregie_added
-            && self
-                .phase
-                .regie
-                .procesregie
-                .as_ref()
-                .is_some_and(|s| s.holders.contains(&holding.function))
-            && let Some(t) = self
-                .m
-                .transitions_from(case.phase.as_str())
-                .find(|t| t.effect == Some(WithinEffect::ProcesregieBeeindigen))
-        {
-            return Err(Rejection::new(
-                C::PreconditionNotMet,
-                format!(
-                    "procesregie eindigt in fase {} via overgang {} (voorstel en besluit)",
-                    case.phase, t.id
-                ),
-            )
-            .citing(t.source.as_deref()));
-        }
-        if role == RoleKind::Casusregie && rules::casusregie_required_here(self.m, &case.phase) {
-            return Err(Rejection::new(
-                C::RuleCasusregieRequired,
-                format!(
-                    "in fase {} heeft de casus altijd één benoemde casusregisseur: wijs een opvolger aan (assign-role) in plaats van de rol te beëindigen",
-                    case.phase
-                ),
-            )
-            .under(self.rule("casusregie_required")));
-        }
-        Ok(vec![Event::RoleEnded {
-            role,
-            person: person.clone(),
-            reason: reason.to_owned(),
-        }])
     }
 }

@@ -2,81 +2,63 @@
 //! gaps — roles nobody in the chain can fill, transitions nobody present may decide,
 //! werkafspraken that are referred to but missing, phases where the case stayed past its
 //! norm — and check that each step is allowed or refused as the scenario expects.
+//!
+//! The [`Report`] is data; `ave-labels` writes it as text.
 
-pub mod report;
-pub mod scenario;
+mod scenario;
 
 use std::collections::BTreeMap;
 
-use ave_model::{Date, RoleKind, ValidModel};
+use ave_model::{FunctionId, PhaseId, RoleKind, TransitionId, ValidModel};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::case::Case;
+use crate::case::{Case, Closure};
+use crate::command::Envelope;
 use crate::decide::execute;
-use crate::describe::describe;
-use crate::event::Event;
-use crate::views::{self, AttentionKind};
-pub use scenario::{Expect, Scenario, ScenarioError, Step};
+use crate::event::{Event, Recorded};
+use crate::ids::PersonId;
+use crate::rejection::Rejection;
+use crate::views::{self, Attention, AttentionKind};
+pub use scenario::{Expect, Person, Scenario, ScenarioError, Step};
 
 /// The outcome of one step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Outcome {
     /// The engine allowed it; these events followed.
     Allowed {
-        /// One line per event.
-        events: Vec<String>,
+        /// The events, as stored.
+        events: Vec<Recorded>,
     },
     /// The engine refused it.
     Rejected {
-        /// Code.
-        code: String,
-        /// Message.
-        message: String,
-        /// Rule.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        rule: Option<String>,
-        /// The model's source.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        source: Option<String>,
+        /// Why.
+        rejection: Rejection,
     },
 }
 
 /// One step in the report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StepReport {
     /// 1-based number.
     pub n: usize,
     /// When.
     pub at: DateTime<Utc>,
-    /// Who (name and function).
-    pub by: String,
+    /// Who.
+    pub by: PersonId,
     /// The command's name.
-    pub command: String,
+    pub command: &'static str,
     /// What happened.
     #[serde(flatten)]
     pub outcome: Outcome,
     /// What the scenario expected.
-    pub expected: Option<String>,
+    pub expected: Option<Expect>,
     /// Whether the expectation was met (true when there is none).
     pub met: bool,
     /// The scenario's note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-}
-
-/// One line of the timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TimelineEntry {
-    /// Position in the case's history.
-    pub seq: u64,
-    /// When.
-    pub at: DateTime<Utc>,
-    /// Who.
-    pub by: String,
-    /// What happened.
-    pub text: String,
 }
 
 /// Kinds of gap.
@@ -100,48 +82,122 @@ pub enum GapKind {
 }
 
 /// A gap the journey exposed.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Gap {
-    /// Kind.
-    pub kind: GapKind,
-    /// The phase it concerns.
-    pub phase: Option<String>,
-    /// What is missing, in Dutch.
-    pub message: String,
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Gap {
+    /// A person's function does not exist in the model.
+    UnknownFunction {
+        /// Who.
+        person: PersonId,
+        /// The function the scenario gives.
+        function: FunctionId,
+    },
+    /// A role the model prescribes that no person in the scenario can fill.
+    RoleNobodyCanFill {
+        /// The phase.
+        phase: PhaseId,
+        /// The role.
+        role: RoleKind,
+        /// The functions the model prescribes.
+        functions: Vec<FunctionId>,
+        /// Only when needed.
+        when_needed: bool,
+    },
+    /// A role the model leaves open.
+    RoleOpenInModel {
+        /// The phase.
+        phase: PhaseId,
+        /// The role.
+        role: RoleKind,
+        /// The model's reason.
+        reason: String,
+    },
+    /// The model does not say who decides a transition.
+    DecidersOpen {
+        /// The phase it leaves.
+        phase: PhaseId,
+        /// The transition.
+        transition: TransitionId,
+        /// The model's reason.
+        reason: String,
+    },
+    /// Nobody in the journey holds a function that may decide a transition.
+    NoDeciderPresent {
+        /// The phase it leaves.
+        phase: PhaseId,
+        /// The transition.
+        transition: TransitionId,
+        /// Who may decide.
+        deciders: Vec<FunctionId>,
+    },
+    /// A step followed a werkafspraak the model does not know.
+    MissingWerkafspraak {
+        /// The werkafspraak.
+        werkafspraak: ave_model::AgreementId,
+        /// The step.
+        step: usize,
+    },
+    /// The case stayed past a norm in a phase (the worst overrun seen there).
+    PastNorm {
+        /// The phase.
+        phase: PhaseId,
+        /// What was overdue.
+        attention: Attention,
+    },
+}
+
+impl Gap {
+    /// The kind of gap.
+    pub fn kind(&self) -> GapKind {
+        match self {
+            Gap::UnknownFunction { .. } => GapKind::UnknownFunction,
+            Gap::RoleNobodyCanFill { .. } => GapKind::RoleNobodyCanFill,
+            Gap::RoleOpenInModel { .. } => GapKind::RoleOpenInModel,
+            Gap::DecidersOpen { .. } | Gap::NoDeciderPresent { .. } => {
+                GapKind::TransitionNobodyMayDecide
+            }
+            Gap::MissingWerkafspraak { .. } => GapKind::MissingWerkafspraak,
+            Gap::PastNorm { .. } => GapKind::PastNorm,
+        }
+    }
 }
 
 /// Where the case ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EndState {
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct End {
+    /// When the end state is taken.
+    pub at: DateTime<Utc>,
     /// Phase.
-    pub phase: Option<String>,
-    /// Closed (and how).
-    pub closed: Option<String>,
+    pub phase: PhaseId,
+    /// How it closed, if it did.
+    pub closed: Option<Closure>,
     /// The regie table at the end.
     pub regie: Vec<views::RegieRow>,
     /// The attention list at the end.
-    pub attention: Vec<views::Attention>,
+    pub attention: Vec<Attention>,
     /// What the engine proposes at the end.
     pub proposals: Vec<views::Proposal>,
 }
 
 /// The report of a klantreis.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     /// Scenario title.
     pub title: String,
     /// Model id.
-    pub model: String,
+    pub model: ave_model::ModelId,
     /// Model version.
     pub model_version: String,
+    /// The people of the journey.
+    pub people: Vec<Person>,
     /// Steps.
     pub steps: Vec<StepReport>,
     /// The case's history.
-    pub timeline: Vec<TimelineEntry>,
+    pub timeline: Vec<Recorded>,
     /// Gaps.
     pub gaps: Vec<Gap>,
-    /// Where the case ended.
-    pub end: EndState,
+    /// Where the case ended (none when it never opened).
+    pub end: Option<End>,
     /// The gap kinds the scenario expects, each with whether the journey showed it.
     pub expected_gaps: Vec<(GapKind, bool)>,
     /// Number of expectations stated (steps and gaps).
@@ -155,77 +211,65 @@ impl Report {
     pub fn passed(&self) -> bool {
         self.unmet == 0
     }
+
+    /// A person of the journey.
+    pub fn person(&self, id: &PersonId) -> Option<&Person> {
+        self.people.iter().find(|p| &p.id == id)
+    }
 }
+
+/// The worst overrun seen per (kind, phase stay), for the "past its norm" gaps.
+type Overruns = BTreeMap<(AttentionKind, usize), (PhaseId, Attention)>;
 
 /// Runs a scenario under a model.
 pub fn run(model: &ValidModel, scenario: &Scenario) -> Report {
     let mut case: Option<Case> = None;
-    let mut steps = Vec::new();
+    let mut steps = Vec::with_capacity(scenario.steps.len());
     let mut timeline = Vec::new();
     let mut missing_agreements = Vec::new();
-    // The worst overrun seen per (kind, phase stay), for the "past its norm" gaps.
-    let mut overruns: BTreeMap<(AttentionKind, usize), (String, i64, String)> = BTreeMap::new();
-    let person_label = |id: &crate::ids::PersonId| {
-        scenario.people.iter().find(|p| &p.id == id).map_or_else(
-            || id.to_string(),
-            |p| format!("{} ({})", p.name, model.function_name(p.function.as_str())),
-        )
-    };
+    let mut overruns = Overruns::new();
     for (i, step) in scenario.steps.iter().enumerate() {
         if let Some(c) = &case {
             observe(model, c, step.at, &mut overruns);
         }
-        let env = crate::command::Envelope {
+        let env = Envelope {
             at: step.at,
             by: step.by.clone(),
             command: step.command.clone(),
         };
         let outcome = match execute(model, &mut case, &env) {
             Ok(recorded) => {
-                let mut events = Vec::new();
                 for r in &recorded {
-                    let text = describe(model, r);
                     if let Event::ActionAdded {
                         werkafspraak: Some(w),
                         werkafspraak_known: false,
                         ..
                     } = &r.event
                     {
-                        missing_agreements.push((w.to_string(), i + 1));
+                        missing_agreements.push((w.clone(), i + 1));
                     }
-                    events.push(text.clone());
-                    timeline.push(TimelineEntry {
-                        seq: r.seq,
-                        at: r.at,
-                        by: person_label(&r.by),
-                        text,
-                    });
                 }
-                Outcome::Allowed { events }
+                timeline.extend(recorded.iter().cloned());
+                Outcome::Allowed { events: recorded }
             }
-            Err(rej) => Outcome::Rejected {
-                code: rej.code.as_str().to_owned(),
-                message: rej.message.clone(),
-                rule: rej.rule.map(str::to_owned),
-                source: rej.citation.clone(),
-            },
+            Err(rejection) => Outcome::Rejected { rejection },
         };
         let met = match (&step.expect, &outcome) {
             (None, _) => true,
             (Some(Expect::Allowed), Outcome::Allowed { .. }) => true,
             (Some(Expect::Rejected(None)), Outcome::Rejected { .. }) => true,
-            (Some(Expect::Rejected(Some(code))), Outcome::Rejected { code: got, .. }) => {
-                code.as_str() == got
+            (Some(Expect::Rejected(Some(code))), Outcome::Rejected { rejection }) => {
+                *code == rejection.code
             }
             _ => false,
         };
         steps.push(StepReport {
             n: i + 1,
             at: step.at,
-            by: person_label(&step.by),
-            command: step.command.name().to_owned(),
+            by: step.by.clone(),
+            command: step.command.name(),
             outcome,
-            expected: step.expect.map(|e| e.to_string()),
+            expected: step.expect,
             met,
             note: step.note.clone(),
         });
@@ -243,27 +287,22 @@ pub fn run(model: &ValidModel, scenario: &Scenario) -> Report {
     );
     let end = match (&case, end_at) {
         (Some(c), Some(at)) => {
-            let today = Date::from(at.date_naive());
-            EndState {
-                phase: Some(c.phase.to_string()),
-                closed: c.closed.as_ref().map(|cl| cl.reason.clone()),
+            let today = views::local_day(model, at);
+            Some(End {
+                at,
+                phase: c.phase().clone(),
+                closed: c.closed().cloned(),
                 regie: views::regie_table(model, c, today),
                 attention: views::attention(model, c, at),
                 proposals: views::proposals(model, c, today),
-            }
+            })
         }
-        _ => EndState {
-            phase: None,
-            closed: None,
-            regie: Vec::new(),
-            attention: Vec::new(),
-            proposals: Vec::new(),
-        },
+        _ => None,
     };
     let expected_gaps: Vec<(GapKind, bool)> = scenario
         .expect_gaps
         .iter()
-        .map(|k| (*k, gaps.iter().any(|g| g.kind == *k)))
+        .map(|k| (*k, gaps.iter().any(|g| g.kind() == *k)))
         .collect();
     let expectations =
         scenario.steps.iter().filter(|s| s.expect.is_some()).count() + expected_gaps.len();
@@ -271,8 +310,9 @@ pub fn run(model: &ValidModel, scenario: &Scenario) -> Report {
         + expected_gaps.iter().filter(|(_, met)| !met).count();
     Report {
         title: scenario.title.clone(),
-        model: model.model().model.id.to_string(),
+        model: model.model().model.id.clone(),
         model_version: model.model().model.version.clone(),
+        people: scenario.people.clone(),
         steps,
         timeline,
         gaps,
@@ -284,8 +324,8 @@ pub fn run(model: &ValidModel, scenario: &Scenario) -> Report {
 }
 
 /// Residents and their network are always part of the journey, whoever the scenario names.
-fn resident(model: &ValidModel, f: &ave_model::FunctionId) -> bool {
-    model.function(f.as_str()).is_some_and(|f| {
+fn resident(model: &ValidModel, f: &FunctionId) -> bool {
+    model.function(f).is_some_and(|f| {
         matches!(
             f.kind,
             ave_model::OrganisationKind::Inwoner | ave_model::OrganisationKind::Netwerk
@@ -294,16 +334,11 @@ fn resident(model: &ValidModel, f: &ave_model::FunctionId) -> bool {
 }
 
 /// Records overdue norms visible at `at`.
-fn observe(
-    model: &ValidModel,
-    case: &Case,
-    at: DateTime<Utc>,
-    overruns: &mut BTreeMap<(AttentionKind, usize), (String, i64, String)>,
-) {
-    let stay = case.phases.len();
+fn observe(model: &ValidModel, case: &Case, at: DateTime<Utc>, overruns: &mut Overruns) {
+    let stay = case.stays().len();
     for a in views::attention(model, case, at) {
         if !matches!(
-            a.kind,
+            a.kind(),
             AttentionKind::EvaluationOverdue
                 | AttentionKind::Stagnation
                 | AttentionKind::DecisionPending
@@ -311,12 +346,12 @@ fn observe(
         ) {
             continue;
         }
-        let days = a.days.unwrap_or(0);
+        let days = a.overdue_days().unwrap_or(0);
         let entry = overruns
-            .entry((a.kind, stay))
-            .or_insert_with(|| (case.phase.to_string(), days, a.message.clone()));
-        if days >= entry.1 {
-            *entry = (case.phase.to_string(), days, a.message.clone());
+            .entry((a.kind(), stay))
+            .or_insert_with(|| (case.phase().clone(), a.clone()));
+        if days >= entry.1.overdue_days().unwrap_or(0) {
+            *entry = (case.phase().clone(), a);
         }
     }
 }
@@ -325,34 +360,29 @@ fn gaps(
     model: &ValidModel,
     scenario: &Scenario,
     case: Option<&Case>,
-    missing_agreements: &[(String, usize)],
-    overruns: BTreeMap<(AttentionKind, usize), (String, i64, String)>,
+    missing_agreements: &[(ave_model::AgreementId, usize)],
+    overruns: Overruns,
 ) -> Vec<Gap> {
     let mut out = Vec::new();
-    let functions: Vec<&ave_model::FunctionId> =
-        scenario.people.iter().map(|p| &p.function).collect();
+    let functions: Vec<&FunctionId> = scenario.people.iter().map(|p| &p.function).collect();
     for p in &scenario.people {
-        if model.function(p.function.as_str()).is_none() {
-            out.push(Gap {
-                kind: GapKind::UnknownFunction,
-                phase: None,
-                message: format!(
-                    "{} heeft functie {}, die het model niet kent",
-                    p.name, p.function
-                ),
+        if model.function(&p.function).is_none() {
+            out.push(Gap::UnknownFunction {
+                person: p.id.clone(),
+                function: p.function.clone(),
             });
         }
     }
     // Phases the journey visited, in order of first visit.
-    let mut visited: Vec<String> = Vec::new();
+    let mut visited: Vec<&PhaseId> = Vec::new();
     if let Some(c) = case {
-        for stay in &c.phases {
-            if !visited.contains(&stay.phase.to_string()) {
-                visited.push(stay.phase.to_string());
+        for stay in c.stays() {
+            if !visited.contains(&&stay.phase) {
+                visited.push(&stay.phase);
             }
         }
     }
-    for phase_id in &visited {
+    for phase_id in visited {
         let Some(phase) = model.phase(phase_id) else {
             continue;
         };
@@ -361,10 +391,10 @@ fn gaps(
                 continue;
             };
             if let Some(reason) = &spec.open {
-                out.push(Gap {
-                    kind: GapKind::RoleOpenInModel,
-                    phase: Some(phase_id.clone()),
-                    message: format!("{}: het model laat dit open ({reason})", role.label()),
+                out.push(Gap::RoleOpenInModel {
+                    phase: phase_id.clone(),
+                    role,
+                    reason: reason.clone(),
                 });
             } else if !spec.holders.is_empty()
                 && !spec
@@ -372,58 +402,38 @@ fn gaps(
                     .iter()
                     .any(|h| functions.contains(&h) || resident(model, h))
             {
-                out.push(Gap {
-                    kind: GapKind::RoleNobodyCanFill,
-                    phase: Some(phase_id.clone()),
-                    message: format!(
-                        "{} ligt bij {}{}, maar niemand in de klantreis heeft die functie",
-                        role.label(),
-                        ave_model::render::names(model, spec.holders.iter().map(|h| h.as_str())),
-                        if spec.when_needed {
-                            " (wanneer nodig)"
-                        } else {
-                            ""
-                        }
-                    ),
+                out.push(Gap::RoleNobodyCanFill {
+                    phase: phase_id.clone(),
+                    role,
+                    functions: spec.holders.clone(),
+                    when_needed: spec.when_needed,
                 });
             }
         }
         for t in model.transitions_from(phase_id) {
             if let Some(reason) = &t.deciders_open {
-                out.push(Gap {
-                    kind: GapKind::TransitionNobodyMayDecide,
-                    phase: Some(phase_id.clone()),
-                    message: format!(
-                        "overgang {}: het model legt niet vast wie besluit ({reason})",
-                        t.id
-                    ),
+                out.push(Gap::DecidersOpen {
+                    phase: phase_id.clone(),
+                    transition: t.id.clone(),
+                    reason: reason.clone(),
                 });
             } else if !t.deciders.iter().any(|d| functions.contains(&d)) {
-                out.push(Gap {
-                    kind: GapKind::TransitionNobodyMayDecide,
-                    phase: Some(phase_id.clone()),
-                    message: format!(
-                        "overgang {}: besluit door {}, maar niemand in de klantreis heeft die functie",
-                        t.id,
-                        ave_model::render::names(model, t.deciders.iter().map(|h| h.as_str()))
-                    ),
+                out.push(Gap::NoDeciderPresent {
+                    phase: phase_id.clone(),
+                    transition: t.id.clone(),
+                    deciders: t.deciders.clone(),
                 });
             }
         }
     }
     for (w, step) in missing_agreements {
-        out.push(Gap {
-            kind: GapKind::MissingWerkafspraak,
-            phase: None,
-            message: format!("stap {step} volgt werkafspraak {w}, die het lokale model niet kent"),
+        out.push(Gap::MissingWerkafspraak {
+            werkafspraak: w.clone(),
+            step: *step,
         });
     }
-    for ((_, _), (phase, _, message)) in overruns {
-        out.push(Gap {
-            kind: GapKind::PastNorm,
-            phase: Some(phase),
-            message,
-        });
+    for (_, (phase, attention)) in overruns {
+        out.push(Gap::PastNorm { phase, attention });
     }
     out
 }

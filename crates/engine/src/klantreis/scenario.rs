@@ -35,7 +35,7 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 /// A person in the scenario.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     /// Pseudonymous id used in the steps.
@@ -49,22 +49,13 @@ pub struct Person {
 }
 
 /// What a step is expected to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "expect", content = "code", rename_all = "kebab-case")]
 pub enum Expect {
     /// The engine allows it.
     Allowed,
     /// The engine rejects it (with this code, if given).
     Rejected(Option<RejectionCode>),
-}
-
-impl fmt::Display for Expect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Expect::Allowed => f.write_str("toegestaan"),
-            Expect::Rejected(None) => f.write_str("geweigerd"),
-            Expect::Rejected(Some(code)) => write!(f, "geweigerd [{code}]"),
-        }
-    }
 }
 
 /// One step.
@@ -180,6 +171,14 @@ impl Scenario {
                 .nth(nth)
                 .map(|(i, _)| i + 1)
         };
+        // The line of every `[[steps]]` header, found once (a scan per step would make long
+        // scenarios quadratic).
+        let step_lines: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim_start().starts_with("[[steps]]"))
+            .map(|(i, _)| i + 1)
+            .collect();
         let mut doc = doc;
         let known = ["scenario", "people", "household", "steps"];
         if let Some(k) = doc.keys().find(|k| !known.contains(&k.as_str())) {
@@ -247,7 +246,7 @@ impl Scenario {
         };
         let mut steps = Vec::new();
         for (i, item) in raw_steps.into_iter().enumerate() {
-            let line = line_of("[[steps]]", i);
+            let line = step_lines.get(i).copied();
             let n = i + 1;
             let Value::Table(mut t) = item else {
                 return Err(err(line, format!("stap {n} is geen tabel")));

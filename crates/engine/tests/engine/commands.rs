@@ -8,17 +8,17 @@ use ave_model::RoleKind::{Casusregie, Procesregie};
 use crate::common::*;
 
 fn open_cmd(phase: &str, participants: &[&str]) -> Command {
-    Command::Open {
+    Command::Open(ave_engine::command::Open {
         case: CaseId::parse("c1").expect("id"),
         phase: ave_model::PhaseId::parse(phase).expect("id"),
         reason: "test".into(),
         household: vec![],
         participants: participants.iter().map(|p| participant(p)).collect(),
-    }
+    })
 }
 
 fn signal(id: &str, triggers: &[&str]) -> Command {
-    Command::RecordSignal {
+    Command::RecordSignal(ave_engine::command::RecordSignal {
         signal: SignalId::parse(id).expect("id"),
         source: "politie".into(),
         category: "overlast".into(),
@@ -27,7 +27,7 @@ fn signal(id: &str, triggers: &[&str]) -> Command {
             .iter()
             .map(|t| ave_model::TriggerId::parse(*t).expect("id"))
             .collect(),
-    }
+    })
 }
 
 #[test]
@@ -77,12 +77,12 @@ fn an_unknown_function_is_refused_when_someone_joins() {
     let mut w = World::opened(model(), "2", vec![]);
     w.refused(
         "consulent-1",
-        Command::AddParticipant {
+        Command::AddParticipant(ave_engine::command::AddParticipant {
             person: pid("nieuw"),
             name: "Nieuw".into(),
             function: ave_model::FunctionId::parse("astronaut").expect("id"),
             organisation: "NASA".into(),
-        },
+        }),
         "unknown-function",
     );
 }
@@ -98,10 +98,10 @@ fn unknown_people_phases_criteria_and_items_are_refused() {
     );
     w.refused(
         "consulent-1",
-        Command::SetPlan {
+        Command::SetPlan(ave_engine::command::SetPlan {
             phase: ave_model::PhaseId::parse("9").expect("id"),
             summary: "x".into(),
-        },
+        }),
         "unknown-phase",
     );
     w.refused(
@@ -121,30 +121,30 @@ fn unknown_people_phases_criteria_and_items_are_refused() {
     );
     w.refused(
         "consulent-1",
-        Command::HoldMeeting {
+        Command::HoldMeeting(ave_engine::command::HoldMeeting {
             meeting: MeetingId::parse("m1").expect("id"),
             kind: ave_model::MeetingKindId::parse("koffie").expect("id"),
             attendees: vec![pid("consulent-1")],
             decisions: vec![],
-        },
+        }),
         "unknown-meeting-kind",
     );
     w.refused(
         "consulent-1",
-        Command::RecordFact {
+        Command::RecordFact(ave_engine::command::RecordFact {
             fact: ave_model::FactId::parse("bestaat-niet").expect("id"),
             holds: true,
             evidence: "x".into(),
-        },
+        }),
         "unknown-fact",
     );
     w.refused(
         "consulent-1",
-        Command::RecordFact {
+        Command::RecordFact(ave_engine::command::RecordFact {
             fact: ave_model::FactId::parse("minderjarigen").expect("id"),
             holds: true,
             evidence: "x".into(),
-        },
+        }),
         "derived-fact",
     );
     w.refused(
@@ -154,18 +154,18 @@ fn unknown_people_phases_criteria_and_items_are_refused() {
     );
     w.refused(
         "consulent-1",
-        Command::CompleteAction {
+        Command::CompleteAction(ave_engine::command::CompleteAction {
             action: ActionId::parse("a9").expect("id"),
             result: "x".into(),
-        },
+        }),
         "unknown-item",
     );
     w.refused(
         "consulent-1",
-        Command::RemoveMember {
+        Command::RemoveMember(ave_engine::command::RemoveMember {
             member: MemberId::parse("kind-9").expect("id"),
             reason: "x".into(),
-        },
+        }),
         "unknown-member",
     );
 }
@@ -175,23 +175,25 @@ fn duplicate_ids_are_refused() {
     let mut w = World::opened(model(), "2", vec![]);
     w.ok("consulent-1", signal("s1", &[]));
     w.refused("consulent-1", signal("s1", &[]), "duplicate-id");
-    let goal = || Command::AddGoal {
-        goal: GoalId::parse("g1").expect("id"),
-        leefgebied: "wonen".into(),
-        text: "woning".into(),
-        owner: pid("consulent-1"),
-        due: ave_model::Date::from_ymd(2025, 6, 1).expect("date"),
+    let goal = || {
+        Command::AddGoal(ave_engine::command::AddGoal {
+            goal: GoalId::parse("g1").expect("id"),
+            leefgebied: "wonen".into(),
+            text: "woning".into(),
+            owner: pid("consulent-1"),
+            due: ave_model::Date::from_ymd(2025, 6, 1).expect("date"),
+        })
     };
     w.ok("consulent-1", goal());
     w.refused("consulent-1", goal(), "duplicate-id");
     w.refused(
         "consulent-1",
-        Command::AddParticipant {
+        Command::AddParticipant(ave_engine::command::AddParticipant {
             person: pid("consulent-2"),
             name: "x".into(),
             function: ave_model::FunctionId::parse("consulent").expect("id"),
             organisation: "x".into(),
-        },
+        }),
         "duplicate-id",
     );
     w.ok("consulent-1", propose("v1", "2-naar-1", &["stabiel"]));
@@ -221,11 +223,11 @@ fn empty_texts_are_refused() {
     let mut w = World::opened(model(), "2", vec![]);
     w.refused(
         "consulent-1",
-        Command::AssessCriterion {
+        Command::AssessCriterion(ave_engine::command::AssessCriterion {
             criterion: ave_model::CriterionId::parse("stabiel").expect("id"),
             holds: true,
             evidence: "  ".into(),
-        },
+        }),
         "empty-text",
     );
 }
@@ -253,19 +255,19 @@ fn roles_follow_the_model_of_the_current_phase() {
     );
     w.refused(
         "consulent-1",
-        Command::RemoveParticipant {
+        Command::RemoveParticipant(ave_engine::command::RemoveParticipant {
             person: pid("consulent-1"),
             reason: "weg".into(),
-        },
+        }),
         "holds-role",
     );
     w.refused(
         "consulent-1",
-        Command::EndRole {
+        Command::EndRole(ave_engine::command::EndRole {
             role: Procesregie,
             person: pid("consulent-1"),
             reason: "x".into(),
-        },
+        }),
         "not-role-holder",
     );
 }
@@ -291,18 +293,18 @@ fn a_proposal_must_leave_the_current_phase_and_cite_its_own_criteria() {
     );
     w.refused(
         "consulent-2",
-        Command::Withdraw {
+        Command::Withdraw(ave_engine::command::Withdraw {
             request: RequestId::parse("v1").expect("id"),
             reason: "x".into(),
-        },
+        }),
         "not-proposer",
     );
     w.ok(
         "consulent-1",
-        Command::Withdraw {
+        Command::Withdraw(ave_engine::command::Withdraw {
             request: RequestId::parse("v1").expect("id"),
             reason: "x".into(),
-        },
+        }),
     );
     w.refused("consulent-1", decide("v1", true, &[]), "request-not-open");
 }
@@ -322,9 +324,11 @@ fn adding_procesregie_when_there_already_is_a_procesregisseur_is_refused() {
 #[test]
 fn closing_needs_the_lowest_phase_unless_the_household_moved() {
     let mut w = World::opened(model(), "2", vec![]);
-    let close = |e| Command::Close {
-        reason: "klaar".into(),
-        end_state: e,
+    let close = |e| {
+        Command::Close(ave_engine::command::Close {
+            reason: "klaar".into(),
+            end_state: e,
+        })
     };
     w.refused("consulent-1", close(EndState::Waakvlam), "cannot-close");
     w.ok("consulent-1", close(EndState::Verhuisd));
@@ -334,11 +338,13 @@ fn closing_needs_the_lowest_phase_unless_the_household_moved() {
 #[test]
 fn only_an_administrator_records_a_formal_decision() {
     let mut w = World::opened(model(), "4", vec![]);
-    let besluit = |id: &str| Command::FormalDecision {
-        decision: DecisionId::parse(id).expect("id"),
-        subject: "Tijdelijk huisverbod".into(),
-        text: "Huisverbod voor tien dagen".into(),
-        grondslag: Some("Wet tijdelijk huisverbod".into()),
+    let besluit = |id: &str| {
+        Command::FormalDecision(ave_engine::command::FormalDecision {
+            decision: DecisionId::parse(id).expect("id"),
+            subject: "Tijdelijk huisverbod".into(),
+            text: "Huisverbod voor tien dagen".into(),
+            grondslag: Some("Wet tijdelijk huisverbod".into()),
+        })
     };
     w.refused("oov-1", besluit("b1"), "not-administrator");
     w.ok("burgemeester-1", besluit("b1"));

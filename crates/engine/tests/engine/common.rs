@@ -105,13 +105,13 @@ impl World {
         let participants = PEOPLE.iter().map(|(p, _)| participant(p)).collect();
         w.ok(
             "consulent-1",
-            Command::Open {
+            Command::Open(ave_engine::command::Open {
                 case: CaseId::parse("c1").expect("id"),
                 phase: ave_model::PhaseId::parse(phase).expect("phase"),
                 reason: "test".to_owned(),
                 household,
                 participants,
-            },
+            }),
         );
         w
     }
@@ -168,24 +168,24 @@ impl World {
 }
 
 pub fn assign(role: ave_model::RoleKind, person: &str) -> Command {
-    Command::AssignRole {
+    Command::AssignRole(ave_engine::command::AssignRole {
         role,
         person: pid(person),
         review: None,
         reason: None,
-    }
+    })
 }
 
 pub fn assess(criterion: &str, holds: bool) -> Command {
-    Command::AssessCriterion {
+    Command::AssessCriterion(ave_engine::command::AssessCriterion {
         criterion: ave_model::CriterionId::parse(criterion).expect("id"),
         holds,
         evidence: "onderbouwing".to_owned(),
-    }
+    })
 }
 
 pub fn propose(request: &str, transition: &str, criteria: &[&str]) -> Command {
-    Command::Propose {
+    Command::Propose(ave_engine::command::Propose {
         request: RequestId::parse(request).expect("id"),
         transition: ave_model::TransitionId::parse(transition).expect("id"),
         criteria: criteria
@@ -193,27 +193,27 @@ pub fn propose(request: &str, transition: &str, criteria: &[&str]) -> Command {
             .map(|c| ave_model::CriterionId::parse(*c).expect("id"))
             .collect(),
         evidence: "onderbouwing".to_owned(),
-    }
+    })
 }
 
 pub fn decide(request: &str, approve: bool, consulted: &[&str]) -> Command {
-    Command::Decide {
+    Command::Decide(ave_engine::command::Decide {
         request: RequestId::parse(request).expect("id"),
         approve,
         reason: "reden".to_owned(),
         authority: None,
         consulted: consulted.iter().map(|p| pid(p)).collect(),
-    }
+    })
 }
 
 /// A meeting of `kind` with consulent-1 and the procesregisseurs present.
 pub fn meeting(id: &str, kind: &str) -> Command {
-    Command::HoldMeeting {
+    Command::HoldMeeting(ave_engine::command::HoldMeeting {
         meeting: MeetingId::parse(id).expect("id"),
         kind: ave_model::MeetingKindId::parse(kind).expect("id"),
         attendees: vec![pid("consulent-1"), pid("proces-1")],
         decisions: vec![],
-    }
+    })
 }
 
 /// Adds procesregie in phase 2 the way the model says: stagnation assessed, proposed,

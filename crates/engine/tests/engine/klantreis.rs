@@ -47,7 +47,11 @@ fn every_shipped_scenario_meets_its_expectations() {
             path.display()
         );
         if !report.passed() {
-            failures.push(format!("{}:\n{}", path.display(), report.text()));
+            failures.push(format!(
+                "{}:\n{}",
+                path.display(),
+                ave_labels::report_text(&model, &report, ave_labels::Lang::Nl)
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -80,7 +84,10 @@ fn reports_of_the_shipped_scenarios() {
             .and_then(|d| d.to_str())
             .unwrap_or("");
         let file = path.file_stem().and_then(|f| f.to_str()).unwrap_or("");
-        insta::assert_snapshot!(format!("klantreis_{dir}_{file}"), report.text());
+        insta::assert_snapshot!(
+            format!("klantreis_{dir}_{file}"),
+            ave_labels::report_text(&model, &report, ave_labels::Lang::Nl)
+        );
     }
 }
 
@@ -93,10 +100,12 @@ fn the_shipped_scenarios_cover_the_journeys_the_issue_names() {
         let report = klantreis::run(&model, &scenario);
         for step in &report.steps {
             match &step.outcome {
-                klantreis::Outcome::Rejected { code, .. } => {
-                    codes.insert(code.clone());
+                klantreis::Outcome::Rejected { rejection } => {
+                    codes.insert(rejection.code.as_str());
                 }
-                klantreis::Outcome::Allowed { events: e } => events.extend(e.iter().cloned()),
+                klantreis::Outcome::Allowed { events: e } => events.extend(e.iter().map(|r| {
+                    ave_labels::describe(&model, ave_labels::Lang::Nl, r, &|p| p.to_string())
+                })),
             }
         }
     }
@@ -163,8 +172,8 @@ fn a_scenario_runs_under_another_model_and_shows_what_that_model_lacks() {
         report
             .gaps
             .iter()
-            .any(|g| g.kind == klantreis::GapKind::UnknownFunction),
+            .any(|g| g.kind() == klantreis::GapKind::UnknownFunction),
         "{}",
-        report.text()
+        ave_labels::report_text(&oss, &report, ave_labels::Lang::Nl)
     );
 }

@@ -14,7 +14,7 @@ fn the_documented_example_is_valid_without_warnings_except_open_roles() {
 #[test]
 fn the_documented_example_uses_every_rule_and_every_precondition_kind() {
     let model = check_text(&doc_example()).model.expect("parses");
-    for name in ave_model::RULE_NAMES {
+    for &name in ave_model::RuleName::ALL {
         assert_eq!(model.rules.presence(name), Some(true), "{name}");
     }
     let kinds: Vec<String> = model

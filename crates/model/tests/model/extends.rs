@@ -55,8 +55,14 @@ fn an_extending_model_overrides_only_what_it_gives() {
     assert!(!pr.when_needed);
     // Other roles of the phase are the base's.
     assert!(p2.regie.behandelregie.is_some());
-    assert_eq!(m.rules.presence("casusregie_continuity"), Some(false));
-    assert_eq!(m.rules.presence("single_procesregisseur"), Some(true));
+    assert_eq!(
+        m.rules.presence(ave_model::RuleName::CasusregieContinuity),
+        Some(false)
+    );
+    assert_eq!(
+        m.rules.presence(ave_model::RuleName::SingleProcesregisseur),
+        Some(true)
+    );
     assert_eq!(m.functions.len(), 11);
 }
 

@@ -39,7 +39,7 @@ fn every_preset_configures_every_rule_and_cites_its_seed() {
     for p in PRESETS {
         let model = presets::load(p.name).expect("valid");
         let m = model.model();
-        for name in ave_model::RULE_NAMES {
+        for &name in ave_model::RuleName::ALL {
             assert!(
                 m.rules.presence(name).is_some(),
                 "{}: rule {name} absent",

@@ -196,6 +196,7 @@ fn model() -> impl Strategy<Value = Model> {
                         regio: None,
                         version: "1".to_owned(),
                         valid_from: Date::from_ymd(2025, 2, 28).expect("date"),
+                        time_zone: None,
                         source: None,
                         extends: None,
                         description: None,

@@ -1,32 +1,43 @@
-//! Events: what happened to a case. They are stored forever, so:
-//! - every event has a stable `type` name that is never renamed or reused;
-//! - the envelope carries a schema version; a new shape gets a new version and the reader
-//!   keeps reading the old ones;
+//! Events: what happened to a case. They are stored for as long as the law keeps a case, so
+//! they own their types and change only by the rules in `docs/events.md`:
+//! - every event type has a stable `type` name that is never renamed or reused;
+//! - the envelope carries a schema version; a change that is not purely additive gets a new
+//!   version, and [`read`] upcasts every older version to the current one;
 //! - events hold every value the state needs (computed dates, the decider's function), so
-//!   replaying them needs no model and gives the same state.
+//!   replaying them needs no model and gives the same state;
+//! - an event's types are its own ([`Participant`], [`Member`], [`Role`], …): editing a
+//!   command or the model format cannot change what is stored.
+
+mod stored;
+mod upcast;
 
 use ave_model::{
-    AgreementId, CriterionId, Date, FactId, FunctionId, MeetingKindId, ModelId, PhaseId, RoleKind,
-    TransitionId, TriggerId, WithinEffect,
+    AgreementId, CriterionId, Date, FactId, FunctionId, MeetingKindId, ModelId, PhaseId,
+    TransitionId, TriggerId,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::command::{ActionKind, EndState, GoalStatus, Member, Participant};
+pub use stored::{
+    ActionKind, Effect, EndState, GoalStatus, HandoverCause, Member, Participant, Role,
+    RoleEndCause,
+};
+pub use upcast::{ReadError, read, read_value};
+
 use crate::ids::{
     ActionId, CaseId, DecisionId, DisagreementId, GoalId, MeetingId, MemberId, PersonId, RequestId,
     SignalId, TaskId,
 };
 
 /// The current schema version of [`Recorded`].
-pub const SCHEMA_VERSION: u16 = 1;
+pub const SCHEMA_VERSION: u16 = 2;
 
 /// An event as stored: with its position in the case's history, time and author.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// It serialises with the current [`SCHEMA_VERSION`] in its envelope; it deserialises from
+/// any version this program knows, through [`read_value`], so no reader can skip upcasting.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Recorded {
-    /// Schema version of this envelope and its event.
-    pub schema: u16,
     /// Position in the case's history, from 1.
     pub seq: u64,
     /// When it happened (the time of the command).
@@ -37,7 +48,28 @@ pub struct Recorded {
     pub event: Event,
 }
 
-/// Everything that can happen to a case.
+impl Serialize for Recorded {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Envelope<'a> {
+            schema: u16,
+            seq: u64,
+            at: &'a DateTime<Utc>,
+            by: &'a PersonId,
+            event: &'a Event,
+        }
+        Envelope {
+            schema: SCHEMA_VERSION,
+            seq: self.seq,
+            at: &self.at,
+            by: &self.by,
+            event: &self.event,
+        }
+        .serialize(s)
+    }
+}
+
+/// Everything that can happen to a case (schema version [`SCHEMA_VERSION`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Event {
@@ -87,7 +119,7 @@ pub enum Event {
     /// A participant took a role.
     RoleAssigned {
         /// The role.
-        role: RoleKind,
+        role: Role,
         /// Who.
         person: PersonId,
         /// The function under which the person holds it.
@@ -102,7 +134,7 @@ pub enum Event {
     /// A role holding was reviewed and given a new review date.
     RoleReviewed {
         /// The role.
-        role: RoleKind,
+        role: Role,
         /// Who holds it.
         person: PersonId,
         /// The new review date.
@@ -110,14 +142,14 @@ pub enum Event {
         /// What the review found.
         reason: String,
     },
-    /// A participant gave up a role.
+    /// A role holding ended.
     RoleEnded {
         /// The role.
-        role: RoleKind,
-        /// Who.
+        role: Role,
+        /// Who held it.
         person: PersonId,
-        /// Why.
-        reason: String,
+        /// Why it ended: a person's reason, or a transition that ended it.
+        cause: RoleEndCause,
     },
     /// A signal was recorded.
     SignalRecorded {
@@ -253,8 +285,11 @@ pub enum Event {
         approved: bool,
         /// The function under which the decider decided.
         function: FunctionId,
-        /// The authority recorded (model, transition, mandate).
-        authority: String,
+        /// The mandate, law or model section the decider adds to the authority of the
+        /// function (which the model and transition already name). In events upcast from
+        /// version 1, the authority text as recorded then.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mandate: Option<String>,
         /// Why.
         reason: String,
         /// Who was consulted.
@@ -292,20 +327,20 @@ pub enum Event {
         /// The transition.
         transition: TransitionId,
         /// Its effect.
-        effect: WithinEffect,
+        effect: Effect,
     },
     /// A handover duty was created by a transition.
     HandoverCreated {
         /// Id.
         task: TaskId,
         /// The role handed over.
-        role: RoleKind,
+        role: Role,
         /// Who must hand over.
         holder: Option<PersonId>,
         /// What the model asks.
         text: String,
-        /// The transition that created it.
-        transition: TransitionId,
+        /// What gave rise to it.
+        cause: HandoverCause,
     },
     /// A handover was done.
     HandoverCompleted {
@@ -355,6 +390,42 @@ pub enum Event {
 }
 
 impl Event {
+    /// Every event type's stored name, in the order of [`Event`]. Adding an event type means
+    /// adding its name here and a sample to `tests/engine/stored/` (the samples test fails
+    /// until both are there).
+    pub const TYPES: &'static [&'static str] = &[
+        "case_opened",
+        "participant_added",
+        "participant_removed",
+        "member_added",
+        "member_removed",
+        "role_assigned",
+        "role_reviewed",
+        "role_ended",
+        "signal_recorded",
+        "trigger_fired",
+        "criterion_assessed",
+        "fact_recorded",
+        "plan_set",
+        "goal_added",
+        "goal_updated",
+        "action_added",
+        "action_completed",
+        "meeting_held",
+        "evaluated",
+        "transition_proposed",
+        "transition_decided",
+        "transition_withdrawn",
+        "phase_changed",
+        "effect_applied",
+        "handover_created",
+        "handover_completed",
+        "disagreement_raised",
+        "disagreement_settled",
+        "formal_decision_recorded",
+        "case_closed",
+    ];
+
     /// The stable name of the event type, as stored.
     pub fn name(&self) -> &'static str {
         match self {
