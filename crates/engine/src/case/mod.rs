@@ -783,3 +783,93 @@ pub fn is_minor(m: &Member, day: Date) -> bool {
         None => m.minor,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::event::Event;
+
+    fn at(day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2025, 1, day, 9, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    fn rec(seq: u64, event: Event) -> Recorded {
+        Recorded {
+            seq,
+            at: at(seq as u32),
+            by: PersonId::parse("p").unwrap_or_else(|_| unreachable!()),
+            event,
+        }
+    }
+
+    fn id<T: TryFrom<String>>(s: &str) -> T {
+        T::try_from(s.to_owned()).unwrap_or_else(|_| unreachable!())
+    }
+
+    #[test]
+    fn a_transaction_whose_last_event_fails_takes_back_the_earlier_ones() {
+        let opened = rec(
+            1,
+            Event::CaseOpened {
+                case: id("c"),
+                model: id("m"),
+                model_version: "1".into(),
+                phase: id("2"),
+                reason: "r".into(),
+                household: vec![],
+                participants: vec![Participant {
+                    person: id("p"),
+                    name: "P".into(),
+                    function: id("f"),
+                    organisation: "O".into(),
+                }],
+                next_evaluation: None,
+            },
+        );
+        let mut case = Case::replay([&opened]).unwrap_or_else(|e| panic!("{e}"));
+        let before = case.clone();
+        let events = [
+            rec(
+                2,
+                Event::GoalAdded {
+                    goal: id("g"),
+                    leefgebied: "wonen".into(),
+                    text: "t".into(),
+                    owner: id("p"),
+                    due: Date::from(at(20).date_naive()),
+                },
+            ),
+            rec(
+                3,
+                Event::RoleAssigned {
+                    role: crate::event::Role::Casusregie,
+                    person: id("p"),
+                    function: id("f"),
+                    review: None,
+                    reason: None,
+                    replaces: None,
+                },
+            ),
+            // Refers to a task that does not exist.
+            rec(
+                4,
+                Event::HandoverCompleted {
+                    task: id("t"),
+                    note: "n".into(),
+                },
+            ),
+        ];
+        let e = case.transaction(&events).expect_err("the last fails");
+        assert!(matches!(e, ReplayError::Dangling { seq: 4, .. }), "{e}");
+        assert_eq!(case, before);
+        // Without the bad one, both apply.
+        case.transaction(&events[..2])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(case.seq(), 3);
+        assert_eq!(case.running_goals_of(&id("p")), 1);
+    }
+}

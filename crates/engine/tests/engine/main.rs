@@ -2,6 +2,7 @@
 
 mod commands;
 mod common;
+mod core;
 mod events;
 mod klantreis;
 mod properties;
