@@ -49,14 +49,14 @@ macro_rules! string_id {
         $(#[$attr])*
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+        pub struct $name(::std::sync::Arc<str>);
 
         impl $name {
             /// Parses an identifier (1–64 letters, digits, `-`, `_`, `.`).
             pub fn parse(s: impl Into<String>) -> Result<Self, $crate::ids::IdError> {
-                let s = s.into();
+                let s: String = s.into();
                 $crate::ids::check_id(&s)?;
-                Ok(Self(s))
+                Ok(Self(::std::sync::Arc::from(s)))
             }
 
             /// The identifier as written.
@@ -74,7 +74,7 @@ macro_rules! string_id {
 
         impl From<$name> for String {
             fn from(id: $name) -> String {
-                id.0
+                id.0.to_string()
             }
         }
 

@@ -353,7 +353,7 @@ impl Case {
                 if self.signals.contains(signal) {
                     return Err(e.duplicate("signaal", signal));
                 }
-                self.signals.insert(
+                self.signals.add(
                     signal.clone(),
                     Signal {
                         source: source.clone(),
@@ -433,7 +433,7 @@ impl Case {
                 if !self.participants.contains(owner) {
                     return Err(e.dangling("betrokkene", owner));
                 }
-                self.goals.insert(
+                self.goals.add(
                     goal.clone(),
                     Goal {
                         leefgebied: leefgebied.clone(),
@@ -472,7 +472,7 @@ impl Case {
                 if self.actions.contains(action) {
                     return Err(e.duplicate("afspraak of actie", action));
                 }
-                self.actions.insert(
+                self.actions.add(
                     action.clone(),
                     PlanAction {
                         kind: *kind,
@@ -512,7 +512,7 @@ impl Case {
                         None => return Err(e.dangling("deelnemer", a)),
                     }
                 }
-                self.meetings.insert(
+                self.meetings.add(
                     meeting.clone(),
                     Meeting {
                         kind: kind.clone(),
@@ -556,7 +556,7 @@ impl Case {
                 if from != self.phase() {
                     return Err(e.impossible("het verzoek vertrekt niet uit de huidige fase"));
                 }
-                self.requests.insert(
+                self.requests.add(
                     request.clone(),
                     Request {
                         transition: transition.clone(),
@@ -679,7 +679,7 @@ impl Case {
                 {
                     return Err(e.dangling("betrokkene", h));
                 }
-                self.tasks.insert(
+                self.tasks.add(
                     task.clone(),
                     HandoverTask {
                         role: RoleKind::from(*role),
@@ -726,7 +726,7 @@ impl Case {
                 if self.open_disagreements.contains(request) {
                     return Err(e.impossible("over dit verzoek ligt al een meningsverschil"));
                 }
-                self.disagreements.insert(
+                self.disagreements.add(
                     disagreement.clone(),
                     Disagreement {
                         request: request.clone(),
@@ -776,7 +776,7 @@ impl Case {
                 if self.decisions.contains(decision) {
                     return Err(e.duplicate("besluit", decision));
                 }
-                self.decisions.insert(
+                self.decisions.add(
                     decision.clone(),
                     FormalDecision {
                         subject: subject.clone(),

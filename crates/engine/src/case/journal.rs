@@ -53,9 +53,11 @@ impl<K: Ord + Clone, V: Clone> Table<K, V> {
     }
 
     pub(crate) fn insert(&mut self, k: K, v: V) {
-        let old = self.map.insert(k.clone(), v);
         if self.open {
+            let old = self.map.insert(k.clone(), v);
             self.undo.push((k, old));
+        } else {
+            self.map.insert(k, v);
         }
     }
 
@@ -65,18 +67,6 @@ impl<K: Ord + Clone, V: Clone> Table<K, V> {
             self.undo.push((k.clone(), old.clone()));
         }
         old
-    }
-
-    /// Changes the value under `k`, if there is one; returns whether there was.
-    pub(crate) fn update(&mut self, k: &K, f: impl FnOnce(&mut V)) -> bool {
-        let Some(v) = self.map.get_mut(k) else {
-            return false;
-        };
-        if self.open {
-            self.undo.push((k.clone(), Some(v.clone())));
-        }
-        f(v);
-        true
     }
 }
 
@@ -103,6 +93,99 @@ impl<K: Ord + Clone, V: Clone> Journaled for Table<K, V> {
     fn commit(&mut self) {
         self.undo.clear();
         self.open = false;
+    }
+}
+
+/// A map that only ever gains keys (items of the history: meetings, signals, requests, …),
+/// kept in the order they came, with rollback. Lookups hash; rolling back truncates.
+#[derive(Debug, Clone)]
+pub(crate) struct Registry<K: std::hash::Hash + Eq + Clone, V: Clone> {
+    map: indexmap::IndexMap<K, V>,
+    mark: Option<usize>,
+    undo: Vec<(usize, V)>,
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V: Clone + PartialEq> PartialEq for Registry<K, V> {
+    fn eq(&self, other: &Self) -> bool {
+        // The same items in the same order.
+        self.map.len() == other.map.len()
+            && self.map.iter().zip(other.map.iter()).all(|(a, b)| a == b)
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V: Clone + Eq> Eq for Registry<K, V> {}
+
+impl<K: std::hash::Hash + Eq + Clone, V: Clone> Default for Registry<K, V> {
+    fn default() -> Self {
+        Registry {
+            map: indexmap::IndexMap::new(),
+            mark: None,
+            undo: Vec::new(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V: Clone> Registry<K, V> {
+    pub(crate) fn get<Q>(&self, k: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
+        self.map.get(k)
+    }
+
+    pub(crate) fn contains<Q>(&self, k: &Q) -> bool
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: std::hash::Hash + Eq + ?Sized,
+    {
+        self.map.contains_key(k)
+    }
+
+    pub(crate) fn iter(&self) -> indexmap::map::Iter<'_, K, V> {
+        self.map.iter()
+    }
+
+    /// Adds a new key; the caller has checked that it is new.
+    pub(crate) fn add(&mut self, k: K, v: V) {
+        self.map.insert(k, v);
+    }
+
+    /// Changes the value under `k`, if there is one; returns whether there was.
+    pub(crate) fn update(&mut self, k: &K, f: impl FnOnce(&mut V)) -> bool {
+        let Some((i, _, v)) = self.map.get_full_mut(k) else {
+            return false;
+        };
+        if let Some(mark) = self.mark
+            && i < mark
+        {
+            self.undo.push((i, v.clone()));
+        }
+        f(v);
+        true
+    }
+}
+
+impl<K: std::hash::Hash + Eq + Clone, V: Clone> Journaled for Registry<K, V> {
+    fn begin(&mut self) {
+        self.undo.clear();
+        self.mark = Some(self.map.len());
+    }
+
+    fn rollback(&mut self) {
+        while let Some((i, old)) = self.undo.pop() {
+            if let Some((_, v)) = self.map.get_index_mut(i) {
+                *v = old;
+            }
+        }
+        if let Some(mark) = self.mark.take() {
+            self.map.truncate(mark);
+        }
+    }
+
+    fn commit(&mut self) {
+        self.undo.clear();
+        self.mark = None;
     }
 }
 
@@ -239,7 +322,6 @@ mod tests {
         t.begin();
         t.insert(3, "drie".into());
         t.insert(1, "EEN".into());
-        t.update(&2, |v| v.push('!'));
         t.remove(&1);
         t.rollback();
         assert_eq!(t.map, before.map);
@@ -256,6 +338,20 @@ mod tests {
         l.update(2, |v| *v = 30);
         l.rollback();
         assert_eq!(l.items(), &[1, 2]);
+    }
+
+    #[test]
+    fn a_rolled_back_registry_is_as_before() {
+        let mut r: Registry<u32, String> = Registry::default();
+        r.add(1, "een".into());
+        let before = r.clone();
+        r.begin();
+        r.add(2, "twee".into());
+        r.update(&1, |v| v.push('!'));
+        r.update(&2, |v| v.push('!'));
+        r.rollback();
+        assert_eq!(r, before);
+        assert!(!r.contains(&2));
     }
 
     #[test]

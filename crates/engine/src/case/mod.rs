@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 pub use apply::ReplayError;
-use journal::{Cell, Journaled, Log, Table};
+use journal::{Cell, Journaled, Log, Registry, Table};
 
 use crate::event::{ActionKind, EndState, GoalStatus, Member, Participant, Recorded};
 use crate::ids::{
@@ -375,7 +375,7 @@ journaled_state! {
     /// Current holdings: (role, person) → position in `holdings`.
     current: Table<(RoleKind, PersonId), usize>,
     /// Signals.
-    signals: Table<SignalId, Signal>,
+    signals: Registry<SignalId, Signal>,
     /// Triggers that fired, in order of position.
     fired: Log<FiredTrigger>,
     /// Latest assessment per criterion.
@@ -387,31 +387,31 @@ journaled_state! {
     /// Position of the latest plan per phase it is for.
     latest_plan: Table<PhaseId, u64>,
     /// Goals.
-    goals: Table<GoalId, Goal>,
+    goals: Registry<GoalId, Goal>,
     /// Running goals per owner.
     running_goals: Table<PersonId, u32>,
     /// Agreements and actions.
-    actions: Table<ActionId, PlanAction>,
+    actions: Registry<ActionId, PlanAction>,
     /// Meetings.
-    meetings: Table<MeetingId, Meeting>,
+    meetings: Registry<MeetingId, Meeting>,
     /// Position of the latest meeting of each kind.
     latest_meeting: Table<MeetingKindId, u64>,
     /// Position of the latest meeting each function attended.
     latest_attendance: Table<FunctionId, u64>,
     /// Transition requests.
-    requests: Table<RequestId, Request>,
+    requests: Registry<RequestId, Request>,
     /// Position of the latest approval of each within-phase transition.
     latest_within: Table<TransitionId, u64>,
     /// Position of the latest settlement by the arbiter per transition.
     latest_ruling: Table<TransitionId, u64>,
     /// Disagreements.
-    disagreements: Table<DisagreementId, Disagreement>,
+    disagreements: Registry<DisagreementId, Disagreement>,
     /// The open disagreement on a request.
     open_disagreements: Table<RequestId, DisagreementId>,
     /// Formal decisions.
-    decisions: Table<DecisionId, FormalDecision>,
+    decisions: Registry<DecisionId, FormalDecision>,
     /// Handover tasks.
-    tasks: Table<TaskId, HandoverTask>,
+    tasks: Registry<TaskId, HandoverTask>,
     /// Tasks not done yet.
     open_tasks: Table<TaskId, ()>,
     /// Open tasks per holder.
