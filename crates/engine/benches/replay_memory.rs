@@ -5,7 +5,6 @@
 //! Run: `cargo bench -p ave-engine --bench replay_memory`
 
 #[path = "common.rs"]
-#[expect(dead_code, reason = "the memory benchmark uses only the history")]
 mod common;
 
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
