@@ -11,8 +11,7 @@
 //! cycles a fresh copy of the case is taken, outside the timing, so the history stays at its
 //! size and neither cloning nor dropping a case is measured.
 
-#[path = "common.rs"]
-mod common;
+mod support;
 
 use std::time::Duration;
 
@@ -20,8 +19,8 @@ use ave_engine::command::{self, ActionKind, Command, EndState, GoalStatus};
 use ave_engine::klantreis::{self, Scenario};
 use ave_engine::{Case, views};
 use ave_model::{Date, PhaseId, RoleKind};
-use common::*;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use support::*;
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 

@@ -4,8 +4,7 @@
 //!
 //! Run: `cargo bench -p ave-engine --bench replay_memory`
 
-#[path = "common.rs"]
-mod common;
+mod support;
 
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
 
@@ -26,9 +25,9 @@ fn mb(bytes: usize) -> f64 {
 
 fn main() {
     // Arguments criterion would take (`--bench`) are accepted and ignored.
-    let model = common::model();
+    let model = support::model();
     for n in [1_000usize, 10_000, 100_000] {
-        let (_, events) = common::history(&model, n);
+        let (_, events) = support::history(&model, n);
         let region = Region::new(GLOBAL);
         let case = ave_engine::Case::replay(&events).expect("replays");
         let stats = region.change();

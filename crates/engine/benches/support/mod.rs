@@ -1,7 +1,6 @@
 //! What the engine benchmarks share: the model, the people and a case with a history of a
 //! given size.
 
-
 use std::time::Duration;
 
 use ave_engine::command::{self, ActionKind, Command, Envelope, Participant};
@@ -12,8 +11,8 @@ use chrono::{DateTime, TimeZone, Utc};
 
 /// The documented example model of `docs/model-format.md` (every rule on): stable, unlike the
 /// presets, which follow their sources.
-pub fn model() -> ValidModel {
-    let doc = include_str!("../../../docs/model-format.md");
+pub(crate) fn model() -> ValidModel {
+    let doc = include_str!("../../../../docs/model-format.md");
     let start = doc.find("```toml\n").expect("toml block") + "```toml\n".len();
     let len = doc[start..].find("```").expect("block end");
     ave_model::check(
@@ -25,25 +24,25 @@ pub fn model() -> ValidModel {
     .expect("valid example")
 }
 
-pub fn at(minutes: i64) -> DateTime<Utc> {
+pub(crate) fn at(minutes: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 1, 6, 8, 0, 0)
         .single()
         .expect("date")
         + chrono::Duration::minutes(minutes)
 }
 
-pub fn pid(s: &str) -> PersonId {
+pub(crate) fn pid(s: &str) -> PersonId {
     PersonId::parse(s).expect("id")
 }
 
-pub fn id<T: TryFrom<String>>(s: impl Into<String>) -> T
+pub(crate) fn id<T: TryFrom<String>>(s: impl Into<String>) -> T
 where
     T::Error: std::fmt::Debug,
 {
     T::try_from(s.into()).expect("id")
 }
 
-pub const PEOPLE: &[(&str, &str)] = &[
+pub(crate) const PEOPLE: &[(&str, &str)] = &[
     ("consulent-1", "consulent"),
     ("teamleider-1", "teamleider"),
     ("wethouder-1", "wethouder"),
@@ -54,7 +53,7 @@ pub const PEOPLE: &[(&str, &str)] = &[
     ("burgemeester-1", "burgemeester"),
 ];
 
-pub fn participant(person: &str, function: &str) -> Participant {
+pub(crate) fn participant(person: &str, function: &str) -> Participant {
     Participant {
         person: pid(person),
         name: person.to_owned(),
@@ -64,15 +63,15 @@ pub fn participant(person: &str, function: &str) -> Participant {
 }
 
 /// A case being built or exercised, with its own clock.
-pub struct Run<'m> {
-    pub model: &'m ValidModel,
-    pub case: Option<Case>,
-    pub minute: i64,
+pub(crate) struct Run<'m> {
+    pub(crate) model: &'m ValidModel,
+    pub(crate) case: Option<Case>,
+    pub(crate) minute: i64,
 }
 
 impl Run<'_> {
     /// Executes a command one minute after the last; returns how long `execute` took.
-    pub fn exec(&mut self, by: &str, command: Command) -> (Duration, Vec<Recorded>) {
+    pub(crate) fn exec(&mut self, by: &str, command: Command) -> (Duration, Vec<Recorded>) {
         self.minute += 1;
         let env = Envelope {
             at: at(self.minute),
@@ -89,12 +88,12 @@ impl Run<'_> {
         }
     }
 
-    pub fn ok(&mut self, by: &str, command: Command) -> Vec<Recorded> {
+    pub(crate) fn ok(&mut self, by: &str, command: Command) -> Vec<Recorded> {
         self.exec(by, command).1
     }
 }
 
-pub fn assess(c: &str, holds: bool) -> Command {
+pub(crate) fn assess(c: &str, holds: bool) -> Command {
     Command::AssessCriterion(command::AssessCriterion {
         criterion: CriterionId::parse(c).expect("id"),
         holds,
@@ -102,7 +101,7 @@ pub fn assess(c: &str, holds: bool) -> Command {
     })
 }
 
-pub fn propose(request: &str, transition: &str, criteria: &[&str]) -> Command {
+pub(crate) fn propose(request: &str, transition: &str, criteria: &[&str]) -> Command {
     Command::Propose(command::Propose {
         request: id(request),
         transition: id(transition),
@@ -111,7 +110,7 @@ pub fn propose(request: &str, transition: &str, criteria: &[&str]) -> Command {
     })
 }
 
-pub fn decide(request: &str, approve: bool, consulted: &[&str]) -> Command {
+pub(crate) fn decide(request: &str, approve: bool, consulted: &[&str]) -> Command {
     Command::Decide(command::Decide {
         request: id(request),
         approve,
@@ -121,7 +120,7 @@ pub fn decide(request: &str, approve: bool, consulted: &[&str]) -> Command {
     })
 }
 
-pub fn assign(role: RoleKind, person: &str, review: Option<Date>) -> Command {
+pub(crate) fn assign(role: RoleKind, person: &str, review: Option<Date>) -> Command {
     Command::AssignRole(command::AssignRole {
         role,
         person: pid(person),
@@ -130,7 +129,7 @@ pub fn assign(role: RoleKind, person: &str, review: Option<Date>) -> Command {
     })
 }
 
-pub fn meeting(i: usize, decided: bool) -> Command {
+pub(crate) fn meeting(i: usize, decided: bool) -> Command {
     Command::HoldMeeting(command::HoldMeeting {
         meeting: id(format!("mdo-{i}")),
         kind: MeetingKindId::parse("mdo").expect("id"),
@@ -147,7 +146,7 @@ pub fn meeting(i: usize, decided: bool) -> Command {
 /// administrative responsibility and procesregie held, then a varied history of which a
 /// quarter is meetings (assessments, signals, goals, actions, evaluations, facts, plans and
 /// proposals that are withdrawn).
-pub fn history(model: &ValidModel, n: usize) -> (Case, Vec<Recorded>) {
+pub(crate) fn history(model: &ValidModel, n: usize) -> (Case, Vec<Recorded>) {
     let mut run = Run {
         model,
         case: None,
