@@ -108,7 +108,9 @@ impl BaseLoader for NoBases {
     fn load(&self, reference: &str, _from: &str) -> Result<Base, BaseError> {
         Err(BaseError::new(
             Code::BaseNotFound,
-            format!("basismodel {reference:?} niet gevonden: hier zijn geen basismodellen beschikbaar"),
+            format!(
+                "basismodel {reference:?} niet gevonden: hier zijn geen basismodellen beschikbaar"
+            ),
         ))
     }
 }
@@ -180,7 +182,12 @@ fn extends_of(table: &DeTable<'_>) -> Option<Result<(usize, String), usize>> {
 
 /// Puts a diagnostic at an offset of one layer: a location if the layer is shown, else the
 /// preset's name.
-fn place_in(layer: &Layer<'_>, index: Option<&LineIndex>, offset: usize, mut d: Diagnostic) -> Diagnostic {
+fn place_in(
+    layer: &Layer<'_>,
+    index: Option<&LineIndex>,
+    offset: usize,
+    mut d: Diagnostic,
+) -> Diagnostic {
     if layer.shown {
         let location = match index {
             Some(index) => index.location(&layer.name, layer.text, offset),
@@ -199,7 +206,12 @@ fn place_in(layer: &Layer<'_>, index: Option<&LineIndex>, offset: usize, mut d: 
 fn from_base(mut d: Diagnostic, base: &Base) -> Diagnostic {
     if base.kind == BaseKind::Preset {
         d.location = None;
-        d.base = Some(base.name.strip_prefix("preset:").unwrap_or(&base.name).to_owned());
+        d.base = Some(
+            base.name
+                .strip_prefix("preset:")
+                .unwrap_or(&base.name)
+                .to_owned(),
+        );
     }
     d
 }
@@ -254,7 +266,10 @@ fn extend<'t>(
     let unusable = |d: Diagnostic| {
         let head = Diagnostic::new(
             Code::BaseInvalid,
-            format!("het basismodel {:?} is niet te gebruiken (zie hieronder)", base.name),
+            format!(
+                "het basismodel {:?} is niet te gebruiken (zie hieronder)",
+                base.name
+            ),
         )
         .at_path("model.extends");
         (None, vec![here(at, head), from_base(d, &base)])
@@ -289,8 +304,11 @@ fn finish(layers: Vec<Layer<'_>>, tables: Vec<Spanned<DeTable<'_>>>) -> Outcome 
         .get_ref()
         .get_key_value("model")
         .map(|(k, _)| k.span().start);
-    let own_extends_at = extends_of(tables[0].get_ref()).and_then(Result::ok).map(|(at, _)| at);
+    let own_extends_at = extends_of(tables[0].get_ref())
+        .and_then(Result::ok)
+        .map(|(at, _)| at);
     let mut merged: Option<Spanned<DeTable<'_>>> = None;
+    let mut duplicates = Vec::new();
     for (layer, table) in layers.iter().zip(tables).rev() {
         let table = if layer.start == 0 {
             table
@@ -302,7 +320,7 @@ fn finish(layers: Vec<Layer<'_>>, tables: Vec<Spanned<DeTable<'_>>>) -> Outcome 
             Some(base) => {
                 let span = table.span();
                 let mut inner = base.into_inner();
-                merge_table(&mut inner, table.into_inner(), Ctx::Root);
+                merge_table(&mut inner, table.into_inner(), Ctx::Root, &mut duplicates);
                 Spanned::new(span, inner)
             }
         });
@@ -315,6 +333,20 @@ fn finish(layers: Vec<Layer<'_>>, tables: Vec<Spanned<DeTable<'_>>>) -> Outcome 
         indexes: layers.iter().map(|_| None).collect(),
     };
     let model = Model::deserialize(toml::de::Deserializer::from(merged.clone()));
+    let duplicates: Vec<Diagnostic> = duplicates
+        .into_iter()
+        .map(|dup: Duplicate| {
+            let d = Diagnostic::new(
+                Code::DuplicateId,
+                format!(
+                    "id {:?} komt meer dan eens voor in `{}` in dit bestand",
+                    dup.id, dup.list
+                ),
+            )
+            .at_path(format!("{}[{}]", dup.list, dup.id));
+            placer.place(dup.offset, d)
+        })
+        .collect();
     let mut diagnostics = match &model {
         Err(e) => {
             let offset = e.span().map_or(0, |s| s.start);
@@ -333,9 +365,16 @@ fn finish(layers: Vec<Layer<'_>>, tables: Vec<Spanned<DeTable<'_>>>) -> Outcome 
             })
             .collect(),
     };
+    if !duplicates.is_empty() {
+        diagnostics.splice(0..0, duplicates);
+    }
     if layers.len() > 1 {
         let in_base = |d: &Diagnostic| {
-            d.is_error() && (d.base.is_some() || d.location.as_ref().is_some_and(|l| l.file != layers[0].name))
+            d.is_error()
+                && (d.base.is_some()
+                    || d.location
+                        .as_ref()
+                        .is_some_and(|l| l.file != layers[0].name))
         };
         if diagnostics.iter().any(in_base) {
             let mut head = Diagnostic::new(
@@ -429,9 +468,10 @@ fn rule(ctx: Ctx, key: &str) -> Rule {
         (Ctx::Root, "model") => Rule::Replace,
         (Ctx::Root, "phases") => Rule::ById(Ctx::Phase),
         (Ctx::Root, "transitions") => Rule::ById(Ctx::Transition),
-        (Ctx::Root, "principles" | "functions" | "meeting_kinds" | "facts" | "criteria" | "triggers") => {
-            Rule::ById(Ctx::Plain)
-        }
+        (
+            Ctx::Root,
+            "principles" | "functions" | "meeting_kinds" | "facts" | "criteria" | "triggers",
+        ) => Rule::ById(Ctx::Plain),
         (Ctx::Phase, "regie") => Rule::PerKey(Ctx::Regie),
         (Ctx::Phase, "werkafspraken") => Rule::ById(Ctx::Plain),
         (Ctx::Regie, _) | (Ctx::Transition, "condition") => Rule::Replace,
@@ -443,7 +483,21 @@ fn rule(ctx: Ctx, key: &str) -> Rule {
 /// file drops the other inherited from the base.
 const EXCLUSIVE: &[(&str, &str)] = &[("deciders", "deciders_open")];
 
-fn merge_table<'t>(base: &mut DeTable<'t>, child: DeTable<'t>, ctx: Ctx) {
+/// An item that one extending file gives twice.
+struct Duplicate {
+    /// Where the second one starts, in the merged run of offsets.
+    offset: usize,
+    /// The list it is in.
+    list: String,
+    id: String,
+}
+
+fn merge_table<'t>(
+    base: &mut DeTable<'t>,
+    child: DeTable<'t>,
+    ctx: Ctx,
+    dups: &mut Vec<Duplicate>,
+) {
     if ctx == Ctx::Transition {
         for &(a, b) in EXCLUSIVE {
             for (given, other) in [(a, b), (b, a)] {
@@ -459,12 +513,18 @@ fn merge_table<'t>(base: &mut DeTable<'t>, child: DeTable<'t>, ctx: Ctx) {
             continue;
         };
         let span = value.span();
-        let merged = match (rule(ctx, key.get_ref()), old.into_inner(), value.into_inner()) {
+        let merged = match (
+            rule(ctx, key.get_ref()),
+            old.into_inner(),
+            value.into_inner(),
+        ) {
             (Rule::PerKey(sub), DeValue::Table(mut b), DeValue::Table(c)) => {
-                merge_table(&mut b, c, sub);
+                merge_table(&mut b, c, sub, dups);
                 DeValue::Table(b)
             }
-            (Rule::ById(sub), DeValue::Array(b), DeValue::Array(c)) => DeValue::Array(merge_list(b, c, sub)),
+            (Rule::ById(sub), DeValue::Array(b), DeValue::Array(c)) => {
+                DeValue::Array(merge_list(b, c, sub, key.get_ref(), dups))
+            }
             (_, _, replacement) => replacement,
         };
         // The key and the value now point into the extending file: it gave them.
@@ -482,7 +542,13 @@ fn item_id<'a>(item: &'a Spanned<DeValue<'_>>) -> Option<&'a str> {
     }
 }
 
-fn merge_list<'t>(base: DeArray<'t>, child: DeArray<'t>, ctx: Ctx) -> DeArray<'t> {
+fn merge_list<'t>(
+    base: DeArray<'t>,
+    child: DeArray<'t>,
+    ctx: Ctx,
+    list: &str,
+    dups: &mut Vec<Duplicate>,
+) -> DeArray<'t> {
     let mut items: Vec<Spanned<DeValue<'t>>> = base.into_iter().collect();
     let mut index: HashMap<String, usize> = HashMap::new();
     for (i, item) in items.iter().enumerate() {
@@ -490,29 +556,37 @@ fn merge_list<'t>(base: DeArray<'t>, child: DeArray<'t>, ctx: Ctx) -> DeArray<'t
             index.entry(id.to_owned()).or_insert(i);
         }
     }
-    // Ids this file already gave: a second item with one of them is a duplicate, kept as
-    // its own item so that validation reports it (E110) where this file wrote it.
+    // Ids this file already gave: a second item with one of them is reported (E110) where
+    // this file wrote it, as in a full model, instead of silently overriding the first.
     let mut given: HashSet<String> = HashSet::new();
     for item in child {
         let Some(id) = item_id(&item).map(str::to_owned) else {
             items.push(item);
             continue;
         };
+        if given.contains(&id) {
+            dups.push(Duplicate {
+                offset: item.span().start,
+                list: list.to_owned(),
+                id,
+            });
+            continue;
+        }
         match index.get(&id) {
-            Some(&i) if !given.contains(&id) => {
+            Some(&i) => {
                 let span = item.span();
                 let placeholder = Spanned::new(0..0, DeValue::Boolean(false));
                 let old = std::mem::replace(&mut items[i], placeholder).into_inner();
                 let merged = match (old, item.into_inner()) {
                     (DeValue::Table(mut b), DeValue::Table(c)) => {
-                        merge_table(&mut b, c, ctx);
+                        merge_table(&mut b, c, ctx, dups);
                         DeValue::Table(b)
                     }
                     (_, replacement) => replacement,
                 };
                 items[i] = Spanned::new(span, merged);
             }
-            _ => items.push(item),
+            None => items.push(item),
         }
         given.insert(id);
     }
@@ -528,9 +602,15 @@ mod tests {
     fn shifting_moves_every_span() {
         let text = "[a]\nb = [1, { c = 2 }]\n";
         let table = DeTable::parse(text).expect("toml");
-        let before = ModelPath::root().key("a").key("b").locate_in(table.get_ref());
+        let before = ModelPath::root()
+            .key("a")
+            .key("b")
+            .locate_in(table.get_ref());
         let shifted = shift_table(table, 100);
-        let after = ModelPath::root().key("a").key("b").locate_in(shifted.get_ref());
+        let after = ModelPath::root()
+            .key("a")
+            .key("b")
+            .locate_in(shifted.get_ref());
         assert_eq!(after, before.map(|o| o + 100));
     }
 }

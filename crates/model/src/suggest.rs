@@ -50,17 +50,21 @@ impl Suggester {
     }
 
     /// " Bedoelt u `x`?" for the nearest candidate, or the empty string.
-    pub fn hint<'c>(&mut self, word: &str, candidates: impl IntoIterator<Item = &'c str>) -> String {
+    pub fn hint<'c>(
+        &mut self,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'c str>,
+    ) -> String {
         self.nearest(word, candidates)
             .map(|c| format!(" Bedoelt u `{c}`?"))
             .unwrap_or_default()
     }
 }
 
-/// How many edits still count as a typo: one for short words, a third of the length for
-/// longer ones.
+/// How many edits still count as a typo: one for words of up to three letters, then one
+/// more per three letters, at most four ("naam" is two edits from "name").
 fn max_distance(word: &str) -> usize {
-    (word.chars().count() / 3).clamp(1, 4)
+    (word.chars().count().div_ceil(3)).clamp(1, 4)
 }
 
 #[cfg(test)]
@@ -73,7 +77,10 @@ mod tests {
         let known = ["burgemeester", "teamleider", "consulent"];
         assert_eq!(s.nearest("burgemeestr", known), Some("burgemeester"));
         assert_eq!(s.nearest("Teamleider", known), Some("teamleider"));
-        assert_eq!(s.nearest("asses-criterion", ["assess-criterion", "open"]), Some("assess-criterion"));
+        assert_eq!(
+            s.nearest("asses-criterion", ["assess-criterion", "open"]),
+            Some("assess-criterion")
+        );
         assert_eq!(s.nearest("iets-heel-anders", known), None);
         assert_eq!(s.hint("consulnet", known), " Bedoelt u `consulent`?");
     }
@@ -82,7 +89,11 @@ mod tests {
     fn the_budget_bounds_the_work() {
         let mut s = Suggester { left: 3 };
         let many = ["a1", "a2", "a3", "ab"];
-        assert_eq!(s.nearest("ab", many), None, "the fourth candidate is never compared");
+        assert_eq!(
+            s.nearest("ab", many),
+            None,
+            "the fourth candidate is never compared"
+        );
         assert_eq!(s.nearest("ab", many), None, "nothing is left");
     }
 }

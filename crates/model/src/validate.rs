@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ids::{CriterionId, FunctionId};
 use crate::parse::ModelPath;
+use crate::suggest::Suggester;
 use crate::types::{
     Condition, Model, OrganisationKind, Precondition, RULE_NAMES, RoleKind, RoleSpec,
 };
@@ -50,6 +51,8 @@ struct Validator<'m> {
     used_functions: HashSet<&'m str>,
     used_criteria: HashSet<&'m str>,
     used_facts: HashSet<&'m str>,
+    /// "Bedoelt u …?" for unknown references, within a fixed budget of comparisons.
+    suggest: Suggester,
 }
 
 fn root() -> ModelPath {
@@ -74,6 +77,7 @@ impl<'m> Validator<'m> {
             used_functions: HashSet::new(),
             used_criteria: HashSet::new(),
             used_facts: HashSet::new(),
+            suggest: Suggester::default(),
         }
     }
 
@@ -197,11 +201,14 @@ impl<'m> Validator<'m> {
     fn function_ref(&mut self, id: &'m FunctionId, at: ModelPath) {
         self.used_functions.insert(id.as_str());
         if !self.functions.contains(id.as_str()) {
+            let hint = self
+                .suggest
+                .hint(id.as_str(), self.functions.iter().copied());
             self.push(
                 Code::UnknownFunction,
                 at,
                 format!(
-                    "onbekende functie {:?}: declareer haar onder [[functions]]",
+                    "onbekende functie {:?}: declareer haar onder [[functions]].{hint}",
                     id.as_str()
                 ),
             );
@@ -217,17 +224,25 @@ impl<'m> Validator<'m> {
     fn phase_ref(&mut self, id: &str, at: ModelPath) -> Option<u32> {
         let order = self.phases.get(id).copied();
         if order.is_none() {
-            self.push(Code::UnknownPhase, at, format!("onbekende fase {id:?}"));
+            let hint = self.suggest.hint(id, self.phases.keys().copied());
+            self.push(
+                Code::UnknownPhase,
+                at,
+                format!("onbekende fase {id:?}.{hint}"),
+            );
         }
         order
     }
 
     fn meeting_ref(&mut self, id: &str, at: ModelPath) {
         if !self.meetings.contains(id) {
+            let hint = self.suggest.hint(id, self.meetings.iter().copied());
             self.push(
                 Code::UnknownMeetingKind,
                 at,
-                format!("onbekend soort overleg {id:?}: declareer het onder [[meeting_kinds]]"),
+                format!(
+                    "onbekend soort overleg {id:?}: declareer het onder [[meeting_kinds]].{hint}"
+                ),
             );
         }
     }
@@ -235,11 +250,14 @@ impl<'m> Validator<'m> {
     fn criterion_ref(&mut self, id: &'m CriterionId, at: ModelPath) {
         self.used_criteria.insert(id.as_str());
         if !self.criteria.contains(id.as_str()) {
+            let hint = self
+                .suggest
+                .hint(id.as_str(), self.criteria.iter().copied());
             self.push(
                 Code::UnknownCriterion,
                 at,
                 format!(
-                    "onbekend criterium {:?}: declareer het onder [[criteria]]",
+                    "onbekend criterium {:?}: declareer het onder [[criteria]].{hint}",
                     id.as_str()
                 ),
             );
@@ -480,10 +498,13 @@ impl<'m> Validator<'m> {
             }
             for (i, a) in t.werkafspraken.iter().enumerate() {
                 if !self.agreements.contains(a.as_str()) {
+                    let hint = self
+                        .suggest
+                        .hint(a.as_str(), self.agreements.iter().copied());
                     self.push(
                         Code::UnknownAgreement,
                         at.key("werkafspraken").index(i),
-                        format!("onbekende werkafspraak {:?}", a.as_str()),
+                        format!("onbekende werkafspraak {:?}.{hint}", a.as_str()),
                     );
                 }
             }
@@ -504,11 +525,12 @@ impl<'m> Validator<'m> {
             Condition::Fact(id) => {
                 self.used_facts.insert(id.as_str());
                 if !self.facts.contains(id.as_str()) {
+                    let hint = self.suggest.hint(id.as_str(), self.facts.iter().copied());
                     self.push(
                         Code::UnknownFact,
                         at.key("fact"),
                         format!(
-                            "onbekend feit {:?}: declareer het onder [[facts]]",
+                            "onbekend feit {:?}: declareer het onder [[facts]].{hint}",
                             id.as_str()
                         ),
                     );
@@ -630,7 +652,7 @@ impl<'m> Validator<'m> {
             if r.presence(name).is_none() {
                 self.push(
                     Code::RuleAbsent,
-                    at.clone(),
+                    at.key(name),
                     format!("regel `{name}` staat niet in het model en geldt dus niet; zet `enabled = false` als dat de bedoeling is"),
                 );
             }

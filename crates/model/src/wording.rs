@@ -253,20 +253,28 @@ fn syntax_phrase(what: &str) -> Option<&'static str> {
             "tussen twee sleutels ontbreekt een nieuwe regel of komma"
         }
         "extra assignment between key-value pairs" => "er staat een `=` te veel",
-        "missing comma between array elements" => "tussen twee elementen van de lijst ontbreekt een komma",
+        "missing comma between array elements" => {
+            "tussen twee elementen van de lijst ontbreekt een komma"
+        }
         "extra comma in array" => "er staat een komma te veel in de lijst",
         "extra comma in inline table" => "er staat een komma te veel in de tabel",
         "unquoted keys cannot be empty" => "een sleutel zonder aanhalingstekens mag niet leeg zijn",
         "unexpected content" | "unexpected key or value" => "hier staat iets onverwachts",
-        "unexpected content between comment and newline" => "na het commentaar staat iets onverwachts",
-        "carriage return must be followed by newline" => "een regeleinde is onvolledig (CR zonder LF)",
+        "unexpected content between comment and newline" => {
+            "na het commentaar staat iets onverwachts"
+        }
+        "carriage return must be followed by newline" => {
+            "een regeleinde is onvolledig (CR zonder LF)"
+        }
         "missing opening quote" => "het openingsaanhalingsteken ontbreekt",
         "missing escaped value" => "na `\\` ontbreekt het teken",
         "unexpected leading zero" => "een getal mag niet met een 0 beginnen",
         "integers with a radix cannot be signed" | "unexpected sign" | "redundant numeric sign" => {
             "het teken + of − staat hier verkeerd"
         }
-        "radix must be lowercase" | "redundant integer number prefix" => "het getal is verkeerd geschreven",
+        "radix must be lowercase" | "redundant integer number prefix" => {
+            "het getal is verkeerd geschreven"
+        }
         "too few unicode value digits" => "de unicode-code heeft te weinig cijfers",
         "keys cannot be multi-line literal strings" | "keys cannot be multi-line basic strings" => {
             "een sleutel mag geen tekst over meerdere regels zijn"
@@ -284,7 +292,10 @@ fn syntax_noun(noun: &str) -> String {
         "time" => "tijd".to_owned(),
         "datetime" | "date-time" => "datum of tijd".to_owned(),
         "offset" => "tijdzone".to_owned(),
-        "string" | "basic string" | "literal string" | "multi-line basic string"
+        "string"
+        | "basic string"
+        | "literal string"
+        | "multi-line basic string"
         | "multi-line literal string" => "tekst".to_owned(),
         "key" | "unquoted key" => "sleutel".to_owned(),
         "table" => "tabelkop".to_owned(),
@@ -326,7 +337,9 @@ fn expected_token(t: &str) -> String {
         "a two-digit minute (MM)" | "minute" => "minuten van twee cijfers",
         "a two-digit second (SS)" | "second" => "seconden van twee cijfers",
         "key" | "unquoted string" => "een sleutel",
-        "literal string" | "basic string" | "string" => "een waarde (tekst tussen aanhalingstekens)",
+        "literal string" | "basic string" | "string" => {
+            "een waarde (tekst tussen aanhalingstekens)"
+        }
         "newline" => "een nieuwe regel",
         "comment" => "commentaar",
         "whitespace" => "een spatie",
@@ -351,9 +364,14 @@ mod tests {
             "verkeerd soort waarde: de tekst \"een\", verwacht een geheel getal (0 of meer)"
         );
         let w = serde_message("invalid type: integer `5` as i128, expected f64");
-        assert!(w.message.contains("het gehele getal 5, verwacht een getal"), "{w:?}");
+        assert!(
+            w.message.contains("het gehele getal 5, verwacht een getal"),
+            "{w:?}"
+        );
         assert!(w.message.contains("5.0"));
-        let w = serde_message("unknown variant `asses-criterion`, expected one of `open`, `assess-criterion`");
+        let w = serde_message(
+            "unknown variant `asses-criterion`, expected one of `open`, `assess-criterion`",
+        );
         assert_eq!(w.code, Code::UnknownKey);
         assert!(w.message.contains("Bedoelt u `assess-criterion`?"), "{w:?}");
         let w = serde_message("missing field `organisation`");
@@ -376,7 +394,9 @@ mod tests {
             "duplicate field `id`",
         ] {
             let m = serde_message(raw).message;
-            for english in ["invalid", "expected", "string", "integer", "map", "sequence", "field", "wanted"] {
+            for english in [
+                "invalid", "expected", "string", "integer", "map", "sequence", "field", "wanted",
+            ] {
                 assert!(!m.contains(english), "{raw} -> {m}");
             }
         }
@@ -396,7 +416,10 @@ mod tests {
             toml_syntax("key with no value, expected `=`"),
             "de sleutel heeft geen waarde; verwacht: `=`"
         );
-        assert_eq!(toml_syntax("duplicate key"), "deze sleutel of tabel staat er al eerder in dit bestand");
+        assert_eq!(
+            toml_syntax("duplicate key"),
+            "deze sleutel of tabel staat er al eerder in dit bestand"
+        );
         assert_eq!(toml_syntax("zzz"), "de TOML-syntaxis klopt hier niet");
     }
 }
