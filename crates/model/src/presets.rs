@@ -78,13 +78,18 @@ impl BaseLoader for PresetLoader {
     }
 }
 
-/// "Onbekende preset …", with the nearest name and the list of known ones.
+/// "Er is geen preset …", with the nearest name and the list of known ones.
 pub fn unknown(name: &str) -> String {
-    let hint = Suggester::default().hint(name, names());
-    format!(
-        "er is geen preset {name:?}.{hint} Bekende presets: {}.",
-        names().join(", ")
-    )
+    format!("er is geen preset {name:?}. {}", suggestion(name))
+}
+
+/// "Bedoelt u `oss`? Bekende presets: …." for a name that is no preset.
+pub fn suggestion(name: &str) -> String {
+    let list = format!("Bekende presets: {}.", names().join(", "));
+    match Suggester::default().nearest(name, names()) {
+        Some(p) => format!("Bedoelt u `{p}`? {list}"),
+        None => list,
+    }
 }
 
 /// The names of all presets.

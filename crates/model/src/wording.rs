@@ -143,6 +143,40 @@ fn allowed_text(name: &str, allowed: &[String], what: &str) -> String {
     format!("{hint} Toegestaan: {list}.")
 }
 
+/// Where a library's English starts inside a message that another crate built around it
+/// (such as "stap 3: unknown variant `x`, expected …").
+const LIBRARY_STARTS: &[&str] = &[
+    "unknown field ",
+    "unknown variant ",
+    "missing field ",
+    "duplicate field ",
+    "invalid type: ",
+    "invalid value: ",
+    "invalid length ",
+    "wanted exactly 1 element",
+    "wanted string or table",
+];
+
+/// Rewords a message that carries a library's English after our own Dutch context, as the
+/// scenario reader builds them ("stap 3: " + serde's text, "geen geldige TOML: " + the
+/// parser's text). Gives the Dutch message and the library text, or `None` if the message
+/// has no library text in it.
+pub fn reword(message: &str) -> Option<(String, String)> {
+    if let Some(at) = message.find("geen geldige TOML: ") {
+        let (head, raw) = message.split_at(at + "geen geldige TOML: ".len());
+        return Some((format!("{head}{}", toml_syntax(raw)), raw.to_owned()));
+    }
+    let at = LIBRARY_STARTS
+        .iter()
+        .filter_map(|p| message.find(p))
+        .min()?;
+    let (head, raw) = message.split_at(at);
+    Some((
+        format!("{head}{}", serde_message(raw).message),
+        raw.to_owned(),
+    ))
+}
+
 /// serde's description of the value found, in Dutch.
 fn unexpected_text(u: &str) -> String {
     let inner = |s: &str| {
@@ -400,6 +434,27 @@ mod tests {
                 assert!(!m.contains(english), "{raw} -> {m}");
             }
         }
+    }
+
+    #[test]
+    fn library_text_after_our_own_context_is_reworded() {
+        let (dutch, raw) =
+            reword("[[people]]: missing field `organisation`").expect("library text");
+        assert_eq!(
+            dutch,
+            "[[people]]: de verplichte sleutel `organisation` ontbreekt"
+        );
+        assert_eq!(raw, "missing field `organisation`");
+        let (dutch, _) = reword(
+            "stap 3: unknown variant `asses-criterion`, expected one of `open`, `assess-criterion`",
+        )
+        .expect("library text");
+        assert!(
+            dutch.starts_with("stap 3: onbekende waarde `asses-criterion`."),
+            "{dutch}"
+        );
+        assert!(dutch.contains("Bedoelt u `assess-criterion`?"), "{dutch}");
+        assert_eq!(reword("stap 3: by: een id mag niet leeg zijn"), None);
     }
 
     #[test]
