@@ -207,8 +207,7 @@ fn walk(path: &mut String, a: Option<&Value>, b: Option<&Value>, out: &mut Vec<C
                 path.truncate(len);
             }
         }
-        _ if a != b
-            && matches!((as_id_list(a), as_id_list(b)), (Some(x), Some(y)) if !x.is_empty() || !y.is_empty()) =>
+        _ if matches!((as_id_list(a), as_id_list(b)), (Some(x), Some(y)) if !x.is_empty() || !y.is_empty()) =>
         {
             let (x, y) = (
                 as_id_list(a).unwrap_or_default(),

@@ -16,6 +16,10 @@ pub const MAX_BYTES: usize = 1024 * 1024;
 pub const MAX_NESTING: usize = 32;
 
 /// Checks size, encoding and nesting, and returns the text.
+#[expect(
+    clippy::result_large_err,
+    reason = "an error here ends the reading of a file; one diagnostic is not worth boxing"
+)]
 pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
     if bytes.len() > MAX_BYTES {
         // Readers stop at MAX_BYTES + 1, so the true size is not known here.
@@ -99,6 +103,10 @@ fn too_deep(text: &str) -> Option<usize> {
 }
 
 /// Parses the TOML syntax only.
+#[expect(
+    clippy::result_large_err,
+    reason = "an error here ends the reading of a file; one diagnostic is not worth boxing"
+)]
 pub(crate) fn parse_table<'a>(
     file: &str,
     text: &'a str,
@@ -128,6 +136,10 @@ pub(crate) fn serde_error(e: &toml::de::Error) -> Diagnostic {
 }
 
 /// Parses a model file on its own, without resolving `extends`.
+#[expect(
+    clippy::result_large_err,
+    reason = "an error here ends the reading of a file; one diagnostic is not worth boxing"
+)]
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Model, Diagnostic> {
     let text = decode(file, bytes)?;
     let table = parse_table(file, text)?;
