@@ -51,6 +51,10 @@ pub fn ave_in(dir: &Path, args: &[&str], limit: Duration) -> Output {
             .take()
             .map(|p| Box::new(p) as Box<dyn Read + Send>),
     );
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test harness measures how long the program runs"
+    )]
     let start = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
@@ -75,10 +79,12 @@ pub fn ave(args: &[&str]) -> Output {
     ave_in(&root(), args, Duration::from_secs(20))
 }
 
+/// What the command wrote to standard output.
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
+/// What the command wrote to standard error.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
