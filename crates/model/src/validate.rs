@@ -43,6 +43,8 @@ struct Validator<'m> {
     m: &'m Model,
     out: Vec<Finding>,
     functions: HashSet<&'m str>,
+    /// The kind of each function, for the evaluation-norm check (one lookup per holder).
+    kinds: HashMap<&'m str, OrganisationKind>,
     phases: HashMap<&'m str, u32>,
     criteria: HashSet<&'m str>,
     facts: HashSet<&'m str>,
@@ -65,6 +67,11 @@ impl<'m> Validator<'m> {
             m,
             out: Vec::new(),
             functions: m.functions.iter().map(|f| f.id.as_str()).collect(),
+            kinds: m
+                .functions
+                .iter()
+                .map(|f| (f.id.as_str(), f.kind))
+                .collect(),
             phases: m.phases.iter().map(|p| (p.id.as_str(), p.order)).collect(),
             criteria: m.criteria.iter().map(|c| c.id.as_str()).collect(),
             facts: m.facts.iter().map(|f| f.id.as_str()).collect(),
@@ -350,16 +357,10 @@ impl<'m> Validator<'m> {
             Some(spec) if spec.nvt => false,
             Some(spec) if spec.open.is_some() => true,
             Some(spec) => !spec.holders.iter().any(|h| {
-                self.m
-                    .functions
-                    .iter()
-                    .find(|f| f.id == *h)
-                    .is_some_and(|f| {
-                        matches!(
-                            f.kind,
-                            OrganisationKind::Inwoner | OrganisationKind::Netwerk
-                        )
-                    })
+                matches!(
+                    self.kinds.get(h.as_str()),
+                    Some(OrganisationKind::Inwoner | OrganisationKind::Netwerk)
+                )
             }),
             None => true,
         }
@@ -751,13 +752,17 @@ impl<'m> Validator<'m> {
     }
 }
 
-/// Phases reachable from `starts` over `edges` (from, to, _).
+/// Phases reachable from `starts` over `edges` (from, to), each edge followed once.
 fn reach<'a>(starts: &[&'a str], edges: &[(&'a str, &'a str)]) -> HashSet<&'a str> {
+    let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
+    for &(a, b) in edges {
+        next.entry(a).or_default().push(b);
+    }
     let mut seen: HashSet<&str> = starts.iter().copied().collect();
     let mut queue: VecDeque<&str> = starts.iter().copied().collect();
     while let Some(p) = queue.pop_front() {
-        for &(a, b) in edges {
-            if a == p && seen.insert(b) {
+        for &b in next.get(p).map(Vec::as_slice).unwrap_or_default() {
+            if seen.insert(b) {
                 queue.push_back(b);
             }
         }

@@ -5,10 +5,23 @@ use std::borrow::Cow;
 use ave_model::*;
 use proptest::prelude::*;
 
-/// The complete annotated example from `docs/model-format.md`.
+/// The TOML blocks of `docs/model-format.md`, in order.
+pub fn doc_blocks() -> Vec<String> {
+    let doc = include_str!("../../../../docs/model-format.md");
+    doc.split("```toml\n")
+        .skip(1)
+        .map(|rest| rest[..rest.find("```").expect("the toml block ends")].to_owned())
+        .collect()
+}
+
+/// The complete annotated example from `docs/model-format.md` (its last TOML block).
 pub fn doc_example() -> String {
     let doc = include_str!("../../../../docs/model-format.md");
-    let start = doc.find("```toml\n").expect("the doc has a toml block") + "```toml\n".len();
+    let section = doc
+        .find("## A complete annotated example")
+        .expect("the doc has the example");
+    let start =
+        section + doc[section..].find("```toml\n").expect("a toml block") + "```toml\n".len();
     let len = doc[start..].find("```").expect("the toml block ends");
     doc[start..start + len].to_owned()
 }
