@@ -248,7 +248,7 @@ fn expected_text(e: &str) -> String {
     word.to_owned()
 }
 
-/// Words a TOML syntax error ("<what is wrong>, expected <tokens>") in Dutch.
+/// Words a TOML syntax error (`"<what is wrong>, expected <tokens>"`) in Dutch.
 pub fn toml_syntax(raw: &str) -> String {
     let raw = raw.trim();
     let (what, expected) = match raw.split_once(", expected ") {
