@@ -34,7 +34,7 @@ impl Suggester {
         let mut best: Option<(usize, &'c str)> = None;
         for candidate in candidates {
             if self.left == 0 {
-                return None;
+                break;
             }
             self.left -= 1;
             // Cheap filter first: lengths further apart than the limit cannot be near.
@@ -88,12 +88,14 @@ mod tests {
     #[test]
     fn the_budget_bounds_the_work() {
         let mut s = Suggester { left: 3 };
-        let many = ["a1", "a2", "a3", "ab"];
+        let many = ["zz", "yy", "xx", "ac"];
+        assert_eq!(s.nearest("ab", many), None, "the fourth is never compared");
+        assert_eq!(s.nearest("ab", ["ac"]), None, "nothing is left");
+        let mut s = Suggester { left: 2 };
         assert_eq!(
-            s.nearest("ab", many),
-            None,
-            "the fourth candidate is never compared"
+            s.nearest("ab", ["ac", "zz", "ad"]),
+            Some("ac"),
+            "the best so far"
         );
-        assert_eq!(s.nearest("ab", many), None, "nothing is left");
     }
 }

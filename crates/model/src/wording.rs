@@ -74,6 +74,8 @@ pub fn serde_message(raw: &str) -> Worded {
         {
             let hint = if unexpected.starts_with("integer") && expected.starts_with('f') {
                 " (schrijf het getal met een decimaal, bijvoorbeeld 5.0)"
+            } else if unexpected.starts_with("integer") && expected == "u32" {
+                " van 0 tot en met 4294967295"
             } else {
                 ""
             };
@@ -412,6 +414,11 @@ mod tests {
         assert_eq!(w.message, "de verplichte sleutel `organisation` ontbreekt");
         let w = serde_message("unknown field `naam`, there are no fields");
         assert!(w.message.contains("geen sleutels toegestaan"));
+        let w = serde_message("invalid value: integer `-1`, expected u32");
+        assert_eq!(
+            w.message,
+            "ongeldige waarde: het gehele getal -1, verwacht een geheel getal (0 of meer) van 0 tot en met 4294967295"
+        );
         let w = serde_message("something nobody foresaw");
         assert_eq!(w.message, "deze waarde past hier niet");
     }
