@@ -1,18 +1,32 @@
-//! `ave`: the one binary of AVE-regie.
+//! `ave`: the one binary of AVE-regie. Every text it prints is Dutch; `--verbose` adds the
+//! original text of libraries and the operating system for developers.
 #![forbid(unsafe_code)]
 
 mod klantreis_cmd;
 mod loader;
 mod model_cmd;
+mod nl;
+mod output;
+mod read;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{FromArgMatches, Parser, Subcommand};
 
 /// AVE-regie: het lokale AVE-model uitvoerbaar maken.
 #[derive(Debug, Parser)]
-#[command(name = "ave", version, about, long_about = None)]
+#[command(
+    name = "ave",
+    version,
+    about = "AVE-regie: het lokale AVE-model uitvoerbaar maken.",
+    long_about = None,
+    arg_required_else_help = true
+)]
 pub struct Cli {
+    /// Toon bij meldingen ook de oorspronkelijke tekst van bibliotheken en besturingssysteem
+    /// (voor ontwikkelaars).
+    #[arg(long, short, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -20,28 +34,25 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Lokale AVE-modellen: bekijken, controleren, vergelijken, aanmaken.
-    #[command(subcommand)]
+    #[command(subcommand, arg_required_else_help = true)]
     Model(model_cmd::ModelCommand),
     /// Loop een fictieve casus door een lokaal model en toon de hiaten.
     Klantreis(klantreis_cmd::KlantreisArgs),
 }
 
-/// Output formats shared by the subcommands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Readable text.
-    Text,
-    /// JSON, for scripts.
-    Json,
-    /// Markdown (the phase poster, or a comparison table).
-    Markdown,
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = match nl::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return nl::exit(&e),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => return nl::exit(&e),
+    };
+    let verbose = cli.verbose;
     let result = match cli.command {
-        Command::Model(cmd) => model_cmd::run(cmd),
-        Command::Klantreis(args) => klantreis_cmd::run(args),
+        Command::Model(cmd) => model_cmd::run(cmd, verbose),
+        Command::Klantreis(args) => klantreis_cmd::run(args, verbose),
     };
     match result {
         Ok(code) => code,
@@ -53,7 +64,15 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("fout: {e:#}");
+            match e.downcast_ref::<std::io::Error>() {
+                Some(io) => {
+                    eprintln!("fout: uitvoer schrijven mislukt: {}", read::io_message(io));
+                    if verbose {
+                        eprintln!("  technisch: {io}");
+                    }
+                }
+                None => eprintln!("fout: {e:#}"),
+            }
             ExitCode::from(2)
         }
     }
@@ -61,10 +80,8 @@ fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
-
     #[test]
     fn command_line_definition_is_consistent() {
-        super::Cli::command().debug_assert();
+        super::nl::command().debug_assert();
     }
 }

@@ -1,6 +1,7 @@
 //! Diagnostics: what `ave model check` reports. Every diagnostic has a stable code, a
 //! severity, a Dutch message, the path inside the model and, where it can be found, the
-//! file, line and column.
+//! file, line and column — or, for what comes from a built-in preset the user cannot open,
+//! the name of that preset instead of a line.
 
 use std::fmt;
 
@@ -50,6 +51,8 @@ codes! {
     TooLarge = "E003", "too-large";
     /// Arrays or tables are nested deeper than the limit.
     TooDeep = "E004", "too-deep";
+    /// The file cannot be read: it does not exist, is not a regular file, or access is denied.
+    Unreadable = "E007", "unreadable";
     /// An unknown key (a typo must never silently drop a rule).
     UnknownKey = "E005", "unknown-key";
     /// A value of the wrong type or shape, or a required key missing.
@@ -94,8 +97,11 @@ codes! {
     BaseNotFound = "E150", "base-not-found";
     /// The base models form a cycle.
     BaseCycle = "E151", "base-cycle";
-    /// The base model itself has errors.
+    /// The base model cannot be read, or errors of the merged model lie in what it gives.
     BaseInvalid = "E152", "base-invalid";
+    /// `extends` points where a base may not be: an absolute path, or outside the directory
+    /// of the model that names it.
+    BaseForbidden = "E153", "base-forbidden";
     /// A rule's parameters are invalid.
     BadRule = "E160", "bad-rule";
     /// Metadata is incomplete (no gemeente and no regio).
@@ -153,17 +159,42 @@ pub struct Location {
 }
 
 impl Location {
-    /// The location of a byte offset in `text`.
+    /// The location of a byte offset in `text`. For many offsets in one text, build a
+    /// [`LineIndex`] once instead: this scans the text up to the offset.
     pub fn at(file: &str, text: &str, offset: usize) -> Self {
-        let offset = offset.min(text.len());
+        LineIndex::new(text).location(file, text, offset)
+    }
+}
+
+/// The start of every line of a text, so that placing a finding costs a binary search
+/// instead of a scan from the top (a file with thousands of warnings stays linear).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the lines of `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// The location of a byte offset in `text` (the text this index was built from).
+    pub fn location(&self, file: &str, text: &str, offset: usize) -> Location {
+        let mut offset = offset.min(text.len());
         // Step back to a char boundary so slicing never panics.
-        let mut offset = offset;
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let line_start = self.starts[line - 1].min(offset);
         let column = text[line_start..offset].chars().count() + 1;
         Location {
             file: file.to_owned(),
@@ -196,6 +227,14 @@ pub struct Diagnostic {
     /// File, line and column, where known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// The built-in preset the finding lies in, when it lies there and not in a file the
+    /// user can open; `location` is then absent rather than a line nobody can look up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
+    /// The original text of a library (TOML parser, serde, the operating system) behind
+    /// this message, for developers; `ave` shows it with `--verbose`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 impl Diagnostic {
@@ -208,6 +247,8 @@ impl Diagnostic {
             message: message.into(),
             path: None,
             location: None,
+            base: None,
+            detail: None,
         }
     }
 
@@ -220,6 +261,12 @@ impl Diagnostic {
     /// Sets the location.
     pub fn at_location(mut self, location: Location) -> Self {
         self.location = Some(location);
+        self
+    }
+
+    /// Sets the library text behind the message (see [`Diagnostic::detail`]).
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
         self
     }
 
@@ -238,6 +285,8 @@ impl fmt::Display for Diagnostic {
         write!(f, "{kind}[{}]", self.code)?;
         if let Some(loc) = &self.location {
             write!(f, " {loc}")?;
+        } else if let Some(base) = &self.base {
+            write!(f, " in basismodel {base}")?;
         }
         if let Some(path) = &self.path {
             write!(f, " ({path})")?;
@@ -267,5 +316,23 @@ mod tests {
         // An offset inside a multi-byte character does not panic.
         let loc = Location::at("f.toml", text, 8);
         assert_eq!(loc.line, 2);
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_a_plain_count_everywhere() {
+        let text = "a\n\nbé = \"x\"\n  c = 1\nlast";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            let mut o = offset.min(text.len());
+            while !text.is_char_boundary(o) {
+                o -= 1;
+            }
+            let before = &text[..o];
+            let line = before.matches('\n').count() + 1;
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            let column = text[start..o].chars().count() + 1;
+            let loc = index.location("f", text, offset);
+            assert_eq!((loc.line, loc.column), (line, column), "offset {offset}");
+        }
     }
 }

@@ -34,6 +34,14 @@ pub enum InitError {
     Preset(String, String),
 }
 
+/// Text for a `#` comment: one line, whatever the caller passed (a newline would end the
+/// comment and turn the rest into TOML).
+fn comment(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 fn quoted(s: &str) -> String {
     toml_edit::Value::from(s).to_string().trim().to_owned()
 }
@@ -68,7 +76,7 @@ pub fn init_from(preset: &Preset, opts: &InitOptions) -> Result<String, InitErro
         "# Lokaal AVE-model voor {gemeente}, gemaakt met `ave model init --from {p}`.\n\
          # Alles hieronder komt uit de preset {p}: pas het aan tot het de lokale afspraken\n\
          # beschrijft, en controleer met `ave model check <dit bestand>`.\n\n",
-        gemeente = opts.gemeente,
+        gemeente = comment(&opts.gemeente),
         p = preset.name
     );
     Ok(format!("{header}{doc}"))
@@ -79,7 +87,8 @@ fn extending(preset: &Preset, opts: &InitOptions) -> String {
     let _ = writeln!(
         s,
         "# Lokaal AVE-model voor {}, dat de preset {} uitbreidt.",
-        opts.gemeente, preset.name
+        comment(&opts.gemeente),
+        preset.name
     );
     let _ = writeln!(
         s,
@@ -138,8 +147,9 @@ fn extending(preset: &Preset, opts: &InitOptions) -> String {
     for (phase, kind, reason) in &todo {
         let _ = writeln!(
             s,
-            "# - AVE {phase}, {}: {reason}",
-            kind.label().to_lowercase()
+            "# - AVE {phase}, {}: {}",
+            kind.label().to_lowercase(),
+            comment(reason)
         );
     }
     for t in &open_deciders {

@@ -3,6 +3,14 @@
 //!
 //! Pure: no IO and no clock. Callers hand in bytes (and a [`BaseLoader`] for models that
 //! extend others) and get a [`Model`] with [`Diagnostic`]s, or a [`ValidModel`].
+//!
+//! ```
+//! let text = ave_model::presets::preset("oss").expect("preset").text;
+//! let report = ave_model::check("oss.toml", text.as_bytes(), &ave_model::NoBases);
+//! assert!(report.is_valid());
+//! let model = report.into_valid().expect("valid");
+//! assert_eq!(model.model().model.gemeente.as_deref(), Some("Oss"));
+//! ```
 #![forbid(unsafe_code)]
 
 pub mod date;
@@ -15,15 +23,17 @@ pub mod presets;
 pub mod render;
 pub mod resolve;
 pub mod schema;
+pub mod suggest;
 pub mod time;
 pub mod types;
 pub mod valid;
 pub mod validate;
+pub mod wording;
 
 pub use date::Date;
 pub use diagnostic::{Code, Diagnostic, Location, Severity};
 pub use ids::*;
-pub use resolve::{BaseLoader, Loaded, NoBases};
+pub use resolve::{Base, BaseError, BaseKind, BaseLoader, NoBases};
 pub use types::*;
 pub use valid::ValidModel;
 
@@ -63,96 +73,8 @@ impl Report {
     }
 }
 
-/// Reads, resolves and validates a model file, and places every finding in its file.
+/// Reads, resolves and validates a model file, and places every finding in the file that
+/// gave it (see [`resolve`] for how bases are merged).
 pub fn check(file: &str, bytes: &[u8], loader: &dyn BaseLoader) -> Report {
-    if let Some(report) = check_standalone(file, bytes) {
-        return report;
-    }
-    let loaded = match resolve::load(file, bytes, loader) {
-        Ok(loaded) => loaded,
-        Err(diagnostics) => {
-            return Report {
-                file: file.to_owned(),
-                model: None,
-                diagnostics,
-            };
-        }
-    };
-    let findings = validate::findings(&loaded.model);
-    let diagnostics = if findings.is_empty() {
-        Vec::new()
-    } else {
-        locate(findings, &loaded.files)
-    };
-    Report {
-        file: file.to_owned(),
-        model: Some(loaded.model),
-        diagnostics,
-    }
-}
-
-/// The common case, a model without `extends`: parsed once, and findings are located in the
-/// same parse. `None` when the model extends another (or cannot be read), which the general
-/// path handles.
-fn check_standalone(file: &str, bytes: &[u8]) -> Option<Report> {
-    use serde::Deserialize;
-    let text = parse::decode(file, bytes).ok()?;
-    let table = parse::parse_table(file, text).ok()?;
-    let extends = table.get_ref().iter().any(|(k, v)| {
-        k.get_ref() == "model"
-            && matches!(v.get_ref(), toml::de::DeValue::Table(t) if t.iter().any(|(k, _)| k.get_ref() == "extends"))
-    });
-    if extends {
-        return None;
-    }
-    let model = Model::deserialize(toml::de::Deserializer::from(table.clone()))
-        .map_err(|e| parse::shape_error(file, Some(text), &e));
-    let (model, diagnostics) = match model {
-        Ok(model) => {
-            let findings = validate::findings(&model);
-            let diagnostics = findings
-                .into_iter()
-                .map(|f| {
-                    let mut d = f.diagnostic;
-                    if let Some(offset) = f.at.locate_in(table.get_ref()) {
-                        d.location = Some(Location::at(file, text, offset));
-                    }
-                    d
-                })
-                .collect();
-            (Some(model), diagnostics)
-        }
-        Err(d) => (None, vec![d]),
-    };
-    Some(Report {
-        file: file.to_owned(),
-        model,
-        diagnostics,
-    })
-}
-
-/// Gives each finding the location of its path, looked up in the model's own file first
-/// and then in its bases.
-fn locate(findings: Vec<validate::Finding>, files: &[(String, String)]) -> Vec<Diagnostic> {
-    let parsed: Vec<_> = files
-        .iter()
-        .filter_map(|(name, text)| {
-            toml::de::DeTable::parse(text)
-                .ok()
-                .map(|table| (name, text, table))
-        })
-        .collect();
-    findings
-        .into_iter()
-        .map(|f| {
-            let mut d = f.diagnostic;
-            for (name, text, table) in &parsed {
-                if let Some(offset) = f.at.locate_in(table.get_ref()) {
-                    d.location = Some(Location::at(name, text, offset));
-                    break;
-                }
-            }
-            d
-        })
-        .collect()
+    resolve::check(file, bytes, loader)
 }

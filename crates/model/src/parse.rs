@@ -16,14 +16,16 @@ pub const MAX_BYTES: usize = 1024 * 1024;
 pub const MAX_NESTING: usize = 32;
 
 /// Checks size, encoding and nesting, and returns the text.
+#[expect(
+    clippy::result_large_err,
+    reason = "an error here ends the reading of a file; one diagnostic is not worth boxing"
+)]
 pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
     if bytes.len() > MAX_BYTES {
+        // Readers stop at MAX_BYTES + 1, so the true size is not known here.
         return Err(Diagnostic::new(
             Code::TooLarge,
-            format!(
-                "het bestand is {} bytes; een model mag hoogstens {MAX_BYTES} bytes zijn",
-                bytes.len()
-            ),
+            format!("het bestand is groter dan {MAX_BYTES} bytes (1 MiB), de grens voor een model"),
         )
         .at_location(Location {
             file: file.to_owned(),
@@ -101,69 +103,51 @@ fn too_deep(text: &str) -> Option<usize> {
 }
 
 /// Parses the TOML syntax only.
+#[expect(
+    clippy::result_large_err,
+    reason = "an error here ends the reading of a file; one diagnostic is not worth boxing"
+)]
 pub(crate) fn parse_table<'a>(
     file: &str,
     text: &'a str,
 ) -> Result<toml::Spanned<DeTable<'a>>, Diagnostic> {
     DeTable::parse(text).map_err(|e| {
         let location = Location::at(file, text, e.span().map_or(0, |s| s.start));
-        Diagnostic::new(
-            Code::Syntax,
-            format!("geen geldige TOML: {}", e.message().trim()),
-        )
-        .at_location(location)
+        syntax_error(&e).at_location(location)
     })
 }
 
-/// Turns a serde error from deserialising a model into a diagnostic.
-pub(crate) fn shape_error(file: &str, text: Option<&str>, e: &toml::de::Error) -> Diagnostic {
+/// A TOML syntax error as a diagnostic without location, worded in Dutch.
+pub(crate) fn syntax_error(e: &toml::de::Error) -> Diagnostic {
     let raw = e.message().trim();
-    let code = if raw.contains("unknown field") || raw.contains("unknown variant") {
-        Code::UnknownKey
-    } else {
-        Code::Shape
-    };
-    let message = translate(raw);
-    let mut d = Diagnostic::new(code, message);
-    match (text, e.span()) {
-        (Some(text), Some(span)) => d = d.at_location(Location::at(file, text, span.start)),
-        _ => {
-            d = d.at_location(Location {
-                file: file.to_owned(),
-                line: 1,
-                column: 1,
-            })
-        }
-    }
-    d
+    Diagnostic::new(
+        Code::Syntax,
+        format!("geen geldige TOML: {}", crate::wording::toml_syntax(raw)),
+    )
+    .with_detail(raw)
 }
 
-/// Puts serde's English phrases into Dutch; the names in backticks stay as they are.
-fn translate(raw: &str) -> String {
-    let mut s = raw.to_owned();
-    for (en, nl) in [
-        ("unknown field", "onbekende sleutel"),
-        ("unknown variant", "onbekende waarde"),
-        ("missing field", "verplichte sleutel ontbreekt:"),
-        ("expected one of", "toegestaan zijn"),
-        ("there are no fields", "hier zijn geen sleutels toegestaan"),
-        ("invalid type:", "verkeerd type:"),
-        ("invalid value:", "ongeldige waarde:"),
-        ("invalid length", "ongeldige lengte"),
-        ("duplicate field", "dubbele sleutel"),
-        (", expected", ", verwacht"),
-    ] {
-        s = s.replace(en, nl);
-    }
-    s
+/// A serde error from deserialising a model as a diagnostic without location, worded in
+/// Dutch.
+pub(crate) fn serde_error(e: &toml::de::Error) -> Diagnostic {
+    let raw = e.message().trim();
+    let worded = crate::wording::serde_message(raw);
+    Diagnostic::new(worded.code, worded.message).with_detail(raw)
 }
 
 /// Parses a model file on its own, without resolving `extends`.
+#[expect(
+    clippy::result_large_err,
+    reason = "an error here ends the reading of a file; one diagnostic is not worth boxing"
+)]
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Model, Diagnostic> {
     let text = decode(file, bytes)?;
     let table = parse_table(file, text)?;
-    Model::deserialize(toml::de::Deserializer::from(table))
-        .map_err(|e| shape_error(file, Some(text), &e))
+    Model::deserialize(toml::de::Deserializer::from(table)).map_err(|e| {
+        let d = serde_error(&e);
+        let offset = e.span().map_or(0, |s| s.start);
+        d.at_location(Location::at(file, text, offset))
+    })
 }
 
 /// One step of a path inside a model.
@@ -221,6 +205,10 @@ impl ModelPath {
     }
 
     /// The byte offset of the deepest part of the path that exists in a parsed file.
+    ///
+    /// Costs one lookup per segment: keys are found by hash, items by their position (a
+    /// model deserialised from this very table has its items at the same positions), with a
+    /// search by id only when the item at that position has another id.
     pub fn locate_in(&self, root: &DeTable<'_>) -> Option<usize> {
         let mut best = None;
         let mut current: Option<&DeValue<'_>> = None;
@@ -228,8 +216,8 @@ impl ModelPath {
         for seg in &self.0 {
             match seg {
                 Seg::Key(k) => {
-                    let t = table?;
-                    let Some((key, value)) = t.iter().find(|(key, _)| key.get_ref() == *k) else {
+                    let Some(t) = table else { break };
+                    let Some((key, value)) = t.get_key_value(*k) else {
                         break;
                     };
                     best = Some(key.span().start);
@@ -243,14 +231,17 @@ impl ModelPath {
                     let Some(DeValue::Array(items)) = current else {
                         break;
                     };
+                    let has_id = |v: &toml::Spanned<DeValue<'_>>, id: &str| match v.get_ref() {
+                        DeValue::Table(t) => {
+                            matches!(t.get("id").map(|v| v.get_ref()), Some(DeValue::String(s)) if s == id)
+                        }
+                        _ => false,
+                    };
                     let found = match id {
-                        Some(id) => items.iter().find(|v| match v.get_ref() {
-                            DeValue::Table(t) => t.iter().any(|(k, v)| {
-                                k.get_ref() == "id"
-                                    && matches!(v.get_ref(), DeValue::String(s) if s == id)
-                            }),
-                            _ => false,
-                        }),
+                        Some(id) => match items.get(*index) {
+                            Some(item) if has_id(item, id) => Some(item),
+                            _ => items.iter().find(|v| has_id(v, id)),
+                        },
                         None => items.get(*index),
                     };
                     let Some(item) = found else { break };

@@ -1,8 +1,12 @@
-//! The five seed models, compiled into the binary. Each is a faithful encoding of its
-//! source document in `shared/seeds/`, citing file and section in its comments.
+//! The five presets, compiled into the binary so that `ave` works without any file. Each
+//! is a faithful encoding of a public Dutch policy document (named in [`Preset::document`]),
+//! citing its sections in comments; a gemeente starts from one with `ave model init`.
 
-use crate::diagnostic::Diagnostic;
-use crate::resolve::BaseLoader;
+use std::borrow::Cow;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::resolve::{Base, BaseError, BaseKind, BaseLoader};
+use crate::suggest::Suggester;
 use crate::valid::ValidModel;
 
 /// A preset model shipped with the product.
@@ -10,8 +14,8 @@ use crate::valid::ValidModel;
 pub struct Preset {
     /// The name to use on the command line and in `extends`.
     pub name: &'static str,
-    /// The seed document it encodes.
-    pub seed: &'static str,
+    /// The public document it encodes.
+    pub document: &'static str,
     /// The TOML text.
     pub text: &'static str,
 }
@@ -23,31 +27,31 @@ impl Preset {
     }
 }
 
-/// All presets, in the order of their seed documents.
+/// All presets, in a fixed order.
 pub const PRESETS: &[Preset] = &[
     Preset {
         name: "noord-limburg",
-        seed: "000_442673ca326fa740.txt",
+        document: "Handreiking AVE model Noord-Limburg",
         text: include_str!("../presets/noord-limburg.toml"),
     },
     Preset {
         name: "oss",
-        seed: "001_77d6634322db9350.txt",
+        document: "Handboek AVE gemeente Oss",
         text: include_str!("../presets/oss.toml"),
     },
     Preset {
         name: "westerkwartier",
-        seed: "002_bb08e6704878ac0a.txt",
+        document: "AVE model gemeente Westerkwartier",
         text: include_str!("../presets/westerkwartier.toml"),
     },
     Preset {
         name: "regio-groningen",
-        seed: "003_6d4e0f55eca0e790.txt",
+        document: "Opbrengstnotitie regionale principes AVE regio Groningen",
         text: include_str!("../presets/regio-groningen.toml"),
     },
     Preset {
         name: "ave-wams-wgs",
-        seed: "004_cb9af1e2b6d9f4ac.txt",
+        document: "Presentatie AVE, Wams en WGS",
         text: include_str!("../presets/ave-wams-wgs.toml"),
     },
 ];
@@ -61,14 +65,30 @@ pub fn preset(name: &str) -> Option<&'static Preset> {
 pub struct PresetLoader;
 
 impl BaseLoader for PresetLoader {
-    fn load(&self, reference: &str, _from: &str) -> Result<(String, Vec<u8>), String> {
+    fn load(&self, reference: &str, _from: &str) -> Result<Base, BaseError> {
         match preset(reference) {
-            Some(p) => Ok((p.file_name(), p.text.as_bytes().to_vec())),
-            None => Err(format!(
-                "basismodel {reference:?} bestaat niet; bekende presets: {}",
-                names().join(", ")
-            )),
+            Some(p) => Ok(Base {
+                name: p.file_name(),
+                key: p.file_name(),
+                bytes: Cow::Borrowed(p.text.as_bytes()),
+                kind: BaseKind::Preset,
+            }),
+            None => Err(BaseError::new(Code::BaseNotFound, unknown(reference))),
         }
+    }
+}
+
+/// "Er is geen preset …", with the nearest name and the list of known ones.
+pub fn unknown(name: &str) -> String {
+    format!("er is geen preset {name:?}. {}", suggestion(name))
+}
+
+/// "Bedoelt u `oss`? Bekende presets: …." for a name that is no preset.
+pub fn suggestion(name: &str) -> String {
+    let list = format!("Bekende presets: {}.", names().join(", "));
+    match Suggester::default().nearest(name, names()) {
+        Some(p) => format!("Bedoelt u `{p}`? {list}"),
+        None => list,
     }
 }
 
@@ -80,10 +100,7 @@ pub fn names() -> Vec<&'static str> {
 /// Loads and validates a preset.
 pub fn load(name: &str) -> Result<ValidModel, Vec<Diagnostic>> {
     let Some(p) = preset(name) else {
-        return Err(vec![Diagnostic::new(
-            crate::diagnostic::Code::BaseNotFound,
-            format!("onbekende preset {name:?}; bekend: {}", names().join(", ")),
-        )]);
+        return Err(vec![Diagnostic::new(Code::BaseNotFound, unknown(name))]);
     };
     crate::check(&p.file_name(), p.text.as_bytes(), &PresetLoader).into_valid()
 }

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ids::{CriterionId, FunctionId};
 use crate::parse::ModelPath;
+use crate::suggest::Suggester;
 use crate::types::{
     Condition, Model, OrganisationKind, Precondition, RoleKind, RoleSpec, RuleName,
 };
@@ -42,6 +43,8 @@ struct Validator<'m> {
     m: &'m Model,
     out: Vec<Finding>,
     functions: HashSet<&'m str>,
+    /// The kind of each function, for the evaluation-norm check (one lookup per holder).
+    kinds: HashMap<&'m str, OrganisationKind>,
     phases: HashMap<&'m str, u32>,
     criteria: HashSet<&'m str>,
     facts: HashSet<&'m str>,
@@ -50,6 +53,8 @@ struct Validator<'m> {
     used_functions: HashSet<&'m str>,
     used_criteria: HashSet<&'m str>,
     used_facts: HashSet<&'m str>,
+    /// "Bedoelt u …?" for unknown references, within a fixed budget of comparisons.
+    suggest: Suggester,
 }
 
 fn root() -> ModelPath {
@@ -62,6 +67,11 @@ impl<'m> Validator<'m> {
             m,
             out: Vec::new(),
             functions: m.functions.iter().map(|f| f.id.as_str()).collect(),
+            kinds: m
+                .functions
+                .iter()
+                .map(|f| (f.id.as_str(), f.kind))
+                .collect(),
             phases: m.phases.iter().map(|p| (p.id.as_str(), p.order)).collect(),
             criteria: m.criteria.iter().map(|c| c.id.as_str()).collect(),
             facts: m.facts.iter().map(|f| f.id.as_str()).collect(),
@@ -74,6 +84,7 @@ impl<'m> Validator<'m> {
             used_functions: HashSet::new(),
             used_criteria: HashSet::new(),
             used_facts: HashSet::new(),
+            suggest: Suggester::default(),
         }
     }
 
@@ -206,11 +217,14 @@ impl<'m> Validator<'m> {
     fn function_ref(&mut self, id: &'m FunctionId, at: ModelPath) {
         self.used_functions.insert(id.as_str());
         if !self.functions.contains(id.as_str()) {
+            let hint = self
+                .suggest
+                .hint(id.as_str(), self.functions.iter().copied());
             self.push(
                 Code::UnknownFunction,
                 at,
                 format!(
-                    "onbekende functie {:?}: declareer haar onder [[functions]]",
+                    "onbekende functie {:?}: declareer haar onder [[functions]].{hint}",
                     id.as_str()
                 ),
             );
@@ -226,17 +240,25 @@ impl<'m> Validator<'m> {
     fn phase_ref(&mut self, id: &str, at: ModelPath) -> Option<u32> {
         let order = self.phases.get(id).copied();
         if order.is_none() {
-            self.push(Code::UnknownPhase, at, format!("onbekende fase {id:?}"));
+            let hint = self.suggest.hint(id, self.phases.keys().copied());
+            self.push(
+                Code::UnknownPhase,
+                at,
+                format!("onbekende fase {id:?}.{hint}"),
+            );
         }
         order
     }
 
     fn meeting_ref(&mut self, id: &str, at: ModelPath) {
         if !self.meetings.contains(id) {
+            let hint = self.suggest.hint(id, self.meetings.iter().copied());
             self.push(
                 Code::UnknownMeetingKind,
                 at,
-                format!("onbekend soort overleg {id:?}: declareer het onder [[meeting_kinds]]"),
+                format!(
+                    "onbekend soort overleg {id:?}: declareer het onder [[meeting_kinds]].{hint}"
+                ),
             );
         }
     }
@@ -244,11 +266,14 @@ impl<'m> Validator<'m> {
     fn criterion_ref(&mut self, id: &'m CriterionId, at: ModelPath) {
         self.used_criteria.insert(id.as_str());
         if !self.criteria.contains(id.as_str()) {
+            let hint = self
+                .suggest
+                .hint(id.as_str(), self.criteria.iter().copied());
             self.push(
                 Code::UnknownCriterion,
                 at,
                 format!(
-                    "onbekend criterium {:?}: declareer het onder [[criteria]]",
+                    "onbekend criterium {:?}: declareer het onder [[criteria]].{hint}",
                     id.as_str()
                 ),
             );
@@ -341,16 +366,10 @@ impl<'m> Validator<'m> {
             Some(spec) if spec.nvt => false,
             Some(spec) if spec.open.is_some() => true,
             Some(spec) => !spec.holders.iter().any(|h| {
-                self.m
-                    .functions
-                    .iter()
-                    .find(|f| f.id == *h)
-                    .is_some_and(|f| {
-                        matches!(
-                            f.kind,
-                            OrganisationKind::Inwoner | OrganisationKind::Netwerk
-                        )
-                    })
+                matches!(
+                    self.kinds.get(h.as_str()),
+                    Some(OrganisationKind::Inwoner | OrganisationKind::Netwerk)
+                )
             }),
             None => true,
         }
@@ -489,10 +508,13 @@ impl<'m> Validator<'m> {
             }
             for (i, a) in t.werkafspraken.iter().enumerate() {
                 if !self.agreements.contains(a.as_str()) {
+                    let hint = self
+                        .suggest
+                        .hint(a.as_str(), self.agreements.iter().copied());
                     self.push(
                         Code::UnknownAgreement,
                         at.key("werkafspraken").index(i),
-                        format!("onbekende werkafspraak {:?}", a.as_str()),
+                        format!("onbekende werkafspraak {:?}.{hint}", a.as_str()),
                     );
                 }
             }
@@ -513,11 +535,12 @@ impl<'m> Validator<'m> {
             Condition::Fact(id) => {
                 self.used_facts.insert(id.as_str());
                 if !self.facts.contains(id.as_str()) {
+                    let hint = self.suggest.hint(id.as_str(), self.facts.iter().copied());
                     self.push(
                         Code::UnknownFact,
                         at.key("fact"),
                         format!(
-                            "onbekend feit {:?}: declareer het onder [[facts]]",
+                            "onbekend feit {:?}: declareer het onder [[facts]].{hint}",
                             id.as_str()
                         ),
                     );
@@ -639,7 +662,7 @@ impl<'m> Validator<'m> {
             if r.presence(name).is_none() {
                 self.push(
                     Code::RuleAbsent,
-                    at.clone(),
+                    at.key(name.key()),
                     format!("regel `{name}` staat niet in het model en geldt dus niet; zet `enabled = false` als dat de bedoeling is"),
                 );
             }
@@ -738,13 +761,17 @@ impl<'m> Validator<'m> {
     }
 }
 
-/// Phases reachable from `starts` over `edges` (from, to, _).
+/// Phases reachable from `starts` over `edges` (from, to), each edge followed once.
 fn reach<'a>(starts: &[&'a str], edges: &[(&'a str, &'a str)]) -> HashSet<&'a str> {
+    let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
+    for &(a, b) in edges {
+        next.entry(a).or_default().push(b);
+    }
     let mut seen: HashSet<&str> = starts.iter().copied().collect();
     let mut queue: VecDeque<&str> = starts.iter().copied().collect();
     while let Some(p) = queue.pop_front() {
-        for &(a, b) in edges {
-            if a == p && seen.insert(b) {
+        for &b in next.get(p).map(Vec::as_slice).unwrap_or_default() {
+            if seen.insert(b) {
                 queue.push_back(b);
             }
         }

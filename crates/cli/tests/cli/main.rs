@@ -1,167 +1,133 @@
-//! The `ave` binary as a user runs it: exit codes, formats, files.
+//! The `ave` binary as a user runs it: exit codes, formats, files, and every text in Dutch.
+//! One test binary, a module per feature.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod check;
+mod help;
+mod init;
+mod klantreis;
+mod model;
+mod reading;
 
-fn ave(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ave"))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-        .output()
-        .expect("ave runs")
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The repository root, where the examples are.
+pub fn root() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
-fn stdout(o: &Output) -> String {
+/// Runs `ave` in `dir`, and fails the test if it takes longer than `limit` (it is then
+/// killed): no input may make a command hang.
+pub fn ave_in(dir: &Path, args: &[&str], limit: Duration) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ave"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ave starts");
+    // Read both pipes while waiting, so a long output never blocks the child.
+    let reader = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let out = reader(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = reader(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "a test harness measures how long the program runs"
+    )]
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("ave {args:?} ran longer than {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        status,
+        stdout: out.join().expect("stdout"),
+        stderr: err.join().expect("stderr"),
+    }
+}
+
+/// Runs `ave` in the repository root (a generous limit: tests run unoptimised).
+pub fn ave(args: &[&str]) -> Output {
+    ave_in(&root(), args, Duration::from_secs(20))
+}
+
+/// What the command wrote to standard output.
+pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-fn temp_dir(name: &str) -> PathBuf {
+/// What the command wrote to standard error.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh directory for one test.
+pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ave-cli-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
 }
 
-#[test]
-fn model_list_shows_the_five_presets() {
-    let o = ave(&["model", "list"]);
-    assert!(o.status.success());
-    let out = stdout(&o);
-    for p in [
-        "noord-limburg",
-        "oss",
-        "westerkwartier",
-        "regio-groningen",
-        "ave-wams-wgs",
-    ] {
-        assert!(out.contains(p), "{out}");
+/// Words of clap and the standard library that must never reach a user.
+pub const ENGLISH: &[&str] = &[
+    "Usage",
+    "Options",
+    "Commands",
+    "Arguments",
+    "Print help",
+    "Print version",
+    "Possible values",
+    "[default",
+    "[OPTIONS]",
+    "error:",
+    "tip:",
+    "For more information",
+    "unexpected argument",
+    "invalid value",
+    "os error",
+    "No such file",
+    "File exists",
+    "expected",
+    "missing field",
+    "unknown variant",
+    "unknown field",
+];
+
+/// Asserts that a text has none of [`ENGLISH`].
+pub fn assert_dutch(text: &str) {
+    for word in ENGLISH {
+        assert!(!text.contains(word), "{word:?} in:\n{text}");
     }
-    let o = ave(&["model", "list", "--format", "json"]);
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(json.as_array().map(Vec::len), Some(5));
-    assert!(
-        json.as_array()
-            .expect("list")
-            .iter()
-            .all(|p| p["valid"] == true)
-    );
 }
 
-#[test]
-fn check_exits_0_on_valid_models_and_1_on_errors() {
-    let dir = temp_dir("check");
-    let bad = dir.join("kapot.toml");
-    std::fs::write(&bad, "[model]\nid = \"x\"\nnaam = \"typo\"\n").expect("write");
-    let o = ave(&["model", "check", "oss", "westerkwartier"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    let o = ave(&["model", "check", "oss", bad.to_str().expect("path")]);
-    assert_eq!(o.status.code(), Some(1));
-    let out = stdout(&o);
-    assert!(
-        out.contains("fout[E005]") && out.contains("kapot.toml:3:1"),
-        "{out}"
-    );
-    let o = ave(&[
-        "model",
-        "check",
-        "--format",
-        "json",
-        bad.to_str().expect("path"),
-    ]);
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(json[0]["valid"], false);
-    assert_eq!(json[0]["diagnostics"][0]["code"], "E005");
-    assert_eq!(json[0]["diagnostics"][0]["location"]["line"], 3);
-}
-
-#[test]
-fn a_missing_file_is_a_clear_error_with_exit_2() {
-    let o = ave(&["model", "check", "bestaat-niet.toml"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("geen bestand en geen preset"));
-}
-
-#[test]
-fn show_prints_the_poster_and_the_model() {
-    let o = ave(&["model", "show", "westerkwartier", "--format", "markdown"]);
-    assert!(o.status.success());
-    let out = stdout(&o);
-    assert!(
-        out.contains("## AVE 2B") && out.contains("| Casusregie |"),
-        "{out}"
-    );
-    let o = ave(&["model", "show", "oss", "--format", "json"]);
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(json["model"]["id"], "oss");
-}
-
-#[test]
-fn diff_compares_two_models() {
-    let o = ave(&["model", "diff", "noord-limburg", "oss", "--format", "json"]);
-    assert!(o.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert_eq!(json["a"], "noord-limburg");
-    assert!(json["phases"].as_array().is_some_and(|p| p.len() == 4));
-}
-
-#[test]
-fn init_writes_a_model_that_checks_and_never_overwrites() {
-    let dir = temp_dir("init");
-    let file = dir.join("mijn.toml");
-    let path = file.to_str().expect("path");
-    let o = ave(&[
-        "model",
-        "init",
-        "--from",
-        "regio-groningen",
-        "--gemeente",
-        "Het Hogeland",
-        "--extends",
-        "-o",
-        path,
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let text = std::fs::read_to_string(&file).expect("written");
-    assert!(
-        text.contains("id = \"het-hogeland\"") && text.contains("extends = \"regio-groningen\""),
-        "{text}"
-    );
-    let o = ave(&["model", "check", path]);
-    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    let o = ave(&[
-        "model",
-        "init",
-        "--from",
-        "oss",
-        "--gemeente",
-        "X",
-        "-o",
-        path,
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(std::fs::read_to_string(&file).expect("unchanged"), text);
-}
-
-#[test]
-fn schema_prints_the_checked_in_schema() {
-    let o = ave(&["model", "schema"]);
-    let checked_in = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../schema/ave-model.schema.json"
-    ))
-    .expect("schema");
-    assert_eq!(stdout(&o), checked_in);
-}
-
-#[test]
-fn klantreis_exits_0_when_every_expectation_is_met_and_1_otherwise() {
-    let scenario = "examples/klantreis/noord-limburg/01-op-en-afschalen.toml";
-    let o = ave(&["klantreis", scenario]);
-    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert!(stdout(&o).contains("Hiaten"));
-    // Under another model the same journey breaks: its functions do not exist there.
-    let o = ave(&["klantreis", scenario, "--model", "oss", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(1));
-    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
-    assert!(json["unmet"].as_u64().is_some_and(|n| n > 0));
-}
+/// A small model extending the Oss preset, lines 1–7.
+pub const ON_OSS: &str = "[model]\nid = \"test\"\nname = \"AVE-model Test\"\ngemeente = \"Test\"\nversion = \"0.1\"\nvalid_from = 2026-01-01\nextends = \"oss\"\n";

@@ -396,3 +396,27 @@ fn every_error_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn a_misspelt_reference_suggests_the_declared_id() {
+    let broken = doc_example().replacen(
+        "deciders = [\"burgemeester\"]",
+        "deciders = [\"burgemeestr\"]",
+        1,
+    );
+    let report = check_text(&broken);
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code.as_str() == "E101")
+        .expect("E101");
+    assert!(d.message.ends_with("Bedoelt u `burgemeester`?"), "{d}");
+    let broken = doc_example().replacen("from = \"3\"\nto = \"4\"", "from = \"3\"\nto = \"4x\"", 1);
+    let report = check_text(&broken);
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code.as_str() == "E102")
+        .expect("E102");
+    assert!(d.message.contains("Bedoelt u `4`?"), "{d}");
+}

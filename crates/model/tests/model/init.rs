@@ -82,3 +82,18 @@ fn filling_in_the_suggested_example_closes_those_gaps() {
     assert!(!open.contains(&"phases[1].regie.operationeel"), "{open:?}");
     assert!(open.contains(&"phases[1].regie.bestuurlijk"), "{open:?}");
 }
+
+#[test]
+fn a_name_with_a_newline_still_gives_valid_toml() {
+    for extends in [true, false] {
+        let mut opts = options(extends);
+        opts.gemeente = "Mijn\n[model]\nGemeente".to_owned();
+        opts.regio = Some("Regio\r\nX".to_owned());
+        let p = &PRESETS[1];
+        let text = init_from(p, &opts).expect("init");
+        let report = ave_model::check("mijn.toml", text.as_bytes(), &PresetLoader);
+        assert!(report.is_valid(), "{:#?}\n{text}", report.diagnostics);
+        let m = report.model.expect("model");
+        assert_eq!(m.model.gemeente.as_deref(), Some("Mijn\n[model]\nGemeente"));
+    }
+}

@@ -2,6 +2,7 @@
 
 mod broken;
 mod common;
+mod diff;
 mod doc_example;
 mod extends;
 mod init;

@@ -35,7 +35,7 @@ fn presets_only_warn_where_the_source_is_silent() {
 }
 
 #[test]
-fn every_preset_configures_every_rule_and_cites_its_seed() {
+fn every_preset_configures_every_rule_and_cites_its_document() {
     for p in PRESETS {
         let model = presets::load(p.name).expect("valid");
         let m = model.model();
@@ -48,10 +48,10 @@ fn every_preset_configures_every_rule_and_cites_its_seed() {
         }
         let source = m.model.source.as_deref().unwrap_or_default();
         assert!(
-            source.contains(p.seed),
+            source.contains(p.document),
             "{}: source {source:?} does not cite {}",
             p.name,
-            p.seed
+            p.document
         );
         assert_eq!(m.model.id.as_str(), p.name);
     }
