@@ -80,6 +80,7 @@ fn cycles() -> Vec<(&'static str, Cycle)> {
                     role: "ouder".into(),
                     minor: false,
                     born: None,
+                    motivation: None,
                 }),
             );
             r.ok(
@@ -87,6 +88,7 @@ fn cycles() -> Vec<(&'static str, Cycle)> {
                 Command::RemoveMember(command::RemoveMember {
                     member: id(format!("lid{i}")),
                     reason: "verhuisd".into(),
+                    motivation: None,
                 }),
             );
             t
@@ -99,6 +101,7 @@ fn cycles() -> Vec<(&'static str, Cycle)> {
                     role: "ouder".into(),
                     minor: false,
                     born: None,
+                    motivation: None,
                 }),
             );
             r.exec(
@@ -106,6 +109,7 @@ fn cycles() -> Vec<(&'static str, Cycle)> {
                 Command::RemoveMember(command::RemoveMember {
                     member: id(format!("lid{i}")),
                     reason: "verhuisd".into(),
+                    motivation: None,
                 }),
             )
             .0
@@ -280,6 +284,7 @@ fn cycles() -> Vec<(&'static str, Cycle)> {
                     subject: "maatwerkvoorziening".into(),
                     text: "toegekend".into(),
                     grondslag: None,
+                    kind: None,
                 }),
             )
             .0
@@ -418,6 +423,7 @@ fn disagreement_cycle(r: &mut Run<'_>, i: usize) -> (Duration, Duration) {
             disagreement: id(format!("d{i}")),
             approve: false,
             reason: "nog niet".into(),
+            motivation: None,
         }),
     );
     (raise, settle)

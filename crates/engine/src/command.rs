@@ -145,6 +145,8 @@ pub enum Command {
     FormalDecision(FormalDecision),
     /// A handover task is done.
     CompleteHandover(CompleteHandover),
+    /// Someone with the right function has seen a deviation.
+    AcknowledgeDeviation(AcknowledgeDeviation),
     /// The case is closed.
     Close(Close),
 }
@@ -178,6 +180,7 @@ impl Command {
             Command::Settle(_) => "settle",
             Command::FormalDecision(_) => "formal-decision",
             Command::CompleteHandover(_) => "complete-handover",
+            Command::AcknowledgeDeviation(_) => "acknowledge-deviation",
             Command::Close(_) => "close",
         }
     }
@@ -199,6 +202,9 @@ pub struct Open {
     /// The first participants; the one opening must be among them.
     #[serde(default)]
     pub participants: Vec<Participant>,
+    /// Facts established at opening (an entry phase may require some).
+    #[serde(default)]
+    pub facts: Vec<OpeningFact>,
 }
 
 /// A professional joins the case.
@@ -239,6 +245,10 @@ pub struct AddMember {
     /// Date of birth, if known.
     #[serde(default)]
     pub born: Option<Date>,
+    /// Why the step deviates from a `bij voorkeur` requirement of the model, where it does
+    /// (afwijking met motivering); without it such a step is refused.
+    #[serde(default)]
+    pub motivation: Option<String>,
 }
 
 /// A member leaves the household.
@@ -249,6 +259,10 @@ pub struct RemoveMember {
     pub member: MemberId,
     /// Why.
     pub reason: String,
+    /// Why the step deviates from a `bij voorkeur` requirement of the model, where it does
+    /// (afwijking met motivering); without it such a step is refused.
+    #[serde(default)]
+    pub motivation: Option<String>,
 }
 
 /// A participant takes a role (casusregie, procesregie, …).
@@ -265,6 +279,10 @@ pub struct AssignRole {
     /// Why (required when the casusregisseur changes under the continuity rule).
     #[serde(default)]
     pub reason: Option<String>,
+    /// Why the step deviates from a `bij voorkeur` requirement of the model, where it does
+    /// (afwijking met motivering); without it such a step is refused.
+    #[serde(default)]
+    pub motivation: Option<String>,
 }
 
 /// A role holding (procesregie) is reviewed and continues until a new review date.
@@ -459,6 +477,10 @@ pub struct Decide {
     /// Whom the decider consulted.
     #[serde(default)]
     pub consulted: Vec<PersonId>,
+    /// Why the step deviates from a `bij voorkeur` requirement of the model, where it does
+    /// (afwijking met motivering); without it such a step is refused.
+    #[serde(default)]
+    pub motivation: Option<String>,
 }
 
 /// The proposer withdraws a request.
@@ -493,6 +515,10 @@ pub struct Settle {
     pub approve: bool,
     /// Why.
     pub reason: String,
+    /// Why the step deviates from a `bij voorkeur` requirement of the model, where it does
+    /// (afwijking met motivering); without it such a step is refused.
+    #[serde(default)]
+    pub motivation: Option<String>,
 }
 
 /// A formal decision (e.g. the burgemeester's: huisverbod, gedwongen opname).
@@ -508,6 +534,9 @@ pub struct FormalDecision {
     /// Its legal basis.
     #[serde(default)]
     pub grondslag: Option<String>,
+    /// The kind of decision, where the model declares kinds (huisverbod, …).
+    #[serde(default)]
+    pub kind: Option<ave_model::DecisionKindId>,
 }
 
 /// A handover task is done.
@@ -528,4 +557,24 @@ pub struct Close {
     pub reason: String,
     /// How it ends.
     pub end_state: EndState,
+}
+
+/// A fact established when a case is opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpeningFact {
+    /// The fact.
+    pub fact: FactId,
+    /// What it rests on.
+    pub evidence: String,
+}
+
+/// Someone with the right function has seen a deviation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcknowledgeDeviation {
+    /// Which deviation.
+    pub deviation: crate::ids::DeviationId,
+    /// What they note.
+    pub note: String,
 }

@@ -71,15 +71,24 @@ pub enum ConditionStatus {
         /// The part.
         part: Box<ConditionStatus>,
     },
+    /// A role must be held in the case (by one of these functions, if any).
+    Held {
+        /// The role.
+        role: ave_model::RoleKind,
+        /// The functions that count (empty: anyone).
+        by: Vec<ave_model::FunctionId>,
+        /// Whether it is.
+        holds: bool,
+    },
 }
 
 impl ConditionStatus {
     /// Whether the whole condition holds.
     pub fn holds(&self) -> bool {
         match self {
-            ConditionStatus::Criterion { holds, .. } | ConditionStatus::Fact { holds, .. } => {
-                *holds
-            }
+            ConditionStatus::Criterion { holds, .. }
+            | ConditionStatus::Fact { holds, .. }
+            | ConditionStatus::Held { holds, .. } => *holds,
             ConditionStatus::Any { parts } => parts.iter().any(ConditionStatus::holds),
             ConditionStatus::All { parts } => parts.iter().all(ConditionStatus::holds),
             ConditionStatus::AtLeast { n, parts } => {
@@ -116,6 +125,13 @@ pub fn status(model: &ValidModel, case: &Case, c: &Condition, day: Date) -> Cond
         Condition::Not(inner) => ConditionStatus::Not {
             part: Box::new(status(model, case, inner, day)),
         },
+        Condition::Held(h) => ConditionStatus::Held {
+            role: h.role,
+            by: h.by.clone(),
+            holds: case
+                .holders(h.role)
+                .any(|x| h.by.is_empty() || model.includes(&h.by, &x.function)),
+        },
     }
 }
 
@@ -133,7 +149,7 @@ pub fn criteria_of(t: &Transition) -> Vec<&CriterionId> {
 fn collect<'a>(c: &'a Condition, out: &mut Vec<&'a CriterionId>) {
     match c {
         Condition::Criterion(id) => out.push(id),
-        Condition::Fact(_) => {}
+        Condition::Fact(_) | Condition::Held(_) => {}
         Condition::Any(parts) | Condition::All(parts) => parts.iter().for_each(|p| collect(p, out)),
         Condition::AtLeast(a) => a.of.iter().for_each(|p| collect(p, out)),
         Condition::Not(inner) => collect(inner, out),

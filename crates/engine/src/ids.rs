@@ -50,3 +50,7 @@ case_id!(
     /// A handover task created by a transition.
     TaskId
 );
+case_id!(
+    /// A deviation from a `bij voorkeur` requirement, recorded with its motivation.
+    DeviationId
+);

@@ -138,6 +138,12 @@ rejection_codes! {
     NothingToChange = "nothing-to-change";
     /// A date further ahead than the phase's norm allows (evaluation, procesregie review).
     BeyondNorm = "beyond-norm";
+    /// The step deviates from a `bij voorkeur` requirement and gives no motivation.
+    MotivationRequired = "motivation-required";
+    /// The person is not one who must see this deviation.
+    NotReviewer = "not-reviewer";
+    /// A kind of formal decision the model does not declare.
+    UnknownDecisionKind = "unknown-decision-kind";
     /// A defect in the engine, reported instead of a panic; the case is unchanged.
     Internal = "internal";
 }

@@ -3,7 +3,7 @@
 //! the attention list checks the holdings as they are, for rules broken by time alone (a
 //! minor coming of age).
 
-use ave_model::{FunctionId, PhaseId, RoleKind, RuleName, ValidModel};
+use ave_model::{FunctionId, PhaseId, RoleKind, RuleName, Strength, ValidModel};
 
 use crate::case::Case;
 use crate::ids::PersonId;
@@ -73,35 +73,66 @@ pub(crate) fn casusregie_required_here(model: &ValidModel, phase: &PhaseId) -> b
     rule.enabled && here.order >= from.order
 }
 
-/// Checks the role rules on a set of holdings.
+/// A role rule the holdings would break where the model holds it only `bij voorkeur`: the
+/// step is allowed with a motivation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RuleDeviation {
+    /// The rule.
+    pub rule: RuleName,
+    /// What it says, in Dutch.
+    pub message: String,
+}
+
+/// The outcome of one rule on the holdings: refused, allowed with a motivation, or fine.
+fn judge(
+    model: &ValidModel,
+    rule: RuleName,
+    code: C,
+    message: String,
+    deviations: &mut Vec<RuleDeviation>,
+) -> Result<(), Rejection> {
+    let rules = &model.model().rules;
+    match rules.strength_of(rule) {
+        Some(Strength::Moet) => {
+            Err(Rejection::new(code, message).by_rule(rule, rules.source_of(rule)))
+        }
+        Some(Strength::BijVoorkeur) => {
+            deviations.push(RuleDeviation { rule, message });
+            Ok(())
+        }
+        Some(Strength::Kan) | None => Ok(()),
+    }
+}
+
+/// Checks the role rules on a set of holdings: a `moet` rule broken refuses; a
+/// `bij voorkeur` rule broken is returned, for a motivation.
 pub(crate) fn check_roles(
     model: &ValidModel,
     holdings: &Holdings,
     minors: bool,
-) -> Result<(), Rejection> {
+) -> Result<Vec<RuleDeviation>, Rejection> {
     let rules = &model.model().rules;
-    let source = |name: RuleName| rules.source_of(name);
+    let mut deviations = Vec::new();
     if holdings.of_role(RoleKind::Casusregie).count() > 1 {
+        // One casusregisseur is what casusregie is; never a matter of preference.
         return Err(Rejection::new(
             C::RuleCasusregieRequired,
             "een casus heeft één casusregisseur: één huishouden, één plan, één regisseur",
         )
         .by_rule(
             RuleName::CasusregieRequired,
-            source(RuleName::CasusregieRequired),
+            rules.source_of(RuleName::CasusregieRequired),
         ));
     }
-    if rules.is_enabled(RuleName::SingleProcesregisseur)
-        && holdings.of_role(RoleKind::Procesregie).count() > 1
-    {
-        return Err(Rejection::new(
-            C::RuleSingleProcesregisseur,
-            "een casus heeft hoogstens één procesregisseur: beëindig eerst de huidige procesregie",
-        )
-        .by_rule(
+    if holdings.of_role(RoleKind::Procesregie).count() > 1 {
+        judge(
+            model,
             RuleName::SingleProcesregisseur,
-            source(RuleName::SingleProcesregisseur),
-        ));
+            C::RuleSingleProcesregisseur,
+            "een casus heeft hoogstens één procesregisseur: beëindig eerst de huidige procesregie"
+                .to_owned(),
+            &mut deviations,
+        )?;
     }
     if let Some(rule) = &rules.separate_regisseurs
         && rule.enabled
@@ -110,7 +141,7 @@ pub(crate) fn check_roles(
             let both = holdings
                 .of_role(RoleKind::Procesregie)
                 .any(|p| p.person == c.person);
-            let excepted = rule.exception_functions.contains(&c.function)
+            let excepted = model.includes(&rule.exception_functions, &c.function)
                 && (!rule.exception_only_with_minors || minors);
             if both && !excepted {
                 let exception = if rule.exception_functions.is_empty() {
@@ -131,17 +162,16 @@ pub(crate) fn check_roles(
                         }
                     )
                 };
-                return Err(Rejection::new(
+                judge(
+                    model,
+                    RuleName::SeparateRegisseurs,
                     C::RuleSeparateRegisseurs,
                     format!(
                         "casusregisseur en procesregisseur zijn verschillende personen{exception}; {} zou beide zijn",
                         c.person
                     ),
-                )
-                .by_rule(
-                    RuleName::SeparateRegisseurs,
-                    source(RuleName::SeparateRegisseurs),
-                ));
+                    &mut deviations,
+                )?;
             }
         }
     }
@@ -150,13 +180,15 @@ pub(crate) fn check_roles(
         && rule.enabled
     {
         for c in holdings.of_role(RoleKind::Casusregie) {
-            if !rule.functions.contains(&c.function) {
+            if !model.includes(&rule.functions, &c.function) {
                 let names: Vec<&str> = rule
                     .functions
                     .iter()
                     .map(|f| model.function_name(f))
                     .collect();
-                return Err(Rejection::new(
+                judge(
+                    model,
+                    RuleName::MinorsCasusregisseur,
                     C::RuleMinorsCasusregisseur,
                     format!(
                         "bij minderjarigen in het huishouden is de {} casusregisseur; {} is {}",
@@ -164,13 +196,10 @@ pub(crate) fn check_roles(
                         c.person,
                         model.function_name(&c.function)
                     ),
-                )
-                .by_rule(
-                    RuleName::MinorsCasusregisseur,
-                    source(RuleName::MinorsCasusregisseur),
-                ));
+                    &mut deviations,
+                )?;
             }
         }
     }
-    Ok(())
+    Ok(deviations)
 }

@@ -8,16 +8,17 @@
 //! and the triggers since the last evaluation come from the case's indexes.
 
 use ave_model::{
-    CriterionId, Date, FunctionId, PhaseId, RoleKind, RuleName, TransitionId, TriggerId,
+    CriterionId, Date, FunctionId, PhaseId, RoleKind, RuleName, Strength, TransitionId, TriggerId,
     TriggerKind, ValidModel,
 };
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::case::Case;
-use crate::condition::{blocked_by_insufficient_alone, evaluate};
-use crate::ids::{DisagreementId, PersonId, RequestId, TaskId};
-use crate::policy::{self, Deciders, Missing};
+use crate::condition::evaluate;
+use crate::event::Requirement;
+use crate::ids::{DeviationId, DisagreementId, PersonId, RequestId, TaskId};
+use crate::policy::{self, Consulted, Deciders, Missing, Need};
 use crate::rejection::RejectionCode;
 use crate::rules::{self, Holdings, casusregie_required_here};
 
@@ -45,6 +46,13 @@ pub enum RegieFlag {
         person: PersonId,
         /// The review date.
         review: Date,
+    },
+    /// In this phase a rule about this role was deviated from, with a motivation.
+    Deviation {
+        /// The deviation.
+        deviation: DeviationId,
+        /// Whether someone with the right function has seen it.
+        seen: bool,
     },
 }
 
@@ -80,10 +88,10 @@ pub enum Prescribed {
         functions: Vec<FunctionId>,
         /// Only when needed (procesregie "wanneer het moet").
         when_needed: bool,
-        /// The meeting in which the holder is appointed.
-        appointed_in: Option<ave_model::MeetingKindId>,
-        /// The functions that appoint the holder.
-        appointed_by: Vec<FunctionId>,
+        /// The meeting in which the holder is appointed, and how strongly.
+        appointed_in: Option<ave_model::MeetingRequirement>,
+        /// Who appoints the holder.
+        appointed_by: Vec<ave_model::Actor>,
     },
 }
 
@@ -168,7 +176,7 @@ pub fn regie_table(model: &ValidModel, case: &Case, today: Date) -> Vec<RegieRow
                     flags.push(RegieFlag::NotApplicable {
                         person: h.person.clone(),
                     });
-                } else if !spec.holders.is_empty() && !spec.holders.contains(&h.function) {
+                } else if !spec.holders.is_empty() && !model.includes(&spec.holders, &h.function) {
                     flags.push(RegieFlag::FunctionMismatch {
                         person: h.person.clone(),
                     });
@@ -187,6 +195,15 @@ pub fn regie_table(model: &ValidModel, case: &Case, today: Date) -> Vec<RegieRow
                 }
             }
         }
+        let entry = case.phase_entry();
+        for (id, d) in case.deviations() {
+            if d.seq > entry && deviation_role(&d.requirement) == Some(role) {
+                flags.push(RegieFlag::Deviation {
+                    deviation: id.clone(),
+                    seen: d.seen.is_some(),
+                });
+            }
+        }
         rows.push(RegieRow {
             role,
             prescribed,
@@ -195,6 +212,21 @@ pub fn regie_table(model: &ValidModel, case: &Case, today: Date) -> Vec<RegieRow
         });
     }
     rows
+}
+
+/// The role a deviation concerns, for the regie table.
+fn deviation_role(r: &Requirement) -> Option<RoleKind> {
+    match r {
+        Requirement::Rule { rule } => match RuleName::parse(rule)? {
+            RuleName::SingleProcesregisseur => Some(RoleKind::Procesregie),
+            RuleName::SeparateRegisseurs | RuleName::MinorsCasusregisseur => {
+                Some(RoleKind::Casusregie)
+            }
+            _ => None,
+        },
+        Requirement::AppointedIn { role, .. } => Some((*role).into()),
+        _ => None,
+    }
 }
 
 /// Kinds of attention, in the order the list shows them.
@@ -223,6 +255,10 @@ pub enum AttentionKind {
     EscalationCheck,
     /// The role holdings no longer meet a rule (e.g. the last minor came of age).
     RuleNoLongerMet,
+    /// A deviation (with motivation) waits to be seen by someone with the right function.
+    DeviationUnseen,
+    /// The model leaves something open that this phase needs; the gemeente settles it.
+    OpenInModel,
 }
 
 /// One item of the attention list: what needs attention, with the data to say so.
@@ -323,6 +359,56 @@ pub enum Attention {
         /// The rejection code the rule gives.
         code: RejectionCode,
     },
+    /// A deviation (with motivation) waits to be seen by someone with the right function.
+    DeviationUnseen {
+        /// The deviation.
+        deviation: DeviationId,
+        /// What was deviated from.
+        requirement: Requirement,
+        /// Who must see it (empty: anyone involved).
+        seen_by: Vec<FunctionId>,
+        /// Days since.
+        days: i64,
+    },
+    /// The model leaves something open that this phase needs; the gemeente settles it.
+    OpenInModel {
+        /// What is open.
+        point: OpenPoint,
+        /// Who in the gemeente settles it (the model's owner), if the model says.
+        owner: Option<String>,
+    },
+}
+
+/// Something a model leaves open for the gemeente to settle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum OpenPoint {
+    /// Who holds a role in this phase.
+    Role {
+        /// The role.
+        role: RoleKind,
+        /// The model's reason.
+        reason: String,
+    },
+    /// Who decides a transition from this phase.
+    Deciders {
+        /// The transition.
+        transition: TransitionId,
+        /// The model's reason.
+        reason: String,
+    },
+    /// Who proposes a transition from this phase.
+    Proposers {
+        /// The transition.
+        transition: TransitionId,
+        /// The model's reason.
+        reason: String,
+    },
+    /// The legal basis and controller of this phase.
+    Grondslag {
+        /// The model's reason.
+        reason: String,
+    },
 }
 
 impl Attention {
@@ -340,6 +426,8 @@ impl Attention {
             Attention::InformRequired { .. } => AttentionKind::InformRequired,
             Attention::EscalationCheck { .. } => AttentionKind::EscalationCheck,
             Attention::RuleNoLongerMet { .. } => AttentionKind::RuleNoLongerMet,
+            Attention::DeviationUnseen { .. } => AttentionKind::DeviationUnseen,
+            Attention::OpenInModel { .. } => AttentionKind::OpenInModel,
         }
     }
 
@@ -349,7 +437,8 @@ impl Attention {
             Attention::EvaluationOverdue { days, .. }
             | Attention::ProcesregieReviewOverdue { days, .. }
             | Attention::HandoverOpen { days, .. }
-            | Attention::DisagreementOpen { days, .. } => Some(*days),
+            | Attention::DisagreementOpen { days, .. }
+            | Attention::DeviationUnseen { days, .. } => Some(*days),
             Attention::Stagnation { idle, norm, .. } => Some(idle - i64::from(*norm)),
             Attention::DecisionPending { waiting, norm, .. } => Some(waiting - i64::from(*norm)),
             _ => None,
@@ -479,7 +568,60 @@ pub fn attention(model: &ValidModel, case: &Case, now: DateTime<Utc>) -> Vec<Att
             TriggerKind::Informeren => {}
         }
     }
+    for (id, d) in case.unseen_deviations() {
+        out.push(Attention::DeviationUnseen {
+            deviation: id.clone(),
+            requirement: d.requirement.clone(),
+            seen_by: d.seen_by.clone(),
+            days: days_between(local_day(model, d.at), today),
+        });
+    }
+    out.extend(
+        open_points(model, case.phase())
+            .into_iter()
+            .map(|point| Attention::OpenInModel {
+                point,
+                owner: model.model().model.owner.clone(),
+            }),
+    );
     out.sort_by_key(Attention::kind);
+    out
+}
+
+/// What the model leaves open that a case in `phase` meets: who holds a role, who proposes
+/// or decides a transition from it, its legal basis.
+pub fn open_points(model: &ValidModel, phase: &PhaseId) -> Vec<OpenPoint> {
+    let mut out = Vec::new();
+    let Some(p) = model.phase(phase) else {
+        return out;
+    };
+    for role in RoleKind::ALL {
+        if let Some(reason) = p.regie.role(role).and_then(|s| s.open.as_ref()) {
+            out.push(OpenPoint::Role {
+                role,
+                reason: reason.clone(),
+            });
+        }
+    }
+    for t in model.transitions_from(phase) {
+        if let Some(reason) = &t.deciders_open {
+            out.push(OpenPoint::Deciders {
+                transition: t.id.clone(),
+                reason: reason.clone(),
+            });
+        }
+        if let Some(reason) = &t.proposers_open {
+            out.push(OpenPoint::Proposers {
+                transition: t.id.clone(),
+                reason: reason.clone(),
+            });
+        }
+    }
+    if let Some(reason) = p.grondslag.as_ref().and_then(|g| g.open.as_ref()) {
+        out.push(OpenPoint::Grondslag {
+            reason: reason.clone(),
+        });
+    }
     out
 }
 
@@ -583,7 +725,7 @@ pub struct Proposal {
     /// The criteria that hold.
     pub holding: Vec<CriterionId>,
     /// Who may propose it (empty: anyone involved).
-    pub proposers: Vec<FunctionId>,
+    pub proposers: Vec<ave_model::Actor>,
     /// Who may decide it.
     pub deciders: Deciders,
     /// What the model asks before it may be decided that the case does not have yet (the
@@ -601,10 +743,14 @@ pub fn proposals(model: &ValidModel, case: &Case, today: Date) -> Vec<Proposal> 
     }
     model
         .transitions_from(case.phase())
-        .filter(|t| policy::effect_applies(case, t).is_ok())
+        .filter(|t| policy::effect_applies(model, case, t).is_ok())
         .filter_map(|t| {
             let e = evaluate(model, case, t, today);
-            if !e.met || blocked_by_insufficient_alone(model, t, &e.holding) {
+            let missing = policy::missing(model, case, t, None, Consulted::default(), today);
+            let blocked = missing
+                .iter()
+                .any(|m| m.need == Need::InsufficientAlone && m.strength == Strength::Moet);
+            if !e.met || blocked {
                 return None;
             }
             let proposers = if policy::authority_on(model) && !t.proposers.is_empty() {
@@ -623,7 +769,7 @@ pub fn proposals(model: &ValidModel, case: &Case, today: Date) -> Vec<Proposal> 
                 holding: e.holding,
                 proposers,
                 deciders: policy::deciders(model, case, t),
-                missing: policy::missing(t, case, None, &[]),
+                missing,
             })
         })
         .collect()

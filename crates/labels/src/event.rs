@@ -413,12 +413,36 @@ pub fn describe(
             decision,
             subject,
             function,
+            kind,
+            ..
+        } => {
+            let kind = kind
+                .as_ref()
+                .and_then(|k| model.decision_kind(k))
+                .map(|k| format!(" ({})", k.name))
+                .unwrap_or_default();
+            format!(
+                "{} {decision}{kind} {} {}: {subject}",
+                lang.pick("formeel besluit", "formal decision"),
+                lang.pick("van", "by"),
+                f(function)
+            )
+        }
+        Event::DeviationRecorded {
+            deviation,
+            requirement,
+            motivation,
             ..
         } => format!(
-            "{} {decision} {} {}: {subject}",
-            lang.pick("formeel besluit", "formal decision"),
-            lang.pick("van", "by"),
-            f(function)
+            "{} {deviation}: {} — {}: {motivation}",
+            lang.pick("afwijking", "deviation"),
+            crate::view::requirement_text(model, requirement, lang),
+            lang.pick("motivering", "motivation")
+        ),
+        Event::DeviationSeen { deviation, .. } => format!(
+            "{} {deviation} {}",
+            lang.pick("afwijking", "deviation"),
+            lang.pick("gezien", "seen")
         ),
         Event::CaseClosed {
             end_state: e,

@@ -93,6 +93,26 @@ pub fn functions(model: &ValidModel, ids: &[FunctionId], lang: Lang) -> String {
     join(&v, lang.pick("of", "or"), lang.pick("niemand", "nobody"))
 }
 
+/// Who an actor is: a function's (or group's) name, or the holder of a role in the case.
+pub fn actor(model: &ValidModel, a: &ave_model::Actor, lang: Lang) -> String {
+    match (a, lang) {
+        (ave_model::Actor::Function(f), _) => model.function_name(f).to_owned(),
+        (ave_model::Actor::Role { role }, Lang::Nl) => {
+            format!("de {} van de casus", ave_model::render::role_holder(*role))
+        }
+        (ave_model::Actor::Role { role }, Lang::En) => {
+            format!("the case's {}", ave_model::render::role_holder(*role))
+        }
+    }
+}
+
+/// Actors joined: "a", "a of b", "a, b of c" (or "or").
+pub fn actors(model: &ValidModel, list: &[ave_model::Actor], lang: Lang) -> String {
+    let v: Vec<String> = list.iter().map(|a| actor(model, a, lang)).collect();
+    let refs: Vec<&str> = v.iter().map(String::as_str).collect();
+    join(&refs, lang.pick("of", "or"), lang.pick("niemand", "nobody"))
+}
+
 /// Items joined with commas and a last word: "a, b of c".
 pub(crate) fn join(items: &[&str], last: &str, none: &str) -> String {
     match items {

@@ -4,7 +4,7 @@ use ave_engine::RejectionCode;
 use ave_engine::condition::ConditionStatus;
 use ave_engine::ids::PersonId;
 use ave_engine::klantreis::Gap;
-use ave_engine::policy::{Deciders, Missing};
+use ave_engine::policy::{Deciders, Missing, Need};
 use ave_engine::views::{Attention, Informee, Prescribed, Proposal, RegieFlag};
 use ave_model::ValidModel;
 
@@ -37,20 +37,24 @@ pub fn prescribed(model: &ValidModel, p: &Prescribed, lang: Lang) -> String {
             if *when_needed {
                 s.push_str(lang.pick(" (wanneer nodig)", " (when needed)"));
             }
-            if let Some(k) = appointed_in {
+            if let Some(r) = appointed_in {
                 let name = model
-                    .meeting_kind(k)
-                    .map_or(k.as_str(), |k| k.name.as_str());
-                s.push_str(&format!(
-                    "; {} {name}",
-                    lang.pick("bepaald in:", "decided in:")
-                ));
+                    .meeting_kind(&r.meeting)
+                    .map_or(r.meeting.as_str(), |k| k.name.as_str());
+                let how = match r.strength {
+                    ave_model::Strength::Moet => lang.pick("bepaald in:", "decided in:"),
+                    ave_model::Strength::BijVoorkeur => {
+                        lang.pick("bij voorkeur bepaald in:", "preferably decided in:")
+                    }
+                    ave_model::Strength::Kan => lang.pick("kan bepaald in:", "may be decided in:"),
+                };
+                s.push_str(&format!("; {how} {name}"));
             }
             if !appointed_by.is_empty() {
                 s.push_str(&format!(
                     "; {} {}",
                     lang.pick("aangewezen door:", "appointed by:"),
-                    names(appointed_by)
+                    crate::actors(model, appointed_by, lang)
                 ));
             }
             s
@@ -81,6 +85,15 @@ pub fn regie_flag(flag: &RegieFlag, lang: Lang, who: Who<'_>) -> String {
         RegieFlag::OpenInModel => lang
             .pick("open in het model", "open in the model")
             .to_owned(),
+        RegieFlag::Deviation { deviation, seen } => format!(
+            "{} {deviation}{}",
+            lang.pick("afwijking", "deviation"),
+            if *seen {
+                lang.pick(" (gezien)", " (seen)")
+            } else {
+                lang.pick(" (nog niet gezien)", " (not yet seen)")
+            }
+        ),
         RegieFlag::ReviewOverdue { person, review } => format!(
             "{}: {} {review}",
             who(person),
@@ -251,6 +264,40 @@ pub fn attention(model: &ValidModel, a: &Attention, lang: Lang, who: Who<'_>) ->
             }
             s
         }
+        Attention::DeviationUnseen {
+            deviation,
+            requirement,
+            seen_by,
+            ..
+        } => {
+            let who = if seen_by.is_empty() {
+                lang.pick("een betrokkene", "someone involved").to_owned()
+            } else {
+                functions(model, seen_by, lang)
+            };
+            format!(
+                "{} {deviation} ({}) {} {who}",
+                lang.pick("afwijking", "deviation"),
+                requirement_text(model, requirement, lang),
+                lang.pick("wacht op inzage door", "waits to be seen by")
+            )
+        }
+        Attention::OpenInModel { point, owner } => {
+            let what = open_point(model, point, lang);
+            match owner {
+                Some(o) => format!(
+                    "{what}; {} {o}",
+                    lang.pick("te regelen door", "to be settled by")
+                ),
+                None => format!(
+                    "{what}; {}",
+                    lang.pick(
+                        "te regelen door de gemeente",
+                        "to be settled by the gemeente"
+                    )
+                ),
+            }
+        }
         Attention::RuleNoLongerMet { rule, code } => {
             let rule = rule.map_or_else(|| "-".to_owned(), |r| r.key().to_owned());
             format!(
@@ -272,17 +319,112 @@ fn trigger_text(model: &ValidModel, id: &ave_model::TriggerId) -> String {
         .map_or_else(|| id.to_string(), |t| t.text.clone())
 }
 
+/// A requirement deviated from, in words.
+pub fn requirement_text(
+    model: &ValidModel,
+    r: &ave_engine::event::Requirement,
+    lang: Lang,
+) -> String {
+    use ave_engine::event::Requirement as R;
+    let meeting = |k: &ave_model::MeetingKindId| {
+        model
+            .meeting_kind(k)
+            .map_or_else(|| k.to_string(), |k| k.name.clone())
+    };
+    match r {
+        R::Rule { rule } => format!("{} {rule}", lang.pick("regel", "rule")),
+        R::Consult {
+            transition,
+            function,
+            role,
+        } => {
+            let who = match (function, role) {
+                (Some(f), _) => model.function_name(f).to_owned(),
+                (None, Some(r)) => ave_model::render::role_holder((*r).into()).to_owned(),
+                (None, None) => "—".to_owned(),
+            };
+            format!(
+                "{} {who} {} {transition}",
+                lang.pick("overleg met", "consulting"),
+                lang.pick("bij overgang", "for transition")
+            )
+        }
+        R::Precondition { transition, index } => {
+            let text = model
+                .transition(transition)
+                .and_then(|t| t.preconditions.get(*index as usize))
+                .map(|p| ave_model::render::precondition_text(model, p))
+                .unwrap_or_else(|| format!("#{index}"));
+            format!(
+                "{text} ({} {transition})",
+                lang.pick("overgang", "transition")
+            )
+        }
+        R::DecidedIn {
+            transition,
+            meeting: k,
+        } => format!(
+            "{} {} ({} {transition})",
+            lang.pick("besluit in een", "decision in a"),
+            meeting(k),
+            lang.pick("overgang", "transition")
+        ),
+        R::AppointedIn { role, meeting: k } => format!(
+            "{} {} {}",
+            crate::role((*role).into(), lang),
+            lang.pick("bepaald in een", "decided in a"),
+            meeting(k)
+        ),
+    }
+}
+
+/// Something the model leaves open, in words.
+pub fn open_point(model: &ValidModel, p: &ave_engine::views::OpenPoint, lang: Lang) -> String {
+    use ave_engine::views::OpenPoint as P;
+    let _ = model;
+    match p {
+        P::Role { role: r, reason } => format!(
+            "{}: {} ({reason})",
+            crate::role(*r, lang),
+            lang.pick("open in het model", "open in the model")
+        ),
+        P::Deciders { transition, reason } => format!(
+            "{} {transition}: {} ({reason})",
+            lang.pick("overgang", "transition"),
+            lang.pick(
+                "wie besluit, is open in het model",
+                "who decides is open in the model"
+            )
+        ),
+        P::Proposers { transition, reason } => format!(
+            "{} {transition}: {} ({reason})",
+            lang.pick("overgang", "transition"),
+            lang.pick(
+                "wie voorstelt, is open in het model",
+                "who proposes is open in the model"
+            )
+        ),
+        P::Grondslag { reason } => format!(
+            "{} ({reason})",
+            lang.pick(
+                "grondslag en verwerkingsverantwoordelijke zijn open in het model",
+                "legal basis and controller are open in the model"
+            )
+        ),
+    }
+}
+
 /// Who may decide, in words.
 pub fn deciders(model: &ValidModel, d: &Deciders, lang: Lang) -> String {
     match d {
         Deciders::Anyone => lang.pick("iedere betrokkene", "anyone involved").to_owned(),
-        Deciders::Functions { functions: f } => functions(model, f, lang),
+        Deciders::Actors { actors } => crate::actors(model, actors, lang),
         Deciders::Open { .. } => lang
             .pick("niet vastgelegd in het model", "not set in the model")
             .to_owned(),
         Deciders::Arbiter { arbiter, .. } => format!(
             "{} ({})",
-            model.function_name(arbiter),
+            crate::actor(model, arbiter, lang),
             lang.pick(
                 "beslisser bij meningsverschil, na een nieuw meningsverschil",
                 "arbiter, on a new disagreement"
@@ -291,35 +433,64 @@ pub fn deciders(model: &ValidModel, d: &Deciders, lang: Lang) -> String {
     }
 }
 
-/// A precondition still missing, in words.
+/// Something the model still asks before a decision, in words (with its strength).
 pub fn missing(model: &ValidModel, m: &Missing, lang: Lang) -> String {
     let meeting = |k: &ave_model::MeetingKindId| {
         model
             .meeting_kind(k)
             .map_or_else(|| k.to_string(), |k| k.name.clone())
     };
-    match m {
-        Missing::Plan { text: Some(t), .. }
-        | Missing::Meeting { text: Some(t), .. }
-        | Missing::Consulted { text: Some(t), .. } => t.clone(),
-        Missing::Plan { phase: p, .. } => format!(
+    let what = match &m.need {
+        Need::Plan { text: Some(t), .. }
+        | Need::Meeting { text: Some(t), .. }
+        | Need::Consulted { text: Some(t), .. }
+        | Need::RoleHeld { text: Some(t), .. } => t.clone(),
+        Need::Plan { phase: p, .. } => format!(
             "{} {}",
             lang.pick("eerst een plan (aanpak) voor", "first a plan (aanpak) for"),
             phase(p)
         ),
-        Missing::Meeting { meeting: k, .. } => {
+        Need::Meeting { meeting: k, .. } => {
             format!("{} {}", lang.pick("eerst een", "first a"), meeting(k))
         }
-        Missing::Consulted { function, .. } => format!(
+        Need::Consulted { actor, .. } => format!(
             "{} {}",
             lang.pick("eerst overleg met", "first consult"),
-            model.function_name(function)
+            crate::actor(model, actor, lang)
         ),
-        Missing::DecidedIn { meeting: k } => format!(
+        Need::RoleHeld { role, by, .. } => {
+            let holder = ave_model::render::role_holder(*role);
+            if by.is_empty() {
+                format!("{} {holder}", lang.pick("eerst een", "first a"))
+            } else {
+                format!(
+                    "{} {holder}: {}",
+                    lang.pick("eerst een", "first a"),
+                    functions(model, by, lang)
+                )
+            }
+        }
+        Need::DecidedIn { meeting: k } => format!(
             "{} {}",
             lang.pick("besluit in een", "decided in a"),
             meeting(k)
         ),
+        Need::InsufficientAlone => lang
+            .pick(
+                "deze criteria zijn op zichzelf geen reden voor deze opschaling",
+                "these criteria alone are no reason for this escalation",
+            )
+            .to_owned(),
+    };
+    match m.strength {
+        ave_model::Strength::BijVoorkeur => format!(
+            "{what} ({})",
+            lang.pick(
+                "bij voorkeur: anders met motivering",
+                "preferably: otherwise with a motivation"
+            )
+        ),
+        _ => what,
     }
 }
 
@@ -354,6 +525,22 @@ pub fn condition(model: &ValidModel, c: &ConditionStatus, lang: Lang) -> String 
             lang.pick("van", "of"),
             list(parts)
         ),
+        ConditionStatus::Held { role: r, by, holds } => {
+            let holder = ave_model::render::role_holder(*r);
+            if by.is_empty() {
+                format!(
+                    "[{}] {} {holder}",
+                    mark(*holds),
+                    lang.pick("er is een", "there is a")
+                )
+            } else {
+                format!(
+                    "[{}] {holder}: {}",
+                    mark(*holds),
+                    functions(model, by, lang)
+                )
+            }
+        }
         ConditionStatus::Not { part } => {
             format!(
                 "{} ({})",
@@ -482,12 +669,12 @@ pub fn gap(model: &ValidModel, g: &Gap, lang: Lang, who: Who<'_>) -> String {
             if nl {
                 format!(
                     "fase {p}: overgang {transition}: besluit door {}, maar niemand in de klantreis heeft die functie",
-                    names(d)
+                    crate::actors(model, d, lang)
                 )
             } else {
                 format!(
                     "phase {p}: transition {transition}: decided by {}, but nobody in the journey has that function",
-                    names(d)
+                    crate::actors(model, d, lang)
                 )
             }
         }
@@ -582,6 +769,12 @@ pub fn rejection_title(code: RejectionCode, lang: Lang) -> &'static str {
         C::CannotClose => lang.pick("kan niet sluiten", "cannot close"),
         C::NothingToChange => lang.pick("er verandert niets", "nothing would change"),
         C::BeyondNorm => lang.pick("verder dan de norm", "beyond the norm"),
+        C::MotivationRequired => lang.pick("motivering nodig", "motivation required"),
+        C::NotReviewer => lang.pick(
+            "ziet deze afwijking niet af",
+            "does not review this deviation",
+        ),
+        C::UnknownDecisionKind => lang.pick("onbekend soort besluit", "unknown kind of decision"),
         C::Internal => lang.pick("interne fout", "internal error"),
     }
 }

@@ -108,6 +108,15 @@ codes! {
     BadMetadata = "E161", "bad-metadata";
     /// A number is out of its range.
     OutOfRange = "E170", "out-of-range";
+    /// A consultation, meeting requirement or precondition that is not well formed (neither
+    /// or both of function and role, a strength where none is allowed).
+    BadRequirement = "E134", "bad-requirement";
+    /// A function group that lists a group or nothing.
+    BadGroup = "E112", "bad-group";
+    /// A legal basis that gives neither basis and controller nor `open`, or both.
+    BadGrondslag = "E122", "bad-grondslag";
+    /// A kind of formal decision that nobody may take (no deciders, nothing open).
+    BadDecisionKind = "E135", "bad-decision-kind";
     /// A criterion that no transition uses.
     UnusedCriterion = "W201", "unused-criterion";
     /// A phase without an evaluation norm.
@@ -122,6 +131,10 @@ codes! {
     RuleAbsent = "W206", "rule-not-configured";
     /// A fact that no condition uses.
     UnusedFact = "W207", "unused-fact";
+    /// Who may propose a transition is left open by the source.
+    OpenProposer = "W208", "open-proposer";
+    /// The legal basis or controller of a phase is left open by the source.
+    OpenGrondslag = "W209", "open-grondslag";
 }
 
 impl Code {

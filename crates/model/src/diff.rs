@@ -485,7 +485,12 @@ fn transitions(a: &Index<'_>, b: &Index<'_>) -> Vec<TransitionDiff> {
                             set.insert("(open)".to_owned());
                             text.push("open".to_owned());
                         } else {
-                            let names = t.deciders.iter().map(|f| ix.name(f.as_str()));
+                            let names = t.deciders.iter().map(|a| match a {
+                                crate::types::Actor::Function(f) => ix.name(f.as_str()),
+                                crate::types::Actor::Role { role } => {
+                                    crate::render::role_holder(*role)
+                                }
+                            });
                             set.extend(name_set(names.clone()));
                             text.push(joined(names));
                         }

@@ -162,6 +162,10 @@ id_type!(
     /// Identifies a leading principle of a model.
     PrincipleId
 );
+id_type!(
+    /// Identifies a kind of formal decision (huisverbod, …).
+    DecisionKindId
+);
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,10 @@
 
 use std::fmt::Write;
 
-use crate::types::{Condition, Model, Phase, Precondition, RoleKind, RoleSpec, Transition};
+use crate::types::{
+    Actor, Condition, Consult, MeetingRequirement, Model, Phase, Precondition, Reading, RoleKind,
+    RoleSpec, Strength, Transition,
+};
 use crate::valid::ValidModel;
 
 /// How a phase is named in running text: "AVE 2A".
@@ -27,20 +30,145 @@ pub fn role_line(model: &ValidModel, spec: Option<&RoleSpec>) -> String {
     if spec.when_needed {
         s.push_str(" (wanneer nodig)");
     }
-    if let Some(meeting) = &spec.appointed_in {
-        let name = model
-            .meeting_kind_str(meeting.as_str())
-            .map_or(meeting.as_str(), |k| k.name.as_str());
-        let _ = write!(s, "; bepaald in: {name}");
+    if let Some(r) = &spec.appointed_in {
+        let _ = write!(
+            s,
+            "; {} {}",
+            strength_verb(r.strength, "bepaald in"),
+            meeting_name(model, r)
+        );
     }
     if !spec.appointed_by.is_empty() {
         let _ = write!(
             s,
             "; aangewezen door: {}",
-            names(model, spec.appointed_by.iter().map(|h| h.as_str()))
+            actors(model, &spec.appointed_by)
         );
     }
     s
+}
+
+/// "moet bepaald in" / "bij voorkeur bepaald in" / "kan bepaald in".
+fn strength_verb(strength: Strength, what: &str) -> String {
+    match strength {
+        Strength::Moet => what.to_owned(),
+        Strength::BijVoorkeur => format!("bij voorkeur {what}"),
+        Strength::Kan => format!("kan {what}"),
+    }
+}
+
+fn meeting_name<'a>(model: &'a ValidModel, r: &'a MeetingRequirement) -> &'a str {
+    model
+        .meeting_kind_str(r.meeting.as_str())
+        .map_or(r.meeting.as_str(), |k| k.name.as_str())
+}
+
+/// Who an actor is: a function's (or group's) name, or the holder of a role in the case.
+pub fn actor(model: &ValidModel, a: &Actor) -> String {
+    match a {
+        Actor::Function(f) => model.function_name_str(f.as_str()).to_owned(),
+        Actor::Role { role } => format!("de {} van de casus", role_holder(*role)),
+    }
+}
+
+/// The person who holds a role: "casusregisseur", "procesregisseur", …
+pub fn role_holder(role: RoleKind) -> &'static str {
+    match role {
+        RoleKind::Casusregie => "casusregisseur",
+        RoleKind::Procesregie => "procesregisseur",
+        RoleKind::Behandelregie => "behandelregisseur",
+        RoleKind::Operationeel => "operationeel verantwoordelijke",
+        RoleKind::Bestuurlijk => "bestuurlijk verantwoordelijke",
+    }
+}
+
+/// Actors joined with "; ".
+pub fn actors(model: &ValidModel, list: &[Actor]) -> String {
+    if list.is_empty() {
+        return "—".to_owned();
+    }
+    list.iter()
+        .map(|a| actor(model, a))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// How an item is marked: a reading of the source, a product choice or a local choice.
+pub fn marks(
+    lezing: Option<&Reading>,
+    productkeuze: Option<&str>,
+    lokaal: Option<&str>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(r) = lezing {
+        out.push(format!(
+            "lezing: {} — «{}»",
+            one_line(&r.why),
+            one_line(&r.quote)
+        ));
+    }
+    if let Some(p) = productkeuze {
+        out.push(format!("productkeuze: {}", one_line(p)));
+    }
+    if let Some(l) = lokaal {
+        out.push(format!("lokale keuze: {}", one_line(l)));
+    }
+    out
+}
+
+/// A consultation in words: who, how strong, when.
+pub fn consult_line(model: &ValidModel, c: &Consult) -> String {
+    let who = c.who().map_or_else(|| "—".to_owned(), |a| actor(model, &a));
+    let mut s = match c.strength {
+        Strength::Moet => format!("{who} (verplicht)"),
+        Strength::BijVoorkeur => format!("{who} (bij voorkeur)"),
+        Strength::Kan => format!("{who} (kan, advies)"),
+    };
+    if let Some(when) = &c.when {
+        let _ = write!(s, " — alleen als {}", condition_inline(model, when));
+    }
+    for m in marks(
+        c.lezing.as_ref(),
+        c.productkeuze.as_deref(),
+        c.lokaal.as_deref(),
+    ) {
+        let _ = write!(s, " [{m}]");
+    }
+    s
+}
+
+/// A condition on one line.
+pub fn condition_inline(model: &ValidModel, c: &Condition) -> String {
+    let list = |parts: &[Condition], sep: &str| {
+        parts
+            .iter()
+            .map(|p| condition_inline(model, p))
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    match c {
+        Condition::Criterion(id) => criterion_text(model, id.as_str()),
+        Condition::Fact(id) => model
+            .fact_str(id.as_str())
+            .map_or_else(|| id.to_string(), |f| f.text.clone()),
+        Condition::Any(parts) => format!("({})", list(parts, " of ")),
+        Condition::All(parts) => format!("({})", list(parts, " en ")),
+        Condition::AtLeast(a) => format!("ten minste {} van ({})", a.n, list(&a.of, "; ")),
+        Condition::Not(inner) => format!("niet {}", condition_inline(model, inner)),
+        Condition::Held(h) => held_text(model, h),
+    }
+}
+
+fn held_text(model: &ValidModel, h: &crate::types::Held) -> String {
+    if h.by.is_empty() {
+        format!("er is een {}", role_holder(h.role))
+    } else {
+        format!(
+            "de {} is {}",
+            role_holder(h.role),
+            names(model, h.by.iter().map(|f| f.as_str()))
+        )
+    }
 }
 
 /// Function names joined with "; ".
@@ -113,30 +241,101 @@ fn cond(model: &ValidModel, c: &Condition, depth: usize, out: &mut Vec<(usize, S
             out.push((depth, "niet:".to_owned()));
             cond(model, inner, depth + 1, out);
         }
+        Condition::Held(h) => out.push((depth, held_text(model, h))),
     }
 }
 
-fn precondition_text(model: &ValidModel, p: &Precondition) -> String {
-    match p {
-        Precondition::Plan { phase, text } => text.clone().unwrap_or_else(|| {
+/// A precondition in words, with its strength, condition and reading.
+pub fn precondition_text(model: &ValidModel, p: &Precondition) -> String {
+    let (base, text, when, strength, lezing) = match p {
+        Precondition::Plan {
+            phase,
+            text,
+            when,
+            strength,
+            lezing,
+            ..
+        } => (
             format!(
                 "er is een plan (aanpak) voor {}",
                 phase_label(phase.as_str())
-            )
-        }),
-        Precondition::Meeting { meeting, text } => text.clone().unwrap_or_else(|| {
+            ),
+            text,
+            when,
+            strength,
+            lezing,
+        ),
+        Precondition::Meeting {
+            meeting,
+            text,
+            when,
+            strength,
+            lezing,
+            ..
+        } => {
             let name = model
                 .meeting_kind_str(meeting.as_str())
                 .map_or(meeting.as_str(), |k| k.name.as_str());
-            format!("er is een {name} gehouden")
-        }),
-        Precondition::Consulted { function, text } => text.clone().unwrap_or_else(|| {
+            (
+                format!("er is een {name} gehouden"),
+                text,
+                when,
+                strength,
+                lezing,
+            )
+        }
+        Precondition::Consulted {
+            function,
+            text,
+            when,
+            strength,
+            lezing,
+            ..
+        } => (
             format!(
                 "{} is geraadpleegd",
                 model.function_name_str(function.as_str())
-            )
-        }),
+            ),
+            text,
+            when,
+            strength,
+            lezing,
+        ),
+        Precondition::RoleHeld {
+            role,
+            by,
+            text,
+            when,
+            strength,
+            lezing,
+            ..
+        } => (
+            held_text(
+                model,
+                &crate::types::Held {
+                    role: *role,
+                    by: by.clone(),
+                },
+            ),
+            text,
+            when,
+            strength,
+            lezing,
+        ),
+    };
+    let mut s = text.clone().unwrap_or(base);
+    match strength {
+        Strength::Moet => {}
+        Strength::BijVoorkeur => s.push_str(" (bij voorkeur)"),
+        Strength::Kan => s.push_str(" (kan)"),
     }
+    if let Some(when) = when {
+        let _ = write!(s, " — alleen als {}", condition_inline(model, when));
+    }
+    for m in marks(lezing.as_ref(), None, None) {
+        let _ = write!(s, " [{m}]");
+    }
+    s
 }
 
 fn place(model: &Model) -> String {
@@ -239,7 +438,7 @@ pub fn text(model: &ValidModel) -> String {
 fn decider_line(model: &ValidModel, t: &Transition) -> String {
     match &t.deciders_open {
         Some(reason) => format!("open ({reason})"),
-        None => names(model, t.deciders.iter().map(|f| f.as_str())),
+        None => actors(model, &t.deciders),
     }
 }
 
@@ -440,16 +639,26 @@ fn poster_phase(model: &ValidModel, phase: &Phase, s: &mut String) {
         }
     }
     if let Some(g) = &phase.grondslag {
-        let _ = writeln!(
-            s,
-            "\nGrondslag: {} · verwerkingsverantwoordelijke: {}{}",
-            g.basis,
-            g.verwerkingsverantwoordelijke,
-            g.note
-                .as_deref()
-                .map(|n| format!(" ({})", one_line(n)))
-                .unwrap_or_default()
-        );
+        let main = match (&g.basis, &g.verwerkingsverantwoordelijke, &g.open) {
+            (_, _, Some(reason)) => format!("open — {}", one_line(reason)),
+            (b, v, None) => format!(
+                "{} · verwerkingsverantwoordelijke: {}",
+                b.as_deref().unwrap_or("—"),
+                v.as_deref().unwrap_or("—")
+            ),
+        };
+        let mut extra: Vec<String> = g.note.iter().map(|n| one_line(n)).collect();
+        extra.extend(marks(
+            g.lezing.as_ref(),
+            g.productkeuze.as_deref(),
+            g.lokaal.as_deref(),
+        ));
+        let extra = if extra.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", extra.join("; "))
+        };
+        let _ = writeln!(s, "\nGrondslag: {main}{extra}");
     }
     if let Some(n) = &phase.norms {
         let basis = match n.basis {
@@ -493,38 +702,50 @@ fn poster_transition(model: &ValidModel, t: &Transition, s: &mut String) {
         let _ = writeln!(s, "{}- {}", "  ".repeat(depth), one_line(&line));
     }
     let _ = writeln!(s);
-    if !t.proposers.is_empty() {
-        let _ = writeln!(
-            s,
-            "- Voorstel door: {}",
-            names(model, t.proposers.iter().map(|f| f.as_str()))
-        );
+    if let Some(reason) = &t.proposers_open {
+        let _ = writeln!(s, "- Voorstel door: open ({})", one_line(reason));
+    } else if !t.proposers.is_empty() {
+        let _ = writeln!(s, "- Voorstel door: {}", actors(model, &t.proposers));
     }
     let mut decide = format!("- **Besluit door: {}**", decider_line(model, t));
-    if let Some(meeting) = &t.decided_in {
-        let name = model
-            .meeting_kind_str(meeting.as_str())
-            .map_or(meeting.as_str(), |k| k.name.as_str());
-        let _ = write!(decide, " in {name}");
+    if let Some(r) = &t.decided_in {
+        let name = meeting_name(model, r);
+        let _ = match r.strength {
+            Strength::Moet => write!(decide, " in {name}"),
+            Strength::BijVoorkeur => write!(decide, " bij voorkeur in {name}"),
+            Strength::Kan => write!(decide, " (kan in {name})"),
+        };
+        for m in marks(r.lezing.as_ref(), None, None) {
+            let _ = write!(decide, " [{m}]");
+        }
     }
     let _ = writeln!(s, "{decide}");
-    if !t.consult.is_empty() {
-        let _ = writeln!(
-            s,
-            "- In overleg met: {}",
-            names(model, t.consult.iter().map(|f| f.as_str()))
-        );
+    for c in &t.consult {
+        let _ = writeln!(s, "- In overleg met: {}", consult_line(model, c));
     }
     for p in &t.preconditions {
         let _ = writeln!(s, "- Eerst: {}", one_line(&precondition_text(model, p)));
     }
-    if let Some(h) = &t.handover {
-        let _ = writeln!(
-            s,
+    for h in &t.handover {
+        let mut line = format!(
             "- Overdracht ({}): {}",
             h.role.label().to_lowercase(),
             one_line(&h.text)
         );
+        if !h.to.is_empty() {
+            let _ = write!(line, " → {}", names(model, h.to.iter().map(|f| f.as_str())));
+        }
+        if let Some(when) = &h.when {
+            let _ = write!(line, " — alleen als {}", condition_inline(model, when));
+        }
+        let _ = writeln!(s, "{line}");
+    }
+    for m in marks(
+        t.lezing.as_ref(),
+        t.productkeuze.as_deref(),
+        t.lokaal.as_deref(),
+    ) {
+        let _ = writeln!(s, "- *{m}*");
     }
     for a in &t.werkafspraken {
         if let Some((_, agreement)) = model.agreement_str(a.as_str()) {

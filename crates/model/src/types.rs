@@ -29,6 +29,10 @@ pub struct Model {
     /// Functions (roles in organisations), declared once and referred to by id everywhere else.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub functions: Vec<Function>,
+    /// Groups of functions ("samenwerkingspartners"), usable wherever a function is: the
+    /// group stands for each of its members.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub function_groups: Vec<FunctionGroup>,
     /// Kinds of meeting the model names (MDO, Samenwerkoverleg, COM, triage, driehoek, …).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub meeting_kinds: Vec<MeetingKind>,
@@ -47,6 +51,9 @@ pub struct Model {
     /// Situations that oblige informing people or checking escalation.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<Trigger>,
+    /// Kinds of formal decision (huisverbod, …) and who may take each.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decision_kinds: Vec<DecisionKind>,
     /// The leading rules, each a named switch with its parameters.
     #[serde(default, skip_serializing_if = "Rules::is_empty")]
     pub rules: Rules,
@@ -83,6 +90,18 @@ pub struct Metadata {
     /// A few lines on what this model is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Who in the gemeente maintains this model and settles what it leaves open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// A leading principle (leidend principe).
@@ -96,6 +115,15 @@ pub struct Principle {
     /// Where the source says it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// A function: a role held by people of one kind of organisation, e.g. "procesregisseur ZVH".
@@ -115,6 +143,15 @@ pub struct Function {
     /// Anything the source adds about this function.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// Kinds of organisation a function may belong to.
@@ -165,6 +202,15 @@ pub struct MeetingKind {
     /// Where the source describes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// A fact about a household that a condition may test.
@@ -178,6 +224,15 @@ pub struct Fact {
     /// Set when the engine derives the fact from the case instead of a person recording it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub derived: Option<DerivedFact>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// Facts the engine knows how to derive from a case.
@@ -202,6 +257,15 @@ pub struct Criterion {
     /// Where the source gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// A phase (fase) of the model.
@@ -235,6 +299,10 @@ pub struct Phase {
     /// Who may open a case directly in this phase (empty: any professional involved).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub entry_by: Vec<FunctionId>,
+    /// Only when these facts hold may a case start here (facts given at opening), e.g. "als
+    /// client daar al in behandeling is".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry_when: Option<Condition>,
     /// Who holds which role in this phase.
     #[serde(default)]
     pub regie: RegieTable,
@@ -259,6 +327,15 @@ pub struct Phase {
     /// Anything else the source says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// Poster colours.
@@ -418,18 +495,29 @@ pub struct RoleSpec {
     /// The source leaves this role to local choice; says why. Shown as a gap, never invented.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<String>,
-    /// The meeting in which the holder is appointed (e.g. the COM decides casusregie).
+    /// The meeting in which the holder is appointed (e.g. the COM decides casusregie), with
+    /// how strong that is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub appointed_in: Option<MeetingKindId>,
-    /// Functions that appoint the holder (e.g. procesregie appoints casusregie in AVE 4).
+    pub appointed_in: Option<MeetingRequirement>,
+    /// Who appoints the holder: functions, or the holder of a role in the case (AVE 4:
+    /// "aangewezen vanuit procesregie").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub appointed_by: Vec<FunctionId>,
+    pub appointed_by: Vec<Actor>,
     /// Only needed when (e.g. procesregie "toegevoegd wanneer het moet").
     #[serde(default, skip_serializing_if = "is_false")]
     pub when_needed: bool,
     /// What the source adds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// Time norms of a phase, in days.
@@ -450,6 +538,15 @@ pub struct TimeNorms {
     pub decision_days: Option<u32>,
     /// Where the numbers come from.
     pub basis: NormBasis,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// Where a time norm comes from.
@@ -478,6 +575,15 @@ pub struct Agreement {
     /// Where to find it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// A group of organisations to involve in a phase.
@@ -495,12 +601,29 @@ pub struct OrganisationGroup {
 #[serde(deny_unknown_fields)]
 pub struct LegalBasis {
     /// The law or basis (Wams, WGS, Jeugdwet, …).
-    pub basis: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
     /// Who is controller (verwerkingsverantwoordelijke).
-    pub verwerkingsverantwoordelijke: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verwerkingsverantwoordelijke: Option<String>,
+    /// The source names no basis or controller; says so (the gemeente settles it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<String>,
+    /// Where the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// What the source adds (e.g. continuity when moving between bases).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// An allowed op- or afschaling.
@@ -527,27 +650,37 @@ pub struct Transition {
     /// How the criteria combine. Absent: any one of `criteria`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Condition>,
-    /// Functions that may propose (raise) the transition.
+    /// Who may propose (raise) the transition: functions, groups, or role holders in the
+    /// case. Empty: anyone involved.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub proposers: Vec<FunctionId>,
-    /// Functions that may decide it.
+    pub proposers: Vec<Actor>,
+    /// The source does not say who proposes; says so. Anyone involved may, and it is shown
+    /// as an open point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposers_open: Option<String>,
+    /// Who may decide it: functions, groups, or role holders in the case.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub deciders: Vec<FunctionId>,
+    pub deciders: Vec<Actor>,
     /// The source does not say who decides; says so. No one can decide until it is filled in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deciders_open: Option<String>,
-    /// The meeting in which it is decided, if the source names one.
+    /// The meeting in which it is decided, if the source names one, with how strong that is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub decided_in: Option<MeetingKindId>,
-    /// Functions to consult before deciding.
+    pub decided_in: Option<MeetingRequirement>,
+    /// Whom to consult before deciding, each with how strong and when it applies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub consult: Vec<FunctionId>,
+    pub consult: Vec<Consult>,
     /// What must be true before it may be decided.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub preconditions: Vec<Precondition>,
-    /// The handover duty that follows the transition.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handover: Option<Handover>,
+    /// The handover duties that follow the transition (one table or a list).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
+    #[schemars(with = "OneOrMany<Handover>")]
+    pub handover: Vec<Handover>,
     /// Werkafspraken that apply to this transition.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub werkafspraken: Vec<AgreementId>,
@@ -557,6 +690,15 @@ pub struct Transition {
     /// Anything else the source says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 impl Transition {
@@ -641,6 +783,19 @@ pub enum Condition {
     AtLeast(AtLeast),
     /// The part does not hold.
     Not(Box<Condition>),
+    /// A role is held in the case (by one of the listed functions, if any).
+    Held(Held),
+}
+
+/// Parameters of [`Condition::Held`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Held {
+    /// The role.
+    pub role: RoleKind,
+    /// The functions (or groups) that count; empty: anyone holding the role.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by: Vec<FunctionId>,
 }
 
 /// Parameters of [`Condition::AtLeast`].
@@ -664,6 +819,18 @@ pub enum Precondition {
         /// The source's words.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         text: Option<String>,
+        /// Only when this condition holds does the precondition apply.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        when: Option<Condition>,
+        /// How strong the precondition is.
+        #[serde(default, skip_serializing_if = "Strength::is_moet")]
+        strength: Strength,
+        /// Who must see a deviation from it (for `bij-voorkeur`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        seen_by: Vec<FunctionId>,
+        /// A reading of the source, with its quote.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lezing: Option<Reading>,
     },
     /// A meeting of the given kind has been held (or the case registered for it).
     Meeting {
@@ -672,6 +839,18 @@ pub enum Precondition {
         /// The source's words.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         text: Option<String>,
+        /// Only when this condition holds does the precondition apply.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        when: Option<Condition>,
+        /// How strong the precondition is.
+        #[serde(default, skip_serializing_if = "Strength::is_moet")]
+        strength: Strength,
+        /// Who must see a deviation from it (for `bij-voorkeur`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        seen_by: Vec<FunctionId>,
+        /// A reading of the source, with its quote.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lezing: Option<Reading>,
     },
     /// The given function has been consulted and that is recorded.
     Consulted {
@@ -680,6 +859,42 @@ pub enum Precondition {
         /// The source's words.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         text: Option<String>,
+        /// Only when this condition holds does the precondition apply.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        when: Option<Condition>,
+        /// How strong the precondition is.
+        #[serde(default, skip_serializing_if = "Strength::is_moet")]
+        strength: Strength,
+        /// Who must see a deviation from it (for `bij-voorkeur`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        seen_by: Vec<FunctionId>,
+        /// A reading of the source, with its quote.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lezing: Option<Reading>,
+    },
+    /// A role is held in the case (optionally by given functions), e.g. procesregie is held
+    /// before the management is escalated to.
+    RoleHeld {
+        /// The role.
+        role: RoleKind,
+        /// The functions (or groups) that count; empty: anyone.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        by: Vec<FunctionId>,
+        /// The source's words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+        /// Only when this condition holds does the precondition apply.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        when: Option<Condition>,
+        /// How strong the precondition is.
+        #[serde(default, skip_serializing_if = "Strength::is_moet")]
+        strength: Strength,
+        /// Who must see a deviation from it (for `bij-voorkeur`).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        seen_by: Vec<FunctionId>,
+        /// A reading of the source, with its quote.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lezing: Option<Reading>,
     },
 }
 
@@ -691,6 +906,24 @@ pub struct Handover {
     pub role: RoleKind,
     /// What the source asks.
     pub text: String,
+    /// Only when this condition holds (e.g. casusregie was held by a ZVH partner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// Who takes over, where the source says.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<FunctionId>,
+    /// Where the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// A situation that obliges informing people, or prompts an escalation check.
@@ -715,6 +948,15 @@ pub struct Trigger {
     /// Where the source gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// What a trigger obliges.
@@ -811,12 +1053,29 @@ rules! {
 pub struct SwitchRule {
     /// Whether the rule is enforced.
     pub enabled: bool,
+    /// How strong the rule is: `moet` (refused), `bij-voorkeur` (allowed with a recorded
+    /// motivation that stays on the attention list until seen) or `kan` (never enforced).
+    #[serde(default, skip_serializing_if = "Strength::is_moet")]
+    pub strength: Strength,
+    /// Who must see a deviation (for `bij-voorkeur`); empty: whoever the phase makes
+    /// operationeel verantwoordelijk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen_by: Vec<FunctionId>,
     /// Where the source gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Why the model sets it this way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// Parameters of the "one named casusregisseur" rule.
@@ -825,6 +1084,14 @@ pub struct SwitchRule {
 pub struct CasusregieRequiredRule {
     /// Whether the rule is enforced.
     pub enabled: bool,
+    /// How strong the rule is: `moet` (refused), `bij-voorkeur` (allowed with a recorded
+    /// motivation that stays on the attention list until seen) or `kan` (never enforced).
+    #[serde(default, skip_serializing_if = "Strength::is_moet")]
+    pub strength: Strength,
+    /// Who must see a deviation (for `bij-voorkeur`); empty: whoever the phase makes
+    /// operationeel verantwoordelijk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen_by: Vec<FunctionId>,
     /// The lowest phase from which a casusregisseur is required (needed when enabled).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_phase: Option<PhaseId>,
@@ -834,6 +1101,15 @@ pub struct CasusregieRequiredRule {
     /// Why the model sets it this way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// Parameters of the separation of casus- and procesregie.
@@ -842,6 +1118,14 @@ pub struct CasusregieRequiredRule {
 pub struct SeparateRegisseursRule {
     /// Whether the rule is enforced.
     pub enabled: bool,
+    /// How strong the rule is: `moet` (refused), `bij-voorkeur` (allowed with a recorded
+    /// motivation that stays on the attention list until seen) or `kan` (never enforced).
+    #[serde(default, skip_serializing_if = "Strength::is_moet")]
+    pub strength: Strength,
+    /// Who must see a deviation (for `bij-voorkeur`); empty: whoever the phase makes
+    /// operationeel verantwoordelijk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen_by: Vec<FunctionId>,
     /// Functions whose holder may hold both roles (e.g. Casemanager Jeugd in youth cases).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exception_functions: Vec<FunctionId>,
@@ -854,6 +1138,15 @@ pub struct SeparateRegisseursRule {
     /// Why the model sets it this way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// Parameters of the minors rule.
@@ -862,6 +1155,14 @@ pub struct SeparateRegisseursRule {
 pub struct MinorsRule {
     /// Whether the rule is enforced.
     pub enabled: bool,
+    /// How strong the rule is: `moet` (refused), `bij-voorkeur` (allowed with a recorded
+    /// motivation that stays on the attention list until seen) or `kan` (never enforced).
+    #[serde(default, skip_serializing_if = "Strength::is_moet")]
+    pub strength: Strength,
+    /// Who must see a deviation (for `bij-voorkeur`); empty: whoever the phase makes
+    /// operationeel verantwoordelijk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen_by: Vec<FunctionId>,
     /// Functions one of which the casusregisseur must hold when minors are involved.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub functions: Vec<FunctionId>,
@@ -871,6 +1172,15 @@ pub struct MinorsRule {
     /// Why the model sets it this way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// Parameters of the disagreement rule.
@@ -879,18 +1189,36 @@ pub struct MinorsRule {
 pub struct ArbiterRule {
     /// Whether the rule is enforced.
     pub enabled: bool,
-    /// The function that decides when the parties disagree (needed when enabled).
+    /// How strong the rule is: `moet` (refused), `bij-voorkeur` (allowed with a recorded
+    /// motivation that stays on the attention list until seen) or `kan` (never enforced).
+    #[serde(default, skip_serializing_if = "Strength::is_moet")]
+    pub strength: Strength,
+    /// Who must see a deviation (for `bij-voorkeur`); empty: whoever the phase makes
+    /// operationeel verantwoordelijk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen_by: Vec<FunctionId>,
+    /// Who decides when the parties disagree (needed when enabled): a function, or the
+    /// holder of a role in the case ("de procesregisseur neemt besluiten").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub arbiter: Option<FunctionId>,
+    pub arbiter: Option<Actor>,
     /// The parties whose disagreement goes to the arbiter (empty: anyone involved).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub parties: Vec<FunctionId>,
+    pub parties: Vec<Actor>,
     /// Where the source gives it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Why the model sets it this way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 /// Parameters of the "not sufficient alone" rule.
@@ -899,6 +1227,14 @@ pub struct ArbiterRule {
 pub struct InsufficientAloneRule {
     /// Whether the rule is enforced.
     pub enabled: bool,
+    /// How strong the rule is: `moet` (refused), `bij-voorkeur` (allowed with a recorded
+    /// motivation that stays on the attention list until seen) or `kan` (never enforced).
+    #[serde(default, skip_serializing_if = "Strength::is_moet")]
+    pub strength: Strength,
+    /// Who must see a deviation (for `bij-voorkeur`); empty: whoever the phase makes
+    /// operationeel verantwoordelijk.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen_by: Vec<FunctionId>,
     /// Criteria that never suffice on their own.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub criteria: Vec<CriterionId>,
@@ -911,6 +1247,15 @@ pub struct InsufficientAloneRule {
     /// Why the model sets it this way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
 }
 
 impl Rules {
@@ -933,11 +1278,24 @@ impl Rules {
     pub fn note_of(&self, name: RuleName) -> Option<&str> {
         self.common(name).and_then(|r| r.common().2)
     }
+
+    /// How strong the rule is, if it is present and on (`None` when off or absent).
+    pub fn strength_of(&self, name: RuleName) -> Option<Strength> {
+        self.common(name)
+            .filter(|r| r.common().0)
+            .map(|r| r.strength().0)
+    }
+
+    /// Who must see a deviation from the rule (empty: the model's default).
+    pub fn seen_by(&self, name: RuleName) -> &[FunctionId] {
+        self.common(name).map_or(&[], |r| r.strength().1)
+    }
 }
 
 /// What every rule has: whether it is on, its source and its note.
 trait RuleCommon {
     fn common(&self) -> (bool, Option<&str>, Option<&str>);
+    fn strength(&self) -> (Strength, &[FunctionId]);
 }
 
 macro_rules! rule_common {
@@ -945,6 +1303,9 @@ macro_rules! rule_common {
         impl RuleCommon for $t {
             fn common(&self) -> (bool, Option<&str>, Option<&str>) {
                 (self.enabled, self.source.as_deref(), self.note.as_deref())
+            }
+            fn strength(&self) -> (Strength, &[FunctionId]) {
+                (self.strength, &self.seen_by)
             }
         }
     )*};
@@ -976,4 +1337,400 @@ impl Rules {
     pub fn is_empty(&self) -> bool {
         self == &Rules::default()
     }
+}
+
+/// How strong a rule, consultation or meeting requirement is. The sources rarely speak in
+/// absolutes ("in principe", "in de meest gewenste situatie", "kan"); a model says per item
+/// which one its source means.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strength {
+    /// The software refuses what breaks it.
+    #[default]
+    Moet,
+    /// Allowed only with a recorded motivation (afwijking met motivering), which stays
+    /// visible until someone with the right function has seen it.
+    BijVoorkeur,
+    /// A possibility: recorded when it happens, never required.
+    Kan,
+}
+
+impl Strength {
+    /// Whether this is the default, `moet` (for serialisation).
+    pub fn is_moet(&self) -> bool {
+        *self == Strength::Moet
+    }
+
+    /// The word the model file uses.
+    pub fn key(self) -> &'static str {
+        match self {
+            Strength::Moet => "moet",
+            Strength::BijVoorkeur => "bij-voorkeur",
+            Strength::Kan => "kan",
+        }
+    }
+}
+
+/// A reading (lezing) of the source: where the text supports an item without saying it in
+/// so many words. Shown as a reading on the poster, in `show` and in `diff`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reading {
+    /// The words of the source the reading rests on.
+    pub quote: String,
+    /// Why the source is read this way.
+    pub why: String,
+}
+
+/// Who may do something: a function (or a function group) of the model, or whoever holds a
+/// role in this case. In the file: `"burgemeester"` or `{ role = "procesregie" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Actor {
+    /// Anyone holding this function (or a function of this group).
+    Function(FunctionId),
+    /// Whoever holds this role in the case.
+    Role {
+        /// The role.
+        role: RoleKind,
+    },
+}
+
+impl Actor {
+    /// The function, if this actor is one.
+    pub fn function(&self) -> Option<&FunctionId> {
+        match self {
+            Actor::Function(f) => Some(f),
+            Actor::Role { .. } => None,
+        }
+    }
+}
+
+impl From<FunctionId> for Actor {
+    fn from(f: FunctionId) -> Self {
+        Actor::Function(f)
+    }
+}
+
+impl<'de> Deserialize<'de> for Actor {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Actor;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("een functie-id of { role = \"…\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Actor, E> {
+                FunctionId::parse(v).map(Actor::Function).map_err(E::custom)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Actor, A::Error> {
+                let mut role = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "role" => role = Some(map.next_value::<RoleKind>()?),
+                        other => {
+                            return Err(serde::de::Error::unknown_field(other, &["role"]));
+                        }
+                    }
+                }
+                role.map(|role| Actor::Role { role })
+                    .ok_or_else(|| serde::de::Error::missing_field("role"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A group of functions the source names as one ("alle samenwerkingspartners").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionGroup {
+    /// Id, in the same namespace as functions.
+    pub id: FunctionId,
+    /// Name as the source writes it.
+    pub name: String,
+    /// Its functions (not groups).
+    pub members: Vec<FunctionId>,
+    /// Where the source names the group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// What the source adds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
+}
+
+/// Whom to consult before a transition is decided. In the file a plain function id, or a
+/// table: `{ function = "team-oov", strength = "moet", when = { fact = "veiligheidszaak" } }`
+/// (or `role = "procesregie"` instead of `function`).
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Consult {
+    /// The function or group to consult.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<FunctionId>,
+    /// Or: the holder of this role in the case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<RoleKind>,
+    /// `moet`: no decision without it; `bij-voorkeur`: a decision without it needs a
+    /// motivation; `kan`: advice, recorded when it happened.
+    #[serde(default, skip_serializing_if = "Strength::is_moet")]
+    pub strength: Strength,
+    /// Only when this condition holds (e.g. "bij veiligheidszaken").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Condition>,
+    /// Who must see a decision taken without it (for `bij-voorkeur`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen_by: Vec<FunctionId>,
+    /// Where the source asks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
+}
+
+impl Consult {
+    /// Who is consulted (`None` when the entry names neither or both — a validation error).
+    pub fn who(&self) -> Option<Actor> {
+        match (&self.function, self.role) {
+            (Some(f), None) => Some(Actor::Function(f.clone())),
+            (None, Some(role)) => Some(Actor::Role { role }),
+            _ => None,
+        }
+    }
+
+    /// A plain consultation of a function: `moet`, always.
+    pub fn of(function: FunctionId) -> Consult {
+        Consult {
+            function: Some(function),
+            role: None,
+            strength: Strength::Moet,
+            when: None,
+            seen_by: Vec::new(),
+            source: None,
+            lezing: None,
+            productkeuze: None,
+            lokaal: None,
+        }
+    }
+}
+
+/// The table form of [`Consult`], as the file may write it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConsultTable {
+    #[serde(default)]
+    function: Option<FunctionId>,
+    #[serde(default)]
+    role: Option<RoleKind>,
+    #[serde(default)]
+    strength: Strength,
+    #[serde(default)]
+    when: Option<Condition>,
+    #[serde(default)]
+    seen_by: Vec<FunctionId>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    lezing: Option<Reading>,
+    #[serde(default)]
+    productkeuze: Option<String>,
+    #[serde(default)]
+    lokaal: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Consult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Consult;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("een functie-id of een tabel { function = \"…\", strength = \"…\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Consult, E> {
+                FunctionId::parse(v).map(Consult::of).map_err(E::custom)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Consult, A::Error> {
+                let t =
+                    ConsultTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(Consult {
+                    function: t.function,
+                    role: t.role,
+                    strength: t.strength,
+                    when: t.when,
+                    seen_by: t.seen_by,
+                    source: t.source,
+                    lezing: t.lezing,
+                    productkeuze: t.productkeuze,
+                    lokaal: t.lokaal,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A meeting in which something is decided, with how strong that is. In the file a meeting
+/// id, or `{ meeting = "mdo", strength = "kan" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeetingRequirement {
+    /// The kind of meeting.
+    pub meeting: MeetingKindId,
+    /// `moet`: only in that meeting; `bij-voorkeur`: elsewhere with a motivation; `kan`: it
+    /// may be decided there.
+    #[serde(default, skip_serializing_if = "Strength::is_moet")]
+    pub strength: Strength,
+    /// Who must see a decision taken outside it (for `bij-voorkeur`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen_by: Vec<FunctionId>,
+    /// Where the source says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// A reading of the source, with its quote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+}
+
+impl MeetingRequirement {
+    /// A meeting that must be held: `moet`.
+    pub fn of(meeting: MeetingKindId) -> Self {
+        MeetingRequirement {
+            meeting,
+            strength: Strength::Moet,
+            seen_by: Vec::new(),
+            source: None,
+            lezing: None,
+        }
+    }
+}
+
+/// The table form of [`MeetingRequirement`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeetingTable {
+    meeting: MeetingKindId,
+    #[serde(default)]
+    strength: Strength,
+    #[serde(default)]
+    seen_by: Vec<FunctionId>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    lezing: Option<Reading>,
+}
+
+impl<'de> Deserialize<'de> for MeetingRequirement {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = MeetingRequirement;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("een overleg-id of een tabel { meeting = \"…\", strength = \"…\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<MeetingRequirement, E> {
+                MeetingKindId::parse(v)
+                    .map(MeetingRequirement::of)
+                    .map_err(E::custom)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<MeetingRequirement, A::Error> {
+                let t =
+                    MeetingTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(MeetingRequirement {
+                    meeting: t.meeting,
+                    strength: t.strength,
+                    seen_by: t.seen_by,
+                    source: t.source,
+                    lezing: t.lezing,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A kind of formal decision (huisverbod, gedwongen opname, …) and who may take it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionKind {
+    /// Id.
+    pub id: crate::ids::DecisionKindId,
+    /// Name, e.g. "Tijdelijk huisverbod".
+    pub name: String,
+    /// Who may take it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deciders: Vec<Actor>,
+    /// The source does not say who; says so. No one can take it until it is filled in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deciders_open: Option<String>,
+    /// Phases in which it can be taken (empty: all).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phases: Vec<PhaseId>,
+    /// Where the source gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// What the source adds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// A reading of the source (lezing): the quote that supports it and why it is read so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lezing: Option<Reading>,
+    /// A choice the product made where the source is silent, and why (productkeuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub productkeuze: Option<String>,
+    /// A choice the gemeente made in its local model, and why (lokale keuze).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lokaal: Option<String>,
+}
+
+/// One item or a list of them, as the file may write it (for the schema).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[expect(dead_code, reason = "only its schema is used")]
+enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+/// Reads one table or a list of tables.
+fn one_or_many<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    struct V<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("een tabel of een lijst van tabellen")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Vec<T>, A::Error> {
+            Vec::<T>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+            T::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(|one| vec![one])
+        }
+    }
+    d.deserialize_any(V(std::marker::PhantomData))
 }

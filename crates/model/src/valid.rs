@@ -8,7 +8,8 @@ use crate::ids::{
     AgreementId, CriterionId, FactId, FunctionId, MeetingKindId, PhaseId, TransitionId, TriggerId,
 };
 use crate::types::{
-    Agreement, Criterion, Fact, Function, MeetingKind, Model, Phase, Transition, Trigger,
+    Agreement, Criterion, DecisionKind, Fact, Function, FunctionGroup, MeetingKind, Model, Phase,
+    Transition, Trigger,
 };
 use crate::validate::validate;
 
@@ -25,6 +26,8 @@ pub struct ValidModel {
     triggers: HashMap<String, usize>,
     meetings: HashMap<String, usize>,
     agreements: HashMap<String, (usize, usize)>,
+    groups: HashMap<String, usize>,
+    decision_kinds: HashMap<String, usize>,
     zone: chrono_tz::Tz,
 }
 
@@ -66,6 +69,8 @@ impl ValidModel {
             triggers: index(&model.triggers, |t| t.id.as_str()),
             meetings: index(&model.meeting_kinds, |k| k.id.as_str()),
             agreements,
+            groups: index(&model.function_groups, |g| g.id.as_str()),
+            decision_kinds: index(&model.decision_kinds, |k| k.id.as_str()),
             zone: model
                 .model
                 .time_zone
@@ -163,9 +168,49 @@ impl ValidModel {
         v
     }
 
+    /// A function group by id.
+    pub fn group(&self, id: &FunctionId) -> Option<&FunctionGroup> {
+        self.groups
+            .get(id.as_str())
+            .map(|&i| &self.model.function_groups[i])
+    }
+
+    /// A kind of formal decision by id.
+    pub fn decision_kind(&self, id: &crate::ids::DecisionKindId) -> Option<&DecisionKind> {
+        self.decision_kinds
+            .get(id.as_str())
+            .map(|&i| &self.model.decision_kinds[i])
+    }
+
+    /// Whether `function` is in `list`, itself or as a member of a group in it.
+    pub fn includes(&self, list: &[FunctionId], function: &FunctionId) -> bool {
+        list.iter()
+            .any(|f| f == function || self.group(f).is_some_and(|g| g.members.contains(function)))
+    }
+
+    /// The functions a list stands for, groups expanded (in order, without repeats).
+    pub fn expand(&self, list: &[FunctionId]) -> Vec<FunctionId> {
+        let mut out: Vec<FunctionId> = Vec::new();
+        for f in list {
+            let members: &[FunctionId] = match self.group(f) {
+                Some(g) => &g.members,
+                None => std::slice::from_ref(f),
+            };
+            for m in members {
+                if !out.contains(m) {
+                    out.push(m.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// The name of a function, or its id if unknown.
     pub fn function_name<'a>(&'a self, id: &'a FunctionId) -> &'a str {
-        self.function(id).map_or(id.as_str(), |f| f.name.as_str())
+        match self.function(id) {
+            Some(f) => f.name.as_str(),
+            None => self.group(id).map_or(id.as_str(), |g| g.name.as_str()),
+        }
     }
 
     /// Lookups by the text of an id, for rendering inside this crate where ids arrive as text.
@@ -193,9 +238,13 @@ impl ValidModel {
     }
 
     pub(crate) fn function_name_str<'a>(&'a self, id: &'a str) -> &'a str {
-        self.functions
-            .get(id)
-            .map_or(id, |&i| self.model.functions[i].name.as_str())
+        match self.functions.get(id) {
+            Some(&i) => self.model.functions[i].name.as_str(),
+            None => self
+                .groups
+                .get(id)
+                .map_or(id, |&i| self.model.function_groups[i].name.as_str()),
+        }
     }
 
     pub(crate) fn transitions_from_str<'a>(

@@ -9,7 +9,8 @@ use crate::ids::{CriterionId, FunctionId};
 use crate::parse::ModelPath;
 use crate::suggest::Suggester;
 use crate::types::{
-    Condition, Model, OrganisationKind, Precondition, RoleKind, RoleSpec, RuleName,
+    Actor, Condition, Consult, MeetingRequirement, Model, OrganisationKind, Precondition, RoleKind,
+    RoleSpec, RuleName, Strength,
 };
 
 /// The deepest condition accepted.
@@ -43,6 +44,8 @@ struct Validator<'m> {
     m: &'m Model,
     out: Vec<Finding>,
     functions: HashSet<&'m str>,
+    /// Function groups (referable wherever a function is).
+    groups: HashSet<&'m str>,
     /// The kind of each function, for the evaluation-norm check (one lookup per holder).
     kinds: HashMap<&'m str, OrganisationKind>,
     phases: HashMap<&'m str, u32>,
@@ -67,6 +70,7 @@ impl<'m> Validator<'m> {
             m,
             out: Vec::new(),
             functions: m.functions.iter().map(|f| f.id.as_str()).collect(),
+            groups: m.function_groups.iter().map(|g| g.id.as_str()).collect(),
             kinds: m
                 .functions
                 .iter()
@@ -96,10 +100,12 @@ impl<'m> Validator<'m> {
     fn run(&mut self) {
         self.metadata();
         self.duplicates();
+        self.groups();
         self.phases();
         self.transitions();
         self.graph();
         self.triggers();
+        self.decision_kinds();
         self.rules();
         self.unused();
     }
@@ -150,6 +156,14 @@ impl<'m> Validator<'m> {
                 m.functions.iter().map(|x| x.id.as_str()).collect(),
             ),
             (
+                "function_groups",
+                m.function_groups.iter().map(|x| x.id.as_str()).collect(),
+            ),
+            (
+                "decision_kinds",
+                m.decision_kinds.iter().map(|x| x.id.as_str()).collect(),
+            ),
+            (
                 "meeting_kinds",
                 m.meeting_kinds.iter().map(|x| x.id.as_str()).collect(),
             ),
@@ -178,6 +192,18 @@ impl<'m> Validator<'m> {
                         format!("id {id:?} komt meer dan eens voor in `{key}`"),
                     );
                 }
+            }
+        }
+        for (i, g) in m.function_groups.iter().enumerate() {
+            if self.functions.contains(g.id.as_str()) {
+                self.push(
+                    Code::DuplicateId,
+                    root().key("function_groups").id(i, g.id.as_str()).key("id"),
+                    format!(
+                        "groep {:?} heeft hetzelfde id als een functie; functies en groepen delen hun ids",
+                        g.id.as_str()
+                    ),
+                );
             }
         }
         let mut seen = HashSet::new();
@@ -214,12 +240,20 @@ impl<'m> Validator<'m> {
         }
     }
 
+    /// A reference to a function or a function group.
     fn function_ref(&mut self, id: &'m FunctionId, at: ModelPath) {
         self.used_functions.insert(id.as_str());
+        if let Some(g) = self.m.function_groups.iter().find(|g| g.id == *id) {
+            for member in &g.members {
+                self.used_functions.insert(member.as_str());
+            }
+            return;
+        }
         if !self.functions.contains(id.as_str()) {
-            let hint = self
-                .suggest
-                .hint(id.as_str(), self.functions.iter().copied());
+            let hint = self.suggest.hint(
+                id.as_str(),
+                self.functions.iter().chain(self.groups.iter()).copied(),
+            );
             self.push(
                 Code::UnknownFunction,
                 at,
@@ -234,6 +268,106 @@ impl<'m> Validator<'m> {
     fn function_refs(&mut self, ids: &'m [FunctionId], at: &ModelPath) {
         for (i, id) in ids.iter().enumerate() {
             self.function_ref(id, at.index(i));
+        }
+    }
+
+    /// References to functions, groups or roles.
+    fn actor_refs(&mut self, actors: &'m [Actor], at: &ModelPath) {
+        for (i, a) in actors.iter().enumerate() {
+            if let Actor::Function(f) = a {
+                self.function_ref(f, at.index(i));
+            }
+        }
+    }
+
+    fn meeting_requirement(&mut self, r: &'m MeetingRequirement, at: ModelPath) {
+        self.meeting_ref(r.meeting.as_str(), at.key("meeting"));
+        self.function_refs(&r.seen_by, &at.key("seen_by"));
+    }
+
+    fn consult(&mut self, c: &'m Consult, at: ModelPath) {
+        match (&c.function, c.role) {
+            (Some(f), None) => self.function_ref(f, at.key("function")),
+            (None, Some(_)) => {}
+            _ => self.push(
+                Code::BadRequirement,
+                at.clone(),
+                "geef bij een raadpleging precies één van `function` en `role`",
+            ),
+        }
+        if let Some(when) = &c.when {
+            self.condition(when, at.key("when"), 1);
+        }
+        self.function_refs(&c.seen_by, &at.key("seen_by"));
+    }
+
+    fn groups(&mut self) {
+        let m = self.m;
+        for (i, g) in m.function_groups.iter().enumerate() {
+            let at = root().key("function_groups").id(i, g.id.as_str());
+            if g.members.is_empty() {
+                self.push(
+                    Code::BadGroup,
+                    at.key("members"),
+                    format!("groep {} heeft geen leden", g.id),
+                );
+            }
+            for (k, member) in g.members.iter().enumerate() {
+                if self.groups.contains(member.as_str()) {
+                    self.push(
+                        Code::BadGroup,
+                        at.key("members").index(k),
+                        format!(
+                            "groep {} bevat groep {member}; een groep bestaat uit functies",
+                            g.id
+                        ),
+                    );
+                } else if !self.functions.contains(member.as_str()) {
+                    let hint = self
+                        .suggest
+                        .hint(member.as_str(), self.functions.iter().copied());
+                    self.push(
+                        Code::UnknownFunction,
+                        at.key("members").index(k),
+                        format!(
+                            "onbekende functie {:?}: declareer haar onder [[functions]].{hint}",
+                            member.as_str()
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
+    fn decision_kinds(&mut self) {
+        let m = self.m;
+        for (i, k) in m.decision_kinds.iter().enumerate() {
+            let at = root().key("decision_kinds").id(i, k.id.as_str());
+            match (k.deciders.is_empty(), &k.deciders_open) {
+                (true, None) => self.push(
+                    Code::BadDecisionKind,
+                    at.clone(),
+                    format!(
+                        "niemand mag besluit {} nemen: geef `deciders` (of `deciders_open = \"…\"`)",
+                        k.id
+                    ),
+                ),
+                (false, Some(_)) => self.push(
+                    Code::BadDecisionKind,
+                    at.key("deciders_open"),
+                    format!("besluit {} geeft zowel `deciders` als `deciders_open`", k.id),
+                ),
+                (true, Some(reason)) => self.push(
+                    Code::OpenDecider,
+                    at.key("deciders_open"),
+                    format!("wie besluit {} neemt, is open gelaten: {reason}", k.id),
+                ),
+                (false, None) => {}
+            }
+            self.actor_refs(&k.deciders, &at.key("deciders"));
+            for (j, p) in k.phases.iter().enumerate() {
+                self.phase_ref(p.as_str(), at.key("phases").index(j));
+            }
         }
     }
 
@@ -309,6 +443,44 @@ impl<'m> Validator<'m> {
                 );
             }
             self.function_refs(&p.entry_by, &at.key("entry_by"));
+            if let Some(when) = &p.entry_when {
+                if !p.entry {
+                    self.push(
+                        Code::BadCondition,
+                        at.key("entry_when"),
+                        format!(
+                            "fase {} heeft `entry_when` maar is geen beginfase (`entry = true`)",
+                            p.id
+                        ),
+                    );
+                }
+                if !only_facts(when) {
+                    self.push(
+                        Code::BadCondition,
+                        at.key("entry_when"),
+                        "bij het openen van een casus tellen alleen feiten (`fact`); criteria en rollen zijn er dan nog niet",
+                    );
+                }
+                self.condition(when, at.key("entry_when"), 1);
+            }
+            if let Some(g) = &p.grondslag {
+                match (&g.basis, &g.verwerkingsverantwoordelijke, &g.open) {
+                    (Some(_), Some(_), None) => {}
+                    (None, None, Some(reason)) => self.push(
+                        Code::OpenGrondslag,
+                        at.key("grondslag").key("open"),
+                        format!(
+                            "grondslag en verwerkingsverantwoordelijke van fase {} zijn open gelaten: {reason}; de gemeente legt ze vast",
+                            p.id
+                        ),
+                    ),
+                    _ => self.push(
+                        Code::BadGrondslag,
+                        at.key("grondslag"),
+                        "geef `basis` én `verwerkingsverantwoordelijke`, of alleen `open = \"…\"`",
+                    ),
+                }
+            }
             let regie = at.key("regie");
             for kind in RoleKind::ALL {
                 match p.regie.role(kind) {
@@ -406,9 +578,9 @@ impl<'m> Validator<'m> {
             );
         }
         self.function_refs(&spec.holders, &at.key("holders"));
-        self.function_refs(&spec.appointed_by, &at.key("appointed_by"));
-        if let Some(meeting) = &spec.appointed_in {
-            self.meeting_ref(meeting.as_str(), at.key("appointed_in"));
+        self.actor_refs(&spec.appointed_by, &at.key("appointed_by"));
+        if let Some(r) = &spec.appointed_in {
+            self.meeting_requirement(r, at.key("appointed_in"));
         }
     }
 
@@ -486,25 +658,81 @@ impl<'m> Validator<'m> {
                 ),
                 (false, None) => {}
             }
-            self.function_refs(&t.deciders, &at.key("deciders"));
-            self.function_refs(&t.proposers, &at.key("proposers"));
-            self.function_refs(&t.consult, &at.key("consult"));
-            if let Some(meeting) = &t.decided_in {
-                self.meeting_ref(meeting.as_str(), at.key("decided_in"));
+            self.actor_refs(&t.deciders, &at.key("deciders"));
+            self.actor_refs(&t.proposers, &at.key("proposers"));
+            match (t.proposers.is_empty(), &t.proposers_open) {
+                (false, Some(_)) => self.push(
+                    Code::BadTransition,
+                    at.key("proposers_open"),
+                    format!(
+                        "overgang {} geeft zowel `proposers` als `proposers_open`",
+                        t.id
+                    ),
+                ),
+                (true, Some(reason)) => self.push(
+                    Code::OpenProposer,
+                    at.key("proposers_open"),
+                    format!(
+                        "wie overgang {} voorstelt, is open gelaten: {reason}; tot dit lokaal is ingevuld mag iedere betrokkene voorstellen",
+                        t.id
+                    ),
+                ),
+                _ => {}
+            }
+            for (i, c) in t.consult.iter().enumerate() {
+                self.consult(c, at.key("consult").index(i));
+            }
+            if let Some(r) = &t.decided_in {
+                self.meeting_requirement(r, at.key("decided_in"));
             }
             for (i, pre) in t.preconditions.iter().enumerate() {
                 let pat = at.key("preconditions").index(i);
-                match pre {
-                    Precondition::Plan { phase, .. } => {
+                let (when, seen_by) = match pre {
+                    Precondition::Plan {
+                        phase,
+                        when,
+                        seen_by,
+                        ..
+                    } => {
                         self.phase_ref(phase.as_str(), pat.key("phase"));
+                        (when, seen_by)
                     }
-                    Precondition::Meeting { meeting, .. } => {
+                    Precondition::Meeting {
+                        meeting,
+                        when,
+                        seen_by,
+                        ..
+                    } => {
                         self.meeting_ref(meeting.as_str(), pat.key("meeting"));
+                        (when, seen_by)
                     }
-                    Precondition::Consulted { function, .. } => {
+                    Precondition::Consulted {
+                        function,
+                        when,
+                        seen_by,
+                        ..
+                    } => {
                         self.function_ref(function, pat.key("function"));
+                        (when, seen_by)
                     }
+                    Precondition::RoleHeld {
+                        by, when, seen_by, ..
+                    } => {
+                        self.function_refs(by, &pat.key("by"));
+                        (when, seen_by)
+                    }
+                };
+                if let Some(when) = when {
+                    self.condition(when, pat.key("when"), 1);
                 }
+                self.function_refs(seen_by, &pat.key("seen_by"));
+            }
+            for (i, h) in t.handover.iter().enumerate() {
+                let hat = at.key("handover").index(i);
+                if let Some(when) = &h.when {
+                    self.condition(when, hat.key("when"), 1);
+                }
+                self.function_refs(&h.to, &hat.key("to"));
             }
             for (i, a) in t.werkafspraken.iter().enumerate() {
                 if !self.agreements.contains(a.as_str()) {
@@ -576,6 +804,7 @@ impl<'m> Validator<'m> {
                 }
             }
             Condition::Not(inner) => self.condition(inner, at.key("not"), depth + 1),
+            Condition::Held(h) => self.function_refs(&h.by, &at.key("held").key("by")),
         }
     }
 
@@ -666,6 +895,24 @@ impl<'m> Validator<'m> {
                     format!("regel `{name}` staat niet in het model en geldt dus niet; zet `enabled = false` als dat de bedoeling is"),
                 );
             }
+            let graded = matches!(
+                name,
+                RuleName::SingleProcesregisseur
+                    | RuleName::SeparateRegisseurs
+                    | RuleName::MinorsCasusregisseur
+                    | RuleName::InsufficientAlone
+            );
+            let strength = r.strength_of(name).unwrap_or_default();
+            if !graded && strength != Strength::Moet {
+                self.push(
+                    Code::BadRule,
+                    at.key(name.key()).key("strength"),
+                    format!(
+                        "regel `{name}` kent alleen `moet`; `bij-voorkeur` en `kan` gelden voor single_procesregisseur, separate_regisseurs, minors_casusregisseur en insufficient_alone"
+                    ),
+                );
+            }
+            self.function_refs(r.seen_by(name), &at.key(name.key()).key("seen_by"));
         }
         if let Some(rule) = &r.casusregie_required {
             let rat = at.key("casusregie_required").key("from_phase");
@@ -701,7 +948,8 @@ impl<'m> Validator<'m> {
         if let Some(rule) = &r.disagreement_arbiter {
             let rat = at.key("disagreement_arbiter");
             match &rule.arbiter {
-                Some(f) => self.function_ref(f, rat.key("arbiter")),
+                Some(Actor::Function(f)) => self.function_ref(f, rat.key("arbiter")),
+                Some(Actor::Role { .. }) => {}
                 None if rule.enabled => self.push(
                     Code::BadRule,
                     rat.key("arbiter"),
@@ -709,7 +957,7 @@ impl<'m> Validator<'m> {
                 ),
                 None => {}
             }
-            self.function_refs(&rule.parties, &rat.key("parties"));
+            self.actor_refs(&rule.parties, &rat.key("parties"));
         }
         if let Some(rule) = &r.insufficient_alone {
             let rat = at.key("insufficient_alone");
@@ -762,6 +1010,17 @@ impl<'m> Validator<'m> {
 }
 
 /// Phases reachable from `starts` over `edges` (from, to), each edge followed once.
+/// Whether a condition refers only to facts (what is known when a case is opened).
+fn only_facts(c: &Condition) -> bool {
+    match c {
+        Condition::Fact(_) => true,
+        Condition::Criterion(_) | Condition::Held(_) => false,
+        Condition::Any(parts) | Condition::All(parts) => parts.iter().all(only_facts),
+        Condition::AtLeast(a) => a.of.iter().all(only_facts),
+        Condition::Not(inner) => only_facts(inner),
+    }
+}
+
 fn reach<'a>(starts: &[&'a str], edges: &[(&'a str, &'a str)]) -> HashSet<&'a str> {
     let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
     for &(a, b) in edges {

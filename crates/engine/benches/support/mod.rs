@@ -117,6 +117,7 @@ pub(crate) fn decide(request: &str, approve: bool, consulted: &[&str]) -> Comman
         reason: "besluit".into(),
         authority: None,
         consulted: consulted.iter().map(|p| pid(p)).collect(),
+        motivation: None,
     })
 }
 
@@ -126,6 +127,7 @@ pub(crate) fn assign(role: RoleKind, person: &str, review: Option<Date>) -> Comm
         person: pid(person),
         review,
         reason: Some("toewijzing".into()),
+        motivation: None,
     })
 }
 
@@ -160,6 +162,7 @@ pub(crate) fn history(model: &ValidModel, n: usize) -> (Case, Vec<Recorded>) {
             reason: "benchmark".into(),
             household: vec![],
             participants: PEOPLE.iter().map(|(p, f)| participant(p, f)).collect(),
+            facts: vec![],
         }),
     );
     for (by, command) in [

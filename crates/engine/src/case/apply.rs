@@ -7,9 +7,9 @@ use ave_model::{RoleKind, WithinEffect};
 use chrono::{DateTime, Utc};
 
 use super::{
-    Assessment, Case, Closure, DecisionRecord, Disagreement, FiredTrigger, FormalDecision, Goal,
-    HandoverTask, Head, Meeting, PhaseStay, PlanAction, PlanVersion, Request, RequestStatus,
-    RoleHolding, Settlement, Signal,
+    Assessment, Case, Closure, DecisionRecord, Deviation, Disagreement, FiredTrigger,
+    FormalDecision, Goal, HandoverTask, Head, Meeting, PhaseStay, PlanAction, PlanVersion, Request,
+    RequestStatus, RoleHolding, Settlement, Signal,
 };
 use crate::event::{Event, GoalStatus, Recorded, RoleEndCause};
 use crate::ids::PersonId;
@@ -526,6 +526,9 @@ impl Case {
                 for f in functions {
                     self.latest_attendance.insert(f, r.seq);
                 }
+                for a in attendees {
+                    self.latest_attendance_by_person.insert(a.clone(), r.seq);
+                }
                 // A meeting that decides something moves the case; one that does not, does not.
                 if !decisions.is_empty() {
                     self.progress(at);
@@ -772,6 +775,7 @@ impl Case {
                 text,
                 grondslag,
                 function,
+                kind,
             } => {
                 if self.decisions.contains(decision) {
                     return Err(e.duplicate("besluit", decision));
@@ -784,9 +788,45 @@ impl Case {
                         grondslag: grondslag.clone(),
                         by: r.by.clone(),
                         function: function.clone(),
+                        kind: kind.clone(),
                         at,
                     },
                 );
+            }
+            Event::DeviationRecorded {
+                deviation,
+                requirement,
+                motivation,
+                seen_by,
+            } => {
+                if self.deviations.contains(deviation) {
+                    return Err(e.duplicate("afwijking", deviation));
+                }
+                self.deviations.add(
+                    deviation.clone(),
+                    Deviation {
+                        requirement: requirement.clone(),
+                        motivation: motivation.clone(),
+                        seen_by: seen_by.clone(),
+                        by: r.by.clone(),
+                        at,
+                        seq: r.seq,
+                        seen: None,
+                    },
+                );
+                self.unseen_deviations.insert(deviation.clone(), ());
+            }
+            Event::DeviationSeen { deviation, note } => {
+                let Some(d) = self.deviations.get(deviation) else {
+                    return Err(e.dangling("afwijking", deviation));
+                };
+                if d.seen.is_some() {
+                    return Err(e.impossible("de afwijking is al gezien"));
+                }
+                self.deviations.update(deviation, |d| {
+                    d.seen = Some((r.by.clone(), at, note.clone()));
+                });
+                self.unseen_deviations.remove(deviation);
             }
             Event::CaseClosed { reason, end_state } => {
                 let last = self.stays.len().saturating_sub(1);

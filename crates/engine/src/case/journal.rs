@@ -146,6 +146,10 @@ impl<K: std::hash::Hash + Eq + Clone, V: Clone> Registry<K, V> {
         self.map.iter()
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+
     /// Adds a new key; the caller has checked that it is new.
     pub(crate) fn add(&mut self, k: K, v: V) {
         self.map.insert(k, v);

@@ -22,10 +22,10 @@ use serde::Serialize;
 pub use apply::ReplayError;
 use journal::{Cell, Journaled, Log, Registry, Table};
 
-use crate::event::{ActionKind, EndState, GoalStatus, Member, Participant, Recorded};
+use crate::event::{ActionKind, EndState, GoalStatus, Member, Participant, Recorded, Requirement};
 use crate::ids::{
-    ActionId, CaseId, DecisionId, DisagreementId, GoalId, MeetingId, MemberId, PersonId, RequestId,
-    SignalId, TaskId,
+    ActionId, CaseId, DecisionId, DeviationId, DisagreementId, GoalId, MeetingId, MemberId,
+    PersonId, RequestId, SignalId, TaskId,
 };
 
 /// One holding of a role by a person.
@@ -233,6 +233,25 @@ pub struct Settlement {
     pub seq: u64,
 }
 
+/// A deviation from a `bij voorkeur` requirement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deviation {
+    /// What was deviated from.
+    pub requirement: Requirement,
+    /// Why.
+    pub motivation: String,
+    /// Who must see it (empty: anyone involved).
+    pub seen_by: Vec<FunctionId>,
+    /// Who deviated.
+    pub by: PersonId,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Position in the history.
+    pub seq: u64,
+    /// Who saw it, when, and what they noted.
+    pub seen: Option<(PersonId, DateTime<Utc>, String)>,
+}
+
 /// A formal decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FormalDecision {
@@ -246,6 +265,8 @@ pub struct FormalDecision {
     pub by: PersonId,
     /// Function.
     pub function: FunctionId,
+    /// The kind of decision, where the model declares kinds.
+    pub kind: Option<ave_model::DecisionKindId>,
     /// When.
     pub at: DateTime<Utc>,
 }
@@ -398,6 +419,8 @@ journaled_state! {
     latest_meeting: Table<MeetingKindId, u64>,
     /// Position of the latest meeting each function attended.
     latest_attendance: Table<FunctionId, u64>,
+    /// Position of the latest meeting each person attended.
+    latest_attendance_by_person: Table<PersonId, u64>,
     /// Transition requests.
     requests: Registry<RequestId, Request>,
     /// Position of the latest approval of each within-phase transition.
@@ -416,6 +439,10 @@ journaled_state! {
     open_tasks: Table<TaskId, ()>,
     /// Open tasks per holder.
     open_tasks_by_holder: Table<PersonId, u32>,
+    /// Deviations from `bij voorkeur` requirements.
+    deviations: Registry<DeviationId, Deviation>,
+    /// Deviations nobody with the right function has seen yet.
+    unseen_deviations: Table<DeviationId, ()>,
 }
 
 impl Case {
@@ -654,6 +681,35 @@ impl Case {
         self.latest_attendance
             .get(function)
             .is_some_and(|&s| s > seq)
+    }
+
+    /// Whether a person attended a meeting after position `seq`.
+    pub fn person_attended_after(&self, person: &PersonId, seq: u64) -> bool {
+        self.latest_attendance_by_person
+            .get(person)
+            .is_some_and(|&s| s > seq)
+    }
+
+    /// Deviations from `bij voorkeur` requirements, in order.
+    pub fn deviations(&self) -> impl Iterator<Item = (&DeviationId, &Deviation)> {
+        self.deviations.iter()
+    }
+
+    /// A deviation.
+    pub fn deviation(&self, id: &DeviationId) -> Option<&Deviation> {
+        self.deviations.get(id)
+    }
+
+    /// Deviations nobody with the right function has seen yet.
+    pub fn unseen_deviations(&self) -> impl Iterator<Item = (&DeviationId, &Deviation)> {
+        self.unseen_deviations
+            .keys()
+            .filter_map(|id| self.deviations.get(id).map(|d| (id, d)))
+    }
+
+    /// How many deviations the case has recorded.
+    pub fn deviation_count(&self) -> usize {
+        self.deviations.len()
     }
 
     /// Transition requests.

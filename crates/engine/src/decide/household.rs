@@ -77,8 +77,50 @@ pub(super) fn open(model: &ValidModel, env: &Envelope, c: &cmd::Open) -> Result<
         )
         .citing(phase.source.as_deref()));
     }
+    let mut facts = Vec::new();
+    for f in &c.facts {
+        let Some(fact) = model.fact(&f.fact) else {
+            return Err(Rejection::new(
+                C::UnknownFact,
+                format!("het model kent feit {} niet", f.fact),
+            ));
+        };
+        if fact.derived.is_some() {
+            return Err(Rejection::new(
+                C::DerivedFact,
+                format!(
+                    "feit {} wordt afgeleid uit het huishouden; leg de gezinsleden vast",
+                    f.fact
+                ),
+            ));
+        }
+        non_empty("de onderbouwing van een feit", &f.evidence)?;
+        if facts.iter().any(|(id, _)| id == &&f.fact) {
+            return Err(duplicate("feit", &f.fact));
+        }
+        facts.push((&f.fact, &f.evidence));
+    }
+    let day = local_day(model, env.at);
+    if let Some(when) = &phase.entry_when {
+        let minors = c
+            .household
+            .iter()
+            .map(Member::from)
+            .any(|m| is_minor(&m, day));
+        if !entry_holds(model, when, &facts, minors) {
+            return Err(Rejection::new(
+                C::NotEntryPhase,
+                format!(
+                    "een casus begint alleen in fase {} als {}; leg dat vast bij het openen (`facts`)",
+                    c.phase,
+                    entry_words(model, when)
+                ),
+            )
+            .citing(phase.source.as_deref()));
+        }
+    }
     let md = &model.model().model;
-    Ok(vec![Event::CaseOpened {
+    let mut events = vec![Event::CaseOpened {
         case: c.case.clone(),
         model: md.id.clone(),
         model_version: md.version.clone(),
@@ -86,8 +128,76 @@ pub(super) fn open(model: &ValidModel, env: &Envelope, c: &cmd::Open) -> Result<
         reason: c.reason.clone(),
         household: c.household.iter().map(Member::from).collect(),
         participants: c.participants.iter().map(Participant::from).collect(),
-        next_evaluation: evaluation_date(model, phase, local_day(model, env.at)),
-    }])
+        next_evaluation: evaluation_date(model, phase, day),
+    }];
+    events.extend(
+        facts
+            .into_iter()
+            .map(|(fact, evidence)| Event::FactRecorded {
+                fact: fact.clone(),
+                holds: true,
+                evidence: evidence.clone(),
+            }),
+    );
+    Ok(events)
+}
+
+/// Whether an entry condition (facts only; validation sees to that) holds on the facts given
+/// at opening.
+fn entry_holds(
+    model: &ValidModel,
+    c: &ave_model::Condition,
+    facts: &[(&ave_model::FactId, &String)],
+    minors: bool,
+) -> bool {
+    use ave_model::Condition as K;
+    match c {
+        K::Fact(id) => match model.fact(id).and_then(|f| f.derived) {
+            Some(ave_model::DerivedFact::MinderjarigenInHuishouden) => minors,
+            None => facts.iter().any(|(f, _)| *f == id),
+        },
+        K::Any(parts) => parts.iter().any(|p| entry_holds(model, p, facts, minors)),
+        K::All(parts) => parts.iter().all(|p| entry_holds(model, p, facts, minors)),
+        K::AtLeast(a) => {
+            a.of.iter()
+                .filter(|p| entry_holds(model, p, facts, minors))
+                .count()
+                >= a.n as usize
+        }
+        K::Not(inner) => !entry_holds(model, inner, facts, minors),
+        K::Criterion(_) | K::Held(_) => false,
+    }
+}
+
+/// The facts an entry condition names, for the message.
+fn entry_words(model: &ValidModel, c: &ave_model::Condition) -> String {
+    use ave_model::Condition as K;
+    match c {
+        K::Fact(id) => model
+            .fact(id)
+            .map_or_else(|| id.to_string(), |f| format!("«{}»", f.text)),
+        K::Any(parts) => parts
+            .iter()
+            .map(|p| entry_words(model, p))
+            .collect::<Vec<_>>()
+            .join(" of "),
+        K::All(parts) => parts
+            .iter()
+            .map(|p| entry_words(model, p))
+            .collect::<Vec<_>>()
+            .join(" en "),
+        K::AtLeast(a) => format!(
+            "ten minste {} van: {}",
+            a.n,
+            a.of.iter()
+                .map(|p| entry_words(model, p))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        K::Not(inner) => format!("niet {}", entry_words(model, inner)),
+        K::Criterion(id) => id.to_string(),
+        K::Held(h) => h.role.key().to_owned(),
+    }
 }
 
 impl Cx<'_> {
@@ -162,8 +272,10 @@ impl Cx<'_> {
             born: c.born,
         };
         let minors = self.case.has_minors(self.today) || is_minor(&new, self.today);
-        rules::check_roles(self.m, &Holdings::of(self.case), minors)?;
-        Ok(vec![Event::MemberAdded { member: new }])
+        let found = rules::check_roles(self.m, &Holdings::of(self.case), minors)?;
+        let mut events = vec![Event::MemberAdded { member: new }];
+        events.extend(self.rule_deviations(found, c.motivation.as_deref())?);
+        Ok(events)
     }
 
     pub(super) fn remove_member(&self, c: &cmd::RemoveMember) -> Result<Vec<Event>> {
@@ -178,10 +290,12 @@ impl Cx<'_> {
             .case
             .members()
             .any(|m| m.member != c.member && is_minor(m, self.today));
-        rules::check_roles(self.m, &Holdings::of(self.case), minors)?;
-        Ok(vec![Event::MemberRemoved {
+        let found = rules::check_roles(self.m, &Holdings::of(self.case), minors)?;
+        let mut events = vec![Event::MemberRemoved {
             member: c.member.clone(),
             reason: c.reason.clone(),
-        }])
+        }];
+        events.extend(self.rule_deviations(found, c.motivation.as_deref())?);
+        Ok(events)
     }
 }

@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 
 use crate::case::Case;
 use crate::command::{self, Command, Envelope};
-use crate::event::{Event, Participant, Recorded};
-use crate::ids::{PersonId, TaskId};
+use crate::event::{Event, Participant, Recorded, Requirement};
+use crate::ids::{DeviationId, PersonId, TaskId};
 use crate::rejection::{Rejection, RejectionCode as C};
 
 mod household;
@@ -226,6 +226,7 @@ impl<'a> Cx<'a> {
             Command::Settle(c) => self.settle(c),
             Command::FormalDecision(c) => self.formal_decision(c),
             Command::CompleteHandover(c) => self.complete_handover(c),
+            Command::AcknowledgeDeviation(c) => self.acknowledge_deviation(c),
             Command::Close(c) => self.close(c),
         }
     }
@@ -279,6 +280,73 @@ impl<'a> Cx<'a> {
                     "interne fout: geen vrije naam voor een overdracht",
                 )
             })
+    }
+
+    /// Deviations from `bij voorkeur` requirements: none is fine; some need a motivation,
+    /// and then each is recorded, to be seen by whoever the requirement (or the phase)
+    /// names. Each item: the requirement, whom it names to see it, and what it says.
+    fn deviations(
+        &self,
+        items: Vec<(Requirement, Vec<FunctionId>, String)>,
+        motivation: Option<&str>,
+    ) -> Result<Vec<Event>> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Some(motivation) = motivation.filter(|m| !m.trim().is_empty()) else {
+            let what: Vec<&str> = items.iter().map(|(_, _, m)| m.as_str()).collect();
+            return Err(Rejection::new(
+                C::MotivationRequired,
+                format!(
+                    "dit wijkt af van wat het model bij voorkeur vraagt — {}; geef een motivering (afwijking met motivering)",
+                    what.join("; ")
+                ),
+            ));
+        };
+        let first = self.case.deviation_count() + 1;
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, (requirement, named, _))| {
+                let deviation = DeviationId::parse(format!("afwijking-{}", first + i))
+                    .map_err(|e| Rejection::new(C::Internal, format!("interne fout: {e}")))?;
+                Ok(Event::DeviationRecorded {
+                    deviation,
+                    requirement,
+                    motivation: motivation.to_owned(),
+                    seen_by: crate::policy::seen_by(self.m, self.case, &named),
+                })
+            })
+            .collect()
+    }
+
+    /// Deviations from role rules held `bij voorkeur` that the step would bring (those the
+    /// case already has, recorded earlier, are not asked for again).
+    fn rule_deviations(
+        &self,
+        found: Vec<crate::rules::RuleDeviation>,
+        motivation: Option<&str>,
+    ) -> Result<Vec<Event>> {
+        let before = crate::rules::check_roles(
+            self.m,
+            &crate::rules::Holdings::of(self.case),
+            self.case.has_minors(self.today),
+        )
+        .unwrap_or_default();
+        let items = found
+            .into_iter()
+            .filter(|d| !before.contains(d))
+            .map(|d| {
+                (
+                    Requirement::Rule {
+                        rule: d.rule.key().to_owned(),
+                    },
+                    self.m.model().rules.seen_by(d.rule).to_vec(),
+                    format!("{} (regel {})", d.message, d.rule),
+                )
+            })
+            .collect();
+        self.deviations(items, motivation)
     }
 
     fn meeting_name(&self, kind: &'a ave_model::MeetingKindId) -> &'a str {
@@ -337,6 +405,19 @@ fn names(model: &ValidModel, ids: &[FunctionId]) -> String {
     match v.as_slice() {
         [] => "niemand".to_owned(),
         [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} of {last}", init.join(", ")),
+    }
+}
+
+/// Actors for messages: function names, or "de casusregisseur van de casus".
+fn actor_names(model: &ValidModel, actors: &[ave_model::Actor]) -> String {
+    let v: Vec<String> = actors
+        .iter()
+        .map(|a| ave_model::render::actor(model, a))
+        .collect();
+    match v.as_slice() {
+        [] => "niemand".to_owned(),
+        [one] => one.clone(),
         [init @ .., last] => format!("{} of {last}", init.join(", ")),
     }
 }

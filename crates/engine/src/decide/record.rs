@@ -265,6 +265,89 @@ impl<'a> Cx<'a> {
         }
         non_empty("het onderwerp", &c.subject)?;
         non_empty("het besluit", &c.text)?;
+        match &c.kind {
+            Some(kind) => self.decision_of_kind(kind)?,
+            None => self.decision_by_administrator()?,
+        }
+        Ok(vec![Event::FormalDecisionRecorded {
+            decision: c.decision.clone(),
+            subject: c.subject.clone(),
+            text: c.text.clone(),
+            grondslag: c.grondslag.clone(),
+            function: self.actor.function.clone(),
+            kind: c.kind.clone(),
+        }])
+    }
+
+    /// A decision of a kind the model declares: taken by whom the kind names, in the phases
+    /// it names.
+    fn decision_of_kind(&self, id: &ave_model::DecisionKindId) -> Result<()> {
+        let Some(kind) = self.m.decision_kind(id) else {
+            let known: Vec<&str> = self
+                .m
+                .model()
+                .decision_kinds
+                .iter()
+                .map(|k| k.id.as_str())
+                .collect();
+            return Err(Rejection::new(
+                C::UnknownDecisionKind,
+                format!(
+                    "het model kent besluit {id} niet; wel: {}",
+                    if known.is_empty() {
+                        "geen".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            ));
+        };
+        if !kind.phases.is_empty() && !kind.phases.contains(self.case.phase()) {
+            return Err(Rejection::new(
+                C::WrongPhase,
+                format!(
+                    "{} wordt genomen in fase {}; de casus staat in fase {}",
+                    kind.name,
+                    kind.phases
+                        .iter()
+                        .map(|p| p.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    self.case.phase()
+                ),
+            )
+            .citing(kind.source.as_deref()));
+        }
+        if let Some(reason) = &kind.deciders_open {
+            return Err(Rejection::new(
+                C::DeciderOpen,
+                format!(
+                    "het model legt niet vast wie {} neemt ({reason}); vul dit lokaal in",
+                    kind.name
+                ),
+            )
+            .citing(kind.source.as_deref()));
+        }
+        if !crate::policy::admits(self.m, self.case, &kind.deciders, self.actor) {
+            return Err(Rejection::new(
+                C::NotAdministrator,
+                format!(
+                    "{} wordt genomen door {}; {} is {}",
+                    kind.name,
+                    actor_names(self.m, &kind.deciders),
+                    self.env.by,
+                    self.function_name(&self.actor.function)
+                ),
+            )
+            .citing(kind.source.as_deref()));
+        }
+        Ok(())
+    }
+
+    /// A formal decision without a kind: by a bestuurder who is bestuurlijk verantwoordelijk
+    /// in the current phase, or in a more escalated one (the burgemeester's powers do not
+    /// wait for AVE 4); in AVE 4 that leaves the burgemeester, without delegation.
+    fn decision_by_administrator(&self) -> Result<()> {
         let kind = self.m.function(&self.actor.function).map(|f| f.kind);
         if kind != Some(OrganisationKind::Bestuur) {
             return Err(Rejection::new(
@@ -272,20 +355,17 @@ impl<'a> Cx<'a> {
                 "een formeel besluit wordt genomen door een bestuurder (burgemeester, wethouder, college)",
             ));
         }
-        // Only a bestuurder who is bestuurlijk verantwoordelijk in the current phase, or in a
-        // more escalated one (the burgemeester's powers do not wait for AVE 4), decides
-        // formally; in AVE 4 that leaves the burgemeester, without delegation.
         let here = self.phase.order;
-        let allowed: Vec<&FunctionId> = self
+        let allowed: Vec<FunctionId> = self
             .m
             .model()
             .phases
             .iter()
             .filter(|p| p.order >= here)
             .filter_map(|p| p.regie.bestuurlijk.as_ref())
-            .flat_map(|r| r.holders.iter())
+            .flat_map(|r| self.m.expand(&r.holders))
             .collect();
-        if !allowed.is_empty() && !allowed.contains(&&self.actor.function) {
+        if !allowed.is_empty() && !allowed.contains(&self.actor.function) {
             let current = self
                 .phase
                 .regie
@@ -304,12 +384,47 @@ impl<'a> Cx<'a> {
             )
             .citing(self.phase.source.as_deref()));
         }
-        Ok(vec![Event::FormalDecisionRecorded {
-            decision: c.decision.clone(),
-            subject: c.subject.clone(),
-            text: c.text.clone(),
-            grondslag: c.grondslag.clone(),
-            function: self.actor.function.clone(),
+        Ok(())
+    }
+
+    pub(super) fn acknowledge_deviation(
+        &self,
+        c: &cmd::AcknowledgeDeviation,
+    ) -> Result<Vec<Event>> {
+        let Some(d) = self.case.deviation(&c.deviation) else {
+            return Err(Rejection::new(
+                C::UnknownItem,
+                format!("afwijking {} bestaat niet", c.deviation),
+            ));
+        };
+        if d.seen.is_some() {
+            return Err(Rejection::new(
+                C::AlreadyDone,
+                format!("afwijking {} is al gezien", c.deviation),
+            ));
+        }
+        if !d.seen_by.is_empty() && !self.m.includes(&d.seen_by, &self.actor.function) {
+            return Err(Rejection::new(
+                C::NotReviewer,
+                format!(
+                    "afwijking {} wordt gezien door {}; {} is {}",
+                    c.deviation,
+                    names(self.m, &d.seen_by),
+                    self.env.by,
+                    self.function_name(&self.actor.function)
+                ),
+            ));
+        }
+        if d.by == self.env.by {
+            return Err(Rejection::new(
+                C::NotReviewer,
+                "wie afwijkt, ziet de eigen afwijking niet zelf af; een ander met die functie doet dat",
+            ));
+        }
+        non_empty("de toelichting", &c.note)?;
+        Ok(vec![Event::DeviationSeen {
+            deviation: c.deviation.clone(),
+            note: c.note.clone(),
         }])
     }
 

@@ -25,7 +25,7 @@ impl<'a> Cx<'a> {
                 )
                 .citing(self.phase.source.as_deref()));
             }
-            if !spec.holders.is_empty() && !spec.holders.contains(&p.function) {
+            if !spec.holders.is_empty() && !self.m.includes(&spec.holders, &p.function) {
                 return Err(Rejection::new(
                     C::FunctionNotPrescribed,
                     format!(
@@ -58,33 +58,50 @@ impl<'a> Cx<'a> {
                 )
                 .citing(t.source.as_deref()));
             }
-            if !spec.appointed_by.is_empty() && !spec.appointed_by.contains(&self.actor.function) {
+            if !spec.appointed_by.is_empty()
+                && !crate::policy::admits(self.m, case, &spec.appointed_by, self.actor)
+            {
                 return Err(Rejection::new(
                     C::NotAppointer,
                     format!(
                         "{} wordt in fase {} aangewezen door {}; {} is {}",
                         role.label(),
                         case.phase(),
-                        names(self.m, &spec.appointed_by),
+                        actor_names(self.m, &spec.appointed_by),
                         self.env.by,
                         self.function_name(&self.actor.function)
                     ),
                 )
                 .citing(self.phase.source.as_deref()));
             }
-            if let Some(meeting) = &spec.appointed_in
-                && !case.meeting_after(meeting, case.phase_entry())
-            {
-                return Err(Rejection::new(
-                    C::PreconditionNotMet,
-                    format!(
-                        "{} wordt in fase {} bepaald in een {}; leg dat overleg eerst vast",
-                        role.label(),
-                        case.phase(),
-                        self.meeting_name(meeting)
-                    ),
-                )
-                .citing(self.phase.source.as_deref()));
+        }
+        let mut pending = Vec::new();
+        if let Some(r) = spec.and_then(|s| s.appointed_in.as_ref())
+            && !case.meeting_after(&r.meeting, case.phase_entry())
+        {
+            let message = format!(
+                "{} wordt in fase {} bepaald in een {}",
+                role.label(),
+                case.phase(),
+                self.meeting_name(&r.meeting)
+            );
+            match r.strength {
+                ave_model::Strength::Moet => {
+                    return Err(Rejection::new(
+                        C::PreconditionNotMet,
+                        format!("{message}; leg dat overleg eerst vast"),
+                    )
+                    .citing(r.source.as_deref().or(self.phase.source.as_deref())));
+                }
+                ave_model::Strength::BijVoorkeur => pending.push((
+                    crate::event::Requirement::AppointedIn {
+                        role: role.into(),
+                        meeting: r.meeting.clone(),
+                    },
+                    r.seen_by.clone(),
+                    message,
+                )),
+                ave_model::Strength::Kan => {}
             }
         }
         if case.holding(role, person).is_some() {
@@ -131,7 +148,7 @@ impl<'a> Cx<'a> {
                 && !spec.holders.is_empty()
                 && let Some(old) = case
                     .holders(RoleKind::Procesregie)
-                    .find(|h| !spec.holders.contains(&h.function))
+                    .find(|h| !self.m.includes(&spec.holders, &h.function))
             {
                 replaces = Some(old.person.clone());
                 holdings = holdings.without(role, &old.person);
@@ -157,7 +174,21 @@ impl<'a> Cx<'a> {
             }
         }
         let holdings = holdings.with(role, person, &p.function);
-        rules::check_roles(self.m, &holdings, case.has_minors(self.today))?;
+        let found = rules::check_roles(self.m, &holdings, case.has_minors(self.today))?;
+        let mut deviations = self.rule_deviations(found, c.motivation.as_deref())?;
+        if !pending.is_empty() {
+            let more = self.deviations(pending, c.motivation.as_deref())?;
+            let base = case.deviation_count() + deviations.len();
+            // Number them after the rule deviations.
+            for (i, mut e) in more.into_iter().enumerate() {
+                if let Event::DeviationRecorded { deviation, .. } = &mut e {
+                    *deviation = DeviationId::parse(format!("afwijking-{}", base + i + 1))
+                        .map_err(|e| Rejection::new(C::Internal, format!("interne fout: {e}")))?;
+                }
+                deviations.push(e);
+            }
+        }
+        events.extend(deviations);
         events.insert(
             0,
             Event::RoleAssigned {
@@ -215,7 +246,7 @@ impl<'a> Cx<'a> {
                 .regie
                 .procesregie
                 .as_ref()
-                .is_some_and(|s| s.holders.contains(&holding.function))
+                .is_some_and(|s| self.m.includes(&s.holders, &holding.function))
             && let Some(t) = self
                 .m
                 .transitions_from(case.phase())
@@ -260,12 +291,13 @@ impl<'a> Cx<'a> {
         let spec = self.phase.regie.role(role);
         if ending
             && let (Some(spec), Some(h)) = (spec, self.case.holding(role, person))
-            && (spec.nvt || (!spec.holders.is_empty() && !spec.holders.contains(&h.function)))
+            && (spec.nvt
+                || (!spec.holders.is_empty() && !self.m.includes(&spec.holders, &h.function)))
         {
             return Ok(());
         }
         let appointers = spec.map_or(&[][..], |s| s.appointed_by.as_slice());
-        if appointers.contains(&self.actor.function) {
+        if crate::policy::admits(self.m, self.case, appointers, self.actor) {
             return Ok(());
         }
         Err(Rejection::new(
@@ -278,7 +310,7 @@ impl<'a> Cx<'a> {
             } else {
                 format!(
                     "alleen {person} zelf of {} kan deze {} wijzigen",
-                    names(self.m, appointers),
+                    actor_names(self.m, appointers),
                     role.label().to_lowercase()
                 )
             },

@@ -3,14 +3,14 @@
 //! propose or decide and what is still missing come from [`crate::policy`], the same answers
 //! the proposals view gives.
 
-use ave_model::{ArbiterRule, CriterionId, RoleKind, Transition, WithinEffect};
+use ave_model::{ArbiterRule, CriterionId, RoleKind, Strength, Transition, WithinEffect};
 
 use super::*;
 use crate::case::Request;
-use crate::condition::{Evaluation, blocked_by_insufficient_alone, criteria_of, evaluate};
+use crate::condition::{Evaluation, criteria_of, evaluate};
 use crate::event::{HandoverCause, RoleEndCause};
 use crate::ids::RequestId;
-use crate::policy::{self, Deciders, Missing, NothingToChange};
+use crate::policy::{self, Consulted, Deciders, Need, NothingToChange};
 
 impl<'a> Cx<'a> {
     pub(super) fn propose(&self, c: &cmd::Propose) -> Result<Vec<Event>> {
@@ -37,12 +37,12 @@ impl<'a> Cx<'a> {
             ));
         }
         self.effect_applies(t)?;
-        if !policy::may_propose(self.m, t, &self.actor.function) {
+        if !policy::may_propose(self.m, case, t, self.actor) {
             return Err(Rejection::new(
                 C::NotProposer,
                 format!(
                     "{} stelt overgang {} voor; {} is {}",
-                    names(self.m, &t.proposers),
+                    actor_names(self.m, &t.proposers),
                     t.id,
                     self.env.by,
                     self.function_name(&self.actor.function)
@@ -92,17 +92,22 @@ impl<'a> Cx<'a> {
             .under(self.rule(RuleName::DisagreementArbiter)));
         }
         self.check_decider(t)?;
-        let consulted = self.functions_of(&c.consulted);
+        let who = Consulted {
+            decider: Some(self.actor),
+            named: &c.consulted,
+        };
         let evaluation = evaluate(self.m, self.case, t, self.today);
-        if c.approve {
-            self.check_approval(t, req, &evaluation, &consulted)?;
-        }
+        let deviations = if c.approve {
+            self.check_approval(t, req, &evaluation, who, c.motivation.as_deref())?
+        } else {
+            Vec::new()
+        };
         let mandate = c
             .authority
             .as_ref()
             .filter(|a| !a.trim().is_empty())
             .cloned();
-        self.decision(
+        let mut events = self.decision(
             &c.request,
             t,
             Decision {
@@ -110,11 +115,13 @@ impl<'a> Cx<'a> {
                 reason: &c.reason,
                 mandate,
                 consulted: &c.consulted,
-                consulted_functions: &consulted,
+                who,
                 holding: evaluation.holding,
                 arbiter: false,
             },
-        )
+        )?;
+        events.extend(deviations);
+        Ok(events)
     }
 
     pub(super) fn withdraw(&self, c: &cmd::Withdraw) -> Result<Vec<Event>> {
@@ -148,12 +155,13 @@ impl<'a> Cx<'a> {
         self.open_request(&c.request)?;
         non_empty("de standpunten", &c.positions)?;
         let rule = self.arbiter_rule()?;
-        if !rule.parties.is_empty() && !rule.parties.contains(&self.actor.function) {
+        if !rule.parties.is_empty() && !policy::admits(self.m, self.case, &rule.parties, self.actor)
+        {
             return Err(Rejection::new(
                 C::NotParty,
                 format!(
                     "een meningsverschil over op- of afschalen wordt voorgelegd door {}",
-                    names(self.m, &rule.parties)
+                    actor_names(self.m, &rule.parties)
                 ),
             )
             .under(self.rule(RuleName::DisagreementArbiter)));
@@ -188,14 +196,18 @@ impl<'a> Cx<'a> {
             ));
         }
         let rule = self.arbiter_rule()?;
-        if rule.arbiter.as_ref() != Some(&self.actor.function) {
+        let is_arbiter = rule.arbiter.as_ref().is_some_and(|a| {
+            policy::admits(self.m, self.case, std::slice::from_ref(a), self.actor)
+        });
+        if !is_arbiter {
             return Err(Rejection::new(
                 C::NotArbiter,
                 format!(
                     "bij een meningsverschil beslist {}",
-                    rule.arbiter
-                        .as_ref()
-                        .map_or("niemand", |a| self.function_name(a))
+                    rule.arbiter.as_ref().map_or_else(
+                        || "niemand".to_owned(),
+                        |a| ave_model::render::actor(self.m, a)
+                    )
                 ),
             )
             .under(self.rule(RuleName::DisagreementArbiter)));
@@ -204,10 +216,16 @@ impl<'a> Cx<'a> {
         let (req, t) = self.open_request_here(&d.request)?;
         // The arbiter decides in place of the deciders; the condition and preconditions of
         // the transition still hold them to the model.
+        let who = Consulted {
+            decider: Some(self.actor),
+            named: &[],
+        };
         let evaluation = evaluate(self.m, self.case, t, self.today);
-        if c.approve {
-            self.check_approval(t, req, &evaluation, &[])?;
-        }
+        let deviations = if c.approve {
+            self.check_approval(t, req, &evaluation, who, c.motivation.as_deref())?
+        } else {
+            Vec::new()
+        };
         let mut events = vec![Event::DisagreementSettled {
             disagreement: c.disagreement.clone(),
             approved: c.approve,
@@ -221,11 +239,12 @@ impl<'a> Cx<'a> {
                 reason: &c.reason,
                 mandate: None,
                 consulted: &[],
-                consulted_functions: &[],
+                who,
                 holding: evaluation.holding,
                 arbiter: true,
             },
         )?);
+        events.extend(deviations);
         Ok(events)
     }
 
@@ -287,7 +306,7 @@ impl<'a> Cx<'a> {
     }
 
     fn effect_applies(&self, t: &Transition) -> Result<()> {
-        policy::effect_applies(self.case, t).map_err(|why| {
+        policy::effect_applies(self.m, self.case, t).map_err(|why| {
             Rejection::new(
                 C::NothingToChange,
                 match why {
@@ -326,13 +345,13 @@ impl<'a> Cx<'a> {
             )
             .under(self.rule(RuleName::TransitionAuthority))
             .citing(t.source.as_deref())),
-            d if d.admit(&self.actor.function) => Ok(()),
+            d if d.admit(self.m, self.case, self.actor) => Ok(()),
             _ => Err(Rejection::new(
                 C::NotDecider,
                 format!(
                     "overgang {} wordt besloten door {}; {} is {}",
                     t.id,
-                    names(self.m, &t.deciders),
+                    actor_names(self.m, &t.deciders),
                     self.env.by,
                     self.function_name(&self.actor.function)
                 ),
@@ -343,18 +362,21 @@ impl<'a> Cx<'a> {
     }
 
     /// What an approval needs beyond who decides: the step still changes something, the
-    /// condition holds on what this phase established, the criteria are not insufficient
-    /// alone, and nothing the model asks first is missing.
+    /// condition holds on what this phase established, and nothing the model asks first is
+    /// missing — refused for what it asks `moet`, recorded as a deviation (with the
+    /// motivation it then requires) for what it asks `bij voorkeur`. Returns the deviation
+    /// events.
     fn check_approval(
         &self,
         t: &Transition,
         req: &Request,
         evaluation: &Evaluation,
-        consulted: &[&FunctionId],
-    ) -> Result<()> {
+        who: Consulted<'_>,
+        motivation: Option<&str>,
+    ) -> Result<Vec<Event>> {
         self.effect_applies(t)?;
         if !policy::authority_on(self.m) {
-            return Ok(());
+            return Ok(Vec::new());
         }
         if !evaluation.met {
             return Err(Rejection::new(
@@ -368,29 +390,73 @@ impl<'a> Cx<'a> {
             .under(self.rule(RuleName::TransitionAuthority))
             .citing(t.source.as_deref()));
         }
-        if blocked_by_insufficient_alone(self.m, t, &evaluation.holding) {
-            return Err(Rejection::new(
-                C::RuleInsufficientAlone,
-                format!(
-                    "{} is op zichzelf geen reden om op te schalen naar fase {}",
-                    self.criteria_texts(&evaluation.holding),
-                    t.to
-                ),
-            )
-            .under(self.rule(RuleName::InsufficientAlone)));
+        let missing = policy::missing(
+            self.m,
+            self.case,
+            t,
+            Some(req.proposed_seq),
+            who,
+            self.today,
+        );
+        let mut preferred = Vec::new();
+        for m in missing {
+            let text = self.missing_text(&m.need, &evaluation.holding, t);
+            match m.strength {
+                Strength::Moet if m.need == Need::InsufficientAlone => {
+                    return Err(Rejection::new(C::RuleInsufficientAlone, text)
+                        .under(self.rule(RuleName::InsufficientAlone)));
+                }
+                Strength::Moet => {
+                    return Err(Rejection::new(
+                        C::PreconditionNotMet,
+                        format!("overgang {} vraagt: {text}", t.id),
+                    )
+                    .under(self.rule(RuleName::TransitionAuthority))
+                    .citing(t.source.as_deref()));
+                }
+                Strength::BijVoorkeur => preferred.push((m.requirement, m.seen_by, text)),
+                Strength::Kan => {}
+            }
         }
-        if let Some(first) = policy::missing(t, self.case, Some(req.proposed_seq), consulted)
-            .into_iter()
-            .next()
-        {
-            return Err(Rejection::new(
-                C::PreconditionNotMet,
-                format!("overgang {} vraagt: {}", t.id, self.missing_text(&first)),
-            )
-            .under(self.rule(RuleName::TransitionAuthority))
-            .citing(t.source.as_deref()));
+        self.deviations(preferred, motivation)
+    }
+
+    fn missing_text(&self, need: &Need, holding: &[CriterionId], t: &Transition) -> String {
+        match need {
+            Need::Plan { text: Some(x), .. }
+            | Need::Meeting { text: Some(x), .. }
+            | Need::Consulted { text: Some(x), .. }
+            | Need::RoleHeld { text: Some(x), .. } => x.clone(),
+            Need::Plan { phase, .. } => format!("eerst een plan (aanpak) voor fase {phase}"),
+            Need::Meeting { meeting, .. } => format!("eerst een {}", self.meeting_name(meeting)),
+            Need::Consulted { actor, .. } => format!(
+                "eerst overleg met {}",
+                ave_model::render::actor(self.m, actor)
+            ),
+            Need::RoleHeld { role, by, .. } => {
+                if by.is_empty() {
+                    format!(
+                        "eerst een {} in de casus",
+                        ave_model::render::role_holder(*role)
+                    )
+                } else {
+                    format!(
+                        "eerst {} als {} in de casus",
+                        names(self.m, by),
+                        ave_model::render::role_holder(*role)
+                    )
+                }
+            }
+            Need::DecidedIn { meeting } => format!(
+                "besluiten in een {}; leg dat overleg (na het verzoek) eerst vast",
+                self.meeting_name(meeting)
+            ),
+            Need::InsufficientAlone => format!(
+                "{} is op zichzelf geen reden om op te schalen naar fase {}",
+                self.criteria_texts(holding),
+                t.to
+            ),
         }
-        Ok(())
     }
 
     fn criteria_texts(&self, ids: &[CriterionId]) -> String {
@@ -400,45 +466,25 @@ impl<'a> Cx<'a> {
             .join("; ")
     }
 
-    fn missing_text(&self, m: &Missing) -> String {
-        match m {
-            Missing::Plan { text: Some(t), .. }
-            | Missing::Meeting { text: Some(t), .. }
-            | Missing::Consulted { text: Some(t), .. } => t.clone(),
-            Missing::Plan { phase, .. } => format!("eerst een plan (aanpak) voor fase {phase}"),
-            Missing::Meeting { meeting, .. } => format!("eerst een {}", self.meeting_name(meeting)),
-            Missing::Consulted { function, .. } => {
-                format!("eerst overleg met {}", self.function_name(function))
-            }
-            Missing::DecidedIn { meeting } => format!(
-                "besluiten in een {}; leg dat overleg (na het verzoek) eerst vast",
-                self.meeting_name(meeting)
-            ),
-        }
-    }
-
-    /// The functions of the people a decider names as consulted.
-    fn functions_of(&self, people: &[PersonId]) -> Vec<&'a FunctionId> {
-        people
-            .iter()
-            .filter_map(|p| self.case.participant(p).map(|p| &p.function))
-            .collect()
-    }
-
     /// The events of a decision on a request: the decision, then what an approval changes
     /// (the phase, or the effect within it), then the handover duty.
-    fn decision(
-        &self,
-        request: &RequestId,
-        t: &Transition,
-        d: Decision<'_, 'a>,
-    ) -> Result<Vec<Event>> {
+    fn decision(&self, request: &RequestId, t: &Transition, d: Decision<'_>) -> Result<Vec<Event>> {
         let case = self.case;
+        // What the model asks to consult (and applies now) that the decision did not: only
+        // `bij voorkeur` ones can get here unconsulted (with a motivation).
         let unconsulted: Vec<FunctionId> = if d.approve {
             t.consult
                 .iter()
-                .filter(|f| !policy::consulted_here(case, f, d.consulted_functions))
-                .cloned()
+                .filter(|c| c.strength != Strength::Kan)
+                .filter(|c| {
+                    c.when
+                        .as_ref()
+                        .is_none_or(|w| crate::condition::holds(self.m, case, w, self.today))
+                })
+                .filter_map(|c| c.function.clone())
+                .filter(|f| {
+                    !policy::consulted(self.m, case, &ave_model::Actor::Function(f.clone()), d.who)
+                })
                 .collect()
         } else {
             Vec::new()
@@ -472,6 +518,7 @@ impl<'a> Cx<'a> {
                     request: request.clone(),
                     next_evaluation: evaluation_date(self.m, to, self.today),
                 });
+                events.extend(self.governance_handover(request, t, to));
             }
             Some(effect) => {
                 events.push(Event::EffectApplied {
@@ -492,13 +539,31 @@ impl<'a> Cx<'a> {
                 }
             }
         }
-        // The handover duty falls on whoever holds the role now; with nobody holding it there
-        // is nothing to hand over.
-        if let Some(h) = &t.handover
-            && let Some(holder) = case.holders(h.role).next()
-        {
+        // Each handover duty falls on whoever holds the role now (and applies only when its
+        // condition holds); with nobody holding it there is nothing to hand over.
+        let mut taken: Vec<TaskId> = Vec::new();
+        for (i, h) in t.handover.iter().enumerate() {
+            if h.when
+                .as_ref()
+                .is_some_and(|w| !crate::condition::holds(self.m, case, w, self.today))
+            {
+                continue;
+            }
+            let Some(holder) = case.holders(h.role).next() else {
+                continue;
+            };
+            let wanted = if i == 0 {
+                format!("overdracht-{request}")
+            } else {
+                format!("overdracht-{request}-{}", h.role.key())
+            };
+            let mut task = self.task_id(&wanted)?;
+            if taken.contains(&task) {
+                task = self.task_id(&format!("{wanted}-{i}"))?;
+            }
+            taken.push(task.clone());
             events.push(Event::HandoverCreated {
-                task: self.task_id(&format!("overdracht-{request}"))?,
+                task,
                 role: h.role.into(),
                 holder: Some(holder.person.clone()),
                 text: h.text.clone(),
@@ -506,18 +571,73 @@ impl<'a> Cx<'a> {
                     transition: t.id.clone(),
                 },
             });
+            // Procesregie handed over into a phase where it exists only when needed: the
+            // handover itself is the need, so the next procesregisseur can take it over.
+            if h.role == RoleKind::Procesregie
+                && t.effect.is_none()
+                && self
+                    .m
+                    .phase(&t.to)
+                    .and_then(|p| p.regie.procesregie.as_ref())
+                    .is_some_and(|s| s.when_needed && !s.holders.is_empty())
+                && let Some(pos) = events
+                    .iter()
+                    .position(|e| matches!(e, Event::PhaseChanged { .. }))
+            {
+                events.insert(
+                    pos + 1,
+                    Event::EffectApplied {
+                        transition: t.id.clone(),
+                        effect: WithinEffect::ProcesregieToevoegen.into(),
+                    },
+                );
+            }
         }
         Ok(events)
+    }
+
+    /// Governance passes with the phase: operational and administrative responsibility held
+    /// under a function the new phase does not prescribe (or where it does not apply) ends
+    /// with the transition, visibly, so responsibilities do not pile up.
+    fn governance_handover(
+        &self,
+        request: &RequestId,
+        t: &Transition,
+        to: &ave_model::Phase,
+    ) -> Vec<Event> {
+        let mut out = Vec::new();
+        for role in [RoleKind::Operationeel, RoleKind::Bestuurlijk] {
+            let Some(spec) = to.regie.role(role) else {
+                continue;
+            };
+            if spec.open.is_some() {
+                continue;
+            }
+            for h in self.case.holders(role) {
+                let prescribed = !spec.nvt && self.m.includes(&spec.holders, &h.function);
+                if !prescribed {
+                    out.push(Event::RoleEnded {
+                        role: role.into(),
+                        person: h.person.clone(),
+                        cause: RoleEndCause::Transition {
+                            transition: t.id.clone(),
+                            request: request.clone(),
+                        },
+                    });
+                }
+            }
+        }
+        out
     }
 }
 
 /// What a decision on a request says.
-struct Decision<'d, 'a> {
+struct Decision<'d> {
     approve: bool,
     reason: &'d str,
     mandate: Option<String>,
     consulted: &'d [PersonId],
-    consulted_functions: &'d [&'a FunctionId],
+    who: Consulted<'d>,
     holding: Vec<CriterionId>,
     arbiter: bool,
 }

@@ -19,14 +19,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use stored::{
-    ActionKind, Effect, EndState, GoalStatus, HandoverCause, Member, Participant, Role,
-    RoleEndCause,
+    ActionKind, Effect, EndState, GoalStatus, HandoverCause, Member, Participant, Requirement,
+    Role, RoleEndCause,
 };
 pub use upcast::{ReadError, read, read_value};
 
 use crate::ids::{
-    ActionId, CaseId, DecisionId, DisagreementId, GoalId, MeetingId, MemberId, PersonId, RequestId,
-    SignalId, TaskId,
+    ActionId, CaseId, DecisionId, DeviationId, DisagreementId, GoalId, MeetingId, MemberId,
+    PersonId, RequestId, SignalId, TaskId,
 };
 
 /// The current schema version of [`Recorded`].
@@ -379,6 +379,28 @@ pub enum Event {
         grondslag: Option<String>,
         /// The function of the one who took it.
         function: FunctionId,
+        /// The kind of decision, where the model declares kinds (added in version 2; absent
+        /// in older events).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kind: Option<ave_model::DecisionKindId>,
+    },
+    /// A step deviated from a `bij voorkeur` requirement, with a motivation.
+    DeviationRecorded {
+        /// Its id.
+        deviation: DeviationId,
+        /// The requirement deviated from.
+        requirement: Requirement,
+        /// Why.
+        motivation: String,
+        /// Who must see it (empty: anyone involved).
+        seen_by: Vec<FunctionId>,
+    },
+    /// Someone with the right function has seen a deviation.
+    DeviationSeen {
+        /// Which.
+        deviation: DeviationId,
+        /// What they note.
+        note: String,
     },
     /// The case was closed.
     CaseClosed {
@@ -423,6 +445,8 @@ impl Event {
         "disagreement_raised",
         "disagreement_settled",
         "formal_decision_recorded",
+        "deviation_recorded",
+        "deviation_seen",
         "case_closed",
     ];
 
@@ -458,6 +482,8 @@ impl Event {
             Event::DisagreementRaised { .. } => "disagreement_raised",
             Event::DisagreementSettled { .. } => "disagreement_settled",
             Event::FormalDecisionRecorded { .. } => "formal_decision_recorded",
+            Event::DeviationRecorded { .. } => "deviation_recorded",
+            Event::DeviationSeen { .. } => "deviation_seen",
             Event::CaseClosed { .. } => "case_closed",
         }
     }

@@ -107,6 +107,49 @@ pub enum EndState {
     Anders,
 }
 
+/// A requirement of the model that a step deviated from (`bij voorkeur`), as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Requirement {
+    /// A rule of the model (`rules.<name>`).
+    Rule {
+        /// The rule's key.
+        rule: String,
+    },
+    /// A consultation of a transition.
+    Consult {
+        /// The transition.
+        transition: TransitionId,
+        /// The function to consult.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        function: Option<FunctionId>,
+        /// Or the role whose holder to consult.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<Role>,
+    },
+    /// A precondition of a transition (its position in the model's list).
+    Precondition {
+        /// The transition.
+        transition: TransitionId,
+        /// Its position, from 0.
+        index: u32,
+    },
+    /// The meeting a transition is decided in.
+    DecidedIn {
+        /// The transition.
+        transition: TransitionId,
+        /// The meeting kind.
+        meeting: ave_model::MeetingKindId,
+    },
+    /// The meeting a role holder is appointed in.
+    AppointedIn {
+        /// The role.
+        role: Role,
+        /// The meeting kind.
+        meeting: ave_model::MeetingKindId,
+    },
+}
+
 /// What gave rise to a handover duty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]

@@ -128,7 +128,7 @@ pub enum Gap {
         /// The transition.
         transition: TransitionId,
         /// Who may decide.
-        deciders: Vec<FunctionId>,
+        deciders: Vec<ave_model::Actor>,
     },
     /// A step followed a werkafspraak the model does not know.
     MissingWerkafspraak {
@@ -397,8 +397,8 @@ fn gaps(
                     reason: reason.clone(),
                 });
             } else if !spec.holders.is_empty()
-                && !spec
-                    .holders
+                && !model
+                    .expand(&spec.holders)
                     .iter()
                     .any(|h| functions.contains(&h) || resident(model, h))
             {
@@ -417,7 +417,13 @@ fn gaps(
                     transition: t.id.clone(),
                     reason: reason.clone(),
                 });
-            } else if !t.deciders.iter().any(|d| functions.contains(&d)) {
+            } else if !t.deciders.iter().any(|d| match d {
+                ave_model::Actor::Function(f) => functions
+                    .iter()
+                    .any(|g| model.includes(std::slice::from_ref(f), g)),
+                // A role is held by someone in the journey, or becomes so.
+                ave_model::Actor::Role { .. } => true,
+            }) {
                 out.push(Gap::NoDeciderPresent {
                     phase: phase_id.clone(),
                     transition: t.id.clone(),

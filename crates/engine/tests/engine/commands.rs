@@ -14,6 +14,7 @@ fn open_cmd(phase: &str, participants: &[&str]) -> Command {
         reason: "test".into(),
         household: vec![],
         participants: participants.iter().map(|p| participant(p)).collect(),
+        facts: vec![],
     })
 }
 
@@ -165,6 +166,7 @@ fn unknown_people_phases_criteria_and_items_are_refused() {
         Command::RemoveMember(ave_engine::command::RemoveMember {
             member: MemberId::parse("kind-9").expect("id"),
             reason: "x".into(),
+            motivation: None,
         }),
         "unknown-member",
     );
@@ -344,6 +346,7 @@ fn only_an_administrator_records_a_formal_decision() {
             subject: "Tijdelijk huisverbod".into(),
             text: "Huisverbod voor tien dagen".into(),
             grondslag: Some("Wet tijdelijk huisverbod".into()),
+            kind: None,
         })
     };
     w.refused("oov-1", besluit("b1"), "not-administrator");

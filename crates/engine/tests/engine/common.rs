@@ -111,6 +111,7 @@ impl World {
                 reason: "test".to_owned(),
                 household,
                 participants,
+                facts: vec![],
             }),
         );
         w
@@ -173,6 +174,7 @@ pub fn assign(role: ave_model::RoleKind, person: &str) -> Command {
         person: pid(person),
         review: None,
         reason: None,
+        motivation: None,
     })
 }
 
@@ -203,6 +205,7 @@ pub fn decide(request: &str, approve: bool, consulted: &[&str]) -> Command {
         reason: "reden".to_owned(),
         authority: None,
         consulted: consulted.iter().map(|p| pid(p)).collect(),
+        motivation: None,
     })
 }
 

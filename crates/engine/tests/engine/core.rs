@@ -63,6 +63,7 @@ fn evaluation_after_opening(m: ave_model::ValidModel, at: chrono::DateTime<Utc>)
             reason: "zorgen".into(),
             household: vec![],
             participants: vec![participant("consulent-1")],
+            facts: vec![],
         }),
     )
     .expect("opens");
@@ -155,6 +156,7 @@ fn an_evaluation_is_overdue_from_the_local_day_after_its_date() {
             reason: "zorgen".into(),
             household: vec![],
             participants: vec![participant("consulent-1")],
+            facts: vec![],
         }),
     )
     .expect("opens");

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ave_engine::command::{ActionKind, Command, EndState, Envelope, Participant};
 use ave_engine::event::Event;
 use ave_engine::ids::*;
-use ave_engine::policy::{Deciders, Missing};
+use ave_engine::policy::{Deciders, Missing, Need};
 use ave_engine::{Case, Recorded};
 use ave_model::{
     CriterionId, Date, FactId, FunctionId, MeetingKindId, PhaseId, RoleKind, TransitionId,
@@ -136,11 +136,12 @@ fn command(u: Universe) -> BoxedStrategy<Command> {
     prop_oneof![
         4 => (0..5usize, 0..p, proptest::option::of(0u32..400), any::<bool>()).prop_map(move |(r, who, review, why)| Command::AssignRole(ave_engine::command::AssignRole {
             role: RoleKind::ALL[r], person: u1.person(who), review: review.map(day_of), reason: why.then(|| "overdracht".to_owned()),
+            motivation: None,
         })),
         2 => (0..5usize, 0..p).prop_map(move |(r, who)| Command::EndRole(ave_engine::command::EndRole { role: RoleKind::ALL[r], person: u2.person(who), reason: "klaar".into() })),
         1 => (0..5usize, 0..p, 0u32..400).prop_map(move |(r, who, d)| Command::ReviewRole(ave_engine::command::ReviewRole { role: RoleKind::ALL[r], person: u3.person(who), review: day_of(d), reason: "herzien".into() })),
-        2 => (0..4usize, any::<bool>()).prop_map(|(m, minor)| Command::AddMember(ave_engine::command::AddMember { member: id("m", m), role: "lid".into(), minor, born: None })),
-        1 => (0..4usize).prop_map(|m| Command::RemoveMember(ave_engine::command::RemoveMember { member: id("m", m), reason: "weg".into() })),
+        2 => (0..4usize, any::<bool>()).prop_map(|(m, minor)| Command::AddMember(ave_engine::command::AddMember { member: id("m", m), role: "lid".into(), minor, born: None, motivation: None })),
+        1 => (0..4usize).prop_map(|m| Command::RemoveMember(ave_engine::command::RemoveMember { member: id("m", m), reason: "weg".into(), motivation: None })),
         5 => (0..p, any::<bool>()).prop_map(move |(c, holds)| Command::AssessCriterion(ave_engine::command::AssessCriterion { criterion: pick(&u4.criteria, c), holds, evidence: "e".into() })),
         1 => (0..p, any::<bool>()).prop_map(move |(f, holds)| Command::RecordFact(ave_engine::command::RecordFact { fact: pick(&u5.facts, f), holds, evidence: "e".into() })),
         5 => (0..6usize, 0..p, proptest::collection::vec(0..p, 0..3)).prop_map(move |(r, t, cs)| Command::Propose(ave_engine::command::Propose {
@@ -149,10 +150,11 @@ fn command(u: Universe) -> BoxedStrategy<Command> {
         })),
         5 => (0..6usize, any::<bool>(), proptest::collection::vec(0..p, 0..3)).prop_map(move |(r, approve, c)| Command::Decide(ave_engine::command::Decide {
             request: id("r", r), approve, reason: "r".into(), authority: None, consulted: c.into_iter().map(|i| u7.person(i)).collect(),
+            motivation: None,
         })),
         1 => (0..6usize).prop_map(|r| Command::Withdraw(ave_engine::command::Withdraw { request: id("r", r), reason: "r".into() })),
         1 => (0..3usize, 0..6usize).prop_map(|(d, r)| Command::RaiseDisagreement(ave_engine::command::RaiseDisagreement { disagreement: id("d", d), request: id("r", r), positions: "p".into() })),
-        1 => (0..3usize, any::<bool>()).prop_map(|(d, approve)| Command::Settle(ave_engine::command::Settle { disagreement: id("d", d), approve, reason: "r".into() })),
+        1 => (0..3usize, any::<bool>()).prop_map(|(d, approve)| Command::Settle(ave_engine::command::Settle { disagreement: id("d", d), approve, reason: "r".into(), motivation: None })),
         2 => (0..p).prop_map(move |ph| Command::SetPlan(ave_engine::command::SetPlan { phase: pick(&u8.phases, ph), summary: "plan".into() })),
         3 => (0..8usize, 0..p, proptest::collection::vec(0..p, 0..3), any::<bool>()).prop_map(move |(m, k, a, decided)| Command::HoldMeeting(ave_engine::command::HoldMeeting {
             meeting: id("o", m), kind: pick(&u9.meetings, k), attendees: a.into_iter().map(|i| u9.person(i)).collect(),
@@ -210,6 +212,29 @@ fn holders_of<'u>(u: &'u Universe, functions: &[FunctionId]) -> Vec<&'u Particip
         .collect()
 }
 
+/// The people who are one of `actors`: with the function (groups expanded), or holding the
+/// role in the case.
+fn people_of(
+    model: &ValidModel,
+    u: &Universe,
+    case: &Case,
+    actors: &[ave_model::Actor],
+) -> Vec<PersonId> {
+    let mut out = Vec::new();
+    for a in actors {
+        match a {
+            ave_model::Actor::Function(f) => {
+                let fs = model.expand(std::slice::from_ref(f));
+                out.extend(holders_of(u, &fs).into_iter().map(|p| p.person.clone()));
+            }
+            ave_model::Actor::Role { role } => {
+                out.extend(case.holders(*role).map(|h| h.person.clone()));
+            }
+        }
+    }
+    out
+}
+
 /// Turns a smart step into commands (with who gives each), given the current case.
 fn resolve(
     model: &ValidModel,
@@ -245,8 +270,12 @@ fn resolve(
             let t = here[i % here.len()];
             let mut who = t.proposers.clone();
             who.extend(t.deciders.iter().cloned());
+            let people = people_of(model, u, case, &who);
             vec![(
-                choose(holders_of(u, &who), *i),
+                people
+                    .get(i % people.len().max(1))
+                    .cloned()
+                    .unwrap_or_else(|| anyone.clone()),
                 Command::Propose(ave_engine::command::Propose {
                     request: id("q", *r % 50),
                     transition: t.id.clone(),
@@ -263,10 +292,8 @@ fn resolve(
                 return vec![];
             };
             let mut out = Vec::new();
-            let mut attendees: Vec<PersonId> = holders_of(u, &t.consult)
-                .into_iter()
-                .map(|p| p.person.clone())
-                .collect();
+            let consult: Vec<ave_model::Actor> = t.consult.iter().filter_map(|c| c.who()).collect();
+            let mut attendees: Vec<PersonId> = people_of(model, u, case, &consult);
             for pre in &t.preconditions {
                 match pre {
                     ave_model::Precondition::Plan { phase, .. } => out.push((
@@ -283,11 +310,13 @@ fn resolve(
                                 .map(|p| p.person.clone()),
                         );
                     }
-                    ave_model::Precondition::Meeting { .. } => {}
+                    ave_model::Precondition::Meeting { .. }
+                    | ave_model::Precondition::RoleHeld { .. } => {}
                 }
             }
             attendees.push(anyone.clone());
-            let mut kinds: Vec<MeetingKindId> = t.decided_in.iter().cloned().collect();
+            let mut kinds: Vec<MeetingKindId> =
+                t.decided_in.iter().map(|r| r.meeting.clone()).collect();
             kinds.extend(t.preconditions.iter().filter_map(|p| match p {
                 ave_model::Precondition::Meeting { meeting, .. } => Some(meeting.clone()),
                 _ => None,
@@ -316,19 +345,23 @@ fn resolve(
                 return vec![];
             };
             let decider = if *good {
-                choose(holders_of(u, &t.deciders), *i)
+                let people = people_of(model, u, case, &t.deciders);
+                people
+                    .get(i % people.len().max(1))
+                    .cloned()
+                    .unwrap_or_else(|| anyone.clone())
             } else {
                 anyone.clone()
             };
-            let mut consult = t.consult.clone();
+            let mut consult: Vec<ave_model::Actor> =
+                t.consult.iter().filter_map(|c| c.who()).collect();
             consult.extend(t.preconditions.iter().filter_map(|p| match p {
-                ave_model::Precondition::Consulted { function, .. } => Some(function.clone()),
+                ave_model::Precondition::Consulted { function, .. } => {
+                    Some(ave_model::Actor::Function(function.clone()))
+                }
                 _ => None,
             }));
-            let consulted = holders_of(u, &consult)
-                .into_iter()
-                .map(|p| p.person.clone())
-                .collect();
+            let consulted = people_of(model, u, case, &consult);
             vec![(
                 decider,
                 Command::Decide(ave_engine::command::Decide {
@@ -337,6 +370,7 @@ fn resolve(
                     reason: "r".into(),
                     authority: None,
                     consulted,
+                    motivation: None,
                 }),
             )]
         }
@@ -346,12 +380,12 @@ fn resolve(
                 return vec![];
             };
             let mut out = Vec::new();
-            if let Some(kind) = &spec.appointed_in {
+            if let Some(r) = &spec.appointed_in {
                 out.push((
                     anyone.clone(),
                     Command::HoldMeeting(ave_engine::command::HoldMeeting {
                         meeting: id("aanw", *i),
-                        kind: kind.clone(),
+                        kind: r.meeting.clone(),
                         attendees: vec![anyone.clone()],
                         decisions: vec!["aangewezen".into()],
                     }),
@@ -360,9 +394,13 @@ fn resolve(
             let by = if spec.appointed_by.is_empty() {
                 anyone.clone()
             } else {
-                choose(holders_of(u, &spec.appointed_by), *i)
+                let people = people_of(model, u, case, &spec.appointed_by);
+                people
+                    .get(i % people.len().max(1))
+                    .cloned()
+                    .unwrap_or_else(|| anyone.clone())
             };
-            let person = choose(holders_of(u, &spec.holders), *i);
+            let person = choose(holders_of(u, &model.expand(&spec.holders)), *i);
             out.push((
                 by,
                 Command::AssignRole(ave_engine::command::AssignRole {
@@ -370,6 +408,7 @@ fn resolve(
                     person,
                     review: None,
                     reason: Some("toewijzing".into()),
+                    motivation: None,
                 }),
             ));
             out
@@ -580,129 +619,143 @@ fn oracle(model: &ValidModel, u: &Universe, case: &Case, clock: u32) -> Result<(
         .model()
         .rules
         .is_enabled(ave_model::RuleName::TransitionAuthority);
-    let first = |functions: &[FunctionId]| {
-        case.participants()
-            .find(|p| functions.is_empty() || functions.contains(&p.function))
+    // The first person who is one of `actors` (anyone for an empty list).
+    let first = |c: &Case, actors: &[ave_model::Actor]| {
+        c.participants()
+            .find(|p| actors.is_empty() || ave_engine::policy::admits(model, c, actors, p))
             .map(|p| p.person.clone())
     };
     for t in model.transitions_from(case.phase()) {
         let proposal = offered.get(&t.id);
-        // Who proposes and decides: whom the proposal names, else whom the model names.
-        let (proposers, deciders) = match proposal {
-            Some(p) => (p.proposers.clone(), p.deciders.clone()),
+        let proposers = match proposal {
+            Some(p) => p.proposers.clone(),
+            None if t.proposers.is_empty() => Vec::new(),
             None => {
                 let mut who = t.proposers.clone();
                 who.extend(t.deciders.iter().cloned());
-                let deciders = match &t.deciders_open {
-                    Some(r) => Deciders::Open { reason: r.clone() },
-                    None => Deciders::Functions {
-                        functions: t.deciders.clone(),
-                    },
-                };
-                (if t.proposers.is_empty() { vec![] } else { who }, deciders)
+                who
             }
         };
-        let Some(proposer) = first(&proposers) else {
+        let Some(proposer) = first(case, &proposers) else {
             continue;
         };
         let mut copy = Some(case.clone());
-        let mut step = |who: PersonId, command: Command| {
-            ave_engine::execute(
+        let request = RequestId::parse("orakel").expect("id");
+        let proposed = ave_engine::execute(
+            model,
+            &mut copy,
+            &Envelope {
+                at: day(clock),
+                by: proposer.clone(),
+                command: Command::Propose(ave_engine::command::Propose {
+                    request: request.clone(),
+                    transition: t.id.clone(),
+                    criteria: proposal.map_or_else(Vec::new, |p| p.holding.clone()),
+                    evidence: "orakel".into(),
+                }),
+            },
+        );
+        if proposal.is_none() && (proposed.is_err() || !authority) {
+            continue;
+        }
+        if let Some(p) = proposal {
+            prop_assert!(
+                proposed.is_ok(),
+                "{} is proposed, yet proposing it was refused: {:?} ({:?})",
+                t.id,
+                proposed.err(),
+                p
+            );
+        }
+        let Some(c) = copy.as_ref() else { continue };
+        // Prepare what the model still asks (as the proposal would say it now).
+        let seq = c.request(&request).map(|r| r.proposed_seq);
+        let needs = ave_engine::policy::missing(model, c, t, seq, Default::default(), today);
+        // A role that must be held is the one need the oracle does not arrange.
+        if needs.iter().any(|m| {
+            matches!(m.need, Need::RoleHeld { .. }) && m.strength == ave_model::Strength::Moet
+        }) {
+            continue;
+        }
+        let consulted = prepare(model, &mut copy, &needs, &proposer, clock);
+        let Some(c) = copy.as_ref() else { continue };
+        let deciders = ave_engine::policy::deciders(model, c, t);
+        let decided = match &deciders {
+            Deciders::Open { .. } => continue,
+            Deciders::Anyone => step(
                 model,
                 &mut copy,
-                &Envelope {
-                    at: day(clock),
-                    by: who,
-                    command,
-                },
-            )
-        };
-        let request = RequestId::parse("orakel").expect("id");
-        let proposed = step(
-            proposer.clone(),
-            Command::Propose(ave_engine::command::Propose {
-                request: request.clone(),
-                transition: t.id.clone(),
-                criteria: proposal.map_or_else(Vec::new, |p| p.holding.clone()),
-                evidence: "orakel".into(),
-            }),
-        );
-        let Some(p) = proposal else {
-            // Not proposed: proposing may be allowed, but deciding it by the model's deciders
-            // with everything prepared must not go through.
-            if proposed.is_err() || !authority {
-                continue;
-            }
-            let Deciders::Functions { functions } = &deciders else {
-                continue;
-            };
-            let Some(decider) = first(functions) else {
-                continue;
-            };
-            let consulted = prepare(t, &proposer, &mut step, case);
-            let decided = step(decider, decide_now(request, consulted));
-            prop_assert!(
-                decided.is_err(),
-                "{} was not proposed, yet it was decided",
-                t.id
-            );
-            continue;
-        };
-        prop_assert!(
-            proposed.is_ok(),
-            "{} is proposed, yet proposing it was refused: {:?}",
-            t.id,
-            proposed.err()
-        );
-        let consulted = prepare_missing(&p.missing, &proposer, &mut step, case);
-        let decided = match &p.deciders {
-            Deciders::Open { .. } => continue,
-            Deciders::Anyone => step(proposer.clone(), decide_now(request, consulted)),
-            Deciders::Functions { functions } => {
-                let Some(decider) = first(functions) else {
+                &proposer,
+                decide_now(request, consulted),
+                clock,
+            ),
+            Deciders::Actors { actors } => {
+                let Some(decider) = first(c, actors) else {
                     continue;
                 };
-                step(decider, decide_now(request, consulted))
+                step(
+                    model,
+                    &mut copy,
+                    &decider,
+                    decide_now(request, consulted),
+                    clock,
+                )
             }
             Deciders::Arbiter { arbiter, parties } => {
                 let (Some(party), Some(arbiter)) =
-                    (first(parties), first(std::slice::from_ref(arbiter)))
+                    (first(c, parties), first(c, std::slice::from_ref(arbiter)))
                 else {
                     continue;
                 };
                 let disagreement = DisagreementId::parse("orakel").expect("id");
                 let raised = step(
-                    party,
+                    model,
+                    &mut copy,
+                    &party,
                     Command::RaiseDisagreement(ave_engine::command::RaiseDisagreement {
                         disagreement: disagreement.clone(),
                         request,
                         positions: "orakel".into(),
                     }),
+                    clock,
                 );
-                prop_assert!(
-                    raised.is_ok(),
-                    "{}: raising a disagreement: {:?}",
-                    t.id,
-                    raised.err()
-                );
+                if proposal.is_some() {
+                    prop_assert!(
+                        raised.is_ok(),
+                        "{}: raising a disagreement: {:?}",
+                        t.id,
+                        raised.err()
+                    );
+                }
                 step(
-                    arbiter,
+                    model,
+                    &mut copy,
+                    &arbiter,
                     Command::Settle(ave_engine::command::Settle {
                         disagreement,
                         approve: true,
                         reason: "orakel".into(),
+                        motivation: Some("orakel".into()),
                     }),
+                    clock,
                 )
             }
         };
-        prop_assert!(
-            decided.is_ok(),
-            "{} is proposed with deciders {:?} and missing {:?}, yet deciding it was refused: {:?}",
-            t.id,
-            p.deciders,
-            p.missing,
-            decided.err()
-        );
+        match proposal {
+            Some(p) => prop_assert!(
+                decided.is_ok(),
+                "{} is proposed with deciders {:?} and missing {:?}, yet deciding it was refused: {:?}",
+                t.id,
+                p.deciders,
+                p.missing,
+                decided.err()
+            ),
+            None => prop_assert!(
+                decided.is_err(),
+                "{} was not proposed, yet it was decided",
+                t.id
+            ),
+        }
         let _ = u;
     }
     Ok(())
@@ -715,80 +768,81 @@ fn decide_now(request: RequestId, consulted: Vec<PersonId>) -> Command {
         reason: "orakel".into(),
         authority: None,
         consulted,
+        // Where the model asks something only `bij voorkeur`, the oracle gives a motivation.
+        motivation: Some("orakel".into()),
     })
 }
 
-type Step<'s> = dyn FnMut(PersonId, Command) -> Result<Vec<Recorded>, ave_engine::Rejection> + 's;
+fn step(
+    model: &ValidModel,
+    case: &mut Option<Case>,
+    by: &PersonId,
+    command: Command,
+    clock: u32,
+) -> Result<Vec<Recorded>, ave_engine::Rejection> {
+    ave_engine::execute(
+        model,
+        case,
+        &Envelope {
+            at: day(clock),
+            by: by.clone(),
+            command,
+        },
+    )
+}
 
-/// Does what the proposal says is missing; returns whom to name as consulted.
-fn prepare_missing(
+/// Does what the model still asks; returns whom to name as consulted.
+fn prepare(
+    model: &ValidModel,
+    case: &mut Option<Case>,
     missing: &[Missing],
     by: &PersonId,
-    step: &mut Step<'_>,
-    case: &Case,
+    clock: u32,
 ) -> Vec<PersonId> {
     let mut consulted = Vec::new();
     for (i, m) in missing.iter().enumerate() {
-        match m {
-            Missing::Plan { phase, .. } => {
+        match &m.need {
+            Need::Plan { phase, .. } => {
                 let _ = step(
-                    by.clone(),
+                    model,
+                    case,
+                    by,
                     Command::SetPlan(ave_engine::command::SetPlan {
                         phase: phase.clone(),
                         summary: "aanpak".into(),
                     }),
+                    clock,
                 );
             }
-            Missing::Meeting { meeting, .. } | Missing::DecidedIn { meeting } => {
+            Need::Meeting { meeting, .. } | Need::DecidedIn { meeting } => {
                 let _ = step(
-                    by.clone(),
+                    model,
+                    case,
+                    by,
                     Command::HoldMeeting(ave_engine::command::HoldMeeting {
                         meeting: MeetingId::parse(format!("orakel-{i}")).expect("id"),
                         kind: meeting.clone(),
                         attendees: vec![by.clone()],
                         decisions: vec![],
                     }),
+                    clock,
                 );
             }
-            Missing::Consulted { function, .. } => {
-                if let Some(p) = case.participants().find(|p| &p.function == function) {
+            Need::Consulted { actor, .. } => {
+                if let Some(c) = case.as_ref()
+                    && let Some(p) = c.participants().find(|p| {
+                        ave_engine::policy::admits(model, c, std::slice::from_ref(actor), p)
+                    })
+                {
                     consulted.push(p.person.clone());
                 }
             }
+            // A role that must be held, or criteria that are no reason alone: the oracle does
+            // not change the case's roles or criteria; a motivation covers `bij voorkeur`.
+            Need::RoleHeld { .. } | Need::InsufficientAlone => {}
         }
     }
     consulted
-}
-
-/// Does everything a transition's preconditions ask (for a transition not proposed).
-fn prepare(
-    t: &ave_model::Transition,
-    by: &PersonId,
-    step: &mut Step<'_>,
-    case: &Case,
-) -> Vec<PersonId> {
-    let mut missing: Vec<Missing> = t
-        .preconditions
-        .iter()
-        .map(|p| match p {
-            ave_model::Precondition::Plan { phase, .. } => Missing::Plan {
-                phase: phase.clone(),
-                text: None,
-            },
-            ave_model::Precondition::Meeting { meeting, .. } => Missing::Meeting {
-                meeting: meeting.clone(),
-                text: None,
-            },
-            ave_model::Precondition::Consulted { function, .. } => Missing::Consulted {
-                function: function.clone(),
-                text: None,
-            },
-        })
-        .collect();
-    if let Some(m) = &t.decided_in {
-        missing.push(Missing::DecidedIn { meeting: m.clone() });
-    }
-    prepare_missing(&missing, by, step, case)
 }
 
 fn run(
@@ -824,6 +878,7 @@ fn run(
             reason: "r".into(),
             household,
             participants: u.people.clone(),
+            facts: vec![],
         }),
     };
     history.extend(

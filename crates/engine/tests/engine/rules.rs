@@ -14,6 +14,7 @@ fn with_reason(role: ave_model::RoleKind, person: &str, reason: &str) -> Command
         person: pid(person),
         review: None,
         reason: Some(reason.to_owned()),
+        motivation: None,
     })
 }
 
@@ -116,6 +117,7 @@ fn a_procesregisseur_the_new_phase_does_not_prescribe_is_replaced_not_doubled() 
             person: pid("zvh-1"),
             review: Some(review),
             reason: None,
+            motivation: None,
         }),
     );
     let Event::RoleAssigned { replaces, .. } = &events[0].event else {
@@ -226,6 +228,7 @@ fn given_the_exception_in_use_when_the_last_minor_leaves_then_refused() {
         Command::RemoveMember(ave_engine::command::RemoveMember {
             member: MemberId::parse("kind-1").expect("id"),
             reason: "meerderjarig".into(),
+            motivation: None,
         }),
         "rule-separate-regisseurs",
     );
@@ -261,6 +264,7 @@ fn given_an_adult_household_when_a_minor_is_added_then_the_casusregisseur_must_b
             role: "kind".into(),
             minor: true,
             born: None,
+            motivation: None,
         })
     };
     w.refused("consulent-1", add(), "rule-minors-casusregisseur");
@@ -462,6 +466,7 @@ fn procesregie_without_a_norm_needs_an_explicit_future_review_date() {
             person: pid("zvh-1"),
             review: Some(past),
             reason: None,
+            motivation: None,
         }),
         "rule-procesregie-review",
     );
@@ -473,6 +478,7 @@ fn procesregie_without_a_norm_needs_an_explicit_future_review_date() {
             person: pid("zvh-1"),
             review: Some(future),
             reason: None,
+            motivation: None,
         }),
     );
 }
@@ -528,6 +534,7 @@ fn on_disagreement_only_the_arbiter_decides() {
             disagreement: DisagreementId::parse("m-oov-1").expect("id"),
             approve: true,
             reason: "de situatie is stabiel".into(),
+            motivation: None,
         })
     };
     let r = w.refused("consulent-1", settle(), "not-arbiter");
@@ -643,6 +650,7 @@ fn after_the_arbiter_ruled_a_new_request_for_the_same_transition_is_again_for_th
             disagreement: DisagreementId::parse("m1").expect("id"),
             approve: false,
             reason: "nog niet stabiel genoeg".into(),
+            motivation: None,
         }),
     );
     w.ok("consulent-1", propose("v2", "2-naar-1", &["stabiel"]));
@@ -729,6 +737,7 @@ fn only_the_phases_bestuurlijk_verantwoordelijke_takes_a_formal_decision() {
             subject: "Noodbevel".into(),
             text: "Samenscholingsverbod".into(),
             grondslag: None,
+            kind: None,
         })
     };
     let r = w.refused("wethouder-1", besluit("b1"), "not-administrator");
@@ -776,6 +785,7 @@ fn the_burgemeester_may_decide_formally_before_ave_4_but_a_wethouder_not_in_ave_
             subject: "Tijdelijk huisverbod".into(),
             text: "Tien dagen".into(),
             grondslag: Some("Wet tijdelijk huisverbod".into()),
+            kind: None,
         }),
     );
     w.ok(
@@ -785,6 +795,7 @@ fn the_burgemeester_may_decide_formally_before_ave_4_but_a_wethouder_not_in_ave_
             subject: "Maatwerkvoorziening".into(),
             text: "Beschermd wonen".into(),
             grondslag: Some("Wmo 2015".into()),
+            kind: None,
         }),
     );
 }
@@ -883,6 +894,7 @@ fn a_command_outside_the_calendar_range_is_refused_not_a_panic() {
         reason: "r".into(),
         household: vec![],
         participants: vec![participant("oov-1")],
+        facts: vec![],
     });
     let r = w.run_at(at, "oov-1", open).expect_err("refused");
     assert_eq!(r.code.as_str(), "date-out-of-order");

@@ -157,8 +157,10 @@ fn the_engine_proposes_what_the_criteria_support_and_explains_it() {
     assert!(line.contains("Consulent sociaal team"), "{line}");
     assert_eq!(
         p[0].deciders,
-        ave_engine::policy::Deciders::Functions {
-            functions: vec![ave_model::FunctionId::parse("consulent").expect("id")]
+        ave_engine::policy::Deciders::Actors {
+            actors: vec![ave_model::Actor::Function(
+                ave_model::FunctionId::parse("consulent").expect("id")
+            )]
         }
     );
     // It only proposes: the case is still in phase 2.
@@ -186,6 +188,7 @@ fn a_handover_stays_on_the_list_until_done() {
             person: pid("zvh-1"),
             review: Some(Date::from(day(200).date_naive())),
             reason: None,
+            motivation: None,
         }),
     );
     w.ok("zvh-1", assess("stabiel", true));

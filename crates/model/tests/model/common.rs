@@ -107,6 +107,14 @@ fn condition(criteria: usize) -> impl Strategy<Value = Condition> {
     })
 }
 
+fn strength() -> impl Strategy<Value = Strength> {
+    prop_oneof![
+        Just(Strength::Moet),
+        Just(Strength::BijVoorkeur),
+        Just(Strength::Kan)
+    ]
+}
+
 fn norms() -> impl Strategy<Value = Option<TimeNorms>> {
     proptest::option::of(
         (
@@ -124,6 +132,9 @@ fn norms() -> impl Strategy<Value = Option<TimeNorms>> {
                 procesregie_review_days: None,
                 decision_days: Some(7),
                 basis,
+                lezing: None,
+                productkeuze: None,
+                lokaal: None,
             }),
     )
 }
@@ -142,6 +153,11 @@ prop_compose! {
         norms in norms(),
         actions in proptest::collection::vec(text(), 0..3),
         agreement in opt_text(),
+        grondslag in proptest::option::of(prop_oneof![
+            text().prop_map(|why| LegalBasis { basis: None, verwerkingsverantwoordelijke: None, open: Some(why), source: None, note: None, lezing: None, productkeuze: None, lokaal: None }),
+            (text(), text()).prop_map(|(b, v)| LegalBasis { basis: Some(b), verwerkingsverantwoordelijke: Some(v), open: None, source: None, note: None, lezing: None, productkeuze: Some("p".to_owned()), lokaal: None }),
+        ]),
+        reading in proptest::option::of((text(), text()).prop_map(|(quote, why)| Reading { quote, why })),
     ) -> Phase {
         Phase {
             id: id(format!("{}{}", index + 1, if index % 2 == 1 { "A" } else { "" })),
@@ -154,6 +170,7 @@ prop_compose! {
             share_percent: share.map(|s| f64::from(s) / 10.0),
             entry: index == 0,
             entry_by: vec![],
+            entry_when: None,
             regie: RegieTable {
                 casusregie: Some(casus),
                 procesregie: Some(proces),
@@ -168,12 +185,18 @@ prop_compose! {
                 title,
                 note: None,
                 url: Some("https://example.org/a?b=c".to_owned()),
+                lezing: None,
+                productkeuze: None,
+                lokaal: None,
             }).collect(),
             organisations: vec![],
             actions,
-            grondslag: None,
+            grondslag,
             source: None,
             note: None,
+            lezing: reading,
+            productkeuze: None,
+            lokaal: None,
         }
     }
 }
@@ -185,8 +208,10 @@ pub fn model() -> impl Strategy<Value = Model> {
         let phases: Vec<_> = (0..n_phases).map(|i| phase(i, n_functions)).collect();
         let conditions =
             proptest::collection::vec(proptest::option::of(condition(n_criteria)), n_phases * 2);
-        (phases, conditions, text(), any::<bool>()).prop_map(
-            move |(phases, conditions, name, rules_on)| {
+        let strengths = proptest::collection::vec(strength(), n_phases * 2 + 1);
+        let shapes = proptest::collection::vec(0u8..4, n_phases * 2);
+        (phases, conditions, text(), any::<bool>(), strengths, shapes).prop_map(
+            move |(phases, conditions, name, rules_on, strengths, shapes)| {
                 let functions = (0..n_functions)
                     .map(|i| Function {
                         id: id(format!("f{i}")),
@@ -194,16 +219,34 @@ pub fn model() -> impl Strategy<Value = Model> {
                         organisation: None,
                         kind: OrganisationKind::Gemeente,
                         note: None,
+                        lezing: None,
+                        productkeuze: None,
+                        lokaal: None,
                     })
                     .collect();
+                let function_groups = vec![FunctionGroup {
+                    id: id("alle".to_owned()),
+                    name: "Alle functies".to_owned(),
+                    members: (0..n_functions).map(|i| id(format!("f{i}"))).collect(),
+                    source: None,
+                    note: None,
+                    lezing: None,
+                    productkeuze: None,
+                    lokaal: None,
+                }];
                 let criteria = (0..n_criteria)
                     .map(|i| Criterion {
                         id: id(format!("c{i}")),
                         text: format!("Criterium {i}"),
                         group: None,
                         source: None,
+                        lezing: None,
+                        productkeuze: None,
+                        lokaal: None,
                     })
                     .collect();
+                let mut strengths = strengths.into_iter();
+                let mut shapes = shapes.into_iter();
                 let mut transitions = Vec::new();
                 let mut conditions = conditions.into_iter();
                 for w in phases.windows(2) {
@@ -211,6 +254,25 @@ pub fn model() -> impl Strategy<Value = Model> {
                         (&w[0].id, &w[1].id, Direction::Op),
                         (&w[1].id, &w[0].id, Direction::Af),
                     ] {
+                        let shape = shapes.next().unwrap_or(0);
+                        let strength = strengths.next().unwrap_or_default();
+                        let deciders = match shape {
+                            1 => vec![Actor::Role {
+                                role: RoleKind::Casusregie,
+                            }],
+                            2 => vec![Actor::Function(id("alle".to_owned()))],
+                            _ => vec![Actor::Function(id("f0".to_owned()))],
+                        };
+                        let consult = match shape {
+                            0 => vec![],
+                            1 => vec![Consult::of(id("f0".to_owned()))],
+                            _ => vec![Consult {
+                                strength,
+                                when: Some(Condition::Criterion(id("c0".to_owned()))),
+                                source: Some("bron".to_owned()),
+                                ..Consult::of(id("alle".to_owned()))
+                            }],
+                        };
                         transitions.push(Transition {
                             id: id(format!("{from}-{to}")),
                             from: from.clone(),
@@ -220,26 +282,50 @@ pub fn model() -> impl Strategy<Value = Model> {
                             title: None,
                             criteria: (0..n_criteria).map(|i| id(format!("c{i}"))).collect(),
                             condition: conditions.next().flatten(),
-                            proposers: vec![],
-                            deciders: vec![id("f0".to_owned())],
+                            proposers: if shape == 3 {
+                                vec![Actor::Function(id("f0".to_owned()))]
+                            } else {
+                                vec![]
+                            },
+                            proposers_open: (shape == 2).then(|| "bron zwijgt".to_owned()),
+                            deciders,
                             deciders_open: None,
                             decided_in: None,
-                            consult: vec![],
+                            consult,
                             preconditions: vec![Precondition::Plan {
                                 phase: to.clone(),
                                 text: None,
+                                when: None,
+                                strength,
+                                seen_by: vec![],
+                                lezing: None,
                             }],
-                            handover: None,
+                            handover: vec![],
                             werkafspraken: vec![],
                             source: None,
                             note: None,
+                            lezing: (shape == 1).then(|| Reading {
+                                quote: "citaat".to_owned(),
+                                why: "waarom".to_owned(),
+                            }),
+                            productkeuze: None,
+                            lokaal: None,
                         });
                     }
                 }
                 let switch = SwitchRule {
                     enabled: rules_on,
+                    strength: Strength::Moet,
+                    seen_by: vec![],
                     source: None,
                     note: None,
+                    lezing: None,
+                    productkeuze: None,
+                    lokaal: None,
+                };
+                let graded = SwitchRule {
+                    strength: strengths.next().unwrap_or_default(),
+                    ..switch.clone()
                 };
                 Model {
                     model: Metadata {
@@ -253,17 +339,23 @@ pub fn model() -> impl Strategy<Value = Model> {
                         source: None,
                         extends: None,
                         description: None,
+                        owner: None,
+                        lezing: None,
+                        productkeuze: None,
+                        lokaal: None,
                     },
                     principles: vec![],
                     functions,
+                    function_groups,
                     meeting_kinds: vec![],
                     facts: vec![],
                     criteria,
                     phases,
                     transitions,
                     triggers: vec![],
+                    decision_kinds: vec![],
                     rules: Rules {
-                        single_procesregisseur: Some(switch.clone()),
+                        single_procesregisseur: Some(graded),
                         transition_authority: Some(switch),
                         ..Rules::default()
                     },

@@ -167,7 +167,10 @@ fn a_gemeente_can_fill_in_who_decides_where_the_base_left_it_open() {
         .find(|t| t.id.as_str() == "2-naar-1")
         .expect("t");
     assert_eq!(t.deciders_open, None);
-    assert_eq!(t.deciders[0].as_str(), "teamleider");
+    assert_eq!(
+        t.deciders[0],
+        ave_model::Actor::Function(ave_model::FunctionId::parse("teamleider").expect("id"))
+    );
 }
 
 // ---------------------------------------------------------------------------------------
