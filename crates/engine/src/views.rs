@@ -230,7 +230,9 @@ fn deviation_role(r: &Requirement) -> Option<RoleKind> {
 }
 
 /// Kinds of attention, in the order the list shows them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum AttentionKind {
     /// The evaluation date has passed.

@@ -82,24 +82,42 @@ pub fn report_text(model: &ValidModel, report: &Report, lang: Lang) -> String {
             (Some(_), true) => lang.pick("  ✓ zoals verwacht", "  ✓ as expected"),
             (Some(_), false) => lang.pick("  ✗ NIET ZOALS VERWACHT", "  ✗ NOT AS EXPECTED"),
         };
-        let verdict = match &step.outcome {
-            Outcome::Allowed { .. } => lang.pick("toegestaan", "allowed").to_owned(),
-            Outcome::Rejected { rejection } => {
-                format!("{} [{}]", lang.pick("geweigerd", "refused"), rejection.code)
-            }
+        let mark = match (step.expected.is_some() || !step.checks.is_empty(), step.met) {
+            (false, _) => mark,
+            (true, true) => lang.pick("  ✓ zoals verwacht", "  ✓ as expected"),
+            (true, false) => lang.pick("  ✗ NIET ZOALS VERWACHT", "  ✗ NOT AS EXPECTED"),
         };
-        let _ = writeln!(
-            s,
-            "{:>3}. {} {} — {}: {verdict}{mark}",
-            step.n,
-            when(step.at),
-            person(&step.by),
-            step.command
-        );
+        match (&step.outcome, &step.by, step.command) {
+            (Outcome::Checked, _, _) | (_, None, _) | (_, _, None) => {
+                let _ = writeln!(
+                    s,
+                    "{:>3}. {} {}{mark}",
+                    step.n,
+                    when(step.at),
+                    lang.pick("controle", "check")
+                );
+            }
+            (outcome, Some(by), Some(command)) => {
+                let verdict = match outcome {
+                    Outcome::Rejected { rejection } => {
+                        format!("{} [{}]", lang.pick("geweigerd", "refused"), rejection.code)
+                    }
+                    _ => lang.pick("toegestaan", "allowed").to_owned(),
+                };
+                let _ = writeln!(
+                    s,
+                    "{:>3}. {} {} — {command}: {verdict}{mark}",
+                    step.n,
+                    when(step.at),
+                    person(by),
+                );
+            }
+        }
         if let Some(note) = &step.note {
             let _ = writeln!(s, "       ({note})");
         }
         match &step.outcome {
+            Outcome::Checked => {}
             Outcome::Allowed { events } => {
                 for e in events {
                     let _ = writeln!(s, "       → {}", describe(model, lang, e, &id));
@@ -121,6 +139,22 @@ pub fn report_text(model: &ValidModel, report: &Report, lang: Lang) -> String {
                 if let Some(source) = &rejection.citation {
                     let _ = writeln!(s, "         {}: {source}", lang.pick("bron", "source"));
                 }
+            }
+        }
+        for c in &step.checks {
+            let mark = if c.met { "✓" } else { "✗" };
+            if c.met {
+                let _ = writeln!(s, "       {mark} {}: {}", c.check, c.found);
+            } else {
+                let _ = writeln!(
+                    s,
+                    "       {mark} {}: {} {}, {} {}",
+                    c.check,
+                    lang.pick("verwacht", "expected"),
+                    c.expected,
+                    lang.pick("gevonden", "found"),
+                    c.found
+                );
             }
         }
         if let (Some(expected), false) = (step.expected, step.met) {
@@ -166,6 +200,32 @@ pub fn report_text(model: &ValidModel, report: &Report, lang: Lang) -> String {
             lang.pick("verwacht hiaat", "expected gap"),
             gap_heading(*kind, lang)
         );
+    }
+    if !report.grondslagen.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n{}",
+            lang.pick("Grondslag per fase", "Legal basis per phase")
+        );
+        for (p, g) in &report.grondslagen {
+            let text = match g {
+                None => lang
+                    .pick("niet vastgelegd in het model", "not set in the model")
+                    .to_owned(),
+                Some(g) if g.open.is_some() => format!(
+                    "{} ({})",
+                    lang.pick("open in het model", "open in the model"),
+                    g.open.as_deref().unwrap_or_default()
+                ),
+                Some(g) => format!(
+                    "{} · {}: {}",
+                    g.basis.as_deref().unwrap_or("—"),
+                    lang.pick("verwerkingsverantwoordelijke", "controller"),
+                    g.verwerkingsverantwoordelijke.as_deref().unwrap_or("—")
+                ),
+            };
+            let _ = writeln!(s, "  {} {p}: {text}", lang.pick("fase", "phase"));
+        }
     }
     let _ = writeln!(s, "\n{}", lang.pick("Eindstand", "End state"));
     match &report.end {

@@ -470,8 +470,9 @@ impl<'m> Validator<'m> {
                         Code::OpenGrondslag,
                         at.key("grondslag").key("open"),
                         format!(
-                            "grondslag en verwerkingsverantwoordelijke van fase {} zijn open gelaten: {reason}; de gemeente legt ze vast",
-                            p.id
+                            "grondslag en verwerkingsverantwoordelijke van fase {} zijn open gelaten: {}; de gemeente legt ze vast",
+                            p.id,
+                            reason.trim_end_matches('.')
                         ),
                     ),
                     _ => self.push(
@@ -673,8 +674,9 @@ impl<'m> Validator<'m> {
                     Code::OpenProposer,
                     at.key("proposers_open"),
                     format!(
-                        "wie overgang {} voorstelt, is open gelaten: {reason}; tot dit lokaal is ingevuld mag iedere betrokkene voorstellen",
-                        t.id
+                        "wie overgang {} voorstelt, is open gelaten: {}; tot dit lokaal is ingevuld mag iedere betrokkene voorstellen",
+                        t.id,
+                        reason.trim_end_matches('.')
                     ),
                 ),
                 _ => {}

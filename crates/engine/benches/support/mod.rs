@@ -13,7 +13,11 @@ use chrono::{DateTime, TimeZone, Utc};
 /// presets, which follow their sources.
 pub(crate) fn model() -> ValidModel {
     let doc = include_str!("../../../../docs/model-format.md");
-    let start = doc.find("```toml\n").expect("toml block") + "```toml\n".len();
+    // The complete annotated example (earlier sections have smaller snippets).
+    let section = doc
+        .find("## A complete annotated example")
+        .expect("the example section");
+    let start = section + doc[section..].find("```toml\n").expect("toml block") + "```toml\n".len();
     let len = doc[start..].find("```").expect("block end");
     ave_model::check(
         "voorbeeld.toml",

@@ -5,6 +5,7 @@
 //!
 //! The [`Report`] is data; `ave-labels` writes it as text.
 
+mod check;
 mod scenario;
 
 use std::collections::BTreeMap;
@@ -20,12 +21,15 @@ use crate::event::{Event, Recorded};
 use crate::ids::PersonId;
 use crate::rejection::Rejection;
 use crate::views::{self, Attention, AttentionKind};
-pub use scenario::{Expect, Person, Scenario, ScenarioError, Step};
+pub use check::{CheckResult, flag_key};
+pub use scenario::{Expect, Person, Scenario, ScenarioError, Step, Then};
 
 /// The outcome of one step.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Outcome {
+    /// A step that only checks.
+    Checked,
     /// The engine allowed it; these events followed.
     Allowed {
         /// The events, as stored.
@@ -45,16 +49,19 @@ pub struct StepReport {
     pub n: usize,
     /// When.
     pub at: DateTime<Utc>,
-    /// Who.
-    pub by: PersonId,
-    /// The command's name.
-    pub command: &'static str,
+    /// Who (none for a step that only checks).
+    pub by: Option<PersonId>,
+    /// The command's name (none for a step that only checks).
+    pub command: Option<&'static str>,
     /// What happened.
     #[serde(flatten)]
     pub outcome: Outcome,
     /// What the scenario expected.
     pub expected: Option<Expect>,
-    /// Whether the expectation was met (true when there is none).
+    /// What the step's `then` checked, and how each came out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckResult>,
+    /// Whether the expectation and every check were met (true when there are none).
     pub met: bool,
     /// The scenario's note.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -198,6 +205,8 @@ pub struct Report {
     pub gaps: Vec<Gap>,
     /// Where the case ended (none when it never opened).
     pub end: Option<End>,
+    /// Each phase the case visited, with its legal basis and controller in the model.
+    pub grondslagen: Vec<(PhaseId, Option<ave_model::LegalBasis>)>,
     /// The gap kinds the scenario expects, each with whether the journey showed it.
     pub expected_gaps: Vec<(GapKind, bool)>,
     /// Number of expectations stated (steps and gaps).
@@ -232,10 +241,29 @@ pub fn run(model: &ValidModel, scenario: &Scenario) -> Report {
         if let Some(c) = &case {
             observe(model, c, step.at, &mut overruns);
         }
+        let (Some(by), Some(command)) = (&step.by, &step.command) else {
+            let checks = step
+                .then
+                .as_ref()
+                .map(|t| check::check(model, case.as_ref(), step.at, t))
+                .unwrap_or_default();
+            steps.push(StepReport {
+                n: i + 1,
+                at: step.at,
+                by: None,
+                command: None,
+                outcome: Outcome::Checked,
+                expected: None,
+                met: checks.iter().all(|c| c.met),
+                checks,
+                note: step.note.clone(),
+            });
+            continue;
+        };
         let env = Envelope {
             at: step.at,
-            by: step.by.clone(),
-            command: step.command.clone(),
+            by: by.clone(),
+            command: command.clone(),
         };
         let outcome = match execute(model, &mut case, &env) {
             Ok(recorded) => {
@@ -263,14 +291,20 @@ pub fn run(model: &ValidModel, scenario: &Scenario) -> Report {
             }
             _ => false,
         };
+        let checks = step
+            .then
+            .as_ref()
+            .map(|t| check::check(model, case.as_ref(), step.at, t))
+            .unwrap_or_default();
         steps.push(StepReport {
             n: i + 1,
             at: step.at,
-            by: step.by.clone(),
-            command: step.command.name(),
+            by: Some(by.clone()),
+            command: Some(command.name()),
             outcome,
             expected: step.expect,
-            met,
+            met: met && checks.iter().all(|c| c.met),
+            checks,
             note: step.note.clone(),
         });
     }
@@ -304,8 +338,26 @@ pub fn run(model: &ValidModel, scenario: &Scenario) -> Report {
         .iter()
         .map(|k| (*k, gaps.iter().any(|g| g.kind() == *k)))
         .collect();
-    let expectations =
-        scenario.steps.iter().filter(|s| s.expect.is_some()).count() + expected_gaps.len();
+    let grondslagen = case.as_ref().map_or_else(Vec::new, |c| {
+        let mut seen: Vec<PhaseId> = Vec::new();
+        for stay in c.stays() {
+            if !seen.contains(&stay.phase) {
+                seen.push(stay.phase.clone());
+            }
+        }
+        seen.into_iter()
+            .map(|p| {
+                let g = model.phase(&p).and_then(|ph| ph.grondslag.clone());
+                (p, g)
+            })
+            .collect()
+    });
+    let expectations = scenario
+        .steps
+        .iter()
+        .map(|s| usize::from(s.expect.is_some()) + s.then.as_ref().map_or(0, |_| 1))
+        .sum::<usize>()
+        + expected_gaps.len();
     let unmet = steps.iter().filter(|s| !s.met).count()
         + expected_gaps.iter().filter(|(_, met)| !met).count();
     Report {
@@ -317,6 +369,7 @@ pub fn run(model: &ValidModel, scenario: &Scenario) -> Report {
         timeline,
         gaps,
         end,
+        grondslagen,
         expected_gaps,
         expectations,
         unmet,

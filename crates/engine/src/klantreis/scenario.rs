@@ -63,16 +63,70 @@ pub enum Expect {
 pub struct Step {
     /// When.
     pub at: DateTime<Utc>,
-    /// Who.
-    pub by: PersonId,
-    /// The command.
-    pub command: Command,
+    /// Who (absent for a step that only checks).
+    pub by: Option<PersonId>,
+    /// The command (absent for a step that only checks).
+    pub command: Option<Command>,
     /// The expectation, if the scenario states one.
     pub expect: Option<Expect>,
+    /// What must be true after the step.
+    pub then: Option<Then>,
     /// A note for the reader.
     pub note: Option<String>,
     /// Line in the file.
     pub line: Option<usize>,
+}
+
+/// What must be true after a step (or at a step that only checks). Every key is optional;
+/// what is given must hold. See `docs/klantreis.md`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Then {
+    /// The case is in this phase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<ave_model::PhaseId>,
+    /// The case is closed (true) or open (false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed: Option<bool>,
+    /// Exactly these people hold each named role (`[]`: nobody).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub regie: std::collections::BTreeMap<ave_model::RoleKind, Vec<PersonId>>,
+    /// These flags are on each named row of the regie table (`[]`: none).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub flags: std::collections::BTreeMap<ave_model::RoleKind, Vec<String>>,
+    /// These kinds are on the attention list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attention: Vec<crate::views::AttentionKind>,
+    /// These kinds are not on the attention list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub no_attention: Vec<crate::views::AttentionKind>,
+    /// These triggers fired in the case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<ave_model::TriggerId>,
+    /// Whom each named trigger informs: person ids (role holders) or function ids.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub inform: std::collections::BTreeMap<ave_model::TriggerId, Vec<String>>,
+    /// These handover tasks are open.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks_open: Vec<crate::ids::TaskId>,
+    /// These handover tasks are done.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tasks_done: Vec<crate::ids::TaskId>,
+    /// The legal basis of the current phase (`open` when the model leaves it open).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grondslag: Option<String>,
+    /// The controller of the current phase.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verwerkingsverantwoordelijke: Option<String>,
+    /// This many deviations (with motivation) were recorded in the case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deviations: Option<usize>,
+    /// This many of them wait to be seen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deviations_unseen: Option<usize>,
+    /// The engine proposes these transitions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proposals: Vec<ave_model::TransitionId>,
 }
 
 /// A klantreis scenario.
@@ -258,13 +312,30 @@ impl Scenario {
                 )
             })?;
             let at = time(&at).map_err(|m| err(line, format!("stap {n}: at: {m}")))?;
+            let then =
+                match t.remove("then") {
+                    Some(v) => Some(Then::deserialize(v).map_err(|e| {
+                        err(line, format!("stap {n}: then: {}", e.message().trim()))
+                    })?),
+                    None => None,
+                };
+            let checks_only = !t.contains_key("do") && then.is_some();
             let by = match t.remove("by") {
                 Some(Value::String(s)) => {
-                    PersonId::parse(s).map_err(|e| err(line, format!("stap {n}: by: {e}")))?
+                    Some(PersonId::parse(s).map_err(|e| err(line, format!("stap {n}: by: {e}")))?)
                 }
-                _ => return Err(err(line, format!("stap {n}: `by` (wie) ontbreekt"))),
+                Some(_) => {
+                    return Err(err(
+                        line,
+                        format!("stap {n}: `by` is een id uit [[people]]"),
+                    ));
+                }
+                None if checks_only => None,
+                None => return Err(err(line, format!("stap {n}: `by` (wie) ontbreekt"))),
             };
-            if !people.iter().any(|p| p.id == by) {
+            if let Some(by) = &by
+                && !people.iter().any(|p| &p.id == by)
+            {
                 return Err(err(
                     line,
                     format!("stap {n}: {by} staat niet in [[people]]"),
@@ -300,15 +371,37 @@ impl Scenario {
                 (None, Some(code)) => Some(Expect::Rejected(Some(code))),
                 (None, None) => None,
             };
-            expand(&mut t, &by, &case, &people, &household)
-                .map_err(|m| err(line, format!("stap {n}: {m}")))?;
-            let command = Command::deserialize(Value::Table(t))
-                .map_err(|e| err(line, format!("stap {n}: {}", e.message().trim())))?;
+            let command = match &by {
+                Some(by) if !checks_only => {
+                    expand(&mut t, by, &case, &people, &household)
+                        .map_err(|m| err(line, format!("stap {n}: {m}")))?;
+                    Some(
+                        Command::deserialize(Value::Table(t))
+                            .map_err(|e| err(line, format!("stap {n}: {}", e.message().trim())))?,
+                    )
+                }
+                _ => {
+                    if let Some(k) = t.keys().next() {
+                        return Err(err(
+                            line,
+                            format!("stap {n}: een controlestap (zonder `do`) heeft geen `{k}`"),
+                        ));
+                    }
+                    if expect.is_some() {
+                        return Err(err(
+                            line,
+                            format!("stap {n}: een controlestap (zonder `do`) heeft geen `expect`"),
+                        ));
+                    }
+                    None
+                }
+            };
             steps.push(Step {
                 at,
                 by,
                 command,
                 expect,
+                then,
                 note,
                 line,
             });

@@ -9,7 +9,11 @@ use chrono::{DateTime, TimeZone, Utc};
 /// The complete annotated example from `docs/model-format.md`.
 pub fn doc_example() -> String {
     let doc = include_str!("../../../../docs/model-format.md");
-    let start = doc.find("```toml\n").expect("toml block") + "```toml\n".len();
+    // The complete annotated example (earlier sections have smaller snippets).
+    let section = doc
+        .find("## A complete annotated example")
+        .expect("the example section");
+    let start = section + doc[section..].find("```toml\n").expect("toml block") + "```toml\n".len();
     let len = doc[start..].find("```").expect("block end");
     doc[start..start + len].to_owned()
 }

@@ -157,10 +157,13 @@ fn histories() -> Vec<(String, Vec<Recorded>)> {
             let mut case = None;
             let mut events = Vec::new();
             for step in &scenario.steps {
+                let (Some(by), Some(command)) = (&step.by, &step.command) else {
+                    continue;
+                };
                 let env = ave_engine::Envelope {
                     at: step.at,
-                    by: step.by.clone(),
-                    command: step.command.clone(),
+                    by: by.clone(),
+                    command: command.clone(),
                 };
                 if let Ok(recorded) = ave_engine::execute(&model, &mut case, &env) {
                     events.extend(recorded);

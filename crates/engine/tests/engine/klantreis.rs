@@ -106,6 +106,7 @@ fn the_shipped_scenarios_cover_the_journeys_the_issue_names() {
                 klantreis::Outcome::Allowed { events: e } => events.extend(e.iter().map(|r| {
                     ave_labels::describe(&model, ave_labels::Lang::Nl, r, &|p| p.to_string())
                 })),
+                klantreis::Outcome::Checked => {}
             }
         }
     }
