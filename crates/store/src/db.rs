@@ -1,0 +1,826 @@
+//! The two backends. The SQL is written once, with `$1`-style parameters that SQLite and
+//! PostgreSQL both accept; where the dialects differ (locking the chain head, backup) the
+//! backend picks. The `on!` macro runs the same code against either pool.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use ave_engine::Recorded;
+use ave_engine::ids::CaseId;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::chain::{self, Hash, ZERO};
+use crate::{
+    Append, Appended, CaseFilter, CaseRow, ChainProblem, ModelRecord, Outline, Page,
+    PhaseCounts, Result, StoreError, VerifyReport,
+};
+
+/// Which database a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite: one file, one server.
+    Sqlite,
+    /// PostgreSQL: for production and for more than one server.
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same code on either pool.
+macro_rules! on {
+    ($db:expr, |$p:ident| $body:expr) => {
+        match $db {
+            Db::Sqlite($p) => $body,
+            Db::Postgres($p) => $body,
+        }
+    };
+}
+
+fn time(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Unavailable(format!("ongeldige tijd {s:?} in de database: {e}")))
+}
+
+fn to_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn to_u64(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+impl Db {
+    pub(crate) async fn open(url: &str) -> Result<Db> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            let options = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // An acknowledged write survives a power cut, not only a crash.
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(std::time::Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(std::time::Duration::from_secs(5))
+                .connect(url)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else {
+            Err(StoreError::BadUrl)
+        }
+    }
+
+    pub(crate) fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    pub(crate) async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite")
+                .run(p)
+                .await
+                .map_err(|e| StoreError::Unavailable(e.to_string())),
+            Db::Postgres(p) => sqlx::migrate!("./migrations/postgres")
+                .run(p)
+                .await
+                .map_err(|e| StoreError::Unavailable(e.to_string())),
+        }
+    }
+
+    pub(crate) async fn ping(&self) -> Result<()> {
+        on!(self, |p| {
+            sqlx::query("SELECT 1").execute(p).await?;
+        });
+        Ok(())
+    }
+
+    pub(crate) async fn put_model(&self, m: &ModelRecord) -> Result<()> {
+        let existing: Option<String> = on!(self, |p| {
+            sqlx::query("SELECT sha256 FROM models WHERE id = $1 AND version = $2")
+                .bind(&m.id)
+                .bind(&m.version)
+                .fetch_optional(p)
+                .await?
+                .map(|r| r.try_get::<String, _>("sha256"))
+                .transpose()?
+        });
+        match existing {
+            Some(sha) if sha == m.sha256 => Ok(()),
+            Some(_) => Err(StoreError::ModelConflict {
+                id: m.id.clone(),
+                version: m.version.clone(),
+            }),
+            None => {
+                on!(self, |p| {
+                    sqlx::query(
+                        "INSERT INTO models (id, version, text, sha256, stored_at) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&m.id)
+                    .bind(&m.version)
+                    .bind(&m.text)
+                    .bind(&m.sha256)
+                    .bind(time(&m.stored_at))
+                    .execute(p)
+                    .await?;
+                });
+                Ok(())
+            }
+        }
+    }
+
+    pub(crate) async fn models(&self) -> Result<Vec<ModelRecord>> {
+        let rows = on!(self, |p| {
+            sqlx::query(
+                "SELECT id, version, text, sha256, stored_at FROM models ORDER BY id, version",
+            )
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| -> Result<_> {
+                Ok((
+                    r.try_get::<String, _>("id")?,
+                    r.try_get::<String, _>("version")?,
+                    r.try_get::<String, _>("text")?,
+                    r.try_get::<String, _>("sha256")?,
+                    r.try_get::<String, _>("stored_at")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?
+        });
+        rows.into_iter()
+            .map(|(id, version, text, sha256, at)| {
+                Ok(ModelRecord {
+                    id,
+                    version,
+                    text,
+                    sha256,
+                    stored_at: parse_time(&at)?,
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) async fn append_batch(&self, batch: &[Append]) -> Vec<Result<Appended>> {
+        match self.try_append_batch(batch).await {
+            Ok(results) => results,
+            // The whole transaction failed (the database went away): nothing was written.
+            Err(e) => batch
+                .iter()
+                .map(|_| Err(StoreError::Unavailable(e.to_string())))
+                .collect(),
+        }
+    }
+
+    async fn try_append_batch(&self, batch: &[Append]) -> Result<Vec<Result<Appended>>> {
+        let lock = match self {
+            // Take SQLite's write lock at once, so two writers never deadlock upgrading.
+            Db::Sqlite(_) => "UPDATE chain_head SET global_seq = global_seq WHERE id = 1",
+            // Serialise writers on the global chain's head.
+            Db::Postgres(_) => "SELECT global_seq FROM chain_head WHERE id = 1 FOR UPDATE",
+        };
+        on!(self, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query(lock).execute(&mut *tx).await?;
+            let head = sqlx::query("SELECT global_seq, global_hash FROM chain_head WHERE id = 1")
+                .fetch_one(&mut *tx)
+                .await?;
+            let mut global_seq = to_u64(head.try_get::<i64, _>("global_seq")?);
+            let mut global: Hash = head
+                .try_get::<Vec<u8>, _>("global_hash")?
+                .try_into()
+                .unwrap_or(ZERO);
+            let mut results = Vec::with_capacity(batch.len());
+            for a in batch {
+                let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
+                let outcome: Result<(Appended, u64, Hash)> = async {
+                    let current: Option<i64> =
+                        sqlx::query("SELECT version FROM cases WHERE id = $1")
+                            .bind(a.case.as_str())
+                            .fetch_optional(&mut *sp)
+                            .await?
+                            .map(|r| r.try_get::<i64, _>("version"))
+                            .transpose()?;
+                    let current = current.map_or(0, to_u64);
+                    if current != a.expected {
+                        return Err(StoreError::Conflict {
+                            case: a.case.clone(),
+                            expected: a.expected,
+                            current,
+                        });
+                    }
+                    let mut prev: Hash = if a.expected == 0 {
+                        ZERO
+                    } else {
+                        sqlx::query("SELECT hash FROM events WHERE case_id = $1 AND seq = $2")
+                            .bind(a.case.as_str())
+                            .bind(to_i64(a.expected))
+                            .fetch_one(&mut *sp)
+                            .await?
+                            .try_get::<Vec<u8>, _>("hash")?
+                            .try_into()
+                            .unwrap_or(ZERO)
+                    };
+                    // The read model first: events refer to their case.
+                    upsert_row(&mut sp, &a.row).await?;
+                    let mut gseq = global_seq;
+                    let mut ghash = global;
+                    for r in &a.events {
+                        let content = serde_json::to_string(r).map_err(|e| {
+                            StoreError::Unavailable(format!("gebeurtenis niet te schrijven: {e}"))
+                        })?;
+                        let content_hash = chain::sha256(content.as_bytes());
+                        let at = time(&r.at);
+                        let outline = chain::Outline {
+                            case: a.case.as_str(),
+                            seq: r.seq,
+                            event_type: r.event.name(),
+                            at: &at,
+                            by: r.by.as_str(),
+                            content_hash: &content_hash,
+                        };
+                        let hash = chain::event_hash(&prev, &outline);
+                        gseq += 1;
+                        let g = chain::global_hash(&ghash, gseq, &hash);
+                        sqlx::query(
+                            "INSERT INTO events (case_id, seq, global_seq, schema, type, at, by_person, content, content_hash, prev_hash, hash, global_prev, global_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                        )
+                        .bind(a.case.as_str())
+                        .bind(to_i64(r.seq))
+                        .bind(to_i64(gseq))
+                        .bind(i64::from(ave_engine::event::SCHEMA_VERSION))
+                        .bind(r.event.name())
+                        .bind(&at)
+                        .bind(r.by.as_str())
+                        .bind(&content)
+                        .bind(content_hash.to_vec())
+                        .bind(prev.to_vec())
+                        .bind(hash.to_vec())
+                        .bind(ghash.to_vec())
+                        .bind(g.to_vec())
+                        .execute(&mut *sp)
+                        .await?;
+                        prev = hash;
+                        ghash = g;
+                    }
+                    sqlx::query("DELETE FROM case_roles WHERE case_id = $1")
+                        .bind(a.case.as_str())
+                        .execute(&mut *sp)
+                        .await?;
+                    for (role, person) in &a.row.roles {
+                        sqlx::query(
+                            "INSERT INTO case_roles (case_id, role, person) VALUES ($1, $2, $3)",
+                        )
+                        .bind(a.case.as_str())
+                        .bind(role)
+                        .bind(person)
+                        .execute(&mut *sp)
+                        .await?;
+                    }
+                    Ok((
+                        Appended {
+                            version: a.row.version,
+                            global_seq: gseq,
+                        },
+                        gseq,
+                        ghash,
+                    ))
+                }
+                .await;
+                match outcome {
+                    Ok((appended, gseq, ghash)) => {
+                        sp.commit().await?;
+                        global_seq = gseq;
+                        global = ghash;
+                        results.push(Ok(appended));
+                    }
+                    Err(e) => {
+                        sp.rollback().await?;
+                        results.push(Err(e));
+                    }
+                }
+            }
+            sqlx::query("UPDATE chain_head SET global_seq = $1, global_hash = $2 WHERE id = 1")
+                .bind(to_i64(global_seq))
+                .bind(global.to_vec())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(results)
+        })
+    }
+
+    pub(crate) async fn events(&self, case: &CaseId, after: u64) -> Result<Vec<Recorded>> {
+        let rows: Vec<(i64, Option<String>)> = on!(self, |p| {
+            sqlx::query(
+                "SELECT seq, content FROM events WHERE case_id = $1 AND seq > $2 ORDER BY seq",
+            )
+            .bind(case.as_str())
+            .bind(to_i64(after))
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| -> Result<_> {
+                Ok((
+                    r.try_get::<i64, _>("seq")?,
+                    r.try_get::<Option<String>, _>("content")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?
+        });
+        rows.into_iter()
+            .map(|(seq, content)| {
+                let content = content.ok_or_else(|| StoreError::Erased(case.to_string()))?;
+                ave_engine::event::read(&content).map_err(|e| StoreError::Corrupt {
+                    case: case.to_string(),
+                    seq: to_u64(seq),
+                    reason: e.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) async fn version(&self, case: &CaseId) -> Result<Option<u64>> {
+        Ok(on!(self, |p| {
+            sqlx::query("SELECT version FROM cases WHERE id = $1")
+                .bind(case.as_str())
+                .fetch_optional(p)
+                .await?
+                .map(|r| r.try_get::<i64, _>("version"))
+                .transpose()?
+                .map(to_u64)
+        }))
+    }
+
+    pub(crate) async fn case_row(&self, case: &CaseId) -> Result<Option<CaseRow>> {
+        let mut rows = self
+            .select_rows(
+                "WHERE c.id = $1",
+                vec![Arg::Text(case.to_string())],
+                0,
+                1,
+            )
+            .await?;
+        Ok(rows.pop())
+    }
+
+    pub(crate) async fn list(
+        &self,
+        filter: &CaseFilter,
+        today: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Page<CaseRow>> {
+        let mut clauses = Vec::new();
+        let mut args = Vec::new();
+        let mut arg = |a: Arg| {
+            args.push(a);
+            format!("${}", args.len())
+        };
+        if let Some(g) = &filter.gemeente {
+            clauses.push(format!("c.gemeente = {}", arg(Arg::Text(g.clone()))));
+        }
+        if let Some(ph) = &filter.phase {
+            clauses.push(format!("c.phase = {}", arg(Arg::Text(ph.clone()))));
+        }
+        if let Some(closed) = filter.closed {
+            clauses.push(format!("c.closed = {}", arg(Arg::Bool(closed))));
+        }
+        if let Some(person) = &filter.holder {
+            clauses.push(format!(
+                "EXISTS (SELECT 1 FROM case_roles r WHERE r.case_id = c.id AND r.person = {})",
+                arg(Arg::Text(person.clone()))
+            ));
+        }
+        if let Some(kind) = &filter.attention {
+            let column = match kind.as_str() {
+                "evaluation-overdue" => Some("c.next_evaluation"),
+                "stagnation" => Some("c.stagnation_due"),
+                "decision-pending" => Some("c.decision_due"),
+                "procesregie-review-overdue" => Some("c.review_due"),
+                _ => None,
+            };
+            match column {
+                Some(col) => clauses.push(format!(
+                    "c.closed = {} AND {col} < {}",
+                    arg(Arg::Bool(false)),
+                    arg(Arg::Text(today.to_owned()))
+                )),
+                None => clauses.push(format!(
+                    "c.flags LIKE {}",
+                    arg(Arg::Text(format!("%,{kind},%")))
+                )),
+            }
+        }
+        if let Some(ids) = &filter.within {
+            if ids.is_empty() {
+                clauses.push("1 = 0".to_owned());
+            } else {
+                let marks: Vec<String> = ids.iter().map(|id| arg(Arg::Text(id.clone()))).collect();
+                clauses.push(format!("c.id IN ({})", marks.join(", ")));
+            }
+        }
+        let filter_sql = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", clauses.join(" AND "))
+        };
+        let count_sql = format!("SELECT COUNT(*) AS n FROM cases c {filter_sql}");
+        let total: i64 = on!(self, |p| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql.clone()));
+            for a in &args {
+                q = match a {
+                    Arg::Text(s) => q.bind(s.clone()),
+                    Arg::Bool(b) => q.bind(*b),
+                };
+            }
+            q.fetch_one(p).await?.try_get::<i64, _>("n")?
+        });
+        let items = self.select_rows(&filter_sql, args, offset, limit).await?;
+        Ok(Page {
+            items,
+            total: to_u64(total),
+        })
+    }
+
+    async fn select_rows(
+        &self,
+        filter_sql: &str,
+        args: Vec<Arg>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Vec<CaseRow>> {
+        let sql = format!(
+            "SELECT c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.erased_at FROM cases c {filter_sql} ORDER BY c.last_at DESC, c.id LIMIT {} OFFSET {}",
+            limit.min(1000),
+            offset
+        );
+        let mut rows = on!(self, |p| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            for a in &args {
+                q = match a {
+                    Arg::Text(s) => q.bind(s.clone()),
+                    Arg::Bool(b) => q.bind(*b),
+                };
+            }
+            q.fetch_all(p)
+                .await?
+                .into_iter()
+                .map(|r| -> Result<CaseRow> {
+                    let id: String = r.try_get("id")?;
+                    let flags: String = r.try_get("flags")?;
+                    Ok(CaseRow {
+                        id: CaseId::parse(&id).map_err(|e| StoreError::Corrupt {
+                            case: id.clone(),
+                            seq: 0,
+                            reason: e.to_string(),
+                        })?,
+                        gemeente: r.try_get("gemeente")?,
+                        model_id: r.try_get("model_id")?,
+                        model_version: r.try_get("model_version")?,
+                        phase: r.try_get("phase")?,
+                        version: to_u64(r.try_get::<i64, _>("version")?),
+                        opened_at: parse_time(&r.try_get::<String, _>("opened_at")?)?,
+                        last_at: parse_time(&r.try_get::<String, _>("last_at")?)?,
+                        closed: r.try_get("closed")?,
+                        next_evaluation: r.try_get("next_evaluation")?,
+                        stagnation_due: r.try_get("stagnation_due")?,
+                        decision_due: r.try_get("decision_due")?,
+                        review_due: r.try_get("review_due")?,
+                        flags: flags
+                            .split(',')
+                            .filter(|f| !f.is_empty())
+                            .map(str::to_owned)
+                            .collect(),
+                        roles: Vec::new(),
+                        erased_at: r
+                            .try_get::<Option<String>, _>("erased_at")?
+                            .map(|s| parse_time(&s))
+                            .transpose()?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?
+        });
+        if rows.is_empty() {
+            return Ok(rows);
+        }
+        // The roles of the rows on this page, in one query.
+        let marks: Vec<String> = (1..=rows.len()).map(|i| format!("${i}")).collect();
+        let roles_sql = format!(
+            "SELECT case_id, role, person FROM case_roles WHERE case_id IN ({}) ORDER BY role, person",
+            marks.join(", ")
+        );
+        let roles: Vec<(String, String, String)> = on!(self, |p| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(roles_sql.clone()));
+            for row in &rows {
+                q = q.bind(row.id.to_string());
+            }
+            q.fetch_all(p)
+                .await?
+                .into_iter()
+                .map(|r| -> Result<_> {
+                    Ok((r.try_get("case_id")?, r.try_get("role")?, r.try_get("person")?))
+                })
+                .collect::<Result<Vec<_>>>()?
+        });
+        let mut by_case: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        for (case, role, person) in roles {
+            by_case.entry(case).or_default().push((role, person));
+        }
+        for row in &mut rows {
+            row.roles = by_case.remove(row.id.as_str()).unwrap_or_default();
+        }
+        Ok(rows)
+    }
+
+    pub(crate) async fn phase_counts(&self, gemeente: Option<&str>) -> Result<PhaseCounts> {
+        let rows: Vec<(String, i64)> = on!(self, |p| {
+            let q = match gemeente {
+                Some(g) => sqlx::query(
+                    "SELECT phase, COUNT(*) AS n FROM cases WHERE closed = $1 AND gemeente = $2 GROUP BY phase",
+                )
+                .bind(false)
+                .bind(g.to_owned()),
+                None => sqlx::query(
+                    "SELECT phase, COUNT(*) AS n FROM cases WHERE closed = $1 GROUP BY phase",
+                )
+                .bind(false),
+            };
+            q.fetch_all(p)
+                .await?
+                .into_iter()
+                .map(|r| -> Result<_> { Ok((r.try_get("phase")?, r.try_get("n")?)) })
+                .collect::<Result<Vec<_>>>()?
+        });
+        Ok(rows.into_iter().map(|(p, n)| (p, to_u64(n))).collect())
+    }
+
+    pub(crate) async fn outline(&self, case: &CaseId) -> Result<Vec<Outline>> {
+        let rows: Vec<(i64, String, String, String, bool)> = on!(self, |p| {
+            sqlx::query(
+                "SELECT seq, type, at, by_person, content IS NOT NULL AS has FROM events WHERE case_id = $1 ORDER BY seq",
+            )
+            .bind(case.as_str())
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| -> Result<_> {
+                Ok((
+                    r.try_get("seq")?,
+                    r.try_get("type")?,
+                    r.try_get("at")?,
+                    r.try_get("by_person")?,
+                    r.try_get("has")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?
+        });
+        rows.into_iter()
+            .map(|(seq, event_type, at, by, has_content)| {
+                Ok(Outline {
+                    seq: to_u64(seq),
+                    event_type,
+                    at: parse_time(&at)?,
+                    by,
+                    has_content,
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) async fn erase(&self, case: &CaseId, at: DateTime<Utc>) -> Result<u64> {
+        on!(self, |p| {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query("UPDATE events SET content = NULL WHERE case_id = $1")
+                .bind(case.as_str())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sqlx::query("UPDATE cases SET erased_at = $1 WHERE id = $2")
+                .bind(time(&at))
+                .bind(case.as_str())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(n)
+        })
+    }
+
+    pub(crate) async fn verify(&self) -> Result<VerifyReport> {
+        let mut report = VerifyReport {
+            events: 0,
+            cases: 0,
+            erased: 0,
+            first_problem: None,
+        };
+        let mut cases: HashMap<String, (u64, Hash)> = HashMap::new();
+        let mut global: Hash = ZERO;
+        let mut expected_gseq: u64 = 1;
+        let mut after: i64 = 0;
+        loop {
+            type Raw = (String, i64, i64, String, String, String, Option<String>, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
+            let page: Vec<Raw> = on!(self, |p| {
+                sqlx::query(
+                    "SELECT case_id, seq, global_seq, type, at, by_person, content, content_hash, prev_hash, hash, global_prev, global_hash FROM events WHERE global_seq > $1 ORDER BY global_seq LIMIT 5000",
+                )
+                .bind(after)
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .map(|r| -> Result<Raw> {
+                    Ok((
+                        r.try_get("case_id")?,
+                        r.try_get("seq")?,
+                        r.try_get("global_seq")?,
+                        r.try_get("type")?,
+                        r.try_get("at")?,
+                        r.try_get("by_person")?,
+                        r.try_get("content")?,
+                        r.try_get("content_hash")?,
+                        r.try_get("prev_hash")?,
+                        r.try_get("hash")?,
+                        r.try_get("global_prev")?,
+                        r.try_get("global_hash")?,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?
+            });
+            if page.is_empty() {
+                break;
+            }
+            for (case, seq, gseq, event_type, at, by, content, content_hash, prev_hash, hash, global_prev, g) in page {
+                after = gseq;
+                let (seq, gseq) = (to_u64(seq), to_u64(gseq));
+                let problem = |reason: &str| ChainProblem {
+                    global_seq: gseq,
+                    case: case.clone(),
+                    seq,
+                    reason: reason.to_owned(),
+                };
+                report.events += 1;
+                if gseq != expected_gseq {
+                    report.first_problem = Some(problem(&format!(
+                        "globale positie {gseq} waar {expected_gseq} verwacht werd: een gebeurtenis ontbreekt of is verplaatst"
+                    )));
+                    return Ok(report);
+                }
+                expected_gseq += 1;
+                match &content {
+                    Some(c) if chain::sha256(c.as_bytes()).as_slice() != content_hash.as_slice() => {
+                        report.first_problem =
+                            Some(problem("de inhoud past niet bij haar hash: gewijzigd"));
+                        return Ok(report);
+                    }
+                    Some(_) => {}
+                    None => report.erased += 1,
+                }
+                let (last_seq, last_hash) = cases.get(&case).copied().unwrap_or((0, ZERO));
+                if last_seq == 0 {
+                    report.cases += 1;
+                }
+                if seq != last_seq + 1 {
+                    report.first_problem = Some(problem(&format!(
+                        "positie {seq} in de casus waar {} verwacht werd: een gebeurtenis ontbreekt of is verplaatst",
+                        last_seq + 1
+                    )));
+                    return Ok(report);
+                }
+                if prev_hash.as_slice() != last_hash.as_slice() {
+                    report.first_problem = Some(problem(
+                        "de verwijzing naar de vorige gebeurtenis van de casus klopt niet",
+                    ));
+                    return Ok(report);
+                }
+                let computed = chain::event_hash(
+                    &last_hash,
+                    &chain::Outline {
+                        case: &case,
+                        seq,
+                        event_type: &event_type,
+                        at: &at,
+                        by: &by,
+                        content_hash: &content_hash,
+                    },
+                );
+                if computed.as_slice() != hash.as_slice() {
+                    report.first_problem =
+                        Some(problem("de hash van de gebeurtenis klopt niet: gewijzigd"));
+                    return Ok(report);
+                }
+                if global_prev.as_slice() != global.as_slice() {
+                    report.first_problem =
+                        Some(problem("de verwijzing in de globale keten klopt niet"));
+                    return Ok(report);
+                }
+                let computed_g = chain::global_hash(&global, gseq, &computed);
+                if computed_g.as_slice() != g.as_slice() {
+                    report.first_problem =
+                        Some(problem("de globale hash klopt niet: gewijzigd of verplaatst"));
+                    return Ok(report);
+                }
+                global = computed_g;
+                cases.insert(case, (seq, computed));
+            }
+        }
+        // The head must point at the last entry: a deleted last event shows here.
+        let (head_seq, head_hash): (i64, Vec<u8>) = on!(self, |p| {
+            let r = sqlx::query("SELECT global_seq, global_hash FROM chain_head WHERE id = 1")
+                .fetch_one(p)
+                .await?;
+            (r.try_get("global_seq")?, r.try_get("global_hash")?)
+        });
+        if to_u64(head_seq) != expected_gseq - 1 || head_hash.as_slice() != global.as_slice() {
+            report.first_problem = Some(ChainProblem {
+                global_seq: to_u64(head_seq),
+                case: String::new(),
+                seq: 0,
+                reason: format!(
+                    "het einde van de keten staat op positie {head_seq}, de gebeurtenissen lopen tot {}: er is een gebeurtenis verwijderd of toegevoegd",
+                    expected_gseq - 1
+                ),
+            });
+        }
+        Ok(report)
+    }
+
+    pub(crate) async fn backup(&self, path: &std::path::Path) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => {
+                let target = path.to_str().ok_or(StoreError::Unsupported(
+                    "het pad van de reservekopie is geen geldige tekst",
+                ))?;
+                sqlx::query("VACUUM INTO $1")
+                    .bind(target.to_owned())
+                    .execute(p)
+                    .await?;
+                Ok(())
+            }
+            Db::Postgres(_) => Err(StoreError::Unsupported(
+                "maak een reservekopie van PostgreSQL met pg_dump (zie docs/operations.md)",
+            )),
+        }
+    }
+}
+
+/// A bound value of a dynamically built query.
+enum Arg {
+    Text(String),
+    Bool(bool),
+}
+
+/// Writes a case's read model (insert or update).
+async fn upsert_row<'c, DB>(
+    tx: &mut sqlx::Transaction<'c, DB>,
+    row: &CaseRow,
+) -> Result<()>
+where
+    DB: sqlx::Database,
+    for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+    for<'e> &'e mut <DB as sqlx::Database>::Connection: sqlx::Executor<'e, Database = DB>,
+    String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<String>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    bool: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    let flags = format!(",{},", row.flags.join(","));
+    sqlx::query(
+        "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, next_evaluation, stagnation_due, decision_due, review_due, flags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO UPDATE SET gemeente = excluded.gemeente, model_id = excluded.model_id, model_version = excluded.model_version, phase = excluded.phase, version = excluded.version, last_at = excluded.last_at, closed = excluded.closed, next_evaluation = excluded.next_evaluation, stagnation_due = excluded.stagnation_due, decision_due = excluded.decision_due, review_due = excluded.review_due, flags = excluded.flags",
+    )
+    .bind(row.id.to_string())
+    .bind(row.gemeente.clone())
+    .bind(row.model_id.clone())
+    .bind(row.model_version.clone())
+    .bind(row.phase.clone())
+    .bind(to_i64(row.version))
+    .bind(time(&row.opened_at))
+    .bind(time(&row.last_at))
+    .bind(row.closed)
+    .bind(row.next_evaluation.clone())
+    .bind(row.stagnation_due.clone())
+    .bind(row.decision_due.clone())
+    .bind(row.review_due.clone())
+    .bind(flags)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,330 @@
+//! Storage of cases. Every case is an append-only list of the engine's events, each
+//! hash-chained to the previous event of its case and to a global chain over all cases, so
+//! that an edited, deleted or reordered event is found (`ave audit verify`). Next to the
+//! events the store keeps read models — one row per case with what lists, filters and the
+//! attention list need, and who holds which role — written in the same transaction as the
+//! events, so they never disagree.
+//!
+//! Two backends behave the same: SQLite (the default: one file, WAL, `synchronous=FULL`, so
+//! an acknowledged write survives a power cut) and PostgreSQL (for production and for more
+//! than one server). Writes go through [`GroupCommit`], one writer that puts the commands
+//! arriving together into one transaction — durability without a disk flush per command.
+//!
+//! Personal data is erasable by design: an event's content may be erased when its retention
+//! ends ([`Store::erase`]); the chains hash the content's hash, which stays, so every chain
+//! keeps verifying and the timeline keeps its outline.
+
+mod chain;
+mod db;
+mod row;
+mod writer;
+
+use std::collections::BTreeMap;
+
+use ave_engine::Recorded;
+use ave_engine::ids::CaseId;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+pub use db::Backend;
+pub use row::attention_key;
+pub use writer::GroupCommit;
+
+use db::Db;
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database URL is not one the store knows.
+    #[error("onbekende database-URL (verwacht sqlite://… of postgres://…)")]
+    BadUrl,
+    /// The database cannot be reached or refused the operation.
+    #[error("de database is niet beschikbaar: {0}")]
+    Unavailable(String),
+    /// Another command changed the case first (optimistic concurrency).
+    #[error("casus {case} is intussen gewijzigd (versie {current}, verwacht {expected})")]
+    Conflict {
+        /// The case.
+        case: CaseId,
+        /// The version expected.
+        expected: u64,
+        /// The version found.
+        current: u64,
+    },
+    /// A model version with this id and version is stored with other content.
+    #[error("model {id} versie {version} bestaat al met een andere inhoud")]
+    ModelConflict {
+        /// Model id.
+        id: String,
+        /// Version.
+        version: String,
+    },
+    /// A stored event could not be read.
+    #[error("gebeurtenis {seq} van casus {case} is niet te lezen: {reason}")]
+    Corrupt {
+        /// The case.
+        case: String,
+        /// Position.
+        seq: u64,
+        /// Why.
+        reason: String,
+    },
+    /// The content of the case was erased (its retention ended).
+    #[error("de inhoud van casus {0} is gewist (bewaartermijn verstreken)")]
+    Erased(String),
+    /// The operation is not available on this backend.
+    #[error("{0}")]
+    Unsupported(&'static str),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Unavailable(e.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+/// A version of a model as stored: a case records the version it runs under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModelRecord {
+    /// Model id.
+    pub id: String,
+    /// Version.
+    pub version: String,
+    /// The model file's text (a full model: bases merged).
+    pub text: String,
+    /// SHA-256 of the text, hex.
+    pub sha256: String,
+    /// When it was stored.
+    pub stored_at: DateTime<Utc>,
+}
+
+/// The read model of one case: what lists and filters need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseRow {
+    /// The case.
+    pub id: CaseId,
+    /// The gemeente the case belongs to.
+    pub gemeente: Option<String>,
+    /// The model it runs under.
+    pub model_id: String,
+    /// The model's version.
+    pub model_version: String,
+    /// The current phase.
+    pub phase: String,
+    /// Number of events (the version for optimistic concurrency).
+    pub version: u64,
+    /// When opened.
+    pub opened_at: DateTime<Utc>,
+    /// Time of the last event.
+    pub last_at: DateTime<Utc>,
+    /// Closed.
+    pub closed: bool,
+    /// The day the evaluation is due (overdue after it).
+    pub next_evaluation: Option<String>,
+    /// The day after which the case stagnates.
+    pub stagnation_due: Option<String>,
+    /// The day after which a pending decision is late.
+    pub decision_due: Option<String>,
+    /// The day procesregie must be reviewed by.
+    pub review_due: Option<String>,
+    /// Attention kinds that do not depend on the day (`role-unfilled`, `handover-open`, …).
+    pub flags: Vec<String>,
+    /// Who holds which role: (role, person).
+    pub roles: Vec<(String, String)>,
+    /// When the case's personal content was erased, if it was.
+    pub erased_at: Option<DateTime<Utc>>,
+}
+
+/// The events of one command for one case, with the read model they leave.
+#[derive(Debug, Clone)]
+pub struct Append {
+    /// The case.
+    pub case: CaseId,
+    /// The case's version (number of events) the command was decided on.
+    pub expected: u64,
+    /// The new events, numbered from `expected + 1`.
+    pub events: Vec<Recorded>,
+    /// The read model after them.
+    pub row: CaseRow,
+}
+
+/// What an append stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    /// The case's new version.
+    pub version: u64,
+    /// The global position of its last event.
+    pub global_seq: u64,
+}
+
+/// Filters for listing cases.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    /// Only this gemeente.
+    pub gemeente: Option<String>,
+    /// Only this phase.
+    pub phase: Option<String>,
+    /// Only cases with this attention kind on the given day (`evaluation-overdue`, …).
+    pub attention: Option<String>,
+    /// Only cases where this person holds a role.
+    pub holder: Option<String>,
+    /// Open (false) or closed (true) cases; both when absent.
+    pub closed: Option<bool>,
+    /// Only these cases (for access control: the cases a person may see).
+    pub within: Option<Vec<String>>,
+}
+
+/// A page of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// How many there are in all.
+    pub total: u64,
+}
+
+/// One event of a timeline in outline: what remains after the content is erased.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outline {
+    /// Position in the case.
+    pub seq: u64,
+    /// The event type.
+    pub event_type: String,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who (pseudonymous).
+    pub by: String,
+    /// Whether the content is still there.
+    pub has_content: bool,
+}
+
+/// The outcome of verifying the chains.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// Events checked.
+    pub events: u64,
+    /// Cases seen.
+    pub cases: u64,
+    /// Events whose content was erased (verified by their kept hash).
+    pub erased: u64,
+    /// The first problem, if any.
+    pub first_problem: Option<ChainProblem>,
+}
+
+/// Where a chain breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainProblem {
+    /// Global position of the entry (or where one is missing).
+    pub global_seq: u64,
+    /// The case.
+    pub case: String,
+    /// Its position in the case.
+    pub seq: u64,
+    /// What is wrong, in Dutch.
+    pub reason: String,
+}
+
+/// Counts per phase (for the dashboard and the demo).
+pub type PhaseCounts = BTreeMap<String, u64>;
+
+/// The case store.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: Db,
+}
+
+impl Store {
+    /// Opens (and creates, for SQLite) the database at `url`: `sqlite://path` or
+    /// `postgres://…`. Runs no migrations; see [`Store::migrate`].
+    pub async fn open(url: &str) -> Result<Store> {
+        Ok(Store {
+            db: Db::open(url).await?,
+        })
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.db.backend()
+    }
+
+    /// Brings the schema up to date (embedded, forward-only migrations).
+    pub async fn migrate(&self) -> Result<()> {
+        self.db.migrate().await
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await
+    }
+
+    /// Stores a model version (again is fine when the text is the same).
+    pub async fn put_model(&self, m: &ModelRecord) -> Result<()> {
+        self.db.put_model(m).await
+    }
+
+    /// Every stored model version.
+    pub async fn models(&self) -> Result<Vec<ModelRecord>> {
+        self.db.models().await
+    }
+
+    /// Stores the events of commands, each all or none, in one transaction: an append whose
+    /// case changed meanwhile gets [`StoreError::Conflict`] and the others still land.
+    pub async fn append_batch(&self, batch: &[Append]) -> Vec<Result<Appended>> {
+        self.db.append_batch(batch).await
+    }
+
+    /// The events of a case after position `after` (0: all), upcast to the current schema.
+    pub async fn events(&self, case: &CaseId, after: u64) -> Result<Vec<Recorded>> {
+        self.db.events(case, after).await
+    }
+
+    /// The case's version (number of events), if it exists.
+    pub async fn version(&self, case: &CaseId) -> Result<Option<u64>> {
+        self.db.version(case).await
+    }
+
+    /// The read model of a case.
+    pub async fn case_row(&self, case: &CaseId) -> Result<Option<CaseRow>> {
+        self.db.case_row(case).await
+    }
+
+    /// Cases matching a filter, newest activity first; `today` decides the day-dependent
+    /// attention kinds.
+    pub async fn list(
+        &self,
+        filter: &CaseFilter,
+        today: &str,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Page<CaseRow>> {
+        self.db.list(filter, today, offset, limit).await
+    }
+
+    /// Open cases per phase (per gemeente if given).
+    pub async fn phase_counts(&self, gemeente: Option<&str>) -> Result<PhaseCounts> {
+        self.db.phase_counts(gemeente).await
+    }
+
+    /// The timeline of a case in outline (also after erasure).
+    pub async fn outline(&self, case: &CaseId) -> Result<Vec<Outline>> {
+        self.db.outline(case).await
+    }
+
+    /// Erases the personal content of a case's events; the chains and the outline stay.
+    pub async fn erase(&self, case: &CaseId, at: DateTime<Utc>) -> Result<u64> {
+        self.db.erase(case, at).await
+    }
+
+    /// Verifies every chain and names the first entry that breaks one.
+    pub async fn verify(&self) -> Result<VerifyReport> {
+        self.db.verify().await
+    }
+
+    /// A consistent online copy of the database (SQLite: `VACUUM INTO`); for PostgreSQL use
+    /// `pg_dump`.
+    pub async fn backup(&self, path: &std::path::Path) -> Result<()> {
+        self.db.backup(path).await
+    }
+}
