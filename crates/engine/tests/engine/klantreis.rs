@@ -121,22 +121,27 @@ fn every_preset_has_a_local_example_model_with_full_journeys() {
 fn every_shipped_scenario_asserts_the_state_not_only_outcomes() {
     for path in all_scenarios() {
         let (model, scenario) = run_scenario(&path);
-        let thens: Vec<&klantreis::Then> =
-            scenario.steps.iter().filter_map(|s| s.then.as_ref()).collect();
+        let thens: Vec<&klantreis::Then> = scenario
+            .steps
+            .iter()
+            .filter_map(|s| s.then.as_ref())
+            .collect();
         let name = path.display();
-        assert!(thens.iter().any(|t| t.phase.is_some()), "{name}: no phase checked");
-        assert!(thens.iter().any(|t| !t.regie.is_empty()), "{name}: no regie checked");
+        assert!(
+            thens.iter().any(|t| t.phase.is_some()),
+            "{name}: no phase checked"
+        );
+        assert!(
+            thens.iter().any(|t| !t.regie.is_empty()),
+            "{name}: no regie checked"
+        );
         assert!(
             thens
                 .iter()
                 .any(|t| !t.attention.is_empty() || !t.no_attention.is_empty()),
             "{name}: no attention checked"
         );
-        let has_basis = model
-            .model()
-            .phases
-            .iter()
-            .any(|p| p.grondslag.is_some());
+        let has_basis = model.model().phases.iter().any(|p| p.grondslag.is_some());
         if has_basis {
             assert!(
                 thens

@@ -154,7 +154,7 @@ fn command(u: Universe) -> BoxedStrategy<Command> {
     );
     prop_oneof![
         1 => (0..4usize, 0..p).prop_map(move |(d, who)| Command::AcknowledgeDeviation(ave_engine::command::AcknowledgeDeviation {
-            deviation: id("afwijking-", d + 1), note: "gezien".into(),
+            deviation: id("afwijking-", d + 1), response: "gezien".into(),
         })),
         4 => (0..5usize, 0..p, proptest::option::of(0u32..400), any::<bool>()).prop_map(move |(r, who, review, why)| Command::AssignRole(ave_engine::command::AssignRole {
             role: RoleKind::ALL[r], person: u1.person(who), review: review.map(day_of), reason: why.then(|| "overdracht".to_owned()),

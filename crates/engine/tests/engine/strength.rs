@@ -52,7 +52,7 @@ fn with_motivation(c: Command, why: &str) -> Command {
 fn acknowledge(deviation: &str) -> Command {
     Command::AcknowledgeDeviation(command::AcknowledgeDeviation {
         deviation: DeviationId::parse(deviation).expect("id"),
-        note: "gezien en besproken".into(),
+        response: "gezien en besproken".into(),
     })
 }
 

@@ -559,3 +559,40 @@ mod same_as_full {
         }
     }
 }
+
+#[test]
+fn a_gemeente_can_fill_in_an_open_legal_basis_and_open_proposers() {
+    let child = "[model]\nid = \"kind\"\nname = \"k\"\ngemeente = \"K\"\nversion = \"1\"\n\
+                 valid_from = 2026-01-01\nextends = \"basis\"\n\n[[phases]]\nid = \"4\"\n\n\
+                 [phases.grondslag]\nbasis = \"Wams\"\nverwerkingsverantwoordelijke = \"college van B&W\"\n\n\
+                 [[transitions]]\nid = \"3-naar-2\"\nproposers = [\"teamleider\"]\n";
+    let loader = MapLoader(vec![("basis", doc_example())]);
+    let report = ave_model::check("kind.toml", child.as_bytes(), &loader);
+    assert!(report.is_valid(), "{:#?}", report.diagnostics);
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::OpenGrondslag || d.code == Code::OpenProposer),
+        "{:#?}",
+        report.diagnostics
+    );
+    let m = report.model.expect("model");
+    let four = m.phases.iter().find(|p| p.id.as_str() == "4").expect("4");
+    let g = four.grondslag.as_ref().expect("grondslag");
+    assert_eq!(g.open, None);
+    assert_eq!(g.basis.as_deref(), Some("Wams"));
+    let t = m
+        .transitions
+        .iter()
+        .find(|t| t.id.as_str() == "3-naar-2")
+        .expect("t");
+    assert_eq!(t.proposers_open, None);
+
+    // And the other way round: a local model may leave open what its base filled in.
+    let reopen = "[model]\nid = \"kind\"\nname = \"k\"\ngemeente = \"K\"\nversion = \"1\"\n\
+                  valid_from = 2026-01-01\nextends = \"basis\"\n\n[[phases]]\nid = \"3\"\n\n\
+                  [phases.grondslag]\nopen = \"nog te bepalen\"\n";
+    let report = ave_model::check("kind.toml", reopen.as_bytes(), &loader);
+    assert!(report.is_valid(), "{:#?}", report.diagnostics);
+}
