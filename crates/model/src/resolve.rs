@@ -49,6 +49,8 @@ pub const ID_LISTS: &[&str] = &[
     "phases",
     "phases.werkafspraken",
     "transitions",
+    "function_groups",
+    "decision_kinds",
     "triggers",
 ];
 
@@ -453,6 +455,7 @@ enum Ctx {
     Phase,
     Regie,
     Transition,
+    DecisionKind,
     Grondslag,
     Plain,
 }
@@ -472,9 +475,11 @@ fn rule(ctx: Ctx, key: &str) -> Rule {
         (Ctx::Root, "model") => Rule::Replace,
         (Ctx::Root, "phases") => Rule::ById(Ctx::Phase),
         (Ctx::Root, "transitions") => Rule::ById(Ctx::Transition),
+        (Ctx::Root, "decision_kinds") => Rule::ById(Ctx::DecisionKind),
         (
             Ctx::Root,
-            "principles" | "functions" | "meeting_kinds" | "facts" | "criteria" | "triggers",
+            "principles" | "functions" | "function_groups" | "meeting_kinds" | "facts" | "criteria"
+            | "triggers",
         ) => Rule::ById(Ctx::Plain),
         (Ctx::Phase, "regie") => Rule::PerKey(Ctx::Regie),
         (Ctx::Phase, "grondslag") => Rule::PerKey(Ctx::Grondslag),
@@ -492,6 +497,7 @@ fn exclusive(ctx: Ctx) -> &'static [(&'static [&'static str], &'static [&'static
             (&["deciders"], &["deciders_open"]),
             (&["proposers"], &["proposers_open"]),
         ],
+        Ctx::DecisionKind => &[(&["deciders"], &["deciders_open"])],
         Ctx::Grondslag => &[(&["basis", "verwerkingsverantwoordelijke"], &["open"])],
         _ => &[],
     }
