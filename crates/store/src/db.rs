@@ -10,12 +10,14 @@ use ave_engine::ids::CaseId;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 
 use crate::chain::{self, Hash, ZERO};
 use crate::{
-    Append, Appended, CaseFilter, CaseRow, ChainProblem, ModelRecord, Outline, Page,
-    PhaseCounts, Result, StoreError, VerifyReport,
+    Append, Appended, CaseFilter, CaseRow, ChainProblem, ModelRecord, Outline, Page, PhaseCounts,
+    Result, StoreError, VerifyReport,
 };
 
 /// Which database a store runs on.
@@ -106,6 +108,19 @@ impl Db {
                 .await
                 .map_err(|e| StoreError::Unavailable(e.to_string())),
         }
+    }
+
+    pub(crate) async fn close(&self) {
+        on!(self, |p| p.close().await);
+    }
+
+    pub(crate) async fn raw_exec(&self, sql: &str) -> Result<u64> {
+        Ok(on!(self, |p| {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(p)
+                .await?
+                .rows_affected()
+        }))
     }
 
     pub(crate) async fn ping(&self) -> Result<()> {
@@ -374,12 +389,7 @@ impl Db {
 
     pub(crate) async fn case_row(&self, case: &CaseId) -> Result<Option<CaseRow>> {
         let mut rows = self
-            .select_rows(
-                "WHERE c.id = $1",
-                vec![Arg::Text(case.to_string())],
-                0,
-                1,
-            )
+            .select_rows("WHERE c.id = $1", vec![Arg::Text(case.to_string())], 0, 1)
             .await?;
         Ok(rows.pop())
     }
@@ -539,7 +549,11 @@ impl Db {
                 .await?
                 .into_iter()
                 .map(|r| -> Result<_> {
-                    Ok((r.try_get("case_id")?, r.try_get("role")?, r.try_get("person")?))
+                    Ok((
+                        r.try_get("case_id")?,
+                        r.try_get("role")?,
+                        r.try_get("person")?,
+                    ))
                 })
                 .collect::<Result<Vec<_>>>()?
         });
@@ -638,7 +652,20 @@ impl Db {
         let mut expected_gseq: u64 = 1;
         let mut after: i64 = 0;
         loop {
-            type Raw = (String, i64, i64, String, String, String, Option<String>, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>);
+            type Raw = (
+                String,
+                i64,
+                i64,
+                String,
+                String,
+                String,
+                Option<String>,
+                Vec<u8>,
+                Vec<u8>,
+                Vec<u8>,
+                Vec<u8>,
+                Vec<u8>,
+            );
             let page: Vec<Raw> = on!(self, |p| {
                 sqlx::query(
                     "SELECT case_id, seq, global_seq, type, at, by_person, content, content_hash, prev_hash, hash, global_prev, global_hash FROM events WHERE global_seq > $1 ORDER BY global_seq LIMIT 5000",
@@ -668,7 +695,21 @@ impl Db {
             if page.is_empty() {
                 break;
             }
-            for (case, seq, gseq, event_type, at, by, content, content_hash, prev_hash, hash, global_prev, g) in page {
+            for (
+                case,
+                seq,
+                gseq,
+                event_type,
+                at,
+                by,
+                content,
+                content_hash,
+                prev_hash,
+                hash,
+                global_prev,
+                g,
+            ) in page
+            {
                 after = gseq;
                 let (seq, gseq) = (to_u64(seq), to_u64(gseq));
                 let problem = |reason: &str| ChainProblem {
@@ -686,7 +727,9 @@ impl Db {
                 }
                 expected_gseq += 1;
                 match &content {
-                    Some(c) if chain::sha256(c.as_bytes()).as_slice() != content_hash.as_slice() => {
+                    Some(c)
+                        if chain::sha256(c.as_bytes()).as_slice() != content_hash.as_slice() =>
+                    {
                         report.first_problem =
                             Some(problem("de inhoud past niet bij haar hash: gewijzigd"));
                         return Ok(report);
@@ -734,8 +777,9 @@ impl Db {
                 }
                 let computed_g = chain::global_hash(&global, gseq, &computed);
                 if computed_g.as_slice() != g.as_slice() {
-                    report.first_problem =
-                        Some(problem("de globale hash klopt niet: gewijzigd of verplaatst"));
+                    report.first_problem = Some(problem(
+                        "de globale hash klopt niet: gewijzigd of verplaatst",
+                    ));
                     return Ok(report);
                 }
                 global = computed_g;
@@ -789,10 +833,7 @@ enum Arg {
 }
 
 /// Writes a case's read model (insert or update).
-async fn upsert_row<'c, DB>(
-    tx: &mut sqlx::Transaction<'c, DB>,
-    row: &CaseRow,
-) -> Result<()>
+async fn upsert_row<'c, DB>(tx: &mut sqlx::Transaction<'c, DB>, row: &CaseRow) -> Result<()>
 where
     DB: sqlx::Database,
     for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,

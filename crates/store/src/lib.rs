@@ -322,6 +322,18 @@ impl Store {
         self.db.verify().await
     }
 
+    /// Closes the connections (waits for them to be returned).
+    pub async fn close(&self) {
+        self.db.close().await;
+    }
+
+    /// Runs one raw SQL statement: for administration and for tests that play the attacker
+    /// editing the database. Not for the application's own reads and writes.
+    #[doc(hidden)]
+    pub async fn raw_exec(&self, sql: &str) -> Result<u64> {
+        self.db.raw_exec(sql).await
+    }
+
     /// A consistent online copy of the database (SQLite: `VACUUM INTO`); for PostgreSQL use
     /// `pg_dump`.
     pub async fn backup(&self, path: &std::path::Path) -> Result<()> {

@@ -1,0 +1,448 @@
+//! The store's tests, run on both backends: every test gets a fresh SQLite file and, when
+//! `AVE_TEST_POSTGRES` names a PostgreSQL server (`.ci/run` and `scripts/dev-postgres.sh`
+//! start one), a fresh PostgreSQL database. With `AVE_REQUIRE_POSTGRES=1` a missing server
+//! fails the run instead of testing SQLite only.
+
+mod support;
+
+use ave_engine::ids::CaseId;
+use ave_store::{Append, CaseFilter, CaseRow, StoreError};
+use support::{Household, on_every_backend};
+
+#[tokio::test]
+async fn appended_events_read_back_in_order_with_the_case_row() {
+    on_every_backend(|db| async move {
+        let mut h = Household::open(&db, "casus-1", "Voorbeeldstad").await;
+        h.signal(&db, 3).await;
+        let events = db.store.events(&h.id, 0).await.expect("events");
+        assert_eq!(events.len() as u64, h.case().seq());
+        assert_eq!(events, h.events);
+        let row = db
+            .store
+            .case_row(&h.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        assert_eq!(row.version, h.case().seq());
+        assert_eq!(row.gemeente.as_deref(), Some("Voorbeeldstad"));
+        assert_eq!(row.phase, h.case().phase().as_str());
+        assert_eq!(db.store.version(&h.id).await.expect("v"), Some(row.version));
+        let later = db.store.events(&h.id, 2).await.expect("after 2");
+        assert_eq!(later.first().map(|r| r.seq), Some(3));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_stale_expected_version_is_a_conflict_and_writes_nothing() {
+    on_every_backend(|db| async move {
+        let mut h = Household::open(&db, "casus-1", "Voorbeeldstad").await;
+        let before = h.case().seq();
+        // A command decided on an old version of the case.
+        let stale = h.next_signal_append(before - 1);
+        let result = db.writer.append(stale).await;
+        match result {
+            Err(StoreError::Conflict {
+                expected, current, ..
+            }) => {
+                assert_eq!((expected, current), (before - 1, before));
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        assert_eq!(db.store.version(&h.id).await.expect("v"), Some(before));
+        assert_eq!(
+            db.store.events(&h.id, 0).await.expect("e").len() as u64,
+            before
+        );
+        h.signal(&db, 1).await;
+        assert!(
+            db.store
+                .verify()
+                .await
+                .expect("verify")
+                .first_problem
+                .is_none()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn of_concurrent_commands_on_one_case_exactly_one_wins() {
+    on_every_backend(|db| async move {
+        let h = Household::open(&db, "casus-1", "Voorbeeldstad").await;
+        let v = h.case().seq();
+        let tries: Vec<Append> = (0..8).map(|_| h.next_signal_append(v)).collect();
+        let handles: Vec<_> = tries
+            .into_iter()
+            .map(|a| {
+                let w = db.writer.clone();
+                tokio::spawn(async move { w.append(a).await })
+            })
+            .collect();
+        let mut won = 0;
+        let mut conflicts = 0;
+        for handle in handles {
+            match handle.await.expect("task") {
+                Ok(_) => won += 1,
+                Err(StoreError::Conflict { .. }) => conflicts += 1,
+                Err(e) => panic!("unexpected error {e}"),
+            }
+        }
+        assert_eq!((won, conflicts), (1, 7));
+        assert_eq!(db.store.version(&h.id).await.expect("v"), Some(v + 1));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_conflict_in_a_batch_does_not_hold_up_the_other_commands() {
+    on_every_backend(|db| async move {
+        let a = Household::open(&db, "casus-a", "Voorbeeldstad").await;
+        let b = Household::open(&db, "casus-b", "Voorbeeldstad").await;
+        let good = a.next_signal_append(a.case().seq());
+        let stale = b.next_signal_append(b.case().seq() - 1);
+        let results = db.store.append_batch(&[stale, good]).await;
+        assert!(matches!(results[0], Err(StoreError::Conflict { .. })));
+        assert!(results[1].is_ok(), "{:?}", results[1]);
+        assert_eq!(
+            db.store.version(&a.id).await.expect("v"),
+            Some(a.case().seq() + 1)
+        );
+        assert!(
+            db.store
+                .verify()
+                .await
+                .expect("verify")
+                .first_problem
+                .is_none()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn verify_passes_on_an_untouched_store_and_names_the_first_edited_entry() {
+    on_every_backend(|db| async move {
+        let mut a = Household::open(&db, "casus-a", "Voorbeeldstad").await;
+        let mut b = Household::open(&db, "casus-b", "Ander Dorp").await;
+        a.signal(&db, 2).await;
+        b.signal(&db, 2).await;
+        let report = db.store.verify().await.expect("verify");
+        assert_eq!(report.first_problem, None);
+        assert_eq!(report.cases, 2);
+        assert_eq!(report.events, a.case().seq() + b.case().seq());
+
+        // Someone edits the content of one event in the database.
+        db.exec("UPDATE events SET content = REPLACE(content, 'melding', 'gewijzigd') WHERE case_id = 'casus-a' AND seq = 2")
+            .await;
+        let problem = db
+            .store
+            .verify()
+            .await
+            .expect("verify")
+            .first_problem
+            .expect("the edit is found");
+        assert_eq!((problem.case.as_str(), problem.seq), ("casus-a", 2));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn verify_finds_a_deleted_or_reordered_event() {
+    on_every_backend(|db| async move {
+        let mut a = Household::open(&db, "casus-a", "Voorbeeldstad").await;
+        a.signal(&db, 3).await;
+        let last = a.case().seq();
+        // Deleting the last event of the case (and so of the global chain).
+        db.exec(&format!(
+            "DELETE FROM events WHERE case_id = 'casus-a' AND seq = {last}"
+        ))
+        .await;
+        let problem = db.store.verify().await.expect("verify").first_problem;
+        assert!(problem.is_some(), "a deleted last event is found");
+
+        // Deleting one in the middle.
+        db.exec("DELETE FROM events WHERE case_id = 'casus-a' AND seq = 2")
+            .await;
+        let problem = db
+            .store
+            .verify()
+            .await
+            .expect("verify")
+            .first_problem
+            .expect("found");
+        assert_eq!(problem.global_seq, 3, "{problem:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn erasing_a_cases_content_keeps_every_chain_and_the_outline() {
+    on_every_backend(|db| async move {
+        let mut a = Household::open(&db, "casus-a", "Voorbeeldstad").await;
+        let mut b = Household::open(&db, "casus-b", "Voorbeeldstad").await;
+        a.signal(&db, 2).await;
+        b.signal(&db, 1).await;
+        let outline_before = db.store.outline(&a.id).await.expect("outline");
+        let erased = db
+            .store
+            .erase(&a.id, support::at(400))
+            .await
+            .expect("erase");
+        assert_eq!(erased, a.case().seq());
+
+        let report = db.store.verify().await.expect("verify");
+        assert_eq!(report.first_problem, None, "{report:?}");
+        assert_eq!(report.erased, a.case().seq());
+
+        // The timeline keeps its outline: what happened, when, by whom — not the content.
+        let outline = db.store.outline(&a.id).await.expect("outline");
+        assert_eq!(outline.len(), outline_before.len());
+        for (after, before) in outline.iter().zip(&outline_before) {
+            assert_eq!(
+                (after.seq, &after.event_type, after.at, &after.by),
+                (before.seq, &before.event_type, before.at, &before.by)
+            );
+            assert!(!after.has_content && before.has_content);
+        }
+        assert!(outline.iter().any(|o| o.event_type == "signal_recorded"));
+        assert!(matches!(
+            db.store.events(&a.id, 0).await,
+            Err(StoreError::Erased(_))
+        ));
+        let row = db
+            .store
+            .case_row(&a.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        assert!(row.erased_at.is_some());
+        // The other case is untouched.
+        assert_eq!(
+            db.store.events(&b.id, 0).await.expect("b").len() as u64,
+            b.case().seq()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn lists_filter_on_gemeente_phase_holder_and_attention_and_page() {
+    on_every_backend(|db| async move {
+        for i in 0..12 {
+            let gemeente = if i % 3 == 0 {
+                "Ander Dorp"
+            } else {
+                "Voorbeeldstad"
+            };
+            let mut h = Household::open(&db, &format!("casus-{i:02}"), gemeente).await;
+            if i % 4 == 0 {
+                h.assign_casusregie(&db).await;
+            }
+        }
+        let today = "2026-06-01";
+        let all = db
+            .store
+            .list(&CaseFilter::default(), today, 0, 100)
+            .await
+            .expect("list");
+        assert_eq!(all.total, 12);
+        let page = db
+            .store
+            .list(&CaseFilter::default(), today, 10, 5)
+            .await
+            .expect("page");
+        assert_eq!((page.total, page.items.len()), (12, 2));
+
+        let voorbeeldstad = CaseFilter {
+            gemeente: Some("Voorbeeldstad".into()),
+            ..CaseFilter::default()
+        };
+        let page = db
+            .store
+            .list(&voorbeeldstad, today, 0, 100)
+            .await
+            .expect("g");
+        assert_eq!(page.total, 8);
+        assert!(
+            page.items
+                .iter()
+                .all(|r| r.gemeente.as_deref() == Some("Voorbeeldstad"))
+        );
+
+        let holder = CaseFilter {
+            holder: Some(support::CASUSREGISSEUR.into()),
+            ..CaseFilter::default()
+        };
+        let page = db.store.list(&holder, today, 0, 100).await.expect("h");
+        assert_eq!(page.total, 3, "cases 0, 4 and 8");
+        assert!(page.items.iter().all(|r| {
+            r.roles
+                .iter()
+                .any(|(role, p)| role == "casusregie" && p == support::CASUSREGISSEUR)
+        }));
+
+        // Without casusregie the case lacks a prescribed role: a flag, not a day.
+        let unfilled = CaseFilter {
+            attention: Some("role-unfilled".into()),
+            ..CaseFilter::default()
+        };
+        let page = db.store.list(&unfilled, today, 0, 100).await.expect("a");
+        assert!(page.total >= 9, "{}", page.total);
+        assert!(
+            page.items
+                .iter()
+                .all(|r| r.flags.iter().any(|f| f == "role-unfilled"))
+        );
+
+        let phase = all.items[0].phase.clone();
+        let in_phase = CaseFilter {
+            phase: Some(phase.clone()),
+            ..CaseFilter::default()
+        };
+        assert_eq!(
+            db.store
+                .list(&in_phase, today, 0, 100)
+                .await
+                .expect("p")
+                .total,
+            12
+        );
+        let counts = db.store.phase_counts(None).await.expect("counts");
+        assert_eq!(counts.get(&phase), Some(&12));
+
+        let within = CaseFilter {
+            within: Some(vec![
+                "casus-01".into(),
+                "casus-02".into(),
+                "bestaat-niet".into(),
+            ]),
+            ..CaseFilter::default()
+        };
+        assert_eq!(
+            db.store
+                .list(&within, today, 0, 100)
+                .await
+                .expect("w")
+                .total,
+            2
+        );
+        let none = CaseFilter {
+            within: Some(vec![]),
+            ..CaseFilter::default()
+        };
+        assert_eq!(
+            db.store.list(&none, today, 0, 100).await.expect("n").total,
+            0
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn overdue_evaluation_is_found_by_the_day_it_falls_due() {
+    on_every_backend(|db| async move {
+        let mut h = Household::open(&db, "casus-1", "Voorbeeldstad").await;
+        h.signal(&db, 1).await;
+        let row = db
+            .store
+            .case_row(&h.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        let Some(due) = row.next_evaluation.clone() else {
+            // The model sets no evaluation term in this phase: nothing to find.
+            return;
+        };
+        let filter = CaseFilter {
+            attention: Some("evaluation-overdue".into()),
+            ..CaseFilter::default()
+        };
+        let on_due = db.store.list(&filter, &due, 0, 10).await.expect("l");
+        assert_eq!(on_due.total, 0, "not overdue on the day itself");
+        let next = (ave_model::Date::parse(&due).expect("date").naive()
+            + chrono::Duration::days(1))
+        .to_string();
+        let after = db.store.list(&filter, &next, 0, 10).await.expect("l");
+        assert_eq!(after.total, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn models_are_stored_as_versions_and_a_changed_text_is_refused() {
+    on_every_backend(|db| async move {
+        let models = db.store.models().await.expect("models");
+        assert_eq!(models.len(), 1);
+        let mut again = models[0].clone();
+        db.store
+            .put_model(&again)
+            .await
+            .expect("the same text again is fine");
+        again.text.push_str("\n# gewijzigd\n");
+        again.sha256 = "anders".into();
+        assert!(matches!(
+            db.store.put_model(&again).await,
+            Err(StoreError::ModelConflict { .. })
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn migrations_run_twice_change_nothing() {
+    on_every_backend(|db| async move {
+        let mut h = Household::open(&db, "casus-1", "Voorbeeldstad").await;
+        h.signal(&db, 1).await;
+        db.store.migrate().await.expect("again");
+        assert_eq!(
+            db.store.version(&h.id).await.expect("v"),
+            Some(h.case().seq())
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_sqlite_backup_is_a_consistent_copy_that_verifies() {
+    let db = support::TestDb::sqlite().await;
+    let mut h = Household::open(&db, "casus-1", "Voorbeeldstad").await;
+    h.signal(&db, 5).await;
+    let target = db.dir.path().join("kopie.sqlite");
+    db.store.backup(&target).await.expect("backup");
+    let copy = ave_store::Store::open(&format!("sqlite://{}", target.display()))
+        .await
+        .expect("open copy");
+    copy.migrate().await.expect("migrate copy");
+    let report = copy.verify().await.expect("verify");
+    assert_eq!(report.first_problem, None);
+    assert_eq!(report.events, h.case().seq());
+    assert_eq!(
+        copy.events(&h.id, 0).await.expect("events"),
+        db.store.events(&h.id, 0).await.expect("events")
+    );
+    // Backing up onto an existing file is refused, not overwritten.
+    assert!(db.store.backup(&target).await.is_err());
+}
+
+#[tokio::test]
+async fn an_unknown_database_url_is_a_clear_error() {
+    let e = ave_store::Store::open("mysql://localhost/x")
+        .await
+        .expect_err("refused");
+    assert!(matches!(e, StoreError::BadUrl));
+    assert!(e.to_string().contains("sqlite://"));
+}
+
+#[test]
+fn a_case_row_is_derived_from_the_case() {
+    let model = support::model();
+    let case_id = CaseId::parse("casus-x").expect("id");
+    let (case, _) = support::opened_case(&model, &case_id);
+    let row = CaseRow::of(&model, &case, Some("Voorbeeldstad"));
+    assert_eq!(row.id, case_id);
+    assert_eq!(row.version, case.seq());
+    assert!(!row.closed);
+    assert!(row.flags.iter().all(|f| !f.contains(',')));
+}
