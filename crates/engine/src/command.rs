@@ -575,6 +575,7 @@ pub struct OpeningFact {
 pub struct AcknowledgeDeviation {
     /// Which deviation.
     pub deviation: crate::ids::DeviationId,
-    /// What they note.
-    pub note: String,
+    /// What they answer: seen, discussed, agreed or not (`response`, because a scenario
+    /// step's own remark is its `note`).
+    pub response: String,
 }

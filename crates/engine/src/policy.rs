@@ -283,26 +283,6 @@ pub fn missing(
             });
         }
     };
-    for (i, c) in t.consult.iter().enumerate() {
-        let Some(actor) = c.who() else { continue };
-        if !applies(&c.when) || consulted(model, case, &actor, who) {
-            continue;
-        }
-        let _ = i;
-        push(
-            Need::Consulted {
-                actor: actor.clone(),
-                text: None,
-            },
-            c.strength,
-            &c.seen_by,
-            Requirement::Consult {
-                transition: t.id.clone(),
-                function: c.function.clone(),
-                role: c.role.map(Into::into),
-            },
-        );
-    }
     for (i, pre) in t.preconditions.iter().enumerate() {
         let requirement = Requirement::Precondition {
             transition: t.id.clone(),
@@ -381,6 +361,25 @@ pub fn missing(
             ),
             _ => {}
         }
+    }
+    for c in &t.consult {
+        let Some(actor) = c.who() else { continue };
+        if !applies(&c.when) || consulted(model, case, &actor, who) {
+            continue;
+        }
+        push(
+            Need::Consulted {
+                actor: actor.clone(),
+                text: None,
+            },
+            c.strength,
+            &c.seen_by,
+            Requirement::Consult {
+                transition: t.id.clone(),
+                function: c.function.clone(),
+                role: c.role.map(Into::into),
+            },
+        );
     }
     if let Some(r) = &t.decided_in
         && !request_seq.is_some_and(|seq| case.meeting_after(&r.meeting, seq))

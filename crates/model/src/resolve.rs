@@ -17,7 +17,10 @@
 //! - tables merge per key (`[phases.norms]`, `[rules.*]`, `[transitions.handover]`, …),
 //!   except a role of a regie table and a transition's `condition`, which are replaced whole;
 //! - in a transition, giving `deciders` drops an inherited `deciders_open` and the other way
-//!   round; giving both in one file is the same error (E131) as in a full model;
+//!   round (so do `proposers` and `proposers_open`); giving both in one file is the same
+//!   error (E131) as in a full model;
+//! - in a phase's `grondslag`, giving `basis` or `verwerkingsverantwoordelijke` drops an
+//!   inherited `open` and the other way round, so a local model fills an open legal basis;
 //! - any other value (text, number, list without ids) replaces the base's.
 
 use std::borrow::Cow;
@@ -46,6 +49,8 @@ pub const ID_LISTS: &[&str] = &[
     "phases",
     "phases.werkafspraken",
     "transitions",
+    "function_groups",
+    "decision_kinds",
     "triggers",
 ];
 
@@ -450,6 +455,8 @@ enum Ctx {
     Phase,
     Regie,
     Transition,
+    DecisionKind,
+    Grondslag,
     Plain,
 }
 
@@ -468,20 +475,33 @@ fn rule(ctx: Ctx, key: &str) -> Rule {
         (Ctx::Root, "model") => Rule::Replace,
         (Ctx::Root, "phases") => Rule::ById(Ctx::Phase),
         (Ctx::Root, "transitions") => Rule::ById(Ctx::Transition),
+        (Ctx::Root, "decision_kinds") => Rule::ById(Ctx::DecisionKind),
         (
             Ctx::Root,
-            "principles" | "functions" | "meeting_kinds" | "facts" | "criteria" | "triggers",
+            "principles" | "functions" | "function_groups" | "meeting_kinds" | "facts" | "criteria"
+            | "triggers",
         ) => Rule::ById(Ctx::Plain),
         (Ctx::Phase, "regie") => Rule::PerKey(Ctx::Regie),
+        (Ctx::Phase, "grondslag") => Rule::PerKey(Ctx::Grondslag),
         (Ctx::Phase, "werkafspraken") => Rule::ById(Ctx::Plain),
         (Ctx::Regie, _) | (Ctx::Transition, "condition") => Rule::Replace,
         _ => Rule::PerKey(Ctx::Plain),
     }
 }
 
-/// Keys of a transition of which one file gives at most one: giving one in the extending
-/// file drops the other inherited from the base.
-const EXCLUSIVE: &[(&str, &str)] = &[("deciders", "deciders_open")];
+/// Groups of keys of which one file gives one side only: giving a key of one side in the
+/// extending file drops the other side's keys inherited from the base.
+fn exclusive(ctx: Ctx) -> &'static [(&'static [&'static str], &'static [&'static str])] {
+    match ctx {
+        Ctx::Transition => &[
+            (&["deciders"], &["deciders_open"]),
+            (&["proposers"], &["proposers_open"]),
+        ],
+        Ctx::DecisionKind => &[(&["deciders"], &["deciders_open"])],
+        Ctx::Grondslag => &[(&["basis", "verwerkingsverantwoordelijke"], &["open"])],
+        _ => &[],
+    }
+}
 
 /// An item that one extending file gives twice.
 struct Duplicate {
@@ -498,11 +518,12 @@ fn merge_table<'t>(
     ctx: Ctx,
     dups: &mut Vec<Duplicate>,
 ) {
-    if ctx == Ctx::Transition {
-        for &(a, b) in EXCLUSIVE {
-            for (given, other) in [(a, b), (b, a)] {
-                if child.contains_key(given) && !child.contains_key(other) {
-                    base.remove(other);
+    for &(a, b) in exclusive(ctx) {
+        for (given, other) in [(a, b), (b, a)] {
+            let gives = |keys: &[&str]| keys.iter().any(|k| child.contains_key(*k));
+            if gives(given) && !gives(other) {
+                for k in other {
+                    base.remove(*k);
                 }
             }
         }

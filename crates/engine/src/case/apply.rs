@@ -816,7 +816,10 @@ impl Case {
                 );
                 self.unseen_deviations.insert(deviation.clone(), ());
             }
-            Event::DeviationSeen { deviation, note } => {
+            Event::DeviationSeen {
+                deviation,
+                response,
+            } => {
                 let Some(d) = self.deviations.get(deviation) else {
                     return Err(e.dangling("afwijking", deviation));
                 };
@@ -824,7 +827,7 @@ impl Case {
                     return Err(e.impossible("de afwijking is al gezien"));
                 }
                 self.deviations.update(deviation, |d| {
-                    d.seen = Some((r.by.clone(), at, note.clone()));
+                    d.seen = Some((r.by.clone(), at, response.clone()));
                 });
                 self.unseen_deviations.remove(deviation);
             }

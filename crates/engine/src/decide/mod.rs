@@ -44,6 +44,7 @@ type Result<T> = std::result::Result<T, Rejection>;
 ///         function: ave_model::FunctionId::parse("wijkteamprofessional").unwrap(),
 ///         organisation: "Wijkteam".into(),
 ///     }],
+///     facts: vec![],
 /// });
 /// let at = chrono::Utc.with_ymd_and_hms(2025, 3, 1, 9, 0, 0).unwrap();
 /// let mut case = None;

@@ -421,10 +421,10 @@ impl<'a> Cx<'a> {
                 "wie afwijkt, ziet de eigen afwijking niet zelf af; een ander met die functie doet dat",
             ));
         }
-        non_empty("de toelichting", &c.note)?;
+        non_empty("de reactie", &c.response)?;
         Ok(vec![Event::DeviationSeen {
             deviation: c.deviation.clone(),
-            note: c.note.clone(),
+            response: c.response.clone(),
         }])
     }
 

@@ -399,8 +399,8 @@ pub enum Event {
     DeviationSeen {
         /// Which.
         deviation: DeviationId,
-        /// What they note.
-        note: String,
+        /// What they answered.
+        response: String,
     },
     /// The case was closed.
     CaseClosed {

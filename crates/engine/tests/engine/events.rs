@@ -60,8 +60,12 @@ fn every_stored_version_reads_and_replays() {
     }
 }
 
+/// The event types of version 1 (types added later have samples from their version on).
+const V1_TYPES: usize = 30;
+
 #[test]
 fn the_stored_samples_cover_every_event_type_in_every_version() {
+    let all: BTreeSet<String> = Event::TYPES.iter().map(|s| (*s).to_owned()).collect();
     for version in 1..=SCHEMA_VERSION {
         let mut seen = BTreeSet::new();
         for (_, lines) in stored(version) {
@@ -70,11 +74,17 @@ fn the_stored_samples_cover_every_event_type_in_every_version() {
                 seen.insert(v["event"]["type"].as_str().expect("type").to_owned());
             }
         }
-        let all: BTreeSet<String> = Event::TYPES.iter().map(|s| (*s).to_owned()).collect();
-        let missing: Vec<_> = all.difference(&seen).collect();
-        assert!(missing.is_empty(), "v{version}: no sample of {missing:?}");
         let unknown: Vec<_> = seen.difference(&all).collect();
         assert!(unknown.is_empty(), "v{version}: unknown types {unknown:?}");
+        if version == SCHEMA_VERSION {
+            let missing: Vec<_> = all.difference(&seen).collect();
+            assert!(missing.is_empty(), "v{version}: no sample of {missing:?}");
+        } else {
+            assert!(
+                seen.len() >= V1_TYPES.min(all.len()),
+                "v{version}: {seen:?}"
+            );
+        }
     }
 }
 
@@ -122,6 +132,17 @@ fn writes_the_current_samples_when_asked() {
             .collect();
         std::fs::write(dir.join(&file), out.join("\n") + "\n").expect("write");
     }
+    // Event types added in version 2 (deviations, kinds of formal decision): a journey of
+    // their own under the documented example.
+    let out: Vec<String> = crate::strength::deviation_history()
+        .iter()
+        .map(|r| serde_json::to_string(r).expect("json"))
+        .collect();
+    std::fs::write(
+        dir.join("voorbeeld-afwijkingen-en-besluitsoort.jsonl"),
+        out.join("\n") + "\n",
+    )
+    .expect("write");
 }
 
 #[test]

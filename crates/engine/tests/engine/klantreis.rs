@@ -6,17 +6,25 @@ use std::path::{Path, PathBuf};
 use ave_engine::klantreis::{self, Scenario};
 use ave_model::ValidModel;
 
-/// Every scenario under `examples/klantreis`, sorted.
+/// Every scenario under `examples/klantreis/<preset>/` and the journeys under the local
+/// example models, `examples/modellen/<name>/` (every TOML file there but `model.toml`), sorted.
 pub fn all_scenarios() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/klantreis");
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
     let mut out = Vec::new();
-    for dir in std::fs::read_dir(&root).expect("examples/klantreis exists") {
-        let dir = dir.expect("entry").path();
-        if dir.is_dir() {
-            for f in std::fs::read_dir(&dir).expect("dir") {
-                let f = f.expect("entry").path();
-                if f.extension().is_some_and(|e| e == "toml") {
-                    out.push(f);
+    for root in ["klantreis", "modellen"] {
+        let Ok(dirs) = std::fs::read_dir(examples.join(root)) else {
+            continue;
+        };
+        for dir in dirs {
+            let dir = dir.expect("entry").path();
+            if dir.is_dir() {
+                for f in std::fs::read_dir(&dir).expect("dir") {
+                    let f = f.expect("entry").path();
+                    if f.extension().is_some_and(|e| e == "toml")
+                        && f.file_name().is_some_and(|n| n != "model.toml")
+                    {
+                        out.push(f);
+                    }
                 }
             }
         }
@@ -25,13 +33,26 @@ pub fn all_scenarios() -> Vec<PathBuf> {
     out
 }
 
-/// Reads a scenario and the preset it names.
+/// Reads a scenario and the model it names: a preset, or a model file next to it (which may
+/// extend a preset).
 pub fn run_scenario(path: &Path) -> (ValidModel, Scenario) {
     let bytes = std::fs::read(path).expect("readable");
     let scenario =
         Scenario::parse(&path.display().to_string(), &bytes).unwrap_or_else(|e| panic!("{e}"));
     let name = scenario.model.clone().expect("names a model");
-    let model = ave_model::presets::load(&name).expect("preset");
+    let model = if name.ends_with(".toml") {
+        let file = path.parent().expect("dir").join(&name);
+        let text = std::fs::read(&file).expect("the scenario's model");
+        ave_model::check(
+            &file.display().to_string(),
+            &text,
+            &ave_model::presets::PresetLoader,
+        )
+        .into_valid()
+        .unwrap_or_else(|d| panic!("{}: {d:?}", file.display()))
+    } else {
+        ave_model::presets::load(&name).expect("preset")
+    };
     (model, scenario)
 }
 
@@ -70,6 +91,65 @@ fn every_preset_has_at_least_five_scenarios() {
             })
             .count();
         assert!(n >= 5, "{} has {n} scenarios", p.name);
+    }
+}
+
+#[test]
+fn every_preset_has_a_local_example_model_with_full_journeys() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/modellen");
+    let scenarios = all_scenarios();
+    for p in ave_model::presets::PRESETS {
+        let dir = examples.join(format!("{}-voorbeeld", p.name));
+        let text = std::fs::read(dir.join("model.toml"))
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let report = ave_model::check("model.toml", &text, &ave_model::presets::PresetLoader);
+        assert!(report.is_valid(), "{}: {:#?}", p.name, report.diagnostics);
+        // It fills every open point of the preset.
+        let open: Vec<String> = report
+            .diagnostics
+            .iter()
+            .filter(|d| matches!(d.code.as_str(), "W203" | "W204" | "W208" | "W209"))
+            .map(ToString::to_string)
+            .collect();
+        assert!(open.is_empty(), "{} leaves open: {open:#?}", p.name);
+        let journeys = scenarios.iter().filter(|s| s.starts_with(&dir)).count();
+        assert!(journeys >= 3, "{} has {journeys} journeys", p.name);
+    }
+}
+
+#[test]
+fn every_shipped_scenario_asserts_the_state_not_only_outcomes() {
+    for path in all_scenarios() {
+        let (model, scenario) = run_scenario(&path);
+        let thens: Vec<&klantreis::Then> = scenario
+            .steps
+            .iter()
+            .filter_map(|s| s.then.as_ref())
+            .collect();
+        let name = path.display();
+        assert!(
+            thens.iter().any(|t| t.phase.is_some()),
+            "{name}: no phase checked"
+        );
+        assert!(
+            thens.iter().any(|t| !t.regie.is_empty()),
+            "{name}: no regie checked"
+        );
+        assert!(
+            thens
+                .iter()
+                .any(|t| !t.attention.is_empty() || !t.no_attention.is_empty()),
+            "{name}: no attention checked"
+        );
+        let has_basis = model.model().phases.iter().any(|p| p.grondslag.is_some());
+        if has_basis {
+            assert!(
+                thens
+                    .iter()
+                    .any(|t| t.grondslag.is_some() || t.verwerkingsverantwoordelijke.is_some()),
+                "{name}: the model gives a legal basis, the scenario checks none"
+            );
+        }
     }
 }
 

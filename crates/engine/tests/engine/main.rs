@@ -7,4 +7,5 @@ mod events;
 mod klantreis;
 mod properties;
 mod rules;
+mod strength;
 mod views;

@@ -398,8 +398,8 @@ fn leaving_phase_4_needs_the_plan_and_the_meeting_first() {
 #[test]
 fn a_transition_whose_decider_the_model_leaves_open_cannot_be_decided() {
     let m = model_with(&[(
-        "criteria = [\"stabiel\"]\ndeciders = [\"consulent\"]",
-        "criteria = [\"stabiel\"]\ndeciders_open = \"lokaal nog te bepalen\"",
+        "criteria = [\"stabiel\"]\nproposers = [\"sociaal-domein\"]\ndeciders = [\"consulent\"]",
+        "criteria = [\"stabiel\"]\nproposers = [\"sociaal-domein\"]\ndeciders_open = \"lokaal nog te bepalen\"",
     )]);
     let mut w = World::opened(m, "2", vec![]);
     w.ok("consulent-1", assess("stabiel", true));
@@ -679,12 +679,19 @@ fn a_transition_decided_in_a_meeting_needs_that_meeting() {
 
 #[test]
 fn a_decision_records_whom_the_model_says_to_consult_but_nobody_was() {
-    // Without the precondition, consulting the OOV adviser is asked but not required.
+    // Without the precondition, and with the consultation held bij voorkeur, consulting the
+    // OOV adviser is asked but not required: a decision without it gives a motivation.
     let without_precondition = || {
-        model_with(&[(
-            "[[transitions.preconditions]]\nkind = \"consulted\"\nfunction = \"adviseur-oov\"\ntext = \"Bij veiligheidszaken is de adviseur OOV betrokken.\"\n",
-            "",
-        )])
+        model_with(&[
+            (
+                "[[transitions.preconditions]]\nkind = \"consulted\"\nfunction = \"adviseur-oov\"\ntext = \"Bij veiligheidszaken is de adviseur OOV betrokken.\"\n",
+                "",
+            ),
+            (
+                "consult = [\n  \"adviseur-oov\",",
+                "consult = [\n  { function = \"adviseur-oov\", strength = \"bij-voorkeur\" },",
+            ),
+        ])
     };
     let to_phase_3 = |w: &mut World| {
         w.ok("consulent-1", assess("onveiligheid", true));
@@ -693,7 +700,12 @@ fn a_decision_records_whom_the_model_says_to_consult_but_nobody_was() {
     };
     let mut w = World::opened(without_precondition(), "2", vec![]);
     to_phase_3(&mut w);
-    let events = w.ok("proces-1", decide("v1", true, &[]));
+    w.refused("proces-1", decide("v1", true, &[]), "motivation-required");
+    let mut with_motivation = decide("v1", true, &[]);
+    if let Command::Decide(d) = &mut with_motivation {
+        d.motivation = Some("adviseur OOV met verlof; spoed".into());
+    }
+    let events = w.ok("proces-1", with_motivation);
     let Event::TransitionDecided { unconsulted, .. } = &events[0].event else {
         panic!()
     };

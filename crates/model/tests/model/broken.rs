@@ -85,8 +85,8 @@ const CASES: &[Case] = &[
     ),
     case(
         "unknown function",
-        "deciders = [\"burgemeester\"]",
-        "deciders = [\"burgemeestr\"]",
+        "criteria = [\"onder-controle\"]\ndeciders = [\"burgemeester\"]",
+        "criteria = [\"onder-controle\"]\ndeciders = [\"burgemeestr\"]",
         "E101",
         Some("burgemeestr"),
         Some("transitions[4-naar-3].deciders[0]"),
@@ -117,11 +117,11 @@ const CASES: &[Case] = &[
     ),
     case(
         "unknown meeting kind",
-        "decided_in = \"mdo\"",
-        "decided_in = \"mdx\"",
+        "decided_in = { meeting = \"mdo\"",
+        "decided_in = { meeting = \"mdx\"",
         "E105",
         Some("mdx"),
-        Some("transitions[2-procesregie-erbij].decided_in"),
+        Some("transitions[2-procesregie-erbij].decided_in.meeting"),
     ),
     case(
         "unknown werkafspraak",
@@ -173,8 +173,8 @@ const CASES: &[Case] = &[
     ),
     case(
         "nobody may decide",
-        "criteria = [\"stabiel\"]\ndeciders = [\"consulent\"]",
-        "criteria = [\"stabiel\"]",
+        "proposers = [\"sociaal-domein\"]\ndeciders = [\"consulent\"]",
+        "proposers = [\"sociaal-domein\"]",
         "E130",
         Some("[[transitions]]\nid = \"2-naar-1\""),
         Some("transitions[2-naar-1]"),
@@ -250,6 +250,78 @@ const CASES: &[Case] = &[
         "E170",
         Some("evaluation_days = 0"),
         Some("phases[4].norms.evaluation_days"),
+    ),
+    case(
+        "a group with a group among its members",
+        "members = [\"consulent\", \"jeugdconsulent\", \"procesregisseur\"]",
+        "members = [\"consulent\", \"sociaal-domein\"]",
+        "E112",
+        Some("members = [\"consulent\", \"sociaal-domein\"]"),
+        Some("function_groups[sociaal-domein].members[1]"),
+    ),
+    case(
+        "a group member that is no function",
+        "members = [\"consulent\", \"jeugdconsulent\", \"procesregisseur\"]",
+        "members = [\"consulent\", \"jeugdconsulnet\"]",
+        "E101",
+        Some("members = [\"consulent\", \"jeugdconsulnet\"]"),
+        Some("function_groups[sociaal-domein].members[1]"),
+    ),
+    case(
+        "a group with the id of a function",
+        "id = \"sociaal-domein\"",
+        "id = \"consulent\"",
+        "E110",
+        Some("id = \"consulent\"\nname = \"Professionals"),
+        Some("function_groups[consulent].id"),
+    ),
+    case(
+        "a legal basis both open and given",
+        "open = \"De bron noemt geen grondslag voor AVE 4.\"",
+        "open = \"De bron noemt geen grondslag voor AVE 4.\"\nbasis = \"WGS\"",
+        "E122",
+        Some("[phases.grondslag]\nopen"),
+        Some("phases[4].grondslag"),
+    ),
+    case(
+        "a consultation naming both a function and a role",
+        "{ function = \"jeugdconsulent\", strength = \"kan\"",
+        "{ function = \"jeugdconsulent\", role = \"casusregie\", strength = \"kan\"",
+        "E134",
+        Some("{ function = \"jeugdconsulent\", role"),
+        Some("transitions[2-naar-3].consult[1]"),
+    ),
+    case(
+        "a decision kind nobody may take",
+        "deciders = [\"burgemeester\"]\nsource = \"Wet tijdelijk huisverbod\"",
+        "source = \"Wet tijdelijk huisverbod\"",
+        "E135",
+        Some("[[decision_kinds]]"),
+        Some("decision_kinds[huisverbod]"),
+    ),
+    case(
+        "a strength on a rule that only knows moet",
+        "[rules.transition_authority]\nenabled = true",
+        "[rules.transition_authority]\nenabled = true\nstrength = \"bij-voorkeur\"",
+        "E160",
+        Some("strength = \"bij-voorkeur\"\n\n[rules.procesregie_review]"),
+        Some("rules.transition_authority.strength"),
+    ),
+    case(
+        "an entry condition on a criterion",
+        "share_percent = 0.5\nentry = true",
+        "share_percent = 0.5\nentry = true\nentry_when = { criterion = \"onrust\" }",
+        "E133",
+        Some("entry_when"),
+        Some("phases[4].entry_when"),
+    ),
+    case(
+        "proposers both given and open",
+        "proposers_open = \"Fictief: de bron zegt niet wie afschalen voorstelt.\"",
+        "proposers_open = \"Fictief: de bron zegt niet wie afschalen voorstelt.\"\nproposers = [\"consulent\"]",
+        "E131",
+        Some("proposers_open"),
+        Some("transitions[3-naar-2].proposers_open"),
     ),
 ];
 
@@ -400,8 +472,8 @@ fn every_error_code_is_documented() {
 #[test]
 fn a_misspelt_reference_suggests_the_declared_id() {
     let broken = doc_example().replacen(
-        "deciders = [\"burgemeester\"]",
-        "deciders = [\"burgemeestr\"]",
+        "criteria = [\"onder-controle\"]\ndeciders = [\"burgemeester\"]",
+        "criteria = [\"onder-controle\"]\ndeciders = [\"burgemeestr\"]",
         1,
     );
     let report = check_text(&broken);

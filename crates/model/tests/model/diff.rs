@@ -202,8 +202,8 @@ fn the_differences_issue_9_found_missing_are_named() {
     let base = check_text(&doc_example()).model.expect("model");
     for (find, replace, path) in [
         (
-            "consult = [\"adviseur-oov\"]",
-            "consult = [\"adviseur-oov\", \"consulent\"]",
+            "consult = [\n  \"adviseur-oov\",",
+            "consult = [\n  \"adviseur-oov\", \"consulent\",",
             "transitions[2-naar-3].consult",
         ),
         (

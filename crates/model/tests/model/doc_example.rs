@@ -7,8 +7,13 @@ fn the_documented_example_is_valid_without_warnings_except_open_roles() {
     let report = check_text(&doc_example());
     assert!(report.is_valid(), "{:#?}", report.diagnostics);
     let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
-    // The example shows `open = "…"` once on purpose.
-    assert_eq!(codes, vec!["W203"], "{:#?}", report.diagnostics);
+    // The example shows an open role, an open legal basis and open proposers on purpose.
+    assert_eq!(
+        codes,
+        vec!["W203", "W209", "W208"],
+        "{:#?}",
+        report.diagnostics
+    );
 }
 
 #[test]

@@ -559,3 +559,66 @@ mod same_as_full {
         }
     }
 }
+
+#[test]
+fn a_gemeente_can_fill_in_an_open_legal_basis_and_open_proposers() {
+    let child = "[model]\nid = \"kind\"\nname = \"k\"\ngemeente = \"K\"\nversion = \"1\"\n\
+                 valid_from = 2026-01-01\nextends = \"basis\"\n\n[[phases]]\nid = \"4\"\n\n\
+                 [phases.grondslag]\nbasis = \"Wams\"\nverwerkingsverantwoordelijke = \"college van B&W\"\n\n\
+                 [[transitions]]\nid = \"3-naar-2\"\nproposers = [\"teamleider\"]\n";
+    let loader = MapLoader(vec![("basis", doc_example())]);
+    let report = ave_model::check("kind.toml", child.as_bytes(), &loader);
+    assert!(report.is_valid(), "{:#?}", report.diagnostics);
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::OpenGrondslag || d.code == Code::OpenProposer),
+        "{:#?}",
+        report.diagnostics
+    );
+    let m = report.model.expect("model");
+    let four = m.phases.iter().find(|p| p.id.as_str() == "4").expect("4");
+    let g = four.grondslag.as_ref().expect("grondslag");
+    assert_eq!(g.open, None);
+    assert_eq!(g.basis.as_deref(), Some("Wams"));
+    let t = m
+        .transitions
+        .iter()
+        .find(|t| t.id.as_str() == "3-naar-2")
+        .expect("t");
+    assert_eq!(t.proposers_open, None);
+
+    // And the other way round: a local model may leave open what its base filled in.
+    let reopen = "[model]\nid = \"kind\"\nname = \"k\"\ngemeente = \"K\"\nversion = \"1\"\n\
+                  valid_from = 2026-01-01\nextends = \"basis\"\n\n[[phases]]\nid = \"3\"\n\n\
+                  [phases.grondslag]\nopen = \"nog te bepalen\"\n";
+    let report = ave_model::check("kind.toml", reopen.as_bytes(), &loader);
+    assert!(report.is_valid(), "{:#?}", report.diagnostics);
+}
+
+#[test]
+fn groups_and_decision_kinds_merge_by_id_under_extends() {
+    let child = "[model]\nid = \"kind\"\nname = \"k\"\ngemeente = \"K\"\nversion = \"1\"\n\
+                 valid_from = 2026-01-01\nextends = \"basis\"\n\n\
+                 [[decision_kinds]]\nid = \"last-onder-dwangsom\"\nname = \"Last onder dwangsom\"\ndeciders = [\"burgemeester\"]\n\n\
+                 [[decision_kinds]]\nid = \"huisverbod\"\nnote = \"Lokaal: ook in AVE 3.\"\n\n\
+                 [[function_groups]]\nid = \"lokaal\"\nname = \"Lokaal\"\nmembers = [\"consulent\"]\n";
+    let loader = MapLoader(vec![("basis", doc_example())]);
+    let report = ave_model::check("kind.toml", child.as_bytes(), &loader);
+    assert!(report.is_valid(), "{:#?}", report.diagnostics);
+    let m = report.model.expect("model");
+    let kinds: Vec<&str> = m.decision_kinds.iter().map(|k| k.id.as_str()).collect();
+    assert_eq!(kinds, ["huisverbod", "last-onder-dwangsom"]);
+    let huisverbod = &m.decision_kinds[0];
+    assert_eq!(
+        huisverbod.name, "Tijdelijk huisverbod",
+        "the base's keys stay"
+    );
+    assert_eq!(huisverbod.note.as_deref(), Some("Lokaal: ook in AVE 3."));
+    let groups: Vec<&str> = m.function_groups.iter().map(|g| g.id.as_str()).collect();
+    assert!(
+        groups.contains(&"lokaal") && groups.len() >= 2,
+        "{groups:?}"
+    );
+}

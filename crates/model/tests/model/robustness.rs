@@ -32,8 +32,8 @@ fn deeply_nested_conditions_are_refused_with_a_code() {
         cond = format!("{{ not = {cond} }}");
     }
     let text = doc_example().replacen(
-        "criteria = [\"stabiel\"]\ndeciders = [\"consulent\"]",
-        &format!("criteria = [\"stabiel\"]\ncondition = {cond}\ndeciders = [\"consulent\"]"),
+        "criteria = [\"stabiel\"]\nproposers = [\"sociaal-domein\"]\ndeciders = [\"consulent\"]",
+        &format!("criteria = [\"stabiel\"]\nproposers = [\"sociaal-domein\"]\ncondition = {cond}\ndeciders = [\"consulent\"]"),
         1,
     );
     let report = check_text(&text);
