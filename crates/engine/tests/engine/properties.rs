@@ -155,7 +155,7 @@ fn command(u: Universe) -> BoxedStrategy<Command> {
         u.clone(),
     );
     prop_oneof![
-        1 => (0..4usize, 0..p).prop_map(move |(d, who)| Command::AcknowledgeDeviation(ave_engine::command::AcknowledgeDeviation {
+        1 => (0..4usize).prop_map(move |d| Command::AcknowledgeDeviation(ave_engine::command::AcknowledgeDeviation {
             deviation: id("afwijking-", d + 1), response: "gezien".into(),
         })),
         4 => (0..5usize, 0..p, proptest::option::of(0u32..400), any::<bool>()).prop_map(move |(r, who, review, why)| Command::AssignRole(ave_engine::command::AssignRole {
