@@ -78,9 +78,19 @@ fn every_file_is_checked_even_after_an_unreadable_one() {
 
 #[test]
 fn counts_use_singular_and_plural() {
+    // The preset's own warnings (its open points), counted from the JSON report.
+    let json: serde_json::Value = serde_json::from_str(&stdout(&ave(&[
+        "model", "check", "--format", "json", "oss",
+    ])))
+    .expect("json");
+    let warnings = json[0]["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .len();
+    assert!(warnings >= 2, "{warnings}");
     let o = ave(&["model", "check", "oss"]);
     assert!(
-        stdout(&o).contains("(0 fouten, 2 waarschuwingen)"),
+        stdout(&o).contains(&format!("(0 fouten, {warnings} waarschuwingen)")),
         "{}",
         stdout(&o)
     );
@@ -99,7 +109,8 @@ fn counts_use_singular_and_plural() {
     )
     .expect("write");
     let out = stdout(&ave(&["model", "check", file2.to_str().expect("path")]));
-    assert!(out.contains("(0 fouten, 3 waarschuwingen)"), "{out}");
+    let expected = format!("(0 fouten, {} waarschuwingen)", warnings + 1);
+    assert!(out.contains(&expected), "{out}");
 }
 
 #[test]
