@@ -2,6 +2,7 @@
 //! original text of libraries and the operating system for developers.
 #![forbid(unsafe_code)]
 
+mod db_cmd;
 mod klantreis_cmd;
 mod loader;
 mod model_cmd;
@@ -38,6 +39,12 @@ enum Command {
     Model(model_cmd::ModelCommand),
     /// Loop een fictieve casus door een lokaal model en toon de hiaten.
     Klantreis(klantreis_cmd::KlantreisArgs),
+    /// De database: schema bijwerken, een kopie maken.
+    #[command(subcommand, arg_required_else_help = true)]
+    Db(db_cmd::DbCommand),
+    /// Controle: kloppen de ketens van gebeurtenissen?
+    #[command(subcommand, arg_required_else_help = true)]
+    Audit(db_cmd::AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +60,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Model(cmd) => model_cmd::run(cmd, verbose),
         Command::Klantreis(args) => klantreis_cmd::run(args, verbose),
+        Command::Db(cmd) => db_cmd::run_db(cmd, verbose),
+        Command::Audit(cmd) => db_cmd::run_audit(cmd, verbose),
     };
     match result {
         Ok(code) => code,

@@ -52,7 +52,7 @@ fn time(at: &DateTime<Utc>) -> String {
 fn parse_time(s: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| StoreError::Unavailable(format!("ongeldige tijd {s:?} in de database: {e}")))
+        .map_err(|e| StoreError::unavailable(format!("ongeldige tijd {s:?} in de database"), e))
 }
 
 fn to_i64(n: u64) -> i64 {
@@ -102,11 +102,11 @@ impl Db {
             Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite")
                 .run(p)
                 .await
-                .map_err(|e| StoreError::Unavailable(e.to_string())),
+                .map_err(|e| StoreError::unavailable("het schema is niet bij te werken", e)),
             Db::Postgres(p) => sqlx::migrate!("./migrations/postgres")
                 .run(p)
                 .await
-                .map_err(|e| StoreError::Unavailable(e.to_string())),
+                .map_err(|e| StoreError::unavailable("het schema is niet bij te werken", e)),
         }
     }
 
@@ -202,7 +202,12 @@ impl Db {
             // The whole transaction failed (the database went away): nothing was written.
             Err(e) => batch
                 .iter()
-                .map(|_| Err(StoreError::Unavailable(e.to_string())))
+                .map(|_| {
+                    Err(StoreError::unavailable(
+                        "niets geschreven: de transactie is mislukt",
+                        e.detail().unwrap_or_default(),
+                    ))
+                })
                 .collect(),
         }
     }
@@ -262,7 +267,7 @@ impl Db {
                     let mut ghash = global;
                     for r in &a.events {
                         let content = serde_json::to_string(r).map_err(|e| {
-                            StoreError::Unavailable(format!("gebeurtenis niet te schrijven: {e}"))
+                            StoreError::unavailable("gebeurtenis niet te schrijven", e)
                         })?;
                         let content_hash = chain::sha256(content.as_bytes());
                         let at = time(&r.at);

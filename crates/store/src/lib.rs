@@ -38,9 +38,16 @@ pub enum StoreError {
     /// The database URL is not one the store knows.
     #[error("onbekende database-URL (verwacht sqlite://… of postgres://…)")]
     BadUrl,
-    /// The database cannot be reached or refused the operation.
-    #[error("de database is niet beschikbaar: {0}")]
-    Unavailable(String),
+    /// The database cannot be reached or refused the operation. The message is Dutch; the
+    /// technical text of the driver is kept apart ([`StoreError::detail`]) for logs and
+    /// `--verbose`.
+    #[error("de database is niet beschikbaar: {message}")]
+    Unavailable {
+        /// What happened, in Dutch.
+        message: String,
+        /// The driver's own text (English), for developers.
+        detail: String,
+    },
     /// Another command changed the case first (optimistic concurrency).
     #[error("casus {case} is intussen gewijzigd (versie {current}, verwacht {expected})")]
     Conflict {
@@ -77,9 +84,40 @@ pub enum StoreError {
     Unsupported(&'static str),
 }
 
+impl StoreError {
+    /// A Dutch message with the technical text kept apart.
+    pub(crate) fn unavailable(message: impl Into<String>, detail: impl ToString) -> StoreError {
+        StoreError::Unavailable {
+            message: message.into(),
+            detail: detail.to_string(),
+        }
+    }
+
+    /// The technical text behind the error, if any (English; for logs and `--verbose`).
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            StoreError::Unavailable { detail, .. } if !detail.is_empty() => Some(detail),
+            _ => None,
+        }
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
-        StoreError::Unavailable(e.to_string())
+        let message = match &e {
+            sqlx::Error::Io(_) => "verbinding of bestand niet te gebruiken",
+            sqlx::Error::Tls(_) => "beveiligde verbinding mislukt",
+            sqlx::Error::PoolTimedOut => "geen verbinding vrij binnen de wachttijd",
+            sqlx::Error::PoolClosed => "de verbindingen zijn gesloten",
+            sqlx::Error::Configuration(_) => "de database-URL is ongeldig",
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                "de database weigert een dubbele sleutel"
+            }
+            sqlx::Error::Database(_) => "de database weigert de opdracht",
+            sqlx::Error::Migrate(_) => "het schema is niet bij te werken",
+            _ => "de database gaf een onverwachte fout",
+        };
+        StoreError::unavailable(message, e)
     }
 }
 

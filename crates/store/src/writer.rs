@@ -49,9 +49,9 @@ impl GroupCommit {
         self.tx
             .send((append, reply))
             .await
-            .map_err(|_| StoreError::Unavailable("de schrijver is gestopt".to_owned()))?;
+            .map_err(|_| StoreError::unavailable("de schrijver is gestopt", ""))?;
         answer
             .await
-            .map_err(|_| StoreError::Unavailable("de schrijver is gestopt".to_owned()))?
+            .map_err(|_| StoreError::unavailable("de schrijver is gestopt", ""))?
     }
 }
