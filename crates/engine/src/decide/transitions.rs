@@ -166,6 +166,20 @@ impl<'a> Cx<'a> {
             )
             .under(self.rule(RuleName::DisagreementArbiter)));
         }
+        // The arbiter is a role in the case that nobody holds: the disagreement would hold
+        // the request (and the case) still. (An arbiter by function may join the case later.)
+        if let Some(arbiter @ ave_model::Actor::Role { role }) = &rule.arbiter
+            && self.case.holders(*role).next().is_none()
+        {
+            return Err(Rejection::new(
+                C::NoArbiter,
+                format!(
+                    "niemand kan dit meningsverschil beslechten: {} beslist en die rol heeft nu niemand in de casus",
+                    actor_names(self.m, std::slice::from_ref(arbiter))
+                ),
+            )
+            .under(self.rule(RuleName::DisagreementArbiter)));
+        }
         if self.case.open_disagreement_on(&c.request).is_some() {
             return Err(Rejection::new(
                 C::DisagreementOpen,

@@ -566,6 +566,28 @@ fn without_an_arbiter_in_the_model_a_disagreement_cannot_be_raised() {
     );
 }
 
+#[test]
+fn a_disagreement_nobody_in_the_case_can_settle_is_refused() {
+    // The arbiter is whoever holds procesregie in the case, and nobody does.
+    let m = model_with(&[(
+        "[rules.disagreement_arbiter]\nenabled = true\narbiter = \"teamleider\"",
+        "[rules.disagreement_arbiter]\nenabled = true\narbiter = { role = \"procesregie\" }",
+    )]);
+    let mut w = World::opened(m, "2", vec![]);
+    w.ok("consulent-1", assess("stabiel", true));
+    w.ok("consulent-1", propose("v1", "2-naar-1", &["stabiel"]));
+    let raise = Command::RaiseDisagreement(ave_engine::command::RaiseDisagreement {
+        disagreement: DisagreementId::parse("m1").expect("id"),
+        request: RequestId::parse("v1").expect("id"),
+        positions: "OOV wil niet afschalen".into(),
+    });
+    let r = w.refused("oov-1", raise.clone(), "no-arbiter");
+    assert!(r.message.contains("procesregisseur van de casus"), "{r}");
+    // Nothing is stuck: the request can still be decided.
+    w.ok("consulent-1", decide("v1", true, &[]));
+    assert_eq!(w.case().phase().as_str(), "1");
+}
+
 // --- insufficient_alone --------------------------------------------------------------------
 
 #[test]
