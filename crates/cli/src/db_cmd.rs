@@ -96,7 +96,7 @@ fn failed(what: String, e: &StoreError, verbose: bool) -> anyhow::Error {
     }
 }
 
-async fn open(arg: &DatabaseArg, verbose: bool) -> Result<(Store, String)> {
+pub async fn open(arg: &DatabaseArg, verbose: bool) -> Result<(Store, String)> {
     let url = arg.url()?;
     let shown = redacted(&url);
     let store = Store::open(&url)

@@ -9,6 +9,7 @@ mod model_cmd;
 mod nl;
 mod output;
 mod read;
+mod serve_cmd;
 
 use std::process::ExitCode;
 
@@ -39,6 +40,8 @@ enum Command {
     Model(model_cmd::ModelCommand),
     /// Loop een fictieve casus door een lokaal model en toon de hiaten.
     Klantreis(klantreis_cmd::KlantreisArgs),
+    /// Start de casusdienst (REST-API onder /api/v1).
+    Serve(serve_cmd::ServeArgs),
     /// De database: schema bijwerken, een kopie maken.
     #[command(subcommand, arg_required_else_help = true)]
     Db(db_cmd::DbCommand),
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Model(cmd) => model_cmd::run(cmd, verbose),
         Command::Klantreis(args) => klantreis_cmd::run(args, verbose),
+        Command::Serve(args) => serve_cmd::run(args, verbose),
         Command::Db(cmd) => db_cmd::run_db(cmd, verbose),
         Command::Audit(cmd) => db_cmd::run_audit(cmd, verbose),
     };

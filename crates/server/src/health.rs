@@ -1,0 +1,23 @@
+//! `/health/live` (the process answers) and `/health/ready` (the database answers).
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::AppState;
+use crate::problem::Problem;
+
+/// The process answers.
+pub async fn live() -> Response {
+    Json(json!({"status": "up"})).into_response()
+}
+
+/// The database answers: 200, else 503 with `Retry-After`.
+pub async fn ready(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({"status": "up"}))).into_response(),
+        Err(_) => Problem::unavailable().into_response(),
+    }
+}

@@ -1,0 +1,149 @@
+//! The case service: the REST API under `/api/v1` over the case store, with health checks and
+//! the OpenAPI document. This version serves lists, cases and timelines read-only; commands
+//! arrive with sign-on and authorisation (issue 11), and until then the server listens on
+//! loopback only.
+//!
+//! Every response carries `API-Version` and the security headers (`Cache-Control: no-store`,
+//! a CSP with `frame-ancestors 'none'`, `X-Content-Type-Options: nosniff`,
+//! `Referrer-Policy: no-referrer`); every error is `application/problem+json`.
+#![forbid(unsafe_code)]
+
+pub mod api;
+mod health;
+pub mod problem;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use ave_store::Store;
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use utoipa::OpenApi;
+
+use problem::Problem;
+
+/// The largest request body accepted (bytes).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// How long one request may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// What the handlers share.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The case store.
+    pub store: Store,
+    zone: chrono_tz::Tz,
+}
+
+impl AppState {
+    /// State over a store; days are counted in Europe/Amsterdam.
+    pub fn new(store: Store) -> AppState {
+        AppState {
+            store,
+            zone: chrono_tz::Europe::Amsterdam,
+        }
+    }
+
+    /// Today's local date (`YYYY-MM-DD`), for day-dependent attention.
+    pub fn today(&self) -> String {
+        ave_model::time::local_date(self.zone, chrono::Utc::now()).to_string()
+    }
+}
+
+/// Why the server cannot start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Until sign-on exists, only loopback is allowed.
+    #[error(
+        "luisteren op {0} mag nog niet: zonder aanmelden (volgt) luistert de server alleen op loopback (127.0.0.1 of ::1)"
+    )]
+    NotLoopback(SocketAddr),
+    /// The address cannot be bound.
+    #[error("kan niet luisteren op {addr}: {reason}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why (the operating system's words).
+        reason: String,
+    },
+    /// Serving stopped with an error.
+    #[error("de server stopte onverwacht: {0}")]
+    Serve(String),
+}
+
+/// The router with every route and layer.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/casussen", get(api::cases::list))
+        .route("/casussen/{id}", get(api::cases::get))
+        .route("/casussen/{id}/tijdlijn", get(api::cases::timeline))
+        .route("/modellen", get(api::models::list));
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/health/live", get(health::live))
+        .route("/health/ready", get(health::ready))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(header_layer("api-version", api::VERSION))
+        .layer(header_layer("cache-control", "no-store"))
+        .layer(header_layer(
+            "content-security-policy",
+            "default-src 'none'; frame-ancestors 'none'",
+        ))
+        .layer(header_layer("x-content-type-options", "nosniff"))
+        .layer(header_layer("referrer-policy", "no-referrer"))
+}
+
+fn header_layer(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(
+        HeaderName::from_static(name),
+        HeaderValue::from_static(value),
+    )
+}
+
+async fn openapi() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        api::ApiDoc::openapi().to_json().unwrap_or_default(),
+    )
+}
+
+async fn not_found() -> Problem {
+    Problem::not_found("dit adres")
+}
+
+/// Serves on `addr` until `shutdown` resolves, finishing requests in flight.
+pub async fn serve(
+    store: Store,
+    addr: SocketAddr,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    if !addr.ip().is_loopback() {
+        return Err(ServeError::NotLoopback(addr));
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| ServeError::Bind {
+            addr,
+            reason: e.to_string(),
+        })?;
+    let bound = listener.local_addr().unwrap_or(addr);
+    on_listening(bound);
+    axum::serve(listener, router(AppState::new(store)))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| ServeError::Serve(e.to_string()))
+}

@@ -1,0 +1,126 @@
+//! Errors as `application/problem+json` (RFC 9457), each with a stable `code` and a Dutch
+//! `title` and `detail`; invalid input lists the invalid parameters.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One invalid parameter of a request.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InvalidParam {
+    /// The parameter's name as the client sent it.
+    pub name: String,
+    /// A stable code (`unknown`, `invalid`, `out-of-range`).
+    pub code: String,
+    /// Why, in Dutch.
+    pub reason: String,
+}
+
+/// A problem report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short, Dutch.
+    pub title: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// What happened, Dutch.
+    pub detail: String,
+    /// A stable code for programs.
+    pub code: String,
+    /// The invalid parameters, for 400.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub invalid_params: Vec<InvalidParam>,
+    /// Seconds to wait before trying again (503).
+    #[serde(skip)]
+    pub retry_after: Option<u32>,
+}
+
+impl Problem {
+    /// A problem with a status, a stable code and Dutch texts.
+    pub fn new(status: StatusCode, code: &str, title: &str, detail: impl Into<String>) -> Problem {
+        Problem {
+            kind: format!("https://ave-regie.nl/problemen/{code}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            code: code.to_owned(),
+            invalid_params: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    /// 400 with the invalid parameters.
+    pub fn invalid(params: Vec<InvalidParam>) -> Problem {
+        let names: Vec<&str> = params.iter().map(|p| p.name.as_str()).collect();
+        let mut p = Problem::new(
+            StatusCode::BAD_REQUEST,
+            "ongeldige-invoer",
+            "Ongeldige invoer",
+            format!("deze parameters kloppen niet: {}", names.join(", ")),
+        );
+        p.invalid_params = params;
+        p
+    }
+
+    /// 404 for a resource that does not exist.
+    pub fn not_found(what: &str) -> Problem {
+        Problem::new(
+            StatusCode::NOT_FOUND,
+            "niet-gevonden",
+            "Niet gevonden",
+            format!("{what} bestaat niet"),
+        )
+    }
+
+    /// 503: the database does not answer; nothing was written.
+    pub fn unavailable() -> Problem {
+        let mut p = Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "niet-beschikbaar",
+            "Tijdelijk niet beschikbaar",
+            "de database antwoordt niet; er is niets gewijzigd. Probeer het zo opnieuw.",
+        );
+        p.retry_after = Some(5);
+        p
+    }
+}
+
+impl From<ave_store::StoreError> for Problem {
+    fn from(e: ave_store::StoreError) -> Problem {
+        match e {
+            ave_store::StoreError::Erased(_) => Problem::new(
+                StatusCode::GONE,
+                "gewist",
+                "Inhoud gewist",
+                "de inhoud van deze casus is gewist (bewaartermijn verstreken)",
+            ),
+            other => {
+                tracing::warn!(error = %other, detail = other.detail().unwrap_or_default(), "opslag");
+                Problem::unavailable()
+            }
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let Some(s) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        response
+    }
+}

@@ -1,0 +1,393 @@
+//! The API through the real router in-process, and end to end on a random port, over a real
+//! SQLite store holding cases the engine wrote.
+
+use std::net::SocketAddr;
+
+use ave_engine::command::{Command, Envelope};
+use ave_engine::ids::{CaseId, PersonId};
+use ave_server::{AppState, router};
+use ave_store::{Append, CaseRow, ModelRecord, Store};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tower::ServiceExt;
+
+/// The complete annotated example from `docs/model-format.md`.
+fn model_text() -> String {
+    let doc = include_str!("../../../../docs/model-format.md");
+    let section = doc
+        .find("## A complete annotated example")
+        .expect("the example section");
+    let start = section + doc[section..].find("```toml\n").expect("toml block") + "```toml\n".len();
+    let len = doc[start..].find("```").expect("block end");
+    doc[start..start + len].to_owned()
+}
+
+struct Fixture {
+    store: Store,
+    _dir: tempfile::TempDir,
+}
+
+/// A store with three cases: two in Voorbeeldstad, one in Ander Dorp.
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}", dir.path().join("ave.sqlite").display());
+    let store = Store::open(&url).await.expect("open");
+    store.migrate().await.expect("migrate");
+    let text = model_text();
+    let model = ave_model::check("voorbeeld.toml", text.as_bytes(), &ave_model::NoBases)
+        .into_valid()
+        .expect("valid");
+    store
+        .put_model(&ModelRecord {
+            id: model.model().model.id.as_str().to_owned(),
+            version: model.model().model.version.clone(),
+            text,
+            sha256: "0".repeat(64),
+            stored_at: chrono::DateTime::UNIX_EPOCH,
+        })
+        .await
+        .expect("model");
+    for (i, gemeente) in ["Voorbeeldstad", "Voorbeeldstad", "Ander Dorp"]
+        .iter()
+        .enumerate()
+    {
+        let id = format!("casus-{}", i + 1);
+        let open: Command = serde_json::from_value(serde_json::json!({
+            "do": "open", "case": id, "phase": "2", "reason": "zorgen",
+            "household": [{"member": "lid-1", "role": "ouder"}],
+            "participants": [{"person": "consulent-1", "name": "C", "function": "consulent", "organisation": "Gemeente"}],
+        }))
+        .expect("command");
+        let mut case = None;
+        let env = Envelope {
+            at: chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
+                .expect("t")
+                .to_utc()
+                + chrono::Days::new(i as u64),
+            by: PersonId::parse("consulent-1").expect("id"),
+            command: open,
+        };
+        let events = ave_engine::execute(&model, &mut case, &env).expect("opened");
+        let case = case.expect("case");
+        for r in store
+            .append_batch(&[Append {
+                case: CaseId::parse(&id).expect("id"),
+                expected: 0,
+                row: CaseRow::of(&model, &case, Some(gemeente)),
+                events,
+            }])
+            .await
+        {
+            r.expect("stored");
+        }
+    }
+    Fixture { store, _dir: dir }
+}
+
+async fn call(
+    store: &Store,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, serde_json::Value) {
+    let mut req = Request::builder().uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let response = router(AppState::new(store.clone()))
+        .oneshot(req.body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    let json = if bytes.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_slice(&bytes).expect("json body")
+    };
+    (status, headers, json)
+}
+
+fn assert_problem(
+    status: StatusCode,
+    headers: &axum::http::HeaderMap,
+    body: &serde_json::Value,
+    expected: StatusCode,
+    code: &str,
+) {
+    assert_eq!(status, expected, "{body}");
+    assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+    assert_eq!(body["status"], expected.as_u16());
+    assert_eq!(body["code"], code, "{body}");
+    assert!(body["title"].is_string() && body["detail"].is_string());
+}
+
+#[tokio::test]
+async fn every_response_has_the_api_version_and_security_headers() {
+    let f = fixture().await;
+    for uri in ["/health/live", "/api/v1/casussen", "/api/v1/bestaat-niet"] {
+        let (_, headers, _) = call(&f.store, uri, &[]).await;
+        assert_eq!(headers["api-version"], "1.0.0", "{uri}");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store", "{uri}");
+        assert!(
+            headers[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .expect("ascii")
+                .contains("frame-ancestors 'none'"),
+            "{uri}"
+        );
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+    let (status, headers, body) = call(&f.store, "/api/v1/bestaat-niet", &[]).await;
+    assert_problem(
+        status,
+        &headers,
+        &body,
+        StatusCode::NOT_FOUND,
+        "niet-gevonden",
+    );
+}
+
+#[tokio::test]
+async fn ready_says_503_with_retry_after_when_the_database_is_gone() {
+    let f = fixture().await;
+    let (status, _, _) = call(&f.store, "/health/ready", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    f.store.close().await;
+    let (status, headers, body) = call(&f.store, "/health/ready", &[]).await;
+    assert_problem(
+        status,
+        &headers,
+        &body,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "niet-beschikbaar",
+    );
+    assert_eq!(headers[header::RETRY_AFTER], "5");
+    let (status, headers, body) = call(&f.store, "/api/v1/casussen", &[]).await;
+    assert_problem(
+        status,
+        &headers,
+        &body,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "niet-beschikbaar",
+    );
+    let (status, _, _) = call(&f.store, "/health/live", &[]).await;
+    assert_eq!(status, StatusCode::OK, "the process itself still lives");
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_served_without_sign_on() {
+    let f = fixture().await;
+    let (status, _, doc) = call(&f.store, "/api/v1/openapi.json", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        doc["openapi"].as_str().expect("version").starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    for path in [
+        "/api/v1/casussen",
+        "/api/v1/casussen/{id}",
+        "/api/v1/casussen/{id}/tijdlijn",
+        "/api/v1/modellen",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} missing");
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+}
+
+#[tokio::test]
+async fn the_list_filters_pages_and_links() {
+    let f = fixture().await;
+    let (status, _, page) = call(&f.store, "/api/v1/casussen", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["totaal"], 3);
+    assert_eq!(page["casussen"].as_array().expect("list").len(), 3);
+    let first = &page["casussen"][0];
+    assert_eq!(first["id"], "casus-3", "newest activity first");
+    assert!(first["geopendOp"].is_string() && first["laatsteActiviteit"].is_string());
+    assert!(
+        first["aandacht"]
+            .as_array()
+            .expect("kinds")
+            .iter()
+            .any(|k| k == "role-unfilled")
+    );
+
+    let (_, _, page) = call(
+        &f.store,
+        "/api/v1/casussen?gemeente=Voorbeeldstad&paginaGrootte=1&pagina=2",
+        &[],
+    )
+    .await;
+    assert_eq!(page["totaal"], 2);
+    assert_eq!(page["casussen"].as_array().expect("list").len(), 1);
+    assert_eq!(page["pagina"], 2);
+    assert_eq!(page["paginaGrootte"], 1);
+    assert!(
+        page["_links"]["prev"]
+            .as_str()
+            .expect("prev")
+            .contains("pagina=1")
+    );
+    assert!(page["_links"].get("next").is_none());
+
+    let (_, _, page) = call(
+        &f.store,
+        "/api/v1/casussen?aandacht=role-unfilled&gesloten=false",
+        &[],
+    )
+    .await;
+    assert_eq!(page["totaal"], 3);
+    let (_, _, page) = call(&f.store, "/api/v1/casussen?rolhouder=niemand", &[]).await;
+    assert_eq!(page["totaal"], 0);
+}
+
+#[tokio::test]
+async fn invalid_query_parameters_are_400_with_each_listed() {
+    let f = fixture().await;
+    let (status, headers, body) = call(
+        &f.store,
+        "/api/v1/casussen?paginaGrootte=1000&gesloten=misschien&aandacht=zomaar&bsn=123",
+        &[],
+    )
+    .await;
+    assert_problem(
+        status,
+        &headers,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "ongeldige-invoer",
+    );
+    let mut names: Vec<&str> = body["invalidParams"]
+        .as_array()
+        .expect("params")
+        .iter()
+        .map(|p| p["name"].as_str().expect("name"))
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["aandacht", "bsn", "gesloten", "paginaGrootte"]);
+}
+
+#[tokio::test]
+async fn a_case_has_an_etag_and_answers_if_none_match() {
+    let f = fixture().await;
+    let (status, headers, case) = call(&f.store, "/api/v1/casussen/casus-1", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(case["id"], "casus-1");
+    assert_eq!(case["gemeente"], "Voorbeeldstad");
+    let etag = headers[header::ETAG].to_str().expect("etag").to_owned();
+    assert_eq!(etag, format!("\"{}\"", case["versie"]));
+    let (status, _, _) = call(
+        &f.store,
+        "/api/v1/casussen/casus-1",
+        &[("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+
+    let (status, headers, body) = call(&f.store, "/api/v1/casussen/casus-99", &[]).await;
+    assert_problem(
+        status,
+        &headers,
+        &body,
+        StatusCode::NOT_FOUND,
+        "niet-gevonden",
+    );
+    let (status, headers, body) =
+        call(&f.store, "/api/v1/casussen/Casus%20Met%20Spaties", &[]).await;
+    assert_problem(
+        status,
+        &headers,
+        &body,
+        StatusCode::BAD_REQUEST,
+        "ongeldige-invoer",
+    );
+}
+
+#[tokio::test]
+async fn the_timeline_stays_in_outline_after_erasure() {
+    let f = fixture().await;
+    let (status, _, before) = call(&f.store, "/api/v1/casussen/casus-2/tijdlijn", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let entries = before.as_array().expect("list");
+    assert!(!entries.is_empty());
+    assert!(entries.iter().all(|e| e["inhoudAanwezig"] == true));
+    f.store
+        .erase(&CaseId::parse("casus-2").expect("id"), chrono::Utc::now())
+        .await
+        .expect("erase");
+    let (_, _, after) = call(&f.store, "/api/v1/casussen/casus-2/tijdlijn", &[]).await;
+    let after = after.as_array().expect("list");
+    assert_eq!(after.len(), entries.len());
+    assert!(
+        after
+            .iter()
+            .all(|e| e["inhoudAanwezig"] == false && e["soort"].is_string())
+    );
+    let (_, _, case) = call(&f.store, "/api/v1/casussen/casus-2", &[]).await;
+    assert_eq!(case["gewist"], true);
+}
+
+#[tokio::test]
+async fn models_are_listed_with_their_versions() {
+    let f = fixture().await;
+    let (status, _, models) = call(&f.store, "/api/v1/modellen", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(models.as_array().expect("list").len(), 1);
+    assert!(models[0]["versie"].is_string() && models[0]["opgeslagenOp"].is_string());
+}
+
+#[tokio::test]
+async fn end_to_end_on_a_random_loopback_port_with_graceful_shutdown() {
+    let f = fixture().await;
+    let (addr_tx, addr_rx) = tokio::sync::oneshot::channel::<SocketAddr>();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let store = f.store.clone();
+    let server = tokio::spawn(async move {
+        ave_server::serve(
+            store,
+            "127.0.0.1:0".parse().expect("addr"),
+            async {
+                let _ = stop_rx.await;
+            },
+            move |addr| {
+                let _ = addr_tx.send(addr);
+            },
+        )
+        .await
+    });
+    let addr = addr_rx.await.expect("listening");
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream
+        .write_all(b"GET /api/v1/casussen?paginaGrootte=2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.expect("read");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.to_ascii_lowercase().contains("api-version: 1.0.0"));
+    assert!(response.contains("\"totaal\":3"), "{response}");
+    stop_tx.send(()).expect("stop");
+    server
+        .await
+        .expect("task")
+        .expect("served and stopped cleanly");
+}
+
+#[tokio::test]
+async fn the_server_refuses_to_listen_beyond_loopback_until_sign_on_exists() {
+    let f = fixture().await;
+    let e = ave_server::serve(
+        f.store.clone(),
+        "0.0.0.0:0".parse().expect("addr"),
+        async {},
+        |_| {},
+    )
+    .await
+    .expect_err("refused");
+    assert!(e.to_string().contains("alleen op loopback"), "{e}");
+}
