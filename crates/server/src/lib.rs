@@ -52,8 +52,15 @@ impl AppState {
 
     /// Today's local date (`YYYY-MM-DD`), for day-dependent attention.
     pub fn today(&self) -> String {
-        ave_model::time::local_date(self.zone, chrono::Utc::now()).to_string()
+        ave_model::time::local_date(self.zone, now()).to_string()
     }
+}
+
+/// The system clock: the server is the edge where time enters (the core takes it as a
+/// parameter).
+#[allow(clippy::disallowed_methods)]
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
 }
 
 /// Why the server cannot start.

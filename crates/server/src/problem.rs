@@ -18,10 +18,11 @@ pub struct InvalidParam {
     pub reason: String,
 }
 
-/// A problem report.
+/// A problem report as sent (RFC 9457).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct Problem {
+#[schema(as = Problem)]
+pub struct ProblemBody {
     /// A URI naming the kind of problem.
     #[serde(rename = "type")]
     pub kind: String,
@@ -36,20 +37,38 @@ pub struct Problem {
     /// The invalid parameters, for 400.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub invalid_params: Vec<InvalidParam>,
+}
+
+/// A problem, as handlers return it.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// A stable code for programs.
+    pub code: &'static str,
+    /// Short, Dutch.
+    pub title: &'static str,
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// What happened, Dutch.
+    pub detail: String,
+    /// The invalid parameters, for 400.
+    pub invalid_params: Vec<InvalidParam>,
     /// Seconds to wait before trying again (503).
-    #[serde(skip)]
     pub retry_after: Option<u32>,
 }
 
 impl Problem {
     /// A problem with a status, a stable code and Dutch texts.
-    pub fn new(status: StatusCode, code: &str, title: &str, detail: impl Into<String>) -> Problem {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Problem {
         Problem {
-            kind: format!("https://ave-regie.nl/problemen/{code}"),
-            title: title.to_owned(),
-            status: status.as_u16(),
+            title,
+            status,
             detail: detail.into(),
-            code: code.to_owned(),
+            code,
             invalid_params: Vec::new(),
             retry_after: None,
         }
@@ -110,9 +129,16 @@ impl From<ave_store::StoreError> for Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::to_vec(&self).unwrap_or_default();
-        let mut response = (status, body).into_response();
+        let body = ProblemBody {
+            kind: format!("https://ave-regie.nl/problemen/{}", self.code),
+            title: self.title.to_owned(),
+            status: self.status.as_u16(),
+            detail: self.detail,
+            code: self.code.to_owned(),
+            invalid_params: self.invalid_params,
+        };
+        let bytes = serde_json::to_vec(&body).unwrap_or_default();
+        let mut response = (self.status, bytes).into_response();
         let headers = response.headers_mut();
         headers.insert(
             header::CONTENT_TYPE,

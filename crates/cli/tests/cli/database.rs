@@ -141,3 +141,17 @@ fn a_wrong_database_is_a_dutch_error_without_the_password() {
     assert!(stderr(&o).contains("niet te openen"), "{}", stderr(&o));
     assert_dutch(&stderr(&o));
 }
+
+#[test]
+fn serve_refuses_anything_but_loopback_in_dutch() {
+    let dir = temp_dir("serve-loopback");
+    let url = format!("sqlite://{}", dir.join("ave.sqlite").display());
+    let o = ave(&["serve", "--database", &url, "--listen", "0.0.0.0:0"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("alleen op loopback"), "{err}");
+    assert_dutch(&err);
+    let o = ave(&["serve", "--listen", "geen-adres"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_dutch(&stderr(&o));
+}

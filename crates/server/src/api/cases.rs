@@ -13,7 +13,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::problem::{InvalidParam, Problem};
+use crate::problem::{InvalidParam, Problem, ProblemBody};
 
 /// The attention kinds a list can filter on.
 pub const ATTENTION_KINDS: &[&str] = &[
@@ -200,8 +200,8 @@ fn number(
     ),
     responses(
         (status = 200, description = "Een pagina casussen", body = CasussenPagina),
-        (status = 400, description = "Ongeldige parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database niet beschikbaar", body = Problem, content_type = "application/problem+json"),
+        (status = 400, description = "Ongeldige parameters", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 pub async fn list(
@@ -304,8 +304,8 @@ fn case_id(id: &str) -> Result<CaseId, Problem> {
     responses(
         (status = 200, description = "De casus", body = Casus, headers(("ETag" = String, description = "De versie van de casus"))),
         (status = 304, description = "Niet gewijzigd sinds If-None-Match"),
-        (status = 404, description = "Bestaat niet", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database niet beschikbaar", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Bestaat niet", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 pub async fn get(
@@ -356,7 +356,7 @@ pub struct Gebeurtenis {
     params(("id" = String, Path, description = "De casus (pseudoniem)")),
     responses(
         (status = 200, description = "De tijdlijn", body = Vec<Gebeurtenis>),
-        (status = 404, description = "Bestaat niet", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Bestaat niet", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 pub async fn timeline(

@@ -28,7 +28,7 @@ pub const VERSION: &str = "1.0.0";
         cases::Links,
         cases::Gebeurtenis,
         models::Model,
-        crate::problem::Problem,
+        crate::problem::ProblemBody,
         crate::problem::InvalidParam
     )),
     tags(

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::problem::Problem;
+use crate::problem::{Problem, ProblemBody};
 
 /// A stored model version.
 #[derive(Debug, Serialize, ToSchema)]
@@ -29,7 +29,7 @@ pub struct Model {
     tag = "modellen",
     responses(
         (status = 200, description = "De opgeslagen modelversies", body = Vec<Model>),
-        (status = 503, description = "Database niet beschikbaar", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Model>>, Problem> {

@@ -317,7 +317,10 @@ async fn the_timeline_stays_in_outline_after_erasure() {
     assert!(!entries.is_empty());
     assert!(entries.iter().all(|e| e["inhoudAanwezig"] == true));
     f.store
-        .erase(&CaseId::parse("casus-2").expect("id"), chrono::Utc::now())
+        .erase(
+            &CaseId::parse("casus-2").expect("id"),
+            chrono::DateTime::UNIX_EPOCH,
+        )
         .await
         .expect("erase");
     let (_, _, after) = call(&f.store, "/api/v1/casussen/casus-2/tijdlijn", &[]).await;
