@@ -42,6 +42,8 @@ enum Command {
     Klantreis(klantreis_cmd::KlantreisArgs),
     /// Start de casusdienst (REST-API onder /api/v1).
     Serve(serve_cmd::ServeArgs),
+    /// Schrijf het OpenAPI-document van de REST-API (hetzelfde als /api/v1/openapi.json).
+    Openapi,
     /// De database: schema bijwerken, een kopie maken.
     #[command(subcommand, arg_required_else_help = true)]
     Db(db_cmd::DbCommand),
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
         Command::Model(cmd) => model_cmd::run(cmd, verbose),
         Command::Klantreis(args) => klantreis_cmd::run(args, verbose),
         Command::Serve(args) => serve_cmd::run(args, verbose),
+        Command::Openapi => serve_cmd::openapi(),
         Command::Db(cmd) => db_cmd::run_db(cmd, verbose),
         Command::Audit(cmd) => db_cmd::run_audit(cmd, verbose),
     };

@@ -65,3 +65,13 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
         Ok(ExitCode::SUCCESS)
     })
 }
+
+/// Runs `ave openapi`: the document on standard output.
+pub fn openapi() -> Result<ExitCode> {
+    let text = serde_json::to_string_pretty(&ave_server::api::document())
+        .context("het OpenAPI-document is niet te schrijven")?;
+    let mut out = std::io::stdout().lock();
+    std::io::Write::write_all(&mut out, text.as_bytes())?;
+    std::io::Write::write_all(&mut out, b"\n")?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -17,13 +17,12 @@ use std::time::Duration;
 
 use ave_store::Store;
 use axum::Router;
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use utoipa::OpenApi;
 
 use problem::Problem;
 
@@ -121,10 +120,7 @@ fn header_layer(name: &'static str, value: &'static str) -> SetResponseHeaderLay
 }
 
 async fn openapi() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        api::ApiDoc::openapi().to_json().unwrap_or_default(),
-    )
+    axum::Json(api::document())
 }
 
 async fn not_found() -> Problem {

@@ -187,8 +187,9 @@ fn number(
 /// Lists cases, newest activity first.
 #[utoipa::path(
     get,
-    path = "/api/v1/casussen",
+    path = "/casussen",
     tag = "casussen",
+    operation_id = "casussenLijst",
     params(
         ("gemeente" = Option<String>, Query, description = "Alleen casussen van deze gemeente"),
         ("fase" = Option<String>, Query, description = "Alleen casussen in deze fase"),
@@ -298,12 +299,14 @@ fn case_id(id: &str) -> Result<CaseId, Problem> {
 /// One case, with its version as `ETag`.
 #[utoipa::path(
     get,
-    path = "/api/v1/casussen/{id}",
+    path = "/casussen/{id}",
     tag = "casussen",
+    operation_id = "casusOpvragen",
     params(("id" = String, Path, description = "De casus (pseudoniem)")),
     responses(
         (status = 200, description = "De casus", body = Casus, headers(("ETag" = String, description = "De versie van de casus"))),
         (status = 304, description = "Niet gewijzigd sinds If-None-Match"),
+        (status = 400, description = "Ongeldige casus-id", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "Bestaat niet", body = ProblemBody, content_type = "application/problem+json"),
         (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
     )
@@ -351,11 +354,13 @@ pub struct Gebeurtenis {
 /// The timeline of a case in outline: what happened, when, by whom — also after erasure.
 #[utoipa::path(
     get,
-    path = "/api/v1/casussen/{id}/tijdlijn",
+    path = "/casussen/{id}/tijdlijn",
     tag = "casussen",
+    operation_id = "casusTijdlijn",
     params(("id" = String, Path, description = "De casus (pseudoniem)")),
     responses(
         (status = 200, description = "De tijdlijn", body = Vec<Gebeurtenis>),
+        (status = 400, description = "Ongeldige casus-id", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "Bestaat niet", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]

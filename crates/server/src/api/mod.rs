@@ -19,7 +19,7 @@ pub const VERSION: &str = "1.0.0";
         contact(name = "AVE-regie", url = "https://ave-regie.nl", email = "beheer@ave-regie.nl"),
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
-    servers((url = "/api/v1")),
+    servers((url = "/api/v1", description = "Deze server")),
     paths(cases::list, cases::get, cases::timeline, models::list),
     components(schemas(
         cases::Casus,
@@ -37,3 +37,34 @@ pub const VERSION: &str = "1.0.0";
     )
 )]
 pub struct ApiDoc;
+
+/// The OpenAPI document as served: the generated one, with the `API-Version` header that
+/// every response carries (a layer adds it) declared on every response.
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for item in paths.values_mut().filter_map(|i| i.as_object_mut()) {
+            for op in item.values_mut().filter_map(|o| o.as_object_mut()) {
+                let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut())
+                else {
+                    continue;
+                };
+                for response in responses.values_mut().filter_map(|r| r.as_object_mut()) {
+                    let headers = response
+                        .entry("headers")
+                        .or_insert_with(|| serde_json::json!({}));
+                    if let Some(h) = headers.as_object_mut() {
+                        h.insert(
+                            "API-Version".to_owned(),
+                            serde_json::json!({
+                                "description": "De volledige versie van de API",
+                                "schema": {"type": "string", "example": VERSION}
+                            }),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    doc
+}

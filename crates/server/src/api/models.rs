@@ -25,8 +25,9 @@ pub struct Model {
 /// Every stored model version.
 #[utoipa::path(
     get,
-    path = "/api/v1/modellen",
+    path = "/modellen",
     tag = "modellen",
+    operation_id = "modellenLijst",
     responses(
         (status = 200, description = "De opgeslagen modelversies", body = Vec<Model>),
         (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
