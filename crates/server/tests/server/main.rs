@@ -188,15 +188,27 @@ async fn the_openapi_document_is_served_without_sign_on() {
         "{}",
         doc["openapi"]
     );
+    assert_eq!(doc["servers"][0]["url"], "/api/v1");
     for path in [
-        "/api/v1/casussen",
-        "/api/v1/casussen/{id}",
-        "/api/v1/casussen/{id}/tijdlijn",
-        "/api/v1/modellen",
+        "/casussen",
+        "/casussen/{id}",
+        "/casussen/{id}/tijdlijn",
+        "/modellen",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
+    // Every response declares the API-Version header the server sends.
+    for item in doc["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("item").values() {
+            for (status, response) in op["responses"].as_object().expect("responses") {
+                assert!(
+                    response["headers"]["API-Version"].is_object(),
+                    "{status} lacks API-Version"
+                );
+            }
+        }
+    }
 }
 
 #[tokio::test]
