@@ -256,6 +256,8 @@ impl<'a> Sim<'a, '_> {
         }
         if target == 1 && self.rng.chance(30) {
             self.close();
+        } else if target < 4 && self.rng.chance(5) {
+            self.leave_pending(target);
         } else if self.rng.chance(50) {
             self.evaluate();
         }
@@ -375,6 +377,22 @@ impl<'a> Sim<'a, '_> {
             }
             let turn = self.rng.index(candidates.len());
             candidates.rotate_left(turn);
+            // With minors in the household, the functions the minors rule names go first.
+            if role == RoleKind::Casusregie
+                && case.has_minors(self.today())
+                && let Some(rule) = model
+                    .model()
+                    .rules
+                    .minors_casusregisseur
+                    .as_ref()
+                    .filter(|r| r.enabled)
+            {
+                let fits = |p: &PersonId| {
+                    case.participant(p)
+                        .is_some_and(|p| model.includes(&rule.functions, &p.function))
+                };
+                candidates.sort_by_key(|p| !fits(p));
+            }
             if let Some(r) = &spec.appointed_in
                 && !case.meeting_after(&r.meeting, case.phase_entry())
             {
@@ -543,8 +561,36 @@ impl<'a> Sim<'a, '_> {
             .find(|p| p.transition == t.id)
     }
 
+    /// Proposes an opschaling and leaves it waiting for a decision (so the attention list
+    /// shows late decisions), if the next level is reachable.
+    fn leave_pending(&mut self, target: u32) {
+        let model = self.model;
+        let Some(case) = self.case.as_ref() else {
+            return;
+        };
+        let from = case.phase().clone();
+        let next = model.model().transitions.iter().find(|t| {
+            t.from == from
+                && t.from != t.to
+                && t.direction == Direction::Op
+                && crate::level(model, t.to.as_str()) == target + 1
+        });
+        if let Some(t) = next {
+            self.propose_only(t);
+        }
+    }
+
     /// Takes transition `t`: criteria, proposal, what the model asks, decision.
     fn transition(&mut self, t: &'a Transition) -> bool {
+        self.take(t, true)
+    }
+
+    /// Proposes transition `t` without deciding it.
+    fn propose_only(&mut self, t: &'a Transition) -> bool {
+        self.take(t, false)
+    }
+
+    fn take(&mut self, t: &'a Transition, decide: bool) -> bool {
         let Some(lead) = self.lead() else {
             return false;
         };
@@ -594,8 +640,8 @@ impl<'a> Sim<'a, '_> {
                 evidence: "De criteria zijn in het casusoverleg vastgesteld".to_owned(),
             }),
         );
-        if !proposed {
-            return false;
+        if !proposed || !decide {
+            return proposed;
         }
         if let Some(r) = &t.decided_in {
             self.meeting(&r.meeting, attendees);
