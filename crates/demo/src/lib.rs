@@ -1,0 +1,381 @@
+//! A fictitious demo region for `ave serve --demo`: three gemeenten, each on a different
+//! local example model (`examples/modellen/*-voorbeeld`), with a person for every function
+//! of its model and a few hundred households whose histories the engine produces.
+//!
+//! Nothing here is real: the gemeenten, the people (pseudonymous ids, fictitious work names)
+//! and the households (members `lid-1`, `lid-2`, … with a role and whether they are minor;
+//! never a name or a BSN). Every history is a sequence of commands given to
+//! [`ave_engine::execute`] — open, assign roles, record signals, assess criteria, propose and
+//! decide transitions, evaluate, close — so every stored history obeys its model. A command
+//! the engine refuses is skipped and counted ([`Summary::refused`]).
+//!
+//! The build is deterministic: a fixed seed and the `now` passed in decide everything, so
+//! building twice gives the same events.
+//!
+//! ```no_run
+//! # async fn demo(
+//! #     store: &ave_store::Store,
+//! #     now: chrono::DateTime<chrono::Utc>,
+//! # ) -> Result<(), ave_demo::DemoError> {
+//! let summary = ave_demo::build(store, now, 300, |done, total| eprintln!("{done}/{total}")).await?;
+//! eprintln!("{} casussen, {} geweigerde opdrachten", summary.cases, summary.refused);
+//! # Ok(()) }
+//! ```
+
+mod rng;
+mod sim;
+
+use std::collections::BTreeMap;
+
+use ave_engine::command::Participant;
+use ave_engine::ids::{CaseId, PersonId};
+use ave_model::{FunctionId, OrganisationKind, ValidModel};
+use ave_store::{Append, CaseRow, ModelRecord, Store, StoreError};
+use chrono::{DateTime, Utc};
+use sha2::Digest;
+
+use crate::rng::Rng;
+
+/// The seed of the demo: the same region every time.
+const SEED: u64 = 0x0A5E_2026_DE30;
+
+/// How many cases are written per transaction.
+const BATCH: usize = 50;
+
+/// What went wrong while building the demo.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// A built-in example model does not load (a fault in the product, not the user's).
+    #[error("voorbeeldmodel {model} is ongeldig: {message}")]
+    Model {
+        /// The example model.
+        model: String,
+        /// The first error found.
+        message: String,
+    },
+    /// An id the demo makes is not a valid id (a fault in the demo).
+    #[error("ongeldige id {0:?} in de demo")]
+    Id(String),
+    /// The store refused or failed.
+    #[error("de demo kon niet worden opgeslagen: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// One example model as embedded in the binary.
+struct Example {
+    /// Fictitious gemeente name.
+    gemeente: &'static str,
+    /// Prefix of person and case ids.
+    prefix: &'static str,
+    /// File name for diagnostics.
+    file: &'static str,
+    /// The local model text.
+    text: &'static str,
+}
+
+const EXAMPLES: [Example; 3] = [
+    Example {
+        gemeente: "Heidestad",
+        prefix: "oss",
+        file: "examples/modellen/oss-voorbeeld/model.toml",
+        text: include_str!("../../../examples/modellen/oss-voorbeeld/model.toml"),
+    },
+    Example {
+        gemeente: "Maasdal",
+        prefix: "noord-limburg",
+        file: "examples/modellen/noord-limburg-voorbeeld/model.toml",
+        text: include_str!("../../../examples/modellen/noord-limburg-voorbeeld/model.toml"),
+    },
+    Example {
+        gemeente: "Wolderland",
+        prefix: "westerkwartier",
+        file: "examples/modellen/westerkwartier-voorbeeld/model.toml",
+        text: include_str!("../../../examples/modellen/westerkwartier-voorbeeld/model.toml"),
+    },
+];
+
+/// Fictitious first names for the professionals' work names.
+const NAMES: [&str; 24] = [
+    "Anouk", "Bram", "Carmen", "Daan", "Esra", "Floor", "Gijs", "Hanna", "Imre", "Joost", "Kim",
+    "Lotte", "Mehmet", "Noor", "Olaf", "Priya", "Quinten", "Roos", "Sven", "Tess", "Umut", "Vera",
+    "Wout", "Yara",
+];
+
+/// The demo region: its gemeenten and who works in each.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// The gemeenten, each on its own local model.
+    pub gemeenten: Vec<Gemeente>,
+}
+
+/// A fictitious gemeente of the demo region.
+#[derive(Debug, Clone)]
+pub struct Gemeente {
+    /// Its (fictitious) name; also the `gemeente` of its cases in the store.
+    pub name: String,
+    /// Prefix of its person and case ids (`oss-…`).
+    pub prefix: String,
+    /// The id of the local model it runs under.
+    pub model_id: String,
+    /// That model's version.
+    pub model_version: String,
+    /// One person for every function of the model (residents excepted).
+    pub people: Vec<Person>,
+}
+
+/// A professional or administrator of the demo (pseudonymous, with a fictitious work name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Pseudonymous id, e.g. `oss-medewerker-sociaal-team-1`.
+    pub id: String,
+    /// Fictitious work name, e.g. `Anouk (Medewerker Sociaal Team)`.
+    pub name: String,
+    /// The function the person holds in the gemeente's model.
+    pub function: String,
+    /// The organisation the person works for.
+    pub organisation: String,
+}
+
+/// A gemeente's model, loaded and validated.
+#[derive(Debug, Clone)]
+pub struct DemoModel {
+    /// The gemeente's name.
+    pub gemeente: String,
+    /// The local model text as embedded (it `extends` a preset).
+    pub text: &'static str,
+    /// The model with its base merged and validated.
+    pub model: ValidModel,
+}
+
+/// What a build stored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Cases stored.
+    pub cases: usize,
+    /// Events stored.
+    pub events: usize,
+    /// Closed cases.
+    pub closed: usize,
+    /// Cases per gemeente.
+    pub per_gemeente: BTreeMap<String, usize>,
+    /// Cases per gemeente and phase id.
+    pub per_phase: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Cases per AVE level 1–4 (phases mapped to the level their id starts with: `2A` and
+    /// `2B` are level 2, Westerkwartier's `0` counts as level 1).
+    pub per_level: BTreeMap<u32, usize>,
+    /// Commands the engine refused (each skipped; the history goes on without it).
+    pub refused: usize,
+    /// Refused commands per rejection code.
+    pub refused_by_code: BTreeMap<String, usize>,
+}
+
+/// Loads the three example models (embedded; no files are read).
+pub fn models() -> Result<Vec<DemoModel>, DemoError> {
+    EXAMPLES
+        .iter()
+        .map(|e| {
+            let model =
+                ave_model::check(e.file, e.text.as_bytes(), &ave_model::presets::PresetLoader)
+                    .into_valid()
+                    .map_err(|d| DemoError::Model {
+                        model: e.file.to_owned(),
+                        message: d
+                            .first()
+                            .map_or_else(|| "onbekende fout".to_owned(), |d| d.message.clone()),
+                    })?;
+            Ok(DemoModel {
+                gemeente: e.gemeente.to_owned(),
+                text: e.text,
+                model,
+            })
+        })
+        .collect()
+}
+
+fn people_of(prefix: &str, gemeente: &str, model: &ValidModel) -> Vec<Person> {
+    model
+        .model()
+        .functions
+        .iter()
+        .filter(|f| {
+            !matches!(
+                f.kind,
+                OrganisationKind::Inwoner | OrganisationKind::Netwerk
+            )
+        })
+        .enumerate()
+        .map(|(i, f)| Person {
+            id: format!("{prefix}-{}-1", f.id),
+            name: format!("{} ({})", NAMES[i % NAMES.len()], f.name),
+            function: f.id.as_str().to_owned(),
+            organisation: f
+                .organisation
+                .clone()
+                .unwrap_or_else(|| format!("Gemeente {gemeente}")),
+        })
+        .collect()
+}
+
+fn gemeente_of(e: &Example, model: &ValidModel) -> Gemeente {
+    Gemeente {
+        name: e.gemeente.to_owned(),
+        prefix: e.prefix.to_owned(),
+        model_id: model.model().model.id.as_str().to_owned(),
+        model_version: model.model().model.version.clone(),
+        people: people_of(e.prefix, e.gemeente, model),
+    }
+}
+
+/// The demo region: the gemeenten with their models and people (for showing who's who).
+pub fn region() -> Result<Region, DemoError> {
+    let models = models()?;
+    Ok(Region {
+        gemeenten: EXAMPLES
+            .iter()
+            .zip(&models)
+            .map(|(e, m)| gemeente_of(e, &m.model))
+            .collect(),
+    })
+}
+
+fn participants(people: &[Person]) -> Result<Vec<Participant>, DemoError> {
+    people
+        .iter()
+        .map(|p| {
+            Ok(Participant {
+                person: PersonId::parse(p.id.as_str()).map_err(|_| DemoError::Id(p.id.clone()))?,
+                name: p.name.clone(),
+                function: FunctionId::parse(p.function.as_str())
+                    .map_err(|_| DemoError::Id(p.function.clone()))?,
+                organisation: p.organisation.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The AVE level (1–4) of a phase: the digit its id starts with (`0` counts as 1); else its
+/// rank in the model's order.
+pub fn level(model: &ValidModel, phase: &str) -> u32 {
+    match phase.chars().next().and_then(|c| c.to_digit(10)) {
+        Some(d) => d.clamp(1, 4),
+        None => {
+            let rank = model
+                .phases_in_order()
+                .iter()
+                .position(|p| p.id.as_str() == phase)
+                .unwrap_or(0);
+            u32::try_from(rank + 1).unwrap_or(4).min(4)
+        }
+    }
+}
+
+/// The levels of `n` households, 80-15-5-0.5 percent by largest remainder, shuffled.
+fn levels(n: usize, rng: &mut Rng) -> Vec<u32> {
+    const SHARES: [(u32, f64); 4] = [(1, 79.5), (2, 15.0), (3, 5.0), (4, 0.5)];
+    let exact: Vec<f64> = SHARES.iter().map(|(_, s)| s / 100.0 * n as f64).collect();
+    let mut counts: Vec<usize> = exact.iter().map(|x| x.floor() as usize).collect();
+    let mut left = n.saturating_sub(counts.iter().sum());
+    let mut order: Vec<usize> = (0..SHARES.len()).collect();
+    order.sort_by(|a, b| {
+        let (ra, rb) = (exact[*a] - exact[*a].floor(), exact[*b] - exact[*b].floor());
+        rb.total_cmp(&ra).then(a.cmp(b))
+    });
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        counts[i] += 1;
+        left -= 1;
+    }
+    let mut out = Vec::with_capacity(n);
+    for ((level, _), count) in SHARES.iter().zip(counts) {
+        out.extend(std::iter::repeat_n(*level, count));
+    }
+    rng.shuffle(&mut out);
+    out
+}
+
+/// Builds the demo region into `store` (which must be migrated): stores the three models
+/// and `households` cases spread over the gemeenten, with histories over the 18 months
+/// before `now`. Calls `progress(done, total)` after each batch of cases. The same `now`
+/// and `households` give the same events every time.
+pub async fn build(
+    store: &Store,
+    now: DateTime<Utc>,
+    households: usize,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Summary, DemoError> {
+    let models = models()?;
+    let mut rng = Rng::new(SEED);
+    let mut summary = Summary::default();
+    let mut gemeenten = Vec::new();
+    for (e, m) in EXAMPLES.iter().zip(&models) {
+        let info = m.model.model();
+        store
+            .put_model(&ModelRecord {
+                id: info.model.id.as_str().to_owned(),
+                version: info.model.version.clone(),
+                text: e.text.to_owned(),
+                sha256: hex::encode(sha2::Sha256::digest(e.text.as_bytes())),
+                stored_at: now - chrono::Duration::days(sim::HISTORY_DAYS + 30),
+            })
+            .await?;
+        let g = gemeente_of(e, &m.model);
+        let people = participants(&g.people)?;
+        gemeenten.push((g, people));
+    }
+
+    let levels = levels(households, &mut rng);
+    let mut numbers = vec![0usize; gemeenten.len()];
+    let mut batch = Vec::with_capacity(BATCH);
+    for (i, target) in levels.into_iter().enumerate() {
+        let k = i % gemeenten.len();
+        let (g, people) = &gemeenten[k];
+        let model = &models[k].model;
+        numbers[k] += 1;
+        let raw = format!("{}-gezin-{:04}", g.prefix, numbers[k]);
+        let id = CaseId::parse(raw.as_str()).map_err(|_| DemoError::Id(raw.clone()))?;
+        let out = sim::household(model, people, &id, target, now, &mut rng);
+        summary.refused += out.refused.len();
+        for code in out.refused {
+            *summary.refused_by_code.entry(code).or_default() += 1;
+        }
+        let Some(case) = out.case else { continue };
+        let phase = case.phase().as_str().to_owned();
+        summary.cases += 1;
+        summary.events += out.events.len();
+        summary.closed += usize::from(case.closed().is_some());
+        *summary.per_gemeente.entry(g.name.clone()).or_default() += 1;
+        *summary
+            .per_phase
+            .entry(g.name.clone())
+            .or_default()
+            .entry(phase.clone())
+            .or_default() += 1;
+        *summary.per_level.entry(level(model, &phase)).or_default() += 1;
+        batch.push(Append {
+            case: id,
+            expected: 0,
+            events: out.events,
+            row: CaseRow::of(model, &case, Some(&g.name)),
+        });
+        if batch.len() == BATCH {
+            write(store, &mut batch).await?;
+            progress(i + 1, households);
+        }
+    }
+    write(store, &mut batch).await?;
+    progress(households, households);
+    Ok(summary)
+}
+
+async fn write(store: &Store, batch: &mut Vec<Append>) -> Result<(), DemoError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    for r in store.append_batch(batch).await {
+        r?;
+    }
+    batch.clear();
+    Ok(())
+}
