@@ -50,6 +50,11 @@ pub enum AuditCommand {
 
 impl DatabaseArg {
     fn url(&self) -> Result<String> {
+        self.url_or("ave.sqlite")
+    }
+
+    /// The URL, with `file` in the data directory as the default.
+    pub fn url_or(&self, file: &str) -> Result<String> {
         if let Some(url) = &self.database {
             return Ok(url.clone());
         }
@@ -63,7 +68,7 @@ impl DatabaseArg {
             .unwrap_or_else(|| PathBuf::from("ave-data"));
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("de datamap {} is niet aan te maken", dir.display()))?;
-        Ok(format!("sqlite://{}", dir.join("ave.sqlite").display()))
+        Ok(format!("sqlite://{}", dir.join(file).display()))
     }
 }
 
@@ -97,7 +102,11 @@ fn failed(what: String, e: &StoreError, verbose: bool) -> anyhow::Error {
 }
 
 pub async fn open(arg: &DatabaseArg, verbose: bool) -> Result<(Store, String)> {
-    let url = arg.url()?;
+    open_url(arg.url()?, verbose).await
+}
+
+/// Opens and migrates the database at `url`.
+pub async fn open_url(url: String, verbose: bool) -> Result<(Store, String)> {
     let shown = redacted(&url);
     let store = Store::open(&url)
         .await

@@ -24,6 +24,62 @@ pub struct ServeArgs {
         hide_default_value = true
     )]
     listen: SocketAddr,
+    /// Start met een fictieve regio: drie gemeenten op verschillende lokale modellen en
+    /// ongeveer 300 huishoudens (standaard in ave-data/demo.sqlite, los van echte gegevens).
+    #[arg(long)]
+    demo: bool,
+}
+
+/// How many households the demo region holds.
+const DEMO_HOUSEHOLDS: usize = 300;
+
+/// The system clock (the edge where time enters).
+#[allow(clippy::disallowed_methods)]
+fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+/// Fills an empty store with the demo region; a store that has cases is left as it is.
+async fn demo(store: &ave_store::Store) -> Result<()> {
+    let today = now().format("%Y-%m-%d").to_string();
+    let existing = store
+        .list(&ave_store::CaseFilter::default(), &today, 0, 1)
+        .await
+        .map_err(|e| anyhow::anyhow!("de database is niet te lezen: {e}"))?;
+    if existing.total > 0 {
+        println!(
+            "demo: {} casussen staan er al; niets toegevoegd",
+            existing.total
+        );
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    let mut shown = false;
+    let summary = ave_demo::build(store, now(), DEMO_HOUSEHOLDS, |done, total| {
+        if started.elapsed() > std::time::Duration::from_secs(1)
+            && (done % 50 == 0 || done == total)
+        {
+            shown = true;
+            eprint!("\rdemo opbouwen: {done} van {total} huishoudens");
+        }
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("de demo is niet op te bouwen: {e}"))?;
+    if shown {
+        eprintln!();
+    }
+    let gemeenten: Vec<String> = summary
+        .per_gemeente
+        .iter()
+        .map(|(g, n)| format!("{g} {n}"))
+        .collect();
+    println!(
+        "demo: {} casussen ({}) in {:.1} s",
+        summary.cases,
+        gemeenten.join(", "),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
@@ -55,8 +111,16 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
         .build()
         .context("de uitvoeromgeving is niet te starten")?;
     rt.block_on(async {
-        let (store, shown) = db_cmd::open(&args.db, verbose).await?;
+        let url = args.db.url_or(if args.demo {
+            "demo.sqlite"
+        } else {
+            "ave.sqlite"
+        })?;
+        let (store, shown) = db_cmd::open_url(url, verbose).await?;
         println!("database: {shown}");
+        if args.demo {
+            demo(&store).await?;
+        }
         ave_server::serve(store, args.listen, shutdown_signal(), |addr| {
             println!("AVE-regie luistert op http://{addr}/  (API: http://{addr}/api/v1/casussen)");
         })

@@ -155,3 +155,81 @@ fn serve_refuses_anything_but_loopback_in_dutch() {
     assert_eq!(o.status.code(), Some(2));
     assert_dutch(&stderr(&o));
 }
+
+/// Sends one GET over plain HTTP/1.1 and returns the whole response.
+fn get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response
+}
+
+#[test]
+fn serve_demo_builds_a_region_prints_its_address_and_stops_on_sigterm() {
+    use std::io::BufRead;
+    let dir = temp_dir("serve-demo");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ave"))
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .current_dir(&dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("ave starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let mut printed = Vec::new();
+    let addr = loop {
+        let line = lines
+            .next()
+            .expect("a line before the address")
+            .expect("utf-8");
+        printed.push(line.clone());
+        if let Some(rest) = line.split("luistert op http://").nth(1) {
+            break rest.split('/').next().expect("address").to_owned();
+        }
+    };
+    let all = printed.join("\n");
+    assert!(all.contains("demo: 300 casussen"), "{all}");
+    assert!(all.contains("demo.sqlite"), "{all}");
+
+    let page = get(&addr, "/api/v1/casussen?paginaGrootte=5");
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    let body = page.split("\r\n\r\n").nth(1).expect("body");
+    let json: serde_json::Value = serde_json::from_str(body).expect("json");
+    assert_eq!(json["totaal"], 300);
+    let cases = json["casussen"].as_array().expect("cases");
+    assert_eq!(cases.len(), 5);
+    assert!(cases.iter().all(|c| c["gemeente"].is_string()));
+    let models = get(&addr, "/api/v1/modellen");
+    assert_eq!(models.matches("\"id\"").count(), 3, "{models}");
+
+    // SIGTERM: the server finishes and exits 0.
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let exit = child.wait().expect("exits");
+    assert_eq!(exit.code(), Some(0));
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().any(|l| l == "gestopt"), "{rest:?}");
+
+    // The demo store verifies.
+    let url = format!("sqlite://{}", dir.join("ave-data/demo.sqlite").display());
+    let o = ave(&["audit", "verify", "--database", &url]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout_of(&o));
+}
+
+fn stdout_of(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
