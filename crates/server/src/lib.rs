@@ -10,6 +10,7 @@
 
 pub mod api;
 mod health;
+pub mod metrics;
 pub mod problem;
 
 use std::net::SocketAddr;
@@ -24,6 +25,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use metrics::Metrics;
 use problem::Problem;
 
 /// The largest request body accepted (bytes).
@@ -91,12 +93,20 @@ pub fn router(state: AppState) -> Router {
         .route("/casussen/{id}", get(api::cases::get))
         .route("/casussen/{id}/tijdlijn", get(api::cases::timeline))
         .route("/modellen", get(api::models::list));
-    Router::new()
+    let app: Router = Router::new()
         .nest("/api/v1", api)
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .fallback(not_found)
-        .with_state(state)
+        .with_state(state);
+    let metrics = Metrics::default();
+    let counted = app.route_layer(axum::middleware::from_fn_with_state(
+        metrics.clone(),
+        metrics::track,
+    ));
+    Router::new()
+        .route("/metrics", get(metrics::endpoint).with_state(metrics))
+        .merge(counted)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,

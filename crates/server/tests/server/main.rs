@@ -406,3 +406,61 @@ async fn the_server_refuses_to_listen_beyond_loopback_until_sign_on_exists() {
     .expect_err("refused");
     assert!(e.to_string().contains("alleen op loopback"), "{e}");
 }
+
+#[tokio::test]
+async fn metrics_count_requests_per_route_pattern_never_per_case() {
+    let f = fixture().await;
+    let app = router(AppState::new(f.store.clone()));
+    for uri in [
+        "/api/v1/casussen/casus-1",
+        "/api/v1/casussen/casus-2",
+        "/api/v1/casussen/casus-99",
+        "/metrics",
+    ] {
+        let response = app
+            .clone()
+            .oneshot(
+                Request::builder()
+                    .uri(uri)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("response");
+        let _ = axum::body::to_bytes(response.into_body(), 1 << 20).await;
+    }
+    let response = app
+        .oneshot(
+            Request::builder()
+                .uri("/metrics")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = String::from_utf8(
+        axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .expect("body")
+            .to_vec(),
+    )
+    .expect("utf-8");
+    assert!(
+        text.contains(
+            r#"ave_http_requests_total{route="/api/v1/casussen/{id}",method="GET",status="200"} 2"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"ave_http_requests_total{route="/api/v1/casussen/{id}",method="GET",status="404"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("ave_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    assert!(!text.contains("casus-1"), "no case id in a metric");
+}
