@@ -6,35 +6,35 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// One invalid parameter of a request.
+/// Een ongeldige parameter van een verzoek.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InvalidParam {
-    /// The parameter's name as the client sent it.
+    /// De naam van de parameter zoals de client die stuurde.
     pub name: String,
-    /// A stable code (`unknown`, `invalid`, `out-of-range`).
+    /// Een vaste code (`unknown`, `invalid`, `out-of-range`).
     pub code: String,
-    /// Why, in Dutch.
+    /// Waarom.
     pub reason: String,
 }
 
-/// A problem report as sent (RFC 9457).
+/// Een probleemmelding (RFC 9457).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[schema(as = Problem)]
 pub struct ProblemBody {
-    /// A URI naming the kind of problem.
+    /// Een URI die de soort probleem noemt.
     #[serde(rename = "type")]
     pub kind: String,
-    /// Short, Dutch.
+    /// Korte titel.
     pub title: String,
-    /// The HTTP status.
+    /// De HTTP-status.
     pub status: u16,
-    /// What happened, Dutch.
+    /// Wat er gebeurde.
     pub detail: String,
-    /// A stable code for programs.
+    /// Een vaste code voor programma's.
     pub code: String,
-    /// The invalid parameters, for 400.
+    /// De ongeldige parameters, bij 400.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub invalid_params: Vec<InvalidParam>,
 }

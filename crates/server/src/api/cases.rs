@@ -32,45 +32,45 @@ pub const ATTENTION_KINDS: &[&str] = &[
     "open-in-model",
 ];
 
-/// A role held in a case.
+/// Een rol in een casus.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Rol {
-    /// `casusregie`, `procesregie`, `behandelregie`, `operationeel`, `bestuurlijk`.
+    /// `casusregie`, `procesregie`, `behandelregie`, `operationeel` of `bestuurlijk`.
     pub rol: String,
-    /// Pseudonymous id of the person.
+    /// Pseudoniem van de persoon die de rol heeft.
     pub persoon: String,
 }
 
-/// A case as lists and the case page show it (no personal content).
+/// Een casus zoals lijsten en de casuspagina die tonen (zonder persoonlijke inhoud).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Casus {
-    /// The case's id (pseudonymous).
+    /// De id van de casus (pseudoniem).
     pub id: String,
-    /// The gemeente.
+    /// De gemeente.
     pub gemeente: Option<String>,
-    /// The model it runs under.
+    /// Het model waaronder de casus loopt.
     pub model: String,
-    /// The model's version.
+    /// De versie van dat model.
     pub modelversie: String,
-    /// The current phase.
+    /// De huidige fase.
     pub fase: String,
-    /// The number of events: the version used for `ETag` and `If-Match`.
+    /// Het aantal gebeurtenissen: de versie voor `ETag` en `If-Match`.
     pub versie: u64,
-    /// When opened (RFC 3339).
+    /// Wanneer geopend (RFC 3339).
     pub geopend_op: String,
-    /// Time of the last event.
+    /// Tijdstip van de laatste gebeurtenis (RFC 3339).
     pub laatste_activiteit: String,
-    /// Closed.
+    /// Of de casus gesloten is.
     pub gesloten: bool,
-    /// Attention today: kinds as in the filter `aandacht`.
+    /// Aandacht vandaag: soorten zoals in het filter `aandacht`.
     pub aandacht: Vec<String>,
-    /// The day the evaluation is due.
+    /// De dag waarop de evaluatie uiterlijk moet plaatsvinden.
     pub volgende_evaluatie: Option<String>,
-    /// Who holds which role.
+    /// Wie welke rol heeft.
     pub rollen: Vec<Rol>,
-    /// Whether the case's personal content was erased.
+    /// Of de persoonlijke inhoud van de casus gewist is (bewaartermijn verstreken).
     pub gewist: bool,
 }
 
@@ -111,34 +111,34 @@ impl Casus {
     }
 }
 
-/// Links of a page.
+/// Links van een pagina.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Links {
-    /// This page.
+    /// Deze pagina.
     #[serde(rename = "self")]
     pub this: String,
-    /// The next page, if any.
+    /// De volgende pagina, als die er is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
-    /// The previous page, if any.
+    /// De vorige pagina, als die er is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
 }
 
-/// A page of cases.
+/// Een pagina casussen.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CasussenPagina {
-    /// The cases on this page.
+    /// De casussen op deze pagina.
     pub casussen: Vec<Casus>,
-    /// How many cases match in all.
+    /// Hoeveel casussen er in totaal aan het filter voldoen.
     pub totaal: u64,
-    /// This page (from 1).
+    /// Deze pagina (vanaf 1).
     pub pagina: u64,
-    /// Cases per page.
+    /// Casussen per pagina.
     pub pagina_grootte: u64,
-    /// Links to this and the neighbouring pages.
+    /// Links naar deze en de aangrenzende pagina's.
     #[serde(rename = "_links")]
     pub links: Links,
 }
@@ -184,7 +184,7 @@ fn number(
     }
 }
 
-/// Lists cases, newest activity first.
+/// Casussen, met de laatste activiteit eerst.
 #[utoipa::path(
     get,
     path = "/casussen",
@@ -296,7 +296,7 @@ fn case_id(id: &str) -> Result<CaseId, Problem> {
         .map_err(|_| Problem::invalid(vec![invalid("id", "invalid", "geen geldige casus-id")]))
 }
 
-/// One case, with its version as `ETag`.
+/// Eén casus, met zijn versie als `ETag`.
 #[utoipa::path(
     get,
     path = "/casussen/{id}",
@@ -335,23 +335,23 @@ pub async fn get(
     Ok(response)
 }
 
-/// One entry of a timeline in outline.
+/// Eén gebeurtenis van de tijdlijn, in hoofdlijnen.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Gebeurtenis {
-    /// Position in the case.
+    /// Volgnummer in de casus.
     pub volgnummer: u64,
-    /// The event type (`signal_recorded`, …).
+    /// De soort gebeurtenis (`signal_recorded`, …).
     pub soort: String,
-    /// When (RFC 3339).
+    /// Wanneer (RFC 3339).
     pub tijdstip: String,
-    /// Who (pseudonymous).
+    /// Door wie (pseudoniem).
     pub door: String,
-    /// Whether the content is still there (not erased).
+    /// Of de inhoud er nog is (niet gewist).
     pub inhoud_aanwezig: bool,
 }
 
-/// The timeline of a case in outline: what happened, when, by whom — also after erasure.
+/// De tijdlijn van een casus in hoofdlijnen: wat er gebeurde, wanneer en door wie — ook na wissen.
 #[utoipa::path(
     get,
     path = "/casussen/{id}/tijdlijn",

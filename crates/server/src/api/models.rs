@@ -8,21 +8,21 @@ use utoipa::ToSchema;
 use crate::AppState;
 use crate::problem::{Problem, ProblemBody};
 
-/// A stored model version.
+/// Een opgeslagen modelversie.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Model {
-    /// The model's id.
+    /// De id van het model.
     pub id: String,
-    /// Its version.
+    /// De versie.
     pub versie: String,
-    /// SHA-256 of the model text (hex).
+    /// SHA-256 van de modeltekst (hex).
     pub sha256: String,
-    /// When it was stored.
+    /// Wanneer opgeslagen (RFC 3339).
     pub opgeslagen_op: String,
 }
 
-/// Every stored model version.
+/// Alle opgeslagen modelversies.
 #[utoipa::path(
     get,
     path = "/modellen",
