@@ -428,14 +428,7 @@ impl Db {
             ));
         }
         if let Some(kind) = &filter.attention {
-            let column = match kind.as_str() {
-                "evaluation-overdue" => Some("c.next_evaluation"),
-                "stagnation" => Some("c.stagnation_due"),
-                "decision-pending" => Some("c.decision_due"),
-                "procesregie-review-overdue" => Some("c.review_due"),
-                _ => None,
-            };
-            match column {
+            match crate::row::due_column(kind) {
                 Some(col) => clauses.push(format!(
                     "c.closed = {} AND {col} < {}",
                     arg(Arg::Bool(false)),

@@ -30,11 +30,40 @@ pub fn attention_key(kind: AttentionKind) -> String {
         .unwrap_or_default()
 }
 
+/// The column that holds the day a day-dependent attention kind falls due (overdue after it).
+pub(crate) fn due_column(kind: &str) -> Option<&'static str> {
+    match kind {
+        "evaluation-overdue" => Some("c.next_evaluation"),
+        "stagnation" => Some("c.stagnation_due"),
+        "decision-pending" => Some("c.decision_due"),
+        "procesregie-review-overdue" => Some("c.review_due"),
+        _ => None,
+    }
+}
+
 fn plus_days(day: Date, n: u32) -> Date {
     Date::from(day.naive() + Duration::days(i64::from(n)))
 }
 
 impl CaseRow {
+    /// The attention kinds of the case on `today` (`YYYY-MM-DD`): the day-dependent ones that
+    /// have fallen due, then the flags — the same test a list filter makes in SQL.
+    pub fn attention_on(&self, today: &str) -> Vec<String> {
+        let due = [
+            ("evaluation-overdue", &self.next_evaluation),
+            ("stagnation", &self.stagnation_due),
+            ("decision-pending", &self.decision_due),
+            ("procesregie-review-overdue", &self.review_due),
+        ];
+        let mut kinds: Vec<String> = due
+            .into_iter()
+            .filter(|(_, day)| !self.closed && day.as_deref().is_some_and(|d| d < today))
+            .map(|(kind, _)| kind.to_owned())
+            .collect();
+        kinds.extend(self.flags.iter().cloned());
+        kinds
+    }
+
     /// The read model of `case`, which runs under `model` and belongs to `gemeente`.
     pub fn of(model: &ValidModel, case: &Case, gemeente: Option<&str>) -> CaseRow {
         let rules = &model.model().rules;

@@ -76,19 +76,7 @@ pub struct Casus {
 
 impl Casus {
     fn of(row: CaseRow, today: &str) -> Casus {
-        let mut aandacht = Vec::new();
-        let overdue = |d: &Option<String>| !row.closed && d.as_deref().is_some_and(|d| d < today);
-        for (kind, due) in [
-            ("evaluation-overdue", &row.next_evaluation),
-            ("stagnation", &row.stagnation_due),
-            ("decision-pending", &row.decision_due),
-            ("procesregie-review-overdue", &row.review_due),
-        ] {
-            if overdue(due) {
-                aandacht.push(kind.to_owned());
-            }
-        }
-        aandacht.extend(row.flags.iter().cloned());
+        let aandacht = row.attention_on(today);
         Casus {
             id: row.id.to_string(),
             gemeente: row.gemeente,
