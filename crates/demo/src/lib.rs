@@ -27,7 +27,7 @@ mod sim;
 
 use std::collections::BTreeMap;
 
-use ave_engine::command::Participant;
+use ave_engine::command::{Command, Open, Participant};
 use ave_engine::ids::{CaseId, PersonId};
 use ave_model::{FunctionId, OrganisationKind, ValidModel};
 use ave_store::{Append, CaseRow, ModelRecord, Store, StoreError};
@@ -303,6 +303,20 @@ pub async fn build(
     store: &Store,
     now: DateTime<Utc>,
     households: usize,
+    progress: impl FnMut(usize, usize),
+) -> Result<Summary, DemoError> {
+    build_with(store, now, households, 0, progress).await
+}
+
+/// [`build`] with `extra` more ordinary commands in every history (signals, and an
+/// evaluation after every third), for a benchmark database whose case files are longer than
+/// the demo's (the demo makes about 9 events per case; each extra command adds one). The
+/// same arguments give the same events every time.
+pub async fn build_with(
+    store: &Store,
+    now: DateTime<Utc>,
+    households: usize,
+    extra: u32,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Summary, DemoError> {
     let models = models()?;
@@ -335,7 +349,7 @@ pub async fn build(
         numbers[k] += 1;
         let raw = format!("{}-gezin-{:04}", g.prefix, numbers[k]);
         let id = CaseId::parse(raw.as_str()).map_err(|_| DemoError::Id(raw.clone()))?;
-        let out = sim::household(model, people, &id, target, now, &mut rng);
+        let out = sim::household(model, people, &id, target, extra, now, &mut rng);
         summary.refused += out.refused.len();
         for code in out.refused {
             *summary.refused_by_code.entry(code).or_default() += 1;
@@ -367,6 +381,70 @@ pub async fn build(
     write(store, &mut batch).await?;
     progress(households, households);
     Ok(summary)
+}
+
+/// A fictitious case as the commands that make it: who opens it and how, then every later
+/// command with who gives it — each accepted by the engine in this order, so a client can
+/// give them to the service (the load generator does) and expect them to be accepted.
+#[derive(Debug, Clone)]
+pub struct Script {
+    /// The gemeente.
+    pub gemeente: String,
+    /// The model the case runs under.
+    pub model_id: String,
+    /// Who opens the case.
+    pub opener: PersonId,
+    /// The opening (its case id is the demo's; a service gives its own).
+    pub open: Open,
+    /// Every later command, with who gives it.
+    pub steps: Vec<(PersonId, Command)>,
+}
+
+/// The script of a household of gemeente `gemeente` (index into [`region`]) that reaches AVE
+/// level `target` through at least one decided transition, opened without facts (so the
+/// opening needs only what a form gives: phase, reason, household, participants). Built by
+/// the engine at `now`; deterministic. `None` when no household of the first hundred tries
+/// fits.
+pub fn script(
+    gemeente: usize,
+    target: u32,
+    now: DateTime<Utc>,
+) -> Result<Option<Script>, DemoError> {
+    let models = models()?;
+    let (Some(e), Some(m)) = (EXAMPLES.get(gemeente), models.get(gemeente)) else {
+        return Ok(None);
+    };
+    let g = gemeente_of(e, &m.model);
+    let people = participants(&g.people)?;
+    let raw = format!("{}-script", g.prefix);
+    let id = CaseId::parse(raw.as_str()).map_err(|_| DemoError::Id(raw.clone()))?;
+    let mut rng = Rng::new(SEED ^ 0x5C_21_97);
+    for _ in 0..100 {
+        let out = sim::household(&m.model, &people, &id, target, 0, now, &mut rng);
+        let Some(case) = &out.case else { continue };
+        let decided = out
+            .commands
+            .iter()
+            .any(|(_, c)| matches!(c, Command::Decide(d) if d.approve));
+        if level(&m.model, case.phase().as_str()) != target || !decided {
+            continue;
+        }
+        let mut commands = out.commands.into_iter();
+        let Some((opener, Command::Open(open))) = commands.next() else {
+            continue;
+        };
+        if !open.facts.is_empty() {
+            continue;
+        }
+        return Ok(Some(Script {
+            gemeente: g.name.clone(),
+            model_id: g.model_id.clone(),
+            opener,
+            open,
+            steps: commands.collect(),
+        }));
+    }
+    Ok(None)
 }
 
 async fn write(store: &Store, batch: &mut Vec<Append>) -> Result<(), DemoError> {

@@ -34,6 +34,8 @@ pub struct Outcome {
     pub events: Vec<Recorded>,
     /// The rejection code of each refused command.
     pub refused: Vec<String>,
+    /// Every accepted command with who gave it, in order (the first opens the case).
+    pub commands: Vec<(PersonId, Command)>,
 }
 
 const SOURCES: [&str; 6] = [
@@ -60,12 +62,15 @@ const REASONS: [&str; 5] = [
     "Woningcorporatie meldt overlast en huurachterstand",
 ];
 
-/// Builds one household's case, aiming at a phase of AVE level `target`.
+/// Builds one household's case, aiming at a phase of AVE level `target`, with `extra`
+/// ordinary commands (signals, and an evaluation after every third) after the first plan —
+/// a longer case file for benchmarks; 0 for the demo.
 pub fn household(
     model: &ValidModel,
     people: &[Participant],
     id: &CaseId,
     target: u32,
+    extra: u32,
     now: DateTime<Utc>,
     rng: &mut Rng,
 ) -> Outcome {
@@ -74,7 +79,7 @@ pub fn household(
     let span = (now - start).num_days();
     let quiet = rng.range(0, (span - 30).clamp(0, 150));
     let end = now - Duration::days(quiet) - Duration::hours(2);
-    let steps = 12 + 16 * i64::from(target.saturating_sub(1));
+    let steps = 12 + 16 * i64::from(target.saturating_sub(1)) + i64::from(extra);
     let step = ((end - start).num_minutes() / steps).max(60);
     let mut sim = Sim {
         model,
@@ -83,9 +88,11 @@ pub fn household(
         case: None,
         events: Vec::new(),
         refused: Vec::new(),
+        commands: Vec::new(),
         clock: start,
         end,
         step,
+        extra,
         opener: None,
         n: 0,
     };
@@ -94,6 +101,7 @@ pub fn household(
         case: sim.case,
         events: sim.events,
         refused: sim.refused,
+        commands: sim.commands,
     }
 }
 
@@ -104,9 +112,11 @@ struct Sim<'a, 'r> {
     case: Option<Case>,
     events: Vec<Recorded>,
     refused: Vec<String>,
+    commands: Vec<(PersonId, Command)>,
     clock: DateTime<Utc>,
     end: DateTime<Utc>,
     step: i64,
+    extra: u32,
     opener: Option<PersonId>,
     n: u32,
 }
@@ -178,6 +188,7 @@ impl<'a> Sim<'a, '_> {
         match execute(self.model, &mut self.case, &env) {
             Ok(events) => {
                 self.events.extend(events);
+                self.commands.push((env.by, env.command));
                 true
             }
             Err(r) => {
@@ -243,6 +254,13 @@ impl<'a> Sim<'a, '_> {
         }
         self.plan();
         self.evaluate();
+        for i in 0..self.extra {
+            if i % 4 == 3 {
+                self.evaluate();
+            } else {
+                self.signal();
+            }
+        }
         for t in route {
             if self.rng.chance(60) {
                 self.signal();

@@ -1,0 +1,142 @@
+//! The HTTP client of the generator: hyper's pooled client over plain HTTP/1.1 with
+//! keep-alive, one per target. A request's body is read to the end before its latency is
+//! taken, so a latency covers the whole answer.
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::{Method, Request, StatusCode, Uri};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+
+use crate::LoadError;
+
+/// The header that names the acting person (until sign-on exists).
+pub const PERSON_HEADER: &str = "ave-persoon";
+
+/// A target service: its base URL and a pooled client.
+#[derive(Debug, Clone)]
+pub struct Target {
+    base: String,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+/// An answer: status, headers of interest and body.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The status.
+    pub status: StatusCode,
+    /// The `ETag`, if any.
+    pub etag: Option<String>,
+    /// The `Location`, if any.
+    pub location: Option<String>,
+    /// The body.
+    pub body: Bytes,
+}
+
+/// Why a request got no answer (a transport failure; an answer with an error status is an
+/// [`Answer`]).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct TransportError(pub String);
+
+impl Target {
+    /// A target at `base` (`http://127.0.0.1:8080`), keeping up to `connections` idle
+    /// connections open.
+    pub fn new(base: &str, connections: usize) -> Result<Target, LoadError> {
+        let base = base.trim_end_matches('/').to_owned();
+        let uri: Uri = base.parse().map_err(|_| LoadError::Target(base.clone()))?;
+        if uri.scheme_str() != Some("http") || uri.host().is_none() {
+            return Err(LoadError::Target(base));
+        }
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_max_idle_per_host(connections)
+            .build(connector);
+        Ok(Target { base, client })
+    }
+
+    /// The base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str, person: Option<&str>) -> Result<Answer, TransportError> {
+        self.send(Method::GET, path, person, None, None).await
+    }
+
+    /// `POST path` with a JSON body.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        person: Option<&str>,
+        if_match: Option<&str>,
+        body: &serde_json::Value,
+    ) -> Result<Answer, TransportError> {
+        let bytes = serde_json::to_vec(body).map_err(|e| TransportError(e.to_string()))?;
+        self.send(
+            Method::POST,
+            path,
+            person,
+            if_match,
+            Some(Bytes::from(bytes)),
+        )
+        .await
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        person: Option<&str>,
+        if_match: Option<&str>,
+        body: Option<Bytes>,
+    ) -> Result<Answer, TransportError> {
+        let mut builder = Request::builder()
+            .method(method)
+            .uri(format!("{}{}", self.base, path));
+        if let Some(p) = person {
+            builder = builder.header(PERSON_HEADER, p);
+        }
+        if let Some(v) = if_match {
+            builder = builder.header("if-match", v);
+        }
+        let request = match body {
+            Some(b) => builder
+                .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .body(Full::new(b)),
+            None => builder.body(Full::new(Bytes::new())),
+        }
+        .map_err(|e| TransportError(e.to_string()))?;
+        let response = self
+            .client
+            .request(request)
+            .await
+            .map_err(|e| TransportError(e.to_string()))?;
+        let status = response.status();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let etag = header("etag");
+        let location = header("location");
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|e| TransportError(e.to_string()))?
+            .to_bytes();
+        Ok(Answer {
+            status,
+            etag,
+            location,
+            body,
+        })
+    }
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The service benchmark of BENCHMARKS.md, reproducibly: builds the release binaries, seeds
+# the benchmark database once (target/bench/, gitignored), starts `ave serve` and the
+# hello-world ceiling, and runs every scenario of `ave-load run` — on SQLite, and when
+# AVE_TEST_POSTGRES names a server (see scripts/dev-postgres.sh) also on PostgreSQL with one
+# and with two `ave serve` processes. Each run's table is printed and its JSON kept under
+# target/bench/results/. Not part of .ci/run: it takes many minutes.
+#
+#   bash scripts/bench-service.sh                       # 100,000 cases, 32 clients, 20 s
+#   CASES=2000 DURATION=5s bash scripts/bench-service.sh # a quick look
+#   AVE_TEST_POSTGRES=$(bash scripts/dev-postgres.sh) bash scripts/bench-service.sh
+#
+# Settings (environment): CASES (100000), CLIENTS (32), DURATION (20s), WARMUP (3s),
+# SCENARIOS (all), PORT (18080; a second server takes PORT+1), HELLO_PORT (18090).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CASES=${CASES:-100000}
+CLIENTS=${CLIENTS:-32}
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-3s}
+SCENARIOS=${SCENARIOS:-hello,commit,read,list,transition,workflow}
+PORT=${PORT:-18080}
+HELLO_PORT=${HELLO_PORT:-18090}
+BENCH=target/bench
+RESULTS=$BENCH/results
+mkdir -p "$RESULTS"
+
+step() { printf '\n== %s ==\n' "$*"; }
+
+step "release build"
+cargo build --release --locked -p ave-cli -p ave-loadgen
+AVE=target/release/ave
+LOAD=target/release/ave-load
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  pids=()
+}
+trap cleanup EXIT
+
+# Waits until a URL answers.
+wait_for() {
+  for _ in $(seq 1 300); do
+    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "geen antwoord van $1" >&2
+  return 1
+}
+
+# run_against LABEL DATABASE_URL SERVERS
+run_against() {
+  local label=$1 url=$2 servers=$3
+  step "$label: $servers × ave serve, $CLIENTS clients, $DURATION per scenario"
+  local targets=() server_pids=()
+  for i in $(seq 0 $((servers - 1))); do
+    local port=$((PORT + i))
+    "$AVE" serve --database "$url" --listen "127.0.0.1:$port" >"$BENCH/serve-$label-$i.log" 2>&1 &
+    pids+=("$!")
+    server_pids+=("$!")
+    targets+=("http://127.0.0.1:$port")
+  done
+  for t in "${targets[@]}"; do wait_for "$t/health/ready"; done
+  local ts
+  ts=$(date -u +%Y%m%dT%H%M%SZ)
+  "$LOAD" run \
+    --target "$(IFS=,; echo "${targets[*]}")" \
+    --hello "http://127.0.0.1:$HELLO_PORT" \
+    --database "$url" \
+    --clients "$CLIENTS" --duration "$DURATION" --warmup "$WARMUP" \
+    --scenarios "$SCENARIOS" \
+    --server-pid "$(IFS=,; echo "${server_pids[*]}")" \
+    --json "$RESULTS/$ts-$label-$servers.json" | tee "$RESULTS/$ts-$label-$servers.txt"
+  for pid in "${server_pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+}
+
+step "machine"
+lscpu | grep -E '^(Model name|CPU\(s\)|Thread)' || true
+uptime
+
+step "hello-world ceiling (ave-load hello)"
+"$LOAD" hello --listen "127.0.0.1:$HELLO_PORT" >"$BENCH/hello.log" 2>&1 &
+pids+=("$!")
+wait_for "http://127.0.0.1:$HELLO_PORT/"
+
+SQLITE="$BENCH/bench-$CASES.sqlite"
+if [ ! -f "$SQLITE" ]; then
+  step "seed SQLite: $CASES households"
+  "$LOAD" seed --database "sqlite://$SQLITE" --cases "$CASES"
+fi
+run_against sqlite "sqlite://$SQLITE" 1
+
+if [ -n "${AVE_TEST_POSTGRES:-}" ]; then
+  db="ave_bench_$CASES"
+  base=${AVE_TEST_POSTGRES%/*}
+  pg="$base/$db"
+  if ! psql "$AVE_TEST_POSTGRES" -qtAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    step "seed PostgreSQL: $CASES households"
+    psql "$AVE_TEST_POSTGRES" -qc "CREATE DATABASE $db"
+    "$LOAD" seed --database "$pg" --cases "$CASES"
+  fi
+  run_against postgres "$pg" 1
+  run_against postgres "$pg" 2
+fi
+
+step "done: $RESULTS"
