@@ -1,5 +1,5 @@
 //! `/api/v1/casussen`: the list with filters and pages, one case, its timeline in outline.
-//! Read-only in this version; commands follow with sign-on (issue 11).
+//! Commands are in [`super::commands`].
 
 use std::collections::HashMap;
 
@@ -75,7 +75,7 @@ pub struct Casus {
 }
 
 impl Casus {
-    fn of(row: CaseRow, today: &str) -> Casus {
+    pub(crate) fn of(row: CaseRow, today: &str) -> Casus {
         let aandacht = row.attention_on(today);
         Casus {
             id: row.id.to_string(),
@@ -279,7 +279,7 @@ fn encode(v: &str) -> String {
         .collect()
 }
 
-fn case_id(id: &str) -> Result<CaseId, Problem> {
+pub(crate) fn case_id(id: &str) -> Result<CaseId, Problem> {
     CaseId::parse(id)
         .map_err(|_| Problem::invalid(vec![invalid("id", "invalid", "geen geldige casus-id")]))
 }

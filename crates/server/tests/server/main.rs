@@ -1,6 +1,8 @@
 //! The API through the real router in-process, and end to end on a random port, over a real
 //! SQLite store holding cases the engine wrote.
 
+mod commands;
+
 use std::net::SocketAddr;
 
 use ave_engine::command::{Command, Envelope};
@@ -13,7 +15,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
 
 /// The complete annotated example from `docs/model-format.md`.
-fn model_text() -> String {
+pub(crate) fn model_text() -> String {
     let doc = include_str!("../../../../docs/model-format.md");
     let section = doc
         .find("## A complete annotated example")
