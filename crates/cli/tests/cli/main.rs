@@ -2,6 +2,7 @@
 //! One test binary, a module per feature.
 
 mod check;
+mod crash;
 mod database;
 mod help;
 mod init;
