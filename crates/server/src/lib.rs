@@ -13,6 +13,7 @@ pub mod api;
 mod health;
 pub mod live;
 pub mod metrics;
+pub mod migrate;
 pub mod problem;
 
 use std::net::SocketAddr;
@@ -111,6 +112,10 @@ pub fn router(state: AppState) -> Router {
         .route("/casussen/{id}/opdrachten", post(api::commands::command))
         .route("/casussen/{id}/signalen", post(api::commands::signal))
         .route("/casussen/{id}/rollen", post(api::commands::role))
+        .route(
+            "/casussen/{id}/modelversie",
+            post(api::commands::change_model),
+        )
         .route("/casussen/{id}/verzoeken", post(api::commands::propose))
         .route(
             "/casussen/{id}/verzoeken/{verzoek}/besluit",

@@ -163,6 +163,12 @@ impl LiveCases {
         for r in &newer {
             live.case.apply(r).map_err(|e| replay_failed(id, &e))?;
         }
+        // Another server may have moved the case to another model version.
+        if live.case.model_version() != live.model.model().model.version {
+            live.model = models
+                .get(store, live.case.model().as_str(), live.case.model_version())
+                .await?;
+        }
         Ok(Some(live))
     }
 

@@ -138,6 +138,20 @@ pub struct ModelRecord {
     pub stored_at: DateTime<Utc>,
 }
 
+impl ModelRecord {
+    /// A record of `text` as model `id` at `version`, with its SHA-256.
+    pub fn new(id: &str, version: &str, text: String, stored_at: DateTime<Utc>) -> ModelRecord {
+        use sha2::Digest;
+        ModelRecord {
+            id: id.to_owned(),
+            version: version.to_owned(),
+            sha256: hex::encode(sha2::Sha256::digest(text.as_bytes())),
+            text,
+            stored_at,
+        }
+    }
+}
+
 /// The read model of one case: what lists and filters need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseRow {

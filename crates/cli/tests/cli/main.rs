@@ -9,6 +9,7 @@ mod init;
 mod klantreis;
 mod model;
 mod reading;
+mod versions;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -267,6 +267,17 @@ async fn run(
     headers: &HeaderMap,
     command: Command,
 ) -> Result<CaseRow, Problem> {
+    run_under(state, id, headers, command, None).await
+}
+
+/// [`run`], decided against `target` (a model version to move the case to) when given.
+async fn run_under(
+    state: &AppState,
+    id: &CaseId,
+    headers: &HeaderMap,
+    command: Command,
+    target: Option<&str>,
+) -> Result<CaseRow, Problem> {
     let by = acting(headers)?;
     let expected = if_match(headers)?;
     let Some(live) = state.live.take(&state.store, &state.models, id).await? else {
@@ -287,6 +298,26 @@ async fn run(
         gemeente,
         model,
     } = live;
+    let model = match target {
+        Some(version) => {
+            let found = state
+                .models
+                .get(&state.store, case.model().as_str(), version)
+                .await;
+            match found {
+                Ok(m) => m,
+                Err(p) => {
+                    state.live.put(Live {
+                        case,
+                        gemeente,
+                        model,
+                    });
+                    return Err(p);
+                }
+            }
+        }
+        None => model,
+    };
     let mut slot = Some(case);
     let result = ave_engine::execute(&model, &mut slot, &env);
     let Some(case) = slot else {
@@ -595,5 +626,52 @@ pub async fn decide(
         "motivation": body.motivering,
     }))?);
     let row = run(&state, &id, &headers, command).await?;
+    Ok(respond(&state, row, false))
+}
+
+/// Een casus naar een andere versie van zijn model.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Modelwissel {
+    /// De versie waarnaar de casus gaat (een opgeslagen versie van hetzelfde model).
+    pub versie: String,
+    /// Waarom.
+    pub reden: String,
+}
+
+/// Zet een open casus over naar een andere versie van zijn model: een uitdrukkelijke,
+/// vastgelegde handeling, getoetst aan de nieuwe versie.
+#[utoipa::path(
+    post,
+    path = "/casussen/{id}/modelversie",
+    tag = "casussen",
+    operation_id = "modelversieWisselen",
+    request_body = Modelwissel,
+    params(
+        ("id" = String, Path, description = "De casus (pseudoniem)"),
+        ("Ave-Persoon" = String, Header, description = "De handelende persoon (pseudoniem); tijdelijk, tot aanmelden er is"),
+        ("If-Match" = Option<String>, Header, description = "De ETag van de casus waarop de opdracht rust"),
+    ),
+    responses(
+        (status = 200, description = "Overgezet", body = Casus, headers(("ETag" = String, description = "De nieuwe versie van de casus"))),
+        (status = 400, description = "Ongeldige invoer", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "De casus of de modelversie bestaat niet", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Gelijktijdig gewijzigd; niets vastgelegd", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 412, description = "If-Match is verouderd", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "De casus past niet in de nieuwe versie", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub async fn change_model(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<Modelwissel>,
+) -> Result<Response, Problem> {
+    let id = case_id(&id)?;
+    let command = Command::ChangeModel(cmd::ChangeModel {
+        version: body.versie.clone(),
+        reason: body.reden,
+    });
+    let row = run_under(&state, &id, &headers, command, Some(&body.versie)).await?;
     Ok(respond(&state, row, false))
 }

@@ -32,6 +32,7 @@ pub const VERSION: &str = "1.0.0";
         commands::role,
         commands::propose,
         commands::decide,
+        commands::change_model,
         models::list
     ),
     components(schemas(
@@ -47,6 +48,7 @@ pub const VERSION: &str = "1.0.0";
         commands::Roltoewijzing,
         commands::NieuwVerzoek,
         commands::Besluit,
+        commands::Modelwissel,
         models::Model,
         crate::problem::ProblemBody,
         crate::problem::InvalidParam

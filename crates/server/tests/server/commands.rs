@@ -604,3 +604,70 @@ async fn a_command_when_the_database_is_gone_is_503_with_retry_after() {
         db.drop().await;
     }
 }
+
+#[tokio::test]
+async fn a_case_moves_to_a_new_model_version_and_every_server_follows() {
+    for db in Db::each().await {
+        let other = Store::open(&db.url).await.expect("second connection");
+        let a = router(AppState::new(db.store.clone()));
+        let b = router(AppState::new(other.clone()));
+        let (case, _) = open(&a).await;
+        let signal = json!({"bron": "school", "categorie": "zorg", "tekst": "t"});
+        let first = post(
+            &a,
+            &format!("{case}/signalen"),
+            REGISSEUR,
+            signal.clone(),
+            None,
+        )
+        .await;
+        assert_eq!(first.body["modelversie"], "2025.1");
+        // A version that is not stored: 404, nothing written.
+        let move_to = |v: &str| json!({"versie": v, "reden": "nieuwe versie vastgesteld"});
+        let a404 = post(
+            &b,
+            &format!("{case}/modelversie"),
+            "beheerder-1",
+            move_to("2026.1"),
+            None,
+        )
+        .await;
+        assert_eq!(a404.status, StatusCode::NOT_FOUND, "{}", a404.body);
+        db.store
+            .put_model(&ModelRecord::new(
+                "voorbeeld",
+                "2026.1",
+                model_text().replacen("version = \"2025.1\"", "version = \"2026.1\"", 1),
+                chrono::DateTime::UNIX_EPOCH + chrono::Days::new(1),
+            ))
+            .await
+            .expect("stored");
+        let moved = post(
+            &b,
+            &format!("{case}/modelversie"),
+            "beheerder-1",
+            move_to("2026.1"),
+            None,
+        )
+        .await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+        assert_eq!(moved.body["modelversie"], "2026.1");
+        // Server A had the case under the old version; its next command follows the move.
+        let after = post(&a, &format!("{case}/signalen"), REGISSEUR, signal, None).await;
+        assert_eq!(after.status, StatusCode::CREATED, "{}", after.body);
+        assert_eq!(after.body["modelversie"], "2026.1");
+        // Moving again to the same version is refused by the engine.
+        let again = post(
+            &a,
+            &format!("{case}/modelversie"),
+            "beheerder-1",
+            move_to("2026.1"),
+            None,
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(again.body["code"], "nothing-to-change");
+        other.close().await;
+        db.drop().await;
+    }
+}
