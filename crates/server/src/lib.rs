@@ -121,7 +121,10 @@ pub fn router(state: AppState) -> Router {
             "/casussen/{id}/verzoeken/{verzoek}/besluit",
             post(api::commands::decide),
         )
-        .route("/modellen", get(api::models::list));
+        .route("/modellen", get(api::models::list))
+        .route("/klantreizen", post(api::journeys::run))
+        .route("/gemeenten", get(api::overview::gemeenten))
+        .route("/aandacht", get(api::overview::attention));
     let app: Router = Router::new()
         .nest("/api/v1", api)
         .route("/health/live", get(health::live))

@@ -354,6 +354,11 @@ impl Store {
         self.db.list(filter, today, offset, limit).await
     }
 
+    /// The gemeenten with cases: (name, open cases, all cases), by name.
+    pub async fn gemeenten(&self) -> Result<Vec<(String, u64, u64)>> {
+        self.db.gemeenten().await
+    }
+
     /// Open cases per phase (per gemeente if given).
     pub async fn phase_counts(&self, gemeente: Option<&str>) -> Result<PhaseCounts> {
         self.db.phase_counts(gemeente).await

@@ -4,7 +4,9 @@
 pub mod body;
 pub mod cases;
 pub mod commands;
+pub mod journeys;
 pub mod models;
+pub mod overview;
 
 use utoipa::OpenApi;
 
@@ -33,6 +35,9 @@ pub const VERSION: &str = "1.0.0";
         commands::propose,
         commands::decide,
         commands::change_model,
+        journeys::run,
+        overview::gemeenten,
+        overview::attention,
         models::list
     ),
     components(schemas(
@@ -49,13 +54,18 @@ pub const VERSION: &str = "1.0.0";
         commands::NieuwVerzoek,
         commands::Besluit,
         commands::Modelwissel,
+        journeys::Klantreisrapport,
+        overview::Gemeente,
+        overview::Aandachtspunt,
         models::Model,
         crate::problem::ProblemBody,
         crate::problem::InvalidParam
     )),
     tags(
         (name = "casussen", description = "Casussen: één huishouden elk"),
-        (name = "modellen", description = "Versies van lokale AVE-modellen")
+        (name = "modellen", description = "Versies van lokale AVE-modellen"),
+        (name = "overzichten", description = "Tellingen zonder persoonsgegevens: gemeenten en de aandachtslijst"),
+        (name = "klantreizen", description = "Een fictieve casus door een model laten lopen en de hiaten zien")
     )
 )]
 pub struct ApiDoc;

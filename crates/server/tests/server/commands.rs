@@ -671,3 +671,57 @@ async fn a_case_moves_to_a_new_model_version_and_every_server_follows() {
         db.drop().await;
     }
 }
+
+#[tokio::test]
+async fn a_klantreis_runs_under_a_stored_model_and_stores_nothing() {
+    let db = Db::each().await.remove(0);
+    let preset = ave_model::presets::preset("oss").expect("oss");
+    let model = ave_model::presets::load("oss").expect("valid");
+    db.store
+        .put_model(&ModelRecord::new(
+            model.model().model.id.as_str(),
+            &model.model().model.version,
+            preset.text.to_owned(),
+            chrono::DateTime::UNIX_EPOCH,
+        ))
+        .await
+        .expect("stored");
+    let app = router(AppState::new(db.store.clone()));
+    let scenario = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/klantreis/oss/01-op-en-afschalen.toml"
+    ))
+    .expect("scenario");
+    let toml = [("content-type", "application/toml")];
+    let uri = format!("/api/v1/klantreizen?model={}", model.model().model.id);
+    let a = send(&app, "POST", &uri, &toml, Some(scenario.clone())).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.body["geslaagd"], true, "{}", a.body["tekst"]);
+    assert!(
+        a.body["tekst"].as_str().expect("tekst").contains("Stappen"),
+        "{}",
+        a.body["tekst"]
+    );
+    assert!(
+        a.body["rapport"]["steps"].is_array(),
+        "{}",
+        a.body["rapport"]
+    );
+    let page = send(&app, "GET", "/api/v1/casussen", &[], None).await;
+    assert_eq!(page.body["totaal"], 0, "a klantreis stores no case");
+    // A broken scenario names its line; JSON is refused; an unknown model is 404.
+    let a = send(&app, "POST", &uri, &toml, Some(b"title = \n".to_vec())).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+    let a = send(&app, "POST", &uri, &[], Some(scenario.clone())).await;
+    assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", a.body);
+    let a = send(
+        &app,
+        "POST",
+        "/api/v1/klantreizen?model=onbekend",
+        &toml,
+        Some(scenario),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND, "{}", a.body);
+    db.drop().await;
+}
