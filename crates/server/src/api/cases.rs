@@ -84,8 +84,8 @@ impl Casus {
             modelversie: row.model_version,
             fase: row.phase,
             versie: row.version,
-            geopend_op: row.opened_at.to_rfc3339(),
-            laatste_activiteit: row.last_at.to_rfc3339(),
+            geopend_op: row.opened_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            laatste_activiteit: row.last_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             gesloten: row.closed,
             aandacht,
             volgende_evaluatie: row.next_evaluation,
@@ -367,7 +367,7 @@ pub async fn timeline(
             .map(|o| Gebeurtenis {
                 volgnummer: o.seq,
                 soort: o.event_type,
-                tijdstip: o.at.to_rfc3339(),
+                tijdstip: o.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                 door: o.by,
                 inhoud_aanwezig: o.has_content,
             })
