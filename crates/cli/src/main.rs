@@ -6,6 +6,7 @@ mod db_cmd;
 mod klantreis_cmd;
 mod loader;
 mod model_cmd;
+mod model_store_cmd;
 mod nl;
 mod output;
 mod read;

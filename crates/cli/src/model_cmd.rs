@@ -150,6 +150,10 @@ pub enum ModelCommand {
         )]
         format: CheckFormat,
     },
+    /// Sla een model op in de database als versie: nieuwe casussen starten eronder.
+    Publish(crate::model_store_cmd::PublishArgs),
+    /// Zet de open casussen van een model over naar een opgeslagen versie (vastgelegd per casus).
+    Migrate(crate::model_store_cmd::MigrateArgs),
 }
 
 pub fn run(cmd: ModelCommand, verbose: bool) -> anyhow::Result<ExitCode> {
@@ -180,6 +184,8 @@ pub fn run(cmd: ModelCommand, verbose: bool) -> anyhow::Result<ExitCode> {
             },
             verbose,
         ),
+        ModelCommand::Publish(args) => crate::model_store_cmd::publish(args, verbose),
+        ModelCommand::Migrate(args) => crate::model_store_cmd::migrate(args, verbose),
         ModelCommand::Schema => {
             write!(out, "{}", ave_model::schema::json_schema())?;
             Ok(ExitCode::SUCCESS)

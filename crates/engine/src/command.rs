@@ -149,6 +149,9 @@ pub enum Command {
     AcknowledgeDeviation(AcknowledgeDeviation),
     /// The case is closed.
     Close(Close),
+    /// The case moves to another version of its model (an administrative, logged action;
+    /// decided against the new version).
+    ChangeModel(ChangeModel),
 }
 
 impl Command {
@@ -182,6 +185,7 @@ impl Command {
             Command::CompleteHandover(_) => "complete-handover",
             Command::AcknowledgeDeviation(_) => "acknowledge-deviation",
             Command::Close(_) => "close",
+            Command::ChangeModel(_) => "change-model",
         }
     }
 }
@@ -547,6 +551,16 @@ pub struct CompleteHandover {
     pub task: TaskId,
     /// How it was handed over.
     pub how: String,
+}
+
+/// The case moves to another version of its model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeModel {
+    /// The version moved to (the model the command is decided against).
+    pub version: String,
+    /// Why.
+    pub reason: String,
 }
 
 /// The case is closed.

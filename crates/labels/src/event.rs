@@ -452,5 +452,12 @@ pub fn describe(
             lang.pick("casus gesloten", "case closed"),
             end_state(*e, lang)
         ),
+        Event::ModelChanged { from, to, reason } => format!(
+            "{} {from} → {to}: {reason}",
+            lang.pick(
+                "naar een andere modelversie",
+                "moved to another model version"
+            ),
+        ),
     }
 }

@@ -1,7 +1,8 @@
 //! The case service: the REST API under `/api/v1` over the case store, with health checks and
-//! the OpenAPI document. This version serves lists, cases and timelines read-only; commands
-//! arrive with sign-on and authorisation (issue 11), and until then the server listens on
-//! loopback only.
+//! the OpenAPI document. Lists, cases and timelines are read from the store's read models;
+//! commands run on live cases ([`live`]) and are committed by one group-commit writer.
+//! Sign-on and authorisation arrive with issue 11: until then the acting person is named in
+//! a header and the server listens on loopback only.
 //!
 //! Every response carries `API-Version` and the security headers (`Cache-Control: no-store`,
 //! a CSP with `frame-ancestors 'none'`, `X-Content-Type-Options: nosniff`,
@@ -10,20 +11,21 @@
 
 pub mod api;
 mod health;
+pub mod live;
 pub mod metrics;
+pub mod migrate;
 pub mod problem;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
-use ave_store::Store;
+use ave_store::{GroupCommit, Store};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
-use tower_http::limit::RequestBodyLimitLayer;
+use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 
 use metrics::Metrics;
 use problem::Problem;
@@ -39,14 +41,29 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 pub struct AppState {
     /// The case store.
     pub store: Store,
+    /// The one writer: commands arriving together share one durable commit.
+    pub writer: GroupCommit,
+    /// Model versions, parsed once.
+    pub models: Arc<live::Models>,
+    /// The bounded cache of live cases.
+    pub live: Arc<live::LiveCases>,
     zone: chrono_tz::Tz,
 }
 
 impl AppState {
-    /// State over a store; days are counted in Europe/Amsterdam.
+    /// State over a store, with its writer started on the current Tokio runtime; days are
+    /// counted in Europe/Amsterdam.
     pub fn new(store: Store) -> AppState {
+        AppState::with_cache(store, live::DEFAULT_CAPACITY)
+    }
+
+    /// [`AppState::new`] with a cache of at most `capacity` live cases.
+    pub fn with_cache(store: Store, capacity: usize) -> AppState {
         AppState {
+            writer: GroupCommit::start(store.clone()),
             store,
+            models: Arc::default(),
+            live: Arc::new(live::LiveCases::with_capacity(capacity)),
             zone: chrono_tz::Europe::Amsterdam,
         }
     }
@@ -60,7 +77,7 @@ impl AppState {
 /// The system clock: the server is the edge where time enters (the core takes it as a
 /// parameter).
 #[allow(clippy::disallowed_methods)]
-fn now() -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
 }
 
@@ -89,10 +106,25 @@ pub enum ServeError {
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/openapi.json", get(openapi))
-        .route("/casussen", get(api::cases::list))
+        .route("/casussen", get(api::cases::list).post(api::commands::open))
         .route("/casussen/{id}", get(api::cases::get))
         .route("/casussen/{id}/tijdlijn", get(api::cases::timeline))
-        .route("/modellen", get(api::models::list));
+        .route("/casussen/{id}/opdrachten", post(api::commands::command))
+        .route("/casussen/{id}/signalen", post(api::commands::signal))
+        .route("/casussen/{id}/rollen", post(api::commands::role))
+        .route(
+            "/casussen/{id}/modelversie",
+            post(api::commands::change_model),
+        )
+        .route("/casussen/{id}/verzoeken", post(api::commands::propose))
+        .route(
+            "/casussen/{id}/verzoeken/{verzoek}/besluit",
+            post(api::commands::decide),
+        )
+        .route("/modellen", get(api::models::list))
+        .route("/klantreizen", post(api::journeys::run))
+        .route("/gemeenten", get(api::overview::gemeenten))
+        .route("/aandacht", get(api::overview::attention));
     let app: Router = Router::new()
         .nest("/api/v1", api)
         .route("/health/live", get(health::live))
@@ -107,11 +139,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/metrics", get(metrics::endpoint).with_state(metrics))
         .merge(counted)
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
+        .layer(axum::middleware::from_fn(guard))
         .layer(header_layer("api-version", api::VERSION))
         .layer(header_layer("cache-control", "no-store"))
         .layer(header_layer(
@@ -120,6 +148,36 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(header_layer("x-content-type-options", "nosniff"))
         .layer(header_layer("referrer-policy", "no-referrer"))
+}
+
+/// Refuses a body that announces more than [`BODY_LIMIT`] (a streamed one is cut off when
+/// read) and ends a request that takes longer than [`REQUEST_TIMEOUT`] — both as
+/// problem+json; a timed-out command either committed whole or not at all.
+async fn guard(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let announced = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|n| n > BODY_LIMIT) {
+        return api::body::too_large().into_response();
+    }
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let mut p = Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "te-traag",
+                "Verzoek duurde te lang",
+                "het verzoek duurde te lang en is afgebroken; probeer het zo opnieuw",
+            );
+            p.retry_after = Some(5);
+            p.into_response()
+        }
+    }
 }
 
 fn header_layer(name: &'static str, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {

@@ -86,13 +86,23 @@ pub async fn track(State(metrics): State<Metrics>, request: Request, next: Next)
     let method = request.method().as_str().to_owned();
     let started = std::time::Instant::now();
     let response = next.run(request).await;
+    let seconds = started.elapsed().as_secs_f64();
+    // The route pattern, never the path: no case or person ids in the log.
+    tracing::info!(
+        target: "ave_server::request",
+        method = %method,
+        route = %route,
+        status = response.status().as_u16(),
+        ms = seconds * 1000.0,
+        "verzoek"
+    );
     metrics
         .durations
         .get_or_create(&RouteLabels {
             route: route.clone(),
             method: method.clone(),
         })
-        .observe(started.elapsed().as_secs_f64());
+        .observe(seconds);
     metrics
         .requests
         .get_or_create(&RequestLabels {

@@ -37,6 +37,12 @@ pub struct ProblemBody {
     /// De ongeldige parameters, bij 400.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub invalid_params: Vec<InvalidParam>,
+    /// De regel van het model die een opdracht weigerde (`rules.…`), bij 422.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regel: Option<String>,
+    /// De bron van die regel in het model (een citaat of verwijzing), bij 422.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bron: Option<String>,
 }
 
 /// A problem, as handlers return it.
@@ -54,6 +60,18 @@ pub struct Problem {
     pub invalid_params: Vec<InvalidParam>,
     /// Seconds to wait before trying again (503).
     pub retry_after: Option<u32>,
+    /// The model rule that refused a command, and its source (boxed: rare, and it keeps
+    /// every `Result<_, Problem>` small).
+    pub cited: Option<Box<Cited>>,
+}
+
+/// The model rule behind a refusal, and where the model says it.
+#[derive(Debug, Clone, Default)]
+pub struct Cited {
+    /// `rules.…`, if a rule refused.
+    pub rule: Option<String>,
+    /// The model's source for the rule or transition.
+    pub source: Option<String>,
 }
 
 impl Problem {
@@ -71,7 +89,65 @@ impl Problem {
             code,
             invalid_params: Vec::new(),
             retry_after: None,
+            cited: None,
         }
+    }
+
+    /// 400 for one invalid parameter.
+    pub fn invalid_one(name: &str, code: &str, reason: impl Into<String>) -> Problem {
+        Problem::invalid(vec![InvalidParam {
+            name: name.to_owned(),
+            code: code.to_owned(),
+            reason: reason.into(),
+        }])
+    }
+
+    /// 500: something that should not happen; the details go to the log only.
+    pub fn internal(detail: impl Into<String>) -> Problem {
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "interne-fout",
+            "Interne fout",
+            detail,
+        )
+    }
+
+    /// 422: the model refuses the command; nothing was written. The code is the engine's
+    /// stable rejection code.
+    pub fn rejected(r: ave_engine::Rejection) -> Problem {
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            r.code.as_str(),
+            "Geweigerd door het model",
+            r.message,
+        );
+        p.cited = Some(Box::new(Cited {
+            rule: r.rule.map(|n| n.to_string()),
+            source: r.citation,
+        }));
+        p
+    }
+
+    /// 412: `If-Match` names a version that is no longer current.
+    pub fn stale(current: u64) -> Problem {
+        Problem::new(
+            StatusCode::PRECONDITION_FAILED,
+            "versie-verouderd",
+            "Versie verouderd",
+            format!(
+                "de casus is intussen gewijzigd (nu versie {current}); haal hem opnieuw op en probeer het dan opnieuw"
+            ),
+        )
+    }
+
+    /// 409: another command changed the case at the same moment; nothing was written.
+    pub fn conflict() -> Problem {
+        Problem::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "Gelijktijdige wijziging",
+            "een andere opdracht wijzigde de casus op hetzelfde moment; er is niets vastgelegd. Haal de casus opnieuw op en probeer het dan opnieuw.",
+        )
     }
 
     /// 400 with the invalid parameters.
@@ -113,6 +189,7 @@ impl Problem {
 impl From<ave_store::StoreError> for Problem {
     fn from(e: ave_store::StoreError) -> Problem {
         match e {
+            ave_store::StoreError::Conflict { .. } => Problem::conflict(),
             ave_store::StoreError::Erased(_) => Problem::new(
                 StatusCode::GONE,
                 "gewist",
@@ -129,6 +206,7 @@ impl From<ave_store::StoreError> for Problem {
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
+        let cited = self.cited.map(|c| *c).unwrap_or_default();
         let body = ProblemBody {
             kind: format!("https://ave-regie.nl/problemen/{}", self.code),
             title: self.title.to_owned(),
@@ -136,6 +214,8 @@ impl IntoResponse for Problem {
             detail: self.detail,
             code: self.code.to_owned(),
             invalid_params: self.invalid_params,
+            regel: cited.rule,
+            bron: cited.source,
         };
         let bytes = serde_json::to_vec(&body).unwrap_or_default();
         let mut response = (self.status, bytes).into_response();

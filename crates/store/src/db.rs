@@ -587,6 +587,23 @@ impl Db {
         Ok(rows.into_iter().map(|(p, n)| (p, to_u64(n))).collect())
     }
 
+    pub(crate) async fn gemeenten(&self) -> Result<Vec<(String, u64, u64)>> {
+        let rows: Vec<(String, i64, i64)> = on!(self, |p| {
+            sqlx::query(
+                "SELECT gemeente, SUM(CASE WHEN closed THEN 0 ELSE 1 END) AS open, COUNT(*) AS n FROM cases WHERE gemeente IS NOT NULL GROUP BY gemeente ORDER BY gemeente",
+            )
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| -> Result<_> { Ok((r.try_get("gemeente")?, r.try_get("open")?, r.try_get("n")?)) })
+            .collect::<Result<Vec<_>>>()?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(g, open, n)| (g, to_u64(open), to_u64(n)))
+            .collect())
+    }
+
     pub(crate) async fn outline(&self, case: &CaseId) -> Result<Vec<Outline>> {
         let rows: Vec<(i64, String, String, String, bool)> = on!(self, |p| {
             sqlx::query(

@@ -138,6 +138,20 @@ pub struct ModelRecord {
     pub stored_at: DateTime<Utc>,
 }
 
+impl ModelRecord {
+    /// A record of `text` as model `id` at `version`, with its SHA-256.
+    pub fn new(id: &str, version: &str, text: String, stored_at: DateTime<Utc>) -> ModelRecord {
+        use sha2::Digest;
+        ModelRecord {
+            id: id.to_owned(),
+            version: version.to_owned(),
+            sha256: hex::encode(sha2::Sha256::digest(text.as_bytes())),
+            text,
+            stored_at,
+        }
+    }
+}
+
 /// The read model of one case: what lists and filters need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CaseRow {
@@ -338,6 +352,11 @@ impl Store {
         limit: u64,
     ) -> Result<Page<CaseRow>> {
         self.db.list(filter, today, offset, limit).await
+    }
+
+    /// The gemeenten with cases: (name, open cases, all cases), by name.
+    pub async fn gemeenten(&self) -> Result<Vec<(String, u64, u64)>> {
+        self.db.gemeenten().await
     }
 
     /// Open cases per phase (per gemeente if given).

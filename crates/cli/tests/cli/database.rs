@@ -8,7 +8,7 @@ use ave_store::{Append, CaseRow, ModelRecord, Store};
 use crate::{assert_dutch, ave, stderr, stdout, temp_dir};
 
 /// Writes one case of a few events (under the Oss preset) into the database at `url`.
-fn write_case(url: &str) {
+pub(crate) fn write_case(url: &str) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -2,12 +2,14 @@
 //! One test binary, a module per feature.
 
 mod check;
+mod crash;
 mod database;
 mod help;
 mod init;
 mod klantreis;
 mod model;
 mod reading;
+mod versions;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -831,6 +831,12 @@ impl Case {
                 });
                 self.unseen_deviations.remove(deviation);
             }
+            Event::ModelChanged { from, to, .. } => {
+                if *from != self.head().model_version {
+                    return Err(e.impossible("de casus liep niet onder die versie"));
+                }
+                self.head.get_mut().model_version = to.clone();
+            }
             Event::CaseClosed { reason, end_state } => {
                 let last = self.stays.len().saturating_sub(1);
                 self.stays.update(last, |s| s.until = Some(at));

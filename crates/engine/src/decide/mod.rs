@@ -16,6 +16,7 @@ use crate::ids::{DeviationId, PersonId, TaskId};
 use crate::rejection::{Rejection, RejectionCode as C};
 
 mod household;
+mod migrate;
 mod record;
 mod roles;
 mod transitions;
@@ -120,6 +121,7 @@ pub fn decide(model: &ValidModel, case: Option<&Case>, env: &Envelope) -> Result
                 other.name()
             ),
         )),
+        (Some(case), Command::ChangeModel(c)) => migrate::change_model(model, case, env, c),
         (Some(case), command) => Cx::new(model, case, env)?.dispatch(command),
     }
 }
@@ -229,6 +231,7 @@ impl<'a> Cx<'a> {
             Command::CompleteHandover(c) => self.complete_handover(c),
             Command::AcknowledgeDeviation(c) => self.acknowledge_deviation(c),
             Command::Close(c) => self.close(c),
+            Command::ChangeModel(c) => migrate::change_model(self.m, self.case, self.env, c),
         }
     }
 

@@ -402,6 +402,15 @@ pub enum Event {
         /// What they answered.
         response: String,
     },
+    /// The case moved to another version of its model (added in version 2).
+    ModelChanged {
+        /// The version it ran under.
+        from: String,
+        /// The version it runs under from now on.
+        to: String,
+        /// Why.
+        reason: String,
+    },
     /// The case was closed.
     CaseClosed {
         /// Why.
@@ -448,6 +457,7 @@ impl Event {
         "deviation_recorded",
         "deviation_seen",
         "case_closed",
+        "model_changed",
     ];
 
     /// The stable name of the event type, as stored.
@@ -485,6 +495,7 @@ impl Event {
             Event::DeviationRecorded { .. } => "deviation_recorded",
             Event::DeviationSeen { .. } => "deviation_seen",
             Event::CaseClosed { .. } => "case_closed",
+            Event::ModelChanged { .. } => "model_changed",
         }
     }
 }

@@ -143,6 +143,16 @@ fn writes_the_current_samples_when_asked() {
         out.join("\n") + "\n",
     )
     .expect("write");
+    // Moving a case to a new model version (`model_changed`, added later in version 2).
+    let out: Vec<String> = crate::migrate::migration_history()
+        .iter()
+        .map(|r| serde_json::to_string(r).expect("json"))
+        .collect();
+    std::fs::write(
+        dir.join("voorbeeld-modelversie.jsonl"),
+        out.join("\n") + "\n",
+    )
+    .expect("write");
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod common;
 mod core;
 mod events;
 mod klantreis;
+mod migrate;
 mod properties;
 mod rules;
 mod strength;

@@ -1,5 +1,5 @@
 //! `/api/v1/casussen`: the list with filters and pages, one case, its timeline in outline.
-//! Read-only in this version; commands follow with sign-on (issue 11).
+//! Commands are in [`super::commands`].
 
 use std::collections::HashMap;
 
@@ -75,7 +75,7 @@ pub struct Casus {
 }
 
 impl Casus {
-    fn of(row: CaseRow, today: &str) -> Casus {
+    pub(crate) fn of(row: CaseRow, today: &str) -> Casus {
         let aandacht = row.attention_on(today);
         Casus {
             id: row.id.to_string(),
@@ -84,8 +84,8 @@ impl Casus {
             modelversie: row.model_version,
             fase: row.phase,
             versie: row.version,
-            geopend_op: row.opened_at.to_rfc3339(),
-            laatste_activiteit: row.last_at.to_rfc3339(),
+            geopend_op: row.opened_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            laatste_activiteit: row.last_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             gesloten: row.closed,
             aandacht,
             volgende_evaluatie: row.next_evaluation,
@@ -268,7 +268,7 @@ pub async fn list(
 }
 
 /// Percent-encodes a query value.
-fn encode(v: &str) -> String {
+pub(crate) fn encode(v: &str) -> String {
     v.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
@@ -279,7 +279,7 @@ fn encode(v: &str) -> String {
         .collect()
 }
 
-fn case_id(id: &str) -> Result<CaseId, Problem> {
+pub(crate) fn case_id(id: &str) -> Result<CaseId, Problem> {
     CaseId::parse(id)
         .map_err(|_| Problem::invalid(vec![invalid("id", "invalid", "geen geldige casus-id")]))
 }
@@ -367,7 +367,7 @@ pub async fn timeline(
             .map(|o| Gebeurtenis {
                 volgnummer: o.seq,
                 soort: o.event_type,
-                tijdstip: o.at.to_rfc3339(),
+                tijdstip: o.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                 door: o.by,
                 inhoud_aanwezig: o.has_content,
             })

@@ -1,8 +1,12 @@
 //! The REST API under `/api/v1`, following the NLGov API Design Rules: Dutch resource names,
 //! kebab-case paths, lowerCamelCase properties and query keys, problem+json errors.
 
+pub mod body;
 pub mod cases;
+pub mod commands;
+pub mod journeys;
 pub mod models;
+pub mod overview;
 
 use utoipa::OpenApi;
 
@@ -15,25 +19,53 @@ pub const VERSION: &str = "1.0.0";
     info(
         title = "AVE-regie",
         version = "1.0.0",
-        description = "Casussen onder het lokale AVE-model: lijsten, casussen en hun tijdlijn. Opdrachten volgen met aanmelden (issue 11).",
+        description = "Casussen onder het lokale AVE-model: openen, signalen, rollen, op- en afschalen en elke andere opdracht van het model; lijsten, casussen en hun tijdlijn. Tot aanmelden er is (issue 11), noemt de kop Ave-Persoon wie handelt en luistert de server alleen op loopback.",
         contact(name = "AVE-regie", url = "https://ave-regie.nl", email = "beheer@ave-regie.nl"),
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
     servers((url = "/api/v1", description = "Deze server")),
-    paths(cases::list, cases::get, cases::timeline, models::list),
+    paths(
+        cases::list,
+        cases::get,
+        cases::timeline,
+        commands::open,
+        commands::command,
+        commands::signal,
+        commands::role,
+        commands::propose,
+        commands::decide,
+        commands::change_model,
+        journeys::run,
+        overview::gemeenten,
+        overview::attention,
+        models::list
+    ),
     components(schemas(
         cases::Casus,
         cases::Rol,
         cases::CasussenPagina,
         cases::Links,
         cases::Gebeurtenis,
+        commands::NieuweCasus,
+        commands::Huishoudlid,
+        commands::Deelnemer,
+        commands::NieuwSignaal,
+        commands::Roltoewijzing,
+        commands::NieuwVerzoek,
+        commands::Besluit,
+        commands::Modelwissel,
+        journeys::Klantreisrapport,
+        overview::Gemeente,
+        overview::Aandachtspunt,
         models::Model,
         crate::problem::ProblemBody,
         crate::problem::InvalidParam
     )),
     tags(
         (name = "casussen", description = "Casussen: één huishouden elk"),
-        (name = "modellen", description = "Versies van lokale AVE-modellen")
+        (name = "modellen", description = "Versies van lokale AVE-modellen"),
+        (name = "overzichten", description = "Tellingen zonder persoonsgegevens: gemeenten en de aandachtslijst"),
+        (name = "klantreizen", description = "Een fictieve casus door een model laten lopen en de hiaten zien")
     )
 )]
 pub struct ApiDoc;

@@ -1,0 +1,113 @@
+//! Overviews without personal data: the gemeenten with their cases per phase, and the
+//! attention list as counts per kind of attention (the cases themselves are in
+//! `/casussen?aandacht=…`).
+
+use std::collections::{BTreeMap, HashMap};
+
+use ave_store::CaseFilter;
+use axum::Json;
+use axum::extract::{Query, State};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::cases::ATTENTION_KINDS;
+use crate::AppState;
+use crate::problem::{Problem, ProblemBody};
+
+/// Een gemeente met casussen.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Gemeente {
+    /// De naam.
+    pub naam: String,
+    /// Open casussen.
+    pub open_casussen: u64,
+    /// Alle casussen, ook gesloten.
+    pub casussen: u64,
+    /// Open casussen per fase.
+    pub per_fase: BTreeMap<String, u64>,
+}
+
+/// De gemeenten met casussen, met hun open casussen per fase.
+#[utoipa::path(
+    get,
+    path = "/gemeenten",
+    tag = "overzichten",
+    operation_id = "gemeentenLijst",
+    responses(
+        (status = 200, description = "De gemeenten", body = Vec<Gemeente>),
+        (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub async fn gemeenten(State(state): State<AppState>) -> Result<Json<Vec<Gemeente>>, Problem> {
+    let mut out = Vec::new();
+    for (naam, open, all) in state.store.gemeenten().await? {
+        let per_fase = state.store.phase_counts(Some(&naam)).await?;
+        out.push(Gemeente {
+            naam,
+            open_casussen: open,
+            casussen: all,
+            per_fase,
+        });
+    }
+    Ok(Json(out))
+}
+
+/// Hoeveel open casussen vandaag een soort aandacht vragen.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Aandachtspunt {
+    /// De soort aandacht, zoals in het filter `aandacht` van `/casussen`.
+    pub soort: String,
+    /// Het aantal open casussen.
+    pub aantal: u64,
+    /// De lijst van die casussen.
+    pub casussen: String,
+}
+
+/// De aandachtslijst: per soort aandacht het aantal open casussen dat er vandaag om vraagt.
+#[utoipa::path(
+    get,
+    path = "/aandacht",
+    tag = "overzichten",
+    operation_id = "aandachtLijst",
+    params(("gemeente" = Option<String>, Query, description = "Alleen casussen van deze gemeente")),
+    responses(
+        (status = 200, description = "Per soort het aantal", body = Vec<Aandachtspunt>),
+        (status = 400, description = "Ongeldige parameters", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub async fn attention(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<Aandachtspunt>>, Problem> {
+    if let Some(k) = q.keys().find(|k| k.as_str() != "gemeente") {
+        return Err(Problem::invalid_one(
+            k,
+            "unknown",
+            "deze parameter kent de API niet",
+        ));
+    }
+    let today = state.today();
+    let mut out = Vec::new();
+    for kind in ATTENTION_KINDS {
+        let filter = CaseFilter {
+            gemeente: q.get("gemeente").cloned(),
+            attention: Some((*kind).to_owned()),
+            closed: Some(false),
+            ..CaseFilter::default()
+        };
+        let page = state.store.list(&filter, &today, 0, 1).await?;
+        let mut link = format!("/api/v1/casussen?aandacht={kind}&gesloten=false");
+        if let Some(g) = q.get("gemeente") {
+            link.push_str(&format!("&gemeente={}", super::cases::encode(g)));
+        }
+        out.push(Aandachtspunt {
+            soort: (*kind).to_owned(),
+            aantal: page.total,
+            casussen: link,
+        });
+    }
+    Ok(Json(out))
+}

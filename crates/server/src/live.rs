@@ -1,0 +1,187 @@
+//! What a command needs in memory: the model versions cases run under, and a bounded cache of
+//! live cases, so that commanding a case never replays its whole history.
+//!
+//! The cache is never trusted on its own: each time a case is taken from it, the events
+//! stored after the cached state are read (usually none: one indexed query) and applied. So a
+//! second `ave serve` process writing the same database cannot leave this one with a stale
+//! case, and a conflicting write is still caught by the store's expected-version check.
+//! A case is taken out of the cache while a command works on it and put back only after its
+//! events are committed; a refused or conflicting command leaves nothing half-applied behind.
+
+use std::collections::HashMap;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, RwLock};
+
+use ave_engine::Case;
+use ave_engine::ids::CaseId;
+use ave_model::ValidModel;
+use ave_store::{ModelRecord, Store};
+
+use crate::problem::Problem;
+
+/// How many cases the cache holds by default. A replayed case of an ordinary history takes a
+/// few tens of kilobytes, so this stays far below the memory budget.
+pub const DEFAULT_CAPACITY: usize = 2048;
+
+/// A case ready for a command: its state, its gemeente and the model it runs under.
+#[derive(Debug, Clone)]
+pub struct Live {
+    /// The state after every stored event.
+    pub case: Case,
+    /// The gemeente (from the read model).
+    pub gemeente: Option<String>,
+    /// The model version the case runs under.
+    pub model: Arc<ValidModel>,
+}
+
+/// Model versions, parsed once. A stored version never changes (the store refuses other
+/// content under the same id and version), so caching them is safe across processes.
+#[derive(Debug, Default)]
+pub struct Models {
+    parsed: RwLock<HashMap<(String, String), Arc<ValidModel>>>,
+}
+
+impl Models {
+    /// The model `id` at `version`, parsed from the store on first use.
+    pub async fn get(
+        &self,
+        store: &Store,
+        id: &str,
+        version: &str,
+    ) -> Result<Arc<ValidModel>, Problem> {
+        let key = (id.to_owned(), version.to_owned());
+        if let Some(m) = self.parsed.read().ok().and_then(|p| p.get(&key).cloned()) {
+            return Ok(m);
+        }
+        let record = store
+            .models()
+            .await?
+            .into_iter()
+            .find(|r| r.id == id && r.version == version)
+            .ok_or_else(|| Problem::not_found(&format!("model {id} versie {version}")))?;
+        self.parse(record)
+    }
+
+    /// The newest stored version of model `id` (the one new cases start under).
+    pub async fn newest(&self, store: &Store, id: &str) -> Result<Arc<ValidModel>, Problem> {
+        let record = store
+            .models()
+            .await?
+            .into_iter()
+            .filter(|r| r.id == id)
+            .max_by_key(|r| r.stored_at)
+            .ok_or_else(|| Problem::not_found(&format!("model {id}")))?;
+        let key = (record.id.clone(), record.version.clone());
+        if let Some(m) = self.parsed.read().ok().and_then(|p| p.get(&key).cloned()) {
+            return Ok(m);
+        }
+        self.parse(record)
+    }
+
+    fn parse(&self, record: ModelRecord) -> Result<Arc<ValidModel>, Problem> {
+        let file = format!("{}-{}.toml", record.id, record.version);
+        let model = ave_model::check(
+            &file,
+            record.text.as_bytes(),
+            &ave_model::presets::PresetLoader,
+        )
+        .into_valid()
+        .map_err(|d| {
+            tracing::error!(
+                model = %record.id,
+                version = %record.version,
+                diagnostics = d.len(),
+                "opgeslagen model is niet geldig"
+            );
+            Problem::internal("een opgeslagen model is niet (meer) geldig")
+        })?;
+        let model = Arc::new(model);
+        if let Ok(mut p) = self.parsed.write() {
+            p.insert((record.id, record.version), model.clone());
+        }
+        Ok(model)
+    }
+}
+
+/// The bounded cache of live cases (least recently used goes first).
+#[derive(Debug)]
+pub struct LiveCases {
+    cache: Mutex<lru::LruCache<CaseId, Live>>,
+}
+
+impl Default for LiveCases {
+    fn default() -> Self {
+        LiveCases::with_capacity(DEFAULT_CAPACITY)
+    }
+}
+
+impl LiveCases {
+    /// A cache holding at most `capacity` cases (at least one).
+    pub fn with_capacity(capacity: usize) -> LiveCases {
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        LiveCases {
+            cache: Mutex::new(lru::LruCache::new(capacity)),
+        }
+    }
+
+    /// How many cases are cached.
+    pub fn len(&self) -> usize {
+        self.cache.lock().map_or(0, |c| c.len())
+    }
+
+    /// Whether the cache is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Takes case `id` out of the cache (or builds it from the store), brought up to date with
+    /// every stored event. `None` when the case does not exist.
+    pub async fn take(
+        &self,
+        store: &Store,
+        models: &Models,
+        id: &CaseId,
+    ) -> Result<Option<Live>, Problem> {
+        let cached = self.cache.lock().ok().and_then(|mut c| c.pop(id));
+        let mut live = match cached {
+            Some(live) => live,
+            None => {
+                let Some(row) = store.case_row(id).await? else {
+                    return Ok(None);
+                };
+                let model = models.get(store, &row.model_id, &row.model_version).await?;
+                let events = store.events(id, 0).await?;
+                let case = Case::replay(&events).map_err(|e| replay_failed(id, &e))?;
+                return Ok(Some(Live {
+                    case,
+                    gemeente: row.gemeente,
+                    model,
+                }));
+            }
+        };
+        let newer = store.events(id, live.case.seq()).await?;
+        for r in &newer {
+            live.case.apply(r).map_err(|e| replay_failed(id, &e))?;
+        }
+        // Another server may have moved the case to another model version.
+        if live.case.model_version() != live.model.model().model.version {
+            live.model = models
+                .get(store, live.case.model().as_str(), live.case.model_version())
+                .await?;
+        }
+        Ok(Some(live))
+    }
+
+    /// Puts a case back after its events were committed (or after a refused command, which
+    /// changed nothing).
+    pub fn put(&self, live: Live) {
+        if let Ok(mut c) = self.cache.lock() {
+            c.put(live.case.id().clone(), live);
+        }
+    }
+}
+
+fn replay_failed(id: &CaseId, e: &ave_engine::ReplayError) -> Problem {
+    tracing::error!(case = %id, error = %e, "opgeslagen geschiedenis niet toe te passen");
+    Problem::internal("de opgeslagen geschiedenis van deze casus is niet toe te passen")
+}

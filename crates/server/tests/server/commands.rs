@@ -1,0 +1,727 @@
+//! Commands through the real router, on SQLite and (when `AVE_TEST_POSTGRES` names a server)
+//! PostgreSQL: open a case, signal, role, propose and decide; stale `If-Match` → 412; racing
+//! commands → exactly one wins; two servers on one database stay correct; bad input → a Dutch
+//! problem and nothing written.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use ave_server::{AppState, router};
+use ave_store::{ModelRecord, Store};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::model_text;
+
+const REGISSEUR: &str = "consulent-1";
+
+/// One fresh database of one backend.
+struct Db {
+    url: String,
+    store: Store,
+    _dir: tempfile::TempDir,
+    admin: Option<(String, String)>,
+}
+
+static NEXT: AtomicU32 = AtomicU32::new(0);
+
+impl Db {
+    async fn ready(url: String, dir: tempfile::TempDir, admin: Option<(String, String)>) -> Db {
+        let store = Store::open(&url).await.expect("open");
+        store.migrate().await.expect("migrate");
+        let model = ave_model::check(
+            "voorbeeld.toml",
+            model_text().as_bytes(),
+            &ave_model::NoBases,
+        )
+        .into_valid()
+        .expect("valid");
+        store
+            .put_model(&ModelRecord {
+                id: model.model().model.id.as_str().to_owned(),
+                version: model.model().model.version.clone(),
+                text: model_text(),
+                sha256: "0".repeat(64),
+                stored_at: chrono::DateTime::UNIX_EPOCH,
+            })
+            .await
+            .expect("model");
+        Db {
+            url,
+            store,
+            _dir: dir,
+            admin,
+        }
+    }
+
+    async fn each() -> Vec<Db> {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("ave.sqlite").display());
+        let mut dbs = vec![Db::ready(url, dir, None).await];
+        match std::env::var("AVE_TEST_POSTGRES") {
+            Ok(admin) if !admin.is_empty() => {
+                let name = format!(
+                    "ave_server_{}_{}",
+                    std::process::id(),
+                    NEXT.fetch_add(1, Ordering::Relaxed)
+                );
+                admin_exec(&admin, &format!("DROP DATABASE IF EXISTS {name}")).await;
+                admin_exec(&admin, &format!("CREATE DATABASE {name}")).await;
+                let (server, _) = admin.rsplit_once('/').expect("a URL");
+                let url = format!("{server}/{name}");
+                let dir = tempfile::tempdir().expect("tempdir");
+                dbs.push(Db::ready(url, dir, Some((admin.clone(), name))).await);
+            }
+            _ if std::env::var("AVE_REQUIRE_POSTGRES").as_deref() == Ok("1") => {
+                panic!("AVE_REQUIRE_POSTGRES=1 but AVE_TEST_POSTGRES names no server")
+            }
+            _ => {}
+        }
+        dbs
+    }
+
+    async fn drop(self) {
+        self.store.close().await;
+        if let Some((admin, name)) = self.admin {
+            admin_exec(&admin, &format!("DROP DATABASE IF EXISTS {name}")).await;
+        }
+    }
+}
+
+async fn admin_exec(admin: &str, sql: &str) {
+    let store = Store::open(admin).await.expect("PostgreSQL answers");
+    store.raw_exec(sql).await.expect("admin sql");
+    store.close().await;
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+}
+
+async fn send(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    headers: &[(&str, &str)],
+    body: Option<Vec<u8>>,
+) -> Answer {
+    let mut req = Request::builder().method(method).uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let body = match body {
+        Some(bytes) => {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+            Body::from(bytes)
+        }
+        None => Body::empty(),
+    };
+    let response = app
+        .clone()
+        .oneshot(req.body(body).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    let body = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes).expect("json body")
+    };
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+async fn post(app: &Router, uri: &str, by: &str, body: Value, if_match: Option<&str>) -> Answer {
+    let mut headers = vec![("ave-persoon", by)];
+    if let Some(v) = if_match {
+        headers.push(("if-match", v));
+    }
+    send(
+        app,
+        "POST",
+        uri,
+        &headers,
+        Some(serde_json::to_vec(&body).expect("json")),
+    )
+    .await
+}
+
+fn new_case() -> Value {
+    json!({
+        "model": "voorbeeld",
+        "gemeente": "Voorbeeldstad",
+        "fase": "2",
+        "reden": "zorgen over het gezin",
+        "huishouden": [{"lid": "lid-1", "rol": "ouder"}],
+        "deelnemers": [
+            {"persoon": REGISSEUR, "naam": "C. Consulent", "functie": "consulent", "organisatie": "Gemeente"},
+            {"persoon": "teamleider-1", "naam": "T. Leider", "functie": "teamleider", "organisatie": "Gemeente"},
+        ],
+    })
+}
+
+/// Opens a case; its path and version.
+async fn open(app: &Router) -> (String, u64) {
+    let a = post(app, "/api/v1/casussen", REGISSEUR, new_case(), None).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let location = a.headers[header::LOCATION]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_eq!(
+        location,
+        format!("/api/v1/casussen/{}", a.body["id"].as_str().expect("id"))
+    );
+    let version = a.body["versie"].as_u64().expect("versie");
+    assert_eq!(a.headers[header::ETAG], format!("\"{version}\"").as_str());
+    (location, version)
+}
+
+async fn version_in_store(store: &Store, path: &str) -> u64 {
+    let id = ave_engine::ids::CaseId::parse(path.rsplit('/').next().expect("id")).expect("id");
+    store.version(&id).await.expect("version").expect("exists")
+}
+
+#[tokio::test]
+async fn a_case_is_opened_signalled_given_a_role_and_moved_through_a_transition() {
+    for db in Db::each().await {
+        let app = router(AppState::new(db.store.clone()));
+        let (case, v1) = open(&app).await;
+        let got = send(&app, "GET", &case, &[], None).await;
+        assert_eq!(got.body["fase"], "2");
+        assert_eq!(got.body["gemeente"], "Voorbeeldstad");
+
+        let a = post(
+            &app,
+            &format!("{case}/signalen"),
+            REGISSEUR,
+            json!({"bron": "school", "categorie": "zorg", "tekst": "kind vaak afwezig"}),
+            Some(&format!("\"{v1}\"")),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        let v2 = a.body["versie"].as_u64().expect("versie");
+        assert!(v2 > v1);
+
+        let a = post(
+            &app,
+            &format!("{case}/rollen"),
+            REGISSEUR,
+            json!({"rol": "casusregie", "persoon": REGISSEUR}),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        assert!(
+            a.body["rollen"]
+                .as_array()
+                .expect("rollen")
+                .iter()
+                .any(|r| r["rol"] == "casusregie" && r["persoon"] == REGISSEUR),
+            "{}",
+            a.body
+        );
+
+        // Afschalen 2 → 1: the criterion is assessed (any engine command goes through
+        // `/opdrachten`), then a consulent proposes and decides.
+        let a = post(
+            &app,
+            &format!("{case}/opdrachten"),
+            REGISSEUR,
+            json!({"do": "assess-criterion", "criterion": "stabiel", "holds": true, "evidence": "rustig"}),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        let a = post(
+            &app,
+            &format!("{case}/verzoeken"),
+            REGISSEUR,
+            json!({"id": "verzoek-1", "overgang": "2-naar-1", "criteria": ["stabiel"], "onderbouwing": "het gaat goed"}),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        let a = post(
+            &app,
+            &format!("{case}/verzoeken/verzoek-1/besluit"),
+            REGISSEUR,
+            json!({"goedkeuren": true, "reden": "stabiel sinds maanden"}),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        assert_eq!(a.body["fase"], "1", "{}", a.body);
+
+        // The read model and the timeline agree with what was answered.
+        let got = send(&app, "GET", &case, &[], None).await;
+        assert_eq!(got.body["fase"], "1");
+        assert_eq!(got.body["versie"], a.body["versie"]);
+        let timeline = send(&app, "GET", &format!("{case}/tijdlijn"), &[], None).await;
+        let kinds: Vec<&str> = timeline
+            .body
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|e| e["soort"].as_str().expect("soort"))
+            .collect();
+        assert!(kinds.contains(&"signal_recorded"), "{kinds:?}");
+        assert!(
+            db.store
+                .verify()
+                .await
+                .expect("verify")
+                .first_problem
+                .is_none()
+        );
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn any_engine_command_runs_through_opdrachten_and_a_refusal_is_422_with_its_code() {
+    for db in Db::each().await {
+        let app = router(AppState::new(db.store.clone()));
+        let (case, v) = open(&app).await;
+        let a = post(
+            &app,
+            &format!("{case}/opdrachten"),
+            REGISSEUR,
+            json!({"do": "record-fact", "fact": "media-aandacht", "holds": true, "evidence": "krantenbericht"}),
+            Some(&format!("\"{v}\"")),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        assert_eq!(a.body["versie"].as_u64(), Some(v + 1));
+        // An engine command with a field it does not know is a 400 naming the field.
+        let a = post(
+            &app,
+            &format!("{case}/opdrachten"),
+            REGISSEUR,
+            json!({"do": "record-fact", "fact": "media-aandacht", "holds": true, "evidence": "x", "naam": "Jan"}),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+        assert_eq!(a.body["invalidParams"][0]["code"], "unknown", "{}", a.body);
+        assert!(
+            a.body["invalidParams"][0]["reason"]
+                .as_str()
+                .expect("reason")
+                .contains("naam")
+        );
+        let before = version_in_store(&db.store, &case).await;
+        // Deciding a request that does not exist: the engine refuses it.
+        let a = post(
+            &app,
+            &format!("{case}/opdrachten"),
+            REGISSEUR,
+            json!({"do": "decide", "request": "bestaat-niet", "approve": true, "reason": "x"}),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+        assert_eq!(a.headers[header::CONTENT_TYPE], "application/problem+json");
+        assert!(ave_engine::RejectionCode::parse(a.body["code"].as_str().expect("code")).is_some());
+        // A person who is no participant is refused too.
+        let a = post(
+            &app,
+            &format!("{case}/signalen"),
+            "buitenstaander",
+            json!({"bron": "buren", "categorie": "overlast", "tekst": "geluid"}),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+        assert_eq!(
+            version_in_store(&db.store, &case).await,
+            before,
+            "nothing written"
+        );
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_stale_if_match_is_412_and_writes_nothing() {
+    for db in Db::each().await {
+        let app = router(AppState::new(db.store.clone()));
+        let (case, v) = open(&app).await;
+        let signal = json!({"bron": "school", "categorie": "zorg", "tekst": "afwezig"});
+        let a = post(
+            &app,
+            &format!("{case}/signalen"),
+            REGISSEUR,
+            signal.clone(),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED);
+        let now = version_in_store(&db.store, &case).await;
+        let a = post(
+            &app,
+            &format!("{case}/signalen"),
+            REGISSEUR,
+            signal,
+            Some(&format!("\"{v}\"")),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::PRECONDITION_FAILED, "{}", a.body);
+        assert_eq!(a.body["code"], "versie-verouderd");
+        assert_eq!(version_in_store(&db.store, &case).await, now);
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn racing_commands_on_one_case_exactly_one_wins_the_others_get_409_or_412() {
+    for db in Db::each().await {
+        let app = router(AppState::new(db.store.clone()));
+        let (case, v) = open(&app).await;
+        let etag = format!("\"{v}\"");
+        let mut tasks = Vec::new();
+        for i in 0..16 {
+            let app = app.clone();
+            let uri = format!("{case}/signalen");
+            let etag = etag.clone();
+            tasks.push(tokio::spawn(async move {
+                post(
+                    &app,
+                    &uri,
+                    REGISSEUR,
+                    json!({"bron": "school", "categorie": "zorg", "tekst": format!("melding {i}")}),
+                    Some(&etag),
+                )
+                .await
+                .status
+            }));
+        }
+        let mut won = 0;
+        for t in tasks {
+            match t.await.expect("task") {
+                StatusCode::CREATED => won += 1,
+                StatusCode::CONFLICT | StatusCode::PRECONDITION_FAILED => {}
+                other => panic!("unexpected {other}"),
+            }
+        }
+        assert_eq!(won, 1, "exactly one command may win");
+        assert_eq!(version_in_store(&db.store, &case).await, v + 1);
+        assert!(
+            db.store
+                .verify()
+                .await
+                .expect("verify")
+                .first_problem
+                .is_none()
+        );
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn two_servers_on_one_database_never_act_on_a_stale_case() {
+    for db in Db::each().await {
+        // Two servers: each its own store connection, writer and live cache.
+        let other = Store::open(&db.url).await.expect("second connection");
+        let a = router(AppState::new(db.store.clone()));
+        let b = router(AppState::new(other.clone()));
+        let (case, _) = open(&a).await;
+        let signal = |t: &str| json!({"bron": "school", "categorie": "zorg", "tekst": t});
+        // A caches the case; B changes it; A's next command builds on B's change.
+        let first = post(
+            &a,
+            &format!("{case}/signalen"),
+            REGISSEUR,
+            signal("a"),
+            None,
+        )
+        .await;
+        assert_eq!(first.status, StatusCode::CREATED);
+        let by_b = post(
+            &b,
+            &format!("{case}/signalen"),
+            REGISSEUR,
+            signal("b"),
+            None,
+        )
+        .await;
+        assert_eq!(by_b.status, StatusCode::CREATED, "{}", by_b.body);
+        let again = post(
+            &a,
+            &format!("{case}/signalen"),
+            REGISSEUR,
+            signal("a2"),
+            None,
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
+        assert_eq!(
+            again.body["versie"].as_u64(),
+            by_b.body["versie"].as_u64().map(|v| v + 1)
+        );
+        // Racing across the two servers with the same If-Match: one wins.
+        let etag = format!("\"{}\"", again.body["versie"]);
+        let uri = format!("{case}/signalen");
+        let (x, y) = tokio::join!(
+            post(&a, &uri, REGISSEUR, signal("x"), Some(&etag)),
+            post(&b, &uri, REGISSEUR, signal("y"), Some(&etag)),
+        );
+        let wins = [x.status, y.status]
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count();
+        assert_eq!(wins, 1, "{} {}", x.status, y.status);
+        for s in [x.status, y.status] {
+            assert!(
+                [
+                    StatusCode::CREATED,
+                    StatusCode::CONFLICT,
+                    StatusCode::PRECONDITION_FAILED
+                ]
+                .contains(&s)
+            );
+        }
+        assert!(
+            db.store
+                .verify()
+                .await
+                .expect("verify")
+                .first_problem
+                .is_none()
+        );
+        other.close().await;
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_a_dutch_problem_naming_the_field_and_writes_nothing() {
+    for db in Db::each().await {
+        let app = router(AppState::new(db.store.clone()));
+        let (case, _) = open(&app).await;
+        let before = version_in_store(&db.store, &case).await;
+        let uri = format!("{case}/signalen");
+        let by = [("ave-persoon", REGISSEUR)];
+        let cases: Vec<(Vec<u8>, &str, &str)> = vec![
+            (b"{\"bron\": ".to_vec(), "body", "invalid-json"),
+            (
+                br#"{"bron": 1, "categorie": "zorg", "tekst": "t"}"#.to_vec(),
+                "bron",
+                "invalid-type",
+            ),
+            (
+                br#"{"bron": "s", "categorie": "zorg", "tekst": "t", "bsn": "123"}"#.to_vec(),
+                "bsn",
+                "unknown",
+            ),
+            (
+                br#"{"bron": "s", "tekst": "t"}"#.to_vec(),
+                "body",
+                "required",
+            ),
+            (
+                br#"{"id": "geen spaties", "bron": "s", "categorie": "c", "tekst": "t"}"#.to_vec(),
+                "id",
+                "invalid",
+            ),
+        ];
+        for (body, field, code) in cases {
+            let a = send(&app, "POST", &uri, &by, Some(body)).await;
+            assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+            assert_eq!(a.headers[header::CONTENT_TYPE], "application/problem+json");
+            let p = &a.body["invalidParams"][0];
+            assert_eq!(p["name"], field, "{}", a.body);
+            assert_eq!(p["code"], code, "{}", a.body);
+            assert!(
+                !p["reason"].as_str().expect("reason").contains("expected"),
+                "{}",
+                a.body
+            );
+        }
+        // No acting person.
+        let a = send(
+            &app,
+            "POST",
+            &uri,
+            &[],
+            Some(br#"{"bron":"s","categorie":"c","tekst":"t"}"#.to_vec()),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST);
+        assert_eq!(a.body["invalidParams"][0]["name"], "Ave-Persoon");
+        // Not JSON.
+        let a = send(&app, "POST", &uri, &by, None).await;
+        assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", a.body);
+        assert_eq!(a.body["code"], "geen-json");
+        // Too large: announced, and streamed without a length.
+        let big = vec![b' '; ave_server::BODY_LIMIT + 1];
+        let a = send(&app, "POST", &uri, &by, Some(big)).await;
+        assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", a.body);
+        assert_eq!(a.body["code"], "te-groot");
+        assert_eq!(
+            version_in_store(&db.store, &case).await,
+            before,
+            "nothing written"
+        );
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_command_when_the_database_is_gone_is_503_with_retry_after() {
+    for db in Db::each().await {
+        let app = router(AppState::new(db.store.clone()));
+        let (case, v) = open(&app).await;
+        db.store.close().await;
+        let a = post(
+            &app,
+            &format!("{case}/signalen"),
+            REGISSEUR,
+            json!({"bron": "school", "categorie": "zorg", "tekst": "t"}),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE, "{}", a.body);
+        assert_eq!(a.headers[header::RETRY_AFTER], "5");
+        let reopened = Store::open(&db.url).await.expect("reopen");
+        assert_eq!(
+            version_in_store(&reopened, &case).await,
+            v,
+            "only the opening"
+        );
+        reopened.close().await;
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_case_moves_to_a_new_model_version_and_every_server_follows() {
+    for db in Db::each().await {
+        let other = Store::open(&db.url).await.expect("second connection");
+        let a = router(AppState::new(db.store.clone()));
+        let b = router(AppState::new(other.clone()));
+        let (case, _) = open(&a).await;
+        let signal = json!({"bron": "school", "categorie": "zorg", "tekst": "t"});
+        let first = post(
+            &a,
+            &format!("{case}/signalen"),
+            REGISSEUR,
+            signal.clone(),
+            None,
+        )
+        .await;
+        assert_eq!(first.body["modelversie"], "2025.1");
+        // A version that is not stored: 404, nothing written.
+        let move_to = |v: &str| json!({"versie": v, "reden": "nieuwe versie vastgesteld"});
+        let a404 = post(
+            &b,
+            &format!("{case}/modelversie"),
+            "beheerder-1",
+            move_to("2026.1"),
+            None,
+        )
+        .await;
+        assert_eq!(a404.status, StatusCode::NOT_FOUND, "{}", a404.body);
+        db.store
+            .put_model(&ModelRecord::new(
+                "voorbeeld",
+                "2026.1",
+                model_text().replacen("version = \"2025.1\"", "version = \"2026.1\"", 1),
+                chrono::DateTime::UNIX_EPOCH + chrono::Days::new(1),
+            ))
+            .await
+            .expect("stored");
+        let moved = post(
+            &b,
+            &format!("{case}/modelversie"),
+            "beheerder-1",
+            move_to("2026.1"),
+            None,
+        )
+        .await;
+        assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+        assert_eq!(moved.body["modelversie"], "2026.1");
+        // Server A had the case under the old version; its next command follows the move.
+        let after = post(&a, &format!("{case}/signalen"), REGISSEUR, signal, None).await;
+        assert_eq!(after.status, StatusCode::CREATED, "{}", after.body);
+        assert_eq!(after.body["modelversie"], "2026.1");
+        // Moving again to the same version is refused by the engine.
+        let again = post(
+            &a,
+            &format!("{case}/modelversie"),
+            "beheerder-1",
+            move_to("2026.1"),
+            None,
+        )
+        .await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(again.body["code"], "nothing-to-change");
+        other.close().await;
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn a_klantreis_runs_under_a_stored_model_and_stores_nothing() {
+    let db = Db::each().await.remove(0);
+    let preset = ave_model::presets::preset("oss").expect("oss");
+    let model = ave_model::presets::load("oss").expect("valid");
+    db.store
+        .put_model(&ModelRecord::new(
+            model.model().model.id.as_str(),
+            &model.model().model.version,
+            preset.text.to_owned(),
+            chrono::DateTime::UNIX_EPOCH,
+        ))
+        .await
+        .expect("stored");
+    let app = router(AppState::new(db.store.clone()));
+    let scenario = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/klantreis/oss/01-op-en-afschalen.toml"
+    ))
+    .expect("scenario");
+    let toml = [("content-type", "application/toml")];
+    let uri = format!("/api/v1/klantreizen?model={}", model.model().model.id);
+    let a = send(&app, "POST", &uri, &toml, Some(scenario.clone())).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.body["geslaagd"], true, "{}", a.body["tekst"]);
+    assert!(
+        a.body["tekst"].as_str().expect("tekst").contains("Stappen"),
+        "{}",
+        a.body["tekst"]
+    );
+    assert!(
+        a.body["rapport"]["steps"].is_array(),
+        "{}",
+        a.body["rapport"]
+    );
+    let page = send(&app, "GET", "/api/v1/casussen", &[], None).await;
+    assert_eq!(page.body["totaal"], 0, "a klantreis stores no case");
+    // A broken scenario names its line; JSON is refused; an unknown model is 404.
+    let a = send(&app, "POST", &uri, &toml, Some(b"title = \n".to_vec())).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+    let a = send(&app, "POST", &uri, &[], Some(scenario.clone())).await;
+    assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", a.body);
+    let a = send(
+        &app,
+        "POST",
+        "/api/v1/klantreizen?model=onbekend",
+        &toml,
+        Some(scenario),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND, "{}", a.body);
+    db.drop().await;
+}
