@@ -11,7 +11,8 @@
 #   AVE_TEST_POSTGRES=$(bash scripts/dev-postgres.sh) bash scripts/bench-service.sh
 #
 # Settings (environment): CASES (100000), CLIENTS (32), DURATION (20s), WARMUP (3s),
-# SCENARIOS (all), PORT (18080; a second server takes PORT+1), HELLO_PORT (18090).
+# SCENARIOS (all), BACKENDS ("sqlite postgres"; postgres only with AVE_TEST_POSTGRES),
+# PORT (18080; a second server takes PORT+1), HELLO_PORT (18090).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,7 @@ CLIENTS=${CLIENTS:-32}
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-3s}
 SCENARIOS=${SCENARIOS:-hello,commit,read,list,transition,workflow}
+BACKENDS=${BACKENDS:-sqlite postgres}
 PORT=${PORT:-18080}
 HELLO_PORT=${HELLO_PORT:-18090}
 BENCH=target/bench
@@ -92,13 +94,15 @@ pids+=("$!")
 wait_for "http://127.0.0.1:$HELLO_PORT/"
 
 SQLITE="$BENCH/bench-$CASES.sqlite"
-if [ ! -f "$SQLITE" ]; then
-  step "seed SQLite: $CASES households"
-  "$LOAD" seed --database "sqlite://$SQLITE" --cases "$CASES"
+if [[ " $BACKENDS " == *" sqlite "* ]]; then
+  if [ ! -f "$SQLITE" ]; then
+    step "seed SQLite: $CASES households"
+    "$LOAD" seed --database "sqlite://$SQLITE" --cases "$CASES"
+  fi
+  run_against sqlite "sqlite://$SQLITE" 1
 fi
-run_against sqlite "sqlite://$SQLITE" 1
 
-if [ -n "${AVE_TEST_POSTGRES:-}" ]; then
+if [ -n "${AVE_TEST_POSTGRES:-}" ] && [[ " $BACKENDS " == *" postgres "* ]]; then
   db="ave_bench_$CASES"
   base=${AVE_TEST_POSTGRES%/*}
   pg="$base/$db"

@@ -124,3 +124,60 @@ fn the_region_names_a_person_for_every_function() {
         assert_eq!(m.gemeente, g.name);
     }
 }
+
+#[tokio::test]
+async fn extra_commands_make_longer_histories_that_still_obey_the_rules() {
+    let (plain, _d1) = fresh().await;
+    let (longer, _d2) = fresh().await;
+    let a = ave_demo::build(&plain, now(), 30, |_, _| {})
+        .await
+        .expect("the demo builds");
+    let b = ave_demo::build_with(&longer, now(), 30, 6, |_, _| {})
+        .await
+        .expect("the longer demo builds");
+    assert_eq!(a.cases, b.cases);
+    assert!(
+        b.events >= a.events + 5 * b.cases,
+        "{} vs {}",
+        b.events,
+        a.events
+    );
+    assert_eq!(b.refused, 0, "{:?}", b.refused_by_code);
+    for row in all_rows(&longer).await {
+        let history = longer.events(&row.id, 0).await.expect("events");
+        let case = Case::replay(&history).expect("the history replays");
+        assert_eq!(case.seq(), row.version);
+        assert!(history.iter().all(|e| e.at <= now()), "{}", row.id);
+    }
+    assert_eq!(longer.verify().await.expect("verify").first_problem, None);
+}
+
+#[test]
+fn a_script_replays_a_household_that_is_escalated_by_decision() {
+    for g in 0..3 {
+        let script = ave_demo::script(g, 2, now())
+            .expect("the models load")
+            .expect("a household of level 2");
+        assert!(script.open.facts.is_empty());
+        let names: Vec<&str> = script.steps.iter().map(|(_, c)| c.name()).collect();
+        assert!(names.contains(&"propose"), "{names:?}");
+        assert!(names.contains(&"decide"), "{names:?}");
+        // Given to the engine in order, every command is accepted again.
+        let model = &ave_demo::models().expect("models")[g].model;
+        let mut case = None;
+        let mut at = now() - chrono::Duration::days(1);
+        let open = ave_engine::command::Command::Open(script.open.clone());
+        for (by, command) in
+            std::iter::once((&script.opener, &open)).chain(script.steps.iter().map(|(b, c)| (b, c)))
+        {
+            at += chrono::Duration::minutes(1);
+            let env = ave_engine::command::Envelope {
+                at,
+                by: by.clone(),
+                command: command.clone(),
+            };
+            ave_engine::execute(model, &mut case, &env)
+                .unwrap_or_else(|r| panic!("{} refused: {r:?}", command.name()));
+        }
+    }
+}

@@ -58,6 +58,7 @@ fn scripts() -> Result<Vec<ave_demo::Script>, LoadError> {
 /// Runs the scenarios of `options` and reports them.
 pub async fn run(options: &Options) -> Result<Report, LoadError> {
     let load_before = report::load_average();
+    let began = wall_clock();
     let pool = Pool::open(&options.database, 2).await?;
     let backend = pool.backend().to_owned();
     let fixture = Fixture::load(&pool, PAGE).await?;
@@ -140,7 +141,7 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
         .filter_map(|pid| rss::read(*pid).map(|m| (*pid, m)))
         .collect();
     let setting = Setting {
-        date: wall_clock().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        date: began.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         cpu: report::cpu_name(),
         cores: std::thread::available_parallelism().map_or(1, usize::from),
         load_before,

@@ -70,7 +70,7 @@ pub struct ScenarioRun {
 /// Where and how the run was made.
 #[derive(Debug, Clone, Serialize)]
 pub struct Setting {
-    /// When (UTC, RFC 3339).
+    /// When the run began (UTC, RFC 3339).
     pub date: String,
     /// The processor as `/proc/cpuinfo` names it.
     pub cpu: String,
