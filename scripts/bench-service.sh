@@ -12,6 +12,7 @@
 #
 # Settings (environment): CASES (100000), CLIENTS (32), DURATION (20s), WARMUP (3s),
 # SCENARIOS (all), BACKENDS ("sqlite postgres"; postgres only with AVE_TEST_POSTGRES),
+# PG_SERVERS ("1 2": how many `ave serve` processes share PostgreSQL, one run each),
 # PORT (18080; a second server takes PORT+1), HELLO_PORT (18090).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-3s}
 SCENARIOS=${SCENARIOS:-hello,commit,read,list,transition,workflow}
 BACKENDS=${BACKENDS:-sqlite postgres}
+PG_SERVERS=${PG_SERVERS:-1 2}
 PORT=${PORT:-18080}
 HELLO_PORT=${HELLO_PORT:-18090}
 BENCH=target/bench
@@ -55,19 +57,32 @@ wait_for() {
   return 1
 }
 
+# The first port from $1 on that nothing listens on.
+free_port() {
+  local port=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
+
 # run_against LABEL DATABASE_URL SERVERS
 run_against() {
   local label=$1 url=$2 servers=$3
   step "$label: $servers × ave serve, $CLIENTS clients, $DURATION per scenario"
   local targets=() server_pids=()
+  local port=$PORT
   for i in $(seq 0 $((servers - 1))); do
-    local port=$((PORT + i))
+    port=$(free_port "$port")
     "$AVE" serve --database "$url" --listen "127.0.0.1:$port" >"$BENCH/serve-$label-$i.log" 2>&1 &
     pids+=("$!")
     server_pids+=("$!")
     targets+=("http://127.0.0.1:$port")
+    wait_for "http://127.0.0.1:$port/health/ready"
+    if ! kill -0 "$!" 2>/dev/null; then
+      cat "$BENCH/serve-$label-$i.log" >&2
+      return 1
+    fi
+    port=$((port + 1))
   done
-  for t in "${targets[@]}"; do wait_for "$t/health/ready"; done
   local ts
   ts=$(date -u +%Y%m%dT%H%M%SZ)
   "$LOAD" run \
@@ -89,6 +104,7 @@ lscpu | grep -E '^(Model name|CPU\(s\)|Thread)' || true
 uptime
 
 step "hello-world ceiling (ave-load hello)"
+HELLO_PORT=$(free_port "$HELLO_PORT")
 "$LOAD" hello --listen "127.0.0.1:$HELLO_PORT" >"$BENCH/hello.log" 2>&1 &
 pids+=("$!")
 wait_for "http://127.0.0.1:$HELLO_PORT/"
@@ -111,8 +127,7 @@ if [ -n "${AVE_TEST_POSTGRES:-}" ] && [[ " $BACKENDS " == *" postgres "* ]]; the
     psql "$AVE_TEST_POSTGRES" -qc "CREATE DATABASE $db"
     "$LOAD" seed --database "$pg" --cases "$CASES"
   fi
-  run_against postgres "$pg" 1
-  run_against postgres "$pg" 2
+  for n in $PG_SERVERS; do run_against postgres "$pg" "$n"; done
 fi
 
 step "done: $RESULTS"
