@@ -1,5 +1,5 @@
 //! The load generator against a real service: a 50-household SQLite database, the case
-//! service and the hello-world endpoint in this process on port 0, each scenario for one
+//! service and the hello-world endpoint in this process on port 0, every scenario for one
 //! second. Checks that requests succeed and that the report has its percentiles and ratios.
 
 use std::net::SocketAddr;
@@ -20,7 +20,7 @@ where
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn measures_hello_commit_read_and_list_against_a_seeded_service() {
+async fn measures_every_scenario_against_a_seeded_service() {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("bench.sqlite").display());
     let seeded = ave_loadgen::seed::seed(&url, 50, 11, |_, _| {})
@@ -60,7 +60,7 @@ async fn measures_hello_commit_read_and_list_against_a_seeded_service() {
         targets: vec![format!("http://{service}")],
         hello: Some(format!("http://{hello}")),
         database: url.clone(),
-        scenarios: ["hello", "commit", "read", "list"]
+        scenarios: ["hello", "commit", "read", "list", "transition", "workflow"]
             .map(str::to_owned)
             .to_vec(),
         load: Load {
@@ -76,7 +76,7 @@ async fn measures_hello_commit_read_and_list_against_a_seeded_service() {
     let table = report.table();
     eprintln!("{table}");
 
-    for step in ["hello", "commit", "read", "list"] {
+    for step in ["hello", "commit", "read", "list", "opdracht", "rol"] {
         let row = report
             .rows
             .iter()
@@ -89,6 +89,19 @@ async fn measures_hello_commit_read_and_list_against_a_seeded_service() {
         assert!(row.result.p99_ms <= row.result.max_ms, "{step}: {row:?}");
         assert!(row.ratio.is_some_and(|r| r > 0.0), "{step}: {row:?}");
     }
+    // Every request of the write scenarios was accepted: the scripts fit the service.
+    for row in report.rows.iter().filter(|r| r.scenario != "hello") {
+        assert_eq!(row.result.errors, 0, "{row:?}");
+    }
+    let workflow = report
+        .rows
+        .iter()
+        .find(|r| r.step.starts_with("workflow"))
+        .expect("a workflow row");
+    assert!(
+        workflow.result.ok > 0 && workflow.ratio.is_none(),
+        "{workflow:?}"
+    );
     let read = report.rows.iter().find(|r| r.step == "read").expect("read");
     assert_eq!(read.ceiling, Ceiling::Hello);
     assert_eq!(report.setting.cases, seeded.cases);
