@@ -84,8 +84,12 @@ impl Casus {
             modelversie: row.model_version,
             fase: row.phase,
             versie: row.version,
-            geopend_op: row.opened_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            laatste_activiteit: row.last_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            geopend_op: row
+                .opened_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            laatste_activiteit: row
+                .last_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             gesloten: row.closed,
             aandacht,
             volgende_evaluatie: row.next_evaluation,

@@ -42,7 +42,9 @@ pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Model>>, Pro
                 id: m.id,
                 versie: m.version,
                 sha256: m.sha256,
-                opgeslagen_op: m.stored_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                opgeslagen_op: m
+                    .stored_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             })
             .collect(),
     ))
