@@ -40,9 +40,9 @@ pub struct ConfigArgs {
     /// configuratiebestand, anders 127.0.0.1:8080).
     #[arg(long, value_name = "ADRES")]
     listen: Option<SocketAddr>,
-    /// De vorm van de logregels op standaardfout (standaard AVE_LOG_FORMAT, dan het
-    /// configuratiebestand, anders tekst).
-    #[arg(long, value_name = "FORMAAT", value_enum)]
+    /// De vorm van de logregels op standaardfout: tekst of json (standaard AVE_LOG_FORMAT, dan
+    /// het configuratiebestand, anders tekst).
+    #[arg(long, value_name = "FORMAAT", value_enum, hide_possible_values = true)]
     log_format: Option<LogFormat>,
 }
 
@@ -63,9 +63,9 @@ pub struct DatabaseArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
-    /// Readable lines for a person.
+    /// Leesbare regels voor een mens.
     Tekst,
-    /// One JSON object per line, for a log collector.
+    /// Eén JSON-object per regel, voor een logverzamelaar.
     Json,
 }
 

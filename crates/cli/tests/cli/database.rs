@@ -157,7 +157,7 @@ fn serve_refuses_anything_but_loopback_in_dutch() {
 }
 
 /// Sends one GET over plain HTTP/1.1 and returns the whole response.
-fn get(addr: &str, path: &str) -> String {
+pub fn get(addr: &str, path: &str) -> String {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr).expect("connect");
     stream
@@ -177,9 +177,7 @@ fn get(addr: &str, path: &str) -> String {
 fn serve_demo_builds_a_region_prints_its_address_and_stops_on_sigterm() {
     use std::io::BufRead;
     let dir = temp_dir("serve-demo");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ave"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .current_dir(&dir)
+    let mut child = crate::ave_command(&dir, &["serve", "--demo", "--listen", "127.0.0.1:0"], &[])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
