@@ -92,26 +92,33 @@ async fn demo(store: &ave_store::Store) -> Result<()> {
     Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM, and logs which.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// A future that resolves on Ctrl-C or SIGTERM and logs which. The handlers are installed
+/// here, before the server listens: a signal that comes right after the address is printed
+/// must stop the server gracefully, not kill the process.
+#[cfg(unix)]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt()).context("Ctrl-C is niet op te vangen")?;
+    let mut term = signal(SignalKind::terminate()).context("SIGTERM is niet op te vangen")?;
+    Ok(async move {
+        let name = tokio::select! {
+            _ = int.recv() => "SIGINT",
+            _ = term.recv() => "SIGTERM",
+        };
+        stopping(name);
+    })
+}
+
+/// A future that resolves on Ctrl-C and logs it.
+#[cfg(not(unix))]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    Ok(async {
         let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    let signal = tokio::select! {
-        () = ctrl_c => "SIGINT",
-        () = term => "SIGTERM",
-    };
+        stopping("Ctrl-C");
+    })
+}
+
+fn stopping(signal: &str) {
     tracing::info!(
         signaal = signal,
         "stoppen: geen nieuwe verbindingen, lopende verzoeken worden afgemaakt"
@@ -140,7 +147,8 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
         if args.demo {
             demo(&store).await?;
         }
-        ave_server::serve(store, config.listen.value, shutdown_signal(), |addr| {
+        let shutdown = shutdown_signal()?;
+        ave_server::serve(store, config.listen.value, shutdown, |addr| {
             // The database through its redacting Display: never the password.
             tracing::info!(
                 adres = %addr,
