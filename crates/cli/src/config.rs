@@ -201,12 +201,7 @@ impl Config {
     /// Creates the data directory when the database is the default file in it (as before
     /// the configuration file existed: `ave serve` in an empty directory just works).
     pub fn prepare(&self) -> Result<()> {
-        if self.database.source == Source::Default {
-            let dir = &self.data_dir.value;
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("de datamap {} is niet aan te maken", dir.display()))?;
-        }
-        Ok(())
+        create_data_dir(&self.database, &self.data_dir)
     }
 
     /// The configuration as TOML, each value with where it came from as a comment and the
@@ -265,26 +260,19 @@ impl DatabaseArgs {
             &data_dir,
             "ave.sqlite",
         )?;
-        let config = Config {
-            file: None,
-            database,
-            data_dir,
-            listen: Setting {
-                value: SocketAddr::from(([127, 0, 0, 1], 8080)),
-                source: Source::Default,
-            },
-            log_format: Setting {
-                value: LogFormat::Tekst,
-                source: Source::Default,
-            },
-            log_level: Setting {
-                value: DEFAULT_LEVEL.to_owned(),
-                source: Source::Default,
-            },
-        };
-        config.prepare()?;
-        Ok(config.database.value)
+        create_data_dir(&database, &data_dir)?;
+        Ok(database.value)
     }
+}
+
+/// Creates the data directory when the database is the default file in it.
+fn create_data_dir(database: &Setting<DatabaseUrl>, data_dir: &Setting<PathBuf>) -> Result<()> {
+    if database.source == Source::Default {
+        let dir = &data_dir.value;
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("de datamap {} is niet aan te maken", dir.display()))?;
+    }
+    Ok(())
 }
 
 /// A lookup in the environment (the process's, or a test's map).
