@@ -109,6 +109,7 @@ type Raw = (
     Vec<u8>,
     Vec<u8>,
 );
+type RawCheckpoint = (i64, Vec<u8>, String, String, Vec<u8>);
 
 impl Store {
     /// Appends entries to the audit log in one transaction; the last entry's position.
@@ -204,7 +205,7 @@ impl Store {
     /// Every checkpoint, oldest first (to export to a witness).
     pub async fn audit_checkpoints(&self) -> Result<Vec<Checkpoint>> {
         let db = &self.db;
-        let rows: Vec<(i64, Vec<u8>, String, String, Vec<u8>)> = on!(db, |p| {
+        let rows: Vec<RawCheckpoint> = on!(db, |p| {
             sqlx::query(
                 "SELECT seq, hash, at, key_id, signature FROM audit_checkpoints ORDER BY seq",
             )
