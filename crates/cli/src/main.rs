@@ -2,9 +2,11 @@
 //! original text of libraries and the operating system for developers.
 #![forbid(unsafe_code)]
 
+mod config;
 mod db_cmd;
 mod klantreis_cmd;
 mod loader;
+mod logging;
 mod model_cmd;
 mod model_store_cmd;
 mod nl;
@@ -43,6 +45,9 @@ enum Command {
     Klantreis(klantreis_cmd::KlantreisArgs),
     /// Start de casusdienst (REST-API onder /api/v1).
     Serve(serve_cmd::ServeArgs),
+    /// De configuratie van `ave serve`: tonen wat geldt en waar het vandaan komt.
+    #[command(subcommand, arg_required_else_help = true)]
+    Config(serve_cmd::ConfigCommand),
     /// Schrijf het OpenAPI-document van de REST-API (hetzelfde als /api/v1/openapi.json).
     Openapi,
     /// De database: schema bijwerken, een kopie maken.
@@ -67,6 +72,7 @@ fn main() -> ExitCode {
         Command::Model(cmd) => model_cmd::run(cmd, verbose),
         Command::Klantreis(args) => klantreis_cmd::run(args, verbose),
         Command::Serve(args) => serve_cmd::run(args, verbose),
+        Command::Config(cmd) => serve_cmd::run_config(cmd),
         Command::Openapi => serve_cmd::openapi(),
         Command::Db(cmd) => db_cmd::run_db(cmd, verbose),
         Command::Audit(cmd) => db_cmd::run_audit(cmd, verbose),

@@ -12,7 +12,8 @@ use ave_engine::ids::PersonId;
 use ave_store::{ModelRecord, StoreError};
 use clap::Args;
 
-use crate::db_cmd::{DatabaseArg, open, runtime};
+use crate::config::DatabaseArgs;
+use crate::db_cmd::{open, runtime};
 
 /// `ave model publish`
 #[derive(Debug, Args)]
@@ -21,7 +22,7 @@ pub struct PublishArgs {
     #[arg(value_name = "BESTAND")]
     file: PathBuf,
     #[command(flatten)]
-    db: DatabaseArg,
+    db: DatabaseArgs,
 }
 
 /// `ave model migrate`
@@ -43,7 +44,7 @@ pub struct MigrateArgs {
     #[arg(long = "proef")]
     trial: bool,
     #[command(flatten)]
-    db: DatabaseArg,
+    db: DatabaseArgs,
 }
 
 /// Runs `ave model publish`.

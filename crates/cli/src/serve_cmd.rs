@@ -1,33 +1,37 @@
 //! `ave serve`: the case service on the embedded SQLite store (or PostgreSQL).
 
-use std::net::SocketAddr;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::Args;
+use clap::{Args, Subcommand};
 
-use crate::db_cmd::{self, DatabaseArg};
+use crate::config::{Config, ConfigArgs};
+use crate::db_cmd;
 
 /// `ave serve` arguments.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Zonder aanmelden (volgt) luistert de server alleen op loopback. Stoppen: Ctrl-C of SIGTERM; lopende verzoeken worden afgemaakt."
+    after_help = "Voorrang: vlag, dan omgeving (AVE_*), dan configuratiebestand, dan standaard; `ave config show` toont wat geldt. Zonder aanmelden (volgt) luistert de server alleen op loopback. Stoppen: Ctrl-C of SIGTERM; lopende verzoeken worden afgemaakt."
 )]
 pub struct ServeArgs {
     #[command(flatten)]
-    db: DatabaseArg,
-    /// Het adres om op te luisteren (standaard 127.0.0.1:8080).
-    #[arg(
-        long,
-        value_name = "ADRES",
-        default_value = "127.0.0.1:8080",
-        hide_default_value = true
-    )]
-    listen: SocketAddr,
+    config: ConfigArgs,
     /// Start met een fictieve regio: drie gemeenten op verschillende lokale modellen en
     /// ongeveer 300 huishoudens (standaard in ave-data/demo.sqlite, los van echte gegevens).
     #[arg(long)]
     demo: bool,
+}
+
+/// `ave config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Toon de configuratie van `ave serve` als TOML: per waarde waar die vandaan komt
+    /// (vlag, omgeving, bestand, standaard); een wachtwoord wordt nooit getoond.
+    #[command(
+        after_help = "Voorrang: vlag, dan omgeving (AVE_*), dan configuratiebestand, dan standaard. Er wordt niets aangemaakt of geopend behalve het configuratiebestand."
+    )]
+    Show(ConfigArgs),
 }
 
 /// How many households the demo region holds.
@@ -57,8 +61,12 @@ async fn demo(store: &ave_store::Store) -> Result<()> {
     }
     let started = std::time::Instant::now();
     let mut shown = false;
+    // Progress only for a person watching: on a pipe or in a log it would be noise (and
+    // would break JSON log lines).
+    let terminal = std::io::stderr().is_terminal();
     let summary = ave_demo::build(store, now(), DEMO_HOUSEHOLDS, |done, total| {
-        if started.elapsed() > std::time::Duration::from_secs(1)
+        if terminal
+            && started.elapsed() > std::time::Duration::from_secs(1)
             && (done % 50 == 0 || done == total)
         {
             shown = true;
@@ -84,52 +92,96 @@ async fn demo(store: &ave_store::Store) -> Result<()> {
     Ok(())
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// A future that resolves on Ctrl-C or SIGTERM and logs which. The handlers are installed
+/// here, before the server listens: a signal that comes right after the address is printed
+/// must stop the server gracefully, not kill the process.
+#[cfg(unix)]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt()).context("Ctrl-C is niet op te vangen")?;
+    let mut term = signal(SignalKind::terminate()).context("SIGTERM is niet op te vangen")?;
+    Ok(async move {
+        let name = tokio::select! {
+            _ = int.recv() => "SIGINT",
+            _ = term.recv() => "SIGTERM",
+        };
+        stopping(name);
+    })
+}
+
+/// A future that resolves on Ctrl-C and logs it.
+#[cfg(not(unix))]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    Ok(async {
         let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
+        stopping("Ctrl-C");
+    })
+}
+
+fn stopping(signal: &str) {
+    tracing::info!(
+        signaal = signal,
+        "stoppen: geen nieuwe verbindingen, lopende verzoeken worden afgemaakt"
+    );
 }
 
 /// Runs `ave serve`.
 pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
+    let config = Config::load(
+        &args.config,
+        if args.demo {
+            "demo.sqlite"
+        } else {
+            "ave.sqlite"
+        },
+    )?;
+    config.prepare()?;
+    crate::logging::init(config.log_format.value, &config.log_level.value)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("de uitvoeromgeving is niet te starten")?;
     rt.block_on(async {
-        let url = args.db.url_or(if args.demo {
-            "demo.sqlite"
-        } else {
-            "ave.sqlite"
-        })?;
-        let (store, shown) = db_cmd::open_url(url, verbose).await?;
+        let (store, shown) = db_cmd::open_url(&config.database.value, verbose).await?;
         println!("database: {shown}");
         if args.demo {
             demo(&store).await?;
         }
-        ave_server::serve(store, args.listen, shutdown_signal(), |addr| {
+        let shutdown = shutdown_signal()?;
+        ave_server::serve(store, config.listen.value, shutdown, |addr| {
+            // The database through its redacting Display: never the password.
+            tracing::info!(
+                adres = %addr,
+                database = %config.database.value,
+                datamap = %config.data_dir.value.display(),
+                configuratiebestand = %config
+                    .file
+                    .as_ref()
+                    .map_or_else(|| "geen".to_owned(), |f| f.display().to_string()),
+                logformaat = config.log_format.value.as_str(),
+                logniveau = %config.log_level.value,
+                versie = env!("CARGO_PKG_VERSION"),
+                "AVE-regie gestart"
+            );
             println!("AVE-regie luistert op http://{addr}/  (API: http://{addr}/api/v1/casussen)");
         })
         .await?;
+        tracing::info!("gestopt");
         println!("gestopt");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Runs `ave config …`.
+pub fn run_config(cmd: ConfigCommand) -> Result<ExitCode> {
+    match cmd {
+        ConfigCommand::Show(args) => {
+            let config = Config::load(&args, "ave.sqlite")?;
+            let mut out = std::io::stdout().lock();
+            std::io::Write::write_all(&mut out, config.to_toml().as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 /// Runs `ave openapi`: the document on standard output.

@@ -123,7 +123,9 @@ fn name_and_allowed(rest: &str) -> (String, Vec<String>) {
         .strip_prefix("expected one of ")
         .or_else(|| tail.strip_prefix("expected "))
         .map(|list| {
+            // serde lists three or more as "`a`, `b`, `c`" and two as "`a` or `b`".
             list.split(", ")
+                .flat_map(|s| s.split(" or "))
                 .map(|s| s.trim_matches('`').to_owned())
                 .filter(|s| !s.is_empty())
                 .collect()
@@ -410,6 +412,11 @@ mod tests {
         );
         assert_eq!(w.code, Code::UnknownKey);
         assert!(w.message.contains("Bedoelt u `assess-criterion`?"), "{w:?}");
+        let w = serde_message("unknown variant `xml`, expected `tekst` or `json`");
+        assert_eq!(
+            w.message,
+            "onbekende waarde `xml`. Toegestaan: `tekst`, `json`."
+        );
         let w = serde_message("missing field `organisation`");
         assert_eq!(w.message, "de verplichte sleutel `organisation` ontbreekt");
         let w = serde_message("unknown field `naam`, there are no fields");

@@ -45,21 +45,21 @@ macro_rules! on {
     };
 }
 
-fn time(at: &DateTime<Utc>) -> String {
+pub(crate) fn time(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
-fn parse_time(s: &str) -> Result<DateTime<Utc>> {
+pub(crate) fn parse_time(s: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| StoreError::unavailable(format!("ongeldige tijd {s:?} in de database"), e))
 }
 
-fn to_i64(n: u64) -> i64 {
+pub(crate) fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-fn to_u64(n: i64) -> u64 {
+pub(crate) fn to_u64(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
@@ -234,14 +234,25 @@ impl Db {
             for a in batch {
                 let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
                 let outcome: Result<(Appended, u64, Hash)> = async {
-                    let current: Option<i64> =
-                        sqlx::query("SELECT version FROM cases WHERE id = $1")
-                            .bind(a.case.as_str())
-                            .fetch_optional(&mut *sp)
-                            .await?
-                            .map(|r| r.try_get::<i64, _>("version"))
-                            .transpose()?;
-                    let current = current.map_or(0, to_u64);
+                    let before = sqlx::query(
+                        "SELECT version, gemeente, phase, closed FROM cases WHERE id = $1",
+                    )
+                    .bind(a.case.as_str())
+                    .fetch_optional(&mut *sp)
+                    .await?;
+                    let (current, old_key) = match before {
+                        Some(r) => (
+                            to_u64(r.try_get::<i64, _>("version")?),
+                            Some(CountKey {
+                                gemeente: r
+                                    .try_get::<Option<String>, _>("gemeente")?
+                                    .unwrap_or_default(),
+                                phase: r.try_get("phase")?,
+                                closed: r.try_get("closed")?,
+                            }),
+                        ),
+                        None => (0, None),
+                    };
                     if current != a.expected {
                         return Err(StoreError::Conflict {
                             case: a.case.clone(),
@@ -263,6 +274,13 @@ impl Db {
                     };
                     // The read model first: events refer to their case.
                     upsert_row(&mut sp, &a.row).await?;
+                    let new_key = CountKey::of(&a.row);
+                    if old_key.as_ref() != Some(&new_key) {
+                        if let Some(old) = &old_key {
+                            bump_count(&mut sp, old, -1).await?;
+                        }
+                        bump_count(&mut sp, &new_key, 1).await?;
+                    }
                     let mut gseq = global_seq;
                     let mut ghash = global;
                     for r in &a.events {
@@ -453,7 +471,16 @@ impl Db {
         } else {
             format!("WHERE {}", clauses.join(" AND "))
         };
-        let count_sql = format!("SELECT COUNT(*) AS n FROM cases c {filter_sql}");
+        // Filters on gemeente, phase and open/closed alone are answered from the kept counts;
+        // any other filter counts its rows.
+        let kept = filter.holder.is_none() && filter.attention.is_none() && filter.within.is_none();
+        let count_sql = if kept {
+            format!(
+                "SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) AS n FROM case_counts c {filter_sql}"
+            )
+        } else {
+            format!("SELECT COUNT(*) AS n FROM cases c {filter_sql}")
+        };
         let total: i64 = on!(self, |p| {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql.clone()));
             for a in &args {
@@ -479,11 +506,11 @@ impl Db {
         limit: u64,
     ) -> Result<Vec<CaseRow>> {
         let sql = format!(
-            "SELECT c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.erased_at FROM cases c {filter_sql} ORDER BY c.last_at DESC, c.id LIMIT {} OFFSET {}",
+            "SELECT c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.roles, c.erased_at FROM cases c {filter_sql} ORDER BY c.last_at DESC, c.id LIMIT {} OFFSET {}",
             limit.min(1000),
             offset
         );
-        let mut rows = on!(self, |p| {
+        let rows = on!(self, |p| {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
             for a in &args {
                 q = match a {
@@ -497,6 +524,7 @@ impl Db {
                 .map(|r| -> Result<CaseRow> {
                     let id: String = r.try_get("id")?;
                     let flags: String = r.try_get("flags")?;
+                    let roles: String = r.try_get("roles")?;
                     Ok(CaseRow {
                         id: CaseId::parse(&id).map_err(|e| StoreError::Corrupt {
                             case: id.clone(),
@@ -520,7 +548,11 @@ impl Db {
                             .filter(|f| !f.is_empty())
                             .map(str::to_owned)
                             .collect(),
-                        roles: Vec::new(),
+                        roles: roles
+                            .split(',')
+                            .filter_map(|p| p.split_once('='))
+                            .map(|(r, p)| (r.to_owned(), p.to_owned()))
+                            .collect(),
                         erased_at: r
                             .try_get::<Option<String>, _>("erased_at")?
                             .map(|s| parse_time(&s))
@@ -529,39 +561,6 @@ impl Db {
                 })
                 .collect::<Result<Vec<_>>>()?
         });
-        if rows.is_empty() {
-            return Ok(rows);
-        }
-        // The roles of the rows on this page, in one query.
-        let marks: Vec<String> = (1..=rows.len()).map(|i| format!("${i}")).collect();
-        let roles_sql = format!(
-            "SELECT case_id, role, person FROM case_roles WHERE case_id IN ({}) ORDER BY role, person",
-            marks.join(", ")
-        );
-        let roles: Vec<(String, String, String)> = on!(self, |p| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(roles_sql.clone()));
-            for row in &rows {
-                q = q.bind(row.id.to_string());
-            }
-            q.fetch_all(p)
-                .await?
-                .into_iter()
-                .map(|r| -> Result<_> {
-                    Ok((
-                        r.try_get("case_id")?,
-                        r.try_get("role")?,
-                        r.try_get("person")?,
-                    ))
-                })
-                .collect::<Result<Vec<_>>>()?
-        });
-        let mut by_case: HashMap<String, Vec<(String, String)>> = HashMap::new();
-        for (case, role, person) in roles {
-            by_case.entry(case).or_default().push((role, person));
-        }
-        for row in &mut rows {
-            row.roles = by_case.remove(row.id.as_str()).unwrap_or_default();
-        }
         Ok(rows)
     }
 
@@ -569,12 +568,12 @@ impl Db {
         let rows: Vec<(String, i64)> = on!(self, |p| {
             let q = match gemeente {
                 Some(g) => sqlx::query(
-                    "SELECT phase, COUNT(*) AS n FROM cases WHERE closed = $1 AND gemeente = $2 GROUP BY phase",
+                    "SELECT phase, CAST(SUM(n) AS BIGINT) AS n FROM case_counts WHERE closed = $1 AND gemeente = $2 GROUP BY phase HAVING SUM(n) > 0",
                 )
                 .bind(false)
                 .bind(g.to_owned()),
                 None => sqlx::query(
-                    "SELECT phase, COUNT(*) AS n FROM cases WHERE closed = $1 GROUP BY phase",
+                    "SELECT phase, CAST(SUM(n) AS BIGINT) AS n FROM case_counts WHERE closed = $1 GROUP BY phase HAVING SUM(n) > 0",
                 )
                 .bind(false),
             };
@@ -590,7 +589,7 @@ impl Db {
     pub(crate) async fn gemeenten(&self) -> Result<Vec<(String, u64, u64)>> {
         let rows: Vec<(String, i64, i64)> = on!(self, |p| {
             sqlx::query(
-                "SELECT gemeente, SUM(CASE WHEN closed THEN 0 ELSE 1 END) AS open, COUNT(*) AS n FROM cases WHERE gemeente IS NOT NULL GROUP BY gemeente ORDER BY gemeente",
+                "SELECT gemeente, CAST(SUM(CASE WHEN closed THEN 0 ELSE n END) AS BIGINT) AS open, CAST(SUM(n) AS BIGINT) AS n FROM case_counts WHERE gemeente <> '' GROUP BY gemeente HAVING SUM(n) > 0 ORDER BY gemeente",
             )
             .fetch_all(p)
             .await?
@@ -859,8 +858,10 @@ where
     bool: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     let flags = format!(",{},", row.flags.join(","));
+    let mut roles: Vec<String> = row.roles.iter().map(|(r, p)| format!("{r}={p}")).collect();
+    roles.sort();
     sqlx::query(
-        "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, next_evaluation, stagnation_due, decision_due, review_due, flags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (id) DO UPDATE SET gemeente = excluded.gemeente, model_id = excluded.model_id, model_version = excluded.model_version, phase = excluded.phase, version = excluded.version, last_at = excluded.last_at, closed = excluded.closed, next_evaluation = excluded.next_evaluation, stagnation_due = excluded.stagnation_due, decision_due = excluded.decision_due, review_due = excluded.review_due, flags = excluded.flags",
+        "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, next_evaluation, stagnation_due, decision_due, review_due, flags, roles) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (id) DO UPDATE SET gemeente = excluded.gemeente, model_id = excluded.model_id, model_version = excluded.model_version, phase = excluded.phase, version = excluded.version, last_at = excluded.last_at, closed = excluded.closed, next_evaluation = excluded.next_evaluation, stagnation_due = excluded.stagnation_due, decision_due = excluded.decision_due, review_due = excluded.review_due, flags = excluded.flags, roles = excluded.roles",
     )
     .bind(row.id.to_string())
     .bind(row.gemeente.clone())
@@ -876,6 +877,51 @@ where
     .bind(row.decision_due.clone())
     .bind(row.review_due.clone())
     .bind(flags)
+    .bind(roles.join(","))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What the kept counts are counted by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CountKey {
+    gemeente: String,
+    phase: String,
+    closed: bool,
+}
+
+impl CountKey {
+    fn of(row: &CaseRow) -> CountKey {
+        CountKey {
+            gemeente: row.gemeente.clone().unwrap_or_default(),
+            phase: row.phase.clone(),
+            closed: row.closed,
+        }
+    }
+}
+
+/// Adds `delta` to the kept count of `key`.
+async fn bump_count<'c, DB>(
+    tx: &mut sqlx::Transaction<'c, DB>,
+    key: &CountKey,
+    delta: i64,
+) -> Result<()>
+where
+    DB: sqlx::Database,
+    for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+    for<'e> &'e mut <DB as sqlx::Database>::Connection: sqlx::Executor<'e, Database = DB>,
+    String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    bool: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    sqlx::query(
+        "INSERT INTO case_counts (gemeente, phase, closed, n) VALUES ($1, $2, $3, $4) ON CONFLICT (gemeente, phase, closed) DO UPDATE SET n = case_counts.n + excluded.n",
+    )
+    .bind(key.gemeente.clone())
+    .bind(key.phase.clone())
+    .bind(key.closed)
+    .bind(delta)
     .execute(&mut **tx)
     .await?;
     Ok(())

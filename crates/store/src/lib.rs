@@ -15,7 +15,9 @@
 //! keeps verifying and the timeline keeps its outline.
 
 mod chain;
+#[macro_use]
 mod db;
+pub mod audit;
 mod row;
 mod writer;
 

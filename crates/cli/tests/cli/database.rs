@@ -157,7 +157,7 @@ fn serve_refuses_anything_but_loopback_in_dutch() {
 }
 
 /// Sends one GET over plain HTTP/1.1 and returns the whole response.
-fn get(addr: &str, path: &str) -> String {
+pub fn get(addr: &str, path: &str) -> String {
     use std::io::{Read, Write};
     let mut stream = std::net::TcpStream::connect(addr).expect("connect");
     stream
@@ -177,9 +177,7 @@ fn get(addr: &str, path: &str) -> String {
 fn serve_demo_builds_a_region_prints_its_address_and_stops_on_sigterm() {
     use std::io::BufRead;
     let dir = temp_dir("serve-demo");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ave"))
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
-        .current_dir(&dir)
+    let mut child = crate::ave_command(&dir, &["serve", "--demo", "--listen", "127.0.0.1:0"], &[])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -232,4 +230,51 @@ fn serve_demo_builds_a_region_prints_its_address_and_stops_on_sigterm() {
 
 fn stdout_of(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn audit_verify_checks_the_security_log_and_names_an_edited_entry() {
+    let dir = temp_dir("audit-log");
+    let url = format!("sqlite://{}", dir.join("ave.sqlite").display());
+    write_case(&url);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let store = rt.block_on(async {
+        let store = Store::open(&url).await.expect("open");
+        let entries: Vec<_> = (1..=3)
+            .map(|n| ave_store::audit::AuditEntry {
+                at: chrono::DateTime::UNIX_EPOCH + chrono::Days::new(n),
+                actor: "account-1".into(),
+                origin: "127.0.0.1".into(),
+                action: "lezen".into(),
+                object: format!("casus/casus-{n}"),
+                result: "ok".into(),
+            })
+            .collect();
+        store.audit_append(&entries).await.expect("append");
+        store
+    });
+    let o = ave(&["audit", "verify", "--database", &url]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("beveiligingslogboek: 3 regels"),
+        "{}",
+        stdout(&o)
+    );
+    rt.block_on(async {
+        store
+            .raw_exec("UPDATE audit_log SET result = 'geweigerd' WHERE seq = 2")
+            .await
+            .expect("edit");
+        store.close().await;
+    });
+    let o = ave(&["audit", "verify", "--database", &url]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("NIET IN ORDE in het beveiligingslogboek bij regel 2"),
+        "{}",
+        stdout(&o)
+    );
 }

@@ -13,6 +13,12 @@ const COMMANDS: &[&[&str]] = &[
     &["model", "init"],
     &["model", "schema"],
     &["klantreis"],
+    &["serve"],
+    &["config"],
+    &["config", "show"],
+    &["db", "migrate"],
+    &["db", "backup"],
+    &["audit", "verify"],
 ];
 
 #[test]

@@ -2,6 +2,7 @@
 //! One test binary, a module per feature.
 
 mod check;
+mod config;
 mod crash;
 mod database;
 mod help;
@@ -21,12 +22,37 @@ pub fn root() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
+/// The environment variables `ave` reads its configuration from; removed from every
+/// command a test runs, so that a developer's own settings never change a test.
+pub const CONFIG_VARS: &[&str] = &[
+    "AVE_CONFIG",
+    "AVE_DATABASE",
+    "AVE_DATA_DIR",
+    "AVE_LISTEN",
+    "AVE_LOG",
+    "AVE_LOG_FORMAT",
+];
+
+/// The `ave` binary with none of [`CONFIG_VARS`] and `env` set, run in `dir`.
+pub fn ave_command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ave"));
+    cmd.args(args).current_dir(dir);
+    for var in CONFIG_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    cmd
+}
+
 /// Runs `ave` in `dir`, and fails the test if it takes longer than `limit` (it is then
 /// killed): no input may make a command hang.
 pub fn ave_in(dir: &Path, args: &[&str], limit: Duration) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ave"))
-        .args(args)
-        .current_dir(dir)
+    ave_env(dir, args, &[], limit)
+}
+
+/// [`ave_in`] with environment variables set.
+pub fn ave_env(dir: &Path, args: &[&str], env: &[(&str, &str)], limit: Duration) -> Output {
+    let mut child = ave_command(dir, args, env)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

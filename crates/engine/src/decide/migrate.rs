@@ -49,16 +49,7 @@ pub(super) fn change_model(
         ));
     }
     non_empty("de reden", &c.reason)?;
-    if env.at < case.last_at() {
-        return Err(Rejection::new(
-            C::DateOutOfOrder,
-            format!(
-                "het tijdstip {} ligt vóór de laatste gebeurtenis in de casus ({})",
-                env.at,
-                case.last_at()
-            ),
-        ));
-    }
+    in_time_order(case, env)?;
     if m.phase(case.phase()).is_none() {
         return Err(Rejection::new(
             C::UnknownPhase,

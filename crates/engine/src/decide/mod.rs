@@ -166,16 +166,7 @@ impl<'a> Cx<'a> {
                 ),
             ));
         }
-        if env.at < case.last_at() {
-            return Err(Rejection::new(
-                C::DateOutOfOrder,
-                format!(
-                    "het tijdstip {} ligt vóór de laatste gebeurtenis in de casus ({})",
-                    env.at,
-                    case.last_at()
-                ),
-            ));
-        }
+        in_time_order(case, env)?;
         let Some(actor) = case.participant(&env.by) else {
             return Err(Rejection::new(
                 C::NotParticipant,
@@ -367,6 +358,21 @@ fn case_exists(case: &Case) -> Rejection {
 /// The local calendar day of an instant in the model's time zone.
 fn local_day(model: &ValidModel, at: DateTime<Utc>) -> Date {
     ave_model::time::local_date(model.time_zone(), at)
+}
+
+/// A command may not be dated before the case's last event.
+fn in_time_order(case: &Case, env: &Envelope) -> Result<()> {
+    if env.at < case.last_at() {
+        return Err(Rejection::new(
+            C::DateOutOfOrder,
+            format!(
+                "het tijdstip {} ligt vóór de laatste gebeurtenis in de casus ({})",
+                env.at,
+                case.last_at()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn non_empty(what: &str, s: &str) -> Result<()> {

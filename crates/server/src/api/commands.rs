@@ -31,6 +31,36 @@ use crate::{AppState, now};
 /// The header that names the acting person until sign-on exists.
 pub const PERSON_HEADER: &str = "ave-persoon";
 
+/// The problems every command on a case can answer (declared once for the OpenAPI document).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum CommandProblems {
+    /// Ongeldige invoer: elk fout veld genoemd.
+    #[response(status = 400, content_type = "application/problem+json")]
+    Invalid(ProblemBody),
+    /// De casus (of het genoemde model) bestaat niet.
+    #[response(status = 404, content_type = "application/problem+json")]
+    NotFound(ProblemBody),
+    /// Gelijktijdig gewijzigd; niets vastgelegd.
+    #[response(status = 409, content_type = "application/problem+json")]
+    Conflict(ProblemBody),
+    /// If-Match is verouderd; niets vastgelegd.
+    #[response(status = 412, content_type = "application/problem+json")]
+    Stale(ProblemBody),
+    /// Het verzoek is groter dan 64 KiB; niets vastgelegd.
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(ProblemBody),
+    /// Geen JSON; niets vastgelegd.
+    #[response(status = 415, content_type = "application/problem+json")]
+    NotJson(ProblemBody),
+    /// Geweigerd door het model (met de code van de engine, de regel en de bron); niets vastgelegd.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Refused(ProblemBody),
+    /// Database niet beschikbaar; niets vastgelegd.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Unavailable(ProblemBody),
+}
+
 /// Een nieuwe casus.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -455,12 +485,7 @@ pub async fn open(
     ),
     responses(
         (status = 200, description = "Uitgevoerd en vastgelegd", body = Casus, headers(("ETag" = String, description = "De nieuwe versie van de casus"))),
-        (status = 400, description = "Ongeldige invoer", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "Bestaat niet", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Gelijktijdig gewijzigd; niets vastgelegd", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is verouderd", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Geweigerd door het model", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
+        CommandProblems,
     )
 )]
 pub async fn command(
@@ -496,11 +521,7 @@ pub async fn command(
     ),
     responses(
         (status = 201, description = "Vastgelegd", body = Casus, headers(("ETag" = String, description = "De nieuwe versie van de casus"), ("Location" = String, description = "Het adres van de casus"))),
-        (status = 400, description = "Ongeldige invoer", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "Bestaat niet", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Gelijktijdig gewijzigd; niets vastgelegd", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is verouderd", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Geweigerd door het model", body = ProblemBody, content_type = "application/problem+json"),
+        CommandProblems,
     )
 )]
 pub async fn signal(
@@ -533,11 +554,7 @@ pub async fn signal(
     ),
     responses(
         (status = 200, description = "Toegewezen", body = Casus, headers(("ETag" = String, description = "De nieuwe versie van de casus"))),
-        (status = 400, description = "Ongeldige invoer", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "Bestaat niet", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Gelijktijdig gewijzigd; niets vastgelegd", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is verouderd", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Geweigerd door het model", body = ProblemBody, content_type = "application/problem+json"),
+        CommandProblems,
     )
 )]
 pub async fn role(
@@ -569,11 +586,7 @@ pub async fn role(
     ),
     responses(
         (status = 201, description = "Ingediend", body = Casus, headers(("ETag" = String, description = "De nieuwe versie van de casus"), ("Location" = String, description = "Het adres van de casus"))),
-        (status = 400, description = "Ongeldige invoer", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "Bestaat niet", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Gelijktijdig gewijzigd; niets vastgelegd", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is verouderd", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Geweigerd door het model", body = ProblemBody, content_type = "application/problem+json"),
+        CommandProblems,
     )
 )]
 pub async fn propose(
@@ -606,11 +619,7 @@ pub async fn propose(
     ),
     responses(
         (status = 200, description = "Besloten", body = Casus, headers(("ETag" = String, description = "De nieuwe versie van de casus"))),
-        (status = 400, description = "Ongeldige invoer", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "Bestaat niet", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Gelijktijdig gewijzigd; niets vastgelegd", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is verouderd", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Geweigerd door het model", body = ProblemBody, content_type = "application/problem+json"),
+        CommandProblems,
     )
 )]
 pub async fn decide(
@@ -654,11 +663,7 @@ pub struct Modelwissel {
     ),
     responses(
         (status = 200, description = "Overgezet", body = Casus, headers(("ETag" = String, description = "De nieuwe versie van de casus"))),
-        (status = 400, description = "Ongeldige invoer", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 404, description = "De casus of de modelversie bestaat niet", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Gelijktijdig gewijzigd; niets vastgelegd", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "If-Match is verouderd", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "De casus past niet in de nieuwe versie", body = ProblemBody, content_type = "application/problem+json"),
+        CommandProblems,
     )
 )]
 pub async fn change_model(

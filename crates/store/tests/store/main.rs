@@ -3,6 +3,7 @@
 //! start one), a fresh PostgreSQL database. With `AVE_REQUIRE_POSTGRES=1` a missing server
 //! fails the run instead of testing SQLite only.
 
+mod audit;
 mod support;
 
 use ave_engine::ids::CaseId;
@@ -445,4 +446,51 @@ fn a_case_row_is_derived_from_the_case() {
     assert_eq!(row.version, case.seq());
     assert!(!row.closed);
     assert!(row.flags.iter().all(|f| !f.contains(',')));
+}
+
+#[tokio::test]
+async fn kept_counts_agree_with_the_rows_through_phase_changes_and_closing() {
+    on_every_backend(|db| async move {
+        for i in 0..9 {
+            let gemeente = if i % 2 == 0 { "Ander Dorp" } else { "Voorbeeldstad" };
+            let mut h = Household::open(&db, &format!("casus-{i}"), gemeente).await;
+            if i % 3 == 1 {
+                // Afschalen 2 → 1.
+                h.run(&db, serde_json::json!({"do": "assess-criterion", "criterion": "stabiel", "holds": true, "evidence": "rustig"})).await;
+                h.run(&db, serde_json::json!({"do": "propose", "request": "v1", "transition": "2-naar-1", "criteria": ["stabiel"], "evidence": "rustig"})).await;
+                h.run(&db, serde_json::json!({"do": "decide", "request": "v1", "approve": true, "reason": "stabiel"})).await;
+            }
+            if i % 3 == 2 {
+                h.run(&db, serde_json::json!({"do": "close", "reason": "verhuisd", "end_state": "verhuisd"})).await;
+            }
+        }
+        let today = "2026-06-01";
+        for gemeente in [None, Some("Ander Dorp"), Some("Voorbeeldstad"), Some("Elders")] {
+            for phase in [None, Some("1"), Some("2"), Some("3")] {
+                for closed in [None, Some(false), Some(true)] {
+                    let filter = CaseFilter {
+                        gemeente: gemeente.map(str::to_owned),
+                        phase: phase.map(str::to_owned),
+                        closed,
+                        ..CaseFilter::default()
+                    };
+                    let page = db.store.list(&filter, today, 0, 100).await.expect("list");
+                    assert_eq!(
+                        page.total,
+                        page.items.len() as u64,
+                        "{gemeente:?} {phase:?} {closed:?}"
+                    );
+                }
+            }
+        }
+        let counts = db.store.phase_counts(None).await.expect("counts");
+        assert_eq!(counts.get("1"), Some(&3), "{counts:?}");
+        assert_eq!(counts.get("2"), Some(&3), "{counts:?}");
+        let gemeenten = db.store.gemeenten().await.expect("gemeenten");
+        assert_eq!(
+            gemeenten,
+            vec![("Ander Dorp".to_owned(), 3, 5), ("Voorbeeldstad".to_owned(), 3, 4)]
+        );
+    })
+    .await;
 }

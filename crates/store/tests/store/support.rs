@@ -299,6 +299,11 @@ impl Household {
         }
     }
 
+    /// Runs any command (in its JSON form) as the opener.
+    pub async fn run(&mut self, db: &TestDb, value: serde_json::Value) {
+        self.store(db, command(value)).await;
+    }
+
     /// The opener takes casusregie.
     pub async fn assign_casusregie(&mut self, db: &TestDb) {
         let cmd = command(serde_json::json!({

@@ -1,0 +1,424 @@
+//! The security audit log (BIO 8.15.01): for every read and write of personal data, every
+//! login, failed access and break-glass, one entry — action, object, result, origin, actor,
+//! time. Append-only and hash-chained like the events; checkpoints sign the chain's head with
+//! ed25519, so an outside witness that keeps them can show the log was not rewritten — also
+//! by someone who could rewrite the database and recompute every hash.
+//!
+//! [`Store::verify_audit`] finds an edited, deleted or reordered entry and names the first.
+
+use chrono::{DateTime, Utc};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::chain::{Hash, ZERO};
+use crate::db::{Db, parse_time, time, to_i64, to_u64};
+use crate::{Result, Store, StoreError};
+
+/// One entry of the security audit log. Identifiers only — never a name or BSN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who (an account or person id; `anoniem` before login).
+    pub actor: String,
+    /// From where (a client address or `cli`).
+    pub origin: String,
+    /// What: `lezen`, `schrijven`, `aanmelden`, `toegang-geweigerd`, `noodtoegang`, …
+    pub action: String,
+    /// On what (`casus/<id>`, `account/<id>`, …).
+    pub object: String,
+    /// With what result: `ok`, `geweigerd`, `mislukt`, …
+    pub result: String,
+}
+
+/// A signed checkpoint: the head of the log at `seq`, as an outside witness keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checkpoint {
+    /// The last entry it covers.
+    pub seq: u64,
+    /// The chain's hash at that entry (hex).
+    pub hash: String,
+    /// When it was signed.
+    pub at: DateTime<Utc>,
+    /// Which key signed (hex of the first 8 bytes of SHA-256 of the public key).
+    pub key_id: String,
+    /// The ed25519 signature (hex) over [`checkpoint_message`].
+    pub signature: String,
+}
+
+/// The outcome of verifying the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditReport {
+    /// Entries checked.
+    pub entries: u64,
+    /// Checkpoints checked.
+    pub checkpoints: u64,
+    /// The first problem, if any.
+    pub first_problem: Option<AuditProblem>,
+}
+
+/// Where the audit log breaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditProblem {
+    /// The entry (or checkpoint) position.
+    pub seq: u64,
+    /// What is wrong, in Dutch.
+    pub reason: String,
+}
+
+/// The id of a public key: hex of the first 8 bytes of its SHA-256.
+pub fn key_id(key: &VerifyingKey) -> String {
+    hex::encode(&Sha256::digest(key.as_bytes())[..8])
+}
+
+/// What a checkpoint signs.
+pub fn checkpoint_message(seq: u64, hash: &[u8], at: &str) -> Vec<u8> {
+    let mut m = b"ave-regie/audit-checkpoint/v1".to_vec();
+    m.extend_from_slice(&seq.to_be_bytes());
+    m.extend_from_slice(hash);
+    m.extend_from_slice(at.as_bytes());
+    m
+}
+
+fn entry_hash(prev: &[u8], seq: u64, at: &str, e: &AuditEntry) -> Hash {
+    let mut h = Sha256::new();
+    h.update(b"ave-regie/audit/v1");
+    h.update(prev);
+    h.update(seq.to_be_bytes());
+    for part in [at, &e.actor, &e.origin, &e.action, &e.object, &e.result] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    h.finalize().into()
+}
+
+fn hash_of(bytes: Vec<u8>) -> Hash {
+    bytes.try_into().unwrap_or(ZERO)
+}
+
+type Raw = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Vec<u8>,
+    Vec<u8>,
+);
+type RawCheckpoint = (i64, Vec<u8>, String, String, Vec<u8>);
+
+impl Store {
+    /// Appends entries to the audit log in one transaction; the last entry's position.
+    pub async fn audit_append(&self, entries: &[AuditEntry]) -> Result<u64> {
+        let db = &self.db;
+        let lock = match db {
+            Db::Sqlite(_) => "UPDATE audit_head SET seq = seq WHERE id = 1",
+            Db::Postgres(_) => "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE",
+        };
+        on!(db, |p| {
+            let mut tx = p.begin().await?;
+            sqlx::query(lock).execute(&mut *tx).await?;
+            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(&mut *tx)
+                .await?;
+            let mut seq = to_u64(head.try_get::<i64, _>("seq")?);
+            let mut prev = hash_of(head.try_get::<Vec<u8>, _>("hash")?);
+            for e in entries {
+                seq += 1;
+                let at = time(&e.at);
+                let hash = entry_hash(&prev, seq, &at, e);
+                sqlx::query(
+                    "INSERT INTO audit_log (seq, at, actor, origin, action, object, result, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(to_i64(seq))
+                .bind(&at)
+                .bind(&e.actor)
+                .bind(&e.origin)
+                .bind(&e.action)
+                .bind(&e.object)
+                .bind(&e.result)
+                .bind(prev.to_vec())
+                .bind(hash.to_vec())
+                .execute(&mut *tx)
+                .await?;
+                prev = hash;
+            }
+            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(to_i64(seq))
+                .bind(prev.to_vec())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(seq)
+        })
+    }
+
+    /// Signs the log's head with `key` at `at`; `None` when the log is empty or its head is
+    /// already signed.
+    pub async fn audit_checkpoint(
+        &self,
+        key: &SigningKey,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Checkpoint>> {
+        let db = &self.db;
+        let (seq, hash): (u64, Hash) = on!(db, |p| {
+            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(p)
+                .await?;
+            (
+                to_u64(head.try_get::<i64, _>("seq")?),
+                hash_of(head.try_get::<Vec<u8>, _>("hash")?),
+            )
+        });
+        let last = self.audit_checkpoints().await?.last().map(|c| c.seq);
+        if seq == 0 || last == Some(seq) {
+            return Ok(None);
+        }
+        let stamp = time(&at);
+        let signature = key.sign(&checkpoint_message(seq, &hash, &stamp));
+        let id = key_id(&key.verifying_key());
+        on!(db, |p| {
+            sqlx::query(
+                "INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(to_i64(seq))
+            .bind(hash.to_vec())
+            .bind(&stamp)
+            .bind(&id)
+            .bind(signature.to_bytes().to_vec())
+            .execute(p)
+            .await?;
+        });
+        Ok(Some(Checkpoint {
+            seq,
+            hash: hex::encode(hash),
+            at: parse_time(&stamp)?,
+            key_id: id,
+            signature: hex::encode(signature.to_bytes()),
+        }))
+    }
+
+    /// Every checkpoint, oldest first (to export to a witness).
+    pub async fn audit_checkpoints(&self) -> Result<Vec<Checkpoint>> {
+        let db = &self.db;
+        let rows: Vec<RawCheckpoint> = on!(db, |p| {
+            sqlx::query(
+                "SELECT seq, hash, at, key_id, signature FROM audit_checkpoints ORDER BY seq",
+            )
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| -> Result<_> {
+                Ok((
+                    r.try_get("seq")?,
+                    r.try_get("hash")?,
+                    r.try_get("at")?,
+                    r.try_get("key_id")?,
+                    r.try_get("signature")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?
+        });
+        rows.into_iter()
+            .map(|(seq, hash, at, key_id, signature)| {
+                Ok(Checkpoint {
+                    seq: to_u64(seq),
+                    hash: hex::encode(hash),
+                    at: parse_time(&at)?,
+                    key_id,
+                    signature: hex::encode(signature),
+                })
+            })
+            .collect()
+    }
+
+    /// Entries after position `after`, at most `limit`, with their positions.
+    pub async fn audit_entries(&self, after: u64, limit: u64) -> Result<Vec<(u64, AuditEntry)>> {
+        let raw = self.audit_raw(after, limit).await?;
+        raw.into_iter()
+            .map(|(seq, at, actor, origin, action, object, result, _, _)| {
+                Ok((
+                    to_u64(seq),
+                    AuditEntry {
+                        at: parse_time(&at)?,
+                        actor,
+                        origin,
+                        action,
+                        object,
+                        result,
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    async fn audit_raw(&self, after: u64, limit: u64) -> Result<Vec<Raw>> {
+        let db = &self.db;
+        Ok(on!(db, |p| {
+            sqlx::query(
+                "SELECT seq, at, actor, origin, action, object, result, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+            )
+            .bind(to_i64(after))
+            .bind(to_i64(limit))
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| -> Result<Raw> {
+                Ok((
+                    r.try_get("seq")?,
+                    r.try_get("at")?,
+                    r.try_get("actor")?,
+                    r.try_get("origin")?,
+                    r.try_get("action")?,
+                    r.try_get("object")?,
+                    r.try_get("result")?,
+                    r.try_get("prev_hash")?,
+                    r.try_get("hash")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?
+        }))
+    }
+
+    /// Checks the audit log: every entry's hash over its content and the previous hash, no
+    /// gap in the positions, the head, and every checkpoint's hash and signature (by one of
+    /// `keys`; with no keys, signatures are not checked).
+    pub async fn verify_audit(&self, keys: &[VerifyingKey]) -> Result<AuditReport> {
+        let mut report = AuditReport {
+            entries: 0,
+            checkpoints: 0,
+            first_problem: None,
+        };
+        let problem = |seq: u64, reason: String| Some(AuditProblem { seq, reason });
+        // The chain as recomputed, at each position (for the checkpoints).
+        let mut at_seq: std::collections::HashMap<u64, Hash> = std::collections::HashMap::new();
+        let mut prev: Hash = ZERO;
+        let mut expected = 1u64;
+        loop {
+            let page = self.audit_raw(expected - 1, 5000).await?;
+            if page.is_empty() {
+                break;
+            }
+            for (seq, at, actor, origin, action, object, result, prev_hash, hash) in page {
+                let seq = to_u64(seq);
+                if seq != expected {
+                    report.first_problem = problem(
+                        expected,
+                        format!("regel {expected} ontbreekt (verwijderd?)"),
+                    );
+                    return Ok(report);
+                }
+                if hash_of(prev_hash) != prev {
+                    report.first_problem = problem(
+                        seq,
+                        format!(
+                            "regel {seq} sluit niet aan op de vorige (verwijderd of verplaatst?)"
+                        ),
+                    );
+                    return Ok(report);
+                }
+                let e = AuditEntry {
+                    at: DateTime::<Utc>::MIN_UTC,
+                    actor,
+                    origin,
+                    action,
+                    object,
+                    result,
+                };
+                let computed = entry_hash(&prev, seq, &at, &e);
+                if computed != hash_of(hash) {
+                    report.first_problem = problem(
+                        seq,
+                        format!("regel {seq} is gewijzigd (de hash klopt niet)"),
+                    );
+                    return Ok(report);
+                }
+                prev = computed;
+                at_seq.insert(seq, computed);
+                report.entries += 1;
+                expected += 1;
+            }
+        }
+        let last = expected - 1;
+        let db = &self.db;
+        let (head_seq, head_hash): (u64, Hash) = on!(db, |p| {
+            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(p)
+                .await?;
+            (
+                to_u64(head.try_get::<i64, _>("seq")?),
+                hash_of(head.try_get::<Vec<u8>, _>("hash")?),
+            )
+        });
+        if head_seq != last || head_hash != prev {
+            report.first_problem = problem(
+                last + 1,
+                format!(
+                    "het logboek eindigt bij regel {last}, maar het hoofd noemt regel {head_seq} (regels aan het eind verwijderd?)"
+                ),
+            );
+            return Ok(report);
+        }
+        for c in self.audit_checkpoints().await? {
+            report.checkpoints += 1;
+            let Some(chain) = at_seq.get(&c.seq) else {
+                report.first_problem = problem(
+                    c.seq,
+                    format!(
+                        "controlepunt bij regel {} wijst naar een regel die er niet meer is",
+                        c.seq
+                    ),
+                );
+                return Ok(report);
+            };
+            if hex::encode(chain) != c.hash {
+                report.first_problem = problem(
+                    c.seq,
+                    format!(
+                        "het logboek tot regel {} is herschreven na het ondertekende controlepunt",
+                        c.seq
+                    ),
+                );
+                return Ok(report);
+            }
+            if keys.is_empty() {
+                continue;
+            }
+            let Some(key) = keys.iter().find(|k| key_id(k) == c.key_id) else {
+                report.first_problem = problem(
+                    c.seq,
+                    format!(
+                        "controlepunt {} is getekend met een onbekende sleutel",
+                        c.seq
+                    ),
+                );
+                return Ok(report);
+            };
+            let valid = hex::decode(&c.signature)
+                .ok()
+                .and_then(|b| Signature::from_slice(&b).ok())
+                .is_some_and(|sig| {
+                    key.verify(&checkpoint_message(c.seq, chain, &time(&c.at)), &sig)
+                        .is_ok()
+                });
+            if !valid {
+                report.first_problem = problem(
+                    c.seq,
+                    format!("de handtekening van controlepunt {} klopt niet", c.seq),
+                );
+                return Ok(report);
+            }
+        }
+        Ok(report)
+    }
+}
+
+impl From<ed25519_dalek::SignatureError> for StoreError {
+    fn from(e: ed25519_dalek::SignatureError) -> Self {
+        StoreError::unavailable("handtekening niet te maken", e)
+    }
+}
