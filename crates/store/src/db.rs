@@ -234,13 +234,15 @@ impl Db {
             for a in batch {
                 let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
                 let outcome: Result<(Appended, u64, Hash)> = async {
+                    // The case's version, what its counts are kept under, its roles and the
+                    // hash of its last event, in one statement.
                     let before = sqlx::query(
-                        "SELECT version, gemeente, phase, closed FROM cases WHERE id = $1",
+                        "SELECT c.version, c.gemeente, c.phase, c.closed, c.roles, e.hash FROM cases c LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1",
                     )
                     .bind(a.case.as_str())
                     .fetch_optional(&mut *sp)
                     .await?;
-                    let (current, old_key) = match before {
+                    let (current, old_key, old_roles, last_hash) = match before {
                         Some(r) => (
                             to_u64(r.try_get::<i64, _>("version")?),
                             Some(CountKey {
@@ -250,8 +252,10 @@ impl Db {
                                 phase: r.try_get("phase")?,
                                 closed: r.try_get("closed")?,
                             }),
+                            Some(r.try_get::<String, _>("roles")?),
+                            r.try_get::<Option<Vec<u8>>, _>("hash")?,
                         ),
-                        None => (0, None),
+                        None => (0, None, None, None),
                     };
                     if current != a.expected {
                         return Err(StoreError::Conflict {
@@ -263,14 +267,13 @@ impl Db {
                     let mut prev: Hash = if a.expected == 0 {
                         ZERO
                     } else {
-                        sqlx::query("SELECT hash FROM events WHERE case_id = $1 AND seq = $2")
-                            .bind(a.case.as_str())
-                            .bind(to_i64(a.expected))
-                            .fetch_one(&mut *sp)
-                            .await?
-                            .try_get::<Vec<u8>, _>("hash")?
-                            .try_into()
-                            .unwrap_or(ZERO)
+                        last_hash
+                            .and_then(|h| h.try_into().ok())
+                            .ok_or_else(|| StoreError::Corrupt {
+                                case: a.case.to_string(),
+                                seq: a.expected,
+                                reason: "de laatste gebeurtenis ontbreekt".to_owned(),
+                            })?
                     };
                     // The read model first: events refer to their case.
                     upsert_row(&mut sp, &a.row).await?;
@@ -321,19 +324,22 @@ impl Db {
                         prev = hash;
                         ghash = g;
                     }
-                    sqlx::query("DELETE FROM case_roles WHERE case_id = $1")
-                        .bind(a.case.as_str())
-                        .execute(&mut *sp)
-                        .await?;
-                    for (role, person) in &a.row.roles {
-                        sqlx::query(
-                            "INSERT INTO case_roles (case_id, role, person) VALUES ($1, $2, $3)",
-                        )
-                        .bind(a.case.as_str())
-                        .bind(role)
-                        .bind(person)
-                        .execute(&mut *sp)
-                        .await?;
+                    // The role index changes only when the roles do (not for most commands).
+                    if old_roles.as_deref() != Some(roles_text(&a.row).as_str()) {
+                        sqlx::query("DELETE FROM case_roles WHERE case_id = $1")
+                            .bind(a.case.as_str())
+                            .execute(&mut *sp)
+                            .await?;
+                        for (role, person) in &a.row.roles {
+                            sqlx::query(
+                                "INSERT INTO case_roles (case_id, role, person) VALUES ($1, $2, $3)",
+                            )
+                            .bind(a.case.as_str())
+                            .bind(role)
+                            .bind(person)
+                            .execute(&mut *sp)
+                            .await?;
+                        }
                     }
                     Ok((
                         Appended {
@@ -858,8 +864,6 @@ where
     bool: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     let flags = format!(",{},", row.flags.join(","));
-    let mut roles: Vec<String> = row.roles.iter().map(|(r, p)| format!("{r}={p}")).collect();
-    roles.sort();
     sqlx::query(
         "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, next_evaluation, stagnation_due, decision_due, review_due, flags, roles) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (id) DO UPDATE SET gemeente = excluded.gemeente, model_id = excluded.model_id, model_version = excluded.model_version, phase = excluded.phase, version = excluded.version, last_at = excluded.last_at, closed = excluded.closed, next_evaluation = excluded.next_evaluation, stagnation_due = excluded.stagnation_due, decision_due = excluded.decision_due, review_due = excluded.review_due, flags = excluded.flags, roles = excluded.roles",
     )
@@ -877,10 +881,17 @@ where
     .bind(row.decision_due.clone())
     .bind(row.review_due.clone())
     .bind(flags)
-    .bind(roles.join(","))
+    .bind(roles_text(row))
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The roles of a case as its row keeps them: `role=person`, sorted, comma-separated.
+fn roles_text(row: &CaseRow) -> String {
+    let mut roles: Vec<String> = row.roles.iter().map(|(r, p)| format!("{r}={p}")).collect();
+    roles.sort();
+    roles.join(",")
 }
 
 /// What the kept counts are counted by.

@@ -494,3 +494,43 @@ async fn kept_counts_agree_with_the_rows_through_phase_changes_and_closing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_role_index_stays_right_when_commands_leave_the_roles_as_they_were() {
+    on_every_backend(|db| async move {
+        let mut h = Household::open(&db, "casus-r", "Voorbeeldstad").await;
+        h.assign_casusregie(&db).await;
+        // Commands that do not touch the roles skip rewriting the index.
+        h.signal(&db, 2).await;
+        let holder = CaseFilter {
+            holder: Some(support::CASUSREGISSEUR.to_owned()),
+            ..CaseFilter::default()
+        };
+        let page = db
+            .store
+            .list(&holder, "2026-06-01", 0, 10)
+            .await
+            .expect("list");
+        assert_eq!(page.total, 1);
+        assert_eq!(
+            page.items[0].roles,
+            vec![("casusregie".to_owned(), support::CASUSREGISSEUR.to_owned())]
+        );
+        let row = db
+            .store
+            .case_row(&h.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        assert_eq!(row.roles, page.items[0].roles);
+        assert!(
+            db.store
+                .verify()
+                .await
+                .expect("verify")
+                .first_problem
+                .is_none()
+        );
+    })
+    .await;
+}
