@@ -87,15 +87,16 @@ pub async fn track(State(metrics): State<Metrics>, request: Request, next: Next)
     let started = std::time::Instant::now();
     let response = next.run(request).await;
     let seconds = started.elapsed().as_secs_f64();
-    // The route pattern, never the path: no case or person ids in the log.
-    tracing::info!(
-        target: "ave_server::request",
-        method = %method,
-        route = %route,
-        status = response.status().as_u16(),
-        ms = seconds * 1000.0,
-        "verzoek"
-    );
+    // The route pattern, never the path: no case or person ids in the log. Every request at
+    // `debug` (turn on with `AVE_LOG=info,ave_server::request=debug`); a server error at
+    // `warn`, so it shows at the default level. Counts and durations per route are always in
+    // the metrics, and who read or changed what goes to the audit log, not here.
+    let status = response.status().as_u16();
+    if status >= 500 {
+        tracing::warn!(target: "ave_server::request", method = %method, route = %route, status, ms = seconds * 1000.0, "verzoek mislukt");
+    } else {
+        tracing::debug!(target: "ave_server::request", method = %method, route = %route, status, ms = seconds * 1000.0, "verzoek");
+    }
     metrics
         .durations
         .get_or_create(&RouteLabels {
