@@ -62,20 +62,15 @@ impl Models {
         self.parse(record)
     }
 
-    /// The newest stored version of model `id` (the one new cases start under).
+    /// The newest stored version of model `id` (the one new cases start under). One small
+    /// query per call, so a version published meanwhile is seen; the text is read and parsed
+    /// only the first time.
     pub async fn newest(&self, store: &Store, id: &str) -> Result<Arc<ValidModel>, Problem> {
-        let record = store
-            .models()
+        let version = store
+            .newest_version(id)
             .await?
-            .into_iter()
-            .filter(|r| r.id == id)
-            .max_by_key(|r| r.stored_at)
             .ok_or_else(|| Problem::not_found(&format!("model {id}")))?;
-        let key = (record.id.clone(), record.version.clone());
-        if let Some(m) = self.parsed.read().ok().and_then(|p| p.get(&key).cloned()) {
-            return Ok(m);
-        }
-        self.parse(record)
+        self.get(store, id, &version).await
     }
 
     fn parse(&self, record: ModelRecord) -> Result<Arc<ValidModel>, Problem> {

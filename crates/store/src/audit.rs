@@ -82,12 +82,14 @@ pub fn checkpoint_message(seq: u64, hash: &[u8], at: &str) -> Vec<u8> {
     m
 }
 
-fn entry_hash(prev: &[u8], seq: u64, at: &str, e: &AuditEntry) -> Hash {
+/// The hash of entry `seq` over the previous hash and its fields as stored: time, actor,
+/// origin, action, object, result.
+fn entry_hash(prev: &[u8], seq: u64, fields: [&str; 6]) -> Hash {
     let mut h = Sha256::new();
     h.update(b"ave-regie/audit/v1");
     h.update(prev);
     h.update(seq.to_be_bytes());
-    for part in [at, &e.actor, &e.origin, &e.action, &e.object, &e.result] {
+    for part in fields {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
@@ -130,7 +132,11 @@ impl Store {
             for e in entries {
                 seq += 1;
                 let at = time(&e.at);
-                let hash = entry_hash(&prev, seq, &at, e);
+                let hash = entry_hash(
+                    &prev,
+                    seq,
+                    [&at, &e.actor, &e.origin, &e.action, &e.object, &e.result],
+                );
                 sqlx::query(
                     "INSERT INTO audit_log (seq, at, actor, origin, action, object, result, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )
@@ -164,16 +170,7 @@ impl Store {
         key: &SigningKey,
         at: DateTime<Utc>,
     ) -> Result<Option<Checkpoint>> {
-        let db = &self.db;
-        let (seq, hash): (u64, Hash) = on!(db, |p| {
-            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-                .fetch_one(p)
-                .await?;
-            (
-                to_u64(head.try_get::<i64, _>("seq")?),
-                hash_of(head.try_get::<Vec<u8>, _>("hash")?),
-            )
-        });
+        let (seq, hash) = self.audit_head().await?;
         let last = self.audit_checkpoints().await?.last().map(|c| c.seq);
         if seq == 0 || last == Some(seq) {
             return Ok(None);
@@ -181,6 +178,7 @@ impl Store {
         let stamp = time(&at);
         let signature = key.sign(&checkpoint_message(seq, &hash, &stamp));
         let id = key_id(&key.verifying_key());
+        let db = &self.db;
         on!(db, |p| {
             sqlx::query(
                 "INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5)",
@@ -199,6 +197,20 @@ impl Store {
             at: parse_time(&stamp)?,
             key_id: id,
             signature: hex::encode(signature.to_bytes()),
+        }))
+    }
+
+    /// The log's head: the last position and its hash.
+    async fn audit_head(&self) -> Result<(u64, Hash)> {
+        let db = &self.db;
+        Ok(on!(db, |p| {
+            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                .fetch_one(p)
+                .await?;
+            (
+                to_u64(head.try_get::<i64, _>("seq")?),
+                hash_of(head.try_get::<Vec<u8>, _>("hash")?),
+            )
         }))
     }
 
@@ -321,15 +333,11 @@ impl Store {
                     );
                     return Ok(report);
                 }
-                let e = AuditEntry {
-                    at: DateTime::<Utc>::MIN_UTC,
-                    actor,
-                    origin,
-                    action,
-                    object,
-                    result,
-                };
-                let computed = entry_hash(&prev, seq, &at, &e);
+                let computed = entry_hash(
+                    &prev,
+                    seq,
+                    [&at, &actor, &origin, &action, &object, &result],
+                );
                 if computed != hash_of(hash) {
                     report.first_problem = problem(
                         seq,
@@ -344,16 +352,7 @@ impl Store {
             }
         }
         let last = expected - 1;
-        let db = &self.db;
-        let (head_seq, head_hash): (u64, Hash) = on!(db, |p| {
-            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-                .fetch_one(p)
-                .await?;
-            (
-                to_u64(head.try_get::<i64, _>("seq")?),
-                hash_of(head.try_get::<Vec<u8>, _>("hash")?),
-            )
-        });
+        let (head_seq, head_hash) = self.audit_head().await?;
         if head_seq != last || head_hash != prev {
             report.first_problem = problem(
                 last + 1,

@@ -164,6 +164,19 @@ impl Db {
         }
     }
 
+    pub(crate) async fn newest_version(&self, id: &str) -> Result<Option<String>> {
+        Ok(on!(self, |p| {
+            sqlx::query(
+                "SELECT version FROM models WHERE id = $1 ORDER BY stored_at DESC, version DESC LIMIT 1",
+            )
+            .bind(id.to_owned())
+            .fetch_optional(p)
+            .await?
+            .map(|r| r.try_get::<String, _>("version"))
+            .transpose()?
+        }))
+    }
+
     pub(crate) async fn models(&self) -> Result<Vec<ModelRecord>> {
         let rows = on!(self, |p| {
             sqlx::query(

@@ -313,6 +313,11 @@ impl Store {
         self.db.ping().await
     }
 
+    /// The version of model `id` stored last (the one new cases start under), if any.
+    pub async fn newest_version(&self, id: &str) -> Result<Option<String>> {
+        self.db.newest_version(id).await
+    }
+
     /// Stores a model version (again is fine when the text is the same).
     pub async fn put_model(&self, m: &ModelRecord) -> Result<()> {
         self.db.put_model(m).await
