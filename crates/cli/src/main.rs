@@ -2,6 +2,7 @@
 //! original text of libraries and the operating system for developers.
 #![forbid(unsafe_code)]
 
+mod account_cmd;
 mod config;
 mod db_cmd;
 mod klantreis_cmd;
@@ -56,6 +57,9 @@ enum Command {
     /// Controle: kloppen de ketens van gebeurtenissen?
     #[command(subcommand, arg_required_else_help = true)]
     Audit(db_cmd::AuditCommand),
+    /// Accounts: persoonlijke API-tokens.
+    #[command(subcommand, arg_required_else_help = true)]
+    Account(account_cmd::AccountCommand),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +80,7 @@ fn main() -> ExitCode {
         Command::Openapi => serve_cmd::openapi(),
         Command::Db(cmd) => db_cmd::run_db(cmd, verbose),
         Command::Audit(cmd) => db_cmd::run_audit(cmd, verbose),
+        Command::Account(cmd) => account_cmd::run(cmd, verbose),
     };
     match result {
         Ok(code) => code,

@@ -30,6 +30,7 @@ use std::collections::BTreeMap;
 use ave_engine::command::{Command, Open, Participant};
 use ave_engine::ids::{CaseId, PersonId};
 use ave_model::{FunctionId, OrganisationKind, ValidModel};
+use ave_store::identity::{Membership, Organisation, Person as DirectoryPerson};
 use ave_store::{Append, CaseRow, ModelRecord, Store, StoreError};
 use chrono::{DateTime, Utc};
 use sha2::Digest;
@@ -338,6 +339,10 @@ pub async fn build_with(
         let people = participants(&g.people)?;
         gemeenten.push((g, people));
     }
+    let region = Region {
+        gemeenten: gemeenten.iter().map(|(g, _)| g.clone()).collect(),
+    };
+    directory(store, &region).await?;
 
     let levels = levels(households, &mut rng);
     let mut numbers = vec![0usize; gemeenten.len()];
@@ -381,6 +386,46 @@ pub async fn build_with(
     write(store, &mut batch).await?;
     progress(households, households);
     Ok(summary)
+}
+
+/// The id of an organisation of the demo: its name in lowercase, words joined by `-`.
+pub fn organisation_id(name: &str) -> String {
+    name.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Puts the region's organisations and people into the store's directory: each person with
+/// their function for their organisation in their gemeente (again is fine).
+pub async fn directory(store: &Store, region: &Region) -> Result<(), DemoError> {
+    let mut organisations = BTreeMap::new();
+    for p in region.gemeenten.iter().flat_map(|g| &g.people) {
+        organisations.insert(organisation_id(&p.organisation), p.organisation.clone());
+    }
+    for (id, name) in organisations {
+        store.put_organisation(&Organisation { id, name }).await?;
+    }
+    for g in &region.gemeenten {
+        for p in &g.people {
+            store
+                .put_person(&DirectoryPerson {
+                    id: p.id.clone(),
+                    name: p.name.clone(),
+                    admin: false,
+                    privacy: false,
+                    active: true,
+                    memberships: vec![Membership {
+                        organisation: organisation_id(&p.organisation),
+                        gemeente: Some(g.name.clone()),
+                        function: p.function.clone(),
+                    }],
+                })
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// A fictitious case as the commands that make it: who opens it and how, then every later

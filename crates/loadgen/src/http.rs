@@ -12,14 +12,12 @@ use hyper_util::rt::TokioExecutor;
 
 use crate::LoadError;
 
-/// The header that names the acting person (until sign-on exists).
-pub const PERSON_HEADER: &str = "ave-persoon";
-
 /// A target service: its base URL and a pooled client.
 #[derive(Debug, Clone)]
 pub struct Target {
     base: String,
     client: Client<HttpConnector, Full<Bytes>>,
+    tokens: std::sync::Arc<crate::tokens::Tokens>,
 }
 
 /// An answer: status, headers of interest and body.
@@ -55,7 +53,17 @@ impl Target {
         let client = Client::builder(TokioExecutor::new())
             .pool_max_idle_per_host(connections)
             .build(connector);
-        Ok(Target { base, client })
+        Ok(Target {
+            base,
+            client,
+            tokens: std::sync::Arc::default(),
+        })
+    }
+
+    /// This target, authenticating each request as its person with these API tokens.
+    pub fn with_tokens(mut self, tokens: std::sync::Arc<crate::tokens::Tokens>) -> Target {
+        self.tokens = tokens;
+        self
     }
 
     /// The base URL.
@@ -98,8 +106,8 @@ impl Target {
         let mut builder = Request::builder()
             .method(method)
             .uri(format!("{}{}", self.base, path));
-        if let Some(p) = person {
-            builder = builder.header(PERSON_HEADER, p);
+        if let Some(token) = person.and_then(|p| self.tokens.get(p)) {
+            builder = builder.header("authorization", format!("Bearer {token}"));
         }
         if let Some(v) = if_match {
             builder = builder.header("if-match", v);

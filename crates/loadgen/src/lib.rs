@@ -24,6 +24,7 @@ pub mod rss;
 pub mod runner;
 pub mod scenario;
 pub mod seed;
+pub mod tokens;
 
 use std::time::Instant;
 

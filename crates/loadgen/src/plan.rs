@@ -64,10 +64,11 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
     let fixture = Fixture::load(&pool, PAGE).await?;
     pool.close().await;
     let connections = options.load.clients.max(1);
+    let tokens = Arc::new(crate::tokens::issue(&options.database).await?);
     let targets = options
         .targets
         .iter()
-        .map(|t| Target::new(t, connections))
+        .map(|t| Target::new(t, connections).map(|t| t.with_tokens(tokens.clone())))
         .collect::<Result<Vec<_>, _>>()?;
     let commit_connections = options
         .commit_connections

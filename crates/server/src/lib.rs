@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod api;
+pub mod auth;
 mod health;
 pub mod live;
 pub mod metrics;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub models: Arc<live::Models>,
     /// The bounded cache of live cases.
     pub live: Arc<live::LiveCases>,
+    /// How requests are authenticated.
+    pub auth: Arc<auth::Auth>,
     zone: chrono_tz::Tz,
 }
 
@@ -64,8 +67,15 @@ impl AppState {
             store,
             models: Arc::default(),
             live: Arc::new(live::LiveCases::with_capacity(capacity)),
+            auth: Arc::default(),
             zone: chrono_tz::Europe::Amsterdam,
         }
+    }
+
+    /// This state with `auth` as its authentication.
+    pub fn with_auth(mut self, auth: auth::Auth) -> AppState {
+        self.auth = Arc::new(auth);
+        self
     }
 
     /// Today's local date (`YYYY-MM-DD`), for day-dependent attention.

@@ -173,6 +173,27 @@ impl Problem {
         )
     }
 
+    /// 401: nobody (valid) logged in. The response carries `WWW-Authenticate: Bearer`.
+    pub fn unauthenticated(detail: impl Into<String>) -> Problem {
+        Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "niet-aangemeld",
+            "Niet aangemeld",
+            detail,
+        )
+    }
+
+    /// 403: logged in, but this action is not for this person (used only where the thing
+    /// itself may be known to exist; a case one may not see answers 404).
+    pub fn forbidden(detail: impl Into<String>) -> Problem {
+        Problem::new(
+            StatusCode::FORBIDDEN,
+            "geen-toegang",
+            "Geen toegang",
+            detail,
+        )
+    }
+
     /// 503: the database does not answer; nothing was written.
     pub fn unavailable() -> Problem {
         let mut p = Problem::new(
@@ -195,6 +216,12 @@ impl From<ave_store::StoreError> for Problem {
                 "gewist",
                 "Inhoud gewist",
                 "de inhoud van deze casus is gewist (bewaartermijn verstreken)",
+            ),
+            ave_store::StoreError::Invalid(reason) => Problem::new(
+                StatusCode::BAD_REQUEST,
+                "ongeldig",
+                "Ongeldige invoer",
+                reason,
             ),
             other => {
                 tracing::warn!(error = %other, detail = other.detail().unwrap_or_default(), "opslag");
@@ -224,6 +251,12 @@ impl IntoResponse for Problem {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if self.status == StatusCode::UNAUTHORIZED {
+            headers.insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"ave-regie\""),
+            );
+        }
         if let Some(s) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(s));
         }

@@ -18,6 +18,7 @@ mod chain;
 #[macro_use]
 mod db;
 pub mod audit;
+pub mod identity;
 mod row;
 mod writer;
 
@@ -84,6 +85,9 @@ pub enum StoreError {
     /// The operation is not available on this backend.
     #[error("{0}")]
     Unsupported(&'static str),
+    /// The input does not fit what is stored (an unknown organisation, …); nothing written.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 impl StoreError {

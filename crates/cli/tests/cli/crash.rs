@@ -44,7 +44,7 @@ fn request(
     addr: &str,
     method: &str,
     path: &str,
-    person: Option<&str>,
+    token: Option<&str>,
     body: Option<&serde_json::Value>,
 ) -> Option<(u16, serde_json::Value)> {
     let mut stream = std::net::TcpStream::connect(addr).ok()?;
@@ -53,8 +53,8 @@ fn request(
         .ok()?;
     let body = body.map(|b| b.to_string()).unwrap_or_default();
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
-    if let Some(p) = person {
-        head.push_str(&format!("Ave-Persoon: {p}\r\n"));
+    if let Some(t) = token {
+        head.push_str(&format!("Authorization: Bearer {t}\r\n"));
     }
     if !body.is_empty() {
         head.push_str(&format!(
@@ -75,12 +75,12 @@ fn request(
     Some((status, json))
 }
 
-fn signals(addr: &str, case: &str) -> usize {
+fn signals(addr: &str, token: &str, case: &str) -> usize {
     let (status, timeline) = request(
         addr,
         "GET",
         &format!("/api/v1/casussen/{case}/tijdlijn"),
-        None,
+        Some(token),
         None,
     )
     .expect("timeline");
@@ -97,31 +97,50 @@ fn signals(addr: &str, case: &str) -> usize {
 fn every_acknowledged_write_survives_sigkill_and_the_chains_verify() {
     let dir = temp_dir("crash");
     let (mut server, addr) = start(&dir, &["--demo"]);
+    let url = format!("sqlite://{}", dir.join("ave-data/demo.sqlite").display());
 
-    // Open cases of the demo, each with a professional who participates in it.
+    // A professional of the first demo gemeente, who takes part in its cases, with an API
+    // token made as an operator would.
+    let region = ave_demo::region().expect("demo region");
+    let gemeente = &region.gemeenten[0];
+    let person = &gemeente.people[0].id;
+    let o = ave(&["account", "token", "--persoon", person, "--database", &url]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let token = String::from_utf8(o.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned();
+    let token = token.as_str();
+
+    // Open cases of that gemeente.
     let (status, page) = request(
         &addr,
         "GET",
-        "/api/v1/casussen?gesloten=false&paginaGrootte=100",
-        None,
+        &format!(
+            "/api/v1/casussen?gesloten=false&paginaGrootte=100&gemeente={}",
+            gemeente.name.replace(' ', "%20")
+        ),
+        Some(token),
         None,
     )
     .expect("list");
     assert_eq!(status, 200);
-    let cases: Vec<(String, String)> = page["casussen"]
+    let cases: Vec<String> = page["casussen"]
         .as_array()
         .expect("cases")
         .iter()
-        .filter_map(|c| {
-            let person = c["rollen"].as_array()?.first()?["persoon"].as_str()?;
-            Some((c["id"].as_str()?.to_owned(), person.to_owned()))
-        })
+        .filter_map(|c| Some(c["id"].as_str()?.to_owned()))
         .take(24)
         .collect();
     assert!(cases.len() >= 8, "{page}");
     let before: HashMap<String, usize> = cases
         .iter()
-        .map(|(c, _)| (c.clone(), signals(&addr, c)))
+        .map(|c| (c.clone(), signals(&addr, token, c)))
         .collect();
 
     // A stream of writes from eight clients; each acknowledged one is remembered.
@@ -129,12 +148,12 @@ fn every_acknowledged_write_survives_sigkill_and_the_chains_verify() {
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..8)
         .map(|w| {
-            let (addr, cases) = (addr.clone(), cases.clone());
+            let (addr, cases, token) = (addr.clone(), cases.clone(), token.to_owned());
             let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
             std::thread::spawn(move || {
                 let mut n = 0usize;
                 while !stop.load(Ordering::Relaxed) {
-                    let (case, person) = &cases[(w + n * 8) % cases.len()];
+                    let case = &cases[(w + n * 8) % cases.len()];
                     n += 1;
                     let body = serde_json::json!({
                         "id": format!("crash-{w}-{n}"),
@@ -144,7 +163,7 @@ fn every_acknowledged_write_survives_sigkill_and_the_chains_verify() {
                         &addr,
                         "POST",
                         &format!("/api/v1/casussen/{case}/signalen"),
-                        Some(person),
+                        Some(&token),
                         Some(&body),
                     ) {
                         Some((201, _)) => {
@@ -179,10 +198,9 @@ fn every_acknowledged_write_survives_sigkill_and_the_chains_verify() {
     assert!(total > 0, "some writes were acknowledged before the kill");
 
     // Started again on the same database: every acknowledged write is there.
-    let url = format!("sqlite://{}", dir.join("ave-data/demo.sqlite").display());
     let (mut again, addr) = start(&dir, &["--database", &url]);
     for (case, n) in &acknowledged {
-        let now = signals(&addr, case);
+        let now = signals(&addr, token, case);
         assert!(
             now >= before[case] + n,
             "{case}: {} before, {n} acknowledged, {now} now",

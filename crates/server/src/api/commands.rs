@@ -7,8 +7,8 @@
 //! the group-commit writer with the version the command was decided on — so when two
 //! commands race, exactly one wins and the other answers 409, having written nothing.
 //!
-//! Until sign-on exists (issue 11) the acting person is named in the `Ave-Persoon` header;
-//! the server listens on loopback only until then.
+//! The acting person is the authenticated [`Actor`]; whether they may act on the case is
+//! decided by [`crate::access`].
 
 use ave_engine::command::{self as cmd, Command, Envelope};
 use ave_engine::ids::{CaseId, PersonId};
@@ -24,12 +24,10 @@ use utoipa::ToSchema;
 
 use super::body::{JsonBody, explain};
 use super::cases::{Casus, case_id};
+use crate::auth::Actor;
 use crate::live::Live;
 use crate::problem::{Problem, ProblemBody};
 use crate::{AppState, now};
-
-/// The header that names the acting person until sign-on exists.
-pub const PERSON_HEADER: &str = "ave-persoon";
 
 /// The problems every command on a case can answer (declared once for the OpenAPI document).
 #[derive(utoipa::IntoResponses)]
@@ -246,21 +244,10 @@ fn engine_command(value: Value) -> Result<Command, Problem> {
     })
 }
 
-/// The acting person from the `Ave-Persoon` header.
-fn acting(headers: &HeaderMap) -> Result<PersonId, Problem> {
-    let value = headers
-        .get(PERSON_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if value.is_empty() {
-        return Err(Problem::invalid_one(
-            "Ave-Persoon",
-            "required",
-            "noem de handelende persoon (pseudoniem) in de kop Ave-Persoon (tijdelijk, tot aanmelden er is)",
-        ));
-    }
-    PersonId::parse(value)
-        .map_err(|e| Problem::invalid_one("Ave-Persoon", "invalid", e.to_string()))
+/// The acting person, as the engine names them.
+fn acting(actor: &Actor) -> Result<PersonId, Problem> {
+    PersonId::parse(&actor.person)
+        .map_err(|_| Problem::forbidden("deze persoon kan in een casus niet handelen"))
 }
 
 /// The version `If-Match` requires, if it names one (`*` requires none).
@@ -294,21 +281,23 @@ fn fresh_id(prefix: &str) -> String {
 async fn run(
     state: &AppState,
     id: &CaseId,
+    actor: &Actor,
     headers: &HeaderMap,
     command: Command,
 ) -> Result<CaseRow, Problem> {
-    run_under(state, id, headers, command, None).await
+    run_under(state, id, actor, headers, command, None).await
 }
 
 /// [`run`], decided against `target` (a model version to move the case to) when given.
 async fn run_under(
     state: &AppState,
     id: &CaseId,
+    actor: &Actor,
     headers: &HeaderMap,
     command: Command,
     target: Option<&str>,
 ) -> Result<CaseRow, Problem> {
-    let by = acting(headers)?;
+    let by = acting(actor)?;
     let expected = if_match(headers)?;
     let Some(live) = state.live.take(&state.store, &state.models, id).await? else {
         return Err(Problem::not_found("deze casus"));
@@ -410,7 +399,6 @@ fn respond(state: &AppState, row: CaseRow, created: bool) -> Response {
     tag = "casussen",
     operation_id = "casusOpenen",
     request_body = NieuweCasus,
-    params(("Ave-Persoon" = String, Header, description = "De handelende persoon (pseudoniem); tijdelijk, tot aanmelden er is")),
     responses(
         (status = 201, description = "De casus is geopend", body = Casus, headers(("ETag" = String, description = "De versie van de casus"), ("Location" = String, description = "Het adres van de casus"))),
         (status = 400, description = "Ongeldige invoer", body = ProblemBody, content_type = "application/problem+json"),
@@ -422,10 +410,10 @@ fn respond(state: &AppState, row: CaseRow, created: bool) -> Response {
 )]
 pub async fn open(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    actor: Actor,
     JsonBody(body): JsonBody<NieuweCasus>,
 ) -> Result<Response, Problem> {
-    let by = acting(&headers)?;
+    let by = acting(&actor)?;
     let model = match &body.modelversie {
         Some(v) => state.models.get(&state.store, &body.model, v).await?,
         None => state.models.newest(&state.store, &body.model).await?,
@@ -480,7 +468,6 @@ pub async fn open(
     request_body(content = Object, description = "Een opdracht in de vorm van de klantreis: `do` met de velden van die opdracht (zie docs/klantreis.md)"),
     params(
         ("id" = String, Path, description = "De casus (pseudoniem)"),
-        ("Ave-Persoon" = String, Header, description = "De handelende persoon (pseudoniem); tijdelijk, tot aanmelden er is"),
         ("If-Match" = Option<String>, Header, description = "De ETag van de casus waarop de opdracht rust"),
     ),
     responses(
@@ -490,6 +477,7 @@ pub async fn open(
 )]
 pub async fn command(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<String>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<Value>,
@@ -503,7 +491,7 @@ pub async fn command(
         ));
     }
     let command = engine_command(body)?;
-    let row = run(&state, &id, &headers, command).await?;
+    let row = run(&state, &id, &actor, &headers, command).await?;
     Ok(respond(&state, row, false))
 }
 
@@ -516,7 +504,6 @@ pub async fn command(
     request_body = NieuwSignaal,
     params(
         ("id" = String, Path, description = "De casus (pseudoniem)"),
-        ("Ave-Persoon" = String, Header, description = "De handelende persoon (pseudoniem); tijdelijk, tot aanmelden er is"),
         ("If-Match" = Option<String>, Header, description = "De ETag van de casus waarop de opdracht rust"),
     ),
     responses(
@@ -526,6 +513,7 @@ pub async fn command(
 )]
 pub async fn signal(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<String>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<NieuwSignaal>,
@@ -536,7 +524,7 @@ pub async fn signal(
         "source": body.bron, "category": body.categorie, "text": body.tekst,
         "triggers": body.triggers,
     }))?);
-    let row = run(&state, &id, &headers, command).await?;
+    let row = run(&state, &id, &actor, &headers, command).await?;
     Ok(respond(&state, row, true))
 }
 
@@ -549,7 +537,6 @@ pub async fn signal(
     request_body = Roltoewijzing,
     params(
         ("id" = String, Path, description = "De casus (pseudoniem)"),
-        ("Ave-Persoon" = String, Header, description = "De handelende persoon (pseudoniem); tijdelijk, tot aanmelden er is"),
         ("If-Match" = Option<String>, Header, description = "De ETag van de casus waarop de opdracht rust"),
     ),
     responses(
@@ -559,6 +546,7 @@ pub async fn signal(
 )]
 pub async fn role(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<String>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<Roltoewijzing>,
@@ -568,7 +556,7 @@ pub async fn role(
         "role": body.rol, "person": body.persoon, "review": body.herzieningsdatum,
         "reason": body.reden, "motivation": body.motivering,
     }))?);
-    let row = run(&state, &id, &headers, command).await?;
+    let row = run(&state, &id, &actor, &headers, command).await?;
     Ok(respond(&state, row, false))
 }
 
@@ -581,7 +569,6 @@ pub async fn role(
     request_body = NieuwVerzoek,
     params(
         ("id" = String, Path, description = "De casus (pseudoniem)"),
-        ("Ave-Persoon" = String, Header, description = "De handelende persoon (pseudoniem); tijdelijk, tot aanmelden er is"),
         ("If-Match" = Option<String>, Header, description = "De ETag van de casus waarop de opdracht rust"),
     ),
     responses(
@@ -591,6 +578,7 @@ pub async fn role(
 )]
 pub async fn propose(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<String>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<NieuwVerzoek>,
@@ -600,7 +588,7 @@ pub async fn propose(
         "request": body.id.unwrap_or_else(|| fresh_id("verzoek")),
         "transition": body.overgang, "criteria": body.criteria, "evidence": body.onderbouwing,
     }))?);
-    let row = run(&state, &id, &headers, command).await?;
+    let row = run(&state, &id, &actor, &headers, command).await?;
     Ok(respond(&state, row, true))
 }
 
@@ -614,7 +602,6 @@ pub async fn propose(
     params(
         ("id" = String, Path, description = "De casus (pseudoniem)"),
         ("verzoek" = String, Path, description = "Het verzoek"),
-        ("Ave-Persoon" = String, Header, description = "De handelende persoon (pseudoniem); tijdelijk, tot aanmelden er is"),
         ("If-Match" = Option<String>, Header, description = "De ETag van de casus waarop de opdracht rust"),
     ),
     responses(
@@ -624,6 +611,7 @@ pub async fn propose(
 )]
 pub async fn decide(
     State(state): State<AppState>,
+    actor: Actor,
     Path((id, verzoek)): Path<(String, String)>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<Besluit>,
@@ -634,7 +622,7 @@ pub async fn decide(
         "authority": body.bevoegdheid, "consulted": body.geraadpleegd,
         "motivation": body.motivering,
     }))?);
-    let row = run(&state, &id, &headers, command).await?;
+    let row = run(&state, &id, &actor, &headers, command).await?;
     Ok(respond(&state, row, false))
 }
 
@@ -658,7 +646,6 @@ pub struct Modelwissel {
     request_body = Modelwissel,
     params(
         ("id" = String, Path, description = "De casus (pseudoniem)"),
-        ("Ave-Persoon" = String, Header, description = "De handelende persoon (pseudoniem); tijdelijk, tot aanmelden er is"),
         ("If-Match" = Option<String>, Header, description = "De ETag van de casus waarop de opdracht rust"),
     ),
     responses(
@@ -668,6 +655,7 @@ pub struct Modelwissel {
 )]
 pub async fn change_model(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<String>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<Modelwissel>,
@@ -677,6 +665,6 @@ pub async fn change_model(
         version: body.versie.clone(),
         reason: body.reden,
     });
-    let row = run_under(&state, &id, &headers, command, Some(&body.versie)).await?;
+    let row = run_under(&state, &id, &actor, &headers, command, Some(&body.versie)).await?;
     Ok(respond(&state, row, false))
 }

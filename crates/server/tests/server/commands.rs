@@ -196,7 +196,9 @@ async fn version_in_store(store: &Store, path: &str) -> u64 {
 #[tokio::test]
 async fn a_case_is_opened_signalled_given_a_role_and_moved_through_a_transition() {
     for db in Db::each().await {
-        let app = router(AppState::new(db.store.clone()));
+        let app = router(
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+        );
         let (case, v1) = open(&app).await;
         let got = send(&app, "GET", &case, &[], None).await;
         assert_eq!(got.body["fase"], "2");
@@ -292,7 +294,9 @@ async fn a_case_is_opened_signalled_given_a_role_and_moved_through_a_transition(
 #[tokio::test]
 async fn any_engine_command_runs_through_opdrachten_and_a_refusal_is_422_with_its_code() {
     for db in Db::each().await {
-        let app = router(AppState::new(db.store.clone()));
+        let app = router(
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+        );
         let (case, v) = open(&app).await;
         let a = post(
             &app,
@@ -356,7 +360,9 @@ async fn any_engine_command_runs_through_opdrachten_and_a_refusal_is_422_with_it
 #[tokio::test]
 async fn a_stale_if_match_is_412_and_writes_nothing() {
     for db in Db::each().await {
-        let app = router(AppState::new(db.store.clone()));
+        let app = router(
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+        );
         let (case, v) = open(&app).await;
         let signal = json!({"bron": "school", "categorie": "zorg", "tekst": "afwezig"});
         let a = post(
@@ -387,7 +393,9 @@ async fn a_stale_if_match_is_412_and_writes_nothing() {
 #[tokio::test]
 async fn racing_commands_on_one_case_exactly_one_wins_the_others_get_409_or_412() {
     for db in Db::each().await {
-        let app = router(AppState::new(db.store.clone()));
+        let app = router(
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+        );
         let (case, v) = open(&app).await;
         let etag = format!("\"{v}\"");
         let mut tasks = Vec::new();
@@ -434,8 +442,12 @@ async fn two_servers_on_one_database_never_act_on_a_stale_case() {
     for db in Db::each().await {
         // Two servers: each its own store connection, writer and live cache.
         let other = Store::open(&db.url).await.expect("second connection");
-        let a = router(AppState::new(db.store.clone()));
-        let b = router(AppState::new(other.clone()));
+        let a = router(
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+        );
+        let b = router(
+            AppState::new(other.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+        );
         let (case, _) = open(&a).await;
         let signal = |t: &str| json!({"bron": "school", "categorie": "zorg", "tekst": t});
         // A caches the case; B changes it; A's next command builds on B's change.
@@ -508,7 +520,9 @@ async fn two_servers_on_one_database_never_act_on_a_stale_case() {
 #[tokio::test]
 async fn bad_input_is_a_dutch_problem_naming_the_field_and_writes_nothing() {
     for db in Db::each().await {
-        let app = router(AppState::new(db.store.clone()));
+        let app = router(
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+        );
         let (case, _) = open(&app).await;
         let before = version_in_store(&db.store, &case).await;
         let uri = format!("{case}/signalen");
@@ -549,7 +563,7 @@ async fn bad_input_is_a_dutch_problem_naming_the_field_and_writes_nothing() {
                 a.body
             );
         }
-        // No acting person.
+        // Nobody logged in: 401 with a Bearer challenge.
         let a = send(
             &app,
             "POST",
@@ -558,8 +572,9 @@ async fn bad_input_is_a_dutch_problem_naming_the_field_and_writes_nothing() {
             Some(br#"{"bron":"s","categorie":"c","tekst":"t"}"#.to_vec()),
         )
         .await;
-        assert_eq!(a.status, StatusCode::BAD_REQUEST);
-        assert_eq!(a.body["invalidParams"][0]["name"], "Ave-Persoon");
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.body);
+        assert_eq!(a.body["code"], "niet-aangemeld");
+        assert!(a.headers.contains_key(header::WWW_AUTHENTICATE));
         // Not JSON.
         let a = send(&app, "POST", &uri, &by, None).await;
         assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", a.body);
@@ -581,7 +596,9 @@ async fn bad_input_is_a_dutch_problem_naming_the_field_and_writes_nothing() {
 #[tokio::test]
 async fn a_command_when_the_database_is_gone_is_503_with_retry_after() {
     for db in Db::each().await {
-        let app = router(AppState::new(db.store.clone()));
+        let app = router(
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+        );
         let (case, v) = open(&app).await;
         db.store.close().await;
         let a = post(
@@ -609,8 +626,12 @@ async fn a_command_when_the_database_is_gone_is_503_with_retry_after() {
 async fn a_case_moves_to_a_new_model_version_and_every_server_follows() {
     for db in Db::each().await {
         let other = Store::open(&db.url).await.expect("second connection");
-        let a = router(AppState::new(db.store.clone()));
-        let b = router(AppState::new(other.clone()));
+        let a = router(
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+        );
+        let b = router(
+            AppState::new(other.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+        );
         let (case, _) = open(&a).await;
         let signal = json!({"bron": "school", "categorie": "zorg", "tekst": "t"});
         let first = post(
@@ -686,7 +707,9 @@ async fn a_klantreis_runs_under_a_stored_model_and_stores_nothing() {
         ))
         .await
         .expect("stored");
-    let app = router(AppState::new(db.store.clone()));
+    let app = router(
+        AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+    );
     let scenario = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../examples/klantreis/oss/01-op-en-afschalen.toml"

@@ -96,10 +96,11 @@ async fn call(
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
-    let response = router(AppState::new(store.clone()))
-        .oneshot(req.body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
+    let response =
+        router(AppState::new(store.clone()).with_auth(ave_server::auth::Auth::trusting_header()))
+            .oneshot(req.body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
@@ -412,7 +413,8 @@ async fn the_server_refuses_to_listen_beyond_loopback_until_sign_on_exists() {
 #[tokio::test]
 async fn metrics_count_requests_per_route_pattern_never_per_case() {
     let f = fixture().await;
-    let app = router(AppState::new(f.store.clone()));
+    let app =
+        router(AppState::new(f.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()));
     for uri in [
         "/api/v1/casussen/casus-1",
         "/api/v1/casussen/casus-2",

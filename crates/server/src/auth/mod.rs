@@ -1,0 +1,404 @@
+//! Who is asking. Every request to the API names an [`Actor`]: from a session cookie (after a
+//! login on the web pages), a personal API token or an OAuth2 bearer token (a JWT checked
+//! by a [`BearerVerifier`]). Without one the answer is 401. What the actor may do is decided
+//! elsewhere ([`crate::access`]).
+//!
+//! Sessions and tokens are stored only as hashes; a found actor is kept in a small cache for
+//! [`CACHE_TTL`], so checking a request usually costs no database round trip. Ending a session
+//! or revoking a token takes effect at once on this server and within [`CACHE_TTL`] on others.
+
+use std::fmt;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::num::NonZeroUsize;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ave_store::identity::{Membership, Person, Session, token_hash};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+
+use crate::AppState;
+use crate::problem::Problem;
+
+/// The session cookie: `__Host-` (only over HTTPS or on localhost, only for this host).
+pub const SESSION_COOKIE: &str = "__Host-ave-sessie";
+/// The header that carries the session's CSRF token on unsafe API requests.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The header naming the acting person in development and tests only (see
+/// [`Auth::trust_person_header`]); never accepted by `ave serve`.
+pub const PERSON_HEADER: &str = "ave-persoon";
+/// How long a session lasts.
+pub const SESSION_LENGTH: Duration = Duration::from_secs(8 * 3600);
+/// How long a found actor is kept without asking the database again.
+pub const CACHE_TTL: Duration = Duration::from_secs(30);
+/// Prefix of personal API tokens (so they are never mistaken for a JWT).
+pub const API_TOKEN_PREFIX: &str = "avet_";
+
+/// Who is asking, as far as authorisation needs to know.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The person's pseudonymous id.
+    pub person: String,
+    /// Work name.
+    pub name: String,
+    /// The organisation the person acts for now (chosen at login when there are several).
+    pub organisation: Option<String>,
+    /// The functions held for that organisation (all when none was chosen).
+    pub memberships: Vec<Membership>,
+    /// Manages models, organisations and accounts; reads no case contents.
+    pub admin: bool,
+    /// Privacy officer: answers a data subject's access request.
+    pub privacy: bool,
+    /// How the request was authenticated.
+    pub via: Via,
+    /// Where the request came from (the client's address); set per request.
+    #[serde(skip)]
+    pub origin: String,
+}
+
+/// How a request was authenticated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Via {
+    /// A session cookie; unsafe methods need its CSRF token.
+    Session {
+        /// The session's CSRF token.
+        csrf: String,
+        /// The hash the session is stored under.
+        key: String,
+    },
+    /// A personal API token.
+    ApiToken,
+    /// An OAuth2 bearer token (JWT) from an identity provider.
+    Bearer,
+    /// The development header (tests only).
+    Header,
+}
+
+impl Actor {
+    /// The actor a directory entry makes, acting for `organisation` (or for all of theirs).
+    pub fn of(person: &Person, organisation: Option<&str>, via: Via) -> Actor {
+        Actor {
+            person: person.id.clone(),
+            name: person.name.clone(),
+            organisation: organisation.map(str::to_owned),
+            memberships: person
+                .memberships
+                .iter()
+                .filter(|m| organisation.is_none_or(|o| m.organisation == o))
+                .cloned()
+                .collect(),
+            admin: person.admin,
+            privacy: person.privacy,
+            via,
+            origin: String::new(),
+        }
+    }
+
+    /// A person known only by id (tests, or a person not in the directory): no functions.
+    pub fn bare(person: &str, via: Via) -> Actor {
+        Actor {
+            person: person.to_owned(),
+            name: person.to_owned(),
+            organisation: None,
+            memberships: Vec::new(),
+            admin: false,
+            privacy: false,
+            via,
+            origin: String::new(),
+        }
+    }
+
+    /// Whether `given` is this session's CSRF token (constant time). Requests not made
+    /// with a session cookie need none.
+    pub fn csrf_ok(&self, given: &str) -> bool {
+        match &self.via {
+            Via::Session { csrf, .. } => bool::from(csrf.as_bytes().ct_eq(given.as_bytes())),
+            _ => true,
+        }
+    }
+
+    /// The functions held (ids only).
+    pub fn functions(&self) -> impl Iterator<Item = &str> {
+        self.memberships.iter().map(|m| m.function.as_str())
+    }
+}
+
+/// Checks an OAuth2 bearer token (a JWT) and says whom it names.
+pub trait BearerVerifier: Send + Sync + fmt::Debug {
+    /// The actor the token names, or why it is refused (Dutch, for the 401).
+    fn verify<'a>(
+        &'a self,
+        token: &'a str,
+        state: &'a AppState,
+    ) -> Pin<Box<dyn Future<Output = Result<Actor, String>> + Send + 'a>>;
+}
+
+/// How this server authenticates requests.
+#[derive(Debug)]
+pub struct Auth {
+    /// Checks JWT bearer tokens, when an identity provider is configured.
+    pub bearer: Option<Arc<dyn BearerVerifier>>,
+    /// Accept the `Ave-Persoon` header as the acting person. Tests and benchmarks of the
+    /// engine only; `ave serve` never sets it.
+    pub trust_person_header: bool,
+    cache: Mutex<lru::LruCache<String, (Actor, Instant)>>,
+}
+
+impl Default for Auth {
+    fn default() -> Self {
+        Auth {
+            bearer: None,
+            trust_person_header: false,
+            cache: Mutex::new(lru::LruCache::new(
+                NonZeroUsize::new(4096).unwrap_or(NonZeroUsize::MIN),
+            )),
+        }
+    }
+}
+
+impl Auth {
+    /// Authentication that also trusts the `Ave-Persoon` header (tests only).
+    pub fn trusting_header() -> Auth {
+        Auth {
+            trust_person_header: true,
+            ..Auth::default()
+        }
+    }
+
+    fn cached(&self, key: &str) -> Option<Actor> {
+        let mut cache = self.cache.lock().ok()?;
+        match cache.get(key) {
+            Some((actor, at)) if at.elapsed() < CACHE_TTL => Some(actor.clone()),
+            Some(_) => {
+                cache.pop(key);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn remember(&self, key: String, actor: &Actor) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.put(key, (actor.clone(), Instant::now()));
+        }
+    }
+
+    /// Forgets a session or token (logout, revocation) on this server at once.
+    pub fn forget(&self, key: &str) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.pop(key);
+        }
+    }
+}
+
+/// A fresh random secret: 32 bytes from the operating system, hex.
+pub fn random_secret() -> Result<String, Problem> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|_| Problem::internal("geen toevalsbron beschikbaar"))?;
+    Ok(hex::encode(bytes))
+}
+
+/// A started session: the cookie to set and the CSRF token for forms.
+#[derive(Debug, Clone)]
+pub struct Started {
+    /// The `Set-Cookie` value.
+    pub cookie: HeaderValue,
+    /// The session's CSRF token.
+    pub csrf: String,
+}
+
+/// Starts a session for `actor` (after a successful login by `method`) and stores it.
+pub async fn start_session(
+    state: &AppState,
+    actor: &Actor,
+    method: &str,
+) -> Result<Started, Problem> {
+    let token = random_secret()?;
+    let csrf = random_secret()?;
+    let now = crate::now();
+    let snapshot = serde_json::to_string(actor)
+        .map_err(|_| Problem::internal("de sessie is niet vast te leggen"))?;
+    let session = Session {
+        person: actor.person.clone(),
+        actor: snapshot,
+        method: method.to_owned(),
+        csrf: csrf.clone(),
+        created_at: now,
+        expires_at: now
+            + chrono::Duration::from_std(SESSION_LENGTH).unwrap_or(chrono::Duration::hours(8)),
+    };
+    state
+        .store
+        .create_session(&token_hash(&token), &session)
+        .await?;
+    let cookie = format!(
+        "{SESSION_COOKIE}={token}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={}",
+        SESSION_LENGTH.as_secs()
+    );
+    let cookie = HeaderValue::from_str(&cookie)
+        .map_err(|_| Problem::internal("de sessie is niet vast te leggen"))?;
+    Ok(Started { cookie, csrf })
+}
+
+/// Ends the session of `actor`, if it came with one; the cookie that clears it.
+pub async fn end_session(state: &AppState, actor: &Actor) -> Result<HeaderValue, Problem> {
+    if let Via::Session { key, .. } = &actor.via {
+        state.store.end_session(key).await?;
+        state.auth.forget(key);
+    }
+    Ok(HeaderValue::from_static(
+        "__Host-ave-sessie=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0",
+    ))
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The client's address: the connection's peer (a reverse proxy's `X-Forwarded-For` is
+/// used only when the proxy is trusted, see `docs/operations.md`).
+fn origin(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "onbekend".to_owned())
+}
+
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Actor, Problem> {
+        let mut actor = authenticate(&parts.headers, state).await?;
+        actor.origin = origin(parts);
+        let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if unsafe_method && matches!(actor.via, Via::Session { .. }) {
+            let given = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            if !actor.csrf_ok(given) {
+                return Err(Problem::forbidden(
+                    "het CSRF-token ontbreekt of klopt niet; laad de pagina opnieuw",
+                ));
+            }
+        }
+        Ok(actor)
+    }
+}
+
+/// The actor a request's credentials name: a bearer token, a session cookie or (tests) the
+/// person header — or 401.
+pub async fn authenticate(headers: &HeaderMap, state: &AppState) -> Result<Actor, Problem> {
+    let auth = &state.auth;
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let value = value.to_str().unwrap_or_default();
+        let Some(token) = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+        else {
+            return Err(Problem::unauthenticated(
+                "alleen Authorization: Bearer <token> wordt aanvaard",
+            ));
+        };
+        let token = token.trim();
+        if token.starts_with(API_TOKEN_PREFIX) {
+            return api_token(state, token).await;
+        }
+        let Some(verifier) = &auth.bearer else {
+            return Err(Problem::unauthenticated(
+                "dit token is onbekend (er is geen identiteitsprovider ingesteld)",
+            ));
+        };
+        let key = format!("jwt:{}", token_hash(token));
+        if let Some(actor) = auth.cached(&key) {
+            return Ok(actor);
+        }
+        let actor = verifier
+            .verify(token, state)
+            .await
+            .map_err(Problem::unauthenticated)?;
+        auth.remember(key, &actor);
+        return Ok(actor);
+    }
+    if let Some(token) = cookie(headers, SESSION_COOKIE) {
+        return session(state, token).await;
+    }
+    if auth.trust_person_header
+        && let Some(person) = headers.get(PERSON_HEADER).and_then(|v| v.to_str().ok())
+        && !person.is_empty()
+    {
+        let key = format!("hdr:{person}");
+        if let Some(actor) = auth.cached(&key) {
+            return Ok(actor);
+        }
+        let actor = match state.store.person(person).await? {
+            Some(p) => Actor::of(&p, None, Via::Header),
+            None => Actor::bare(person, Via::Header),
+        };
+        auth.remember(key, &actor);
+        return Ok(actor);
+    }
+    Err(Problem::unauthenticated(
+        "meld u aan (sessie) of stuur Authorization: Bearer <token>",
+    ))
+}
+
+async fn api_token(state: &AppState, token: &str) -> Result<Actor, Problem> {
+    let key = token_hash(token);
+    if let Some(actor) = state.auth.cached(&key) {
+        return Ok(actor);
+    }
+    let now = crate::now();
+    let refused = || Problem::unauthenticated("dit API-token is onbekend, verlopen of ingetrokken");
+    let Some(found) = state.store.api_token(&key, now).await? else {
+        return Err(refused());
+    };
+    let Some(person) = state.store.person(&found.person).await? else {
+        return Err(refused());
+    };
+    if !person.active {
+        return Err(refused());
+    }
+    let actor = Actor::of(&person, None, Via::ApiToken);
+    state.auth.remember(key, &actor);
+    Ok(actor)
+}
+
+async fn session(state: &AppState, token: &str) -> Result<Actor, Problem> {
+    let key = token_hash(token);
+    if let Some(actor) = state.auth.cached(&key) {
+        return Ok(actor);
+    }
+    let refused =
+        || Problem::unauthenticated("uw sessie is verlopen of beëindigd; meld u opnieuw aan");
+    let Some(found) = state.store.session(&key, crate::now()).await? else {
+        return Err(refused());
+    };
+    let mut actor: Actor = serde_json::from_str(&found.actor).map_err(|_| refused())?;
+    actor.via = Via::Session {
+        csrf: found.csrf,
+        key: key.clone(),
+    };
+    state.auth.remember(key, &actor);
+    Ok(actor)
+}
+
+/// A fresh personal API token (`avet_…`); store only its [`token_hash`].
+pub fn new_api_token() -> Result<String, Problem> {
+    Ok(format!("{API_TOKEN_PREFIX}{}", random_secret()?))
+}
