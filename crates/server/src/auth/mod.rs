@@ -182,6 +182,8 @@ impl Auth {
         }
     }
 
+    /// (The edge: the cache's clock.)
+    #[allow(clippy::disallowed_methods)]
     fn remember(&self, key: String, actor: &Actor) {
         if let Ok(mut cache) = self.cache.lock() {
             cache.put(key, (actor.clone(), Instant::now()));
