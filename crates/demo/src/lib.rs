@@ -31,7 +31,7 @@ use ave_engine::command::{Command, Open, Participant};
 use ave_engine::ids::{CaseId, PersonId};
 use ave_model::{FunctionId, OrganisationKind, ValidModel};
 use ave_store::identity::{Membership, Organisation, Person as DirectoryPerson};
-use ave_store::{Append, CaseRow, ModelRecord, Store, StoreError};
+use ave_store::{Append, CaseRow, ModelRecord, Provenance, Store, StoreError};
 use chrono::{DateTime, Utc};
 use sha2::Digest;
 
@@ -372,9 +372,20 @@ pub async fn build_with(
             .entry(phase.clone())
             .or_default() += 1;
         *summary.per_level.entry(level(model, &phase)).or_default() += 1;
+        let provenance = out
+            .events
+            .iter()
+            .map(|e| Provenance {
+                organisation: case
+                    .participant(&e.by)
+                    .map(|p| organisation_id(&p.organisation)),
+                grondslag: None,
+            })
+            .collect();
         batch.push(Append {
             case: id,
             expected: 0,
+            provenance,
             events: out.events,
             row: CaseRow::of(model, &case, Some(&g.name)),
         });

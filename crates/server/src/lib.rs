@@ -9,7 +9,9 @@
 //! `Referrer-Policy: no-referrer`); every error is `application/problem+json`.
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod api;
+pub mod audit;
 pub mod auth;
 mod health;
 pub mod live;

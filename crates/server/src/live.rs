@@ -39,9 +39,41 @@ pub struct Live {
 #[derive(Debug, Default)]
 pub struct Models {
     parsed: RwLock<HashMap<(String, String), Arc<ValidModel>>>,
+    /// The stored versions, as last listed, and when.
+    listed: RwLock<Option<(std::time::Instant, Vec<(String, String)>)>>,
 }
 
+/// How long the list of stored model versions is kept (a version published on another
+/// server is seen within this time by lists; commands always ask the store).
+pub const VERSIONS_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
 impl Models {
+    /// Every stored model version, parsed (the list of versions is kept for
+    /// [`VERSIONS_TTL`]).
+    #[allow(clippy::disallowed_methods)] // the edge: the cache's clock
+    pub async fn all(&self, store: &Store) -> Result<Vec<Arc<ValidModel>>, Problem> {
+        let cached = self.listed.read().ok().and_then(|l| {
+            l.as_ref()
+                .filter(|(at, _)| at.elapsed() < VERSIONS_TTL)
+                .map(|(_, v)| v.clone())
+        });
+        let versions = match cached {
+            Some(v) => v,
+            None => {
+                let v = store.model_versions().await?;
+                if let Ok(mut l) = self.listed.write() {
+                    *l = Some((std::time::Instant::now(), v.clone()));
+                }
+                v
+            }
+        };
+        let mut out = Vec::with_capacity(versions.len());
+        for (id, version) in versions {
+            out.push(self.get(store, &id, &version).await?);
+        }
+        Ok(out)
+    }
+
     /// The model `id` at `version`, parsed from the store on first use.
     pub async fn get(
         &self,

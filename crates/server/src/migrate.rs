@@ -91,6 +91,7 @@ pub async fn move_open_cases(
                     expected: version,
                     events: recorded,
                     row: CaseRow::of(model, &case, row.gemeente.as_deref()),
+                    provenance: Vec::new(),
                 });
             }
         }

@@ -177,6 +177,14 @@ impl Db {
         }))
     }
 
+    pub(crate) async fn model_versions(&self) -> Result<Vec<(String, String)>> {
+        Ok(on!(self, |p| {
+            sqlx::query_as("SELECT id, version FROM models ORDER BY id, version")
+                .fetch_all(p)
+                .await?
+        }))
+    }
+
     pub(crate) async fn models(&self) -> Result<Vec<ModelRecord>> {
         let rows = on!(self, |p| {
             sqlx::query(
@@ -250,12 +258,12 @@ impl Db {
                     // The case's version, what its counts are kept under, its roles and the
                     // hash of its last event, in one statement.
                     let before = sqlx::query(
-                        "SELECT c.version, c.gemeente, c.phase, c.closed, c.roles, e.hash FROM cases c LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1",
+                        "SELECT c.version, c.gemeente, c.phase, c.closed, c.roles, c.access, e.hash FROM cases c LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1",
                     )
                     .bind(a.case.as_str())
                     .fetch_optional(&mut *sp)
                     .await?;
-                    let (current, old_key, old_roles, last_hash) = match before {
+                    let (current, old_key, old_roles, old_access, last_hash) = match before {
                         Some(r) => (
                             to_u64(r.try_get::<i64, _>("version")?),
                             Some(CountKey {
@@ -266,9 +274,10 @@ impl Db {
                                 closed: r.try_get("closed")?,
                             }),
                             Some(r.try_get::<String, _>("roles")?),
+                            Some(r.try_get::<String, _>("access")?),
                             r.try_get::<Option<Vec<u8>>, _>("hash")?,
                         ),
-                        None => (0, None, None, None),
+                        None => (0, None, None, None, None),
                     };
                     if current != a.expected {
                         return Err(StoreError::Conflict {
@@ -299,7 +308,8 @@ impl Db {
                     }
                     let mut gseq = global_seq;
                     let mut ghash = global;
-                    for r in &a.events {
+                    for (i, r) in a.events.iter().enumerate() {
+                        let provenance = a.provenance.get(i);
                         let content = serde_json::to_string(r).map_err(|e| {
                             StoreError::unavailable("gebeurtenis niet te schrijven", e)
                         })?;
@@ -317,7 +327,7 @@ impl Db {
                         gseq += 1;
                         let g = chain::global_hash(&ghash, gseq, &hash);
                         sqlx::query(
-                            "INSERT INTO events (case_id, seq, global_seq, schema, type, at, by_person, content, content_hash, prev_hash, hash, global_prev, global_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                            "INSERT INTO events (case_id, seq, global_seq, schema, type, at, by_person, content, content_hash, prev_hash, hash, global_prev, global_hash, organisation, grondslag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                         )
                         .bind(a.case.as_str())
                         .bind(to_i64(r.seq))
@@ -332,6 +342,8 @@ impl Db {
                         .bind(hash.to_vec())
                         .bind(ghash.to_vec())
                         .bind(g.to_vec())
+                        .bind(provenance.and_then(|p| p.organisation.clone()))
+                        .bind(provenance.and_then(|p| p.grondslag.clone()))
                         .execute(&mut *sp)
                         .await?;
                         prev = hash;
@@ -350,6 +362,24 @@ impl Db {
                             .bind(a.case.as_str())
                             .bind(role)
                             .bind(person)
+                            .execute(&mut *sp)
+                            .await?;
+                        }
+                    }
+                    // Likewise the involvement index.
+                    let access = crate::access::access_text(&a.row.access);
+                    if old_access.as_deref() != Some(access.as_str()) {
+                        sqlx::query("DELETE FROM case_access WHERE case_id = $1")
+                            .bind(a.case.as_str())
+                            .execute(&mut *sp)
+                            .await?;
+                        for (person, kind) in &a.row.access {
+                            sqlx::query(
+                                "INSERT INTO case_access (case_id, person, kind) VALUES ($1, $2, $3)",
+                            )
+                            .bind(a.case.as_str())
+                            .bind(person)
+                            .bind(kind)
                             .execute(&mut *sp)
                             .await?;
                         }
@@ -485,6 +515,30 @@ impl Db {
                 clauses.push(format!("c.id IN ({})", marks.join(", ")));
             }
         }
+        if let Some(v) = &filter.visible {
+            let person = arg(Arg::Text(v.person.clone()));
+            let mut any = vec![
+                format!(
+                    "EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = c.id AND a.person = {person})"
+                ),
+                format!(
+                    "EXISTS (SELECT 1 FROM break_glass b WHERE b.case_id = c.id AND b.person = {person} AND b.expires_at > {})",
+                    arg(Arg::Text(v.now.clone()))
+                ),
+            ];
+            for (gemeente, model, phase) in &v.governs {
+                let place = match gemeente {
+                    Some(g) => format!("c.gemeente = {} AND ", arg(Arg::Text(g.clone()))),
+                    None => String::new(),
+                };
+                any.push(format!(
+                    "({place}c.model_id = {} AND c.phase = {})",
+                    arg(Arg::Text(model.clone())),
+                    arg(Arg::Text(phase.clone()))
+                ));
+            }
+            clauses.push(format!("({})", any.join(" OR ")));
+        }
         let filter_sql = if clauses.is_empty() {
             String::new()
         } else {
@@ -492,7 +546,10 @@ impl Db {
         };
         // Filters on gemeente, phase and open/closed alone are answered from the kept counts;
         // any other filter counts its rows.
-        let kept = filter.holder.is_none() && filter.attention.is_none() && filter.within.is_none();
+        let kept = filter.holder.is_none()
+            && filter.attention.is_none()
+            && filter.within.is_none()
+            && filter.visible.is_none();
         let count_sql = if kept {
             format!(
                 "SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) AS n FROM case_counts c {filter_sql}"
@@ -525,7 +582,7 @@ impl Db {
         limit: u64,
     ) -> Result<Vec<CaseRow>> {
         let sql = format!(
-            "SELECT c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.roles, c.erased_at FROM cases c {filter_sql} ORDER BY c.last_at DESC, c.id LIMIT {} OFFSET {}",
+            "SELECT c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.roles, c.access, c.erased_at FROM cases c {filter_sql} ORDER BY c.last_at DESC, c.id LIMIT {} OFFSET {}",
             limit.min(1000),
             offset
         );
@@ -544,6 +601,7 @@ impl Db {
                     let id: String = r.try_get("id")?;
                     let flags: String = r.try_get("flags")?;
                     let roles: String = r.try_get("roles")?;
+                    let access: String = r.try_get("access")?;
                     Ok(CaseRow {
                         id: CaseId::parse(&id).map_err(|e| StoreError::Corrupt {
                             case: id.clone(),
@@ -572,6 +630,7 @@ impl Db {
                             .filter_map(|p| p.split_once('='))
                             .map(|(r, p)| (r.to_owned(), p.to_owned()))
                             .collect(),
+                        access: crate::access::parse_access(&access),
                         erased_at: r
                             .try_get::<Option<String>, _>("erased_at")?
                             .map(|s| parse_time(&s))
@@ -623,9 +682,18 @@ impl Db {
     }
 
     pub(crate) async fn outline(&self, case: &CaseId) -> Result<Vec<Outline>> {
-        let rows: Vec<(i64, String, String, String, bool)> = on!(self, |p| {
+        type OutlineRow = (
+            i64,
+            String,
+            String,
+            String,
+            bool,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<OutlineRow> = on!(self, |p| {
             sqlx::query(
-                "SELECT seq, type, at, by_person, content IS NOT NULL AS has FROM events WHERE case_id = $1 ORDER BY seq",
+                "SELECT seq, type, at, by_person, content IS NOT NULL AS has, organisation, grondslag FROM events WHERE case_id = $1 ORDER BY seq",
             )
             .bind(case.as_str())
             .fetch_all(p)
@@ -638,20 +706,26 @@ impl Db {
                     r.try_get("at")?,
                     r.try_get("by_person")?,
                     r.try_get("has")?,
+                    r.try_get("organisation")?,
+                    r.try_get("grondslag")?,
                 ))
             })
             .collect::<Result<Vec<_>>>()?
         });
         rows.into_iter()
-            .map(|(seq, event_type, at, by, has_content)| {
-                Ok(Outline {
-                    seq: to_u64(seq),
-                    event_type,
-                    at: parse_time(&at)?,
-                    by,
-                    has_content,
-                })
-            })
+            .map(
+                |(seq, event_type, at, by, has_content, organisation, grondslag)| {
+                    Ok(Outline {
+                        seq: to_u64(seq),
+                        event_type,
+                        at: parse_time(&at)?,
+                        by,
+                        has_content,
+                        organisation,
+                        grondslag,
+                    })
+                },
+            )
             .collect()
     }
 
@@ -878,7 +952,7 @@ where
 {
     let flags = format!(",{},", row.flags.join(","));
     sqlx::query(
-        "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, next_evaluation, stagnation_due, decision_due, review_due, flags, roles) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (id) DO UPDATE SET gemeente = excluded.gemeente, model_id = excluded.model_id, model_version = excluded.model_version, phase = excluded.phase, version = excluded.version, last_at = excluded.last_at, closed = excluded.closed, next_evaluation = excluded.next_evaluation, stagnation_due = excluded.stagnation_due, decision_due = excluded.decision_due, review_due = excluded.review_due, flags = excluded.flags, roles = excluded.roles",
+        "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, next_evaluation, stagnation_due, decision_due, review_due, flags, roles, access) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (id) DO UPDATE SET gemeente = excluded.gemeente, model_id = excluded.model_id, model_version = excluded.model_version, phase = excluded.phase, version = excluded.version, last_at = excluded.last_at, closed = excluded.closed, next_evaluation = excluded.next_evaluation, stagnation_due = excluded.stagnation_due, decision_due = excluded.decision_due, review_due = excluded.review_due, flags = excluded.flags, roles = excluded.roles, access = excluded.access",
     )
     .bind(row.id.to_string())
     .bind(row.gemeente.clone())
@@ -895,6 +969,7 @@ where
     .bind(row.review_due.clone())
     .bind(flags)
     .bind(roles_text(row))
+    .bind(crate::access::access_text(&row.access))
     .execute(&mut **tx)
     .await?;
     Ok(())

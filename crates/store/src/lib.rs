@@ -17,6 +17,7 @@
 mod chain;
 #[macro_use]
 mod db;
+pub mod access;
 pub mod audit;
 pub mod identity;
 mod row;
@@ -191,6 +192,9 @@ pub struct CaseRow {
     pub flags: Vec<String>,
     /// Who holds which role: (role, person).
     pub roles: Vec<(String, String)>,
+    /// Who is involved and how: (person, kind) with kind `rol`, `deelnemer` or `bijdrager`
+    /// (see [`access`]), sorted by person.
+    pub access: Vec<(String, String)>,
     /// When the case's personal content was erased, if it was.
     pub erased_at: Option<DateTime<Utc>>,
 }
@@ -206,6 +210,19 @@ pub struct Append {
     pub events: Vec<Recorded>,
     /// The read model after them.
     pub row: CaseRow,
+    /// Who contributed each event and under which legal basis, in the order of `events`
+    /// (missing entries: not recorded).
+    pub provenance: Vec<Provenance>,
+}
+
+/// Who contributed a command's events, and under which legal basis: recorded with every
+/// event (issue 11: each partner stays responsible for what it brings in).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    /// The contributing organisation (of the acting person, as the case knows them).
+    pub organisation: Option<String>,
+    /// The legal basis (grondslag) the model gives for the phase the case is in.
+    pub grondslag: Option<String>,
 }
 
 /// What an append stored.
@@ -232,6 +249,20 @@ pub struct CaseFilter {
     pub closed: Option<bool>,
     /// Only these cases (for access control: the cases a person may see).
     pub within: Option<Vec<String>>,
+    /// Only cases this person may see (need-to-know); `None`: no restriction.
+    pub visible: Option<Visible>,
+}
+
+/// The cases a person may see: those they are involved in (any kind), those with an active
+/// break-glass grant, and those whose current phase is governed by one of their functions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Visible {
+    /// The person.
+    pub person: String,
+    /// Now (RFC 3339), for break-glass grants.
+    pub now: String,
+    /// (gemeente — `None` for any —, model id, phase) the person governs.
+    pub governs: Vec<(Option<String>, String, String)>,
 }
 
 /// A page of a list.
@@ -256,6 +287,10 @@ pub struct Outline {
     pub by: String,
     /// Whether the content is still there.
     pub has_content: bool,
+    /// The contributing organisation, when recorded.
+    pub organisation: Option<String>,
+    /// The legal basis it was written under, when recorded.
+    pub grondslag: Option<String>,
 }
 
 /// The outcome of verifying the chains.
@@ -325,6 +360,11 @@ impl Store {
     /// Stores a model version (again is fine when the text is the same).
     pub async fn put_model(&self, m: &ModelRecord) -> Result<()> {
         self.db.put_model(m).await
+    }
+
+    /// The (id, version) of every stored model, without their texts.
+    pub async fn model_versions(&self) -> Result<Vec<(String, String)>> {
+        self.db.model_versions().await
     }
 
     /// Every stored model version.

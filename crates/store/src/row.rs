@@ -120,6 +120,7 @@ impl CaseRow {
             review_due,
             flags,
             roles,
+            access: crate::access::involvement(model, case),
             erased_at: None,
         }
     }

@@ -52,6 +52,7 @@ pub(crate) fn write_case(url: &str) {
                 case: CaseId::parse("casus-1").expect("id"),
                 expected: 0,
                 row: CaseRow::of(&model, &case, Some("Oss")),
+                provenance: Vec::new(),
                 events,
             }])
             .await

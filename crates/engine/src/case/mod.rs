@@ -570,6 +570,11 @@ impl Case {
             .filter_map(|(_, &i)| self.holdings.items().get(i))
     }
 
+    /// Every role holding, current and past, in order.
+    pub fn holdings(&self) -> &[RoleHolding] {
+        self.holdings.items()
+    }
+
     /// Every current holding.
     pub fn current_holdings(&self) -> impl Iterator<Item = &RoleHolding> {
         self.current

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use ave_engine::ids::CaseId;
-use ave_store::{CaseFilter, CaseRow};
+use ave_store::{CaseFilter, CaseRow, Visible};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -13,6 +13,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::access::{self, Access, Decision, Involvement, Operation, Standing};
+use crate::auth::Actor;
 use crate::problem::{InvalidParam, Problem, ProblemBody};
 
 /// The attention kinds a list can filter on.
@@ -72,10 +74,13 @@ pub struct Casus {
     pub rollen: Vec<Rol>,
     /// Of de persoonlijke inhoud van de casus gewist is (bewaartermijn verstreken).
     pub gewist: bool,
+    /// Wat u van deze casus ziet: `volledig`, `noodtoegang` (alleen inzien, tijdelijk),
+    /// `eigen-bijdragen` (alleen wat uw organisatie inbracht) of `samenvatting`.
+    pub toegang: String,
 }
 
 impl Casus {
-    pub(crate) fn of(row: CaseRow, today: &str) -> Casus {
+    pub(crate) fn of(row: CaseRow, today: &str, access: Access) -> Casus {
         let aandacht = row.attention_on(today);
         Casus {
             id: row.id.to_string(),
@@ -99,6 +104,7 @@ impl Casus {
                 .map(|(rol, persoon)| Rol { rol, persoon })
                 .collect(),
             gewist: row.erased_at.is_some(),
+            toegang: access.key().to_owned(),
         }
     }
 }
@@ -199,8 +205,10 @@ fn number(
 )]
 pub async fn list(
     State(state): State<AppState>,
+    actor: Actor,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<CasussenPagina>, Problem> {
+    let visible = visible_to(&state, &actor).await?;
     let mut bad = Vec::new();
     for key in q.keys() {
         if !KEYS.contains(&key.as_str()) {
@@ -237,6 +245,7 @@ pub async fn list(
         holder: q.get("rolhouder").cloned(),
         closed: gesloten,
         within: None,
+        visible: Some(visible.clone()),
     };
     let today = state.today();
     let page = state
@@ -254,6 +263,13 @@ pub async fn list(
         format!("/api/v1/casussen?{}", parts.join("&"))
     };
     let last = page.total.div_ceil(grootte).max(1);
+    crate::audit::record(
+        &state,
+        &actor,
+        "lijst",
+        "casussen".to_owned(),
+        &format!("ok: {}", page.items.len()),
+    );
     Ok(Json(CasussenPagina {
         totaal: page.total,
         pagina,
@@ -266,9 +282,59 @@ pub async fn list(
         casussen: page
             .items
             .into_iter()
-            .map(|r| Casus::of(r, &today))
+            .map(|r| {
+                let access = listed_access(&actor, &visible, &r);
+                Casus::of(r, &today, access)
+            })
             .collect(),
     }))
+}
+
+/// The cases `actor` may find in a list (need-to-know); 403 for someone who may see no case
+/// at all (an administrator, the privacy officer, a person without a function).
+pub(crate) async fn visible_to(state: &AppState, actor: &Actor) -> Result<Visible, Problem> {
+    let standing = Standing::of(actor);
+    if !matches!(
+        access::decide(standing, Involvement::Role, Operation::ReadCase),
+        Decision::Allow(_)
+    ) {
+        crate::audit::refused_general(state, actor, Operation::ReadCase);
+        return Err(Problem::forbidden(format!(
+            "een {} ziet geen casussen",
+            standing.name()
+        )));
+    }
+    Ok(Visible {
+        person: actor.person.clone(),
+        now: crate::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        governs: access::governed(state, actor).await?,
+    })
+}
+
+/// What `actor` sees of a case found in their list.
+fn listed_access(actor: &Actor, visible: &Visible, row: &CaseRow) -> Access {
+    let involvement = match row.access.iter().find(|(p, _)| *p == actor.person) {
+        Some((_, k)) if k == ave_store::access::ROLE => Involvement::Role,
+        Some((_, k)) if k == ave_store::access::PARTICIPANT => Involvement::Participant,
+        found => {
+            let governs = visible.governs.iter().any(|(g, m, p)| {
+                (g.is_none() || g.as_deref() == row.gemeente.as_deref())
+                    && *m == row.model_id
+                    && *p == row.phase
+            });
+            if governs {
+                Involvement::Governs
+            } else if found.is_some() {
+                Involvement::Contributor
+            } else {
+                Involvement::BreakGlass
+            }
+        }
+    };
+    match access::decide(Standing::of(actor), involvement, Operation::ReadCase) {
+        Decision::Allow(a) => a,
+        _ => Access::Hidden,
+    }
 }
 
 /// Percent-encodes a query value.
@@ -305,13 +371,13 @@ pub(crate) fn case_id(id: &str) -> Result<CaseId, Problem> {
 )]
 pub async fn get(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     let id = case_id(&id)?;
-    let Some(row) = state.store.case_row(&id).await? else {
-        return Err(Problem::not_found("deze casus"));
-    };
+    let (row, access) = access::case_for(&state, &actor, &id, Operation::ReadCase).await?;
+    crate::audit::read(&state, &actor, &id);
     let etag = format!("\"{}\"", row.version);
     if headers
         .get(header::IF_NONE_MATCH)
@@ -320,7 +386,7 @@ pub async fn get(
     {
         return Ok(StatusCode::NOT_MODIFIED.into_response());
     }
-    let mut response = Json(Casus::of(row, &state.today())).into_response();
+    let mut response = Json(Casus::of(row, &state.today(), access)).into_response();
     if let Ok(v) = HeaderValue::from_str(&etag) {
         response.headers_mut().insert(header::ETAG, v);
     }
@@ -341,6 +407,12 @@ pub struct Gebeurtenis {
     pub door: String,
     /// Of de inhoud er nog is (niet gewist).
     pub inhoud_aanwezig: bool,
+    /// De organisatie die het inbracht, als dat is vastgelegd.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisatie: Option<String>,
+    /// De grondslag waaronder het is vastgelegd, als die bekend is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grondslag: Option<String>,
 }
 
 /// De tijdlijn van een casus in hoofdlijnen: wat er gebeurde, wanneer en door wie — ook na wissen.
@@ -358,22 +430,35 @@ pub struct Gebeurtenis {
 )]
 pub async fn timeline(
     State(state): State<AppState>,
+    actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Gebeurtenis>>, Problem> {
     let id = case_id(&id)?;
-    if state.store.version(&id).await?.is_none() {
-        return Err(Problem::not_found("deze casus"));
-    }
+    let (_, access) = access::case_for(&state, &actor, &id, Operation::ReadTimeline).await?;
     let outline = state.store.outline(&id).await?;
+    crate::audit::read(&state, &actor, &id);
+    let own: Vec<&str> = actor
+        .memberships
+        .iter()
+        .map(|m| m.organisation.as_str())
+        .collect();
     Ok(Json(
         outline
             .into_iter()
+            .filter(|o| {
+                access != Access::Contributed
+                    || o.organisation
+                        .as_deref()
+                        .is_some_and(|org| own.contains(&org))
+            })
             .map(|o| Gebeurtenis {
                 volgnummer: o.seq,
                 soort: o.event_type,
                 tijdstip: o.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                 door: o.by,
                 inhoud_aanwezig: o.has_content,
+                organisatie: o.organisation,
+                grondslag: o.grondslag,
             })
             .collect(),
     ))

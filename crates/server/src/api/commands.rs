@@ -10,9 +10,11 @@
 //! The acting person is the authenticated [`Actor`]; whether they may act on the case is
 //! decided by [`crate::access`].
 
+use ave_engine::Case;
 use ave_engine::command::{self as cmd, Command, Envelope};
 use ave_engine::ids::{CaseId, PersonId};
-use ave_store::{Append, CaseRow};
+use ave_model::ValidModel;
+use ave_store::{Append, CaseRow, Provenance};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -24,6 +26,7 @@ use utoipa::ToSchema;
 
 use super::body::{JsonBody, explain};
 use super::cases::{Casus, case_id};
+use crate::access::{self, Access, Operation};
 use crate::auth::Actor;
 use crate::live::Live;
 use crate::problem::{Problem, ProblemBody};
@@ -299,6 +302,7 @@ async fn run_under(
 ) -> Result<CaseRow, Problem> {
     let by = acting(actor)?;
     let expected = if_match(headers)?;
+    access::case_for(state, actor, id, Operation::Command).await?;
     let Some(live) = state.live.take(&state.store, &state.models, id).await? else {
         return Err(Problem::not_found("deze casus"));
     };
@@ -355,6 +359,7 @@ async fn run_under(
         }
     };
     let row = CaseRow::of(&model, &case, gemeente.as_deref());
+    let provenance = provenance(actor, &model, &case, events.len());
     state
         .writer
         .append(Append {
@@ -362,14 +367,41 @@ async fn run_under(
             expected: version,
             events,
             row: row.clone(),
+            provenance,
         })
         .await?;
+    crate::audit::wrote(state, actor, id);
     state.live.put(Live {
         case,
         gemeente,
         model,
     });
     Ok(row)
+}
+
+/// Who contributed a command's `n` events and under which legal basis: the actor's
+/// organisation, and the basis the model gives for the phase the command left the case in.
+fn provenance(actor: &Actor, model: &ValidModel, case: &Case, n: usize) -> Vec<Provenance> {
+    let organisation = actor
+        .organisation
+        .clone()
+        .or_else(|| actor.memberships.first().map(|m| m.organisation.clone()))
+        .or_else(|| {
+            PersonId::parse(&actor.person)
+                .ok()
+                .and_then(|p| case.participant(&p).map(|p| p.organisation.clone()))
+        });
+    let grondslag = model
+        .phase(case.phase())
+        .and_then(|p| p.grondslag.as_ref())
+        .and_then(|g| g.basis.clone());
+    vec![
+        Provenance {
+            organisation,
+            grondslag,
+        };
+        n
+    ]
 }
 
 /// The case as a response, with its version as `ETag` (and `Location` when created).
@@ -381,7 +413,7 @@ fn respond(state: &AppState, row: CaseRow, created: bool) -> Response {
     } else {
         StatusCode::OK
     };
-    let mut response = (status, Json(Casus::of(row, &state.today()))).into_response();
+    let mut response = (status, Json(Casus::of(row, &state.today(), Access::Full))).into_response();
     let headers = response.headers_mut();
     if let Ok(v) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, v);
@@ -413,6 +445,7 @@ pub async fn open(
     actor: Actor,
     JsonBody(body): JsonBody<NieuweCasus>,
 ) -> Result<Response, Problem> {
+    access::check(&state, &actor, Operation::OpenCase)?;
     let by = acting(&actor)?;
     let model = match &body.modelversie {
         Some(v) => state.models.get(&state.store, &body.model, v).await?,
@@ -441,6 +474,7 @@ pub async fn open(
         return Err(Problem::internal("de nieuwe casus ontbreekt na openen"));
     };
     let row = CaseRow::of(&model, &case, body.gemeente.as_deref());
+    let provenance = provenance(&actor, &model, &case, events.len());
     state
         .writer
         .append(Append {
@@ -448,8 +482,10 @@ pub async fn open(
             expected: 0,
             events,
             row: row.clone(),
+            provenance,
         })
         .await?;
+    crate::audit::wrote(&state, &actor, case.id());
     state.live.put(Live {
         case,
         gemeente: body.gemeente,

@@ -10,6 +10,8 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::Serialize;
+
+use crate::auth::Actor;
 use utoipa::ToSchema;
 
 use super::body::too_large;
@@ -53,6 +55,7 @@ pub struct Klantreisrapport {
 )]
 pub async fn run(
     State(state): State<AppState>,
+    _actor: Actor,
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
     body: Bytes,

@@ -6,6 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::AppState;
+use crate::auth::Actor;
 use crate::problem::{Problem, ProblemBody};
 
 /// Een opgeslagen modelversie.
@@ -33,7 +34,10 @@ pub struct Model {
         (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
-pub async fn list(State(state): State<AppState>) -> Result<Json<Vec<Model>>, Problem> {
+pub async fn list(
+    State(state): State<AppState>,
+    _actor: Actor,
+) -> Result<Json<Vec<Model>>, Problem> {
     let models = state.store.models().await?;
     Ok(Json(
         models

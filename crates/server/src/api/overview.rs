@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use super::cases::ATTENTION_KINDS;
 use crate::AppState;
+use crate::auth::Actor;
 use crate::problem::{Problem, ProblemBody};
 
 /// Een gemeente met casussen.
@@ -39,7 +40,10 @@ pub struct Gemeente {
         (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
-pub async fn gemeenten(State(state): State<AppState>) -> Result<Json<Vec<Gemeente>>, Problem> {
+pub async fn gemeenten(
+    State(state): State<AppState>,
+    _actor: Actor,
+) -> Result<Json<Vec<Gemeente>>, Problem> {
     let mut out = Vec::new();
     for (naam, open, all) in state.store.gemeenten().await? {
         let per_fase = state.store.phase_counts(Some(&naam)).await?;
@@ -80,8 +84,10 @@ pub struct Aandachtspunt {
 )]
 pub async fn attention(
     State(state): State<AppState>,
+    actor: Actor,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Vec<Aandachtspunt>>, Problem> {
+    let visible = super::cases::visible_to(&state, &actor).await?;
     if let Some(k) = q.keys().find(|k| k.as_str() != "gemeente") {
         return Err(Problem::invalid_one(
             k,
@@ -96,6 +102,7 @@ pub async fn attention(
             gemeente: q.get("gemeente").cloned(),
             attention: Some((*kind).to_owned()),
             closed: Some(false),
+            visible: Some(visible.clone()),
             ..CaseFilter::default()
         };
         let page = state.store.list(&filter, &today, 0, 1).await?;

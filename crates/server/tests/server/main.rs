@@ -25,6 +25,36 @@ pub(crate) fn model_text() -> String {
     doc[start..start + len].to_owned()
 }
 
+/// The professionals of the test cases, in the directory: a consulent and a team leader of
+/// the gemeente.
+pub(crate) async fn directory(store: &Store) {
+    use ave_store::identity::{Membership, Organisation, Person};
+    store
+        .put_organisation(&Organisation {
+            id: "gemeente".to_owned(),
+            name: "Gemeente".to_owned(),
+        })
+        .await
+        .expect("organisation");
+    for (id, function) in [("consulent-1", "consulent"), ("teamleider-1", "teamleider")] {
+        store
+            .put_person(&Person {
+                id: id.to_owned(),
+                name: id.to_owned(),
+                admin: false,
+                privacy: false,
+                active: true,
+                memberships: vec![Membership {
+                    organisation: "gemeente".to_owned(),
+                    gemeente: None,
+                    function: function.to_owned(),
+                }],
+            })
+            .await
+            .expect("person");
+    }
+}
+
 struct Fixture {
     store: Store,
     _dir: tempfile::TempDir,
@@ -50,6 +80,7 @@ async fn fixture() -> Fixture {
         })
         .await
         .expect("model");
+    directory(&store).await;
     for (i, gemeente) in ["Voorbeeldstad", "Voorbeeldstad", "Ander Dorp"]
         .iter()
         .enumerate()
@@ -77,6 +108,7 @@ async fn fixture() -> Fixture {
                 case: CaseId::parse(&id).expect("id"),
                 expected: 0,
                 row: CaseRow::of(&model, &case, Some(gemeente)),
+                provenance: Vec::new(),
                 events,
             }])
             .await
@@ -95,6 +127,12 @@ async fn call(
     let mut req = Request::builder().uri(uri);
     for (k, v) in headers {
         req = req.header(*k, *v);
+    }
+    // The consulent of the test cases asks, unless the test names someone.
+    if !headers.iter().any(|(k, _)| {
+        k.eq_ignore_ascii_case("ave-persoon") || k.eq_ignore_ascii_case("authorization")
+    }) {
+        req = req.header("ave-persoon", "consulent-1");
     }
     let response =
         router(AppState::new(store.clone()).with_auth(ave_server::auth::Auth::trusting_header()))
@@ -379,9 +417,23 @@ async fn end_to_end_on_a_random_loopback_port_with_graceful_shutdown() {
         .await
     });
     let addr = addr_rx.await.expect("listening");
+    // The consulent's personal API token, as `ave account token` makes one.
+    let token = ave_server::auth::new_api_token().expect("token");
+    f.store
+        .create_api_token(
+            &ave_store::identity::token_hash(&token),
+            &ave_store::identity::ApiToken {
+                person: "consulent-1".to_owned(),
+                name: "test".to_owned(),
+                created_at: chrono::DateTime::UNIX_EPOCH,
+                expires_at: None,
+            },
+        )
+        .await
+        .expect("token stored");
     let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
     stream
-        .write_all(b"GET /api/v1/casussen?paginaGrootte=2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .write_all(format!("GET /api/v1/casussen?paginaGrootte=2 HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n").as_bytes())
         .await
         .expect("write");
     let mut response = String::new();
@@ -426,6 +478,7 @@ async fn metrics_count_requests_per_route_pattern_never_per_case() {
             .oneshot(
                 Request::builder()
                     .uri(uri)
+                    .header("ave-persoon", "consulent-1")
                     .body(Body::empty())
                     .expect("request"),
             )

@@ -226,6 +226,7 @@ impl Household {
                 expected: 0,
                 events,
                 row,
+                provenance: Vec::new(),
             })
             .await
             .expect("stored");
@@ -261,6 +262,7 @@ impl Household {
                 expected,
                 events,
                 row,
+                provenance: Vec::new(),
             },
             case,
         )

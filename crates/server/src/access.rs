@@ -1,0 +1,424 @@
+//! Need-to-know: who may do what with a case. **The whole policy is in this module**: the
+//! kinds of involvement ([`Involvement`]), what each gives ([`Access`]), and the decision per
+//! operation ([`decide`]); handlers only ask. `docs/authorization.md` shows the same table, and
+//! a test checks that it matches [`decide`] for every operation × involvement × kind of
+//! person.
+//!
+//! A person sees a case only when involved in it: holding a regie role or named as a
+//! participant (full access), having been involved (only what their organisation contributed),
+//! holding the operational or administrative function of the case's current phase (a summary),
+//! or holding a break-glass grant (read only, for a limited time, reviewed afterwards).
+//! Administrators manage models, organisations and accounts and see no case. A case one may
+//! not see answers 404, as if it did not exist — and the attempt is logged.
+
+use std::sync::Arc;
+
+use ave_engine::ids::CaseId;
+use ave_model::{RoleKind, ValidModel};
+use ave_store::CaseRow;
+use ave_store::access::{CONTRIBUTOR, PARTICIPANT, ROLE};
+
+use crate::AppState;
+use crate::auth::Actor;
+use crate::problem::Problem;
+
+/// How a person is involved in one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Involvement {
+    /// Holds a regie role in the case now.
+    Role,
+    /// A participant of the case now.
+    Participant,
+    /// Was involved; their organisation contributed to the case.
+    Contributor,
+    /// Holds the operational or administrative function of the case's current phase.
+    Governs,
+    /// Holds an active break-glass grant on the case.
+    BreakGlass,
+    /// Not involved.
+    None,
+}
+
+impl Involvement {
+    /// Every kind, for the exhaustive tests and the documentation.
+    pub const ALL: [Involvement; 6] = [
+        Involvement::Role,
+        Involvement::Participant,
+        Involvement::Contributor,
+        Involvement::Governs,
+        Involvement::BreakGlass,
+        Involvement::None,
+    ];
+
+    /// Its Dutch name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Involvement::Role => "regierol",
+            Involvement::Participant => "deelnemer",
+            Involvement::Contributor => "bijdrager",
+            Involvement::Governs => "operationeel/bestuurlijk verantwoordelijk",
+            Involvement::BreakGlass => "noodtoegang",
+            Involvement::None => "niet betrokken",
+        }
+    }
+}
+
+/// What a person sees of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Everything.
+    Full,
+    /// Everything, read only, under a break-glass grant.
+    Emergency,
+    /// The case in outline, and only the events their organisation contributed.
+    Contributed,
+    /// The case in outline (phase, attention, who holds which role), not its history.
+    Summary,
+    /// Nothing: the case does not exist for them.
+    Hidden,
+}
+
+impl Access {
+    /// How the API names it (`toegang` on a case).
+    pub fn key(self) -> &'static str {
+        match self {
+            Access::Full => "volledig",
+            Access::Emergency => "noodtoegang",
+            Access::Contributed => "eigen-bijdragen",
+            Access::Summary => "samenvatting",
+            Access::Hidden => "geen",
+        }
+    }
+}
+
+/// What a person is, apart from their involvement in a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Standing {
+    /// A professional: holds at least one function for an organisation.
+    Professional,
+    /// An administrator (manages models, organisations, accounts).
+    Admin,
+    /// The privacy officer (answers access requests, reviews break-glass).
+    Privacy,
+    /// Logged in, but holds no function.
+    NoFunction,
+}
+
+impl Standing {
+    /// Every kind, for the exhaustive tests.
+    pub const ALL: [Standing; 4] = [
+        Standing::Professional,
+        Standing::Admin,
+        Standing::Privacy,
+        Standing::NoFunction,
+    ];
+
+    /// The standing of `actor`. An administrator is an administrator first: even holding a
+    /// function, an administrator's account sees no case.
+    pub fn of(actor: &Actor) -> Standing {
+        if actor.admin {
+            Standing::Admin
+        } else if actor.privacy {
+            Standing::Privacy
+        } else if actor.memberships.is_empty() {
+            Standing::NoFunction
+        } else {
+            Standing::Professional
+        }
+    }
+
+    /// Its Dutch name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Standing::Professional => "professional",
+            Standing::Admin => "beheerder",
+            Standing::Privacy => "functionaris gegevensbescherming",
+            Standing::NoFunction => "zonder functie",
+        }
+    }
+}
+
+/// What a person tries to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// Read one case (`GET /casussen/{id}`) or find it in a list.
+    ReadCase,
+    /// Read a case's timeline.
+    ReadTimeline,
+    /// Give a command on a case (signal, role, request, decision, model change, …).
+    Command,
+    /// Open a new case.
+    OpenCase,
+    /// Ask for break-glass access to a case.
+    BreakGlass,
+    /// See who read or changed a case's data (a data subject's access request).
+    SubjectAccess,
+    /// Review break-glass grants.
+    ReviewBreakGlass,
+    /// Read models, gemeenten, counts; run a klantreis (no personal data).
+    ReadShared,
+    /// Manage organisations, people and models.
+    Administer,
+}
+
+impl Operation {
+    /// Every operation, for the exhaustive tests.
+    pub const ALL: [Operation; 9] = [
+        Operation::ReadCase,
+        Operation::ReadTimeline,
+        Operation::Command,
+        Operation::OpenCase,
+        Operation::BreakGlass,
+        Operation::SubjectAccess,
+        Operation::ReviewBreakGlass,
+        Operation::ReadShared,
+        Operation::Administer,
+    ];
+
+    /// Its Dutch name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Operation::ReadCase => "casus inzien",
+            Operation::ReadTimeline => "tijdlijn inzien",
+            Operation::Command => "opdracht geven",
+            Operation::OpenCase => "casus openen",
+            Operation::BreakGlass => "noodtoegang vragen",
+            Operation::SubjectAccess => "inzageverzoek beantwoorden",
+            Operation::ReviewBreakGlass => "noodtoegang beoordelen",
+            Operation::ReadShared => "modellen, tellingen, klantreis",
+            Operation::Administer => "beheer",
+        }
+    }
+
+    /// Whether the operation concerns one case (its involvement matters).
+    pub fn on_case(self) -> bool {
+        matches!(
+            self,
+            Operation::ReadCase
+                | Operation::ReadTimeline
+                | Operation::Command
+                | Operation::BreakGlass
+                | Operation::SubjectAccess
+        )
+    }
+}
+
+/// The answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Allowed, with this view of the case.
+    Allow(Access),
+    /// 404: the case does not exist for this person.
+    NotFound,
+    /// 403: the person knows the case (or the operation is not about one) but may not do this.
+    Forbidden,
+}
+
+/// What a person of `standing`, involved as `involvement`, may do with `op`.
+/// The one place where the policy is written.
+pub fn decide(standing: Standing, involvement: Involvement, op: Operation) -> Decision {
+    use Decision::{Allow, Forbidden, NotFound};
+    use Involvement as I;
+    // What a person sees of the case: administrators, privacy officers and people without a
+    // function see none.
+    let view = match (standing, involvement) {
+        (Standing::Professional, I::Role | I::Participant) => Access::Full,
+        (Standing::Professional, I::BreakGlass) => Access::Emergency,
+        (Standing::Professional, I::Contributor) => Access::Contributed,
+        (Standing::Professional, I::Governs) => Access::Summary,
+        _ => Access::Hidden,
+    };
+    match op {
+        Operation::ReadCase => match view {
+            Access::Hidden => NotFound,
+            v => Allow(v),
+        },
+        Operation::ReadTimeline => match view {
+            Access::Hidden => NotFound,
+            Access::Summary => Forbidden,
+            v => Allow(v),
+        },
+        Operation::Command => match view {
+            Access::Full => Allow(Access::Full),
+            Access::Hidden => NotFound,
+            _ => Forbidden,
+        },
+        Operation::BreakGlass => match (standing, view) {
+            (Standing::Professional, Access::Hidden | Access::Summary | Access::Contributed) => {
+                Allow(Access::Emergency)
+            }
+            // Already involved: no grant needed.
+            (Standing::Professional, _) => Forbidden,
+            _ => NotFound,
+        },
+        Operation::SubjectAccess => match standing {
+            Standing::Privacy => Allow(Access::Summary),
+            _ => match view {
+                Access::Hidden => NotFound,
+                _ => Forbidden,
+            },
+        },
+        Operation::ReviewBreakGlass => match standing {
+            Standing::Privacy => Allow(Access::Summary),
+            _ => Forbidden,
+        },
+        Operation::OpenCase => match standing {
+            Standing::Professional => Allow(Access::Full),
+            _ => Forbidden,
+        },
+        Operation::ReadShared => Allow(Access::Summary),
+        Operation::Administer => match standing {
+            Standing::Admin => Allow(Access::Summary),
+            _ => Forbidden,
+        },
+    }
+}
+
+/// How `actor` is involved in the case of `row` (the row carries who is involved; the
+/// model says who governs its phase; a break-glass grant is looked up last).
+pub async fn involvement(
+    state: &AppState,
+    actor: &Actor,
+    row: &CaseRow,
+) -> Result<Involvement, Problem> {
+    if let Some((_, kind)) = row.access.iter().find(|(p, _)| *p == actor.person) {
+        match kind.as_str() {
+            ROLE => return Ok(Involvement::Role),
+            PARTICIPANT => return Ok(Involvement::Participant),
+            CONTRIBUTOR => {}
+            _ => {}
+        }
+    }
+    if !actor.memberships.is_empty() {
+        let model = state
+            .models
+            .get(&state.store, &row.model_id, &row.model_version)
+            .await?;
+        if governs(&model, actor, row.gemeente.as_deref(), &row.phase) {
+            return Ok(Involvement::Governs);
+        }
+    }
+    let contributed = row
+        .access
+        .iter()
+        .any(|(p, k)| *p == actor.person && k == CONTRIBUTOR);
+    if !contributed
+        && state
+            .store
+            .break_glass(&row.id, &actor.person, crate::now())
+            .await?
+            .is_some()
+    {
+        return Ok(Involvement::BreakGlass);
+    }
+    Ok(if contributed {
+        Involvement::Contributor
+    } else {
+        Involvement::None
+    })
+}
+
+/// Whether one of `actor`'s functions, for `gemeente` (or the whole region), is the
+/// operational or administrative responsibility of `phase` in `model`.
+pub fn governs(model: &ValidModel, actor: &Actor, gemeente: Option<&str>, phase: &str) -> bool {
+    let Some(phase) = model
+        .phases_in_order()
+        .into_iter()
+        .find(|p| p.id.as_str() == phase)
+    else {
+        return false;
+    };
+    let functions: Vec<&str> = [RoleKind::Operationeel, RoleKind::Bestuurlijk]
+        .iter()
+        .filter_map(|k| phase.regie.role(*k))
+        .flat_map(|spec| spec.holders.iter().map(|f| f.as_str()))
+        .collect();
+    actor.memberships.iter().any(|m| {
+        functions.contains(&m.function.as_str())
+            && (m.gemeente.is_none() || m.gemeente.as_deref() == gemeente)
+    })
+}
+
+/// The (gemeente, model, phase) triples `actor` governs, over every stored model: what a
+/// list adds to the cases the person is involved in.
+pub async fn governed(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<(Option<String>, String, String)>, Problem> {
+    if actor.memberships.is_empty() || actor.admin || actor.privacy {
+        return Ok(Vec::new());
+    }
+    let models: Vec<Arc<ValidModel>> = state.models.all(&state.store).await?;
+    let mut out = Vec::new();
+    for model in &models {
+        let id = model.model().model.id.as_str();
+        for phase in model.phases_in_order() {
+            for m in &actor.memberships {
+                let probe = Actor {
+                    memberships: vec![m.clone()],
+                    ..actor.clone()
+                };
+                if governs(model, &probe, m.gemeente.as_deref(), phase.id.as_str()) {
+                    let triple = (
+                        m.gemeente.clone(),
+                        id.to_owned(),
+                        phase.id.as_str().to_owned(),
+                    );
+                    if !out.contains(&triple) {
+                        out.push(triple);
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Decides `op` on case `id` for `actor`: the case row and the view allowed, or the problem
+/// to answer (404 as if the case did not exist; 403 when the person may know it exists).
+/// A refusal is written to the security audit log.
+pub async fn case_for(
+    state: &AppState,
+    actor: &Actor,
+    id: &CaseId,
+    op: Operation,
+) -> Result<(CaseRow, Access), Problem> {
+    let row = state.store.case_row(id).await?;
+    let standing = Standing::of(actor);
+    let (decision, row) = match row {
+        Some(row) => {
+            let involvement = involvement(state, actor, &row).await?;
+            (decide(standing, involvement, op), Some(row))
+        }
+        None => (Decision::NotFound, None),
+    };
+    match (decision, row) {
+        (Decision::Allow(view), Some(row)) => Ok((row, view)),
+        (Decision::Forbidden, _) => {
+            crate::audit::refused(state, actor, op, id);
+            Err(Problem::forbidden(format!(
+                "u mag bij deze casus niet: {}",
+                op.name()
+            )))
+        }
+        _ => {
+            crate::audit::refused(state, actor, op, id);
+            Err(Problem::not_found("deze casus"))
+        }
+    }
+}
+
+/// Decides an operation that is not about one case; 403 when refused (logged).
+pub fn check(state: &AppState, actor: &Actor, op: Operation) -> Result<(), Problem> {
+    match decide(Standing::of(actor), Involvement::None, op) {
+        Decision::Allow(_) => Ok(()),
+        _ => {
+            crate::audit::refused_general(state, actor, op);
+            Err(Problem::forbidden(format!(
+                "dit is niet voor u ({}): {}",
+                Standing::of(actor).name(),
+                op.name()
+            )))
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Need-to-know, as the store keeps it: who is involved in a case and how, derived from the
+//! case's state whenever it is written ([`involvement`]), and break-glass grants.
+//!
+//! Kinds of involvement:
+//! - [`ROLE`] (`rol`): holds a regie role now;
+//! - [`PARTICIPANT`] (`deelnemer`): a participant of the case now (added by the
+//!   procesregisseur, named at opening, invited to a meeting);
+//! - [`CONTRIBUTOR`] (`bijdrager`): was involved and is no longer — sees only what their
+//!   organisation contributed. A participant whose function belongs to the Zorg- en
+//!   Veiligheidshuis (kind `zvh` in the model) is a contributor while the case is in a phase
+//!   where no regie role falls to a ZVH function: after afschaling out of a ZVH phase the ZVH
+//!   partners keep access only to what they contributed (issue 11; a product reading of
+//!   "toegang eindigt als de betrokkenheid eindigt").
+
+use std::collections::BTreeMap;
+
+use ave_engine::Case;
+use ave_engine::ids::CaseId;
+use ave_model::{OrganisationKind, RoleKind, ValidModel};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::db::{Db, parse_time, time};
+use crate::{Result, Store};
+
+/// Holds a regie role now.
+pub const ROLE: &str = "rol";
+/// A participant now.
+pub const PARTICIPANT: &str = "deelnemer";
+/// Was involved; sees only what their organisation contributed.
+pub const CONTRIBUTOR: &str = "bijdrager";
+
+/// Who is involved in `case` (under `model`) and how: (person, kind), sorted by person.
+pub fn involvement(model: &ValidModel, case: &Case) -> Vec<(String, String)> {
+    let mut by: BTreeMap<String, &'static str> = BTreeMap::new();
+    let zvh_phase = model.phase(case.phase()).is_some_and(|p| {
+        RoleKind::ALL.iter().any(|k| {
+            p.regie.role(*k).is_some_and(|spec| {
+                spec.holders.iter().any(|f| {
+                    model
+                        .function(f)
+                        .is_some_and(|f| f.kind == OrganisationKind::Zvh)
+                })
+            })
+        })
+    });
+    for h in case.holdings() {
+        by.entry(h.person.as_str().to_owned())
+            .or_insert(CONTRIBUTOR);
+    }
+    for (_, m) in case.meetings() {
+        for p in &m.attendees {
+            by.entry(p.as_str().to_owned()).or_insert(CONTRIBUTOR);
+        }
+    }
+    for p in case.participants() {
+        let zvh = model
+            .function(&p.function)
+            .is_some_and(|f| f.kind == OrganisationKind::Zvh);
+        let kind = if zvh && !zvh_phase {
+            CONTRIBUTOR
+        } else {
+            PARTICIPANT
+        };
+        by.insert(p.person.as_str().to_owned(), kind);
+    }
+    for h in case.current_holdings() {
+        by.insert(h.person.as_str().to_owned(), ROLE);
+    }
+    by.into_iter()
+        .map(|(person, kind)| (person, kind.to_owned()))
+        .collect()
+}
+
+/// The involvement as the case row keeps it: `person=kind`, comma-separated.
+pub(crate) fn access_text(access: &[(String, String)]) -> String {
+    access
+        .iter()
+        .map(|(p, k)| format!("{p}={k}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The involvement from its text.
+pub(crate) fn parse_access(text: &str) -> Vec<(String, String)> {
+    text.split(',')
+        .filter_map(|p| p.split_once('='))
+        .map(|(p, k)| (p.to_owned(), k.to_owned()))
+        .collect()
+}
+
+/// A break-glass grant: access to one case without involvement, with a reason, for a
+/// limited time, to be reviewed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BreakGlass {
+    /// Its id.
+    pub id: String,
+    /// The case.
+    pub case: String,
+    /// Who.
+    pub person: String,
+    /// For which organisation.
+    pub organisation: Option<String>,
+    /// Why (the person's words).
+    pub reason: String,
+    /// When granted.
+    pub granted_at: DateTime<Utc>,
+    /// Until when.
+    pub expires_at: DateTime<Utc>,
+    /// When reviewed, if it was.
+    pub reviewed_at: Option<DateTime<Utc>>,
+    /// By whom.
+    pub reviewed_by: Option<String>,
+    /// The reviewer's note.
+    pub review_note: Option<String>,
+}
+
+type GrantRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn grant_of(r: GrantRow) -> Result<BreakGlass> {
+    Ok(BreakGlass {
+        id: r.0,
+        case: r.1,
+        person: r.2,
+        organisation: r.3,
+        reason: r.4,
+        granted_at: parse_time(&r.5)?,
+        expires_at: parse_time(&r.6)?,
+        reviewed_at: r.7.as_deref().map(parse_time).transpose()?,
+        reviewed_by: r.8,
+        review_note: r.9,
+    })
+}
+
+const GRANT_COLUMNS: &str = "id, case_id, person, organisation, reason, granted_at, expires_at, reviewed_at, reviewed_by, review_note";
+
+impl Store {
+    /// Records a break-glass grant.
+    pub async fn grant_break_glass(&self, g: &BreakGlass) -> Result<()> {
+        on!(&self.db, |p| {
+            sqlx::query(
+                "INSERT INTO break_glass (id, case_id, person, organisation, reason, granted_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&g.id)
+            .bind(&g.case)
+            .bind(&g.person)
+            .bind(&g.organisation)
+            .bind(&g.reason)
+            .bind(time(&g.granted_at))
+            .bind(time(&g.expires_at))
+            .execute(p)
+            .await?;
+        });
+        Ok(())
+    }
+
+    /// The grant `person` holds on `case` at `now`, if any.
+    pub async fn break_glass(
+        &self,
+        case: &CaseId,
+        person: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<BreakGlass>> {
+        let row: Option<GrantRow> = on!(&self.db, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {GRANT_COLUMNS} FROM break_glass WHERE case_id = $1 AND person = $2 AND expires_at > $3 ORDER BY expires_at DESC LIMIT 1"
+            )))
+            .bind(case.as_str())
+            .bind(person)
+            .bind(time(&now))
+            .fetch_optional(p)
+            .await?
+        });
+        row.map(grant_of).transpose()
+    }
+
+    /// Every grant, newest first; only the unreviewed ones when `open`.
+    pub async fn break_glass_grants(&self, open: bool) -> Result<Vec<BreakGlass>> {
+        let filter = if open {
+            "WHERE reviewed_at IS NULL"
+        } else {
+            ""
+        };
+        let rows: Vec<GrantRow> = on!(&self.db, |p| {
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT {GRANT_COLUMNS} FROM break_glass {filter} ORDER BY granted_at DESC LIMIT 1000"
+            )))
+            .fetch_all(p)
+            .await?
+        });
+        rows.into_iter().map(grant_of).collect()
+    }
+
+    /// Marks a grant reviewed. Whether it existed and was not reviewed yet.
+    pub async fn review_break_glass(
+        &self,
+        id: &str,
+        by: &str,
+        note: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let n = on!(&self.db, |p| {
+            sqlx::query(
+                "UPDATE break_glass SET reviewed_at = $1, reviewed_by = $2, review_note = $3 WHERE id = $4 AND reviewed_at IS NULL",
+            )
+            .bind(time(&at))
+            .bind(by)
+            .bind(note)
+            .bind(id)
+            .execute(p)
+            .await?
+            .rows_affected()
+        });
+        Ok(n > 0)
+    }
+}
