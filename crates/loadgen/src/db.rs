@@ -89,6 +89,8 @@ impl Pool {
 pub struct ListFilter {
     /// The gemeente.
     pub gemeente: String,
+    /// Who lists (a person involved in cases of the gemeente).
+    pub reader: String,
     /// The phase.
     pub phase: String,
     /// Cases matching.
@@ -98,8 +100,8 @@ pub struct ListFilter {
 /// What the scenarios need to know about the database.
 #[derive(Debug, Clone)]
 pub struct Fixture {
-    /// Every case id.
-    pub cases: Vec<String>,
+    /// Every case id with a person who may read it (involved in it).
+    pub cases: Vec<(String, String)>,
     /// The filters on gemeente and phase whose first page is full (at least `page` cases);
     /// if none is, the largest one.
     pub filters: Vec<ListFilter>,
@@ -110,20 +112,26 @@ pub struct Fixture {
 impl Fixture {
     /// Reads the case ids and the filters from the database.
     pub async fn load(pool: &Pool, page: u64) -> Result<Fixture, LoadError> {
-        let cases: Vec<String> = on!(pool, |p| {
-            sqlx::query("SELECT id FROM cases ORDER BY id")
-                .fetch_all(p)
-                .await?
-                .into_iter()
-                .map(|r| r.try_get::<String, _>("id"))
-                .collect::<Result<Vec<_>, _>>()?
+        let cases: Vec<(String, String)> = on!(pool, |p| {
+            sqlx::query(
+                "SELECT c.id, (SELECT a.person FROM case_access a WHERE a.case_id = c.id AND a.kind IN ('rol', 'deelnemer') ORDER BY a.person LIMIT 1) AS reader FROM cases c ORDER BY c.id",
+            )
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                let id = r.try_get::<String, _>("id").ok()?;
+                let reader = r.try_get::<Option<String>, _>("reader").ok()??;
+                Some((id, reader))
+            })
+            .collect()
         });
         if cases.is_empty() {
             return Err(LoadError::Empty("geen casussen (eerst ave-load seed)"));
         }
         let mut all: Vec<ListFilter> = on!(pool, |p| {
             sqlx::query(
-                "SELECT gemeente, phase, COUNT(*) AS n FROM cases WHERE gemeente IS NOT NULL GROUP BY gemeente, phase ORDER BY gemeente, phase",
+                "SELECT c.gemeente, c.phase, COUNT(*) AS n, MIN((SELECT MIN(a.person) FROM case_access a WHERE a.case_id = c.id AND a.kind IN ('rol', 'deelnemer'))) AS reader FROM cases c WHERE c.gemeente IS NOT NULL GROUP BY c.gemeente, c.phase ORDER BY c.gemeente, c.phase",
             )
             .fetch_all(p)
             .await?
@@ -131,6 +139,9 @@ impl Fixture {
             .map(|r| -> Result<ListFilter, sqlx::Error> {
                 Ok(ListFilter {
                     gemeente: r.try_get("gemeente")?,
+                    reader: r
+                        .try_get::<Option<String>, _>("reader")?
+                        .unwrap_or_default(),
                     phase: r.try_get("phase")?,
                     cases: u64::try_from(r.try_get::<i64, _>("n")?).unwrap_or(0),
                 })

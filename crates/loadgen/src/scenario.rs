@@ -70,7 +70,7 @@ pub enum Scenario {
         /// The services.
         targets: Vec<Target>,
         /// Every case id.
-        cases: Arc<Vec<String>>,
+        cases: Arc<Vec<(String, String)>>,
     },
     /// A filtered list page.
     List {
@@ -198,17 +198,21 @@ impl Scenario {
                 rec.record("commit", t0, result.map_err(|_| "database".to_owned()));
             }
             Scenario::Read { targets, cases } => {
-                let id = &cases[state.rng.usize(..cases.len())];
+                let (id, reader) = &cases[state.rng.usize(..cases.len())];
                 let path = format!("/api/v1/casussen/{id}");
                 let t0 = clock();
-                let answer = Self::target(targets, state).get(&path, None).await;
+                let answer = Self::target(targets, state)
+                    .get(&path, Some(reader.as_str()))
+                    .await;
                 rec.record("read", t0, expect(&answer, 200));
             }
             Scenario::List { targets, filters } => {
                 let f = &filters[state.rng.usize(..filters.len())];
                 let path = list_path(&f.gemeente, &f.phase);
                 let t0 = clock();
-                let answer = Self::target(targets, state).get(&path, None).await;
+                let answer = Self::target(targets, state)
+                    .get(&path, Some(f.reader.as_str()))
+                    .await;
                 rec.record("list", t0, expect(&answer, 200));
             }
             Scenario::Transition { targets, scripts } => {
@@ -330,7 +334,12 @@ async fn workflow(target: &Target, script: &Script, rec: &mut Recorder) {
         }
     }
     let t0 = clock();
-    let answer = target.get(&format!("/api/v1/casussen/{id}"), None).await;
+    let answer = target
+        .get(
+            &format!("/api/v1/casussen/{id}"),
+            Some(script.opener.as_str()),
+        )
+        .await;
     let outcome = expect(&answer, 200);
     let phase = answer
         .ok()
@@ -343,7 +352,12 @@ async fn workflow(target: &Target, script: &Script, rec: &mut Recorder) {
         return;
     }
     let t0 = clock();
-    let answer = target.get(&list_path(&script.gemeente, &phase), None).await;
+    let answer = target
+        .get(
+            &list_path(&script.gemeente, &phase),
+            Some(script.opener.as_str()),
+        )
+        .await;
     let outcome = expect(&answer, 200);
     let whole = outcome.clone();
     rec.record("lijst", t0, outcome);

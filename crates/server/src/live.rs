@@ -40,8 +40,11 @@ pub struct Live {
 pub struct Models {
     parsed: RwLock<HashMap<(String, String), Arc<ValidModel>>>,
     /// The stored versions, as last listed, and when.
-    listed: RwLock<Option<(std::time::Instant, Vec<(String, String)>)>>,
+    listed: RwLock<Option<Listed>>,
 }
+
+/// The stored (id, version) pairs, and when they were listed.
+type Listed = (std::time::Instant, Vec<(String, String)>);
 
 /// How long the list of stored model versions is kept (a version published on another
 /// server is seen within this time by lists; commands always ask the store).

@@ -159,14 +159,22 @@ fn serve_refuses_anything_but_loopback_in_dutch() {
 
 /// Sends one GET over plain HTTP/1.1 and returns the whole response.
 pub fn get(addr: &str, path: &str) -> String {
+    get_as(addr, path, None)
+}
+
+/// [`get`] with a bearer token.
+pub fn get_as(addr: &str, path: &str, token: Option<&str>) -> String {
     use std::io::{Read, Write};
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     let mut stream = std::net::TcpStream::connect(addr).expect("connect");
     stream
         .set_read_timeout(Some(std::time::Duration::from_secs(10)))
         .expect("timeout");
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\n{auth}Connection: close\r\n\r\n"
     )
     .expect("write");
     let mut response = String::new();
@@ -201,15 +209,44 @@ fn serve_demo_builds_a_region_prints_its_address_and_stops_on_sigterm() {
     assert!(all.contains("demo: 300 casussen"), "{all}");
     assert!(all.contains("demo.sqlite"), "{all}");
 
+    // Nobody sees a case without logging in.
     let page = get(&addr, "/api/v1/casussen?paginaGrootte=5");
+    assert!(page.starts_with("HTTP/1.1 401"), "{page}");
+    // A professional of the first gemeente, with a token made as an operator would, sees the
+    // cases of that gemeente (the demo names every professional of a gemeente in its cases).
+    let region = ave_demo::region().expect("region");
+    let url = format!("sqlite://{}", dir.join("ave-data/demo.sqlite").display());
+    let o = crate::ave(&[
+        "account",
+        "token",
+        "--persoon",
+        &region.gemeenten[0].people[0].id,
+        "--database",
+        &url,
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let token = String::from_utf8(o.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned();
+    let page = get_as(&addr, "/api/v1/casussen?paginaGrootte=5", Some(&token));
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     let body = page.split("\r\n\r\n").nth(1).expect("body");
     let json: serde_json::Value = serde_json::from_str(body).expect("json");
-    assert_eq!(json["totaal"], 300);
+    assert_eq!(json["totaal"], 100, "{json}");
     let cases = json["casussen"].as_array().expect("cases");
     assert_eq!(cases.len(), 5);
-    assert!(cases.iter().all(|c| c["gemeente"].is_string()));
-    let models = get(&addr, "/api/v1/modellen");
+    assert!(
+        cases
+            .iter()
+            .all(|c| c["gemeente"] == region.gemeenten[0].name.as_str())
+    );
+    let models = get_as(&addr, "/api/v1/modellen", Some(&token));
     assert_eq!(models.matches("\"id\"").count(), 3, "{models}");
 
     // SIGTERM: the server finishes and exits 0.
