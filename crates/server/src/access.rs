@@ -422,3 +422,90 @@ pub fn check(state: &AppState, actor: &Actor, op: Operation) -> Result<(), Probl
         }
     }
 }
+
+/// The policy as a Markdown table (operations × who), as `docs/authorization.md` shows it.
+/// For people who are not professionals the involvement makes no difference (tested).
+pub fn table() -> String {
+    let professional: Vec<Involvement> = Involvement::ALL.to_vec();
+    let others = [Standing::Admin, Standing::Privacy, Standing::NoFunction];
+    let mut out = String::from("| Handeling |");
+    for i in &professional {
+        out.push_str(&format!(" professional: {} |", i.name()));
+    }
+    for s in &others {
+        out.push_str(&format!(" {} |", s.name()));
+    }
+    out.push_str("\n|---|");
+    for _ in 0..professional.len() + others.len() {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for op in Operation::ALL {
+        out.push_str(&format!("| {} |", op.name()));
+        let cells = professional
+            .iter()
+            .map(|i| decide(Standing::Professional, *i, op))
+            .chain(others.iter().map(|s| decide(*s, Involvement::None, op)));
+        for d in cells {
+            let cell = match d {
+                Decision::Allow(Access::Full) => "ja".to_owned(),
+                Decision::Allow(Access::Summary) if op != Operation::ReadCase => "ja".to_owned(),
+                Decision::Allow(a) => format!("ja ({})", a.key()),
+                Decision::NotFound => "404".to_owned(),
+                Decision::Forbidden => "403".to_owned(),
+            };
+            out.push_str(&format!(" {cell} |"));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_professionals_involvement_matters() {
+        for s in [Standing::Admin, Standing::Privacy, Standing::NoFunction] {
+            for op in Operation::ALL {
+                let first = decide(s, Involvement::None, op);
+                for i in Involvement::ALL {
+                    assert_eq!(decide(s, i, op), first, "{s:?} {i:?} {op:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn nobody_but_an_involved_professional_sees_or_changes_a_case() {
+        for s in Standing::ALL {
+            for i in Involvement::ALL {
+                let read = decide(s, i, Operation::ReadCase);
+                let command = decide(s, i, Operation::Command);
+                let involved = s == Standing::Professional && i != Involvement::None;
+                assert_eq!(matches!(read, Decision::Allow(_)), involved, "{s:?} {i:?}");
+                assert_eq!(
+                    matches!(command, Decision::Allow(_)),
+                    s == Standing::Professional
+                        && matches!(i, Involvement::Role | Involvement::Participant),
+                    "{s:?} {i:?}"
+                );
+                if !involved {
+                    // As if the case did not exist.
+                    assert_eq!(read, Decision::NotFound, "{s:?} {i:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_documentation_shows_this_policy() {
+        let doc = include_str!("../../../docs/authorization.md");
+        assert!(
+            doc.contains(&table()),
+            "docs/authorization.md must contain the table of access::table():\n{}",
+            table()
+        );
+    }
+}

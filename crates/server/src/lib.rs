@@ -133,6 +133,10 @@ pub fn router(state: AppState) -> Router {
             "/casussen/{id}/verzoeken/{verzoek}/besluit",
             post(api::commands::decide),
         )
+        .route("/casussen/{id}/noodtoegang", post(api::access::request))
+        .route("/casussen/{id}/inzage", get(api::access::subject_access))
+        .route("/noodtoegang", get(api::access::grants))
+        .route("/noodtoegang/{id}/beoordeling", post(api::access::review))
         .route("/modellen", get(api::models::list))
         .route("/klantreizen", post(api::journeys::run))
         .route("/gemeenten", get(api::overview::gemeenten))

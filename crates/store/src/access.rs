@@ -72,6 +72,26 @@ pub fn involvement(model: &ValidModel, case: &Case) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `new` involvement, with everyone of `old` who is no longer in it kept as a
+/// [`CONTRIBUTOR`]: once involved, a person keeps sight of what their organisation
+/// contributed. `None` when nothing is to be added.
+pub(crate) fn keep_contributors(
+    old: &str,
+    new: &[(String, String)],
+) -> Option<Vec<(String, String)>> {
+    let gone: Vec<(String, String)> = parse_access(old)
+        .into_iter()
+        .filter(|(p, _)| !new.iter().any(|(q, _)| q == p))
+        .map(|(p, _)| (p, CONTRIBUTOR.to_owned()))
+        .collect();
+    if gone.is_empty() {
+        return None;
+    }
+    let mut all: Vec<(String, String)> = new.iter().cloned().chain(gone).collect();
+    all.sort();
+    Some(all)
+}
+
 /// The involvement as the case row keeps it: `person=kind`, comma-separated.
 pub(crate) fn access_text(access: &[(String, String)]) -> String {
     access

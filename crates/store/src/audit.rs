@@ -268,6 +268,39 @@ impl Store {
             .collect()
     }
 
+    /// Every entry about `object` (`casus/<id>`, …), oldest first, at most `limit`.
+    pub async fn audit_for_object(
+        &self,
+        object: &str,
+        limit: u64,
+    ) -> Result<Vec<(u64, AuditEntry)>> {
+        type Row = (i64, String, String, String, String, String, String);
+        let rows: Vec<Row> = on!(&self.db, |p| {
+            sqlx::query_as(
+                "SELECT seq, at, actor, origin, action, object, result FROM audit_log WHERE object = $1 ORDER BY seq LIMIT $2",
+            )
+            .bind(object)
+            .bind(to_i64(limit))
+            .fetch_all(p)
+            .await?
+        });
+        rows.into_iter()
+            .map(|(seq, at, actor, origin, action, object, result)| {
+                Ok((
+                    to_u64(seq),
+                    AuditEntry {
+                        at: parse_time(&at)?,
+                        actor,
+                        origin,
+                        action,
+                        object,
+                        result,
+                    },
+                ))
+            })
+            .collect()
+    }
+
     async fn audit_raw(&self, after: u64, limit: u64) -> Result<Vec<Raw>> {
         let db = &self.db;
         Ok(on!(db, |p| {

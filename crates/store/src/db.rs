@@ -297,8 +297,17 @@ impl Db {
                                 reason: "de laatste gebeurtenis ontbreekt".to_owned(),
                             })?
                     };
+                    // Whoever was involved and no longer is stays a contributor.
+                    let kept = old_access
+                        .as_deref()
+                        .and_then(|old| crate::access::keep_contributors(old, &a.row.access))
+                        .map(|access| CaseRow {
+                            access,
+                            ..a.row.clone()
+                        });
+                    let row = kept.as_ref().unwrap_or(&a.row);
                     // The read model first: events refer to their case.
-                    upsert_row(&mut sp, &a.row).await?;
+                    upsert_row(&mut sp, row).await?;
                     let new_key = CountKey::of(&a.row);
                     if old_key.as_ref() != Some(&new_key) {
                         if let Some(old) = &old_key {
@@ -367,13 +376,13 @@ impl Db {
                         }
                     }
                     // Likewise the involvement index.
-                    let access = crate::access::access_text(&a.row.access);
+                    let access = crate::access::access_text(&row.access);
                     if old_access.as_deref() != Some(access.as_str()) {
                         sqlx::query("DELETE FROM case_access WHERE case_id = $1")
                             .bind(a.case.as_str())
                             .execute(&mut *sp)
                             .await?;
-                        for (person, kind) in &a.row.access {
+                        for (person, kind) in &row.access {
                             sqlx::query(
                                 "INSERT INTO case_access (case_id, person, kind) VALUES ($1, $2, $3)",
                             )

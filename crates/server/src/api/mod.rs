@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1`, following the NLGov API Design Rules: Dutch resource names,
 //! kebab-case paths, lowerCamelCase properties and query keys, problem+json errors.
 
+pub mod access;
 pub mod body;
 pub mod cases;
 pub mod commands;
@@ -19,7 +20,7 @@ pub const VERSION: &str = "1.0.0";
     info(
         title = "AVE-regie",
         version = "1.0.0",
-        description = "Casussen onder het lokale AVE-model: openen, signalen, rollen, op- en afschalen en elke andere opdracht van het model; lijsten, casussen en hun tijdlijn. Tot aanmelden er is (issue 11), noemt de kop Ave-Persoon wie handelt en luistert de server alleen op loopback.",
+        description = "Casussen onder het lokale AVE-model: openen, signalen, rollen, op- en afschalen en elke andere opdracht van het model; lijsten, casussen en hun tijdlijn. Elke casus is alleen zichtbaar voor wie erbij betrokken is (need-to-know); een casus die u niet mag zien bestaat voor u niet (404). Elke lees- en schrijfactie op persoonsgegevens komt in het auditlog.",
         contact(name = "AVE-regie", url = "https://ave-regie.nl", email = "beheer@ave-regie.nl"),
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
@@ -38,7 +39,11 @@ pub const VERSION: &str = "1.0.0";
         journeys::run,
         overview::gemeenten,
         overview::attention,
-        models::list
+        models::list,
+        access::request,
+        access::grants,
+        access::review,
+        access::subject_access
     ),
     components(schemas(
         cases::Casus,
@@ -58,6 +63,10 @@ pub const VERSION: &str = "1.0.0";
         overview::Gemeente,
         overview::Aandachtspunt,
         models::Model,
+        access::Noodtoegangverzoek,
+        access::Noodtoegang,
+        access::Beoordeling,
+        access::Inzage,
         crate::problem::ProblemBody,
         crate::problem::InvalidParam
     )),
@@ -65,7 +74,8 @@ pub const VERSION: &str = "1.0.0";
         (name = "casussen", description = "Casussen: één huishouden elk"),
         (name = "modellen", description = "Versies van lokale AVE-modellen"),
         (name = "overzichten", description = "Tellingen zonder persoonsgegevens: gemeenten en de aandachtslijst"),
-        (name = "klantreizen", description = "Een fictieve casus door een model laten lopen en de hiaten zien")
+        (name = "klantreizen", description = "Een fictieve casus door een model laten lopen en de hiaten zien"),
+        (name = "toegang", description = "Noodtoegang, de beoordeling daarvan, en inzageverzoeken van betrokkenen")
     )
 )]
 pub struct ApiDoc;
@@ -74,6 +84,35 @@ pub struct ApiDoc;
 /// every response carries (a layer adds it) declared on every response.
 pub fn document() -> serde_json::Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    // Every operation needs a logged-in person: a bearer token (a personal API token or a JWT
+    // from the organisation's identity provider) or the session cookie of the web pages.
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert(
+            "security".to_owned(),
+            serde_json::json!([{"bearer": []}, {"sessie": []}]),
+        );
+        let components = obj
+            .entry("components")
+            .or_insert_with(|| serde_json::json!({}));
+        if let Some(c) = components.as_object_mut() {
+            c.insert(
+                "securitySchemes".to_owned(),
+                serde_json::json!({
+                    "bearer": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "Een persoonlijk API-token (avet_…, te maken met `ave account token`) of een JWT van de identiteitsprovider van uw organisatie"
+                    },
+                    "sessie": {
+                        "type": "apiKey",
+                        "in": "cookie",
+                        "name": crate::auth::SESSION_COOKIE,
+                        "description": "De sessie van de webpagina's na aanmelden; onveilige methoden vragen ook de kop X-CSRF-Token"
+                    }
+                }),
+            );
+        }
+    }
     if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
         for item in paths.values_mut().filter_map(|i| i.as_object_mut()) {
             for op in item.values_mut().filter_map(|o| o.as_object_mut()) {

@@ -42,3 +42,6 @@ CREATE TABLE break_glass (
     review_note  TEXT
 );
 CREATE INDEX break_glass_by_person ON break_glass (person, case_id);
+
+-- A data subject's access request reads the audit log by object.
+CREATE INDEX audit_log_by_object ON audit_log (object, seq);
