@@ -18,9 +18,9 @@ use crate::model_text;
 const REGISSEUR: &str = "consulent-1";
 
 /// One fresh database of one backend.
-struct Db {
+pub(crate) struct Db {
     url: String,
-    store: Store,
+    pub(crate) store: Store,
     _dir: tempfile::TempDir,
     admin: Option<(String, String)>,
 }
@@ -57,7 +57,7 @@ impl Db {
         }
     }
 
-    async fn each() -> Vec<Db> {
+    pub(crate) async fn each() -> Vec<Db> {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite://{}", dir.path().join("ave.sqlite").display());
         let mut dbs = vec![Db::ready(url, dir, None).await];
@@ -83,7 +83,7 @@ impl Db {
         dbs
     }
 
-    async fn drop(self) {
+    pub(crate) async fn drop(self) {
         self.store.close().await;
         if let Some((admin, name)) = self.admin {
             admin_exec(&admin, &format!("DROP DATABASE IF EXISTS {name}")).await;
@@ -97,13 +97,13 @@ async fn admin_exec(admin: &str, sql: &str) {
     store.close().await;
 }
 
-struct Answer {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Value,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Value,
 }
 
-async fn send(
+pub(crate) async fn send(
     app: &Router,
     method: &str,
     uri: &str,
@@ -147,7 +147,13 @@ async fn send(
     }
 }
 
-async fn post(app: &Router, uri: &str, by: &str, body: Value, if_match: Option<&str>) -> Answer {
+pub(crate) async fn post(
+    app: &Router,
+    uri: &str,
+    by: &str,
+    body: Value,
+    if_match: Option<&str>,
+) -> Answer {
     let mut headers = vec![("ave-persoon", by)];
     if let Some(v) = if_match {
         headers.push(("if-match", v));
@@ -193,7 +199,7 @@ async fn open(app: &Router) -> (String, u64) {
     (location, version)
 }
 
-async fn version_in_store(store: &Store, path: &str) -> u64 {
+pub(crate) async fn version_in_store(store: &Store, path: &str) -> u64 {
     let id = ave_engine::ids::CaseId::parse(path.rsplit('/').next().expect("id")).expect("id");
     store.version(&id).await.expect("version").expect("exists")
 }

@@ -1,0 +1,456 @@
+//! The authorisation matrix: every endpoint × every kind of person × involved or not, on both
+//! backends. The expected answer of each cell comes from the policy (`access::decide`), which
+//! `docs/authorization.md` shows and its own unit tests pin down; this test checks that every
+//! endpoint asks it, answers 404 as if the case did not exist, and logs each refusal.
+
+use ave_server::access::{self, Decision, Involvement, Operation, Standing};
+use ave_server::{AppState, router};
+use ave_store::identity::{Membership, Organisation, Person};
+use axum::Router;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::commands::{Db, post, send, version_in_store};
+
+/// A person of the matrix: their id, what they are, and how they are involved in the case.
+struct Who {
+    id: &'static str,
+    standing: Standing,
+    involvement: Involvement,
+}
+
+const PEOPLE: [Who; 9] = [
+    Who {
+        id: "consulent-1",
+        standing: Standing::Professional,
+        involvement: Involvement::Role,
+    },
+    Who {
+        id: "teamleider-1",
+        standing: Standing::Professional,
+        involvement: Involvement::Participant,
+    },
+    Who {
+        id: "behandelaar-1",
+        standing: Standing::Professional,
+        involvement: Involvement::Contributor,
+    },
+    Who {
+        id: "wethouder-1",
+        standing: Standing::Professional,
+        involvement: Involvement::Governs,
+    },
+    Who {
+        id: "nood-1",
+        standing: Standing::Professional,
+        involvement: Involvement::BreakGlass,
+    },
+    Who {
+        id: "buiten-1",
+        standing: Standing::Professional,
+        involvement: Involvement::None,
+    },
+    Who {
+        id: "beheer-1",
+        standing: Standing::Admin,
+        involvement: Involvement::None,
+    },
+    Who {
+        id: "fg-1",
+        standing: Standing::Privacy,
+        involvement: Involvement::None,
+    },
+    Who {
+        id: "leeg-1",
+        standing: Standing::NoFunction,
+        involvement: Involvement::None,
+    },
+];
+
+async fn directory(db: &Db) {
+    let store = &db.store;
+    for (id, name) in [("gemeente", "Gemeente"), ("ander", "Andere organisatie")] {
+        store
+            .put_organisation(&Organisation {
+                id: id.to_owned(),
+                name: name.to_owned(),
+            })
+            .await
+            .expect("organisation");
+    }
+    let people = [
+        ("consulent-1", "gemeente", Some("consulent"), false, false),
+        ("teamleider-1", "gemeente", Some("teamleider"), false, false),
+        ("behandelaar-1", "ander", Some("behandelaar"), false, false),
+        ("wethouder-1", "gemeente", Some("wethouder"), false, false),
+        ("nood-1", "ander", Some("behandelaar"), false, false),
+        ("buiten-1", "ander", Some("behandelaar"), false, false),
+        // An administrator who also holds a function still sees no case.
+        ("beheer-1", "gemeente", Some("consulent"), true, false),
+        ("fg-1", "gemeente", None, false, true),
+        ("leeg-1", "gemeente", None, false, false),
+    ];
+    for (id, org, function, admin, privacy) in people {
+        store
+            .put_person(&Person {
+                id: id.to_owned(),
+                name: id.to_owned(),
+                admin,
+                privacy,
+                active: true,
+                memberships: function
+                    .map(|f| Membership {
+                        organisation: org.to_owned(),
+                        gemeente: Some("Voorbeeldstad".to_owned()),
+                        function: f.to_owned(),
+                    })
+                    .into_iter()
+                    .collect(),
+            })
+            .await
+            .expect("person");
+    }
+}
+
+/// A case in which each person of [`PEOPLE`] is involved as the matrix says; its path.
+async fn case(app: &Router) -> String {
+    let body = json!({
+        "model": "voorbeeld", "gemeente": "Voorbeeldstad", "fase": "2",
+        "reden": "zorgen over het gezin",
+        "huishouden": [{"lid": "lid-1", "rol": "ouder"}],
+        "deelnemers": [
+            {"persoon": "consulent-1", "naam": "C", "functie": "consulent", "organisatie": "gemeente"},
+            {"persoon": "teamleider-1", "naam": "T", "functie": "teamleider", "organisatie": "gemeente"},
+            {"persoon": "behandelaar-1", "naam": "B", "functie": "behandelaar", "organisatie": "ander"},
+        ],
+    });
+    let a = post(app, "/api/v1/casussen", "consulent-1", body, None).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let path = a.headers["location"].to_str().expect("ascii").to_owned();
+    let steps = [
+        (
+            "rollen",
+            json!({"rol": "casusregie", "persoon": "consulent-1"}),
+        ),
+        (
+            "signalen",
+            json!({"bron": "school", "categorie": "zorg", "tekst": "verzuim"}),
+        ),
+        (
+            "opdrachten",
+            json!({"do": "remove-participant", "person": "behandelaar-1", "reason": "klaar"}),
+        ),
+    ];
+    for (what, body) in steps {
+        let a = post(app, &format!("{path}/{what}"), "consulent-1", body, None).await;
+        assert!(a.status.is_success(), "{what}: {}", a.body);
+    }
+    let a = post(
+        app,
+        &format!("{path}/noodtoegang"),
+        "nood-1",
+        json!({"reden": "acute dreiging gemeld door de politie, regisseur onbereikbaar"}),
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    path
+}
+
+/// One endpoint of the matrix.
+struct Endpoint {
+    method: &'static str,
+    path: &'static str,
+    body: Option<Value>,
+    op: Operation,
+}
+
+fn endpoints() -> Vec<Endpoint> {
+    let e = |method, path, body, op| Endpoint {
+        method,
+        path,
+        body,
+        op,
+    };
+    vec![
+        e("GET", "{case}", None, Operation::ReadCase),
+        e("GET", "{case}/tijdlijn", None, Operation::ReadTimeline),
+        e("GET", "{case}/inzage", None, Operation::SubjectAccess),
+        e(
+            "GET",
+            "/api/v1/noodtoegang",
+            None,
+            Operation::ReviewBreakGlass,
+        ),
+        e("GET", "/api/v1/modellen", None, Operation::ReadShared),
+        e("GET", "/api/v1/gemeenten", None, Operation::ReadShared),
+        e(
+            "POST",
+            "{case}/signalen",
+            Some(json!({"bron": "buren", "categorie": "overlast", "tekst": "geluid"})),
+            Operation::Command,
+        ),
+        e(
+            "POST",
+            "{case}/opdrachten",
+            Some(
+                json!({"do": "record-signal", "signal": "s-matrix", "source": "buren", "category": "overlast", "text": "x"}),
+            ),
+            Operation::Command,
+        ),
+        e(
+            "POST",
+            "{case}/rollen",
+            Some(json!({"rol": "behandelregie", "persoon": "teamleider-1"})),
+            Operation::Command,
+        ),
+        e(
+            "POST",
+            "{case}/verzoeken",
+            Some(json!({"overgang": "bestaat-niet", "criteria": [], "onderbouwing": "x"})),
+            Operation::Command,
+        ),
+        e(
+            "POST",
+            "{case}/verzoeken/verzoek-x/besluit",
+            Some(json!({"goedkeuren": true, "reden": "x"})),
+            Operation::Command,
+        ),
+        e(
+            "POST",
+            "{case}/modelversie",
+            Some(json!({"versie": "2025.1", "reden": "x"})),
+            Operation::Command,
+        ),
+        e(
+            "POST",
+            "/api/v1/casussen",
+            Some(json!({
+                "model": "voorbeeld", "gemeente": "Voorbeeldstad", "fase": "2", "reden": "zorgen",
+                "huishouden": [{"lid": "lid-1", "rol": "ouder"}],
+                "deelnemers": [{"persoon": "nobody-9", "naam": "N", "functie": "consulent", "organisatie": "gemeente"}],
+            })),
+            Operation::OpenCase,
+        ),
+        e(
+            "POST",
+            "{case}/noodtoegang",
+            Some(json!({"reden": "acute dreiging gemeld, regisseur niet bereikbaar"})),
+            Operation::BreakGlass,
+        ),
+    ]
+}
+
+/// Whether an answer is a refusal by the policy (and which).
+fn refusal(status: StatusCode, body: &Value) -> Option<Decision> {
+    match (status, body["code"].as_str()) {
+        (StatusCode::NOT_FOUND, Some("niet-gevonden"))
+            if body["detail"] == "deze casus bestaat niet" =>
+        {
+            Some(Decision::NotFound)
+        }
+        (StatusCode::FORBIDDEN, Some("geen-toegang")) => Some(Decision::Forbidden),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn every_endpoint_for_every_kind_of_person_involved_or_not() {
+    for db in Db::each().await {
+        directory(&db).await;
+        let state =
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header());
+        let app = router(state);
+        let mut cells = 0;
+        for who in &PEOPLE {
+            // A fresh case for each person, so that what one person may do (a grant, a role)
+            // does not change another's involvement.
+            let case = case(&app).await;
+            // Lists show the case exactly when the person may read it.
+            let list = send(
+                &app,
+                "GET",
+                "/api/v1/casussen?paginaGrootte=100",
+                &[("ave-persoon", who.id)],
+                None,
+            )
+            .await;
+            let sees = matches!(
+                access::decide(who.standing, who.involvement, Operation::ReadCase),
+                Decision::Allow(_)
+            );
+            if who.standing == Standing::Professional {
+                assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+                let id = case.rsplit('/').next().expect("id");
+                let listed = list.body["casussen"]
+                    .as_array()
+                    .expect("cases")
+                    .iter()
+                    .any(|c| c["id"] == id);
+                assert_eq!(listed, sees, "{} in the list of {}", id, who.id);
+            } else {
+                assert_eq!(list.status, StatusCode::FORBIDDEN, "{}", list.body);
+            }
+            for ep in endpoints() {
+                let path = ep.path.replace("{case}", &case);
+                let expected = access::decide(who.standing, who.involvement, ep.op);
+                let before = version_in_store(&db.store, &case).await;
+                let headers = [("ave-persoon", who.id)];
+                let a = send(
+                    &app,
+                    ep.method,
+                    &path,
+                    &headers,
+                    ep.body
+                        .as_ref()
+                        .map(|b| serde_json::to_vec(b).expect("json")),
+                )
+                .await;
+                let got = refusal(a.status, &a.body);
+                let cell = format!(
+                    "{} {} as {} ({:?}, {:?}): {} {}",
+                    ep.method, ep.path, who.id, who.standing, who.involvement, a.status, a.body
+                );
+                match expected {
+                    Decision::Allow(_) => assert_eq!(got, None, "allowed, but refused: {cell}"),
+                    refused => {
+                        assert_eq!(got, Some(refused), "{cell}");
+                        assert_eq!(
+                            version_in_store(&db.store, &case).await,
+                            before,
+                            "a refusal writes nothing: {cell}"
+                        );
+                    }
+                }
+                assert!(
+                    a.status != StatusCode::UNAUTHORIZED && a.status.as_u16() < 500,
+                    "{cell}"
+                );
+                cells += 1;
+            }
+        }
+        assert_eq!(cells, PEOPLE.len() * endpoints().len());
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn what_each_kind_of_person_sees_of_a_case() {
+    for db in Db::each().await {
+        directory(&db).await;
+        let app = router(
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+        );
+        let case = case(&app).await;
+        let get = |who: &'static str, path: String| {
+            let app = app.clone();
+            async move { send(&app, "GET", &path, &[("ave-persoon", who)], None).await }
+        };
+        // The regisseur sees everything; the toegang says so.
+        let a = get("consulent-1", case.clone()).await;
+        assert_eq!(a.body["toegang"], "volledig", "{}", a.body);
+        let all = get("consulent-1", format!("{case}/tijdlijn")).await;
+        let all = all.body.as_array().expect("timeline").len();
+        // Every event says who contributed it.
+        let t = get("consulent-1", format!("{case}/tijdlijn")).await;
+        assert!(
+            t.body
+                .as_array()
+                .expect("timeline")
+                .iter()
+                .all(|e| e["organisatie"].is_string())
+        );
+        // The wethouder governs phase 2: a summary, no timeline.
+        let a = get("wethouder-1", case.clone()).await;
+        assert_eq!(a.body["toegang"], "samenvatting", "{}", a.body);
+        let a = get("wethouder-1", format!("{case}/tijdlijn")).await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
+        // The behandelaar left: only what their organisation contributed (nothing: the
+        // consulent of the gemeente wrote every event).
+        let a = get("behandelaar-1", case.clone()).await;
+        assert_eq!(a.body["toegang"], "eigen-bijdragen", "{}", a.body);
+        let a = get("behandelaar-1", format!("{case}/tijdlijn")).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        let own = a.body.as_array().expect("timeline");
+        assert!(own.len() < all, "{} of {all}", own.len());
+        assert!(
+            own.iter().all(|e| e["organisatie"] == "ander"),
+            "{}",
+            a.body
+        );
+        // Break-glass: read only.
+        let a = get("nood-1", case.clone()).await;
+        assert_eq!(a.body["toegang"], "noodtoegang", "{}", a.body);
+        // The privacy officer sees who read the case, by organisation and function, not by
+        // person.
+        // (The audit log is written just after each answer: wait until the grant is in.)
+        let mut a = get("fg-1", format!("{case}/inzage")).await;
+        for _ in 0..100 {
+            let text = a.body.to_string();
+            if text.contains("noodtoegang")
+                && text.contains(r#""functies":["consulent"],"handeling":"lezen""#)
+            {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            a = get("fg-1", format!("{case}/inzage")).await;
+        }
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        let seen = a.body.as_array().expect("entries");
+        assert!(
+            seen.iter().any(|e| e["handeling"] == "lezen"
+                && e["organisatie"] == "gemeente"
+                && e["functies"][0] == "consulent"),
+            "{}",
+            a.body
+        );
+        assert!(
+            seen.iter().any(|e| e["handeling"] == "noodtoegang"),
+            "{}",
+            a.body
+        );
+        assert!(
+            !a.body.to_string().contains("consulent-1"),
+            "no person ids: {}",
+            a.body
+        );
+        // The grant waits for review; the review closes it.
+        let a = get("fg-1", "/api/v1/noodtoegang".to_owned()).await;
+        let grants = a.body.as_array().expect("grants");
+        assert_eq!(grants.len(), 1, "{}", a.body);
+        let id = grants[0]["id"].as_str().expect("id").to_owned();
+        let r = post(
+            &app,
+            &format!("/api/v1/noodtoegang/{id}/beoordeling"),
+            "fg-1",
+            json!({"notitie": "terecht: politie belde"}),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        let a = get("fg-1", "/api/v1/noodtoegang".to_owned()).await;
+        assert_eq!(a.body.as_array().expect("grants").len(), 0);
+        // A refused attempt is in the audit log.
+        let a = get("buiten-1", case.clone()).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND);
+        let id = case.rsplit('/').next().expect("id");
+        let mut logged = false;
+        for _ in 0..50 {
+            let entries = db
+                .store
+                .audit_for_object(&format!("casus/{id}"), 1000)
+                .await
+                .expect("audit");
+            if entries
+                .iter()
+                .any(|(_, e)| e.action == "toegang-geweigerd" && e.actor.starts_with("buiten-1|"))
+            {
+                logged = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert!(logged, "the refused read is in the audit log");
+        db.drop().await;
+    }
+}
