@@ -137,6 +137,16 @@ pub fn router(state: AppState) -> Router {
         .route("/casussen/{id}/inzage", get(api::access::subject_access))
         .route("/noodtoegang", get(api::access::grants))
         .route("/noodtoegang/{id}/beoordeling", post(api::access::review))
+        .route("/organisaties", get(api::directory::organisations))
+        .route(
+            "/organisaties/{id}",
+            axum::routing::put(api::directory::put_organisation),
+        )
+        .route("/personen", get(api::directory::persons))
+        .route(
+            "/personen/{id}",
+            axum::routing::put(api::directory::put_person),
+        )
         .route("/modellen", get(api::models::list))
         .route("/klantreizen", post(api::journeys::run))
         .route("/gemeenten", get(api::overview::gemeenten))

@@ -158,6 +158,7 @@ pub struct NoodtoegangFilter {
     params(NoodtoegangFilter),
     responses(
         (status = 200, description = "De verleende noodtoegang, nieuwste eerst", body = Vec<Noodtoegang>),
+        (status = 400, description = "Ongeldige parameters", body = ProblemBody, content_type = "application/problem+json"),
         (status = 401, description = "Niet aangemeld", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "Alleen voor de functionaris gegevensbescherming", body = ProblemBody, content_type = "application/problem+json"),
     )
@@ -165,13 +166,22 @@ pub struct NoodtoegangFilter {
 pub async fn grants(
     State(state): State<AppState>,
     actor: Actor,
-    Query(filter): Query<NoodtoegangFilter>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Json<Vec<Noodtoegang>>, Problem> {
     access::check(&state, &actor, Operation::ReviewBreakGlass)?;
-    let grants = state
-        .store
-        .break_glass_grants(filter.open.unwrap_or(true))
-        .await?;
+    if let Some(k) = q.keys().find(|k| k.as_str() != "open") {
+        return Err(Problem::invalid_one(
+            k,
+            "unknown",
+            "deze parameter kent de API niet",
+        ));
+    }
+    let open = match q.get("open").map(String::as_str) {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(_) => return Err(Problem::invalid_one("open", "invalid", "true of false")),
+    };
+    let grants = state.store.break_glass_grants(open).await?;
     Ok(Json(grants.into_iter().map(Noodtoegang::of).collect()))
 }
 
@@ -258,6 +268,7 @@ pub struct Inzage {
     params(("id" = String, Path, description = "De casus (pseudoniem)")),
     responses(
         (status = 200, description = "Wie de gegevens inzag of wijzigde", body = Vec<Inzage>),
+        (status = 400, description = "Ongeldige casus-id", body = ProblemBody, content_type = "application/problem+json"),
         (status = 401, description = "Niet aangemeld", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "Alleen voor de functionaris gegevensbescherming", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "Bestaat niet", body = ProblemBody, content_type = "application/problem+json"),

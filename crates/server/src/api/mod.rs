@@ -5,6 +5,7 @@ pub mod access;
 pub mod body;
 pub mod cases;
 pub mod commands;
+pub mod directory;
 pub mod journeys;
 pub mod models;
 pub mod overview;
@@ -43,7 +44,11 @@ pub const VERSION: &str = "1.0.0";
         access::request,
         access::grants,
         access::review,
-        access::subject_access
+        access::subject_access,
+        directory::organisations,
+        directory::put_organisation,
+        directory::persons,
+        directory::put_person
     ),
     components(schemas(
         cases::Casus,
@@ -67,6 +72,9 @@ pub const VERSION: &str = "1.0.0";
         access::Noodtoegang,
         access::Beoordeling,
         access::Inzage,
+        directory::Organisatie,
+        directory::Lidmaatschap,
+        directory::Persoon,
         crate::problem::ProblemBody,
         crate::problem::InvalidParam
     )),
@@ -75,6 +83,7 @@ pub const VERSION: &str = "1.0.0";
         (name = "modellen", description = "Versies van lokale AVE-modellen"),
         (name = "overzichten", description = "Tellingen zonder persoonsgegevens: gemeenten en de aandachtslijst"),
         (name = "klantreizen", description = "Een fictieve casus door een model laten lopen en de hiaten zien"),
+        (name = "personen", description = "Wie hier werkt: organisaties en personen met hun functies"),
         (name = "toegang", description = "Noodtoegang, de beoordeling daarvan, en inzageverzoeken van betrokkenen")
     )
 )]

@@ -190,6 +190,20 @@ impl Auth {
         }
     }
 
+    /// Forgets every cached session and token of `person` (their functions changed).
+    pub fn forget_person(&self, person: &str) {
+        if let Ok(mut cache) = self.cache.lock() {
+            let keys: Vec<String> = cache
+                .iter()
+                .filter(|(_, (a, _))| a.person == person)
+                .map(|(k, _)| k.clone())
+                .collect();
+            for k in keys {
+                cache.pop(&k);
+            }
+        }
+    }
+
     /// Forgets a session or token (logout, revocation) on this server at once.
     pub fn forget(&self, key: &str) {
         if let Ok(mut cache) = self.cache.lock() {

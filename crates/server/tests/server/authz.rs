@@ -184,6 +184,22 @@ fn endpoints() -> Vec<Endpoint> {
         ),
         e("GET", "/api/v1/modellen", None, Operation::ReadShared),
         e("GET", "/api/v1/gemeenten", None, Operation::ReadShared),
+        e("GET", "/api/v1/organisaties", None, Operation::ReadShared),
+        e("GET", "/api/v1/personen", None, Operation::ReadShared),
+        e(
+            "PUT",
+            "/api/v1/organisaties/nieuw",
+            Some(json!({"naam": "Nieuwe organisatie"})),
+            Operation::Administer,
+        ),
+        e(
+            "PUT",
+            "/api/v1/personen/nieuw-1",
+            Some(
+                json!({"naam": "N", "functies": [{"organisatie": "gemeente", "functie": "consulent"}]}),
+            ),
+            Operation::Administer,
+        ),
         e(
             "POST",
             "{case}/signalen",

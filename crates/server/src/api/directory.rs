@@ -1,0 +1,269 @@
+//! `/organisaties` and `/personen`: the directory of who works here. Every logged-in person
+//! may read it (professionals need to know whom they work with); only administrators change
+//! it. People are named by their work name and pseudonymous id; no resident is in it.
+
+use ave_store::identity::{Membership, Organisation, Person};
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::body::JsonBody;
+use crate::access::{self, Operation};
+use crate::auth::Actor;
+use crate::problem::{Problem, ProblemBody};
+use crate::{AppState, audit};
+
+/// Een organisatie.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Organisatie {
+    /// De id (kleine letters, cijfers en streepjes), bijvoorbeeld `gemeente-oss`.
+    #[serde(default)]
+    pub id: String,
+    /// De naam.
+    pub naam: String,
+}
+
+/// Een functie die iemand voor een organisatie vervult.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Lidmaatschap {
+    /// De organisatie (id).
+    pub organisatie: String,
+    /// De gemeente waarvoor; leeg voor de hele regio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gemeente: Option<String>,
+    /// De functie, zoals de modellen die noemen.
+    pub functie: String,
+}
+
+/// Een persoon in de personenlijst.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Persoon {
+    /// De id (pseudoniem).
+    #[serde(default)]
+    pub id: String,
+    /// De werknaam.
+    pub naam: String,
+    /// Beheerder: beheert modellen, organisaties en accounts en ziet geen casussen.
+    #[serde(default)]
+    pub beheerder: bool,
+    /// Functionaris gegevensbescherming: beantwoordt inzageverzoeken en beoordeelt noodtoegang.
+    #[serde(default)]
+    pub functionaris_gegevensbescherming: bool,
+    /// Of de persoon kan aanmelden.
+    #[serde(default = "yes")]
+    pub actief: bool,
+    /// De functies.
+    #[serde(default)]
+    pub functies: Vec<Lidmaatschap>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Persoon {
+    fn of(p: Person) -> Persoon {
+        Persoon {
+            id: p.id,
+            naam: p.name,
+            beheerder: p.admin,
+            functionaris_gegevensbescherming: p.privacy,
+            actief: p.active,
+            functies: p
+                .memberships
+                .into_iter()
+                .map(|m| Lidmaatschap {
+                    organisatie: m.organisation,
+                    gemeente: m.gemeente,
+                    functie: m.function,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Whether `id` is a usable id: lowercase letters, digits and dashes, 1–64 long.
+fn valid_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn check_id(id: &str) -> Result<(), Problem> {
+    if valid_id(id) {
+        Ok(())
+    } else {
+        Err(Problem::invalid_one(
+            "id",
+            "invalid",
+            "kleine letters, cijfers en streepjes, 1 tot 64 tekens",
+        ))
+    }
+}
+
+/// De organisaties.
+#[utoipa::path(
+    get,
+    path = "/organisaties",
+    tag = "personen",
+    operation_id = "organisatiesLijst",
+    responses(
+        (status = 200, description = "De organisaties", body = Vec<Organisatie>),
+        (status = 401, description = "Niet aangemeld", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub async fn organisations(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> Result<Json<Vec<Organisatie>>, Problem> {
+    access::check(&state, &actor, Operation::ReadShared)?;
+    Ok(Json(
+        state
+            .store
+            .organisations()
+            .await?
+            .into_iter()
+            .map(|o| Organisatie {
+                id: o.id,
+                naam: o.name,
+            })
+            .collect(),
+    ))
+}
+
+/// Legt een organisatie vast of wijzigt haar naam (beheerder).
+#[utoipa::path(
+    put,
+    path = "/organisaties/{id}",
+    tag = "personen",
+    operation_id = "organisatieVastleggen",
+    params(("id" = String, Path, description = "De organisatie")),
+    request_body = Organisatie,
+    responses(
+        (status = 200, description = "Vastgelegd", body = Organisatie),
+        (status = 400, description = "Ongeldige invoer", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "Niet aangemeld", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Alleen voor beheerders", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put_organisation(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Organisatie>,
+) -> Result<Json<Organisatie>, Problem> {
+    access::check(&state, &actor, Operation::Administer)?;
+    check_id(&id)?;
+    if !body.id.is_empty() && body.id != id {
+        return Err(Problem::invalid_one(
+            "id",
+            "mismatch",
+            "de id in het bericht verschilt van die in het adres",
+        ));
+    }
+    if body.naam.trim().is_empty() {
+        return Err(Problem::invalid_one("naam", "required", "geef de naam"));
+    }
+    state
+        .store
+        .put_organisation(&Organisation {
+            id: id.clone(),
+            name: body.naam.trim().to_owned(),
+        })
+        .await?;
+    audit::record(&state, &actor, "beheer", format!("organisatie/{id}"), "ok");
+    Ok(Json(Organisatie {
+        id,
+        naam: body.naam.trim().to_owned(),
+    }))
+}
+
+/// De personen.
+#[utoipa::path(
+    get,
+    path = "/personen",
+    tag = "personen",
+    operation_id = "personenLijst",
+    responses(
+        (status = 200, description = "De personen met hun functies", body = Vec<Persoon>),
+        (status = 401, description = "Niet aangemeld", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub async fn persons(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> Result<Json<Vec<Persoon>>, Problem> {
+    access::check(&state, &actor, Operation::ReadShared)?;
+    Ok(Json(
+        state
+            .store
+            .persons()
+            .await?
+            .into_iter()
+            .map(Persoon::of)
+            .collect(),
+    ))
+}
+
+/// Legt een persoon vast met zijn functies, of wijzigt hem (beheerder). Zijn sessies eindigen:
+/// wat hij mag is veranderd, dus meldt hij opnieuw aan.
+#[utoipa::path(
+    put,
+    path = "/personen/{id}",
+    tag = "personen",
+    operation_id = "persoonVastleggen",
+    params(("id" = String, Path, description = "De persoon (pseudoniem)")),
+    request_body = Persoon,
+    responses(
+        (status = 200, description = "Vastgelegd", body = Persoon),
+        (status = 400, description = "Ongeldige invoer (bijvoorbeeld een onbekende organisatie)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "Niet aangemeld", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Alleen voor beheerders", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub async fn put_person(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<Persoon>,
+) -> Result<Json<Persoon>, Problem> {
+    access::check(&state, &actor, Operation::Administer)?;
+    check_id(&id)?;
+    if !body.id.is_empty() && body.id != id {
+        return Err(Problem::invalid_one(
+            "id",
+            "mismatch",
+            "de id in het bericht verschilt van die in het adres",
+        ));
+    }
+    if body.naam.trim().is_empty() {
+        return Err(Problem::invalid_one("naam", "required", "geef de werknaam"));
+    }
+    let person = Person {
+        id: id.clone(),
+        name: body.naam.trim().to_owned(),
+        admin: body.beheerder,
+        privacy: body.functionaris_gegevensbescherming,
+        active: body.actief,
+        memberships: body
+            .functies
+            .into_iter()
+            .map(|m| Membership {
+                organisation: m.organisatie,
+                gemeente: m.gemeente.filter(|g| !g.is_empty()),
+                function: m.functie,
+            })
+            .collect(),
+    };
+    state.store.put_person(&person).await?;
+    // What the person may do changed: their sessions end (they log in again).
+    state.store.end_sessions_of(&id).await?;
+    state.auth.forget_person(&id);
+    audit::record(&state, &actor, "beheer", format!("persoon/{id}"), "ok");
+    Ok(Json(Persoon::of(person)))
+}
