@@ -5,6 +5,7 @@
 mod account_cmd;
 mod config;
 mod db_cmd;
+mod directory_cmd;
 mod klantreis_cmd;
 mod loader;
 mod logging;
@@ -60,6 +61,12 @@ enum Command {
     /// Accounts: persoonlijke API-tokens.
     #[command(subcommand, arg_required_else_help = true)]
     Account(account_cmd::AccountCommand),
+    /// Organisaties in de personenlijst.
+    #[command(subcommand, arg_required_else_help = true)]
+    Organisatie(directory_cmd::OrganisationCommand),
+    /// Personen met hun functies (wie hier werkt).
+    #[command(subcommand, arg_required_else_help = true)]
+    Persoon(directory_cmd::PersonCommand),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +88,8 @@ fn main() -> ExitCode {
         Command::Db(cmd) => db_cmd::run_db(cmd, verbose),
         Command::Audit(cmd) => db_cmd::run_audit(cmd, verbose),
         Command::Account(cmd) => account_cmd::run(cmd, verbose),
+        Command::Organisatie(cmd) => directory_cmd::run_organisation(cmd, verbose),
+        Command::Persoon(cmd) => directory_cmd::run_person(cmd, verbose),
     };
     match result {
         Ok(code) => code,

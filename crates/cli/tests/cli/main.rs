@@ -5,6 +5,7 @@ mod check;
 mod config;
 mod crash;
 mod database;
+mod directory;
 mod help;
 mod init;
 mod klantreis;
