@@ -7,6 +7,7 @@ mod config;
 mod db_cmd;
 mod klantreis_cmd;
 mod loader;
+mod logboek_cmd;
 mod logging;
 mod model_cmd;
 mod model_store_cmd;
@@ -60,6 +61,10 @@ enum Command {
     /// Accounts: persoonlijke API-tokens.
     #[command(subcommand, arg_required_else_help = true)]
     Account(account_cmd::AccountCommand),
+    /// Het verwerkingslogboek (Logboek Dataverwerkingen): tonen, met de betrokkenen
+    /// ontsleuteld.
+    #[command(subcommand, arg_required_else_help = true)]
+    Logboek(logboek_cmd::LogboekCommand),
 }
 
 fn main() -> ExitCode {
@@ -81,6 +86,7 @@ fn main() -> ExitCode {
         Command::Db(cmd) => db_cmd::run_db(cmd, verbose),
         Command::Audit(cmd) => db_cmd::run_audit(cmd, verbose),
         Command::Account(cmd) => account_cmd::run(cmd, verbose),
+        Command::Logboek(cmd) => logboek_cmd::run(cmd, verbose),
     };
     match result {
         Ok(code) => code,
