@@ -11,12 +11,13 @@
 
 use std::ffi::OsString;
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, ValueEnum};
+use ave_store::processing::SubjectKey;
 use serde::Deserialize;
 
 /// The address the server listens on when nothing else is said.
@@ -44,6 +45,17 @@ pub struct ConfigArgs {
     /// het configuratiebestand, anders tekst).
     #[arg(long, value_name = "FORMAAT", value_enum, hide_possible_values = true)]
     log_format: Option<LogFormat>,
+    /// Het TLS-certificaat (PEM, de keten met het eigen certificaat eerst; standaard
+    /// AVE_TLS_CERT, dan `tls_cert` uit het configuratiebestand). Samen met --tls-key.
+    #[arg(long, value_name = "BESTAND")]
+    tls_cert: Option<PathBuf>,
+    /// De privésleutel bij het TLS-certificaat (PEM; standaard AVE_TLS_KEY, dan `tls_key`).
+    #[arg(long, value_name = "BESTAND")]
+    tls_key: Option<PathBuf>,
+    /// Het IP-adres van de reverse proxy die HTTPS afhandelt (standaard AVE_TRUSTED_PROXY,
+    /// dan `trusted_proxy`): alleen van dat adres gelden X-Forwarded-For en -Proto.
+    #[arg(long = "achter-proxy", value_name = "ADRES")]
+    trusted_proxy: Option<IpAddr>,
 }
 
 /// The flags of `ave db` and `ave audit`: only where the database is.
@@ -189,7 +201,19 @@ pub struct Config {
     pub log_format: Setting<LogFormat>,
     /// Which log lines are written: an `EnvFilter` directive, checked.
     pub log_level: Setting<String>,
+    /// The TLS certificate chain (PEM), with [`Config::tls_key`].
+    pub tls_cert: Option<Setting<PathBuf>>,
+    /// The TLS private key (PEM), with [`Config::tls_cert`].
+    pub tls_key: Option<Setting<PathBuf>>,
+    /// The reverse proxy in front, by address.
+    pub trusted_proxy: Option<Setting<IpAddr>>,
+    /// The key of the processing log; [`KEY_FILE`] in the data directory when not given.
+    pub processing_key: Option<Setting<SubjectKey>>,
 }
+
+/// The file in the data directory that holds the processing log's key when the
+/// configuration gives none.
+pub const KEY_FILE: &str = "processing.key";
 
 impl Config {
     /// The configuration from the flags, the process environment and the file they name.
@@ -202,6 +226,23 @@ impl Config {
     /// the configuration file existed: `ave serve` in an empty directory just works).
     pub fn prepare(&self) -> Result<()> {
         create_data_dir(&self.database, &self.data_dir)
+    }
+
+    /// The TLS files, when both are given.
+    pub fn tls(&self) -> Option<ave_server::TlsFiles> {
+        Some(ave_server::TlsFiles {
+            cert: self.tls_cert.as_ref()?.value.clone(),
+            key: self.tls_key.as_ref()?.value.clone(),
+        })
+    }
+
+    /// The processing log's key: the configured one, else the one in [`KEY_FILE`] in the
+    /// data directory — made there (readable by the owner only) when it does not exist yet.
+    pub fn processing_key(&self) -> Result<SubjectKey> {
+        if let Some(key) = &self.processing_key {
+            return Ok(key.value.clone());
+        }
+        key_file(&self.data_dir.value.join(KEY_FILE), true)
     }
 
     /// The configuration as TOML, each value with where it came from as a comment and the
@@ -231,6 +272,7 @@ impl Config {
             quoted(&self.data_dir.value.display().to_string()),
             &self.data_dir.source,
         ));
+        out.push_str(&self.transport_toml());
         out.push_str("\n[log]\n");
         out.push_str(&line(
             "format",
@@ -242,6 +284,43 @@ impl Config {
             quoted(&self.log_level.value),
             &self.log_level.source,
         ));
+        out
+    }
+
+    /// The TLS, proxy and key lines of [`Config::to_toml`]; an unset value as a comment.
+    fn transport_toml(&self) -> String {
+        let quoted = |s: &str| toml::Value::String(s.to_owned()).to_string();
+        let mut out = String::new();
+        let mut line = |key: &str, value: Option<(String, &Source)>| match value {
+            Some((value, source)) => out.push_str(&format!("{key} = {value}  # {source}\n")),
+            None => out.push_str(&format!("# {key}: niet gezet\n")),
+        };
+        line(
+            "tls_cert",
+            self.tls_cert
+                .as_ref()
+                .map(|s| (quoted(&s.value.display().to_string()), &s.source)),
+        );
+        line(
+            "tls_key",
+            self.tls_key
+                .as_ref()
+                .map(|s| (quoted(&s.value.display().to_string()), &s.source)),
+        );
+        line(
+            "trusted_proxy",
+            self.trusted_proxy
+                .as_ref()
+                .map(|s| (quoted(&s.value.to_string()), &s.source)),
+        );
+        // The key itself is never shown.
+        match &self.processing_key {
+            Some(s) => out.push_str(&format!("processing_key = \"***\"  # {}\n", s.source)),
+            None => out.push_str(&format!(
+                "# processing_key: niet gezet; ave serve gebruikt {} (aangemaakt als het ontbreekt)\n",
+                self.data_dir.value.join(KEY_FILE).display()
+            )),
+        }
         out
     }
 }
@@ -262,6 +341,19 @@ impl DatabaseArgs {
         )?;
         create_data_dir(&database, &data_dir)?;
         Ok(database.value)
+    }
+}
+
+impl DatabaseArgs {
+    /// The processing log's key as `ave serve` finds it; never made here.
+    pub fn processing_key(&self) -> Result<SubjectKey> {
+        let env = |name: &str| std::env::var_os(name);
+        let file = ConfigFile::named(self.config.as_deref(), &env)?;
+        if let Some(key) = processing_key(file.as_ref(), &env)? {
+            return Ok(key.value);
+        }
+        let data_dir = data_dir(file.as_ref(), &env)?;
+        key_file(&data_dir.value.join(KEY_FILE), false)
     }
 }
 
@@ -377,6 +469,52 @@ fn resolve(args: &ConfigArgs, default_file: &str, env: &Env<'_>) -> Result<Confi
         }
     };
 
+    let path = |text: &str| -> Result<PathBuf, String> {
+        if text.trim().is_empty() {
+            Err("het pad is leeg".to_owned())
+        } else {
+            Ok(PathBuf::from(text))
+        }
+    };
+    let tls_cert = layered(
+        args.tls_cert.clone().map(|p| (p, "--tls-cert")),
+        env,
+        "AVE_TLS_CERT",
+        file.as_ref(),
+        |v| v.tls_cert.as_ref(),
+        "tls_cert",
+        path,
+    )?;
+    let tls_key = layered(
+        args.tls_key.clone().map(|p| (p, "--tls-key")),
+        env,
+        "AVE_TLS_KEY",
+        file.as_ref(),
+        |v| v.tls_key.as_ref(),
+        "tls_key",
+        path,
+    )?;
+    if tls_cert.is_some() != tls_key.is_some() {
+        bail!(
+            "voor TLS zijn certificaat én sleutel nodig: geef tls_cert en tls_key allebei (of --tls-cert en --tls-key, of AVE_TLS_CERT en AVE_TLS_KEY)"
+        );
+    }
+    let trusted_proxy = layered(
+        args.trusted_proxy.map(|a| (a, "--achter-proxy")),
+        env,
+        "AVE_TRUSTED_PROXY",
+        file.as_ref(),
+        |v| v.trusted_proxy.as_ref(),
+        "trusted_proxy",
+        |text| {
+            text.trim().parse::<IpAddr>().map_err(|_| {
+                "geen geldig IP-adres; schrijf het adres van de proxy, bijvoorbeeld 10.0.0.5"
+                    .to_owned()
+            })
+        },
+    )?;
+    let processing_key = processing_key(file.as_ref(), env)?;
+
     Ok(Config {
         file: file.map(|f| f.path),
         database,
@@ -384,7 +522,99 @@ fn resolve(args: &ConfigArgs, default_file: &str, env: &Env<'_>) -> Result<Confi
         listen,
         log_format,
         log_level,
+        tls_cert,
+        tls_key,
+        trusted_proxy,
+        processing_key,
     })
+}
+
+/// One optional value through the layers: flag > environment variable > file key.
+fn layered<T>(
+    flag: Option<(T, &'static str)>,
+    env: &Env<'_>,
+    var: &'static str,
+    file: Option<&ConfigFile>,
+    pick: impl Fn(&FileValues) -> Option<&toml::Spanned<String>>,
+    key: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<Option<Setting<T>>> {
+    if let Some((value, name)) = flag {
+        return Ok(Some(Setting {
+            value,
+            source: Source::Flag(name),
+        }));
+    }
+    if let Some(text) = env_text(env, var)? {
+        let value = parse(&text)
+            .map_err(|e| anyhow!("de omgevingsvariabele {var} is ongeldig: {e}"))?;
+        return Ok(Some(Setting {
+            value,
+            source: Source::Env(var),
+        }));
+    }
+    if let Some(f) = file
+        && let Some(text) = pick(&f.values)
+    {
+        let value = parse(text.get_ref())
+            .map_err(|e| anyhow!("{}: `{key}`: {e}", f.place(text.span())))?;
+        return Ok(Some(Setting {
+            value,
+            source: Source::File(f.path.clone()),
+        }));
+    }
+    Ok(None)
+}
+
+/// The processing log's key from `AVE_PROCESSING_KEY` or the file (no flag: a secret on the
+/// command line is visible to every user of the machine).
+fn processing_key(file: Option<&ConfigFile>, env: &Env<'_>) -> Result<Option<Setting<SubjectKey>>> {
+    // The key's own text never reaches a message.
+    layered(
+        None,
+        env,
+        "AVE_PROCESSING_KEY",
+        file,
+        |v| v.processing_key.as_ref(),
+        "processing_key",
+        |text| {
+            SubjectKey::from_hex(text)
+                .map_err(|_| "de sleutel moet 64 hexadecimale tekens zijn (32 bytes)".to_owned())
+        },
+    )
+}
+
+/// The key in `path`; when it does not exist and `create` is set, a new random key written
+/// there, readable by the owner only.
+pub fn key_file(path: &Path, create: bool) -> Result<SubjectKey> {
+    let shown = path.display();
+    match std::fs::read_to_string(path) {
+        Ok(text) => SubjectKey::from_hex(&text)
+            .map_err(|_| anyhow!("de sleutel in {shown} is geen 64 hexadecimale tekens")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
+            let key = SubjectKey::generate()
+                .map_err(|_| anyhow!("geen toevalsbron om een sleutel te maken"))?;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut out = options
+                .open(path)
+                .with_context(|| format!("de sleutel {shown} is niet aan te maken"))?;
+            std::io::Write::write_all(&mut out, format!("{}\n", key.expose_hex()).as_bytes())
+                .and_then(|()| out.sync_all())
+                .with_context(|| format!("de sleutel {shown} is niet te schrijven"))?;
+            tracing::info!(bestand = %shown, "nieuwe sleutel voor het verwerkingslogboek aangemaakt");
+            Ok(key)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(anyhow!(
+            "geen sleutel voor het verwerkingslogboek: {shown} bestaat niet en processing_key (of AVE_PROCESSING_KEY) is niet gezet"
+        )),
+        Err(e) => Err(anyhow!(
+            "de sleutel {shown} is niet te lezen: {}",
+            crate::read::io_message(&e)
+        )),
+    }
 }
 
 /// The data directory: `AVE_DATA_DIR` > file > `ave-data`.
@@ -505,6 +735,10 @@ struct FileValues {
     database: Option<toml::Spanned<String>>,
     listen: Option<toml::Spanned<String>>,
     data_dir: Option<toml::Spanned<String>>,
+    tls_cert: Option<toml::Spanned<String>>,
+    tls_key: Option<toml::Spanned<String>>,
+    trusted_proxy: Option<toml::Spanned<String>>,
+    processing_key: Option<toml::Spanned<String>>,
     log: Option<LogValues>,
 }
 

@@ -8,6 +8,7 @@ mod db_cmd;
 mod directory_cmd;
 mod klantreis_cmd;
 mod loader;
+mod logboek_cmd;
 mod logging;
 mod model_cmd;
 mod model_store_cmd;
@@ -67,6 +68,10 @@ enum Command {
     /// Personen met hun functies (wie hier werkt).
     #[command(subcommand, arg_required_else_help = true)]
     Persoon(directory_cmd::PersonCommand),
+    /// Het verwerkingslogboek (Logboek Dataverwerkingen): tonen, met de betrokkenen
+    /// ontsleuteld.
+    #[command(subcommand, arg_required_else_help = true)]
+    Logboek(logboek_cmd::LogboekCommand),
 }
 
 fn main() -> ExitCode {
@@ -90,6 +95,7 @@ fn main() -> ExitCode {
         Command::Account(cmd) => account_cmd::run(cmd, verbose),
         Command::Organisatie(cmd) => directory_cmd::run_organisation(cmd, verbose),
         Command::Persoon(cmd) => directory_cmd::run_person(cmd, verbose),
+        Command::Logboek(cmd) => logboek_cmd::run(cmd, verbose),
     };
     match result {
         Ok(code) => code,

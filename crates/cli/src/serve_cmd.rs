@@ -12,7 +12,7 @@ use crate::db_cmd;
 /// `ave serve` arguments.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Voorrang: vlag, dan omgeving (AVE_*), dan configuratiebestand, dan standaard; `ave config show` toont wat geldt. Zonder aanmelden (volgt) luistert de server alleen op loopback. Stoppen: Ctrl-C of SIGTERM; lopende verzoeken worden afgemaakt."
+    after_help = "Voorrang: vlag, dan omgeving (AVE_*), dan configuratiebestand, dan standaard; `ave config show` toont wat geldt. Onversleuteld HTTP alleen op loopback; elders met TLS (--tls-cert en --tls-key) of achter een reverse proxy met HTTPS (--achter-proxy ADRES). Stoppen: Ctrl-C of SIGTERM; lopende verzoeken worden afgemaakt."
 )]
 pub struct ServeArgs {
     #[command(flatten)]
@@ -148,7 +148,14 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
             demo(&store).await?;
         }
         let shutdown = shutdown_signal()?;
-        ave_server::serve(store, config.listen.value, shutdown, |addr| {
+        let options = ave_server::ServeOptions {
+            addr: config.listen.value,
+            tls: config.tls(),
+            trusted_proxy: config.trusted_proxy.as_ref().map(|s| s.value),
+            subject_key: Some(config.processing_key()?),
+        };
+        let scheme = if options.tls.is_some() { "https" } else { "http" };
+        ave_server::serve_with(store, options, shutdown, |addr| {
             // The database through its redacting Display: never the password.
             tracing::info!(
                 adres = %addr,
@@ -160,10 +167,17 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
                     .map_or_else(|| "geen".to_owned(), |f| f.display().to_string()),
                 logformaat = config.log_format.value.as_str(),
                 logniveau = %config.log_level.value,
+                tls = config.tls_cert.is_some(),
+                proxy = %config
+                    .trusted_proxy
+                    .as_ref()
+                    .map_or_else(|| "geen".to_owned(), |p| p.value.to_string()),
                 versie = env!("CARGO_PKG_VERSION"),
                 "AVE-regie gestart"
             );
-            println!("AVE-regie luistert op http://{addr}/  (API: http://{addr}/api/v1/casussen)");
+            println!(
+                "AVE-regie luistert op {scheme}://{addr}/  (API: {scheme}://{addr}/api/v1/casussen)"
+            );
         })
         .await?;
         tracing::info!("gestopt");

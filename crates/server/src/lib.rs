@@ -15,9 +15,12 @@ pub mod audit;
 pub mod auth;
 mod health;
 pub mod live;
+pub mod logs;
 pub mod metrics;
 pub mod migrate;
 pub mod problem;
+pub mod processing;
+pub mod transport;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,6 +35,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use metrics::Metrics;
 use problem::Problem;
+pub use transport::{ServeOptions, TlsFiles, Transport};
 
 /// The largest request body accepted (bytes).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -52,6 +56,10 @@ pub struct AppState {
     pub live: Arc<live::LiveCases>,
     /// How requests are authenticated.
     pub auth: Arc<auth::Auth>,
+    /// The one writer of the audit and processing logs.
+    pub logs: logs::Logs,
+    /// How requests reach the server (TLS, a reverse proxy).
+    pub transport: Transport,
     zone: chrono_tz::Tz,
 }
 
@@ -66,10 +74,12 @@ impl AppState {
     pub fn with_cache(store: Store, capacity: usize) -> AppState {
         AppState {
             writer: GroupCommit::start(store.clone()),
+            logs: logs::Logs::start(store.clone()),
             store,
             models: Arc::default(),
             live: Arc::new(live::LiveCases::with_capacity(capacity)),
             auth: Arc::default(),
+            transport: Transport::default(),
             zone: chrono_tz::Europe::Amsterdam,
         }
     }
@@ -77,6 +87,12 @@ impl AppState {
     /// This state with `auth` as its authentication.
     pub fn with_auth(mut self, auth: auth::Auth) -> AppState {
         self.auth = Arc::new(auth);
+        self
+    }
+
+    /// This state reached through `transport`.
+    pub fn with_transport(mut self, transport: Transport) -> AppState {
+        self.transport = transport;
         self
     }
 
@@ -96,11 +112,14 @@ pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
 /// Why the server cannot start.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
-    /// Until sign-on exists, only loopback is allowed.
+    /// Plain HTTP only on loopback: elsewhere TLS or a declared reverse proxy.
     #[error(
-        "luisteren op {0} mag nog niet: zonder aanmelden (volgt) luistert de server alleen op loopback (127.0.0.1 of ::1)"
+        "luisteren op {0} zonder TLS mag niet: onversleuteld HTTP kan alleen op loopback (127.0.0.1 of ::1). Geef een certificaat en sleutel (tls_cert en tls_key, of --tls-cert en --tls-key), of zet de server achter een reverse proxy met HTTPS (--achter-proxy ADRES)"
     )]
     NotLoopback(SocketAddr),
+    /// The certificate or key cannot be used.
+    #[error("TLS: {0}")]
+    Tls(String),
     /// The address cannot be bound.
     #[error("kan niet luisteren op {addr}: {reason}")]
     Bind {
@@ -150,7 +169,12 @@ pub fn router(state: AppState) -> Router {
         .route("/modellen", get(api::models::list))
         .route("/klantreizen", post(api::journeys::run))
         .route("/gemeenten", get(api::overview::gemeenten))
-        .route("/aandacht", get(api::overview::attention));
+        .route("/aandacht", get(api::overview::attention))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            processing::track,
+        ));
+    let transport = state.transport;
     let app: Router = Router::new()
         .nest("/api/v1", api)
         .route("/health/live", get(health::live))
@@ -166,6 +190,10 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::endpoint).with_state(metrics))
         .merge(counted)
         .layer(axum::middleware::from_fn(guard))
+        .layer(axum::middleware::from_fn_with_state(
+            transport,
+            transport::edge,
+        ))
         .layer(header_layer("api-version", api::VERSION))
         .layer(header_layer("cache-control", "no-store"))
         .layer(header_layer(
@@ -221,16 +249,31 @@ async fn not_found() -> Problem {
     Problem::not_found("dit adres")
 }
 
-/// Serves on `addr` until `shutdown` resolves, finishing requests in flight.
+/// Serves plain HTTP on `addr` (loopback only) until `shutdown` resolves, finishing
+/// requests in flight; see [`serve_with`].
 pub async fn serve(
     store: Store,
     addr: SocketAddr,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
-    if !addr.ip().is_loopback() {
-        return Err(ServeError::NotLoopback(addr));
-    }
+    serve_with(store, ServeOptions::plain(addr), shutdown, on_listening).await
+}
+
+/// How long stopping waits for the logs to be written.
+const FLUSH_WAIT: Duration = Duration::from_secs(10);
+
+/// Serves as `options` say — HTTPS, or plain HTTP on loopback or behind a declared reverse
+/// proxy — until `shutdown` resolves; then finishes requests in flight and writes the logs.
+pub async fn serve_with(
+    store: Store,
+    options: ServeOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    transport::check(&options)?;
+    let tls = options.tls.as_ref().map(transport::acceptor).transpose()?;
+    let addr = options.addr;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| ServeError::Bind {
@@ -238,9 +281,17 @@ pub async fn serve(
             reason: e.to_string(),
         })?;
     let bound = listener.local_addr().unwrap_or(addr);
+    let mut state = AppState::new(store).with_transport(options.transport());
+    if let Some(key) = options.subject_key {
+        state.logs = state.logs.with_key(key);
+    }
+    let logs = state.logs.clone();
     on_listening(bound);
-    axum::serve(listener, router(AppState::new(store)))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| ServeError::Serve(e.to_string()))
+    let served = transport::run(listener, router(state), tls, shutdown).await;
+    // Everything logged so far is committed before the process goes.
+    match tokio::time::timeout(FLUSH_WAIT, logs.flush()).await {
+        Ok(Ok(())) => {}
+        _ => tracing::error!("stoppen: niet alle logboekregels konden worden weggeschreven"),
+    }
+    served
 }

@@ -116,6 +116,17 @@ type RawCheckpoint = (i64, Vec<u8>, String, String, Vec<u8>);
 impl Store {
     /// Appends entries to the audit log in one transaction; the last entry's position.
     pub async fn audit_append(&self, entries: &[AuditEntry]) -> Result<u64> {
+        self.log_append(entries, &[]).await
+    }
+
+    /// Appends audit entries and processing records ([`crate::processing`]) in one
+    /// transaction: both are written, or neither. The audit log's last position (0 when no
+    /// audit entries were given).
+    pub async fn log_append(
+        &self,
+        entries: &[AuditEntry],
+        processing: &[crate::processing::ProcessingRecord],
+    ) -> Result<u64> {
         let db = &self.db;
         let lock = match db {
             Db::Sqlite(_) => "UPDATE audit_head SET seq = seq WHERE id = 1",
@@ -123,41 +134,63 @@ impl Store {
         };
         on!(db, |p| {
             let mut tx = p.begin().await?;
-            sqlx::query(lock).execute(&mut *tx).await?;
-            let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-                .fetch_one(&mut *tx)
-                .await?;
-            let mut seq = to_u64(head.try_get::<i64, _>("seq")?);
-            let mut prev = hash_of(head.try_get::<Vec<u8>, _>("hash")?);
-            for e in entries {
-                seq += 1;
-                let at = time(&e.at);
-                let hash = entry_hash(
-                    &prev,
-                    seq,
-                    [&at, &e.actor, &e.origin, &e.action, &e.object, &e.result],
-                );
-                sqlx::query(
-                    "INSERT INTO audit_log (seq, at, actor, origin, action, object, result, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(to_i64(seq))
-                .bind(&at)
-                .bind(&e.actor)
-                .bind(&e.origin)
-                .bind(&e.action)
-                .bind(&e.object)
-                .bind(&e.result)
-                .bind(prev.to_vec())
-                .bind(hash.to_vec())
-                .execute(&mut *tx)
-                .await?;
-                prev = hash;
+            let mut seq = 0;
+            // Only a batch with audit entries takes the chain's head: processing records
+            // alone do not wait for it.
+            if !entries.is_empty() {
+                sqlx::query(lock).execute(&mut *tx).await?;
+                let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                seq = to_u64(head.try_get::<i64, _>("seq")?);
+                let mut prev = hash_of(head.try_get::<Vec<u8>, _>("hash")?);
+                for e in entries {
+                    seq += 1;
+                    let at = time(&e.at);
+                    let hash = entry_hash(
+                        &prev,
+                        seq,
+                        [&at, &e.actor, &e.origin, &e.action, &e.object, &e.result],
+                    );
+                    sqlx::query(
+                        "INSERT INTO audit_log (seq, at, actor, origin, action, object, result, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(to_i64(seq))
+                    .bind(&at)
+                    .bind(&e.actor)
+                    .bind(&e.origin)
+                    .bind(&e.action)
+                    .bind(&e.object)
+                    .bind(&e.result)
+                    .bind(prev.to_vec())
+                    .bind(hash.to_vec())
+                    .execute(&mut *tx)
+                    .await?;
+                    prev = hash;
+                }
+                sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                    .bind(to_i64(seq))
+                    .bind(prev.to_vec())
+                    .execute(&mut *tx)
+                    .await?;
             }
-            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-                .bind(to_i64(seq))
-                .bind(prev.to_vec())
-                .execute(&mut *tx)
-                .await?;
+            for r in processing {
+                sqlx::query(crate::processing::INSERT)
+                    .bind(&r.trace_id)
+                    .bind(&r.span_id)
+                    .bind(r.parent_span_id.as_deref())
+                    .bind(&r.name)
+                    .bind(time(&r.start))
+                    .bind(time(&r.end))
+                    .bind(r.status.as_str())
+                    .bind(&r.resource_name)
+                    .bind(&r.resource_version)
+                    .bind(&r.activity_id)
+                    .bind(r.data_subject.as_bytes())
+                    .bind(&r.data_subject_type)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             tx.commit().await?;
             Ok(seq)
         })

@@ -20,6 +20,7 @@ mod db;
 pub mod access;
 pub mod audit;
 pub mod identity;
+pub mod processing;
 mod row;
 mod writer;
 

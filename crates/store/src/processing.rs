@@ -1,0 +1,325 @@
+//! The processing log (Logboek Dataverwerkingen, Logius): for every operation that processes
+//! personal data, one record that says which processing activity of the register it served,
+//! in which trace and span (W3C Trace Context, so that the records of cooperating systems can
+//! be joined), when, with what status, and about which data subject.
+//!
+//! The data subject's id is stored encrypted (AES-256-GCM, a fresh random nonce per record):
+//! whoever reads the database without the key learns that something was processed, not about
+//! whom. The record holds no user identity and no client address — those belong to the
+//! security audit log ([`crate::audit`]), which is kept for other people and other reasons.
+//! Records are written together with audit entries by [`Store::log_append`].
+
+use aes_gcm::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::db::{Db, parse_time, to_i64, to_u64};
+use crate::{Result, Store, StoreError};
+
+/// The bytes of a nonce in front of every sealed subject id.
+const NONCE_LEN: usize = 12;
+/// Binds a ciphertext to this use, so that it cannot be passed off as something else.
+const AAD: &[u8] = b"ave-regie/processing-log/data-subject/v1";
+
+/// The key that encrypts data subject ids (256 bits). Its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SubjectKey([u8; 32]);
+
+impl std::fmt::Debug for SubjectKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SubjectKey(***)")
+    }
+}
+
+impl SubjectKey {
+    /// A new random key.
+    pub fn generate() -> Result<SubjectKey> {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key)
+            .map_err(|e| StoreError::unavailable("geen toevalsbron beschikbaar", e))?;
+        Ok(SubjectKey(key))
+    }
+
+    /// A key from 64 hexadecimal characters.
+    pub fn from_hex(text: &str) -> Result<SubjectKey> {
+        let bytes = hex::decode(text.trim())
+            .map_err(|_| StoreError::Invalid("de sleutel is geen hexadecimale tekst".to_owned()))?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| {
+            StoreError::Invalid("de sleutel moet 32 bytes zijn (64 hexadecimale tekens)".to_owned())
+        })?;
+        Ok(SubjectKey(key))
+    }
+
+    /// The key as 64 hexadecimal characters — only for writing it to its own file.
+    pub fn expose_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    fn cipher(&self) -> Aes256Gcm {
+        Aes256Gcm::new(&Key::<Aes256Gcm>::from(self.0))
+    }
+
+    /// Encrypts a data subject id under a fresh random nonce.
+    pub fn seal(&self, plain: &str) -> Result<SealedSubject> {
+        let mut nonce = [0u8; NONCE_LEN];
+        getrandom::fill(&mut nonce)
+            .map_err(|e| StoreError::unavailable("geen toevalsbron beschikbaar", e))?;
+        let sealed = self
+            .cipher()
+            .encrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: plain.as_bytes(),
+                    aad: AAD,
+                },
+            )
+            .map_err(|_| StoreError::unavailable("versleutelen mislukt", ""))?;
+        let mut bytes = nonce.to_vec();
+        bytes.extend_from_slice(&sealed);
+        Ok(SealedSubject(bytes))
+    }
+
+    /// Decrypts a sealed data subject id; an error when the key does not fit or the bytes
+    /// were changed.
+    pub fn open(&self, sealed: &SealedSubject) -> Result<String> {
+        let refused = || {
+            StoreError::Invalid(
+                "de betrokkene is niet te ontsleutelen: verkeerde sleutel of gewijzigde regel"
+                    .to_owned(),
+            )
+        };
+        if sealed.0.len() < NONCE_LEN {
+            return Err(refused());
+        }
+        let (nonce, body) = sealed.0.split_at(NONCE_LEN);
+        let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| refused())?;
+        let plain = self
+            .cipher()
+            .decrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: body,
+                    aad: AAD,
+                },
+            )
+            .map_err(|_| refused())?;
+        String::from_utf8(plain).map_err(|_| refused())
+    }
+}
+
+/// A data subject id as stored: the nonce followed by the AES-256-GCM ciphertext and tag.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SealedSubject(#[serde(serialize_with = "as_hex")] Vec<u8>);
+
+fn as_hex<S: serde::Serializer>(bytes: &[u8], s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&hex::encode(bytes))
+}
+
+impl SealedSubject {
+    /// The stored bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Stored bytes, as read back.
+    pub fn from_bytes(bytes: Vec<u8>) -> SealedSubject {
+        SealedSubject(bytes)
+    }
+}
+
+/// How an operation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ProcessingStatus {
+    /// It succeeded.
+    #[serde(rename = "OK")]
+    Ok,
+    /// It failed.
+    #[serde(rename = "ERROR")]
+    Error,
+}
+
+impl ProcessingStatus {
+    /// `OK` or `ERROR`, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProcessingStatus::Ok => "OK",
+            ProcessingStatus::Error => "ERROR",
+        }
+    }
+
+    fn parse(text: &str) -> Result<ProcessingStatus> {
+        match text {
+            "OK" => Ok(ProcessingStatus::Ok),
+            "ERROR" => Ok(ProcessingStatus::Error),
+            other => Err(StoreError::unavailable(
+                format!("onbekende status {other:?} in het verwerkingslogboek"),
+                "",
+            )),
+        }
+    }
+}
+
+/// One record of the processing log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProcessingRecord {
+    /// The trace (32 lowercase hex characters), shared by every span of one processing.
+    pub trace_id: String,
+    /// This operation's span (16 lowercase hex characters).
+    pub span_id: String,
+    /// The span that caused this one (a caller's, from its `traceparent`), if any.
+    pub parent_span_id: Option<String>,
+    /// The operation (`GET /api/v1/casussen/{id}`).
+    pub name: String,
+    /// When it started.
+    pub start: DateTime<Utc>,
+    /// When it ended.
+    pub end: DateTime<Utc>,
+    /// How it ended.
+    pub status: ProcessingStatus,
+    /// The system that processed (`ave-regie`).
+    pub resource_name: String,
+    /// Its version.
+    pub resource_version: String,
+    /// The processing activity in the register (`casus-inzien`).
+    pub activity_id: String,
+    /// The data subject's id, encrypted.
+    pub data_subject: SealedSubject,
+    /// What kind of id that is (`casus`).
+    pub data_subject_type: String,
+}
+
+/// The insert of one record (both backends).
+pub(crate) const INSERT: &str = "INSERT INTO processing_log (trace_id, span_id, parent_span_id, name, start_time, end_time, status, resource_name, resource_version, processing_activity_id, data_subject_id, data_subject_id_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+type Raw = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Vec<u8>,
+    String,
+);
+
+impl Store {
+    /// Processing records after position `after`, at most `limit`, oldest first, with their
+    /// positions; only those of `trace` when given.
+    pub async fn processing_records(
+        &self,
+        trace: Option<&str>,
+        after: u64,
+        limit: u64,
+    ) -> Result<Vec<(u64, ProcessingRecord)>> {
+        let db = &self.db;
+        let rows: Vec<Raw> = on!(db, |p| {
+            sqlx::query(
+                "SELECT seq, trace_id, span_id, parent_span_id, name, start_time, end_time, status, resource_name, resource_version, processing_activity_id, data_subject_id, data_subject_id_type FROM processing_log WHERE seq > $1 AND ($2 IS NULL OR trace_id = $2) ORDER BY seq LIMIT $3",
+            )
+            .bind(to_i64(after))
+            .bind(trace)
+            .bind(to_i64(limit))
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| -> Result<Raw> {
+                Ok((
+                    r.try_get("seq")?,
+                    r.try_get("trace_id")?,
+                    r.try_get("span_id")?,
+                    r.try_get("parent_span_id")?,
+                    r.try_get("name")?,
+                    r.try_get("start_time")?,
+                    r.try_get("end_time")?,
+                    r.try_get("status")?,
+                    r.try_get("resource_name")?,
+                    r.try_get("resource_version")?,
+                    r.try_get("processing_activity_id")?,
+                    r.try_get("data_subject_id")?,
+                    r.try_get("data_subject_id_type")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?
+        });
+        rows.into_iter()
+            .map(
+                |(
+                    seq,
+                    trace_id,
+                    span_id,
+                    parent_span_id,
+                    name,
+                    start,
+                    end,
+                    status,
+                    resource_name,
+                    resource_version,
+                    activity_id,
+                    subject,
+                    data_subject_type,
+                )| {
+                    Ok((
+                        to_u64(seq),
+                        ProcessingRecord {
+                            trace_id,
+                            span_id,
+                            parent_span_id,
+                            name,
+                            start: parse_time(&start)?,
+                            end: parse_time(&end)?,
+                            status: ProcessingStatus::parse(&status)?,
+                            resource_name,
+                            resource_version,
+                            activity_id,
+                            data_subject: SealedSubject(subject),
+                            data_subject_type,
+                        },
+                    ))
+                },
+            )
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sealed_subject_opens_with_its_key_only() {
+        let key = SubjectKey::generate().unwrap();
+        let sealed = key.seal("casus-geheim-42").unwrap();
+        assert!(
+            !sealed
+                .as_bytes()
+                .windows(b"casus-geheim-42".len())
+                .any(|w| w == b"casus-geheim-42")
+        );
+        assert_eq!(key.open(&sealed).unwrap(), "casus-geheim-42");
+        let other = SubjectKey::generate().unwrap();
+        assert!(other.open(&sealed).is_err());
+        // A fresh nonce each time: the same id never gives the same bytes.
+        assert_ne!(key.seal("casus-geheim-42").unwrap(), sealed);
+        let mut changed = sealed.as_bytes().to_vec();
+        changed[NONCE_LEN] ^= 1;
+        assert!(key.open(&SealedSubject(changed)).is_err());
+        assert!(key.open(&SealedSubject(vec![1, 2, 3])).is_err());
+    }
+
+    #[test]
+    fn a_key_reads_from_64_hex_characters_and_never_shows_itself() {
+        let key = SubjectKey::generate().unwrap();
+        let again = SubjectKey::from_hex(&key.expose_hex()).unwrap();
+        assert_eq!(key, again);
+        assert_eq!(format!("{key:?}"), "SubjectKey(***)");
+        assert!(SubjectKey::from_hex("abcd").is_err());
+        assert!(SubjectKey::from_hex(&"z".repeat(64)).is_err());
+    }
+}
