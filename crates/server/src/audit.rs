@@ -13,6 +13,8 @@ use ave_store::audit::AuditEntry;
 use crate::AppState;
 use crate::access::Operation;
 use crate::auth::Actor;
+use crate::problem::Problem;
+use crate::processing::{Activity, SubjectType};
 
 /// The audit log's actor field for `actor`.
 pub fn actor_field(actor: &Actor) -> String {
@@ -49,8 +51,15 @@ pub fn case_object(id: &CaseId) -> String {
     format!("casus/{id}")
 }
 
-/// Writes one entry.
-pub fn record(state: &AppState, actor: &Actor, action: &str, object: String, result: &str) {
+/// Hands one entry to the log writer (batched, committed within milliseconds). Fails —
+/// and the request must not serve personal data — when the writer cannot keep up.
+pub fn record(
+    state: &AppState,
+    actor: &Actor,
+    action: &str,
+    object: String,
+    result: &str,
+) -> Result<(), Problem> {
     let entry = AuditEntry {
         at: crate::now(),
         actor: actor_field(actor),
@@ -59,42 +68,68 @@ pub fn record(state: &AppState, actor: &Actor, action: &str, object: String, res
         object,
         result: result.to_owned(),
     };
-    let store = state.store.clone();
-    tokio::spawn(async move {
-        if let Err(e) = store.audit_append(&[entry]).await {
-            tracing::error!(error = %e, "auditlog: vastleggen mislukt");
-        }
-    });
+    state.logs.audit(entry).map_err(Problem::from)
 }
 
-/// A case was read.
-pub fn read(state: &AppState, actor: &Actor, id: &CaseId) {
-    record(state, actor, "lezen", case_object(id), "ok");
+/// A case is read: the security audit log, and the processing log under "casus inzien".
+/// Call before the personal data is in the response.
+pub fn read(state: &AppState, actor: &Actor, id: &CaseId) -> Result<(), Problem> {
+    processed(actor, Activity::CasusInzien, id);
+    record(state, actor, "lezen", case_object(id), "ok")
 }
 
-/// A case was changed (or opened).
+/// A case was changed: the security audit log, and the processing log under "casus
+/// wijzigen". The change is committed already, so a log writer that cannot keep up is
+/// reported (and shows in `/health/ready`) rather than turned into an error.
 pub fn wrote(state: &AppState, actor: &Actor, id: &CaseId) {
-    record(state, actor, "schrijven", case_object(id), "ok");
+    processed(actor, Activity::CasusWijzigen, id);
+    after(record(state, actor, "schrijven", case_object(id), "ok"));
 }
 
-/// Access to a case was refused.
+/// A case was opened: as [`wrote`], under "casus openen".
+pub fn opened(state: &AppState, actor: &Actor, id: &CaseId) {
+    processed(actor, Activity::CasusOpenen, id);
+    after(record(state, actor, "openen", case_object(id), "ok"));
+}
+
+/// Reports an entry that could not be handed to the writer after the fact it records.
+pub fn after(logged: Result<(), Problem>) {
+    if logged.is_err() {
+        tracing::error!("auditlog: een vastgelegde wijziging is niet in het auditlog gekomen");
+    }
+}
+
+fn processed(actor: &Actor, activity: Activity, id: &CaseId) {
+    if let Some(p) = &actor.processing {
+        p.record(activity, SubjectType::Casus, id.as_str());
+    }
+}
+
+/// Access to a case was refused. (The refusal is answered even when it cannot be logged;
+/// the writer's trouble shows in `/health/ready`.)
 pub fn refused(state: &AppState, actor: &Actor, op: Operation, id: &CaseId) {
-    record(
+    let logged = record(
         state,
         actor,
         "toegang-geweigerd",
         case_object(id),
         &format!("geweigerd: {}", op.name()),
     );
+    if logged.is_err() {
+        tracing::error!("auditlog: een geweigerde toegang is niet vastgelegd");
+    }
 }
 
 /// An operation not about one case was refused.
 pub fn refused_general(state: &AppState, actor: &Actor, op: Operation) {
-    record(
+    let logged = record(
         state,
         actor,
         "toegang-geweigerd",
         "dienst".to_owned(),
         &format!("geweigerd: {}", op.name()),
     );
+    if logged.is_err() {
+        tracing::error!("auditlog: een geweigerde toegang is niet vastgelegd");
+    }
 }

@@ -130,13 +130,13 @@ pub async fn request(
         review_note: None,
     };
     state.store.grant_break_glass(&grant).await?;
-    audit::record(
+    audit::after(audit::record(
         &state,
         &actor,
         "noodtoegang",
         audit::case_object(&id),
         "verleend: te beoordelen",
-    );
+    ));
     Ok((StatusCode::CREATED, Json(Noodtoegang::of(grant))))
 }
 
@@ -232,13 +232,13 @@ pub async fn review(
             "deze noodtoegang (of hij is al beoordeeld)",
         ));
     }
-    audit::record(
+    audit::after(audit::record(
         &state,
         &actor,
         "noodtoegang-beoordeeld",
         format!("noodtoegang/{id}"),
         "ok",
-    );
+    ));
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -291,7 +291,7 @@ pub async fn subject_access(
         "inzageverzoek",
         audit::case_object(&id),
         "ok",
-    );
+    )?;
     Ok(Json(
         entries
             .into_iter()

@@ -269,7 +269,7 @@ pub async fn list(
         "lijst",
         "casussen".to_owned(),
         &format!("ok: {}", page.items.len()),
-    );
+    )?;
     Ok(Json(CasussenPagina {
         totaal: page.total,
         pagina,
@@ -377,7 +377,7 @@ pub async fn get(
 ) -> Result<Response, Problem> {
     let id = case_id(&id)?;
     let (row, access) = access::case_for(&state, &actor, &id, Operation::ReadCase).await?;
-    crate::audit::read(&state, &actor, &id);
+    crate::audit::read(&state, &actor, &id)?;
     let etag = format!("\"{}\"", row.version);
     if headers
         .get(header::IF_NONE_MATCH)
@@ -436,7 +436,7 @@ pub async fn timeline(
     let id = case_id(&id)?;
     let (_, access) = access::case_for(&state, &actor, &id, Operation::ReadTimeline).await?;
     let outline = state.store.outline(&id).await?;
-    crate::audit::read(&state, &actor, &id);
+    crate::audit::read(&state, &actor, &id)?;
     let own: Vec<&str> = actor
         .memberships
         .iter()

@@ -485,7 +485,7 @@ pub async fn open(
             provenance,
         })
         .await?;
-    crate::audit::wrote(&state, &actor, case.id());
+    crate::audit::opened(&state, &actor, case.id());
     state.live.put(Live {
         case,
         gemeente: body.gemeente,

@@ -176,7 +176,13 @@ pub async fn put_organisation(
             name: body.naam.trim().to_owned(),
         })
         .await?;
-    audit::record(&state, &actor, "beheer", format!("organisatie/{id}"), "ok");
+    audit::after(audit::record(
+        &state,
+        &actor,
+        "beheer",
+        format!("organisatie/{id}"),
+        "ok",
+    ));
     Ok(Json(Organisatie {
         id,
         naam: body.naam.trim().to_owned(),
@@ -264,6 +270,12 @@ pub async fn put_person(
     // What the person may do changed: their sessions end (they log in again).
     state.store.end_sessions_of(&id).await?;
     state.auth.forget_person(&id);
-    audit::record(&state, &actor, "beheer", format!("persoon/{id}"), "ok");
+    audit::after(audit::record(
+        &state,
+        &actor,
+        "beheer",
+        format!("persoon/{id}"),
+        "ok",
+    ));
     Ok(Json(Persoon::of(person)))
 }

@@ -40,7 +40,7 @@ pub const CACHE_TTL: Duration = Duration::from_secs(30);
 pub const API_TOKEN_PREFIX: &str = "avet_";
 
 /// Who is asking, as far as authorisation needs to know.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Actor {
     /// The person's pseudonymous id.
     pub person: String,
@@ -59,6 +59,9 @@ pub struct Actor {
     /// Where the request came from (the client's address); set per request.
     #[serde(skip)]
     pub origin: String,
+    /// The request's processing-log handle (set per request; `None` outside a request).
+    #[serde(skip)]
+    pub processing: Option<crate::processing::Processing>,
 }
 
 /// How a request was authenticated.
@@ -96,6 +99,7 @@ impl Actor {
             privacy: person.privacy,
             via,
             origin: String::new(),
+            processing: None,
         }
     }
 
@@ -110,6 +114,7 @@ impl Actor {
             privacy: false,
             via,
             origin: String::new(),
+            processing: None,
         }
     }
 
@@ -300,6 +305,10 @@ impl FromRequestParts<AppState> for Actor {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Actor, Problem> {
         let mut actor = authenticate(&parts.headers, state).await?;
         actor.origin = origin(parts);
+        actor.processing = parts
+            .extensions
+            .get::<crate::processing::Processing>()
+            .cloned();
         let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if unsafe_method && matches!(actor.via, Via::Session { .. }) {
             let given = parts
