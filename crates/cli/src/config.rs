@@ -16,8 +16,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
-use clap::{Args, ValueEnum};
 use ave_store::processing::SubjectKey;
+use clap::{Args, ValueEnum};
 use serde::Deserialize;
 
 /// The address the server listens on when nothing else is said.
@@ -546,8 +546,8 @@ fn layered<T>(
         }));
     }
     if let Some(text) = env_text(env, var)? {
-        let value = parse(&text)
-            .map_err(|e| anyhow!("de omgevingsvariabele {var} is ongeldig: {e}"))?;
+        let value =
+            parse(&text).map_err(|e| anyhow!("de omgevingsvariabele {var} is ongeldig: {e}"))?;
         return Ok(Some(Setting {
             value,
             source: Source::Env(var),
@@ -556,8 +556,8 @@ fn layered<T>(
     if let Some(f) = file
         && let Some(text) = pick(&f.values)
     {
-        let value = parse(text.get_ref())
-            .map_err(|e| anyhow!("{}: `{key}`: {e}", f.place(text.span())))?;
+        let value =
+            parse(text.get_ref()).map_err(|e| anyhow!("{}: `{key}`: {e}", f.place(text.span())))?;
         return Ok(Some(Setting {
             value,
             source: Source::File(f.path.clone()),

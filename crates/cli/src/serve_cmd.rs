@@ -154,7 +154,11 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
             trusted_proxy: config.trusted_proxy.as_ref().map(|s| s.value),
             subject_key: Some(config.processing_key()?),
         };
-        let scheme = if options.tls.is_some() { "https" } else { "http" };
+        let scheme = if options.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         ave_server::serve_with(store, options, shutdown, |addr| {
             // The database through its redacting Display: never the password.
             tracing::info!(

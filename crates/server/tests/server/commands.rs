@@ -18,9 +18,9 @@ use crate::model_text;
 const REGISSEUR: &str = "consulent-1";
 
 /// One fresh database of one backend.
-struct Db {
-    url: String,
-    store: Store,
+pub(crate) struct Db {
+    pub(crate) url: String,
+    pub(crate) store: Store,
     _dir: tempfile::TempDir,
     admin: Option<(String, String)>,
 }
@@ -56,7 +56,7 @@ impl Db {
         }
     }
 
-    async fn each() -> Vec<Db> {
+    pub(crate) async fn each() -> Vec<Db> {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite://{}", dir.path().join("ave.sqlite").display());
         let mut dbs = vec![Db::ready(url, dir, None).await];
@@ -82,7 +82,7 @@ impl Db {
         dbs
     }
 
-    async fn drop(self) {
+    pub(crate) async fn drop(self) {
         self.store.close().await;
         if let Some((admin, name)) = self.admin {
             admin_exec(&admin, &format!("DROP DATABASE IF EXISTS {name}")).await;
