@@ -594,16 +594,35 @@ pub fn key_file(path: &Path, create: bool) -> Result<SubjectKey> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
             let key = SubjectKey::generate()
                 .map_err(|_| anyhow!("geen toevalsbron om een sleutel te maken"))?;
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    anyhow!(
+                        "de map {} is niet aan te maken: {}",
+                        parent.display(),
+                        crate::read::io_message(&e)
+                    )
+                })?;
+            }
             let mut options = std::fs::OpenOptions::new();
             options.write(true).create_new(true);
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut out = options
-                .open(path)
-                .with_context(|| format!("de sleutel {shown} is niet aan te maken"))?;
+            // Messages carry the operating system's words as text: an `io::Error` in the
+            // chain would read as an output error at the top.
+            let mut out = options.open(path).map_err(|e| {
+                anyhow!(
+                    "de sleutel {shown} is niet aan te maken: {}",
+                    crate::read::io_message(&e)
+                )
+            })?;
             std::io::Write::write_all(&mut out, format!("{}\n", key.expose_hex()).as_bytes())
                 .and_then(|()| out.sync_all())
-                .with_context(|| format!("de sleutel {shown} is niet te schrijven"))?;
+                .map_err(|e| {
+                    anyhow!(
+                        "de sleutel {shown} is niet te schrijven: {}",
+                        crate::read::io_message(&e)
+                    )
+                })?;
             tracing::info!(bestand = %shown, "nieuwe sleutel voor het verwerkingslogboek aangemaakt");
             Ok(key)
         }

@@ -33,8 +33,17 @@ pub struct ToonArgs {
     #[arg(long, value_name = "ID")]
     trace: Option<String>,
     /// De vorm: tekst (standaard) of json (één JSON-object per regel).
-    #[arg(long, value_name = "FORMAAT", default_value = "tekst", value_parser = ["tekst", "json"])]
-    format: String,
+    #[arg(long, value_name = "FORMAAT", value_enum, hide_possible_values = true)]
+    format: Option<Vorm>,
+}
+
+/// How the records are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Vorm {
+    /// Eén regel per verwerking, voor een mens.
+    Tekst,
+    /// Eén JSON-object per regel, voor een script.
+    Json,
 }
 
 /// One record as shown.
@@ -64,6 +73,7 @@ pub fn run(cmd: LogboekCommand, verbose: bool) -> Result<ExitCode> {
         ));
     }
     let trace = args.trace.as_deref().map(str::to_ascii_lowercase);
+    let json = args.format == Some(Vorm::Json);
     let key = args.db.processing_key()?;
     let rt = db_cmd::runtime()?;
     rt.block_on(async {
@@ -95,7 +105,7 @@ pub fn run(cmd: LogboekCommand, verbose: bool) -> Result<ExitCode> {
                     betrokkene: subject,
                     betrokkene_soort: r.data_subject_type,
                 };
-                if args.format == "json" {
+                if json {
                     serde_json::to_writer(&mut out, &record)?;
                     writeln!(out)?;
                 } else {
@@ -122,7 +132,7 @@ pub fn run(cmd: LogboekCommand, verbose: bool) -> Result<ExitCode> {
                 shown += 1;
             }
         }
-        if args.format != "json" {
+        if !json {
             writeln!(
                 out,
                 "{}",

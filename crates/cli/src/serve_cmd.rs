@@ -148,12 +148,15 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
             demo(&store).await?;
         }
         let shutdown = shutdown_signal()?;
-        let options = ave_server::ServeOptions {
+        let mut options = ave_server::ServeOptions {
             addr: config.listen.value,
             tls: config.tls(),
             trusted_proxy: config.trusted_proxy.as_ref().map(|s| s.value),
-            subject_key: Some(config.processing_key()?),
+            subject_key: None,
         };
+        // Refused before anything is made (the key file).
+        ave_server::transport::check(&options)?;
+        options.subject_key = Some(config.processing_key()?);
         let scheme = if options.tls.is_some() {
             "https"
         } else {

@@ -12,7 +12,7 @@
 //! tests and for a graceful shutdown).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use ave_store::Store;
@@ -70,6 +70,7 @@ impl From<LogsError> for Problem {
 pub struct Logs {
     tx: mpsc::Sender<Job>,
     healthy: Arc<AtomicBool>,
+    batches: Arc<AtomicU64>,
     key: Option<Arc<SubjectKey>>,
 }
 
@@ -94,7 +95,7 @@ impl Logs {
     /// [`Logs::start`] with a queue of `capacity` entries.
     pub fn with_capacity(store: Store, capacity: usize) -> Logs {
         let (logs, rx) = Logs::channel(capacity);
-        tokio::spawn(write(store, rx, logs.healthy.clone()));
+        tokio::spawn(write(store, rx, logs.healthy.clone(), logs.batches.clone()));
         logs
     }
 
@@ -109,6 +110,7 @@ impl Logs {
         let logs = Logs {
             tx,
             healthy: Arc::new(AtomicBool::new(true)),
+            batches: Arc::default(),
             key: SubjectKey::generate().ok().map(Arc::new),
         };
         (logs, rx)
@@ -153,6 +155,11 @@ impl Logs {
         wait.await.map_err(|_| LogsError::Stopped)
     }
 
+    /// How many batches were committed so far.
+    pub fn batches(&self) -> u64 {
+        self.batches.load(Ordering::Relaxed)
+    }
+
     /// False while a batch cannot be committed.
     pub fn healthy(&self) -> bool {
         self.healthy.load(Ordering::Relaxed)
@@ -187,7 +194,12 @@ impl Batch {
 }
 
 /// The writer: batches, commits, retries.
-async fn write(store: Store, mut rx: mpsc::Receiver<Job>, healthy: Arc<AtomicBool>) {
+async fn write(
+    store: Store,
+    mut rx: mpsc::Receiver<Job>,
+    healthy: Arc<AtomicBool>,
+    batches: Arc<AtomicU64>,
+) {
     while let Some(first) = rx.recv().await {
         let mut batch = Batch::default();
         let mut now = batch.take(first);
@@ -204,6 +216,7 @@ async fn write(store: Store, mut rx: mpsc::Receiver<Job>, healthy: Arc<AtomicBoo
         }
         if !batch.audit.is_empty() || !batch.processing.is_empty() {
             commit(&store, &batch.audit, &batch.processing, &healthy).await;
+            batches.fetch_add(1, Ordering::Relaxed);
         }
         for done in batch.waiting {
             let _ = done.send(());

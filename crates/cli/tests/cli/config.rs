@@ -310,7 +310,7 @@ fn the_example_file_in_the_docs_is_valid_and_sets_every_key() {
     for (key, source) in &s {
         assert!(source.starts_with("bestand "), "{key}: {source}");
     }
-    assert_eq!(s.len(), 5, "{s:?}");
+    assert_eq!(s.len(), 9, "{s:?}");
 }
 
 /// A running `ave serve`: its address, and its standard error once it stopped.
@@ -418,7 +418,24 @@ fn serve_reads_its_file_and_writes_json_log_lines_on_standard_error() {
     assert!(started["timestamp"].is_string());
     with_message(&lines, "gestopt");
     assert!(db.exists(), "the configured database is used");
-    assert!(!dir.join("ave-data").exists(), "no default data directory");
+    assert!(
+        !dir.join("ave-data/ave.sqlite").exists(),
+        "no default database"
+    );
+    // The data directory holds only the processing log's key, made once, for the owner only.
+    let key = dir.join("ave-data/processing.key");
+    let text = std::fs::read_to_string(&key).expect("the key was made");
+    assert_eq!(text.trim().len(), 64);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).expect("key").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
+    assert!(
+        !err.contains(text.trim()),
+        "the key never reaches a log line"
+    );
 }
 
 #[test]
@@ -522,4 +539,73 @@ fn serve_on_postgresql_logs_its_database_without_the_password() {
     let secret = format!("{user}:{password}@");
     assert!(!err.contains(&secret), "{err}");
     assert!(!out.contains(&secret), "{out}");
+}
+
+#[test]
+fn the_processing_key_is_never_shown_and_tls_needs_both_files() {
+    let dir = temp_dir("config-key");
+    let key = "a1".repeat(32);
+    let o = ave_with(
+        dir.as_path(),
+        &["config", "show", "--achter-proxy", "10.0.0.5"],
+        &[("AVE_PROCESSING_KEY", &key)],
+    );
+    let (table, s) = shown(&o);
+    assert!(!stdout(&o).contains(&key), "{}", stdout(&o));
+    assert_eq!(table["processing_key"].as_str(), Some("***"));
+    assert_eq!(
+        source_of(&s, "processing_key"),
+        "omgeving AVE_PROCESSING_KEY"
+    );
+    assert_eq!(table["trusted_proxy"].as_str(), Some("10.0.0.5"));
+    assert_eq!(source_of(&s, "trusted_proxy"), "vlag --achter-proxy");
+
+    let o = ave_with(
+        dir.as_path(),
+        &["config", "show"],
+        &[("AVE_PROCESSING_KEY", "te-kort-en-geheim")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("AVE_PROCESSING_KEY is ongeldig"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("te-kort-en-geheim"), "{}", stderr(&o));
+
+    let o = ave_with(
+        dir.as_path(),
+        &["config", "show", "--tls-cert", "cert.pem"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("certificaat én sleutel"),
+        "{}",
+        stderr(&o)
+    );
+    assert_dutch(&stderr(&o));
+}
+
+#[test]
+fn logboek_toon_reads_the_key_made_in_the_data_dir_and_refuses_without_one() {
+    let dir = temp_dir("logboek-toon");
+    let o = ave_with(dir.as_path(), &["logboek", "toon"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("geen sleutel voor het verwerkingslogboek"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::create_dir_all(dir.as_path().join("ave-data")).expect("data dir");
+    std::fs::write(
+        dir.as_path().join("ave-data/processing.key"),
+        "b2".repeat(32),
+    )
+    .expect("key");
+    let o = ave_with(dir.as_path(), &["logboek", "toon"], &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("0 verwerkingen"), "{}", stdout(&o));
+    let o = ave_with(dir.as_path(), &["logboek", "toon", "--trace", "xyz"], &[]);
+    assert_eq!(o.status.code(), Some(2));
 }

@@ -19,6 +19,7 @@ const COMMANDS: &[&[&str]] = &[
     &["db", "migrate"],
     &["db", "backup"],
     &["audit", "verify"],
+    &["logboek", "toon"],
 ];
 
 #[test]

@@ -19,7 +19,7 @@ const REGISSEUR: &str = "consulent-1";
 
 /// One fresh database of one backend.
 pub(crate) struct Db {
-    url: String,
+    pub(crate) url: String,
     pub(crate) store: Store,
     _dir: tempfile::TempDir,
     admin: Option<(String, String)>,

@@ -3,6 +3,8 @@
 
 mod authz;
 mod commands;
+mod logs;
+mod transport;
 
 use std::net::SocketAddr;
 
@@ -450,7 +452,7 @@ async fn end_to_end_on_a_random_loopback_port_with_graceful_shutdown() {
 }
 
 #[tokio::test]
-async fn the_server_refuses_to_listen_beyond_loopback_until_sign_on_exists() {
+async fn the_server_refuses_plain_http_beyond_loopback() {
     let f = fixture().await;
     let e = ave_server::serve(
         f.store.clone(),
