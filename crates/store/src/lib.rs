@@ -17,6 +17,7 @@
 mod chain;
 #[macro_use]
 mod db;
+pub mod accounts;
 pub mod audit;
 pub mod identity;
 mod row;
