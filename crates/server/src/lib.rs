@@ -25,7 +25,7 @@ use ave_store::{GroupCommit, Store};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use metrics::Metrics;
@@ -50,6 +50,8 @@ pub struct AppState {
     pub live: Arc<live::LiveCases>,
     /// How requests are authenticated.
     pub auth: Arc<auth::Auth>,
+    /// This server's memory of failed local logins per client address.
+    pub logins: Arc<auth::local::Logins>,
     zone: chrono_tz::Tz,
 }
 
@@ -68,6 +70,7 @@ impl AppState {
             models: Arc::default(),
             live: Arc::new(live::LiveCases::with_capacity(capacity)),
             auth: Arc::default(),
+            logins: Arc::default(),
             zone: chrono_tz::Europe::Amsterdam,
         }
     }
@@ -75,6 +78,12 @@ impl AppState {
     /// This state with `auth` as its authentication.
     pub fn with_auth(mut self, auth: auth::Auth) -> AppState {
         self.auth = Arc::new(auth);
+        self
+    }
+
+    /// This state with `logins` for local logins (tests shorten the delay).
+    pub fn with_logins(mut self, logins: auth::local::Logins) -> AppState {
+        self.logins = Arc::new(logins);
         self
     }
 
@@ -134,11 +143,19 @@ pub fn router(state: AppState) -> Router {
         .route("/modellen", get(api::models::list))
         .route("/klantreizen", post(api::journeys::run))
         .route("/gemeenten", get(api::overview::gemeenten))
-        .route("/aandacht", get(api::overview::attention));
+        .route("/aandacht", get(api::overview::attention))
+        .route("/sessies", post(auth::local::login))
+        .route("/sessies/huidig", delete(auth::local::logout));
     let app: Router = Router::new()
         .nest("/api/v1", api)
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
+        .route("/", get(auth::pages::home))
+        .route(
+            "/aanmelden",
+            get(auth::pages::login_page).post(auth::pages::login_submit),
+        )
+        .route("/afmelden", post(auth::pages::logout_submit))
         .fallback(not_found)
         .with_state(state);
     let metrics = Metrics::default();
@@ -152,9 +169,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(guard))
         .layer(header_layer("api-version", api::VERSION))
         .layer(header_layer("cache-control", "no-store"))
-        .layer(header_layer(
-            "content-security-policy",
-            "default-src 'none'; frame-ancestors 'none'",
+        // HTML pages set their own (stricter than none: a form may post to this site).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
         .layer(header_layer("x-content-type-options", "nosniff"))
         .layer(header_layer("referrer-policy", "no-referrer"))

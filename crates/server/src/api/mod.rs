@@ -38,7 +38,9 @@ pub const VERSION: &str = "1.0.0";
         journeys::run,
         overview::gemeenten,
         overview::attention,
-        models::list
+        models::list,
+        crate::auth::local::login,
+        crate::auth::local::logout
     ),
     components(schemas(
         cases::Casus,
@@ -58,6 +60,8 @@ pub const VERSION: &str = "1.0.0";
         overview::Gemeente,
         overview::Aandachtspunt,
         models::Model,
+        crate::auth::local::Aanmelding,
+        crate::auth::local::Sessie,
         crate::problem::ProblemBody,
         crate::problem::InvalidParam
     )),
@@ -65,6 +69,7 @@ pub const VERSION: &str = "1.0.0";
         (name = "casussen", description = "Casussen: één huishouden elk"),
         (name = "modellen", description = "Versies van lokale AVE-modellen"),
         (name = "overzichten", description = "Tellingen zonder persoonsgegevens: gemeenten en de aandachtslijst"),
+        (name = "sessies", description = "Aanmelden met een lokaal account (wachtwoord en code uit de authenticator-app) en afmelden"),
         (name = "klantreizen", description = "Een fictieve casus door een model laten lopen en de hiaten zien")
     )
 )]
