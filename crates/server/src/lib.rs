@@ -25,7 +25,7 @@ use ave_store::{GroupCommit, Store};
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::{delete, get, post};
+use axum::routing::{get, post};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use metrics::Metrics;
@@ -145,7 +145,10 @@ pub fn router(state: AppState) -> Router {
         .route("/gemeenten", get(api::overview::gemeenten))
         .route("/aandacht", get(api::overview::attention))
         .route("/sessies", post(auth::local::login))
-        .route("/sessies/huidig", delete(auth::local::logout));
+        .route(
+            "/sessies/huidig",
+            get(auth::local::current).delete(auth::local::logout),
+        );
     let app: Router = Router::new()
         .nest("/api/v1", api)
         .route("/health/live", get(health::live))

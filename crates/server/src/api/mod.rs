@@ -40,6 +40,7 @@ pub const VERSION: &str = "1.0.0";
         overview::attention,
         models::list,
         crate::auth::local::login,
+        crate::auth::local::current,
         crate::auth::local::logout
     ),
     components(schemas(

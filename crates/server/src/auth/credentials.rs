@@ -162,7 +162,10 @@ pub fn totp_step(now: chrono::DateTime<chrono::Utc>) -> u64 {
 }
 
 /// The code of `secret` at `now` (for the demo and tests; a person reads it from their app).
-pub fn totp_code(secret: &str, now: chrono::DateTime<chrono::Utc>) -> Result<String, CredentialError> {
+pub fn totp_code(
+    secret: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, CredentialError> {
     Ok(totp(secret)?.generate(totp_step(now) * TOTP_STEP_SECONDS))
 }
 
@@ -275,11 +278,21 @@ mod tests {
         assert_eq!(secret.len(), 32);
         let now = at(1_800_000_000);
         let step = totp_step(now);
-        for (offset, accepted) in [(-60, false), (-30, true), (0, true), (30, true), (60, false)] {
+        for (offset, accepted) in [
+            (-60, false),
+            (-30, true),
+            (0, true),
+            (30, true),
+            (60, false),
+        ] {
             let code = totp_code(&secret, at(1_800_000_000 + offset)).expect("code");
             let found = totp_matching_step(&secret, &code, now).expect("checked");
             if accepted {
-                assert_eq!(found, Some(step.wrapping_add_signed(offset / 30)), "{offset}");
+                assert_eq!(
+                    found,
+                    Some(step.wrapping_add_signed(offset / 30)),
+                    "{offset}"
+                );
             } else {
                 assert_eq!(found, None, "{offset}");
             }

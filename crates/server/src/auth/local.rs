@@ -252,7 +252,8 @@ async fn refuse(
     if let Some(a) = account
         && result != AttemptResult::Blocked
     {
-        let lock_for = chrono::Duration::from_std(LOCK_FOR).unwrap_or(chrono::Duration::minutes(15));
+        let lock_for =
+            chrono::Duration::from_std(LOCK_FOR).unwrap_or(chrono::Duration::minutes(15));
         state
             .store
             .record_login_failure(&a.person, now, LOCK_AFTER, lock_for)
@@ -487,8 +488,10 @@ pub struct Sessie {
     pub naam: String,
     /// De organisatie waarvoor u nu werkt.
     pub organisatie: Option<String>,
-    /// Het CSRF-token: stuur het mee als kop `X-CSRF-Token` bij elk verzoek dat iets wijzigt.
-    pub csrf_token: String,
+    /// Het CSRF-token van de sessie: stuur het mee als kop `X-CSRF-Token` bij elk verzoek
+    /// dat iets wijzigt (ontbreekt bij een API-token).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
 }
 
 /// Aanmelden met gebruikersnaam, wachtwoord en de code uit de authenticator-app. Zet het
@@ -543,16 +546,45 @@ pub async fn login(
     )
     .await?;
     let body = Sessie {
-        persoon: actor.person,
-        naam: actor.name,
-        organisatie: actor.organisation,
-        csrf_token: started.csrf,
+        csrf_token: Some(started.csrf),
+        ..Sessie::of(actor)
     };
     let mut response = (StatusCode::CREATED, axum::Json(body)).into_response();
     response
         .headers_mut()
         .append(header::SET_COOKIE, started.cookie);
     Ok(response)
+}
+
+impl Sessie {
+    fn of(actor: Actor) -> Sessie {
+        let csrf_token = match actor.via {
+            Via::Session { csrf, .. } => Some(csrf),
+            _ => None,
+        };
+        Sessie {
+            persoon: actor.person,
+            naam: actor.name,
+            organisatie: actor.organisation,
+            csrf_token,
+        }
+    }
+}
+
+/// Wie er is aangemeld: de huidige sessie (of het token waarmee het verzoek komt).
+#[utoipa::path(
+    get,
+    path = "/sessies/huidig",
+    tag = "sessies",
+    operation_id = "sessieHuidig",
+    responses(
+        (status = 200, description = "Wie er is aangemeld, en voor welke organisatie", body = Sessie),
+        (status = 401, description = "Niet aangemeld", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub async fn current(actor: Actor) -> axum::Json<Sessie> {
+    axum::Json(Sessie::of(actor))
 }
 
 /// Afmelden: beëindigt de huidige sessie en wist het sessiecookie.

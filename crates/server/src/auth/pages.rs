@@ -181,9 +181,11 @@ fn choice_form(csrf: &str, choices: &[(String, String)]) -> String {
 /// `GET /aanmelden`: the form, with a fresh login-CSRF token in a cookie and a hidden field.
 pub async fn login_page() -> Result<Response, Problem> {
     let token = random_secret()?;
-    Ok(Page::new(StatusCode::OK, "Aanmelden", login_form(&token, "", None))
-        .cookie(set_cookie(LOGIN_CSRF_COOKIE, &token, 3600)?)
-        .into_response())
+    Ok(
+        Page::new(StatusCode::OK, "Aanmelden", login_form(&token, "", None))
+            .cookie(set_cookie(LOGIN_CSRF_COOKIE, &token, 3600)?)
+            .into_response(),
+    )
 }
 
 type Fields = Vec<(String, String)>;
@@ -224,7 +226,10 @@ pub async fn login_submit(
         return Ok(refused_csrf());
     };
     let csrf = field(&fields, "csrf").unwrap_or_default().to_owned();
-    if !same(cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default(), &csrf) {
+    if !same(
+        cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default(),
+        &csrf,
+    ) {
         return Ok(refused_csrf());
     }
     let now = crate::now();
@@ -232,7 +237,9 @@ pub async fn login_submit(
         return second_step(&state, &headers, &fields, &csrf, &origin, now).await;
     }
     let credentials = Credentials {
-        login: field(&fields, "gebruikersnaam").unwrap_or_default().to_owned(),
+        login: field(&fields, "gebruikersnaam")
+            .unwrap_or_default()
+            .to_owned(),
         password: field(&fields, "wachtwoord").unwrap_or_default().to_owned(),
         code: field(&fields, "code").unwrap_or_default().to_owned(),
     };
@@ -325,7 +332,11 @@ async fn second_step(
     let Some(token) = cookie(headers, CHOICE_COOKIE).filter(|t| !t.is_empty()) else {
         return Ok(start_again("Uw keuze is verlopen. Meld u opnieuw aan."));
     };
-    let Some(person) = state.store.take_login_choice(&token_hash(token), now).await? else {
+    let Some(person) = state
+        .store
+        .take_login_choice(&token_hash(token), now)
+        .await?
+    else {
         return Ok(start_again("Uw keuze is verlopen. Meld u opnieuw aan."));
     };
     let Some(person) = state.store.person(&person).await?.filter(|p| p.active) else {

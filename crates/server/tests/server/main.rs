@@ -1,6 +1,7 @@
 //! The API through the real router in-process, and end to end on a random port, over a real
 //! SQLite store holding cases the engine wrote.
 
+mod accounts;
 mod commands;
 
 use std::net::SocketAddr;
