@@ -130,7 +130,9 @@ fn read_password(from_stdin: bool) -> Result<String> {
         return Ok(line.trim_end_matches(['\n', '\r']).to_owned());
     }
     if !std::io::stdin().is_terminal() {
-        bail!("geef het wachtwoord op standaardinvoer met --wachtwoord-stdin (er is geen terminal om het te vragen)");
+        bail!(
+            "geef het wachtwoord op standaardinvoer met --wachtwoord-stdin (er is geen terminal om het te vragen)"
+        );
     }
     let first = rpassword::prompt_password("Wachtwoord: ")
         .map_err(|_| anyhow!("het wachtwoord is niet te lezen"))?;
@@ -383,9 +385,7 @@ pub(crate) async fn demo_accounts(store: &Store, database: &str) -> Result<()> {
     if lines.is_empty() {
         return Ok(());
     }
-    println!(
-        "demo-accounts (aanmelden op /aanmelden; wachtwoord voor allemaal: {DEMO_PASSWORD}):"
-    );
+    println!("demo-accounts (aanmelden op /aanmelden; wachtwoord voor allemaal: {DEMO_PASSWORD}):");
     for line in lines {
         println!("{line}");
     }
