@@ -107,7 +107,7 @@ pub fn password_problem(password: &str, login: &str) -> Option<&'static str> {
         Some("het wachtwoord mag hoogstens 256 tekens lang zijn")
     } else if !login.is_empty() && password.to_lowercase().contains(&login) {
         Some("het wachtwoord mag de gebruikersnaam niet bevatten")
-    } else if password.chars().all(|c| Some(c) == password.chars().next()) {
+    } else if password.chars().all(|c| password.starts_with(c)) {
         Some("het wachtwoord mag niet uit één herhaald teken bestaan")
     } else {
         None

@@ -160,9 +160,9 @@ fn login_form(csrf: &str, name: &str, error: Option<&str>) -> String {
 fn choice_form(csrf: &str, choices: &[(String, String)]) -> String {
     let mut options = String::new();
     for (i, (id, name)) in choices.iter().enumerate() {
-        let _ = write!(
+        let _ = writeln!(
             options,
-            "<p><input type=\"radio\" id=\"org-{i}\" name=\"organisatie\" value=\"{}\" required> <label for=\"org-{i}\">{}</label></p>\n",
+            "<p><input type=\"radio\" id=\"org-{i}\" name=\"organisatie\" value=\"{}\" required> <label for=\"org-{i}\">{}</label></p>",
             escape(id),
             escape(name)
         );

@@ -543,6 +543,7 @@ async fn five_failures_lock_the_account_even_for_the_right_password_until_the_lo
 }
 
 #[tokio::test]
+#[allow(clippy::disallowed_methods)] // measures the delay: the test is the edge
 async fn failed_attempts_from_one_address_are_answered_ever_later() {
     for db in Db::each().await {
         let app = router(
