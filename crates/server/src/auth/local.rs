@@ -587,13 +587,13 @@ pub async fn current(actor: Actor) -> axum::Json<Sessie> {
     axum::Json(Sessie::of(actor))
 }
 
-/// Afmelden: beëindigt de huidige sessie en wist het sessiecookie.
+/// Afmelden: beëindigt de huidige sessie en wist het sessiecookie. Met een sessie moet de
+/// kop `X-CSRF-Token` het CSRF-token van de sessie dragen.
 #[utoipa::path(
     delete,
     path = "/sessies/huidig",
     tag = "sessies",
     operation_id = "sessieBeeindigen",
-    params(("X-CSRF-Token" = String, Header, description = "Het CSRF-token van de sessie")),
     responses(
         (status = 204, description = "Afgemeld; het sessiecookie is gewist", headers(("Set-Cookie" = String, description = "Wist het sessiecookie"))),
         (status = 401, description = "Niet aangemeld", body = ProblemBody, content_type = "application/problem+json"),
