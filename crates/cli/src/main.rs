@@ -59,7 +59,7 @@ enum Command {
     /// Controle: kloppen de ketens van gebeurtenissen?
     #[command(subcommand, arg_required_else_help = true)]
     Audit(db_cmd::AuditCommand),
-    /// Accounts: persoonlijke API-tokens.
+    /// Accounts: lokale accounts (wachtwoord en tweede factor) en persoonlijke API-tokens.
     #[command(subcommand, arg_required_else_help = true)]
     Account(account_cmd::AccountCommand),
     /// Organisaties in de personenlijst.

@@ -146,6 +146,7 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
         println!("database: {shown}");
         if args.demo {
             demo(&store).await?;
+            crate::account_cmd::demo_accounts(&store, &shown).await?;
         }
         let shutdown = shutdown_signal()?;
         let mut options = ave_server::ServeOptions {

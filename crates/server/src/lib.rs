@@ -60,6 +60,8 @@ pub struct AppState {
     pub logs: logs::Logs,
     /// How requests reach the server (TLS, a reverse proxy).
     pub transport: Transport,
+    /// This server's memory of failed local logins per client address.
+    pub logins: Arc<auth::local::Logins>,
     zone: chrono_tz::Tz,
 }
 
@@ -80,6 +82,7 @@ impl AppState {
             live: Arc::new(live::LiveCases::with_capacity(capacity)),
             auth: Arc::default(),
             transport: Transport::default(),
+            logins: Arc::default(),
             zone: chrono_tz::Europe::Amsterdam,
         }
     }
@@ -93,6 +96,12 @@ impl AppState {
     /// This state reached through `transport`.
     pub fn with_transport(mut self, transport: Transport) -> AppState {
         self.transport = transport;
+        self
+    }
+
+    /// This state with `logins` for local logins (tests shorten the delay).
+    pub fn with_logins(mut self, logins: auth::local::Logins) -> AppState {
+        self.logins = Arc::new(logins);
         self
     }
 
@@ -170,6 +179,11 @@ pub fn router(state: AppState) -> Router {
         .route("/klantreizen", post(api::journeys::run))
         .route("/gemeenten", get(api::overview::gemeenten))
         .route("/aandacht", get(api::overview::attention))
+        .route("/sessies", post(auth::local::login))
+        .route(
+            "/sessies/huidig",
+            get(auth::local::current).delete(auth::local::logout),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             processing::track,
@@ -179,6 +193,12 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api)
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
+        .route("/", get(auth::pages::home))
+        .route(
+            "/aanmelden",
+            get(auth::pages::login_page).post(auth::pages::login_submit),
+        )
+        .route("/afmelden", post(auth::pages::logout_submit))
         .fallback(not_found)
         .with_state(state);
     let metrics = Metrics::default();
@@ -196,9 +216,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(header_layer("api-version", api::VERSION))
         .layer(header_layer("cache-control", "no-store"))
-        .layer(header_layer(
-            "content-security-policy",
-            "default-src 'none'; frame-ancestors 'none'",
+        // HTML pages set their own (stricter than none: a form may post to this site).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
         .layer(header_layer("x-content-type-options", "nosniff"))
         .layer(header_layer("referrer-policy", "no-referrer"))

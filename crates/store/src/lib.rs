@@ -18,6 +18,7 @@ mod chain;
 #[macro_use]
 mod db;
 pub mod access;
+pub mod accounts;
 pub mod audit;
 pub mod identity;
 pub mod processing;

@@ -1,6 +1,7 @@
 //! The `ave` binary as a user runs it: exit codes, formats, files, and every text in Dutch.
 //! One test binary, a module per feature.
 
+mod accounts;
 mod check;
 mod config;
 mod crash;

@@ -48,7 +48,10 @@ pub const VERSION: &str = "1.0.0";
         directory::organisations,
         directory::put_organisation,
         directory::persons,
-        directory::put_person
+        directory::put_person,
+        crate::auth::local::login,
+        crate::auth::local::current,
+        crate::auth::local::logout
     ),
     components(schemas(
         cases::Casus,
@@ -75,6 +78,8 @@ pub const VERSION: &str = "1.0.0";
         directory::Organisatie,
         directory::Lidmaatschap,
         directory::Persoon,
+        crate::auth::local::Aanmelding,
+        crate::auth::local::Sessie,
         crate::problem::ProblemBody,
         crate::problem::InvalidParam
     )),
@@ -84,7 +89,8 @@ pub const VERSION: &str = "1.0.0";
         (name = "overzichten", description = "Tellingen zonder persoonsgegevens: gemeenten en de aandachtslijst"),
         (name = "klantreizen", description = "Een fictieve casus door een model laten lopen en de hiaten zien"),
         (name = "personen", description = "Wie hier werkt: organisaties en personen met hun functies"),
-        (name = "toegang", description = "Noodtoegang, de beoordeling daarvan, en inzageverzoeken van betrokkenen")
+        (name = "toegang", description = "Noodtoegang, de beoordeling daarvan, en inzageverzoeken van betrokkenen"),
+        (name = "sessies", description = "Aanmelden met een lokaal account (wachtwoord en code uit de authenticator-app) en afmelden")
     )
 )]
 pub struct ApiDoc;

@@ -25,6 +25,10 @@ use subtle::ConstantTimeEq;
 use crate::AppState;
 use crate::problem::Problem;
 
+pub mod credentials;
+pub mod local;
+pub mod pages;
+
 /// The session cookie: `__Host-` (only over HTTPS or on localhost, only for this host).
 pub const SESSION_COOKIE: &str = "__Host-ave-sessie";
 /// The header that carries the session's CSRF token on unsafe API requests.

@@ -2,6 +2,7 @@
 //! SQLite store holding cases the engine wrote.
 
 mod authz;
+mod accounts;
 mod commands;
 mod logs;
 mod transport;

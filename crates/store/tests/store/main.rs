@@ -3,6 +3,7 @@
 //! start one), a fresh PostgreSQL database. With `AVE_REQUIRE_POSTGRES=1` a missing server
 //! fails the run instead of testing SQLite only.
 
+mod accounts;
 mod audit;
 mod support;
 
