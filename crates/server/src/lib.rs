@@ -137,6 +137,8 @@ pub fn router(state: AppState) -> Router {
         .route("/aandacht", get(api::overview::attention));
     let app: Router = Router::new()
         .nest("/api/v1", api)
+        .route("/aanmelden/sso/{provider}", get(auth::oidc::start))
+        .route("/aanmelden/sso/{provider}/terug", get(auth::oidc::callback))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .fallback(not_found)
@@ -212,6 +214,17 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
+    serve_with(store, auth::Auth::default(), addr, shutdown, on_listening).await
+}
+
+/// [`serve`] with `auth` as the way requests are authenticated (identity providers).
+pub async fn serve_with(
+    store: Store,
+    auth: auth::Auth,
+    addr: SocketAddr,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
     if !addr.ip().is_loopback() {
         return Err(ServeError::NotLoopback(addr));
     }
@@ -223,7 +236,11 @@ pub async fn serve(
         })?;
     let bound = listener.local_addr().unwrap_or(addr);
     on_listening(bound);
-    axum::serve(listener, router(AppState::new(store)))
+    axum::serve(
+        listener,
+        router(AppState::new(store).with_auth(auth))
+            .into_make_service_with_connect_info::<SocketAddr>(),
+    )
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| ServeError::Serve(e.to_string()))

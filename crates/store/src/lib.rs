@@ -19,6 +19,7 @@ mod chain;
 mod db;
 pub mod audit;
 pub mod identity;
+pub mod oidc;
 mod row;
 mod writer;
 

@@ -4,6 +4,7 @@
 //! fails the run instead of testing SQLite only.
 
 mod audit;
+mod oidc;
 mod support;
 
 use ave_engine::ids::CaseId;
