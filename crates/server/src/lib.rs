@@ -134,7 +134,8 @@ pub fn router(state: AppState) -> Router {
         .route("/modellen", get(api::models::list))
         .route("/klantreizen", post(api::journeys::run))
         .route("/gemeenten", get(api::overview::gemeenten))
-        .route("/aandacht", get(api::overview::attention));
+        .route("/aandacht", get(api::overview::attention))
+        .route("/ik", get(api::ik::get));
     let app: Router = Router::new()
         .nest("/api/v1", api)
         .route("/aanmelden/sso/{provider}", get(auth::oidc::start))
@@ -241,7 +242,7 @@ pub async fn serve_with(
         router(AppState::new(store).with_auth(auth))
             .into_make_service_with_connect_info::<SocketAddr>(),
     )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| ServeError::Serve(e.to_string()))
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(|e| ServeError::Serve(e.to_string()))
 }

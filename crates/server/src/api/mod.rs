@@ -4,6 +4,7 @@
 pub mod body;
 pub mod cases;
 pub mod commands;
+pub mod ik;
 pub mod journeys;
 pub mod models;
 pub mod overview;
@@ -38,7 +39,8 @@ pub const VERSION: &str = "1.0.0";
         journeys::run,
         overview::gemeenten,
         overview::attention,
-        models::list
+        models::list,
+        ik::get
     ),
     components(schemas(
         cases::Casus,
@@ -58,6 +60,8 @@ pub const VERSION: &str = "1.0.0";
         overview::Gemeente,
         overview::Aandachtspunt,
         models::Model,
+        ik::Ik,
+        ik::Functie,
         crate::problem::ProblemBody,
         crate::problem::InvalidParam
     )),
@@ -65,7 +69,8 @@ pub const VERSION: &str = "1.0.0";
         (name = "casussen", description = "Casussen: één huishouden elk"),
         (name = "modellen", description = "Versies van lokale AVE-modellen"),
         (name = "overzichten", description = "Tellingen zonder persoonsgegevens: gemeenten en de aandachtslijst"),
-        (name = "klantreizen", description = "Een fictieve casus door een model laten lopen en de hiaten zien")
+        (name = "klantreizen", description = "Een fictieve casus door een model laten lopen en de hiaten zien"),
+        (name = "aanmelden", description = "Wie er is aangemeld")
     )
 )]
 pub struct ApiDoc;

@@ -298,7 +298,9 @@ impl Provider {
             .timeout(HTTP_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|_| "de HTTP-client voor de identiteitsprovider is niet te maken".to_owned())?;
+            .map_err(|_| {
+                "de HTTP-client voor de identiteitsprovider is niet te maken".to_owned()
+            })?;
         Ok(Provider {
             config,
             http,
@@ -428,7 +430,10 @@ impl Provider {
         if let Some(nonce) = nonce {
             let given = data.claims.get("nonce").and_then(Value::as_str);
             let same = given.is_some_and(|g| {
-                bool::from(subtle::ConstantTimeEq::ct_eq(g.as_bytes(), nonce.as_bytes()))
+                bool::from(subtle::ConstantTimeEq::ct_eq(
+                    g.as_bytes(),
+                    nonce.as_bytes(),
+                ))
             });
             if !same {
                 return Err(Refusal::Nonce);
@@ -599,7 +604,14 @@ impl BearerVerifier for JwtVerifier {
             match self.check(token, state).await {
                 Ok(actor) => Ok(actor),
                 Err(refusal) => {
-                    audit(state, "onbekend", "token-geweigerd", "token", refusal.code()).await;
+                    audit(
+                        state,
+                        "onbekend",
+                        "token-geweigerd",
+                        "token",
+                        refusal.code(),
+                    )
+                    .await;
                     Err(refusal.message())
                 }
             }

@@ -181,8 +181,7 @@ impl Auth {
     pub fn with_providers(providers: Vec<Arc<jwt::Provider>>) -> Auth {
         let verifier = jwt::JwtVerifier::new(&providers);
         Auth {
-            bearer: (!verifier.is_empty())
-                .then(|| Arc::new(verifier) as Arc<dyn BearerVerifier>),
+            bearer: (!verifier.is_empty()).then(|| Arc::new(verifier) as Arc<dyn BearerVerifier>),
             providers,
             ..Auth::default()
         }

@@ -221,8 +221,11 @@ async fn finish(
     let fail = |p: Problem| (None, p);
     let p = provider(state, name).map_err(fail)?;
     let config = p.config();
-    let query: Callback = serde_urlencoded::from_str(query)
-        .map_err(|_| fail(failed("het antwoord van de identiteitsprovider is onleesbaar")))?;
+    let query: Callback = serde_urlencoded::from_str(query).map_err(|_| {
+        fail(failed(
+            "het antwoord van de identiteitsprovider is onleesbaar",
+        ))
+    })?;
     let Some(login_state) = query.state.as_deref().filter(|s| !s.is_empty()) else {
         return Err(fail(failed(
             "het antwoord van de identiteitsprovider mist de state; begin opnieuw met aanmelden",
@@ -252,10 +255,7 @@ async fn finish(
     }
     if let Some(error) = &query.error {
         // Only a plain error code is repeated; the provider's description is not shown.
-        let code = if error
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c == '_')
-        {
+        let code = if error.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
             error.as_str()
         } else {
             "onbekend"
@@ -270,7 +270,9 @@ async fn finish(
         )));
     }
     let Some(code) = query.code.as_deref().filter(|c| !c.is_empty()) else {
-        return Err(fail(failed("het antwoord van de identiteitsprovider mist de code")));
+        return Err(fail(failed(
+            "het antwoord van de identiteitsprovider mist de code",
+        )));
     };
     let discovery = p.discovery().await.map_err(|_| fail(unreachable()))?;
     let redirect = config.redirect_url.as_deref().unwrap_or_default();

@@ -2,6 +2,7 @@
 //! SQLite store holding cases the engine wrote.
 
 mod commands;
+mod oidc;
 
 use std::net::SocketAddr;
 

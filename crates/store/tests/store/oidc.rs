@@ -25,20 +25,33 @@ async fn a_pending_login_is_taken_once_and_never_after_it_expired() {
             .put_oidc_login("state-2", &login(3), at(1))
             .await
             .expect("put");
-        let taken = db.store.take_oidc_login("state-1", at(2)).await.expect("take");
+        let taken = db
+            .store
+            .take_oidc_login("state-1", at(2))
+            .await
+            .expect("take");
         assert_eq!(taken, Some(login(10)));
         assert_eq!(
-            db.store.take_oidc_login("state-1", at(2)).await.expect("again"),
+            db.store
+                .take_oidc_login("state-1", at(2))
+                .await
+                .expect("again"),
             None,
             "a state works once"
         );
         assert_eq!(
-            db.store.take_oidc_login("state-2", at(4)).await.expect("late"),
+            db.store
+                .take_oidc_login("state-2", at(4))
+                .await
+                .expect("late"),
             None,
             "an expired login is refused"
         );
         assert_eq!(
-            db.store.take_oidc_login("bestaat-niet", at(2)).await.expect("unknown"),
+            db.store
+                .take_oidc_login("bestaat-niet", at(2))
+                .await
+                .expect("unknown"),
             None
         );
     })
@@ -57,7 +70,10 @@ async fn starting_a_login_forgets_the_expired_ones() {
             .await
             .expect("put");
         // Taken with a clock that would still accept it: the row is gone all the same.
-        assert_eq!(db.store.take_oidc_login("oud", at(2)).await.expect("take"), None);
+        assert_eq!(
+            db.store.take_oidc_login("oud", at(2)).await.expect("take"),
+            None
+        );
     })
     .await;
 }
