@@ -9,6 +9,10 @@
 //! `ave db` and `ave audit` resolve the database through the same layers, so that they work
 //! on the database the server uses.
 
+mod oidc;
+
+pub use oidc::OidcProvider;
+
 use std::ffi::OsString;
 use std::fmt;
 use std::net::SocketAddr;
@@ -189,6 +193,8 @@ pub struct Config {
     pub log_format: Setting<LogFormat>,
     /// Which log lines are written: an `EnvFilter` directive, checked.
     pub log_level: Setting<String>,
+    /// The identity providers (`[[oidc]]` in the file).
+    pub oidc: Vec<OidcProvider>,
 }
 
 impl Config {
@@ -242,6 +248,7 @@ impl Config {
             quoted(&self.log_level.value),
             &self.log_level.source,
         ));
+        oidc::to_toml(&self.oidc, &mut out);
         out
     }
 }
@@ -377,7 +384,10 @@ fn resolve(args: &ConfigArgs, default_file: &str, env: &Env<'_>) -> Result<Confi
         }
     };
 
+    let oidc = oidc::resolve(file.as_ref(), env)?;
+
     Ok(Config {
+        oidc,
         file: file.map(|f| f.path),
         database,
         data_dir,
@@ -506,6 +516,7 @@ struct FileValues {
     listen: Option<toml::Spanned<String>>,
     data_dir: Option<toml::Spanned<String>>,
     log: Option<LogValues>,
+    oidc: Option<Vec<oidc::OidcValues>>,
 }
 
 /// The `[log]` table.

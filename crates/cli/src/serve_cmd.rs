@@ -147,8 +147,9 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
         if args.demo {
             demo(&store).await?;
         }
+        let auth = identity_providers(&config)?;
         let shutdown = shutdown_signal()?;
-        ave_server::serve(store, config.listen.value, shutdown, |addr| {
+        ave_server::serve_with(store, auth, config.listen.value, shutdown, |addr| {
             // The database through its redacting Display: never the password.
             tracing::info!(
                 adres = %addr,
@@ -170,6 +171,31 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
         println!("gestopt");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Authentication with the configured identity providers (`[[oidc]]`): their web logins and
+/// their bearer tokens. Nothing is fetched from them yet.
+fn identity_providers(config: &Config) -> Result<ave_server::auth::Auth> {
+    let providers = config
+        .oidc
+        .iter()
+        .map(|p| {
+            ave_server::auth::jwt::Provider::new(p.config.clone())
+                .map(std::sync::Arc::new)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for p in &providers {
+        let c = p.config();
+        tracing::info!(
+            provider = %c.name,
+            issuer = %c.issuer,
+            aanmelden = c.redirect_url.is_some(),
+            api_tokens = c.audience.is_some(),
+            "identiteitsprovider ingesteld"
+        );
+    }
+    Ok(ave_server::auth::Auth::with_providers(providers))
 }
 
 /// Runs `ave config …`.

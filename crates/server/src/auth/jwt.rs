@@ -112,6 +112,54 @@ impl fmt::Debug for ProviderConfig {
     }
 }
 
+impl ProviderConfig {
+    /// Whether the configuration can work: a name of letters, digits, `-` and `_`; an
+    /// issuer and redirect URL over HTTPS (HTTP only on loopback); a redirect URL that is
+    /// this provider's callback (`…/aanmelden/sso/{name}/terug`) and comes with a client
+    /// secret; and at least one of redirect URL (web login) and audience (API tokens).
+    /// The reason in Dutch.
+    pub fn check(&self) -> Result<(), String> {
+        let name = &self.name;
+        let name_ok = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !name_ok {
+            return Err(format!(
+                "de naam {name:?} van een identiteitsprovider mag alleen letters, cijfers, - en _ bevatten"
+            ));
+        }
+        if !secure_or_local(&self.issuer) {
+            return Err(format!(
+                "identiteitsprovider {name}: de issuer moet een https-adres zijn (http alleen op deze machine)"
+            ));
+        }
+        if self.client_id.is_empty() {
+            return Err(format!("identiteitsprovider {name}: client_id ontbreekt"));
+        }
+        if let Some(url) = &self.redirect_url {
+            let path = format!("/aanmelden/sso/{name}/terug");
+            let fits = reqwest::Url::parse(url).is_ok_and(|u| u.path() == path);
+            if !secure_or_local(url) || !fits {
+                return Err(format!(
+                    "identiteitsprovider {name}: redirect_url moet een https-adres zijn dat eindigt op {path} (http alleen op deze machine)"
+                ));
+            }
+            if self.client_secret.is_empty() {
+                return Err(format!(
+                    "identiteitsprovider {name}: aanmelden via het web (redirect_url) vraagt een client_secret"
+                ));
+            }
+        }
+        if self.redirect_url.is_none() && self.audience.is_none() {
+            return Err(format!(
+                "identiteitsprovider {name}: geef redirect_url (aanmelden via het web), audience (API-tokens) of beide"
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Why a token is refused: a stable code (for the audit log) and a Dutch reason (for the 401).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
@@ -269,31 +317,7 @@ impl Provider {
     /// login or token, so the server starts while the provider is down). Refused: an issuer
     /// or redirect URL that is not HTTPS (HTTP only on loopback), an empty name.
     pub fn new(config: ProviderConfig) -> Result<Provider, String> {
-        let name_ok = !config.name.is_empty()
-            && config
-                .name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !name_ok {
-            return Err(format!(
-                "de naam {:?} van een identiteitsprovider mag alleen letters, cijfers, - en _ bevatten",
-                config.name
-            ));
-        }
-        if !secure_or_local(&config.issuer) {
-            return Err(format!(
-                "identiteitsprovider {}: de issuer moet een https-adres zijn (http alleen op deze machine)",
-                config.name
-            ));
-        }
-        if let Some(url) = &config.redirect_url
-            && !secure_or_local(url)
-        {
-            return Err(format!(
-                "identiteitsprovider {}: redirect_url moet een https-adres zijn (http alleen op deze machine)",
-                config.name
-            ));
-        }
+        config.check()?;
         let http = reqwest::Client::builder()
             .timeout(HTTP_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
