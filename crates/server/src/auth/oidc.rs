@@ -362,7 +362,7 @@ mod tests {
     #[test]
     fn the_pkce_challenge_is_rfc_7636s_example() {
         assert_eq!(
-            pkce_challenge("dBjftJeZ4CVP-1mB0SiBQO1c7wCw_OCmvd9c4Lp4q6I"),
+            pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
