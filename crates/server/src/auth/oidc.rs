@@ -5,7 +5,7 @@
 //! `GET /aanmelden/sso/{provider}/terug` is where the provider sends it back with a one-time
 //! code. We exchange the code (with our client secret and the PKCE verifier) for an ID token,
 //! check it like any token ([`super::jwt::Provider::validate`], with the client id as
-//! audience and the login's nonce), map its claims to an [`Actor`] and start a session
+//! audience and the login's nonce), map its claims to an [`Actor`](super::Actor) and start a session
 //! (login method `oidc:<provider>`); the browser goes to `/` with the session cookie.
 //!
 //! **Where the login waits.** Between the two requests the server must remember the state,
@@ -175,38 +175,19 @@ pub async fn callback(
     let query = request.uri().query().unwrap_or_default().to_owned();
     let headers = request.headers().clone();
     drop(request);
-    let mut response = match finish(&state, &name, &query, &headers).await {
-        Ok((person, mut response)) => {
-            audit_from(
-                &state,
-                &person,
-                &origin,
-                "aanmelden",
-                &format!("account/{person}"),
-                "ok",
-            )
-            .await;
-            tracing::info!(provider = %name, "aangemeld via identiteitsprovider");
-            response.headers_mut().append(header::SET_COOKIE, clear);
-            return response;
-        }
-        Err((person, problem)) => {
-            let object = person
-                .as_deref()
-                .map_or_else(|| "account/onbekend".to_owned(), |p| format!("account/{p}"));
-            audit_from(
-                &state,
-                person.as_deref().unwrap_or("onbekend"),
-                &origin,
-                "aanmelden",
-                &object,
-                "mislukt",
-            )
-            .await;
-            tracing::info!(provider = %name, code = problem.code, "aanmelden via identiteitsprovider mislukt");
-            problem.into_response()
-        }
+    let (mut response, person, result) = match finish(&state, &name, &query, &headers).await {
+        Ok((person, response)) => (response, Some(person), "ok"),
+        Err((person, problem)) => (problem.into_response(), person, "mislukt"),
     };
+    let account = person.as_deref().unwrap_or("onbekend");
+    let object = format!("account/{account}");
+    audit_from(&state, account, &origin, "aanmelden", &object, result).await;
+    tracing::info!(
+        provider = %name,
+        resultaat = result,
+        status = response.status().as_u16(),
+        "aanmelden via identiteitsprovider"
+    );
     response.headers_mut().append(header::SET_COOKIE, clear);
     response
 }
