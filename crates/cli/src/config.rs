@@ -9,6 +9,10 @@
 //! `ave db` and `ave audit` resolve the database through the same layers, so that they work
 //! on the database the server uses.
 
+mod oidc;
+
+pub use oidc::OidcProvider;
+
 use std::ffi::OsString;
 use std::fmt;
 use std::net::{IpAddr, SocketAddr};
@@ -209,6 +213,8 @@ pub struct Config {
     pub trusted_proxy: Option<Setting<IpAddr>>,
     /// The key of the processing log; [`KEY_FILE`] in the data directory when not given.
     pub processing_key: Option<Setting<SubjectKey>>,
+    /// The identity providers (`[[oidc]]` in the file).
+    pub oidc: Vec<OidcProvider>,
 }
 
 /// The file in the data directory that holds the processing log's key when the
@@ -284,6 +290,7 @@ impl Config {
             quoted(&self.log_level.value),
             &self.log_level.source,
         ));
+        oidc::to_toml(&self.oidc, &mut out);
         out
     }
 
@@ -514,8 +521,10 @@ fn resolve(args: &ConfigArgs, default_file: &str, env: &Env<'_>) -> Result<Confi
         },
     )?;
     let processing_key = processing_key(file.as_ref(), env)?;
+    let oidc = oidc::resolve(file.as_ref(), env)?;
 
     Ok(Config {
+        oidc,
         file: file.map(|f| f.path),
         database,
         data_dir,
@@ -759,6 +768,7 @@ struct FileValues {
     trusted_proxy: Option<toml::Spanned<String>>,
     processing_key: Option<toml::Spanned<String>>,
     log: Option<LogValues>,
+    oidc: Option<Vec<oidc::OidcValues>>,
 }
 
 /// The `[log]` table.

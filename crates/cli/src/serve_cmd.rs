@@ -148,12 +148,14 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
             demo(&store).await?;
             crate::account_cmd::demo_accounts(&store, &shown).await?;
         }
+        let auth = identity_providers(&config)?;
         let shutdown = shutdown_signal()?;
         let mut options = ave_server::ServeOptions {
             addr: config.listen.value,
             tls: config.tls(),
             trusted_proxy: config.trusted_proxy.as_ref().map(|s| s.value),
             subject_key: None,
+            auth: std::sync::Arc::new(auth),
         };
         // Refused before anything is made (the key file).
         ave_server::transport::check(&options)?;
@@ -192,6 +194,31 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
         println!("gestopt");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Authentication with the configured identity providers (`[[oidc]]`): their web logins and
+/// their bearer tokens. Nothing is fetched from them yet.
+fn identity_providers(config: &Config) -> Result<ave_server::auth::Auth> {
+    let providers = config
+        .oidc
+        .iter()
+        .map(|p| {
+            ave_server::auth::jwt::Provider::new(p.config.clone())
+                .map(std::sync::Arc::new)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for p in &providers {
+        let c = p.config();
+        tracing::info!(
+            provider = %c.name,
+            issuer = %c.issuer,
+            aanmelden = c.redirect_url.is_some(),
+            api_tokens = c.audience.is_some(),
+            "identiteitsprovider ingesteld"
+        );
+    }
+    Ok(ave_server::auth::Auth::with_providers(providers))
 }
 
 /// Runs `ave config …`.

@@ -184,6 +184,7 @@ pub fn router(state: AppState) -> Router {
             "/sessies/huidig",
             get(auth::local::current).delete(auth::local::logout),
         )
+        .route("/ik", get(api::ik::get))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             processing::track,
@@ -191,6 +192,8 @@ pub fn router(state: AppState) -> Router {
     let transport = state.transport;
     let app: Router = Router::new()
         .nest("/api/v1", api)
+        .route("/aanmelden/sso/{provider}", get(auth::oidc::start))
+        .route("/aanmelden/sso/{provider}/terug", get(auth::oidc::callback))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
         .route("/", get(auth::pages::home))
@@ -303,6 +306,7 @@ pub async fn serve_with(
         })?;
     let bound = listener.local_addr().unwrap_or(addr);
     let mut state = AppState::new(store).with_transport(options.transport());
+    state.auth = options.auth.clone();
     if let Some(key) = options.subject_key {
         state.logs = state.logs.with_key(key);
     }

@@ -79,6 +79,8 @@ pub struct ServeOptions {
     /// The key that encrypts data subject ids in the processing log; a random one (whose
     /// records cannot be read after a restart) when absent.
     pub subject_key: Option<ave_store::processing::SubjectKey>,
+    /// How requests are authenticated (identity providers for sign-on and bearer tokens).
+    pub auth: std::sync::Arc<crate::auth::Auth>,
 }
 
 impl ServeOptions {
@@ -89,6 +91,7 @@ impl ServeOptions {
             tls: None,
             trusted_proxy: None,
             subject_key: None,
+            auth: std::sync::Arc::default(),
         }
     }
 

@@ -22,6 +22,7 @@ pub mod accounts;
 pub mod audit;
 pub mod identity;
 pub mod processing;
+pub mod oidc;
 mod row;
 mod writer;
 

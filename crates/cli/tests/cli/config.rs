@@ -310,7 +310,7 @@ fn the_example_file_in_the_docs_is_valid_and_sets_every_key() {
     for (key, source) in &s {
         assert!(source.starts_with("bestand "), "{key}: {source}");
     }
-    assert_eq!(s.len(), 9, "{s:?}");
+    assert_eq!(s.len(), 19, "{s:?}");
 }
 
 /// A running `ave serve`: its address, and its standard error once it stopped.
@@ -608,4 +608,78 @@ fn logboek_toon_reads_the_key_made_in_the_data_dir_and_refuses_without_one() {
     assert!(stdout(&o).contains("0 verwerkingen"), "{}", stdout(&o));
     let o = ave_with(dir.as_path(), &["logboek", "toon", "--trace", "xyz"], &[]);
     assert_eq!(o.status.code(), Some(2));
+}
+
+const OIDC: &str = r#"
+[[oidc]]
+naam = "gemeente-oss"
+issuer = "https://login.oss.example/realms/ave"
+client_id = "ave-regie"
+client_secret = "geheim-uit-bestand"
+redirect_url = "https://ave.oss.example/aanmelden/sso/gemeente-oss/terug"
+audience = "urn:ave:api"
+"#;
+
+#[test]
+fn identity_providers_are_shown_without_their_secret_which_the_environment_may_give() {
+    let dir = temp_dir("config-oidc");
+    let file = dir.join("ave.toml");
+    std::fs::write(&file, OIDC).expect("write");
+    let file = file.to_str().expect("path");
+
+    let o = ave_with(&dir, &["config", "show", "--config", file], &[]);
+    let (t, s) = shown(&o);
+    assert!(!stdout(&o).contains("geheim-uit-bestand"), "{}", stdout(&o));
+    let p = &t["oidc"].as_array().expect("[[oidc]]")[0];
+    assert_eq!(p["naam"].as_str(), Some("gemeente-oss"));
+    assert_eq!(p["client_secret"].as_str(), Some("***"));
+    assert_eq!(p["claim_persoon"].as_str(), Some("ave_persoon"));
+    assert_eq!(source_of(&s, "claim_persoon"), "standaard");
+    assert_eq!(source_of(&s, "audience"), format!("bestand {file}"));
+
+    let o = ave_with(
+        &dir,
+        &["config", "show", "--config", file],
+        &[("AVE_OIDC_GEMEENTE_OSS_CLIENT_SECRET", "geheim-uit-omgeving")],
+    );
+    let (_, s) = shown(&o);
+    assert!(!stdout(&o).contains("geheim-uit-omgeving"));
+    assert_eq!(
+        source_of(&s, "client_secret"),
+        "omgeving AVE_OIDC_GEMEENTE_OSS_CLIENT_SECRET"
+    );
+}
+
+#[test]
+fn an_identity_provider_that_cannot_work_is_refused_with_its_line() {
+    let dir = temp_dir("config-oidc-bad");
+    for (text, want) in [
+        (
+            OIDC.replace("https://login", "http://login"),
+            "de issuer moet een https-adres zijn",
+        ),
+        (
+            OIDC.replace("client_secret = \"geheim-uit-bestand\"\n", ""),
+            "vraagt een client_secret",
+        ),
+        (
+            OIDC.replace("/gemeente-oss/terug", "/andere/terug"),
+            "eindigt op /aanmelden/sso/gemeente-oss/terug",
+        ),
+        (format!("{OIDC}{OIDC}"), "staat er twee keer in"),
+        (OIDC.replace("audience", "publiek"), "publiek"),
+    ] {
+        let file = dir.join("ave.toml");
+        std::fs::write(&file, &text).expect("write");
+        let o = ave_with(
+            &dir,
+            &["config", "show", "--config", file.to_str().expect("path")],
+            &[],
+        );
+        assert_eq!(o.status.code(), Some(2), "{text}");
+        let err = stderr(&o);
+        assert!(err.contains(want), "{want:?} in {err}");
+        assert!(err.contains("ave.toml:"), "names the file and line: {err}");
+        assert_dutch(&err);
+    }
 }

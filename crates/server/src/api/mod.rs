@@ -6,6 +6,7 @@ pub mod body;
 pub mod cases;
 pub mod commands;
 pub mod directory;
+pub mod ik;
 pub mod journeys;
 pub mod models;
 pub mod overview;
@@ -51,7 +52,8 @@ pub const VERSION: &str = "1.0.0";
         directory::put_person,
         crate::auth::local::login,
         crate::auth::local::current,
-        crate::auth::local::logout
+        crate::auth::local::logout,
+        ik::get
     ),
     components(schemas(
         cases::Casus,
@@ -80,6 +82,8 @@ pub const VERSION: &str = "1.0.0";
         directory::Persoon,
         crate::auth::local::Aanmelding,
         crate::auth::local::Sessie,
+        ik::Ik,
+        ik::Functie,
         crate::problem::ProblemBody,
         crate::problem::InvalidParam
     )),
@@ -90,7 +94,8 @@ pub const VERSION: &str = "1.0.0";
         (name = "klantreizen", description = "Een fictieve casus door een model laten lopen en de hiaten zien"),
         (name = "personen", description = "Wie hier werkt: organisaties en personen met hun functies"),
         (name = "toegang", description = "Noodtoegang, de beoordeling daarvan, en inzageverzoeken van betrokkenen"),
-        (name = "sessies", description = "Aanmelden met een lokaal account (wachtwoord en code uit de authenticator-app) en afmelden")
+        (name = "sessies", description = "Aanmelden met een lokaal account (wachtwoord en code uit de authenticator-app) en afmelden"),
+        (name = "aanmelden", description = "Wie er is aangemeld")
     )
 )]
 pub struct ApiDoc;

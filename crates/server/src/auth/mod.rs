@@ -7,6 +7,9 @@
 //! [`CACHE_TTL`], so checking a request usually costs no database round trip. Ending a session
 //! or revoking a token takes effect at once on this server and within [`CACHE_TTL`] on others.
 
+pub mod jwt;
+pub mod oidc;
+
 use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -155,6 +158,8 @@ pub struct Auth {
     /// Accept the `Ave-Persoon` header as the acting person. Tests and benchmarks of the
     /// engine only; `ave serve` never sets it.
     pub trust_person_header: bool,
+    /// The OpenID Connect providers for the web login (`/aanmelden/sso/{naam}`).
+    pub providers: Vec<Arc<jwt::Provider>>,
     cache: Mutex<lru::LruCache<String, (Actor, Instant)>>,
 }
 
@@ -163,6 +168,7 @@ impl Default for Auth {
         Auth {
             bearer: None,
             trust_person_header: false,
+            providers: Vec::new(),
             cache: Mutex::new(lru::LruCache::new(
                 NonZeroUsize::new(4096).unwrap_or(NonZeroUsize::MIN),
             )),
@@ -175,6 +181,17 @@ impl Auth {
     pub fn trusting_header() -> Auth {
         Auth {
             trust_person_header: true,
+            ..Auth::default()
+        }
+    }
+
+    /// Authentication with these OpenID Connect providers: their web logins, and their JWT
+    /// access tokens for API clients (from those that name an audience).
+    pub fn with_providers(providers: Vec<Arc<jwt::Provider>>) -> Auth {
+        let verifier = jwt::JwtVerifier::new(&providers);
+        Auth {
+            bearer: (!verifier.is_empty()).then(|| Arc::new(verifier) as Arc<dyn BearerVerifier>),
+            providers,
             ..Auth::default()
         }
     }

@@ -6,6 +6,7 @@ mod accounts;
 mod commands;
 mod logs;
 mod transport;
+mod oidc;
 
 use std::net::SocketAddr;
 

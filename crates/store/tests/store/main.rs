@@ -5,6 +5,7 @@
 
 mod accounts;
 mod audit;
+mod oidc;
 mod support;
 
 use ave_engine::ids::CaseId;
