@@ -24,9 +24,9 @@ use tokio::sync::{mpsc, oneshot};
 use crate::problem::Problem;
 
 /// How many entries may wait for the writer.
-pub const CAPACITY: usize = 8192;
+pub const CAPACITY: usize = 32768;
 /// The most entries one transaction takes.
-pub const BATCH: usize = 256;
+pub const BATCH: usize = 2048;
 /// How long the writer waits, after the first entry, for more to join the batch.
 pub const LINGER: Duration = Duration::from_millis(5);
 /// The longest wait between two attempts at a failing batch.

@@ -113,6 +113,10 @@ type Raw = (
 );
 type RawCheckpoint = (i64, Vec<u8>, String, String, Vec<u8>);
 
+/// How many rows one multi-row `INSERT` of a log batch carries (12 parameters a row stays
+/// far below SQLite's and PostgreSQL's parameter limits).
+const ROWS_PER_INSERT: usize = 200;
+
 impl Store {
     /// Appends entries to the audit log in one transaction; the last entry's position.
     pub async fn audit_append(&self, entries: &[AuditEntry]) -> Result<u64> {
@@ -144,6 +148,9 @@ impl Store {
                     .await?;
                 seq = to_u64(head.try_get::<i64, _>("seq")?);
                 let mut prev = hash_of(head.try_get::<Vec<u8>, _>("hash")?);
+                // The hashes in order, then the rows in a few multi-row statements: one
+                // round trip per [`ROWS_PER_INSERT`] entries instead of one per entry.
+                let mut rows = Vec::with_capacity(entries.len());
                 for e in entries {
                     seq += 1;
                     let at = time(&e.at);
@@ -152,21 +159,25 @@ impl Store {
                         seq,
                         [&at, &e.actor, &e.origin, &e.action, &e.object, &e.result],
                     );
-                    sqlx::query(
-                        "INSERT INTO audit_log (seq, at, actor, origin, action, object, result, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(to_i64(seq))
-                    .bind(&at)
-                    .bind(&e.actor)
-                    .bind(&e.origin)
-                    .bind(&e.action)
-                    .bind(&e.object)
-                    .bind(&e.result)
-                    .bind(prev.to_vec())
-                    .bind(hash.to_vec())
-                    .execute(&mut *tx)
-                    .await?;
+                    rows.push((to_i64(seq), at, e, prev.to_vec(), hash.to_vec()));
                     prev = hash;
+                }
+                for chunk in rows.chunks(ROWS_PER_INSERT) {
+                    let mut q = sqlx::QueryBuilder::new(
+                        "INSERT INTO audit_log (seq, at, actor, origin, action, object, result, prev_hash, hash) ",
+                    );
+                    q.push_values(chunk, |mut b, (seq, at, e, prev, hash)| {
+                        b.push_bind(*seq)
+                            .push_bind(at.clone())
+                            .push_bind(e.actor.clone())
+                            .push_bind(e.origin.clone())
+                            .push_bind(e.action.clone())
+                            .push_bind(e.object.clone())
+                            .push_bind(e.result.clone())
+                            .push_bind(prev.clone())
+                            .push_bind(hash.clone());
+                    });
+                    q.build().execute(&mut *tx).await?;
                 }
                 sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
                     .bind(to_i64(seq))
@@ -174,22 +185,23 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
-            for r in processing {
-                sqlx::query(crate::processing::INSERT)
-                    .bind(&r.trace_id)
-                    .bind(&r.span_id)
-                    .bind(r.parent_span_id.as_deref())
-                    .bind(&r.name)
-                    .bind(time(&r.start))
-                    .bind(time(&r.end))
-                    .bind(r.status.as_str())
-                    .bind(&r.resource_name)
-                    .bind(&r.resource_version)
-                    .bind(&r.activity_id)
-                    .bind(r.data_subject.as_bytes())
-                    .bind(&r.data_subject_type)
-                    .execute(&mut *tx)
-                    .await?;
+            for chunk in processing.chunks(ROWS_PER_INSERT) {
+                let mut q = sqlx::QueryBuilder::new(crate::processing::INSERT_HEAD);
+                q.push_values(chunk, |mut b, r| {
+                    b.push_bind(r.trace_id.clone())
+                        .push_bind(r.span_id.clone())
+                        .push_bind(r.parent_span_id.clone())
+                        .push_bind(r.name.clone())
+                        .push_bind(time(&r.start))
+                        .push_bind(time(&r.end))
+                        .push_bind(r.status.as_str())
+                        .push_bind(r.resource_name.clone())
+                        .push_bind(r.resource_version.clone())
+                        .push_bind(r.activity_id.clone())
+                        .push_bind(r.data_subject.as_bytes().to_vec())
+                        .push_bind(r.data_subject_type.clone());
+                });
+                q.build().execute(&mut *tx).await?;
             }
             tx.commit().await?;
             Ok(seq)

@@ -21,8 +21,8 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod identity;
-pub mod processing;
 pub mod oidc;
+pub mod processing;
 mod row;
 mod writer;
 
@@ -273,9 +273,16 @@ pub struct Visible {
 pub struct Page<T> {
     /// The items.
     pub items: Vec<T>,
-    /// How many there are in all.
+    /// How many there are in all — at most [`COUNT_CAP`] for a list limited to what one
+    /// person may see (then [`Page::capped`] says there are more).
     pub total: u64,
+    /// There are more than `total`.
+    pub capped: bool,
 }
+
+/// The most cases a need-to-know list counts: counting a person's visible cases costs one
+/// check per case, so beyond this the total is given as "more than".
+pub const COUNT_CAP: u64 = 1000;
 
 /// One event of a timeline in outline: what remains after the content is erased.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -191,7 +191,8 @@ pub struct ProcessingRecord {
 }
 
 /// The insert of one record (both backends).
-pub(crate) const INSERT: &str = "INSERT INTO processing_log (trace_id, span_id, parent_span_id, name, start_time, end_time, status, resource_name, resource_version, processing_activity_id, data_subject_id, data_subject_id_type) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+/// The head of a multi-row insert of processing records (values follow).
+pub(crate) const INSERT_HEAD: &str = "INSERT INTO processing_log (trace_id, span_id, parent_span_id, name, start_time, end_time, status, resource_name, resource_version, processing_activity_id, data_subject_id, data_subject_id_type) ";
 
 type Raw = (
     i64,

@@ -130,8 +130,11 @@ pub struct Links {
 pub struct CasussenPagina {
     /// De casussen op deze pagina.
     pub casussen: Vec<Casus>,
-    /// Hoeveel casussen er in totaal aan het filter voldoen.
+    /// Hoeveel casussen er in totaal aan het filter voldoen (ten hoogste 1000 geteld; zie
+    /// `totaalIsMinimum`).
     pub totaal: u64,
+    /// Er zijn meer dan `totaal` casussen: verfijn het filter.
+    pub totaal_is_minimum: bool,
     /// Deze pagina (vanaf 1).
     pub pagina: u64,
     /// Casussen per pagina.
@@ -262,7 +265,12 @@ pub async fn list(
         parts.push(format!("pagina={p}"));
         format!("/api/v1/casussen?{}", parts.join("&"))
     };
-    let last = page.total.div_ceil(grootte).max(1);
+    // Beyond the counted total there is a next page while pages come back full.
+    let has_next = if page.capped {
+        page.items.len() as u64 == grootte
+    } else {
+        pagina < page.total.div_ceil(grootte).max(1)
+    };
     crate::audit::record(
         &state,
         &actor,
@@ -272,11 +280,12 @@ pub async fn list(
     )?;
     Ok(Json(CasussenPagina {
         totaal: page.total,
+        totaal_is_minimum: page.capped,
         pagina,
         pagina_grootte: grootte,
         links: Links {
             this: link(pagina),
-            next: (pagina < last).then(|| link(pagina + 1)),
+            next: has_next.then(|| link(pagina + 1)),
             prev: (pagina > 1).then(|| link(pagina - 1)),
         },
         casussen: page

@@ -67,18 +67,23 @@ async fn get_with(app: &Router, uri: &str, headers: &[(&str, &str)]) -> axum::re
 async fn the_writer_batches_what_arrives_together_and_flush_waits_for_all_of_it() {
     for db in Db::each().await {
         let logs = Logs::start(db.store.clone());
-        // Nothing runs the writer until this task yields: all 600 wait together.
-        for n in 0..600 {
-            logs.audit(entry(n)).expect("queued");
+        // Nothing runs the writer until this task yields: all wait together.
+        let n = 2 * ave_server::logs::BATCH + ave_server::logs::BATCH / 2;
+        for i in 0..n {
+            logs.audit(entry(i)).expect("queued");
         }
         logs.flush().await.expect("flushed");
-        let entries = db.store.audit_entries(0, 1000).await.expect("entries");
-        assert_eq!(entries.len(), 600, "{}", db.url);
-        assert_eq!(entries[599].1.object, "casus/casus-599", "in order");
+        let entries = db.store.audit_entries(0, 100_000).await.expect("entries");
+        assert_eq!(entries.len(), n, "{}", db.url);
+        assert_eq!(
+            entries[n - 1].1.object,
+            format!("casus/casus-{}", n - 1),
+            "in order"
+        );
         let batches = logs.batches();
         assert!(
             (3..=4).contains(&batches),
-            "600 entries in {batches} batches"
+            "{n} entries in {batches} batches"
         );
         let report = db.store.verify_audit(&[]).await.expect("verify");
         assert_eq!(report.first_problem, None);

@@ -1,12 +1,12 @@
 //! The API through the real router in-process, and end to end on a random port, over a real
 //! SQLite store holding cases the engine wrote.
 
-mod authz;
 mod accounts;
+mod authz;
 mod commands;
 mod logs;
-mod transport;
 mod oidc;
+mod transport;
 
 use std::net::SocketAddr;
 
