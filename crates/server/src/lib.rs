@@ -1,8 +1,10 @@
 //! The case service: the REST API under `/api/v1` over the case store, with health checks and
 //! the OpenAPI document. Lists, cases and timelines are read from the store's read models;
 //! commands run on live cases ([`live`]) and are committed by one group-commit writer.
-//! Sign-on and authorisation arrive with issue 11: until then the acting person is named in
-//! a header and the server listens on loopback only.
+//! Every API request names a person ([`auth`]); what they may see and do is decided in one
+//! place ([`access`]); every read and write of a case goes to the security audit log and the
+//! processing log ([`logs`]). Beyond loopback the server speaks HTTPS or sits behind a
+//! declared reverse proxy ([`transport`]).
 //!
 //! Every response carries `API-Version` and the security headers (`Cache-Control: no-store`,
 //! a CSP with `frame-ancestors 'none'`, `X-Content-Type-Options: nosniff`,
