@@ -382,6 +382,18 @@ pub(crate) async fn demo_accounts(store: &Store, database: &str) -> Result<()> {
             ));
         }
     }
+    for (id, _, admin) in ave_demo::DEMO_STAFF {
+        let secret = match store.account_of_person(id).await? {
+            Some(account) => account.totp_secret,
+            None if store.person(id).await?.is_some() => {
+                let h = credentials::hash_password(DEMO_PASSWORD)?;
+                create_account(store, id, id, h).await?
+            }
+            None => continue,
+        };
+        let role = if *admin { "beheerder" } else { "FG" };
+        lines.push(format!("  {id:<44} {role:<12} TOTP-geheim {secret}"));
+    }
     if lines.is_empty() {
         return Ok(());
     }

@@ -408,6 +408,17 @@ pub fn organisation_id(name: &str) -> String {
         .join("-")
 }
 
+/// The demo region's administrator and privacy officer (functionaris gegevensbescherming):
+/// id, work name, whether administrator (else privacy officer).
+pub const DEMO_STAFF: &[(&str, &str, bool)] = &[
+    ("regio-beheerder-1", "Bram (beheerder)", true),
+    (
+        "regio-fg-1",
+        "Fatima (functionaris gegevensbescherming)",
+        false,
+    ),
+];
+
 /// Puts the region's organisations and people into the store's directory: each person with
 /// their function for their organisation in their gemeente (again is fine).
 pub async fn directory(store: &Store, region: &Region) -> Result<(), DemoError> {
@@ -417,6 +428,19 @@ pub async fn directory(store: &Store, region: &Region) -> Result<(), DemoError> 
     }
     for (id, name) in organisations {
         store.put_organisation(&Organisation { id, name }).await?;
+    }
+    // The region's administrator and privacy officer: no function, no case in sight.
+    for (id, name, admin) in DEMO_STAFF {
+        store
+            .put_person(&DirectoryPerson {
+                id: (*id).to_owned(),
+                name: (*name).to_owned(),
+                admin: *admin,
+                privacy: !*admin,
+                active: true,
+                memberships: Vec::new(),
+            })
+            .await?;
     }
     for g in &region.gemeenten {
         for p in &g.people {

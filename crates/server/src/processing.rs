@@ -55,9 +55,11 @@ pub struct RegisterEntry {
     pub grondslag: &'static str,
 }
 
-/// The basis the case work rests on; the municipality's register (and its FG) has the
-/// final word on the exact articles.
-const GRONDSLAG_REGIE: &str = "AVG art. 6 lid 1 sub e (taak van algemeen belang) en art. 9 lid 2 sub g/h, in samenhang met de Wmo 2015, de Jeugdwet en de Wet verplichte ggz (regie op zorg en veiligheid)";
+/// The basis the case work rests on. It is not one law for every case: the local model names
+/// the legal basis and controller per phase (for example Wams in AVE 1–2 and the WGS in AVE
+/// 3–4 in `ave-wams-wgs`), and every event records the basis of the phase it was written in.
+/// The gemeente's register (and its FG) has the final word.
+const GRONDSLAG_REGIE: &str = "De grondslag die het lokale AVE-model voor de fase van de casus noemt (per gebeurtenis vastgelegd); zie het verwerkingsregister van de gemeente";
 
 /// Our processing activities.
 pub const REGISTER: [RegisterEntry; 4] = [
