@@ -73,11 +73,19 @@ pub struct ListArgs {
     db: DatabaseArgs,
 }
 
-fn valid_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
+/// Checks an id and a name before anything is opened.
+fn check(id: &str, name: &str) -> Result<()> {
+    let valid = (1..=64).contains(&id.len())
         && id
             .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !valid {
+        bail!("--id {id:?}: kleine letters, cijfers en streepjes, 1 tot 64 tekens");
+    }
+    if name.trim().is_empty() {
+        bail!("--naam mag niet leeg zijn");
+    }
+    Ok(())
 }
 
 /// A membership from `ORG:FUNCTIE[@GEMEENTE]`.
@@ -106,15 +114,7 @@ fn membership(text: &str) -> Result<Membership> {
 pub fn run_organisation(cmd: OrganisationCommand, verbose: bool) -> Result<ExitCode> {
     match cmd {
         OrganisationCommand::Maak(args) => {
-            if !valid_id(&args.id) {
-                bail!(
-                    "--id {:?}: kleine letters, cijfers en streepjes, 1 tot 64 tekens",
-                    args.id
-                );
-            }
-            if args.name.trim().is_empty() {
-                bail!("--naam mag niet leeg zijn");
-            }
+            check(&args.id, &args.name)?;
             runtime()?.block_on(async {
                 let (store, _) = open(&args.db, verbose).await?;
                 let result = store
@@ -145,15 +145,7 @@ pub fn run_organisation(cmd: OrganisationCommand, verbose: bool) -> Result<ExitC
 pub fn run_person(cmd: PersonCommand, verbose: bool) -> Result<ExitCode> {
     match cmd {
         PersonCommand::Maak(args) => {
-            if !valid_id(&args.id) {
-                bail!(
-                    "--id {:?}: kleine letters, cijfers en streepjes, 1 tot 64 tekens",
-                    args.id
-                );
-            }
-            if args.name.trim().is_empty() {
-                bail!("--naam mag niet leeg zijn");
-            }
+            check(&args.id, &args.name)?;
             let memberships = args
                 .functions
                 .iter()

@@ -94,16 +94,27 @@ fn valid_id(id: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn check_id(id: &str) -> Result<(), Problem> {
-    if valid_id(id) {
-        Ok(())
-    } else {
-        Err(Problem::invalid_one(
+/// Checks what every `PUT` of the directory needs: a usable id in the address, the same (or
+/// none) in the body, and a name.
+fn check_put(id: &str, body_id: &str, name: &str) -> Result<(), Problem> {
+    if !valid_id(id) {
+        return Err(Problem::invalid_one(
             "id",
             "invalid",
             "kleine letters, cijfers en streepjes, 1 tot 64 tekens",
-        ))
+        ));
     }
+    if !body_id.is_empty() && body_id != id {
+        return Err(Problem::invalid_one(
+            "id",
+            "mismatch",
+            "de id in het bericht verschilt van die in het adres",
+        ));
+    }
+    if name.trim().is_empty() {
+        return Err(Problem::invalid_one("naam", "required", "geef de naam"));
+    }
+    Ok(())
 }
 
 /// De organisaties.
@@ -158,17 +169,7 @@ pub async fn put_organisation(
     JsonBody(body): JsonBody<Organisatie>,
 ) -> Result<Json<Organisatie>, Problem> {
     access::check(&state, &actor, Operation::Administer)?;
-    check_id(&id)?;
-    if !body.id.is_empty() && body.id != id {
-        return Err(Problem::invalid_one(
-            "id",
-            "mismatch",
-            "de id in het bericht verschilt van die in het adres",
-        ));
-    }
-    if body.naam.trim().is_empty() {
-        return Err(Problem::invalid_one("naam", "required", "geef de naam"));
-    }
+    check_put(&id, &body.id, &body.naam)?;
     state
         .store
         .put_organisation(&Organisation {
@@ -239,17 +240,7 @@ pub async fn put_person(
     JsonBody(body): JsonBody<Persoon>,
 ) -> Result<Json<Persoon>, Problem> {
     access::check(&state, &actor, Operation::Administer)?;
-    check_id(&id)?;
-    if !body.id.is_empty() && body.id != id {
-        return Err(Problem::invalid_one(
-            "id",
-            "mismatch",
-            "de id in het bericht verschilt van die in het adres",
-        ));
-    }
-    if body.naam.trim().is_empty() {
-        return Err(Problem::invalid_one("naam", "required", "geef de werknaam"));
-    }
+    check_put(&id, &body.id, &body.naam)?;
     let person = Person {
         id: id.clone(),
         name: body.naam.trim().to_owned(),
