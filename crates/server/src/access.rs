@@ -16,7 +16,8 @@ use std::sync::Arc;
 use ave_engine::ids::CaseId;
 use ave_model::{RoleKind, ValidModel};
 use ave_store::CaseRow;
-use ave_store::access::{CONTRIBUTOR, PARTICIPANT, ROLE};
+use ave_store::access::{PARTICIPANT, ROLE};
+use ave_store::identity::Membership;
 
 use crate::AppState;
 use crate::auth::Actor;
@@ -281,46 +282,58 @@ pub async fn involvement(
     actor: &Actor,
     row: &CaseRow,
 ) -> Result<Involvement, Problem> {
-    if let Some((_, kind)) = row.access.iter().find(|(p, _)| *p == actor.person) {
-        match kind.as_str() {
-            ROLE => return Ok(Involvement::Role),
-            PARTICIPANT => return Ok(Involvement::Participant),
-            CONTRIBUTOR => {}
-            _ => {}
-        }
+    let on_row = on_row(actor, row);
+    if let Some(i @ (Involvement::Role | Involvement::Participant)) = on_row {
+        return Ok(i);
     }
     if !actor.memberships.is_empty() {
         let model = state
             .models
             .get(&state.store, &row.model_id, &row.model_version)
             .await?;
-        if governs(&model, actor, row.gemeente.as_deref(), &row.phase) {
+        if governs(
+            &model,
+            &actor.memberships,
+            row.gemeente.as_deref(),
+            &row.phase,
+        ) {
             return Ok(Involvement::Governs);
         }
     }
-    let contributed = row
-        .access
-        .iter()
-        .any(|(p, k)| *p == actor.person && k == CONTRIBUTOR);
-    if !contributed
-        && state
-            .store
-            .break_glass(&row.id, &actor.person, crate::now())
-            .await?
-            .is_some()
-    {
-        return Ok(Involvement::BreakGlass);
+    if let Some(contributor) = on_row {
+        return Ok(contributor);
     }
-    Ok(if contributed {
-        Involvement::Contributor
+    let granted = state
+        .store
+        .break_glass(&row.id, &actor.person, crate::now())
+        .await?
+        .is_some();
+    Ok(if granted {
+        Involvement::BreakGlass
     } else {
         Involvement::None
     })
 }
 
-/// Whether one of `actor`'s functions, for `gemeente` (or the whole region), is the
-/// operational or administrative responsibility of `phase` in `model`.
-pub fn governs(model: &ValidModel, actor: &Actor, gemeente: Option<&str>, phase: &str) -> bool {
+/// How the case row names `actor` (one scan of its involvement): role holder, participant or
+/// contributor; `None` when it does not.
+pub fn on_row(actor: &Actor, row: &CaseRow) -> Option<Involvement> {
+    let (_, kind) = row.access.iter().find(|(p, _)| *p == actor.person)?;
+    Some(match kind.as_str() {
+        ROLE => Involvement::Role,
+        PARTICIPANT => Involvement::Participant,
+        _ => Involvement::Contributor,
+    })
+}
+
+/// Whether one of `memberships`, for `gemeente` (or the whole region), is the operational or
+/// administrative responsibility of `phase` in `model`.
+pub fn governs(
+    model: &ValidModel,
+    memberships: &[Membership],
+    gemeente: Option<&str>,
+    phase: &str,
+) -> bool {
     let Some(phase) = model
         .phases_in_order()
         .into_iter()
@@ -333,7 +346,7 @@ pub fn governs(model: &ValidModel, actor: &Actor, gemeente: Option<&str>, phase:
         .filter_map(|k| phase.regie.role(*k))
         .flat_map(|spec| spec.holders.iter().map(|f| f.as_str()))
         .collect();
-    actor.memberships.iter().any(|m| {
+    memberships.iter().any(|m| {
         functions.contains(&m.function.as_str())
             && (m.gemeente.is_none() || m.gemeente.as_deref() == gemeente)
     })
@@ -354,11 +367,8 @@ pub async fn governed(
         let id = model.model().model.id.as_str();
         for phase in model.phases_in_order() {
             for m in &actor.memberships {
-                let probe = Actor {
-                    memberships: vec![m.clone()],
-                    ..actor.clone()
-                };
-                if governs(model, &probe, m.gemeente.as_deref(), phase.id.as_str()) {
+                let one = std::slice::from_ref(m);
+                if governs(model, one, m.gemeente.as_deref(), phase.id.as_str()) {
                     let triple = (
                         m.gemeente.clone(),
                         id.to_owned(),

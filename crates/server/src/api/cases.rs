@@ -322,23 +322,20 @@ pub(crate) async fn visible_to(state: &AppState, actor: &Actor) -> Result<Visibl
 
 /// What `actor` sees of a case found in their list.
 fn listed_access(actor: &Actor, visible: &Visible, row: &CaseRow) -> Access {
-    let involvement = match row.access.iter().find(|(p, _)| *p == actor.person) {
-        Some((_, k)) if k == ave_store::access::ROLE => Involvement::Role,
-        Some((_, k)) if k == ave_store::access::PARTICIPANT => Involvement::Participant,
-        found => {
-            let governs = visible.governs.iter().any(|(g, m, p)| {
-                (g.is_none() || g.as_deref() == row.gemeente.as_deref())
-                    && *m == row.model_id
-                    && *p == row.phase
-            });
-            if governs {
-                Involvement::Governs
-            } else if found.is_some() {
-                Involvement::Contributor
-            } else {
-                Involvement::BreakGlass
-            }
-        }
+    let governs = || {
+        visible.governs.iter().any(|(g, m, p)| {
+            (g.is_none() || g.as_deref() == row.gemeente.as_deref())
+                && *m == row.model_id
+                && *p == row.phase
+        })
+    };
+    // As `access::involvement` orders it; a listed case the row does not name and the person
+    // does not govern is one they hold a break-glass grant on.
+    let involvement = match access::on_row(actor, row) {
+        Some(i @ (Involvement::Role | Involvement::Participant)) => i,
+        _ if governs() => Involvement::Governs,
+        Some(contributor) => contributor,
+        None => Involvement::BreakGlass,
     };
     match access::decide(Standing::of(actor), involvement, Operation::ReadCase) {
         Decision::Allow(a) => a,
