@@ -128,6 +128,15 @@ impl Standing {
         }
     }
 
+    /// Whether someone of this standing sees any case at all (as the one in a regie role
+    /// would); the pages say so instead of answering 403.
+    pub fn sees_cases(self) -> bool {
+        matches!(
+            decide(self, Involvement::Role, Operation::ReadCase),
+            Decision::Allow(_)
+        )
+    }
+
     /// Its Dutch name.
     pub fn name(self) -> &'static str {
         match self {

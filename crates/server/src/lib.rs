@@ -23,6 +23,7 @@ pub mod migrate;
 pub mod problem;
 pub mod processing;
 pub mod transport;
+pub mod web;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -198,12 +199,12 @@ pub fn router(state: AppState) -> Router {
         .route("/aanmelden/sso/{provider}/terug", get(auth::oidc::callback))
         .route("/health/live", get(health::live))
         .route("/health/ready", get(health::ready))
-        .route("/", get(auth::pages::home))
         .route(
             "/aanmelden",
             get(auth::pages::login_page).post(auth::pages::login_submit),
         )
         .route("/afmelden", post(auth::pages::logout_submit))
+        .merge(web::routes())
         .fallback(not_found)
         .with_state(state);
     let metrics = Metrics::default();
@@ -220,7 +221,11 @@ pub fn router(state: AppState) -> Router {
             transport::edge,
         ))
         .layer(header_layer("api-version", api::VERSION))
-        .layer(header_layer("cache-control", "no-store"))
+        // Assets under a content-hashed name say they may be kept; everything else no-store.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("cache-control"),
+            HeaderValue::from_static("no-store"),
+        ))
         // HTML pages set their own (stricter than none: a form may post to this site).
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("content-security-policy"),

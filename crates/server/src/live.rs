@@ -202,6 +202,21 @@ impl LiveCases {
         Ok(Some(live))
     }
 
+    /// A copy of case `id` brought up to date with every stored event, for reading (a page);
+    /// the cache keeps it. `None` when the case does not exist.
+    pub async fn read(
+        &self,
+        store: &Store,
+        models: &Models,
+        id: &CaseId,
+    ) -> Result<Option<Live>, Problem> {
+        let live = self.take(store, models, id).await?;
+        if let Some(l) = &live {
+            self.put(l.clone());
+        }
+        Ok(live)
+    }
+
     /// Puts a case back after its events were committed (or after a refused command, which
     /// changed nothing).
     pub fn put(&self, live: Live) {

@@ -1,8 +1,8 @@
 //! The web pages of logging in and out: `GET /aanmelden` (a plain, accessible Dutch form),
 //! `POST /aanmelden` (both factors; then, for someone who works for several organisations,
-//! a second step to choose one), `POST /afmelden`, and `/` to show who is logged in. The
-//! web application proper comes later; these pages are small on purpose: no scripts, no
-//! styles, their own CSP (`form-action 'self'`).
+//! a second step to choose one), and `POST /afmelden`. They use the web application's page
+//! shell ([`crate::web::render`]) and its CSP; single sign-on is offered as links to
+//! `/aanmelden/sso/{provider}`; after logging in the browser goes back to `terug`.
 //!
 //! Login CSRF is met with a double-submit token: `GET /aanmelden` sets a random value in the
 //! `__Host-ave-aanmelden` cookie and in a hidden field; a `POST` whose field does not match
@@ -19,7 +19,7 @@ use subtle::ConstantTimeEq;
 use super::local::{
     Checked, ClientAddress, Credentials, choice_pending, choose, consume, finish, verify,
 };
-use super::{SESSION_COOKIE, Via, authenticate, cookie, end_session, random_secret};
+use super::{Via, authenticate, cookie, end_session, random_secret};
 use crate::AppState;
 use crate::problem::Problem;
 use ave_store::identity::token_hash;
@@ -30,9 +30,8 @@ pub const LOGIN_CSRF_COOKIE: &str = "__Host-ave-aanmelden";
 pub const CHOICE_COOKIE: &str = "__Host-ave-keuze";
 /// How long the second step may wait.
 pub const CHOICE_SECONDS: i64 = 300;
-/// The pages' Content-Security-Policy: nothing may load; forms post only here.
-pub const PAGE_CSP: &str =
-    "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+/// The pages' Content-Security-Policy (the same as every page's).
+pub const PAGE_CSP: &str = crate::web::PAGE_CSP;
 
 const FAILED: &str = "De gebruikersnaam, het wachtwoord of de code klopt niet, of het account is tijdelijk geblokkeerd. Probeer het opnieuw.";
 
@@ -78,31 +77,30 @@ impl Page {
 
 impl IntoResponse for Page {
     fn into_response(self) -> Response {
-        let html = format!(
-            "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} – AVE-regie</title>\n</head>\n<body>\n<main>\n<h1>{}</h1>\n{}</main>\n</body>\n</html>\n",
-            self.title, self.title, self.body
-        );
-        let mut response = (self.status, html).into_response();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        );
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(PAGE_CSP),
-        );
+        let ctx = minijinja::context! { body => minijinja::Value::from_safe_string(self.body) };
+        let mut response = match crate::web::render::public_page(
+            ave_labels::Lang::Nl,
+            "formulier.html",
+            self.title,
+            ctx,
+        ) {
+            Ok(r) => r,
+            Err(p) => return crate::web::render::problem_page(&p, ave_labels::Lang::Nl),
+        };
+        *response.status_mut() = self.status;
         for c in self.cookies {
-            headers.append(header::SET_COOKIE, c);
+            response.headers_mut().append(header::SET_COOKIE, c);
         }
         response
     }
 }
 
-fn see_other(to: &'static str, cookies: Vec<HeaderValue>) -> Response {
+fn see_other(to: &str, cookies: Vec<HeaderValue>) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::LOCATION, HeaderValue::from_static(to));
+    if let Ok(v) = HeaderValue::from_str(to) {
+        headers.insert(header::LOCATION, v);
+    }
     for c in cookies {
         headers.append(header::SET_COOKIE, c);
     }
@@ -126,38 +124,86 @@ fn clear_cookie(name: &'static str) -> HeaderValue {
 fn error_block(error: Option<&str>) -> String {
     error.map_or_else(String::new, |e| {
         format!(
-            "<p id=\"fout\" role=\"alert\"><strong>{}</strong></p>\n",
+            "<div class=\"utrecht-alert utrecht-alert--error\" id=\"fout\" role=\"alert\"><p class=\"utrecht-paragraph\"><strong>{}</strong></p></div>\n",
             escape(e)
         )
     })
 }
 
-/// The form of the first step; `name` is what was typed before (never the password).
-fn login_form(csrf: &str, name: &str, error: Option<&str>) -> String {
+/// The form of the first step; `name` is what was typed before (never the password);
+/// `back` is where to go afterwards; `sso` the single sign-on choices (name, label).
+fn login_form(
+    csrf: &str,
+    name: &str,
+    error: Option<&str>,
+    back: &str,
+    sso: &[(String, String)],
+) -> String {
     let described = if error.is_some() {
         " aria-describedby=\"fout\""
     } else {
         ""
     };
+    let invalid = if error.is_some() {
+        " aria-invalid=\"true\""
+    } else {
+        ""
+    };
+    let mut single = String::new();
+    if !sso.is_empty() {
+        single.push_str("<h2 class=\"utrecht-heading-2\">Met uw organisatie-account</h2>\n<ul class=\"utrecht-unordered-list\">\n");
+        for (provider, label) in sso {
+            let _ = writeln!(
+                single,
+                "<li class=\"utrecht-unordered-list__item\"><a class=\"utrecht-link\" href=\"/aanmelden/sso/{}\">Aanmelden via {}</a></li>",
+                escape(&crate::api::cases::encode(provider)),
+                escape(label)
+            );
+        }
+        single.push_str(
+            "</ul>\n<h2 class=\"utrecht-heading-2\">Met gebruikersnaam, wachtwoord en code</h2>\n",
+        );
+    }
     format!(
-        "{}<form method=\"post\" action=\"/aanmelden\">\n\
+        "{}{single}<form method=\"post\" action=\"/aanmelden\">\n\
 <input type=\"hidden\" name=\"csrf\" value=\"{}\">\n\
-<p><label for=\"gebruikersnaam\">Gebruikersnaam</label><br>\n\
-<input id=\"gebruikersnaam\" name=\"gebruikersnaam\" type=\"text\" autocomplete=\"username\" required value=\"{}\"{described}></p>\n\
-<p><label for=\"wachtwoord\">Wachtwoord</label><br>\n\
-<input id=\"wachtwoord\" name=\"wachtwoord\" type=\"password\" autocomplete=\"current-password\" required></p>\n\
-<p><label for=\"code\">Code uit de authenticator-app (6 cijfers)</label><br>\n\
-<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" pattern=\"[0-9]{{6}}\" autocomplete=\"one-time-code\" required></p>\n\
-<p><button type=\"submit\">Aanmelden</button></p>\n\
+<input type=\"hidden\" name=\"terug\" value=\"{}\">\n\
+<div class=\"utrecht-form-field utrecht-form-field--text\"><p class=\"utrecht-form-field__label\"><label class=\"utrecht-form-label\" for=\"gebruikersnaam\">Gebruikersnaam</label></p>\n\
+<p class=\"utrecht-form-field__input\"><input class=\"utrecht-textbox utrecht-textbox--html-input\" id=\"gebruikersnaam\" name=\"gebruikersnaam\" type=\"text\" autocomplete=\"username\" required value=\"{}\"{described}{invalid}></p></div>\n\
+<div class=\"utrecht-form-field utrecht-form-field--text\"><p class=\"utrecht-form-field__label\"><label class=\"utrecht-form-label\" for=\"wachtwoord\">Wachtwoord</label></p>\n\
+<p class=\"utrecht-form-field__input\"><input class=\"utrecht-textbox utrecht-textbox--html-input\" id=\"wachtwoord\" name=\"wachtwoord\" type=\"password\" autocomplete=\"current-password\" required></p></div>\n\
+<div class=\"utrecht-form-field utrecht-form-field--text\"><p class=\"utrecht-form-field__label\"><label class=\"utrecht-form-label\" for=\"code\">Code uit de authenticator-app (6 cijfers)</label></p>\n\
+<p class=\"utrecht-form-field__input\"><input class=\"utrecht-textbox utrecht-textbox--html-input\" id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" pattern=\"[0-9]{{6}}\" autocomplete=\"one-time-code\" required></p></div>\n\
+<p><button class=\"utrecht-button utrecht-button--primary-action\" type=\"submit\">Aanmelden</button></p>\n\
 </form>\n",
         error_block(error),
         escape(csrf),
+        escape(back),
         escape(name)
     )
 }
 
+/// Where to go after logging in: `terug` when it is a path on this site, else `/`.
+fn back_to(fields: &Fields) -> String {
+    field(fields, "terug")
+        .filter(|p| crate::web::session::local_path(p) && !p.starts_with("/aanmelden"))
+        .unwrap_or("/")
+        .to_owned()
+}
+
+/// The single sign-on choices: providers with a browser login, by name.
+fn sso_choices(state: &AppState) -> Vec<(String, String)> {
+    state
+        .auth
+        .providers
+        .iter()
+        .filter(|p| p.config().redirect_url.is_some())
+        .map(|p| (p.config().name.clone(), p.config().name.clone()))
+        .collect()
+}
+
 /// The second step: which organisation to work for.
-fn choice_form(csrf: &str, choices: &[(String, String)]) -> String {
+fn choice_form(csrf: &str, choices: &[(String, String)], back: &str) -> String {
     let mut options = String::new();
     for (i, (id, name)) in choices.iter().enumerate() {
         let _ = writeln!(
@@ -171,21 +217,29 @@ fn choice_form(csrf: &str, choices: &[(String, String)]) -> String {
         "<form method=\"post\" action=\"/aanmelden\">\n\
 <input type=\"hidden\" name=\"csrf\" value=\"{}\">\n\
 <input type=\"hidden\" name=\"stap\" value=\"organisatie\">\n\
-<fieldset>\n<legend>Voor welke organisatie werkt u nu?</legend>\n{options}</fieldset>\n\
-<p><button type=\"submit\">Verder</button></p>\n\
+<input type=\"hidden\" name=\"terug\" value=\"{}\">\n\
+<fieldset class=\"utrecht-form-fieldset\">\n<legend class=\"utrecht-form-fieldset__legend\">Voor welke organisatie werkt u nu?</legend>\n{options}</fieldset>\n\
+<p><button class=\"utrecht-button utrecht-button--primary-action\" type=\"submit\">Verder</button></p>\n\
 </form>\n",
-        escape(csrf)
+        escape(csrf),
+        escape(back)
     )
 }
 
 /// `GET /aanmelden`: the form, with a fresh login-CSRF token in a cookie and a hidden field.
-pub async fn login_page() -> Result<Response, Problem> {
+pub async fn login_page(
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<Vec<(String, String)>>,
+) -> Result<Response, Problem> {
     let token = random_secret()?;
-    Ok(
-        Page::new(StatusCode::OK, "Aanmelden", login_form(&token, "", None))
-            .cookie(set_cookie(LOGIN_CSRF_COOKIE, &token, 3600)?)
-            .into_response(),
+    let back = back_to(&q);
+    Ok(Page::new(
+        StatusCode::OK,
+        "Aanmelden",
+        login_form(&token, "", None, &back, &sso_choices(&state)),
     )
+    .cookie(set_cookie(LOGIN_CSRF_COOKIE, &token, 3600)?)
+    .into_response())
 }
 
 type Fields = Vec<(String, String)>;
@@ -243,11 +297,13 @@ pub async fn login_submit(
         password: field(&fields, "wachtwoord").unwrap_or_default().to_owned(),
         code: field(&fields, "code").unwrap_or_default().to_owned(),
     };
+    let back = back_to(&fields);
+    let sso = sso_choices(&state);
     let again = |status, error: &str| {
         Page::new(
             status,
             "Aanmelden",
-            login_form(&csrf, &credentials.login, Some(error)),
+            login_form(&csrf, &credentials.login, Some(error), &back, &sso),
         )
         .into_response()
     };
@@ -275,7 +331,7 @@ pub async fn login_submit(
             )
             .await?;
             Ok(see_other(
-                "/",
+                &back,
                 vec![started.cookie, clear_cookie(LOGIN_CSRF_COOKIE)],
             ))
         }
@@ -304,7 +360,7 @@ pub async fn login_submit(
             Ok(Page::new(
                 StatusCode::OK,
                 "Kies uw organisatie",
-                choice_form(&csrf, &labelled),
+                choice_form(&csrf, &labelled, &back),
             )
             .cookie(set_cookie(CHOICE_COOKIE, &token, CHOICE_SECONDS)?)
             .into_response())
@@ -320,11 +376,13 @@ async fn second_step(
     origin: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Response, Problem> {
+    let back = back_to(fields);
+    let sso = sso_choices(state);
     let start_again = |error: &str| {
         Page::new(
             StatusCode::UNAUTHORIZED,
             "Aanmelden",
-            login_form(csrf, "", Some(error)),
+            login_form(csrf, "", Some(error), &back, &sso),
         )
         .cookie(clear_cookie(CHOICE_COOKIE))
         .into_response()
@@ -349,7 +407,7 @@ async fn second_step(
     };
     let (_, started) = finish(state, &person, organisation.as_deref(), origin, now).await?;
     Ok(see_other(
-        "/",
+        &back,
         vec![
             started.cookie,
             clear_cookie(LOGIN_CSRF_COOKIE),
@@ -385,38 +443,6 @@ pub async fn logout_submit(
     Ok(see_other("/aanmelden", vec![cleared]))
 }
 
-/// `/`: who is logged in, with a button to log out; without a session, to the login form.
-pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Problem> {
-    if cookie(&headers, SESSION_COOKIE).is_none() {
-        return Ok(see_other("/aanmelden", Vec::new()));
-    }
-    let actor = match authenticate(&headers, &state).await {
-        Ok(actor) => actor,
-        Err(p) if p.status == StatusCode::UNAUTHORIZED => {
-            return Ok(see_other("/aanmelden", Vec::new()));
-        }
-        Err(p) => return Err(p),
-    };
-    let Via::Session { csrf, .. } = &actor.via else {
-        return Ok(see_other("/aanmelden", Vec::new()));
-    };
-    let organisation = actor
-        .organisation
-        .as_deref()
-        .map(|o| format!(" voor {}", escape(o)))
-        .unwrap_or_default();
-    let body = format!(
-        "<p>U bent aangemeld als {}{organisation}.</p>\n\
-<form method=\"post\" action=\"/afmelden\">\n\
-<input type=\"hidden\" name=\"csrf\" value=\"{}\">\n\
-<p><button type=\"submit\">Afmelden</button></p>\n\
-</form>\n",
-        escape(&actor.name),
-        escape(csrf)
-    );
-    Ok(Page::new(StatusCode::OK, "AVE-regie", body).into_response())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,7 +453,7 @@ mod tests {
             escape("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
-        let form = login_form("t\"", "<b>", Some("fout & zo"));
+        let form = login_form("t\"", "<b>", Some("fout & zo"), "/", &[]);
         assert!(form.contains("value=\"&lt;b&gt;\""));
         assert!(form.contains("value=\"t&quot;\""));
         assert!(form.contains("fout &amp; zo"));

@@ -1,0 +1,385 @@
+//! "Mijn casussen" (`/`): the cases where I hold a regie role, with what needs attention
+//! today, counts per phase and per kind of attention, and filters; and "Casussen"
+//! (`/casussen`): every case I may see (need-to-know), filtered and in pages.
+
+use std::collections::{BTreeMap, HashMap};
+
+use ave_labels::Lang;
+use ave_store::{CaseFilter, CaseRow};
+use axum::extract::{Query, State};
+use axum::response::Response;
+use minijinja::context;
+use serde::Serialize;
+
+use super::present::{self, Flag, PhaseBadge};
+use super::render::{ForPage, PageError, page};
+use super::session::Viewer;
+use super::words::word;
+use crate::AppState;
+use crate::access::Standing;
+
+/// At most this many of my own cases are shown and counted on "Mijn casussen".
+pub const MINE_LIMIT: u64 = 500;
+/// Cases per page on "Casussen".
+pub const PAGE_SIZE: u64 = 25;
+
+/// A case as a row of a list.
+#[derive(Debug, Serialize)]
+struct Row {
+    href: String,
+    id: String,
+    short: String,
+    gemeente: String,
+    phase: PhaseBadge,
+    flags: Vec<Flag>,
+    my_roles: String,
+    next_evaluation: String,
+    last_at: String,
+    closed: bool,
+}
+
+/// A choice in a filter.
+#[derive(Debug, Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
+/// A count with its filter link.
+#[derive(Debug, Serialize)]
+struct Count {
+    label: String,
+    count: usize,
+    href: String,
+}
+
+async fn row(
+    state: &AppState,
+    r: CaseRow,
+    today: &str,
+    me: &str,
+    lang: Lang,
+) -> Result<Row, crate::problem::Problem> {
+    let model = state
+        .models
+        .get(&state.store, &r.model_id, &r.model_version)
+        .await?;
+    let kinds = r.attention_on(today);
+    let my_roles: Vec<String> = r
+        .roles
+        .iter()
+        .filter(|(_, p)| p == me)
+        .map(|(role, _)| role_words(role, lang))
+        .collect();
+    let id = r.id.to_string();
+    Ok(Row {
+        href: format!("/casussen/{id}"),
+        short: short_id(&id),
+        id,
+        gemeente: r.gemeente.clone().unwrap_or_default(),
+        phase: present::phase(&model, &r.phase),
+        flags: present::flags(&kinds, lang),
+        my_roles: my_roles.join(", "),
+        next_evaluation: r
+            .next_evaluation
+            .as_deref()
+            .map(present::day)
+            .unwrap_or_default(),
+        last_at: present::moment(&r.last_at),
+        closed: r.closed,
+    })
+}
+
+/// The case id as people read it: its first eight characters.
+pub fn short_id(id: &str) -> String {
+    id.chars().take(8).collect()
+}
+
+/// The words of a role key as rows store it (`casusregie`, …).
+pub fn role_words(role: &str, lang: Lang) -> String {
+    ave_model::types::RoleKind::ALL
+        .into_iter()
+        .find(|k| k.key() == role)
+        .map_or_else(|| role.to_owned(), |k| ave_labels::role(k, lang).to_owned())
+}
+
+/// Phase choices from every model version in use, in poster order.
+async fn phase_choices(state: &AppState) -> Result<Vec<Choice>, crate::problem::Problem> {
+    let mut seen: BTreeMap<(u32, String), String> = BTreeMap::new();
+    for model in state.models.all(&state.store).await? {
+        for p in model.phases_in_order() {
+            seen.entry((p.order, p.id.as_str().to_owned()))
+                .or_insert_with(|| {
+                    format!(
+                        "{} – {}",
+                        ave_model::render::phase_label(p.id.as_str()),
+                        p.title
+                    )
+                });
+        }
+    }
+    let mut out: Vec<Choice> = Vec::new();
+    for ((_, id), label) in seen {
+        if !out.iter().any(|c| c.value == id) {
+            out.push(Choice { value: id, label });
+        }
+    }
+    Ok(out)
+}
+
+async fn gemeente_choices(state: &AppState) -> Result<Vec<Choice>, crate::problem::Problem> {
+    Ok(state
+        .store
+        .gemeenten()
+        .await?
+        .into_iter()
+        .map(|(name, _, _)| Choice {
+            value: name.clone(),
+            label: name,
+        })
+        .collect())
+}
+
+fn attention_choices(lang: Lang) -> Vec<Choice> {
+    crate::api::cases::ATTENTION_KINDS
+        .iter()
+        .map(|k| Choice {
+            value: (*k).to_owned(),
+            label: present::attention_label(k, lang).to_owned(),
+        })
+        .collect()
+}
+
+/// The query string of a list page, with one key changed (`None` drops it).
+fn query_with(q: &HashMap<String, String>, key: &str, value: Option<&str>) -> String {
+    let mut parts: Vec<(String, String)> = q
+        .iter()
+        .filter(|(k, v)| k.as_str() != key && k.as_str() != "pagina" && !v.is_empty())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let Some(v) = value {
+        parts.push((key.to_owned(), v.to_owned()));
+    }
+    parts.sort();
+    if parts.is_empty() {
+        return String::new();
+    }
+    let joined: Vec<String> = parts
+        .iter()
+        .map(|(k, v)| format!("{k}={}", crate::api::cases::encode(v)))
+        .collect();
+    format!("?{}", joined.join("&"))
+}
+
+fn chosen<'a>(q: &'a HashMap<String, String>, key: &str) -> Option<&'a str> {
+    q.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+/// `GET /`: Mijn casussen.
+pub async fn mine(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let lang = viewer.lang;
+    let title = word("mijn_casussen", lang);
+    if !Standing::of(&viewer.actor).sees_cases() {
+        return page(
+            &viewer,
+            "mijn-casussen.html",
+            &title,
+            context! { no_cases => true, rows => Vec::<Row>::new() },
+        )
+        .page(lang);
+    }
+    let visible = crate::api::cases::visible_to(&state, &viewer.actor)
+        .await
+        .page(lang)?;
+    let filter = CaseFilter {
+        holder: Some(viewer.actor.person.clone()),
+        closed: Some(false),
+        visible: Some(visible),
+        ..CaseFilter::default()
+    };
+    let today = state.today();
+    let found = state
+        .store
+        .list(&filter, &today, 0, MINE_LIMIT)
+        .await
+        .map_err(crate::problem::Problem::from)
+        .page(lang)?;
+    crate::audit::record(
+        &state,
+        &viewer.actor,
+        "lijst",
+        "casussen (mijn casussen)".to_owned(),
+        &format!("ok: {}", found.items.len()),
+    )
+    .page(lang)?;
+    let more = found.total > found.items.len() as u64;
+    let mut rows = Vec::with_capacity(found.items.len());
+    for r in found.items {
+        rows.push(
+            row(&state, r, &today, &viewer.actor.person, lang)
+                .await
+                .page(lang)?,
+        );
+    }
+    // Counts over all my cases; the filter narrows the table only.
+    let mut per_phase: BTreeMap<(String, String), (PhaseBadge, usize)> = BTreeMap::new();
+    let mut per_kind: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for r in &rows {
+        per_phase
+            .entry((r.phase.label.clone(), r.phase.id.clone()))
+            .or_insert_with(|| (r.phase.clone(), 0))
+            .1 += 1;
+        for f in &r.flags {
+            per_kind
+                .entry(f.kind.clone())
+                .or_insert_with(|| (f.label.clone(), 0))
+                .1 += 1;
+        }
+    }
+    let total = rows.len();
+    let fase = chosen(&q, "fase");
+    let gemeente = chosen(&q, "gemeente");
+    let aandacht = chosen(&q, "aandacht");
+    rows.retain(|r| {
+        fase.is_none_or(|f| r.phase.id == f)
+            && gemeente.is_none_or(|g| r.gemeente == g)
+            && aandacht.is_none_or(|a| r.flags.iter().any(|f| f.kind == a))
+    });
+    let phase_counts: Vec<Count> = per_phase
+        .into_values()
+        .map(|(b, n)| Count {
+            href: format!("/{}", query_with(&q, "fase", Some(&b.id))),
+            label: b.label,
+            count: n,
+        })
+        .collect();
+    let kind_counts: Vec<Count> = per_kind
+        .into_iter()
+        .map(|(kind, (label, n))| Count {
+            href: format!("/{}", query_with(&q, "aandacht", Some(&kind))),
+            label,
+            count: n,
+        })
+        .collect();
+    page(
+        &viewer,
+        "mijn-casussen.html",
+        &title,
+        context! {
+            no_cases => false,
+            rows => rows,
+            total => total,
+            more => more,
+            phase_counts => phase_counts,
+            kind_counts => kind_counts,
+            phases => phase_choices(&state).await.page(lang)?,
+            gemeenten => gemeente_choices(&state).await.page(lang)?,
+            kinds => attention_choices(lang),
+            fase => fase.unwrap_or(""),
+            gemeente => gemeente.unwrap_or(""),
+            aandacht => aandacht.unwrap_or(""),
+            filtered => fase.is_some() || gemeente.is_some() || aandacht.is_some(),
+        },
+    )
+    .page(lang)
+}
+
+/// `GET /casussen`: every case I may see, filtered, in pages.
+pub async fn all(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let lang = viewer.lang;
+    let title = word("alle_casussen", lang);
+    if !Standing::of(&viewer.actor).sees_cases() {
+        return page(
+            &viewer,
+            "casussen.html",
+            &title,
+            context! { no_cases => true, rows => Vec::<Row>::new() },
+        )
+        .page(lang);
+    }
+    let visible = crate::api::cases::visible_to(&state, &viewer.actor)
+        .await
+        .page(lang)?;
+    let fase = chosen(&q, "fase");
+    let gemeente = chosen(&q, "gemeente");
+    let aandacht =
+        chosen(&q, "aandacht").filter(|a| crate::api::cases::ATTENTION_KINDS.contains(a));
+    let closed = match chosen(&q, "status") {
+        Some("gesloten") => Some(true),
+        Some("alle") => None,
+        _ => Some(false),
+    };
+    let pagina = chosen(&q, "pagina")
+        .and_then(|p| p.parse::<u64>().ok())
+        .filter(|p| (1..=10_000).contains(p))
+        .unwrap_or(1);
+    let filter = CaseFilter {
+        gemeente: gemeente.map(str::to_owned),
+        phase: fase.map(str::to_owned),
+        attention: aandacht.map(str::to_owned),
+        closed,
+        visible: Some(visible),
+        ..CaseFilter::default()
+    };
+    let today = state.today();
+    let found = state
+        .store
+        .list(&filter, &today, (pagina - 1) * PAGE_SIZE, PAGE_SIZE)
+        .await
+        .map_err(crate::problem::Problem::from)
+        .page(lang)?;
+    crate::audit::record(
+        &state,
+        &viewer.actor,
+        "lijst",
+        "casussen".to_owned(),
+        &format!("ok: {}", found.items.len()),
+    )
+    .page(lang)?;
+    let has_next = if found.capped {
+        found.items.len() as u64 == PAGE_SIZE
+    } else {
+        pagina < found.total.div_ceil(PAGE_SIZE).max(1)
+    };
+    let mut rows = Vec::with_capacity(found.items.len());
+    for r in found.items {
+        rows.push(
+            row(&state, r, &today, &viewer.actor.person, lang)
+                .await
+                .page(lang)?,
+        );
+    }
+    let base = query_with(&q, "pagina", None);
+    let sep = if base.is_empty() { "?" } else { "&" };
+    page(
+        &viewer,
+        "casussen.html",
+        &title,
+        context! {
+            no_cases => false,
+            rows => rows,
+            total => found.total,
+            capped => found.capped,
+            pagina => pagina,
+            next => has_next.then(|| format!("/casussen{base}{sep}pagina={}", pagina + 1)),
+            prev => (pagina > 1).then(|| format!("/casussen{base}{sep}pagina={}", pagina - 1)),
+            phases => phase_choices(&state).await.page(lang)?,
+            gemeenten => gemeente_choices(&state).await.page(lang)?,
+            kinds => attention_choices(lang),
+            fase => fase.unwrap_or(""),
+            gemeente => gemeente.unwrap_or(""),
+            aandacht => aandacht.unwrap_or(""),
+            status => chosen(&q, "status").unwrap_or("open"),
+            filtered => fase.is_some() || gemeente.is_some() || aandacht.is_some(),
+        },
+    )
+    .page(lang)
+}
