@@ -10,6 +10,7 @@
 //! on the database the server uses.
 
 mod oidc;
+mod theme;
 
 pub use oidc::OidcProvider;
 
@@ -215,6 +216,8 @@ pub struct Config {
     pub processing_key: Option<Setting<SubjectKey>>,
     /// The identity providers (`[[oidc]]` in the file).
     pub oidc: Vec<OidcProvider>,
+    /// The gemeenten's looks on the pages (`[[thema]]` in the file), checked.
+    pub themes: Vec<ave_server::web::theme::Theme>,
 }
 
 /// The file in the data directory that holds the processing log's key when the
@@ -291,6 +294,9 @@ impl Config {
             &self.log_level.source,
         ));
         oidc::to_toml(&self.oidc, &mut out);
+        if let Some(file) = &self.file {
+            theme::to_toml(&self.themes, file, &mut out);
+        }
         out
     }
 
@@ -522,9 +528,11 @@ fn resolve(args: &ConfigArgs, default_file: &str, env: &Env<'_>) -> Result<Confi
     )?;
     let processing_key = processing_key(file.as_ref(), env)?;
     let oidc = oidc::resolve(file.as_ref(), env)?;
+    let themes = theme::resolve(file.as_ref())?;
 
     Ok(Config {
         oidc,
+        themes,
         file: file.map(|f| f.path),
         database,
         data_dir,
@@ -769,6 +777,7 @@ struct FileValues {
     processing_key: Option<toml::Spanned<String>>,
     log: Option<LogValues>,
     oidc: Option<Vec<oidc::OidcValues>>,
+    thema: Option<Vec<theme::ThemeValues>>,
 }
 
 /// The `[log]` table.

@@ -156,6 +156,7 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
             trusted_proxy: config.trusted_proxy.as_ref().map(|s| s.value),
             subject_key: None,
             auth: std::sync::Arc::new(auth),
+            themes: std::sync::Arc::new(themes(&config, args.demo)?),
         };
         // Refused before anything is made (the key file).
         ave_server::transport::check(&options)?;
@@ -194,6 +195,29 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
         println!("gestopt");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The pages' themes: the configured ones; with `--demo` and none configured, one for each
+/// demo gemeente (so the demo shows that each gemeente can have its own look).
+fn themes(config: &Config, demo: bool) -> Result<ave_server::web::theme::Themes> {
+    use ave_server::web::theme::{Theme, Themes};
+    let mut themes = config.themes.clone();
+    if demo && themes.is_empty() {
+        for (gemeente, colour, dark) in [
+            ("Heidestad", "#0b5c36", "#073d24"),
+            ("Maasdal", "#1d4f7c", "#123552"),
+            ("Wolderland", "#5b2a6e", "#3d1c4a"),
+        ] {
+            themes.push(Theme {
+                gemeente: Some(gemeente.to_owned()),
+                name: format!("Gemeente {gemeente}"),
+                colour: colour.to_owned(),
+                colour_dark: dark.to_owned(),
+                logo: None,
+            });
+        }
+    }
+    Themes::new(themes).map_err(|e| anyhow::anyhow!(e))
 }
 
 /// Authentication with the configured identity providers (`[[oidc]]`): their web logins and

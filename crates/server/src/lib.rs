@@ -65,6 +65,8 @@ pub struct AppState {
     pub transport: Transport,
     /// This server's memory of failed local logins per client address.
     pub logins: Arc<auth::local::Logins>,
+    /// The gemeenten's themes for the pages.
+    pub themes: Arc<web::theme::Themes>,
     zone: chrono_tz::Tz,
 }
 
@@ -86,6 +88,7 @@ impl AppState {
             auth: Arc::default(),
             transport: Transport::default(),
             logins: Arc::default(),
+            themes: Arc::default(),
             zone: chrono_tz::Europe::Amsterdam,
         }
     }
@@ -314,6 +317,7 @@ pub async fn serve_with(
     let bound = listener.local_addr().unwrap_or(addr);
     let mut state = AppState::new(store).with_transport(options.transport());
     state.auth = options.auth.clone();
+    state.themes = options.themes.clone();
     if let Some(key) = options.subject_key {
         state.logs = state.logs.with_key(key);
     }

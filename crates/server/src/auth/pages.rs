@@ -57,6 +57,7 @@ struct Page {
     title: &'static str,
     body: String,
     cookies: Vec<HeaderValue>,
+    theme: Option<crate::web::session::ThemeView>,
 }
 
 impl Page {
@@ -66,7 +67,14 @@ impl Page {
             title,
             body,
             cookies: Vec::new(),
+            theme: None,
         }
+    }
+
+    /// In the installation's default theme.
+    fn themed(mut self, state: &AppState) -> Page {
+        self.theme = crate::web::session::ThemeView::of(state, None);
+        self
     }
 
     fn cookie(mut self, value: HeaderValue) -> Page {
@@ -80,6 +88,7 @@ impl IntoResponse for Page {
         let ctx = minijinja::context! { body => minijinja::Value::from_safe_string(self.body) };
         let mut response = match crate::web::render::public_page(
             ave_labels::Lang::Nl,
+            self.theme.as_ref(),
             "formulier.html",
             self.title,
             ctx,
@@ -305,6 +314,7 @@ pub async fn login_submit(
             "Aanmelden",
             login_form(&csrf, &credentials.login, Some(error), &back, &sso),
         )
+        .themed(&state)
         .into_response()
     };
     let verified = match verify(&state, &credentials, &origin, now).await? {

@@ -13,13 +13,24 @@ use super::render::{ForPage, PageError, public_page};
 use super::session::{LANGUAGE_COOKIE, language, local_path, see_other};
 
 /// `GET /toegankelijkheid`: what was tested and how, and what is known not to work yet.
-pub async fn accessibility(headers: HeaderMap) -> Result<Response, PageError> {
+pub async fn accessibility(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
     let lang = language(&headers);
     let title = match lang {
         Lang::Nl => "Toegankelijkheidsverklaring",
         Lang::En => "Accessibility statement",
     };
-    public_page(lang, "toegankelijkheid.html", title, context! {}).page(lang)
+    let theme = super::session::ThemeView::of(&state, None);
+    public_page(
+        lang,
+        theme.as_ref(),
+        "toegankelijkheid.html",
+        title,
+        context! {},
+    )
+    .page(lang)
 }
 
 /// `GET /taal/{code}?terug=/pad`: remembers `nl` or `en` for a year and goes back.

@@ -5,10 +5,12 @@
 
 use std::sync::OnceLock;
 
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
+
+use crate::AppState;
 
 /// The stylesheet: NL Design System components and theme, then the product's own rules.
 pub const STYLESHEET: &str = concat!(
@@ -31,17 +33,17 @@ pub fn stylesheet_path() -> String {
     format!("/assets/{}", stylesheet_name())
 }
 
-/// `GET /assets/{name}`.
-pub async fn serve(Path(name): Path<String>) -> Response {
-    if name != stylesheet_name() {
+/// `GET /assets/{name}`: the stylesheet, or a theme's stylesheet or logo.
+pub async fn serve(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+    let (kind, mut response) = if name == stylesheet_name() {
+        ("text/css; charset=utf-8", STYLESHEET.into_response())
+    } else if let Some((kind, bytes)) = state.themes.asset(&name) {
+        (kind, bytes.into_response())
+    } else {
         return (StatusCode::NOT_FOUND, "niet gevonden").into_response();
-    }
-    let mut response = STYLESHEET.into_response();
+    };
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/css; charset=utf-8"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=31536000, immutable"),

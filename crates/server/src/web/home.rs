@@ -90,9 +90,9 @@ async fn row(
     })
 }
 
-/// The case id as people read it: its first eight characters.
+/// The case id as people read it (a pseudonym, never a name or BSN).
 pub fn short_id(id: &str) -> String {
-    id.chars().take(8).collect()
+    id.to_owned()
 }
 
 /// The words of a role key as rows store it (`casusregie`, …).

@@ -18,6 +18,7 @@ pub mod home;
 pub mod present;
 pub mod render;
 pub mod session;
+pub mod theme;
 pub mod words;
 
 use axum::Router;

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use minijinja::{Environment, Value, context};
 
 use super::PAGE_CSP;
-use super::session::Viewer;
+use super::session::{ThemeView, Viewer};
 use super::words::Words;
 use crate::problem::Problem;
 
@@ -71,7 +71,7 @@ pub fn html(name: &str, ctx: Value) -> Result<String, Problem> {
 }
 
 /// What every page's shell needs to know about the person looking.
-fn shell(viewer: Option<&Viewer>, lang: Lang, title: &str) -> Value {
+fn shell(viewer: Option<&Viewer>, lang: Lang, title: &str, theme: Option<&ThemeView>) -> Value {
     let (name, organisation, csrf, path) = viewer.map_or((None, None, None, "/".to_owned()), |v| {
         (
             Some(v.actor.name.clone()),
@@ -91,6 +91,7 @@ fn shell(viewer: Option<&Viewer>, lang: Lang, title: &str) -> Value {
         path => path,
         section => section,
         stylesheet => super::assets::stylesheet_path(),
+        theme => theme,
         unread => Value::from(()),
     }
 }
@@ -112,7 +113,7 @@ fn section_of(path: &str) -> &'static str {
 pub fn page(viewer: &Viewer, name: &str, title: &str, ctx: Value) -> Result<Response, Problem> {
     let body = html(
         name,
-        context! { ..ctx, ..shell(Some(viewer), viewer.lang, title) },
+        context! { ..ctx, ..shell(Some(viewer), viewer.lang, title, viewer.theme.as_ref()) },
     )?;
     Ok(respond(StatusCode::OK, body))
 }
@@ -127,14 +128,21 @@ pub fn page_with_status(
 ) -> Result<Response, Problem> {
     let body = html(
         name,
-        context! { ..ctx, ..shell(Some(viewer), viewer.lang, title) },
+        context! { ..ctx, ..shell(Some(viewer), viewer.lang, title, viewer.theme.as_ref()) },
     )?;
     Ok(respond(status, body))
 }
 
-/// A page for anyone (no one logged in, or who it is does not matter).
-pub fn public_page(lang: Lang, name: &str, title: &str, ctx: Value) -> Result<Response, Problem> {
-    let body = html(name, context! { ..ctx, ..shell(None, lang, title) })?;
+/// A page for anyone (no one logged in, or who it is does not matter), in `theme` (the
+/// installation's default, see [`ThemeView::of`]).
+pub fn public_page(
+    lang: Lang,
+    theme: Option<&ThemeView>,
+    name: &str,
+    title: &str,
+    ctx: Value,
+) -> Result<Response, Problem> {
+    let body = html(name, context! { ..ctx, ..shell(None, lang, title, theme) })?;
     Ok(respond(StatusCode::OK, body))
 }
 
@@ -166,7 +174,10 @@ pub fn problem_page(p: &Problem, lang: Lang) -> Response {
         (_, Lang::En) => "Something went wrong",
     };
     let ctx = context! { detail => &p.detail, status => p.status.as_u16() };
-    match html("fout.html", context! { ..ctx, ..shell(None, lang, title) }) {
+    match html(
+        "fout.html",
+        context! { ..ctx, ..shell(None, lang, title, None) },
+    ) {
         Ok(body) => {
             let mut r = respond(p.status, body);
             if let Some(s) = p.retry_after

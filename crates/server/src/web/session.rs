@@ -28,19 +28,36 @@ pub struct Viewer {
     pub lang: Lang,
     /// The path asked for (for the language switch and the way back after logging in).
     pub path: String,
+    /// The look of the person's gemeente, if one is configured.
+    pub theme: Option<ThemeView>,
 }
 
-/// The language a request asks for: the cookie, else `Accept-Language`, else Dutch.
-pub fn language(headers: &HeaderMap) -> Lang {
-    if let Some(v) = cookie(headers, LANGUAGE_COOKIE) {
-        return Lang::from_tag(v);
+/// What a page needs of a theme.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ThemeView {
+    /// The theme's stylesheet.
+    pub css: String,
+    /// The logo's path.
+    pub logo: Option<String>,
+    /// The name in the header.
+    pub name: String,
+}
+
+impl ThemeView {
+    /// The view of the theme for `actor` (or the default theme for no one).
+    pub fn of(state: &AppState, actor: Option<&Actor>) -> Option<ThemeView> {
+        state.themes.for_actor(actor).map(|b| ThemeView {
+            css: b.css_path.clone(),
+            logo: b.logo_path.clone(),
+            name: b.theme.name.clone(),
+        })
     }
-    headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(Lang::from_tag)
-        .unwrap_or_default()
+}
+
+/// The language of the pages: the one chosen with the switch in the footer (a cookie),
+/// otherwise Dutch — whatever language the browser prefers.
+pub fn language(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANGUAGE_COOKIE).map_or(Lang::Nl, Lang::from_tag)
 }
 
 /// A redirect (303) to `to`.
@@ -102,11 +119,13 @@ impl FromRequestParts<AppState> for Viewer {
             .extensions
             .get::<crate::processing::Processing>()
             .cloned();
+        let theme = ThemeView::of(state, Some(&actor));
         Ok(Viewer {
             actor,
             csrf,
             lang: language(&parts.headers),
             path,
+            theme,
         })
     }
 }
