@@ -657,7 +657,9 @@ async fn the_web_form_logs_in_and_out_and_refuses_a_post_without_its_csrf_token(
         );
         assert!(
             page.text.contains("<html lang=\"nl\">")
-                && page.text.contains("<label for=\"wachtwoord\">")
+                && page
+                    .text
+                    .contains("<label class=\"utrecht-form-label\" for=\"wachtwoord\">")
         );
         let set = page
             .set_cookie("__Host-ave-aanmelden")

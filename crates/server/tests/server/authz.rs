@@ -13,13 +13,13 @@ use serde_json::{Value, json};
 use crate::commands::{Db, post, send, version_in_store};
 
 /// A person of the matrix: their id, what they are, and how they are involved in the case.
-struct Who {
-    id: &'static str,
-    standing: Standing,
-    involvement: Involvement,
+pub(crate) struct Who {
+    pub(crate) id: &'static str,
+    pub(crate) standing: Standing,
+    pub(crate) involvement: Involvement,
 }
 
-const PEOPLE: [Who; 9] = [
+pub(crate) const PEOPLE: [Who; 9] = [
     Who {
         id: "consulent-1",
         standing: Standing::Professional,
@@ -67,7 +67,7 @@ const PEOPLE: [Who; 9] = [
     },
 ];
 
-async fn directory(db: &Db) {
+pub(crate) async fn directory(db: &Db) {
     let store = &db.store;
     for (id, name) in [("gemeente", "Gemeente"), ("ander", "Andere organisatie")] {
         store
@@ -113,7 +113,7 @@ async fn directory(db: &Db) {
 }
 
 /// A case in which each person of [`PEOPLE`] is involved as the matrix says; its path.
-async fn case(app: &Router) -> String {
+pub(crate) async fn case(app: &Router) -> String {
     let body = json!({
         "model": "voorbeeld", "gemeente": "Voorbeeldstad", "fase": "2",
         "reden": "zorgen over het gezin",

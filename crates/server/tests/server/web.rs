@@ -1,0 +1,312 @@
+//! The web pages through the real router, on both backends: a page needs a session (never a
+//! bearer token or the test header), shows a case exactly as the access policy allows — in
+//! full, in summary, only one's own contributions, or not at all (404, logged) — and every
+//! page carries the pages' security headers; the stylesheet, the language switch and the
+//! gemeente themes.
+
+use ave_server::access::{self, Access, Decision, Involvement, Operation, Standing};
+use ave_server::auth::{Actor, Auth, Via, start_session};
+use ave_server::web::theme::{Theme, Themes};
+use ave_server::{AppState, router};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use tower::ServiceExt;
+
+use crate::authz::{PEOPLE, case, directory};
+use crate::commands::Db;
+
+struct Page {
+    status: StatusCode,
+    headers: HeaderMap,
+    text: String,
+}
+
+async fn get(app: &Router, uri: &str, headers: &[(&str, &str)]) -> Page {
+    let mut req = Request::builder().method("GET").uri(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let response = app
+        .clone()
+        .oneshot(req.body(Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 4 << 20)
+        .await
+        .expect("body");
+    Page {
+        status,
+        headers,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// A session cookie for directory person `id`.
+async fn session(state: &AppState, id: &str) -> String {
+    let person = state
+        .store
+        .person(id)
+        .await
+        .expect("store")
+        .expect("person");
+    let actor = Actor::of(&person, None, Via::Header);
+    let started = start_session(state, &actor, "test").await.expect("session");
+    let cookie = started.cookie.to_str().expect("ascii");
+    cookie.split(';').next().expect("pair").to_owned()
+}
+
+fn assert_page_headers(p: &Page) {
+    let csp = p.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("csp");
+    assert!(
+        csp.contains("default-src 'none'")
+            && csp.contains("style-src 'self'")
+            && csp.contains("frame-ancestors 'none'")
+            && csp.contains("form-action 'self'"),
+        "{csp}"
+    );
+    assert_eq!(p.headers[header::CACHE_CONTROL], "no-store");
+    assert!(
+        p.headers[header::CONTENT_TYPE]
+            .to_str()
+            .expect("ascii")
+            .starts_with("text/html")
+    );
+    assert!(p.text.starts_with("<!DOCTYPE html>"));
+    assert_eq!(p.text.matches("<h1").count(), 1, "one main heading");
+}
+
+#[tokio::test]
+async fn a_page_without_a_session_sends_the_browser_to_the_login_form_and_back() {
+    for db in Db::each().await {
+        let state = AppState::new(db.store.clone()).with_auth(Auth::trusting_header());
+        let app = router(state);
+        // The test header that the API accepts in tests does not open a page.
+        let p = get(&app, "/casussen?fase=2", &[("ave-persoon", "consulent-1")]).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            p.headers[header::LOCATION],
+            "/aanmelden?terug=%2Fcasussen%3Ffase%3D2"
+        );
+        let login = get(&app, "/aanmelden?terug=%2Fcasussen%3Ffase%3D2", &[]).await;
+        assert_eq!(login.status, StatusCode::OK);
+        assert!(
+            login
+                .text
+                .contains("name=\"terug\" value=\"&#x2f;casussen?fase=2\"")
+                || login
+                    .text
+                    .contains("name=\"terug\" value=\"/casussen?fase=2\""),
+            "{}",
+            login.text
+        );
+        // Somewhere else is never a way back.
+        let login = get(&app, "/aanmelden?terug=%2F%2Fkwaad.example", &[]).await;
+        assert!(login.text.contains("name=\"terug\" value=\"/\""));
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_case_page_shows_what_the_policy_allows_and_hides_the_rest() {
+    for db in Db::each().await {
+        directory(&db).await;
+        let state = AppState::new(db.store.clone()).with_auth(Auth::trusting_header());
+        let app = router(state.clone());
+        let path = case(&app).await;
+        let id = path.rsplit('/').next().expect("id").to_owned();
+        for who in &PEOPLE {
+            let cookie = session(&state, who.id).await;
+            let p = get(&app, &format!("/casussen/{id}"), &[("cookie", &cookie)]).await;
+            let cell = format!(
+                "{} ({:?}, {:?}): {}",
+                who.id, who.standing, who.involvement, p.status
+            );
+            match access::decide(who.standing, who.involvement, Operation::ReadCase) {
+                Decision::Allow(seen) => {
+                    assert_eq!(p.status, StatusCode::OK, "{cell}");
+                    assert_page_headers(&p);
+                    assert!(p.text.contains("Regie"), "{cell}");
+                    let details = p.text.contains("id=\"huishouden\"");
+                    let timeline = p.text.contains("id=\"tijdlijn\"");
+                    match seen {
+                        Access::Full | Access::Emergency => {
+                            assert!(details && timeline, "{cell}");
+                            assert!(p.text.contains("verzuim"), "the signal: {cell}");
+                        }
+                        Access::Contributed => {
+                            assert!(!details && timeline, "{cell}");
+                            assert!(!p.text.contains("verzuim"), "{cell}");
+                        }
+                        Access::Summary => {
+                            assert!(!details && !timeline, "{cell}");
+                            assert!(!p.text.contains("verzuim"), "{cell}");
+                        }
+                        Access::Hidden => unreachable!("{cell}"),
+                    }
+                    if seen == Access::Emergency {
+                        assert!(p.text.contains("noodtoegang"), "{cell}");
+                    }
+                }
+                _ => {
+                    assert!(
+                        matches!(p.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+                        "{cell}"
+                    );
+                    assert!(!p.text.contains("verzuim"), "{cell}");
+                    assert!(
+                        p.text.contains("<html lang=\"nl\">"),
+                        "a Dutch page: {cell}"
+                    );
+                }
+            }
+            // Mijn casussen lists the case for the one who holds its casusregie only.
+            let mine = get(&app, "/", &[("cookie", &cookie)]).await;
+            assert_eq!(mine.status, StatusCode::OK, "{cell}");
+            assert_page_headers(&mine);
+            let listed = mine.text.contains(&format!("/casussen/{id}"))
+                || mine.text.contains(&format!("&#x2f;casussen&#x2f;{id}"));
+            assert_eq!(listed, who.involvement == Involvement::Role, "{cell}");
+            // The list of every visible case: exactly when the case may be read.
+            let all = get(&app, "/casussen?status=alle", &[("cookie", &cookie)]).await;
+            assert_eq!(all.status, StatusCode::OK, "{cell}");
+            let listed = all.text.contains(&format!("/casussen/{id}"))
+                || all.text.contains(&format!("&#x2f;casussen&#x2f;{id}"));
+            let sees = who.standing == Standing::Professional
+                && matches!(
+                    access::decide(who.standing, who.involvement, Operation::ReadCase),
+                    Decision::Allow(_)
+                );
+            assert_eq!(listed, sees, "{cell}");
+        }
+        // Every refused look at the case is in the audit log.
+        state.logs.flush().await.expect("flush");
+        let refused = db
+            .store
+            .audit_for_object(&format!("casus/{id}"), 10_000)
+            .await
+            .expect("audit")
+            .into_iter()
+            .filter(|(_, e)| e.action == "toegang-geweigerd")
+            .count();
+        assert!(refused >= 1, "refusals are logged");
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_case_is_a_dutch_404_page() {
+    for db in Db::each().await {
+        directory(&db).await;
+        let state = AppState::new(db.store.clone()).with_auth(Auth::trusting_header());
+        let app = router(state.clone());
+        let cookie = session(&state, "consulent-1").await;
+        for path in ["/casussen/bestaat-niet", "/casussen/%3Cscript%3E"] {
+            let p = get(&app, path, &[("cookie", &cookie)]).await;
+            assert_eq!(p.status, StatusCode::NOT_FOUND, "{path}");
+            assert_page_headers(&p);
+            assert!(p.text.contains("Niet gevonden"), "{}", p.text);
+            assert!(!p.text.contains("<script>"));
+        }
+        db.drop().await;
+    }
+}
+
+#[tokio::test]
+async fn the_stylesheet_is_served_from_the_binary_and_kept_by_browsers() {
+    let db = Db::each().await.into_iter().next().expect("sqlite");
+    let app = router(AppState::new(db.store.clone()));
+    let login = get(&app, "/aanmelden", &[]).await;
+    let href = login
+        .text
+        .split("rel=\"stylesheet\" href=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a stylesheet link")
+        .replace("&#x2f;", "/");
+    assert!(
+        href.starts_with("/assets/ave-") && href.ends_with(".css"),
+        "{href}"
+    );
+    let css = get(&app, &href, &[]).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert_eq!(css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert!(
+        css.headers[header::CACHE_CONTROL]
+            .to_str()
+            .expect("ascii")
+            .contains("immutable")
+    );
+    assert!(css.text.contains(".utrecht-button") && css.text.contains(".ave-fase--oranje"));
+    // Compressed when the browser asks.
+    let gz = get(&app, &href, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gz.headers[header::CONTENT_ENCODING], "gzip");
+    let missing = get(&app, "/assets/ave-000000000000.css", &[]).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn the_language_switch_remembers_english_and_goes_back_only_to_this_site() {
+    let db = Db::each().await.into_iter().next().expect("sqlite");
+    let app = router(AppState::new(db.store.clone()));
+    let p = get(&app, "/taal/en?terug=%2Ftoegankelijkheid", &[]).await;
+    assert_eq!(p.status, StatusCode::SEE_OTHER);
+    assert_eq!(p.headers[header::LOCATION], "/toegankelijkheid");
+    let set = p.headers[header::SET_COOKIE].to_str().expect("ascii");
+    assert!(set.starts_with("ave-taal=en;"), "{set}");
+    let en = get(&app, "/toegankelijkheid", &[("cookie", "ave-taal=en")]).await;
+    assert!(en.text.contains("<html lang=\"en\">") && en.text.contains("Accessibility statement"));
+    let nl = get(&app, "/toegankelijkheid", &[("accept-language", "en-GB")]).await;
+    assert!(
+        nl.text.contains("<html lang=\"nl\">") && nl.text.contains("Toegankelijkheidsverklaring")
+    );
+    let away = get(&app, "/taal/nl?terug=https%3A%2F%2Fkwaad.example%2F", &[]).await;
+    assert_eq!(away.headers[header::LOCATION], "/");
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn a_person_sees_their_gemeentes_theme() {
+    let db = Db::each().await.into_iter().next().expect("sqlite");
+    directory(&db).await;
+    let mut state = AppState::new(db.store.clone());
+    state.themes = std::sync::Arc::new(
+        Themes::new(vec![Theme {
+            gemeente: Some("Voorbeeldstad".to_owned()),
+            name: "Gemeente Voorbeeldstad".to_owned(),
+            colour: "#0b5c36".to_owned(),
+            colour_dark: "#073d24".to_owned(),
+            logo: None,
+        }])
+        .expect("theme"),
+    );
+    let app = router(state.clone());
+    let cookie = session(&state, "consulent-1").await;
+    let p = get(&app, "/", &[("cookie", &cookie)]).await;
+    assert!(p.text.contains("Gemeente Voorbeeldstad"), "{}", p.text);
+    let href = p
+        .text
+        .split("href=\"")
+        .map(|s| {
+            s.split('"')
+                .next()
+                .unwrap_or_default()
+                .replace("&#x2f;", "/")
+        })
+        .find(|h| h.starts_with("/assets/thema-"))
+        .expect("the theme's stylesheet");
+    let css = get(&app, &href, &[]).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.text.contains("#0b5c36"));
+    // The login page has no person yet: no gemeente theme (there is no default here).
+    let login = get(&app, "/aanmelden", &[]).await;
+    assert!(
+        !login.text.contains("/assets/thema-") && !login.text.contains("&#x2f;assets&#x2f;thema-")
+    );
+    db.drop().await;
+}
