@@ -172,6 +172,7 @@ pub async fn page_of(
         people.extend(m.attendees.iter().map(|p| p.to_string()));
     }
     let names = present::names(state, people).await?;
+    let organisations = present::organisation_names(state).await?;
     let who = |p: &PersonId| {
         names
             .get(p.as_str())
@@ -258,7 +259,11 @@ pub async fn page_of(
                 _ => event_words(&o.event_type, lang),
             },
             by: names.get(&o.by).cloned().unwrap_or_else(|| o.by.clone()),
-            organisation: o.organisation.clone().unwrap_or_default(),
+            organisation: o
+                .organisation
+                .as_ref()
+                .map(|id| organisations.get(id).cloned().unwrap_or_else(|| id.clone()))
+                .unwrap_or_default(),
             grondslag: o.grondslag.clone().unwrap_or_default(),
             erased: !o.has_content,
         })

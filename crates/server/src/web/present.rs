@@ -107,6 +107,17 @@ pub fn day(iso: &str) -> String {
     }
 }
 
+/// The names of the organisations in the directory, by id.
+pub async fn organisation_names(state: &AppState) -> Result<HashMap<String, String>, Problem> {
+    Ok(state
+        .store
+        .organisations()
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect())
+}
+
 /// The work names of people by their pseudonymous ids, from the directory; an id not
 /// found stays as it is.
 pub async fn names(

@@ -75,7 +75,7 @@ fn shell(viewer: Option<&Viewer>, lang: Lang, title: &str, theme: Option<&ThemeV
     let (name, organisation, csrf, path) = viewer.map_or((None, None, None, "/".to_owned()), |v| {
         (
             Some(v.actor.name.clone()),
-            v.actor.organisation.clone(),
+            v.organisation_name.clone(),
             Some(v.csrf.clone()),
             v.path.clone(),
         )

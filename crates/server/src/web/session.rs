@@ -30,6 +30,8 @@ pub struct Viewer {
     pub path: String,
     /// The look of the person's gemeente, if one is configured.
     pub theme: Option<ThemeView>,
+    /// The name of the organisation the person acts for now, if they chose one.
+    pub organisation_name: Option<String>,
 }
 
 /// What a page needs of a theme.
@@ -120,12 +122,23 @@ impl FromRequestParts<AppState> for Viewer {
             .get::<crate::processing::Processing>()
             .cloned();
         let theme = ThemeView::of(state, Some(&actor));
+        let organisation_name = match &actor.organisation {
+            None => None,
+            Some(id) => Some(
+                super::present::organisation_names(state)
+                    .await
+                    .ok()
+                    .and_then(|names| names.get(id).cloned())
+                    .unwrap_or_else(|| id.clone()),
+            ),
+        };
         Ok(Viewer {
             actor,
             csrf,
             lang: language(&parts.headers),
             path,
             theme,
+            organisation_name,
         })
     }
 }

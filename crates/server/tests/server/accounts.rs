@@ -811,7 +811,11 @@ async fn the_web_form_asks_for_the_organisation_as_a_second_step() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
         let session = r.cookie("__Host-ave-sessie");
         let home = send(&app, "GET", "/", &[("cookie", &session)], None).await;
-        assert!(home.text.contains("voor zvh"), "{}", home.text);
+        assert!(
+            home.text.contains("voor Zorg- en Veiligheidshuis"),
+            "{}",
+            home.text
+        );
         // The choice works once.
         let r = send(
             &app,
