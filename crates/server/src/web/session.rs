@@ -223,15 +223,16 @@ mod tests {
     }
 
     #[test]
-    fn the_cookie_beats_the_browser_language() {
+    fn dutch_unless_english_was_chosen() {
         let mut h = HeaderMap::new();
         h.insert(
             header::ACCEPT_LANGUAGE,
             HeaderValue::from_static("en-GB,en"),
         );
+        assert_eq!(language(&h), Lang::Nl);
+        h.insert(header::COOKIE, HeaderValue::from_static("ave-taal=en"));
         assert_eq!(language(&h), Lang::En);
         h.insert(header::COOKIE, HeaderValue::from_static("ave-taal=nl"));
         assert_eq!(language(&h), Lang::Nl);
-        assert_eq!(language(&HeaderMap::new()), Lang::Nl);
     }
 }

@@ -220,6 +220,24 @@ mod tests {
     }
 
     #[test]
+    fn white_text_is_readable_on_the_product_colours() {
+        let css = crate::web::assets::STYLESHEET;
+        for token in [
+            "--ave-color-primary",
+            "--ave-color-primary-dark",
+            "--ave-color-phase-groen",
+            "--ave-color-phase-oranje",
+            "--ave-color-phase-rood",
+            "--ave-color-phase-donkerrood",
+        ] {
+            let at = css.find(&format!("{token}:")).expect(token) + token.len() + 1;
+            let colour = &css[at..at + 7];
+            let ratio = contrast_with_white(colour).expect(colour);
+            assert!(ratio >= 4.5, "{token} {colour}: {ratio:.2}");
+        }
+    }
+
+    #[test]
     fn an_unreadable_or_malformed_colour_is_refused_in_dutch() {
         let e = Themes::new(vec![theme(None, "#f2c200")]).unwrap_err();
         assert!(e.contains("slecht leesbaar"), "{e}");
