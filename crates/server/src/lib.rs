@@ -207,7 +207,13 @@ pub fn router(state: AppState) -> Router {
             get(auth::pages::login_page).post(auth::pages::login_submit),
         )
         .route("/afmelden", post(auth::pages::logout_submit))
-        .merge(web::routes())
+        // The pages read cases as the API does: into the processing log as well.
+        .merge(
+            web::routes().route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                processing::track,
+            )),
+        )
         .fallback(not_found)
         .with_state(state);
     let metrics = Metrics::default();

@@ -194,6 +194,20 @@ async fn the_case_page_shows_what_the_policy_allows_and_hides_the_rest() {
             .filter(|(_, e)| e.action == "toegang-geweigerd")
             .count();
         assert!(refused >= 1, "refusals are logged");
+        // A page's read of the case is in the processing log too, under "casus inzien",
+        // named by the page's route, without the person.
+        let records = db
+            .store
+            .processing_records(None, 0, 10_000)
+            .await
+            .expect("processing log");
+        assert!(
+            records
+                .iter()
+                .any(|(_, r)| r.activity_id == "casus-inzien" && r.name == "GET /casussen/{id}"),
+            "{records:?}"
+        );
+        assert!(!format!("{records:?}").contains("consulent-1"));
         db.drop().await;
     }
 }
