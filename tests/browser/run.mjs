@@ -33,7 +33,7 @@ const SKIP_PREFIXES = ['/api/', '/afmelden', '/metrics', '/health', '/openapi.js
 /** The most a page may transfer, images not counted (the issue's must-reach). */
 const PAGE_BUDGET = 200 * 1024;
 
-const failures = [];
+export const failures = [];
 const notes = [];
 
 function fail(where, message) {
@@ -66,6 +66,11 @@ async function screenshot(page, name) {
 // ---------------------------------------------------------------------------------------
 // Logging in
 
+/** Does `action` (a click or a key that submits a form) and waits for the next page's load. */
+async function navigates(page, action) {
+  await Promise.all([page.waitForEvent('load'), action()]);
+}
+
 /** The organisation choice (second step), when there is one: the first organisation. */
 async function chooseOrganisation(page, { keyboard = false } = {}) {
   const heading = page.getByRole('heading', { name: 'Kies uw organisatie' });
@@ -74,12 +79,11 @@ async function chooseOrganisation(page, { keyboard = false } = {}) {
     await tabTo(page, page.getByRole('radio').first(), 'de eerste organisatie');
     await page.keyboard.press('Space');
     await tabTo(page, page.getByRole('button', { name: 'Verder' }), 'de knop Verder');
-    await page.keyboard.press('Enter');
+    await navigates(page, () => page.keyboard.press('Enter'));
   } else {
     await page.getByRole('radio').first().check();
-    await page.getByRole('button', { name: 'Verder' }).click();
+    await navigates(page, () => page.getByRole('button', { name: 'Verder' }).click());
   }
-  await page.waitForLoadState();
 }
 
 /** Logs in with the mouse; resolves on the start page. */
@@ -88,8 +92,7 @@ async function login(page, server, login) {
   await page.getByLabel('Gebruikersnaam').fill(login);
   await page.getByLabel('Wachtwoord').fill(server.password);
   await page.getByLabel('Code').fill(server.code(login));
-  await page.getByRole('button', { name: 'Aanmelden' }).click();
-  await page.waitForLoadState();
+  await navigates(page, () => page.getByRole('button', { name: 'Aanmelden' }).click());
   await chooseOrganisation(page);
   const path = new URL(page.url()).pathname;
   if (path !== '/') {
@@ -138,9 +141,8 @@ async function journeyMouseLogin(browser, server, account) {
     await page.getByLabel('Code').fill('000000');
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/aanmelden')),
-      page.getByRole('button', { name: 'Aanmelden' }).click(),
+      navigates(page, () => page.getByRole('button', { name: 'Aanmelden' }).click()),
     ]);
-    await page.waitForLoadState();
     check(response.status() === 401, where, `een fout wachtwoord geeft 401 (kreeg ${response.status()})`);
     const alert = (await page.getByRole('alert').allTextContents()).join(' ');
     check(/klopt niet/.test(alert), where, `de foutmelding is Nederlands en zegt wat er mis is ("${alert.trim()}")`);
@@ -154,16 +156,14 @@ async function journeyMouseLogin(browser, server, account) {
     // Now the right one.
     await page.getByLabel('Wachtwoord').fill(server.password);
     await page.getByLabel('Code').fill(server.code(account));
-    await page.getByRole('button', { name: 'Aanmelden' }).click();
-    await page.waitForLoadState();
+    await navigates(page, () => page.getByRole('button', { name: 'Aanmelden' }).click());
     await chooseOrganisation(page);
     check(new URL(page.url()).pathname === '/', where, `na aanmelden op / (${page.url()})`);
     const logout = page.getByRole('button', { name: 'Afmelden' });
     check((await logout.count()) === 1, where, 'de startpagina heeft een knop Afmelden');
     await screenshot(page, 'start');
     // Logging out goes back to the form, and / then asks to log in again.
-    await logout.click();
-    await page.waitForLoadState();
+    await navigates(page, () => logout.click());
     check(new URL(page.url()).pathname === '/aanmelden', where, 'na afmelden op /aanmelden');
     await page.goto(`${server.base}/`);
     check(new URL(page.url()).pathname === '/aanmelden', where, 'na afmelden stuurt / naar /aanmelden');
@@ -196,15 +196,13 @@ async function journeyKeyboardLogin(browser, server, account) {
     await tabTo(page, button, 'de knop Aanmelden');
     ok(`${where}: Tab bereikt de knop Aanmelden`);
     check(await focusVisible(page), where, 'de knop Aanmelden laat zien dat hij de focus heeft');
-    await page.keyboard.press('Enter');
-    await page.waitForLoadState();
+    await navigates(page, () => page.keyboard.press('Enter'));
     await chooseOrganisation(page, { keyboard: true });
     check(new URL(page.url()).pathname === '/', where, `Enter meldt aan en opent / (${page.url()})`);
     const logout = page.getByRole('button', { name: 'Afmelden' });
     await tabTo(page, logout, 'de knop Afmelden');
     ok(`${where}: Tab bereikt de knop Afmelden op de startpagina`);
-    await page.keyboard.press('Enter');
-    await page.waitForLoadState();
+    await navigates(page, () => page.keyboard.press('Enter'));
     check(new URL(page.url()).pathname === '/aanmelden', where, 'Enter op Afmelden meldt af');
   } catch (e) {
     fail(where, e.message);
@@ -234,8 +232,7 @@ async function caseLink(page) {
   if ((await direct.count()) > 0) return direct.first();
   const list = page.getByRole('link', { name: /casussen/i });
   if ((await list.count()) > 0) {
-    await list.first().click();
-    await page.waitForLoadState();
+    await settles(page, () => list.first().click());
     const inList = page.locator('a[href^="/casussen/"]');
     if ((await inList.count()) > 0) return inList.first();
   }
@@ -245,8 +242,13 @@ async function caseLink(page) {
 async function clickFirst(page, role, name, what) {
   const control = page.getByRole(role, { name });
   if ((await control.count()) === 0) throw new Error(`geen ${what} gevonden (rol ${role}, naam ${name})`);
-  await control.first().click();
-  await page.waitForLoadState();
+  await settles(page, () => control.first().click());
+}
+
+/** Does `action` and waits for a page load if it starts one (a control may also just open
+ * something on the same page). */
+async function settles(page, action) {
+  await Promise.all([page.waitForEvent('load', { timeout: 5000 }).catch(() => {}), action()]);
 }
 
 async function escalationJourney(browser, server, proposer, decider) {
@@ -263,8 +265,7 @@ async function escalationJourney(browser, server, proposer, decider) {
       return;
     }
     const casePath = new URL(await link.evaluate((a) => a.href)).pathname;
-    await link.click();
-    await page.waitForLoadState();
+    await navigates(page, () => link.click());
     ok(`${where}: casus gevonden en geopend (${casePath})`);
     await clickFirst(page, 'button', /escal/i, 'knop om een escalatie voor te stellen').catch(async () => {
       await clickFirst(page, 'link', /escal/i, 'knop of link om een escalatie voor te stellen');
@@ -276,8 +277,9 @@ async function escalationJourney(browser, server, proposer, decider) {
     await screenshot(page, 'escalatie-voorgesteld');
     // Decide it: as the proposer when the page offers it, otherwise as the other person.
     let deciding = page;
+    let other = null;
     if ((await page.getByRole('button', { name: /besluit|akkoord|goedkeuren/i }).count()) === 0) {
-      const other = await browser.newContext();
+      other = await browser.newContext();
       deciding = await other.newPage();
       await login(deciding, server, decider);
       await deciding.goto(`${server.base}${casePath}`);
@@ -285,8 +287,7 @@ async function escalationJourney(browser, server, proposer, decider) {
     await clickFirst(deciding, 'button', /besluit|akkoord|goedkeuren/i, 'knop om over de escalatie te besluiten');
     const confirm = deciding.getByRole('button', { name: /bevestig|akkoord|goedkeuren/i });
     if ((await confirm.count()) > 0 && new URL(deciding.url()).pathname !== casePath) {
-      await confirm.first().click();
-      await deciding.waitForLoadState();
+      await settles(deciding, () => confirm.first().click());
     }
     ok(`${where}: over de escalatie besloten`);
     await deciding.goto(`${server.base}${casePath}`);
@@ -296,6 +297,7 @@ async function escalationJourney(browser, server, proposer, decider) {
     const mentions = (text.match(/escalatie/gi) || []).length;
     check(mentions >= 2, where, `de tijdlijn toont het voorstel en het besluit (${mentions}× "escalatie")`);
     await screenshot(deciding, 'escalatie-besloten');
+    if (other) await other.close();
   } catch (e) {
     fail(where, e.message);
     await screenshot(page, 'fout-escalatie').catch(() => {});
@@ -308,7 +310,7 @@ async function escalationJourney(browser, server, proposer, decider) {
 // Every page: axe and the page checks
 
 /** Runs axe-core on the page as it is now (its context must bypass the CSP). */
-async function axe(page, label, report) {
+export async function axe(page, label, report) {
   await page.addScriptTag({ path: AXE });
   const result = await page.evaluate(
     (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] }),
@@ -333,7 +335,7 @@ async function axe(page, label, report) {
 }
 
 /** The checks on one page, loaded fresh under the page's own CSP; its same-origin links. */
-async function checkPage(context, base, path, label) {
+export async function checkPage(context, base, path, label) {
   const page = await context.newPage();
   const origin = new URL(base).origin;
   const external = [];
@@ -397,7 +399,7 @@ function shape(pathname) {
  * Breadth-first over every same-origin link from `/`, as `who`: the page checks in
  * `strict` (the pages' own CSP), axe in `axeContext` (CSP bypassed, to inject axe).
  */
-async function crawl(strict, axeContext, base, who, report) {
+export async function crawl(strict, axeContext, base, who, report) {
   const origin = new URL(base).origin;
   const queue = ['/'];
   const queued = new Set(queue);
@@ -455,7 +457,7 @@ async function crawl(strict, axeContext, base, who, report) {
 
 // ---------------------------------------------------------------------------------------
 
-function printAxeReport(report) {
+export function printAxeReport(report) {
   console.log(`\naxe-core (${AXE_TAGS.join(', ')}): ${report.pages} pagina's, ${report.violations.length} schendingen`);
   for (const v of report.violations) {
     console.log(`  [${v.impact}] ${v.id} op ${v.page}: ${v.help}\n      ${v.helpUrl}\n      ${v.targets.join('\n      ')}`);
@@ -507,8 +509,7 @@ async function main() {
       await page.getByLabel('Gebruikersnaam').fill(mouse);
       await page.getByLabel('Wachtwoord').fill('dit-is-niet-het-wachtwoord');
       await page.getByLabel('Code').fill('000000');
-      await page.getByRole('button', { name: 'Aanmelden' }).click();
-      await page.waitForLoadState();
+      await navigates(page, () => page.getByRole('button', { name: 'Aanmelden' }).click());
       await axe(page, 'anoniem/aanmelden (met foutmelding)', report);
       await strict.close();
       await axeContext.close();
@@ -553,10 +554,13 @@ async function main() {
   return 0;
 }
 
-main().then(
+// Imported (for a check of the crawler itself) it only defines; run, it runs.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
   (code) => process.exit(code),
   (e) => {
     console.error(`de browsertest kon niet draaien: ${e.stack || e}`);
     process.exit(2);
   },
-);
+  );
+}

@@ -16,7 +16,8 @@ fn browser_dir() -> PathBuf {
 }
 
 fn chromium() -> PathBuf {
-    std::env::var_os("AVE_CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
+    std::env::var_os("AVE_CHROMIUM")
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
 }
 
 /// Whether the browser test can run here; if not, a skip (or, under
