@@ -81,6 +81,7 @@ fn shell(viewer: Option<&Viewer>, lang: Lang, title: &str, theme: Option<&ThemeV
         )
     });
     let section = section_of(&path);
+    let sees_cases = viewer.is_some_and(|v| crate::access::Standing::of(&v.actor).sees_cases());
     context! {
         w => Words::value(lang),
         lang => match lang { Lang::Nl => "nl", Lang::En => "en" },
@@ -90,6 +91,7 @@ fn shell(viewer: Option<&Viewer>, lang: Lang, title: &str, theme: Option<&ThemeV
         csrf => csrf,
         path => path,
         section => section,
+        sees_cases => sees_cases,
         stylesheet => super::assets::stylesheet_path(),
         theme => theme,
         unread => Value::from(()),
