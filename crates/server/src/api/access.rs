@@ -104,7 +104,19 @@ pub async fn request(
     JsonBody(body): JsonBody<Noodtoegangverzoek>,
 ) -> Result<(StatusCode, Json<Noodtoegang>), Problem> {
     let id = case_id(&id)?;
-    let reason = body.reden.trim();
+    let grant = grant(&state, &actor, &id, &body.reden).await?;
+    Ok((StatusCode::CREATED, Json(Noodtoegang::of(grant))))
+}
+
+/// Grants `actor` break-glass access to case `id` for `reason` (checked: long enough, the
+/// person may ask it for this case), logged for review; the API and the pages both call it.
+pub(crate) async fn grant(
+    state: &AppState,
+    actor: &Actor,
+    id: &ave_engine::ids::CaseId,
+    reason: &str,
+) -> Result<BreakGlass, Problem> {
+    let reason = reason.trim();
     if reason.chars().count() < MIN_REASON {
         return Err(Problem::invalid_one(
             "reden",
@@ -112,7 +124,7 @@ pub async fn request(
             format!("geef een reden van minstens {MIN_REASON} tekens: waarom is toegang nu nodig?"),
         ));
     }
-    access::case_for(&state, &actor, &id, Operation::BreakGlass).await?;
+    access::case_for(state, actor, id, Operation::BreakGlass).await?;
     let at = now();
     let grant = BreakGlass {
         id: format!("nood-{}", uuid::Uuid::new_v4().simple()),
@@ -131,13 +143,48 @@ pub async fn request(
     };
     state.store.grant_break_glass(&grant).await?;
     audit::after(audit::record(
-        &state,
-        &actor,
+        state,
+        actor,
         "noodtoegang",
-        audit::case_object(&id),
+        audit::case_object(id),
         "verleend: te beoordelen",
     ));
-    Ok((StatusCode::CREATED, Json(Noodtoegang::of(grant))))
+    Ok(grant)
+}
+
+/// Records the privacy officer's review of grant `id`; the API and the pages both call it.
+pub(crate) async fn review_grant(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    note: &str,
+) -> Result<(), Problem> {
+    access::check(state, actor, Operation::ReviewBreakGlass)?;
+    let note = note.trim();
+    if note.is_empty() {
+        return Err(Problem::invalid_one(
+            "notitie",
+            "required",
+            "schrijf op wat de beoordeling uitwees",
+        ));
+    }
+    if !state
+        .store
+        .review_break_glass(id, &actor.person, note, now())
+        .await?
+    {
+        return Err(Problem::not_found(
+            "deze noodtoegang (of hij is al beoordeeld)",
+        ));
+    }
+    audit::after(audit::record(
+        state,
+        actor,
+        "noodtoegang-beoordeeld",
+        format!("noodtoegang/{id}"),
+        "ok",
+    ));
+    Ok(())
 }
 
 /// Filter voor noodtoegang.
@@ -215,30 +262,7 @@ pub async fn review(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<Beoordeling>,
 ) -> Result<StatusCode, Problem> {
-    access::check(&state, &actor, Operation::ReviewBreakGlass)?;
-    if body.notitie.trim().is_empty() {
-        return Err(Problem::invalid_one(
-            "notitie",
-            "required",
-            "schrijf op wat de beoordeling uitwees",
-        ));
-    }
-    if !state
-        .store
-        .review_break_glass(&id, &actor.person, body.notitie.trim(), now())
-        .await?
-    {
-        return Err(Problem::not_found(
-            "deze noodtoegang (of hij is al beoordeeld)",
-        ));
-    }
-    audit::after(audit::record(
-        &state,
-        &actor,
-        "noodtoegang-beoordeeld",
-        format!("noodtoegang/{id}"),
-        "ok",
-    ));
+    review_grant(&state, &actor, &id, &body.notitie).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -13,6 +13,7 @@
 
 pub mod about;
 pub mod assets;
+pub mod breakglass;
 pub mod case;
 pub mod home;
 pub mod present;
@@ -37,6 +38,15 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::mine))
         .route("/casussen", get(home::all))
         .route("/casussen/{id}", get(case::show))
+        .route("/noodtoegang", get(breakglass::list))
+        .route(
+            "/noodtoegang/aanvragen",
+            get(breakglass::request_form).post(breakglass::request),
+        )
+        .route(
+            "/noodtoegang/{id}/beoordeling",
+            axum::routing::post(breakglass::review),
+        )
         .route("/toegankelijkheid", get(about::accessibility))
         .route("/taal/{code}", get(about::language_switch))
         .route("/assets/{name}", get(assets::serve))

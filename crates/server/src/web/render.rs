@@ -15,32 +15,27 @@ use super::session::{ThemeView, Viewer};
 use super::words::Words;
 use crate::problem::Problem;
 
-/// Every template: (name, source).
-const TEMPLATES: &[(&str, &str)] = &[
-    ("layout.html", include_str!("../../templates/layout.html")),
-    ("macros.html", include_str!("../../templates/macros.html")),
-    ("fout.html", include_str!("../../templates/fout.html")),
-    (
-        "formulier.html",
-        include_str!("../../templates/formulier.html"),
-    ),
-    (
-        "mijn-casussen.html",
-        include_str!("../../templates/mijn-casussen.html"),
-    ),
-    (
-        "casussen.html",
-        include_str!("../../templates/casussen.html"),
-    ),
-    (
-        "case-table.html",
-        include_str!("../../templates/case-table.html"),
-    ),
-    ("casus.html", include_str!("../../templates/casus.html")),
-    (
-        "toegankelijkheid.html",
-        include_str!("../../templates/toegankelijkheid.html"),
-    ),
+/// The templates, compiled into the binary from `crates/server/templates/`.
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $name)))),*]
+    };
+}
+
+/// Every template: (name, source). One line per template.
+#[rustfmt::skip]
+const TEMPLATES: &[(&str, &str)] = templates![
+    "layout.html",
+    "macros.html",
+    "fout.html",
+    "formulier.html",
+    "mijn-casussen.html",
+    "casussen.html",
+    "case-table.html",
+    "casus.html",
+    "toegankelijkheid.html",
+    "noodtoegang.html",
+    "noodtoegang-aanvragen.html",
 ];
 
 fn environment() -> &'static Result<Environment<'static>, String> {
@@ -92,6 +87,7 @@ fn shell(viewer: Option<&Viewer>, lang: Lang, title: &str, theme: Option<&ThemeV
         path => path,
         section => section,
         sees_cases => sees_cases,
+        reviews_break_glass => viewer.is_some_and(|v| v.actor.privacy),
         stylesheet => super::assets::stylesheet_path(),
         theme => theme,
         unread => Value::from(()),
@@ -107,6 +103,7 @@ fn section_of(path: &str) -> &'static str {
         p if p.starts_with("/modellen") => "modellen",
         p if p.starts_with("/dashboard") => "dashboard",
         p if p.starts_with("/meldingen") => "meldingen",
+        p if p.starts_with("/noodtoegang") => "noodtoegang",
         _ => "",
     }
 }

@@ -198,6 +198,78 @@ pub const WORDS: &[(&str, &str, &str)] = &[
         "Geen regierollen in deze fase.",
         "No regie roles in this phase.",
     ),
+    // Break-glass
+    (
+        "noodtoegang_beoordelen",
+        "Noodtoegang beoordelen",
+        "Review emergency access",
+    ),
+    (
+        "noodtoegang_aanvragen",
+        "Noodtoegang vragen",
+        "Ask emergency access",
+    ),
+    (
+        "noodtoegang_vragen",
+        "Noodtoegang vragen",
+        "Ask emergency access",
+    ),
+    (
+        "noodtoegang_uitleg",
+        "Bent u niet bij een casus betrokken, maar moet u hem nu inzien om acuut gevaar af te wenden? Vraag dan noodtoegang: alleen inzien, tijdelijk, en de functionaris gegevensbescherming beoordeelt het achteraf. Alles wat u inziet wordt vastgelegd.",
+        "Not involved in a case, but must you see it now to prevent acute danger? Ask emergency access: read only, temporary, and reviewed afterwards by the privacy officer. Everything you see is logged.",
+    ),
+    (
+        "noodtoegang_fg_uitleg",
+        "Elke noodtoegang is verleend met een reden en voor korte tijd. Beoordeel of hij terecht was en leg uw bevinding vast.",
+        "Each emergency access was granted with a reason, for a short time. Review whether it was justified and record your finding.",
+    ),
+    (
+        "noodtoegang_onbekend",
+        "Deze casus bestaat niet. Controleer de casus-id.",
+        "This case does not exist. Check the case id.",
+    ),
+    ("casus_id", "Casus-id", "Case id"),
+    ("reden", "Reden", "Reason"),
+    (
+        "reden_uitleg",
+        "Waarom is toegang nu nodig? Minstens 20 tekens.",
+        "Why is access needed now? At least 20 characters.",
+    ),
+    ("minuten", "minuten", "minutes"),
+    ("verleend", "Verleend", "Granted"),
+    ("beoordeeld", "Beoordeeld", "Reviewed"),
+    ("bevinding", "Uw bevinding", "Your finding"),
+    (
+        "beoordeling_vastleggen",
+        "Beoordeling vastleggen",
+        "Record review",
+    ),
+    (
+        "beoordeling_vastgelegd",
+        "De beoordeling is vastgelegd.",
+        "The review has been recorded.",
+    ),
+    (
+        "geen_noodtoegang",
+        "Er is geen noodtoegang om te beoordelen.",
+        "There is no emergency access to review.",
+    ),
+    (
+        "alleen_open",
+        "Alleen wat nog beoordeeld moet worden",
+        "Only what still needs review",
+    ),
+    (
+        "ook_beoordeeld",
+        "Ook wat al beoordeeld is",
+        "Also what has been reviewed",
+    ),
+    (
+        "formulier_fouten",
+        "Het formulier is niet verstuurd. Verbeter het volgende:",
+        "The form was not sent. Please correct the following:",
+    ),
     // Errors
     ("fout", "Er ging iets mis", "Something went wrong"),
     ("naar_start", "Naar Mijn casussen", "To My cases"),

@@ -324,3 +324,171 @@ async fn a_person_sees_their_gemeentes_theme() {
     );
     db.drop().await;
 }
+
+async fn post_form(app: &Router, uri: &str, cookie: &str, form: &[(&str, &str)]) -> Page {
+    let body = serde_urlencoded::to_string(form).expect("form");
+    let req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header("cookie", cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .expect("request");
+    let response = app.clone().oneshot(req).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 4 << 20)
+        .await
+        .expect("body");
+    Page {
+        status,
+        headers,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// The session's CSRF token, from the hidden field of the page's logout form.
+fn csrf_of(p: &Page) -> String {
+    p.text
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a csrf field")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn break_glass_is_asked_and_reviewed_in_the_browser_and_bad_input_writes_nothing() {
+    for db in Db::each().await {
+        directory(&db).await;
+        let state = AppState::new(db.store.clone()).with_auth(Auth::trusting_header());
+        let app = router(state.clone());
+        let path = case(&app).await;
+        let id = path.rsplit('/').next().expect("id").to_owned();
+        let cookie = session(&state, "buiten-1").await;
+        let form = get(&app, "/noodtoegang/aanvragen", &[("cookie", &cookie)]).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert_page_headers(&form);
+        let csrf = csrf_of(&form);
+        let open_grants = || async {
+            db.store
+                .break_glass_grants(true)
+                .await
+                .expect("grants")
+                .len()
+        };
+        let before = open_grants().await;
+        // Without the form's token: refused, nothing granted.
+        let r = post_form(
+            &app,
+            "/noodtoegang/aanvragen",
+            &cookie,
+            &[
+                ("casus", &id),
+                ("reden", "acute dreiging, regisseur onbereikbaar"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // Too short a reason: the form again, the typed values kept, the error at the field.
+        let r = post_form(
+            &app,
+            "/noodtoegang/aanvragen",
+            &cookie,
+            &[("csrf", &csrf), ("casus", &id), ("reden", "nodig <b>")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_page_headers(&r);
+        assert!(
+            r.text.contains("id=\"reden-fout\"") && r.text.contains("aria-invalid=\"true\""),
+            "{}",
+            r.text
+        );
+        assert!(
+            r.text.contains("nodig &lt;b&gt;</textarea>"),
+            "typed text kept, escaped"
+        );
+        assert!(r.text.contains(&format!("value=\"{id}\"")));
+        assert!(r.text.contains("role=\"alert\""));
+        // An unknown case: said at the case field.
+        let r = post_form(
+            &app,
+            "/noodtoegang/aanvragen",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("casus", "bestaat-niet"),
+                ("reden", "acute dreiging, regisseur onbereikbaar"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text.contains("id=\"casus-fout\""));
+        assert_eq!(open_grants().await, before, "bad input grants nothing");
+        // Granted: to the case, read only, flagged.
+        let r = post_form(
+            &app,
+            "/noodtoegang/aanvragen",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("casus", &id),
+                ("reden", "acute dreiging, regisseur onbereikbaar"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+        assert_eq!(
+            r.headers[header::LOCATION],
+            format!("/casussen/{id}").as_str()
+        );
+        let p = get(&app, &format!("/casussen/{id}"), &[("cookie", &cookie)]).await;
+        assert_eq!(p.status, StatusCode::OK);
+        assert!(p.text.contains("noodtoegang"));
+        assert_eq!(open_grants().await, before + 1);
+        // Only the privacy officer reviews.
+        let r = get(&app, "/noodtoegang", &[("cookie", &cookie)]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let fg = session(&state, "fg-1").await;
+        let list = get(&app, "/noodtoegang", &[("cookie", &fg)]).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+        assert!(list.text.contains("acute dreiging, regisseur onbereikbaar"));
+        let grant = db
+            .store
+            .break_glass_grants(true)
+            .await
+            .expect("grants")
+            .into_iter()
+            .find(|g| g.person == "buiten-1")
+            .expect("the grant");
+        let fg_csrf = csrf_of(&list);
+        let r = post_form(
+            &app,
+            &format!("/noodtoegang/{}/beoordeling", grant.id),
+            &fg,
+            &[("csrf", &fg_csrf), ("notitie", "  ")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.text
+                .contains(&format!("id=\"notitie-{}-fout\"", grant.id))
+        );
+        assert_eq!(
+            open_grants().await,
+            before + 1,
+            "an empty review records nothing"
+        );
+        let r = post_form(
+            &app,
+            &format!("/noodtoegang/{}/beoordeling", grant.id),
+            &fg,
+            &[("csrf", &fg_csrf), ("notitie", "terecht, besproken")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+        assert_eq!(open_grants().await, before);
+        db.drop().await;
+    }
+}
