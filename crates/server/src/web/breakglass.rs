@@ -69,7 +69,7 @@ pub async fn list(
     review_page(
         &state,
         &viewer,
-        q.get("alle").is_some(),
+        q.contains_key("alle"),
         Vec::new(),
         StatusCode::OK,
         q.contains_key("beoordeeld"),
