@@ -107,6 +107,8 @@ pub struct Fixture {
     pub filters: Vec<ListFilter>,
     /// Events in the database.
     pub events: u64,
+    /// The ids of the models the cases follow.
+    pub models: Vec<String>,
 }
 
 impl Fixture {
@@ -154,6 +156,14 @@ impl Fixture {
                 .await?
                 .try_get("n")?
         });
+        let models: Vec<String> = on!(pool, |p| {
+            sqlx::query("SELECT DISTINCT model_id FROM cases ORDER BY model_id")
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .filter_map(|r| r.try_get::<String, _>("model_id").ok())
+                .collect()
+        });
         let full: Vec<ListFilter> = all.iter().filter(|f| f.cases >= page).cloned().collect();
         let filters = if full.is_empty() {
             all.sort_by_key(|f| std::cmp::Reverse(f.cases));
@@ -168,6 +178,7 @@ impl Fixture {
             cases,
             filters,
             events: u64::try_from(events).unwrap_or(0),
+            models,
         })
     }
 }
