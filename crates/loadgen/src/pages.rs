@@ -269,17 +269,59 @@ pub fn plain_body(answer: &Answer) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The files under `/assets/` an HTML page loads (`href="/assets/…"`, `src="/assets/…"`),
-/// each once, in order.
+/// An attribute value as a browser reads it: character references decoded (the templates
+/// escape `/` as `&#x2f;`).
+pub fn unescape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(end) = rest.find(';').filter(|e| *e <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..end];
+        let decoded = match name {
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            _ => name
+                .strip_prefix("#x")
+                .or_else(|| name.strip_prefix("#X"))
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The files under `/assets/` an HTML page loads (`href="/assets/…"`, `src="/assets/…"`,
+/// character references decoded), each once, in order.
 pub fn assets_of(html: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for attr in ["href=\"", "src=\""] {
         let mut rest = html;
         while let Some(i) = rest.find(attr) {
             rest = &rest[i + attr.len()..];
-            let value = rest.split('"').next().unwrap_or_default();
-            if value.starts_with("/assets/") && !out.iter().any(|a| a == value) {
-                out.push(value.to_owned());
+            let value = unescape(rest.split('"').next().unwrap_or_default());
+            if value.starts_with("/assets/") && !out.contains(&value) {
+                out.push(value);
             }
         }
     }
@@ -391,6 +433,14 @@ mod tests {
         let html = r#"<link rel="stylesheet" href="/assets/ave-1.css"><a href="/">x</a>
             <script src="/assets/a.js"></script><img src="/assets/a.js"><a href="/assets/ave-1.css">"#;
         assert_eq!(assets_of(html), vec!["/assets/ave-1.css", "/assets/a.js"]);
+        let escaped = r#"<link rel="stylesheet" href="&#x2f;assets&#x2f;ave-2.css">"#;
+        assert_eq!(assets_of(escaped), vec!["/assets/ave-2.css"]);
+    }
+
+    #[test]
+    fn unescapes_character_references() {
+        assert_eq!(unescape("&#x2f;a&amp;b&#47;&lt;"), "/a&b/<");
+        assert_eq!(unescape("a & b &bogus; &"), "a & b &bogus; &");
     }
 
     #[test]
