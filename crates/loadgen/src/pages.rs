@@ -13,7 +13,9 @@
 //! the benchmark database with a person involved in it (a role or a participant), so the
 //! person may see it (need-to-know) and every case page is a real one, not a 404. The list
 //! pages are asked for as such a person too; the filtered list uses the `list` scenario's
-//! gemeente/phase filters with their reader.
+//! gemeente/phase filters with their reader. "Mijn casussen" lists the cases where one holds
+//! a role, so it is asked for by a person who holds roles in open cases, chosen in
+//! proportion to how many.
 //!
 //! After a page's measurement, [`weigh`] asks for one sample of it and for every file it
 //! loads from `/assets/…` (the stylesheet; images apart), so the report can give the whole
@@ -91,6 +93,23 @@ fn as_reader(f: &Fixture, rng: &mut fastrand::Rng, path: &str) -> (String, Strin
     (path.to_owned(), case(f, rng).1.to_owned())
 }
 
+/// A person who holds a role in open cases, chosen in proportion to how many (as `read`
+/// weighs people by their cases); a case's reader when nobody holds one.
+fn holder(f: &Fixture, rng: &mut fastrand::Rng) -> String {
+    let total: u64 = f.holders.iter().map(|(_, n)| n).sum();
+    if total == 0 {
+        return case(f, rng).1.to_owned();
+    }
+    let mut at = rng.u64(..total);
+    for (person, n) in &f.holders {
+        if at < *n {
+            return person.clone();
+        }
+        at -= n;
+    }
+    case(f, rng).1.to_owned()
+}
+
 fn pick<'a>(rng: &mut fastrand::Rng, from: &[&'a str]) -> &'a str {
     from[rng.usize(..from.len())]
 }
@@ -101,7 +120,7 @@ pub const PAGES: &[Page] = &[
         scenario: "page-mine",
         step: "/ (mijn casussen)",
         default: true,
-        path: |f, rng| as_reader(f, rng, "/"),
+        path: |f, rng| ("/".to_owned(), holder(f, rng)),
     },
     Page {
         scenario: "page-list",
