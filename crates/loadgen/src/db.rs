@@ -107,6 +107,11 @@ pub struct Fixture {
     pub filters: Vec<ListFilter>,
     /// Events in the database.
     pub events: u64,
+    /// The ids of the models the cases follow.
+    pub models: Vec<String>,
+    /// Every person who holds a role in an open case, with how many such cases (those
+    /// whose "Mijn casussen" has rows).
+    pub holders: Vec<(String, u64)>,
 }
 
 impl Fixture {
@@ -154,6 +159,28 @@ impl Fixture {
                 .await?
                 .try_get("n")?
         });
+        let models: Vec<String> = on!(pool, |p| {
+            sqlx::query("SELECT DISTINCT model_id FROM cases ORDER BY model_id")
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .filter_map(|r| r.try_get::<String, _>("model_id").ok())
+                .collect()
+        });
+        let holders: Vec<(String, u64)> = on!(pool, |p| {
+            sqlx::query(
+                "SELECT r.person, COUNT(DISTINCT r.case_id) AS n FROM case_roles r JOIN cases c ON c.id = r.case_id WHERE c.closed = FALSE GROUP BY r.person ORDER BY r.person",
+            )
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                let person = r.try_get::<String, _>("person").ok()?;
+                let n = u64::try_from(r.try_get::<i64, _>("n").ok()?).ok()?;
+                Some((person, n))
+            })
+            .collect()
+        });
         let full: Vec<ListFilter> = all.iter().filter(|f| f.cases >= page).cloned().collect();
         let filters = if full.is_empty() {
             all.sort_by_key(|f| std::cmp::Reverse(f.cases));
@@ -168,6 +195,8 @@ impl Fixture {
             cases,
             filters,
             events: u64::try_from(events).unwrap_or(0),
+            models,
+            holders,
         })
     }
 }

@@ -18,6 +18,7 @@ pub struct Target {
     base: String,
     client: Client<HttpConnector, Full<Bytes>>,
     tokens: std::sync::Arc<crate::tokens::Tokens>,
+    sessions: std::sync::Arc<crate::sessions::Sessions>,
 }
 
 /// An answer: status, headers of interest and body.
@@ -29,8 +30,20 @@ pub struct Answer {
     pub etag: Option<String>,
     /// The `Location`, if any.
     pub location: Option<String>,
+    /// The `Content-Type`, if any.
+    pub content_type: Option<String>,
+    /// The `Content-Encoding`, if any (`gzip` when the body came compressed).
+    pub content_encoding: Option<String>,
     /// The body.
     pub body: Bytes,
+}
+
+/// How a request is authenticated: a person's API token (the API), or their session cookie
+/// (the pages); `Token(None)` sends neither.
+#[derive(Debug, Clone, Copy)]
+enum Credential<'a> {
+    Token(Option<&'a str>),
+    Session(&'a str),
 }
 
 /// Why a request got no answer (a transport failure; an answer with an error status is an
@@ -57,12 +70,19 @@ impl Target {
             base,
             client,
             tokens: std::sync::Arc::default(),
+            sessions: std::sync::Arc::default(),
         })
     }
 
     /// This target, authenticating each request as its person with these API tokens.
     pub fn with_tokens(mut self, tokens: std::sync::Arc<crate::tokens::Tokens>) -> Target {
         self.tokens = tokens;
+        self
+    }
+
+    /// This target, sending each page request with its person's session cookie.
+    pub fn with_sessions(mut self, sessions: std::sync::Arc<crate::sessions::Sessions>) -> Target {
+        self.sessions = sessions;
         self
     }
 
@@ -73,7 +93,31 @@ impl Target {
 
     /// `GET path`.
     pub async fn get(&self, path: &str, person: Option<&str>) -> Result<Answer, TransportError> {
-        self.send(Method::GET, path, person, None, None).await
+        self.send(Method::GET, path, Credential::Token(person), &[], None)
+            .await
+    }
+
+    /// `GET path` as a browser of `person` asks for a page: with their session cookie (no
+    /// API token), `Accept: text/html`, and `Accept-Encoding: gzip` when `gzip`. The body
+    /// is returned as it came (compressed when the server compressed it).
+    pub async fn page(
+        &self,
+        path: &str,
+        person: &str,
+        gzip: bool,
+    ) -> Result<Answer, TransportError> {
+        let mut headers = vec![("accept", "text/html")];
+        if gzip {
+            headers.push(("accept-encoding", "gzip"));
+        }
+        self.send(
+            Method::GET,
+            path,
+            Credential::Session(person),
+            &headers,
+            None,
+        )
+        .await
     }
 
     /// `POST path` with a JSON body.
@@ -85,11 +129,12 @@ impl Target {
         body: &serde_json::Value,
     ) -> Result<Answer, TransportError> {
         let bytes = serde_json::to_vec(body).map_err(|e| TransportError(e.to_string()))?;
+        let headers: Vec<(&str, &str)> = if_match.map(|v| ("if-match", v)).into_iter().collect();
         self.send(
             Method::POST,
             path,
-            person,
-            if_match,
+            Credential::Token(person),
+            &headers,
             Some(Bytes::from(bytes)),
         )
         .await
@@ -99,18 +144,30 @@ impl Target {
         &self,
         method: Method,
         path: &str,
-        person: Option<&str>,
-        if_match: Option<&str>,
+        credential: Credential<'_>,
+        headers: &[(&str, &str)],
         body: Option<Bytes>,
     ) -> Result<Answer, TransportError> {
         let mut builder = Request::builder()
             .method(method)
             .uri(format!("{}{}", self.base, path));
-        if let Some(token) = person.and_then(|p| self.tokens.get(p)) {
-            builder = builder.header("authorization", format!("Bearer {token}"));
+        match credential {
+            Credential::Token(person) => {
+                if let Some(token) = person.and_then(|p| self.tokens.get(p)) {
+                    builder = builder.header("authorization", format!("Bearer {token}"));
+                }
+            }
+            Credential::Session(person) => {
+                if let Some(cookie) = self.sessions.get(person) {
+                    builder = builder.header(
+                        "cookie",
+                        format!("{}={cookie}", crate::sessions::SESSION_COOKIE),
+                    );
+                }
+            }
         }
-        if let Some(v) = if_match {
-            builder = builder.header("if-match", v);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
         }
         let request = match body {
             Some(b) => builder
@@ -134,6 +191,8 @@ impl Target {
         };
         let etag = header("etag");
         let location = header("location");
+        let content_type = header("content-type");
+        let content_encoding = header("content-encoding");
         let body = response
             .into_body()
             .collect()
@@ -144,6 +203,8 @@ impl Target {
             status,
             etag,
             location,
+            content_type,
+            content_encoding,
             body,
         })
     }

@@ -12,18 +12,22 @@
 //! answer, and sends the next, so the load follows the service's speed and the latencies are
 //! those a user would see. Scenarios ([`scenario`]) are the reads and writes other case
 //! systems are measured on: read a case, list a filtered page, a durable command, and the
-//! workflow create → signal → role → read → list.
+//! workflow create → signal → role → read → list. The web pages are scenarios too
+//! ([`pages`]), one per page, asked for with a session cookie ([`sessions`]) as a browser
+//! asks, with their body sizes and their weight.
 #![forbid(unsafe_code)]
 
 pub mod db;
 pub mod hello;
 pub mod http;
+pub mod pages;
 pub mod plan;
 pub mod report;
 pub mod rss;
 pub mod runner;
 pub mod scenario;
 pub mod seed;
+pub mod sessions;
 pub mod tokens;
 
 use std::time::Instant;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use ave_loadgen::pages::{GROUP, PAGES};
 use ave_loadgen::plan::{self, Options, SCENARIOS};
 use ave_loadgen::runner::Load;
 use clap::{Parser, Subcommand};
@@ -74,7 +75,8 @@ enum Command {
         #[arg(long, default_value = "2s", value_parser = duration)]
         warmup: Duration,
         /// Scenario's, gescheiden door komma's: hello, commit, read, list, transition,
-        /// workflow (standaard alle).
+        /// workflow (standaard deze), en de webpagina's: pages (alle pagina's) of één per
+        /// pagina (page-mine, page-list, page-case, …).
         #[arg(
             long,
             value_delimiter = ',',
@@ -92,6 +94,9 @@ enum Command {
         /// Schrijf het verslag ook als JSON naar dit bestand.
         #[arg(long, value_name = "BESTAND")]
         json: Option<PathBuf>,
+        /// Vraag pagina's zonder Accept-Encoding: gzip (standaard met, zoals een browser).
+        #[arg(long)]
+        no_gzip: bool,
         /// Werkthreads van de generator zelf (standaard 1, zodat de dienst de meeste
         /// rekenkracht houdt).
         #[arg(long, default_value_t = 1)]
@@ -198,12 +203,15 @@ fn run(cli: Cli) -> Result<()> {
             commit_connections,
             server_pid,
             json,
+            no_gzip,
             threads,
         } => {
-            if let Some(s) = scenarios.iter().find(|s| !SCENARIOS.contains(&s.as_str())) {
+            if let Some(s) = scenarios.iter().find(|s| !plan::known(s)) {
+                let pages: Vec<&str> = PAGES.iter().map(|p| p.scenario).collect();
                 anyhow::bail!(
-                    "onbekend scenario {s:?} (kies uit {})",
-                    SCENARIOS.join(", ")
+                    "onbekend scenario {s:?} (kies uit {}, {GROUP}, {})",
+                    SCENARIOS.join(", "),
+                    pages.join(", ")
                 );
             }
             let rt = tokio::runtime::Builder::new_multi_thread()
@@ -223,6 +231,7 @@ fn run(cli: Cli) -> Result<()> {
                 },
                 commit_connections,
                 server_pids: server_pid,
+                page_gzip: !no_gzip,
                 announce,
             };
             let report = rt.block_on(plan::run(&options))?;

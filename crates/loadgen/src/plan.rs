@@ -1,5 +1,6 @@
-//! A whole run: the ceilings first, then the service's scenarios, each with the same number
-//! of clients for the same time, with the server's memory sampled throughout.
+//! A whole run: the ceilings first, then the service's scenarios, then the web pages (one
+//! scenario per page, [`crate::pages`]), each with the same number of clients for the same
+//! time, with the server's memory sampled throughout.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -13,8 +14,14 @@ use crate::runner::{self, Load};
 use crate::scenario::{PAGE, Scenario};
 use crate::{LoadError, wall_clock};
 
-/// Every scenario, in the order a run takes them.
+/// Every scenario of the API and the ceilings, in the order a run takes them; the page
+/// scenarios ([`crate::pages::PAGES`], or all default ones as `pages`) come after them.
 pub const SCENARIOS: [&str; 6] = ["hello", "commit", "read", "list", "transition", "workflow"];
+
+/// Whether `name` is a scenario a run knows (an API one, a page, or `pages`).
+pub fn known(name: &str) -> bool {
+    SCENARIOS.contains(&name) || crate::pages::is_page(name)
+}
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -33,6 +40,8 @@ pub struct Options {
     pub commit_connections: Option<u32>,
     /// Server processes whose memory is sampled.
     pub server_pids: Vec<u32>,
+    /// Ask for pages with `Accept-Encoding: gzip`, as a browser does.
+    pub page_gzip: bool,
     /// Called before each scenario with its name.
     pub announce: fn(&str),
 }
@@ -61,14 +70,25 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
     let began = wall_clock();
     let pool = Pool::open(&options.database, 2).await?;
     let backend = pool.backend().to_owned();
-    let fixture = Fixture::load(&pool, PAGE).await?;
+    let fixture = Arc::new(Fixture::load(&pool, PAGE).await?);
     pool.close().await;
     let connections = options.load.clients.max(1);
     let tokens = Arc::new(crate::tokens::issue(&options.database).await?);
+    let pages = crate::pages::chosen(&options.scenarios);
+    let sessions = if pages.is_empty() {
+        Arc::default()
+    } else {
+        Arc::new(crate::sessions::issue(&options.database).await?)
+    };
     let targets = options
         .targets
         .iter()
-        .map(|t| Target::new(t, connections).map(|t| t.with_tokens(tokens.clone())))
+        .map(|t| {
+            Target::new(t, connections).map(|t| {
+                t.with_tokens(tokens.clone())
+                    .with_sessions(sessions.clone())
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let commit_connections = options
         .commit_connections
@@ -133,6 +153,32 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
             scenario: name.to_owned(),
             measured,
             memory: sampler.peak(),
+            weight: None,
+        });
+    }
+    for page in pages {
+        let Some(first) = targets.first() else {
+            return Err(LoadError::Setup {
+                scenario: page.scenario,
+                reason: format!("{} heeft --target nodig", page.scenario),
+            });
+        };
+        (options.announce)(page.scenario);
+        sampler.reset();
+        let scenario = Scenario::Page {
+            targets: targets.clone(),
+            page,
+            fixture: fixture.clone(),
+            gzip: options.page_gzip,
+        };
+        let measured = runner::run(Arc::new(scenario), options.load).await;
+        let memory = sampler.peak();
+        let weight = crate::pages::weigh(first, page, &fixture).await;
+        runs.push(ScenarioRun {
+            scenario: page.scenario.to_owned(),
+            measured,
+            memory,
+            weight: Some(weight),
         });
     }
     sampling.abort();

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::pages::{P95_LIMIT_MS, WEIGHT_LIMIT, Weight};
 use crate::rss::Memory;
 use crate::runner::{Measured, StepResult};
 
@@ -31,6 +32,7 @@ impl Ceiling {
         match (scenario, step) {
             ("hello", _) | ("commit", _) => Ceiling::Itself,
             ("read", _) | ("list", _) => Ceiling::Hello,
+            (page, _) if page.starts_with("page-") => Ceiling::Hello,
             ("workflow", "lezen" | "lijst") => Ceiling::Hello,
             ("workflow", "aanmaken" | "signaal" | "rol") => Ceiling::Commit,
             ("workflow", _) => Ceiling::None,
@@ -65,6 +67,9 @@ pub struct ScenarioRun {
     pub measured: Measured,
     /// The largest resident memory seen per server process during the scenario.
     pub memory: BTreeMap<u32, Memory>,
+    /// For a page: one sample with the files it loads ([`crate::pages::weigh`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<Weight>,
 }
 
 /// Where and how the run was made.
@@ -92,6 +97,95 @@ pub struct Setting {
     pub commit_connections: u32,
 }
 
+/// A page against its targets: server time p95 under [`P95_LIMIT_MS`], weight without
+/// images under [`WEIGHT_LIMIT`] bytes.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageSummary {
+    /// The page's scenario.
+    pub scenario: String,
+    /// Its route.
+    pub step: String,
+    /// Answers as expected (200, HTML).
+    pub ok: u64,
+    /// Other answers (404, 303 to the login, …) and failures.
+    pub errors: u64,
+    /// Answers per second.
+    pub per_second: f64,
+    /// p95 of the answers as expected, milliseconds.
+    pub p95_ms: f64,
+    /// Whether p95 is under the target (and there were answers and no errors).
+    pub p95_met: bool,
+    /// Mean HTML size, uncompressed, bytes.
+    pub html_mean_bytes: f64,
+    /// Largest HTML, uncompressed, bytes.
+    pub html_max_bytes: u64,
+    /// Mean HTML size over the wire, bytes.
+    pub html_mean_wire_bytes: f64,
+    /// Largest HTML over the wire, bytes.
+    pub html_max_wire_bytes: u64,
+    /// What the page loads from `/assets/` (images left out), uncompressed, bytes.
+    pub assets_bytes: u64,
+    /// The same over the wire, bytes.
+    pub assets_wire_bytes: u64,
+    /// The page's weight: the largest HTML plus its assets, uncompressed, bytes.
+    pub weight_bytes: u64,
+    /// The same over the wire (gzip when asked), bytes.
+    pub weight_wire_bytes: u64,
+    /// Whether the weight, uncompressed, is under the target.
+    pub weight_met: bool,
+    /// Whether the weight over the wire is under the target.
+    pub weight_wire_met: bool,
+    /// What went wrong while weighing the sample, if anything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_problem: Option<String>,
+}
+
+impl PageSummary {
+    fn of(run: &ScenarioRun, weight: &Weight) -> PageSummary {
+        let mut ok = 0;
+        let mut errors = 0;
+        let mut step = String::new();
+        let mut found: Option<&StepResult> = None;
+        for (name, r) in &run.measured.steps {
+            ok += r.ok;
+            errors += r.errors;
+            if found.is_none() {
+                step.clone_from(name);
+                found = Some(r);
+            }
+        }
+        let body = found.and_then(|r| r.body);
+        let html_max = body.map_or(weight.html_bytes, |b| b.max_bytes.max(weight.html_bytes));
+        let html_max_wire = body.map_or(weight.html_wire_bytes, |b| {
+            b.max_wire_bytes.max(weight.html_wire_bytes)
+        });
+        let weight_bytes = html_max + weight.assets_bytes();
+        let weight_wire_bytes = html_max_wire + weight.assets_wire_bytes();
+        let p95_ms = found.map_or(0.0, |r| r.p95_ms);
+        let sound = ok > 0 && errors == 0;
+        PageSummary {
+            scenario: run.scenario.clone(),
+            step,
+            ok,
+            errors,
+            per_second: found.map_or(0.0, |r| r.per_second),
+            p95_ms,
+            p95_met: sound && p95_ms < P95_LIMIT_MS,
+            html_mean_bytes: body.map_or(0.0, |b| b.mean_bytes),
+            html_max_bytes: html_max,
+            html_mean_wire_bytes: body.map_or(0.0, |b| b.mean_wire_bytes),
+            html_max_wire_bytes: html_max_wire,
+            assets_bytes: weight.assets_bytes(),
+            assets_wire_bytes: weight.assets_wire_bytes(),
+            weight_bytes,
+            weight_wire_bytes,
+            weight_met: sound && weight.problem.is_none() && weight_bytes < WEIGHT_LIMIT,
+            weight_wire_met: sound && weight.problem.is_none() && weight_wire_bytes < WEIGHT_LIMIT,
+            weight_problem: weight.problem.clone(),
+        }
+    }
+}
+
 /// The whole report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -101,6 +195,8 @@ pub struct Report {
     pub runs: Vec<ScenarioRun>,
     /// Every step with its ratio.
     pub rows: Vec<Row>,
+    /// Every page measured, against the page targets.
+    pub pages: Vec<PageSummary>,
     /// The server processes' memory at the end (`VmHWM` is the peak over their life).
     pub memory_end: BTreeMap<u32, Memory>,
 }
@@ -139,10 +235,15 @@ impl Report {
                 });
             }
         }
+        let pages = runs
+            .iter()
+            .filter_map(|r| r.weight.as_ref().map(|w| PageSummary::of(r, w)))
+            .collect();
         Report {
             setting,
             runs,
             rows,
+            pages,
             memory_end,
         }
     }
@@ -166,7 +267,7 @@ impl Report {
         );
         let _ = writeln!(
             out,
-            "{:<11} {:<26} {:>9} {:>7} {:>9} {:>8} {:>8} {:>8} {:>8}  t.o.v. plafond",
+            "{:<20} {:<30} {:>9} {:>7} {:>9} {:>8} {:>8} {:>8} {:>8}  t.o.v. plafond",
             "scenario", "stap", "ok", "fouten", "per s", "p50 ms", "p95 ms", "p99 ms", "max ms",
         );
         for r in &self.rows {
@@ -179,7 +280,7 @@ impl Report {
             };
             let _ = writeln!(
                 out,
-                "{:<11} {:<26} {:>9} {:>7} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>8.1}  {}",
+                "{:<20} {:<30} {:>9} {:>7} {:>9.0} {:>8.2} {:>8.2} {:>8.2} {:>8.1}  {}",
                 r.scenario,
                 r.step,
                 x.ok,
@@ -197,8 +298,11 @@ impl Report {
                     .iter()
                     .map(|(k, n)| format!("{k}: {n}"))
                     .collect();
-                let _ = writeln!(out, "{:<11} {:<26} fouten: {}", "", "", kinds.join(", "));
+                let _ = writeln!(out, "{:<20} {:<30} fouten: {}", "", "", kinds.join(", "));
             }
+        }
+        if !self.pages.is_empty() {
+            out.push_str(&self.pages_table());
         }
         for run in &self.runs {
             for (pid, m) in &run.memory {
@@ -218,6 +322,66 @@ impl Report {
                 m.hwm_kib as f64 / 1024.0
             );
         }
+        out
+    }
+}
+
+impl Report {
+    /// The pages against their targets: p95 and weight (HTML plus assets, images left out),
+    /// uncompressed and over the wire.
+    pub fn pages_table(&self) -> String {
+        let kb = |b: f64| b / 1000.0;
+        let yes = |b: bool| if b { "ja" } else { "NEE" };
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "\npagina's — doelen: p95 < {P95_LIMIT_MS} ms; gewicht zonder afbeeldingen < {} KB (HTML grootst + assets; KB = 1000 bytes)",
+            WEIGHT_LIMIT / 1000
+        );
+        let _ = writeln!(
+            out,
+            "{:<20} {:>8} {:>5} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9} {:>6} {:>6}",
+            "pagina",
+            "p95 ms",
+            "<50",
+            "HTML gem",
+            "HTML max",
+            "gzip gem",
+            "gzip max",
+            "gewicht",
+            "gw gzip",
+            "<200",
+            "gzip"
+        );
+        for p in &self.pages {
+            let _ = writeln!(
+                out,
+                "{:<20} {:>8.2} {:>5} {:>8.1}K {:>8.1}K {:>8.1}K {:>8.1}K {:>8.1}K {:>8.1}K {:>6} {:>6}",
+                p.scenario,
+                p.p95_ms,
+                yes(p.p95_met),
+                kb(p.html_mean_bytes),
+                kb(p.html_max_bytes as f64),
+                kb(p.html_mean_wire_bytes),
+                kb(p.html_max_wire_bytes as f64),
+                kb(p.weight_bytes as f64),
+                kb(p.weight_wire_bytes as f64),
+                yes(p.weight_met),
+                yes(p.weight_wire_met),
+            );
+            if let Some(problem) = &p.weight_problem {
+                let _ = writeln!(out, "{:<20} wegen: {problem}", "");
+            }
+        }
+        let all = |f: fn(&PageSummary) -> bool| yes(self.pages.iter().all(f));
+        let _ = writeln!(
+            out,
+            "alle pagina's: p95 < {P95_LIMIT_MS} ms {}; < {} KB ongecomprimeerd {}, met gzip {}",
+            all(|p| p.p95_met),
+            WEIGHT_LIMIT / 1000,
+            all(|p| p.weight_met),
+            all(|p| p.weight_wire_met),
+        );
         out
     }
 }

@@ -17,12 +17,33 @@ use crate::scenario::{ClientState, Scenario};
 /// How long a latency may be and still be recorded exactly (longer ones are clamped).
 const MAX_MICROS: u64 = 120_000_000;
 
+/// Sizes of the bodies of one kind of request: as they came over the wire and as read.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sizes {
+    n: u64,
+    wire_sum: u64,
+    wire_max: u64,
+    plain_sum: u64,
+    plain_max: u64,
+}
+
+impl Sizes {
+    fn add(&mut self, other: &Sizes) {
+        self.n += other.n;
+        self.wire_sum += other.wire_sum;
+        self.wire_max = self.wire_max.max(other.wire_max);
+        self.plain_sum += other.plain_sum;
+        self.plain_max = self.plain_max.max(other.plain_max);
+    }
+}
+
 /// Latencies and outcomes of one kind of request (a step).
 #[derive(Debug, Clone)]
 pub struct Stats {
     hist: Histogram<u64>,
     ok: u64,
     errors: BTreeMap<String, u64>,
+    sizes: Sizes,
 }
 
 impl Stats {
@@ -32,6 +53,7 @@ impl Stats {
                 .expect("1 µs to two minutes with 3 significant digits are valid bounds"),
             ok: 0,
             errors: BTreeMap::new(),
+            sizes: Sizes::default(),
         }
     }
 
@@ -42,6 +64,7 @@ impl Stats {
         for (k, n) in &other.errors {
             *self.errors.entry(k.clone()).or_default() += n;
         }
+        self.sizes.add(&other.sizes);
     }
 }
 
@@ -79,6 +102,47 @@ impl Recorder {
             Err(kind) => *stats.errors.entry(kind).or_default() += 1,
         }
     }
+
+    /// Records the body size of a request of kind `step` that started at `started`:
+    /// `wire` bytes as they came (compressed or not), `plain` bytes once decompressed.
+    pub fn record_size(&mut self, step: &'static str, started: Instant, wire: u64, plain: u64) {
+        if started < self.counting_from {
+            return;
+        }
+        let sizes = &mut self.steps.entry(step).or_insert_with(Stats::new).sizes;
+        sizes.n += 1;
+        sizes.wire_sum += wire;
+        sizes.wire_max = sizes.wire_max.max(wire);
+        sizes.plain_sum += plain;
+        sizes.plain_max = sizes.plain_max.max(plain);
+    }
+}
+
+/// The body sizes of a step's answers (only for steps that record them: the pages).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BodySizes {
+    /// Answers whose size was recorded.
+    pub answers: u64,
+    /// Mean body size, uncompressed, bytes.
+    pub mean_bytes: f64,
+    /// Largest body, uncompressed, bytes.
+    pub max_bytes: u64,
+    /// Mean body size as sent over the wire (gzip when the server compressed), bytes.
+    pub mean_wire_bytes: f64,
+    /// Largest body as sent over the wire, bytes.
+    pub max_wire_bytes: u64,
+}
+
+impl BodySizes {
+    fn of(s: &Sizes) -> Option<BodySizes> {
+        (s.n > 0).then(|| BodySizes {
+            answers: s.n,
+            mean_bytes: s.plain_sum as f64 / s.n as f64,
+            max_bytes: s.plain_max,
+            mean_wire_bytes: s.wire_sum as f64 / s.n as f64,
+            max_wire_bytes: s.wire_max,
+        })
+    }
 }
 
 /// The figures of one step over a run.
@@ -100,6 +164,9 @@ pub struct StepResult {
     pub p99_ms: f64,
     /// The slowest, milliseconds.
     pub max_ms: f64,
+    /// The body sizes, for steps that record them (the pages).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<BodySizes>,
 }
 
 /// What a run measured: per step, over the measured window.
@@ -172,6 +239,7 @@ pub async fn run(scenario: Arc<Scenario>, load: Load) -> Measured {
                     p95_ms: ms(s.hist.value_at_quantile(0.95)),
                     p99_ms: ms(s.hist.value_at_quantile(0.99)),
                     max_ms: ms(s.hist.max()),
+                    body: BodySizes::of(&s.sizes),
                 };
                 (step.to_owned(), result)
             })

@@ -12,6 +12,8 @@
 //!   case. Every command is counted under its name and under `opdracht` (all of them).
 //! - `workflow`: create a case, add a signal, add a role, read the case, list a page — the
 //!   sequence other case systems are measured on.
+//! - `page-…`: one web page, `GET` with a session cookie as a browser asks for it
+//!   ([`crate::pages`]); its body sizes are recorded too.
 //!
 //! With more than one target, client `i` talks to target `i mod n`.
 
@@ -23,7 +25,7 @@ use ave_engine::command::Command;
 use serde_json::{Value, json};
 
 use crate::clock;
-use crate::db::{CommitCeiling, ListFilter};
+use crate::db::{CommitCeiling, Fixture, ListFilter};
 use crate::http::{Answer, Target, TransportError};
 use crate::runner::Recorder;
 
@@ -92,6 +94,17 @@ pub enum Scenario {
         targets: Vec<Target>,
         /// One script per gemeente (its opening and first role are used).
         scripts: Vec<Script>,
+    },
+    /// A web page.
+    Page {
+        /// The services (with the run's session cookies).
+        targets: Vec<Target>,
+        /// Which page.
+        page: &'static crate::pages::Page,
+        /// The cases and filters to choose from.
+        fixture: Arc<Fixture>,
+        /// Ask with `Accept-Encoding: gzip`, as a browser does.
+        gzip: bool,
     },
 }
 
@@ -176,6 +189,7 @@ impl Scenario {
             Scenario::List { .. } => "list",
             Scenario::Transition { .. } => "transition",
             Scenario::Workflow { .. } => "workflow",
+            Scenario::Page { page, .. } => page.scenario,
         }
     }
 
@@ -224,6 +238,30 @@ impl Scenario {
                 let target = Self::target(targets, state);
                 let script = &scripts[state.rng.usize(..scripts.len())];
                 workflow(target, script, rec).await;
+            }
+            Scenario::Page {
+                targets,
+                page,
+                fixture,
+                gzip,
+            } => {
+                let (path, person) = (page.path)(fixture, &mut state.rng);
+                let t0 = clock();
+                let answer = Self::target(targets, state)
+                    .page(&path, &person, *gzip)
+                    .await;
+                let outcome = crate::pages::outcome(&answer);
+                let ok = outcome.is_ok();
+                rec.record(page.step, t0, outcome);
+                // Sizes after the latency is taken: decompressing is the client's work.
+                if let (true, Ok(a)) = (ok, &answer) {
+                    match crate::pages::plain_body(a) {
+                        Some(plain) => {
+                            rec.record_size(page.step, t0, a.body.len() as u64, plain.len() as u64)
+                        }
+                        None => rec.record(page.step, t0, Err("gzip onleesbaar".to_owned())),
+                    }
+                }
             }
         }
     }
