@@ -498,9 +498,18 @@ impl Db {
             clauses.push(format!("c.closed = {}", arg(Arg::Bool(closed))));
         }
         if let Some(person) = &filter.holder {
+            let person = arg(Arg::Text(person.clone()));
+            let roles = match &filter.holder_roles {
+                Some(roles) if !roles.is_empty() => {
+                    let marks: Vec<String> =
+                        roles.iter().map(|r| arg(Arg::Text(r.clone()))).collect();
+                    format!(" AND r.role IN ({})", marks.join(", "))
+                }
+                Some(_) => " AND 1 = 0".to_owned(),
+                None => String::new(),
+            };
             clauses.push(format!(
-                "EXISTS (SELECT 1 FROM case_roles r WHERE r.case_id = c.id AND r.person = {})",
-                arg(Arg::Text(person.clone()))
+                "EXISTS (SELECT 1 FROM case_roles r WHERE r.case_id = c.id AND r.person = {person}{roles})"
             ));
         }
         if let Some(kind) = &filter.attention {

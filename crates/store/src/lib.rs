@@ -248,6 +248,8 @@ pub struct CaseFilter {
     pub attention: Option<String>,
     /// Only cases where this person holds a role.
     pub holder: Option<String>,
+    /// With [`CaseFilter::holder`]: only these roles (`casusregie`, …); any role when absent.
+    pub holder_roles: Option<Vec<String>>,
     /// Open (false) or closed (true) cases; both when absent.
     pub closed: Option<bool>,
     /// Only these cases (for access control: the cases a person may see).

@@ -18,8 +18,12 @@ use super::words::word;
 use crate::AppState;
 use crate::access::Standing;
 
-/// At most this many of my own cases are shown and counted on "Mijn casussen".
-pub const MINE_LIMIT: u64 = 500;
+/// At most this many of my own cases are shown and counted on "Mijn casussen" (a
+/// casusregisseur holds tens; more says to use the filters of "Casussen").
+pub const MINE_LIMIT: u64 = 200;
+/// The roles that make a case one of "Mijn casussen": those who do the regie. Operational
+/// and administrative responsibility find their cases under "Casussen".
+pub const REGIE_ROLES: [&str; 3] = ["casusregie", "procesregie", "behandelregie"];
 /// Cases per page on "Casussen".
 pub const PAGE_SIZE: u64 = 25;
 
@@ -197,6 +201,7 @@ pub async fn mine(
         .page(lang)?;
     let filter = CaseFilter {
         holder: Some(viewer.actor.person.clone()),
+        holder_roles: Some(REGIE_ROLES.iter().map(|r| (*r).to_owned()).collect()),
         closed: Some(false),
         visible: Some(visible),
         ..CaseFilter::default()
