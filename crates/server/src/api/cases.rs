@@ -246,6 +246,7 @@ pub async fn list(
         phase: q.get("fase").cloned(),
         attention: q.get("aandacht").cloned(),
         holder: q.get("rolhouder").cloned(),
+        holder_roles: None,
         closed: gesloten,
         within: None,
         visible: Some(visible.clone()),

@@ -276,6 +276,7 @@ async fn lists_filter_on_gemeente_phase_holder_and_attention_and_page() {
 
         let holder = CaseFilter {
             holder: Some(support::CASUSREGISSEUR.into()),
+            holder_roles: None,
             ..CaseFilter::default()
         };
         let page = db.store.list(&holder, today, 0, 100).await.expect("h");
@@ -506,6 +507,7 @@ async fn the_role_index_stays_right_when_commands_leave_the_roles_as_they_were()
         h.signal(&db, 2).await;
         let holder = CaseFilter {
             holder: Some(support::CASUSREGISSEUR.to_owned()),
+            holder_roles: None,
             ..CaseFilter::default()
         };
         let page = db
