@@ -41,6 +41,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         "toegankelijkheid.html",
         include_str!("../../templates/toegankelijkheid.html"),
     ),
+    ("actie.html", include_str!("../../templates/actie.html")),
+    (
+        "actie-paneel.html",
+        include_str!("../../templates/actie-paneel.html"),
+    ),
 ];
 
 fn environment() -> &'static Result<Environment<'static>, String> {
