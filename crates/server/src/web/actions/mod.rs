@@ -367,10 +367,6 @@ pub trait Action: Sync {
         let _ = cx;
         Ok(())
     }
-    /// The path of the page.
-    fn path(&self, cx: &Cx) -> String {
-        format!("/casussen/{}/{}", cx.id, self.key())
-    }
 }
 
 /// What to say above the form after a POST that wrote nothing.
@@ -467,7 +463,6 @@ fn draw(
             case_id => cx.id.to_string(),
             short => super::home::short_id(cx.id.as_str()),
             phase => present::phase(cx.model(), cx.case().phase().as_str()),
-            action => action.path(cx),
             version => cx.case().seq(),
             sheet => Value::from_serialize(&sheet),
             summary => summary,
@@ -546,10 +541,10 @@ pub const DONE: &[&str] = &[
     "signaal", "rol", "verzoek", "besluit", "overleg", "sluiten",
 ];
 
-/// One link of the case page's actions.
+/// One link of the case page's actions: the path under the case, and its words.
 #[derive(Debug, Serialize)]
 struct Link {
-    href: String,
+    key: &'static str,
     label: String,
 }
 
@@ -585,32 +580,31 @@ pub async fn panel(
     let me = PersonId::parse(&viewer.actor.person)
         .ok()
         .and_then(|p| case.participant(&p).cloned());
-    let base = format!("/casussen/{}", case.id());
     let mut links = Vec::new();
     let mut waiting = Vec::new();
     if let (true, Some(me)) = (may_act, me.as_ref()) {
         links.push(Link {
-            href: format!("{base}/signaal"),
+            key: "signaal",
             label: word("actie_signaal", lang),
         });
         links.push(Link {
-            href: format!("{base}/rol"),
+            key: "rol",
             label: word("actie_rol", lang),
         });
         if case.open_request().is_none()
             && transition::proposable(model, case, me).next().is_some()
         {
             links.push(Link {
-                href: format!("{base}/verzoek"),
+                key: "verzoek",
                 label: word("actie_verzoek", lang),
             });
         }
         links.push(Link {
-            href: format!("{base}/overleg"),
+            key: "overleg",
             label: word("actie_overleg", lang),
         });
         links.push(Link {
-            href: format!("{base}/sluiten"),
+            key: "sluiten",
             label: word("actie_sluiten", lang),
         });
         if let Some((rid, req)) = case.open_request()
@@ -623,7 +617,7 @@ pub async fn panel(
                     word("verzoek_wacht", lang),
                     transition::label(model, t, lang)
                 ),
-                href => may_decide.then(|| format!("{base}/verzoeken/{rid}/besluit")),
+                request => may_decide.then(|| rid.to_string()),
             });
         }
     }

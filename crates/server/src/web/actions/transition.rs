@@ -303,10 +303,6 @@ impl Action for Decision {
         word("actie_besluit", lang)
     }
 
-    fn path(&self, cx: &Cx) -> String {
-        format!("/casussen/{}/verzoeken/{}/besluit", cx.id, self.request)
-    }
-
     fn allowed(&self, cx: &Cx) -> Result<(), Problem> {
         self.request(cx).map(|_| ())
     }
