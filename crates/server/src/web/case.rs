@@ -281,8 +281,7 @@ pub async fn page_of(
         .filter(|(_, p)| *p == viewer.actor.person)
         .map(|(r, _)| role_words(r, lang))
         .collect();
-    let acties =
-        super::actions::panel(state, viewer, &live, &row, access, done, &names).await?;
+    let acties = super::actions::panel(state, viewer, &live, &row, access, done, &names).await?;
     let short = short_id(id.as_str());
     let title = format!("{} {short}", word("casus", lang));
     page(

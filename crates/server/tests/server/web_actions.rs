@@ -93,8 +93,14 @@ async fn page(app: &Router, s: &Session, method: &str, uri: &str, form: &[(&str,
 
 /// The version a form shows in its hidden field.
 fn version_in(html: &str) -> String {
-    let at = html.find("name=\"versie\" value=\"").expect("version field") + 21;
-    html[at..].chars().take_while(char::is_ascii_digit).collect()
+    let at = html
+        .find("name=\"versie\" value=\"")
+        .expect("version field")
+        + 21;
+    html[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
 }
 
 async fn version(store: &Store, case: &str) -> u64 {
@@ -174,7 +180,10 @@ async fn the_action_pages_render_for_a_participant_and_are_404_for_someone_not_i
             assert!(home.body.contains(&format!("href=\"{uri}\"")), "{action}");
             let p = page(&app, &me, "GET", &uri, &[]).await;
             assert_eq!(p.status, StatusCode::OK, "{action}");
-            assert!(p.body.contains(&me.csrf), "{action}: the form carries the csrf token");
+            assert!(
+                p.body.contains(&me.csrf),
+                "{action}: the form carries the csrf token"
+            );
             let p = page(&app, &outsider, "GET", &uri, &[]).await;
             assert_eq!(p.status, StatusCode::NOT_FOUND, "{action}");
             let p = page(
@@ -237,7 +246,14 @@ async fn a_valid_signal_is_recorded_and_the_browser_goes_back_to_the_case() {
                 .await
                 .contains(&"signal_recorded".to_owned())
         );
-        let home = page(&app, &me, "GET", &format!("/casussen/{case}?gedaan=signaal"), &[]).await;
+        let home = page(
+            &app,
+            &me,
+            "GET",
+            &format!("/casussen/{case}?gedaan=signaal"),
+            &[],
+        )
+        .await;
         assert!(home.body.contains("utrecht-alert--ok"));
         assert!(home.body.contains("Het signaal is vastgelegd."));
         db.drop().await;
@@ -269,7 +285,10 @@ async fn bad_input_shows_the_form_again_with_each_error_next_to_its_field_and_wr
         // The summary at the top, linking to the fields.
         assert!(p.body.contains("role=\"alert\""));
         for field in ["bron", "categorie", "tekst"] {
-            assert!(p.body.contains(&format!("href=\"#veld-{field}\"")), "{field}");
+            assert!(
+                p.body.contains(&format!("href=\"#veld-{field}\"")),
+                "{field}"
+            );
             assert!(p.body.contains(&format!("id=\"fout-{field}\"")), "{field}");
         }
         assert!(p.body.contains("aria-invalid=\"true\""));
@@ -300,7 +319,14 @@ async fn a_wrong_or_missing_csrf_token_is_403_and_writes_nothing() {
         let mut wrong = fields.to_vec();
         wrong.push(("csrf", "niet-het-token"));
         for form in [fields.to_vec(), wrong] {
-            let p = page(&app, &me, "POST", &format!("/casussen/{case}/signaal"), &form).await;
+            let p = page(
+                &app,
+                &me,
+                "POST",
+                &format!("/casussen/{case}/signaal"),
+                &form,
+            )
+            .await;
             assert_eq!(p.status, StatusCode::FORBIDDEN);
         }
         assert_eq!(version(&db.store, &case).await, before, "nothing written");
@@ -342,7 +368,11 @@ async fn a_stale_form_says_the_case_changed_keeps_what_was_typed_and_writes_noth
         assert_eq!(p.status, StatusCode::CONFLICT, "{}", p.body);
         assert!(p.body.contains("De casus is intussen gewijzigd."));
         assert!(p.body.contains("kind vaak afwezig"), "typed text kept");
-        assert_eq!(version_in(&p.body), now.to_string(), "the form is on the case as it is now");
+        assert_eq!(
+            version_in(&p.body),
+            now.to_string(),
+            "the form is on the case as it is now"
+        );
         assert_eq!(version(&db.store, &case).await, now, "nothing written");
         db.drop().await;
     }
@@ -437,7 +467,10 @@ async fn propose_and_decide_through_the_forms_moves_the_phase_and_only_a_decider
         .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
         let home = page(&app, &leader, "GET", &format!("/casussen/{case}"), &[]).await;
-        assert!(!home.body.contains("/besluit\""), "no decision link for the leader");
+        assert!(
+            !home.body.contains("/besluit\""),
+            "no decision link for the leader"
+        );
 
         // The consulent decides.
         let p = page(&app, &me, "GET", &decide, &[]).await;
@@ -465,7 +498,12 @@ async fn propose_and_decide_through_the_forms_moves_the_phase_and_only_a_decider
             .expect("exists");
         assert_eq!(row.phase, "1");
         let types = event_types(&db.store, &case).await;
-        for t in ["criterion_assessed", "transition_proposed", "transition_decided", "phase_changed"] {
+        for t in [
+            "criterion_assessed",
+            "transition_proposed",
+            "transition_decided",
+            "phase_changed",
+        ] {
             assert!(types.contains(&t.to_owned()), "{t}: {types:?}");
         }
         db.drop().await;
@@ -560,10 +598,16 @@ async fn a_bij_voorkeur_rule_asks_for_a_motivation_and_the_deviation_is_recorded
         .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
         let types = event_types(&db.store, &case).await;
-        assert!(types.contains(&"deviation_recorded".to_owned()), "{types:?}");
+        assert!(
+            types.contains(&"deviation_recorded".to_owned()),
+            "{types:?}"
+        );
         let home = page(&app, &me, "GET", &format!("/casussen/{case}"), &[]).await;
         assert!(home.body.contains("id=\"afwijkingen\""));
-        assert!(home.body.contains("geen MDO nodig: alle partijen eens per mail"));
+        assert!(
+            home.body
+                .contains("geen MDO nodig: alle partijen eens per mail")
+        );
         db.drop().await;
     }
 }

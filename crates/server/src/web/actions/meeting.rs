@@ -40,8 +40,14 @@ impl Action for Meeting {
         Ok(Sheet {
             intro: vec![word("intro_overleg", lang)],
             fields: vec![
-                Field::choice("soort", "select", word("veld_soort_overleg", lang), kinds, input)
-                    .required(),
+                Field::choice(
+                    "soort",
+                    "select",
+                    word("veld_soort_overleg", lang),
+                    kinds,
+                    input,
+                )
+                .required(),
                 Field::choice(
                     "aanwezig",
                     "checkboxes",

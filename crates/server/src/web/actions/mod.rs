@@ -220,10 +220,7 @@ impl Invalid {
         let v = input.get(field);
         let n = v.chars().count();
         if n > max {
-            self.add(
-                field,
-                format!("{} ({n}/{max})", word("fout_te_lang", lang)),
-            );
+            self.add(field, format!("{} ({n}/{max})", word("fout_te_lang", lang)));
         }
         v.to_owned()
     }
@@ -505,23 +502,24 @@ pub async fn submit(
     };
     let commands = match action.commands(&cx, &input) {
         Ok(c) => c,
-        Err(invalid) => return draw(viewer, &cx, action, &input, Outcome::Invalid(invalid)).page(lang),
+        Err(invalid) => {
+            return draw(viewer, &cx, action, &input, Outcome::Invalid(invalid)).page(lang);
+        }
     };
-    match crate::api::commands::run_commands(
-        state,
-        &cx.id,
-        &viewer.actor,
-        Some(expected),
-        commands,
-    )
-    .await
+    match crate::api::commands::run_commands(state, &cx.id, &viewer.actor, Some(expected), commands)
+        .await
     {
         Ok(_) => Ok(see_other(&format!(
             "/casussen/{}?gedaan={}#tijdlijn",
             cx.id,
             action.key()
         ))),
-        Err(p) if matches!(p.status, StatusCode::PRECONDITION_FAILED | StatusCode::CONFLICT) => {
+        Err(p)
+            if matches!(
+                p.status,
+                StatusCode::PRECONDITION_FAILED | StatusCode::CONFLICT
+            ) =>
+        {
             // Shown again on the case as it is now, with what was typed.
             let cx = Cx::load(state, viewer, id).await.page(lang)?;
             draw(viewer, &cx, action, &input, Outcome::Stale).page(lang)
@@ -537,9 +535,7 @@ pub async fn submit(
 }
 
 /// The keys of the actions, for the case page's success message.
-pub const DONE: &[&str] = &[
-    "signaal", "rol", "verzoek", "besluit", "overleg", "sluiten",
-];
+pub const DONE: &[&str] = &["signaal", "rol", "verzoek", "besluit", "overleg", "sluiten"];
 
 /// One link of the case page's actions: the path under the case, and its words.
 #[derive(Debug, Serialize)]
@@ -591,8 +587,7 @@ pub async fn panel(
             key: "rol",
             label: word("actie_rol", lang),
         });
-        if case.open_request().is_none()
-            && transition::proposable(model, case, me).next().is_some()
+        if case.open_request().is_none() && transition::proposable(model, case, me).next().is_some()
         {
             links.push(Link {
                 key: "verzoek",

@@ -100,8 +100,14 @@ impl Action for Role {
                 )
                 .required(),
                 Field::choice("rol", "select", word("rol", lang), roles, input).required(),
-                Field::choice("persoon", "select", word("veld_persoon", lang), people, input)
-                    .required(),
+                Field::choice(
+                    "persoon",
+                    "select",
+                    word("veld_persoon", lang),
+                    people,
+                    input,
+                )
+                .required(),
                 Field::date("herzieningsdatum", word("veld_herziening", lang), input)
                     .hint(word("uitleg_herziening", lang)),
                 Field::textarea("reden", word("veld_reden", lang), input)

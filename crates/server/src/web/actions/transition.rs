@@ -134,7 +134,9 @@ impl Action for Proposal {
             ..Sheet::default()
         };
         if let Some((open, _)) = case.open_request() {
-            sheet.intro.push(format!("{} ({open})", word("verzoek_wacht", lang)));
+            sheet
+                .intro
+                .push(format!("{} ({open})", word("verzoek_wacht", lang)));
             sheet.chooser = None;
             return Ok(sheet);
         }
@@ -467,10 +469,8 @@ impl Action for Decision {
             }
         }
         let motivation = invalid.optional(input, "motivering", MAX_TEXT, lang);
-        let (true, Ok(request)) = (
-            invalid.is_empty(),
-            RequestId::parse(self.request.as_str()),
-        ) else {
+        let (true, Ok(request)) = (invalid.is_empty(), RequestId::parse(self.request.as_str()))
+        else {
             return Err(invalid);
         };
         let some = |s: String| (!s.is_empty()).then_some(s);
