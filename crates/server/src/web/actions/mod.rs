@@ -413,9 +413,14 @@ fn draw(
                                 .push(format!("{}: {source}", word("bron", lang)));
                         }
                     }
+                    // Other refusals about a field name their rule next to it.
+                    let mut message = p.detail.clone();
+                    if code != Some(RejectionCode::MotivationRequired) && !rule.is_empty() {
+                        message.push_str(&format!(" ({}: {rule})", word("regel", lang)));
+                    }
                     (
                         StatusCode::UNPROCESSABLE_ENTITY,
-                        vec![(field.to_owned(), p.detail.clone())],
+                        vec![(field.to_owned(), message)],
                         None,
                         false,
                     )

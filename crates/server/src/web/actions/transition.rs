@@ -51,7 +51,8 @@ pub fn label(model: &ValidModel, t: &Transition, lang: Lang) -> String {
         Direction::Af => word("afschalen", lang),
     };
     let what = match (&t.title, t.effect) {
-        (Some(title), _) => title.clone(),
+        // A model's title says it all (it usually names the direction itself).
+        (Some(title), _) => return title.clone(),
         (None, Some(effect)) => format!("{} ({})", effect.label(), ave_labels::phase(&t.from)),
         (None, None) => format!(
             "{} → {}",
