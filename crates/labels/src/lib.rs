@@ -22,7 +22,7 @@ pub use event::describe;
 pub use klantreis::report_text;
 pub use view::{
     attention, condition, deciders, gap, informees, missing, prescribed, proposal, regie_flag,
-    rejection_title,
+    rejection_title, requirement_text,
 };
 
 /// The language of the words.

@@ -276,7 +276,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, Problem> {
 }
 
 /// A fresh id for something the server names (pseudonymous, random).
-fn fresh_id(prefix: &str) -> String {
+pub(crate) fn fresh_id(prefix: &str) -> String {
     format!("{prefix}-{}", uuid::Uuid::new_v4().simple())
 }
 
@@ -288,20 +288,36 @@ async fn run(
     headers: &HeaderMap,
     command: Command,
 ) -> Result<CaseRow, Problem> {
-    run_under(state, id, actor, headers, command, None).await
+    let expected = if_match(headers)?;
+    run_under(state, id, actor, expected, vec![command], None).await
 }
 
-/// [`run`], decided against `target` (a model version to move the case to) when given.
+/// Runs `commands` on case `id`, in order and as one: each is decided on the case as the
+/// ones before it left it, and their events are committed together — or, when one is
+/// refused, none is. `expected` is the version the person acted on (a form's hidden field,
+/// an API's `If-Match`): an older one answers 412 and writes nothing. The API's commands and
+/// the pages' forms both come here.
+pub(crate) async fn run_commands(
+    state: &AppState,
+    id: &CaseId,
+    actor: &Actor,
+    expected: Option<u64>,
+    commands: Vec<Command>,
+) -> Result<CaseRow, Problem> {
+    run_under(state, id, actor, expected, commands, None).await
+}
+
+/// [`run_commands`], decided against `target` (a model version to move the case to) when
+/// given.
 async fn run_under(
     state: &AppState,
     id: &CaseId,
     actor: &Actor,
-    headers: &HeaderMap,
-    command: Command,
+    expected: Option<u64>,
+    commands: Vec<Command>,
     target: Option<&str>,
 ) -> Result<CaseRow, Problem> {
     let by = acting(actor)?;
-    let expected = if_match(headers)?;
     access::case_for(state, actor, id, Operation::Command).await?;
     let Some(live) = state.live.take(&state.store, &state.models, id).await? else {
         return Err(Problem::not_found("deze casus"));
@@ -311,11 +327,7 @@ async fn run_under(
         state.live.put(live);
         return Err(Problem::stale(version));
     }
-    let env = Envelope {
-        at: now(),
-        by,
-        command,
-    };
+    let at = now();
     let Live {
         case,
         gemeente,
@@ -341,23 +353,38 @@ async fn run_under(
         }
         None => model,
     };
+    // With more than one command a later refusal must leave the case as it was before the
+    // first: keep that state aside.
+    let before = (commands.len() > 1).then(|| case.clone());
     let mut slot = Some(case);
-    let result = ave_engine::execute(&model, &mut slot, &env);
+    let mut events = Vec::new();
+    let mut refused = None;
+    for command in commands {
+        let env = Envelope {
+            at,
+            by: by.clone(),
+            command,
+        };
+        match ave_engine::execute(&model, &mut slot, &env) {
+            Ok(more) => events.extend(more),
+            Err(rejection) => {
+                refused = Some(rejection);
+                break;
+            }
+        }
+    }
     let Some(case) = slot else {
         return Err(Problem::internal("de casus ging verloren in de opdracht"));
     };
-    let events = match result {
-        Ok(events) => events,
-        Err(rejection) => {
-            // A refused command changed nothing: the case goes back as it was.
-            state.live.put(Live {
-                case,
-                gemeente,
-                model,
-            });
-            return Err(Problem::rejected(rejection));
-        }
-    };
+    if let Some(rejection) = refused {
+        // A refused command changed nothing: the case goes back as it was.
+        state.live.put(Live {
+            case: before.unwrap_or(case),
+            gemeente,
+            model,
+        });
+        return Err(Problem::rejected(rejection));
+    }
     let row = CaseRow::of(&model, &case, gemeente.as_deref());
     let provenance = provenance(actor, &model, &case, events.len());
     state
@@ -701,6 +728,15 @@ pub async fn change_model(
         version: body.versie.clone(),
         reason: body.reden,
     });
-    let row = run_under(&state, &id, &actor, &headers, command, Some(&body.versie)).await?;
+    let expected = if_match(&headers)?;
+    let row = run_under(
+        &state,
+        &id,
+        &actor,
+        expected,
+        vec![command],
+        Some(&body.versie),
+    )
+    .await?;
     Ok(respond(&state, row, false))
 }

@@ -144,6 +144,7 @@ pub async fn page_of(
     viewer: &Viewer,
     id: &str,
     soort: Option<&str>,
+    done: Option<&str>,
 ) -> Result<Response, Problem> {
     let lang = viewer.lang;
     let id = crate::api::cases::case_id(id).map_err(|_| Problem::not_found("deze casus"))?;
@@ -161,6 +162,7 @@ pub async fn page_of(
     let mut people: HashSet<String> = HashSet::new();
     people.extend(case.current_holdings().map(|h| h.person.to_string()));
     people.extend(case.participants().map(|p| p.person.to_string()));
+    people.extend(case.deviations().map(|(_, d)| d.by.to_string()));
     let full = matches!(access, Access::Full | Access::Emergency);
     let outline = if matches!(access, Access::Summary) {
         Vec::new()
@@ -284,6 +286,7 @@ pub async fn page_of(
         .filter(|(_, p)| *p == viewer.actor.person)
         .map(|(r, _)| role_words(r, lang))
         .collect();
+    let acties = super::actions::panel(state, viewer, &live, &row, access, done, &names).await?;
     let short = short_id(id.as_str());
     let title = format!("{} {short}", word("casus", lang));
     page(
@@ -317,6 +320,7 @@ pub async fn page_of(
             timeline_kinds => timeline_kinds,
             soort => soort.unwrap_or(""),
             show_timeline => !matches!(access, Access::Summary),
+            acties => acties,
         },
     )
 }
@@ -408,7 +412,8 @@ fn event_words(event_type: &str, lang: Lang) -> String {
     format!("{kind}: {}", event_type.replace('_', " "))
 }
 
-/// `GET /casussen/{id}?soort=…`.
+/// `GET /casussen/{id}?soort=…&gedaan=…` (`gedaan`: the action just taken, see
+/// [`super::actions`]).
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -419,5 +424,8 @@ pub async fn show(
         .get("soort")
         .map(String::as_str)
         .filter(|s| TIMELINE_KINDS.iter().any(|(k, ..)| k == s));
-    page_of(&state, &viewer, &id, soort).await.page(viewer.lang)
+    let done = q.get("gedaan").map(String::as_str);
+    page_of(&state, &viewer, &id, soort, done)
+        .await
+        .page(viewer.lang)
 }

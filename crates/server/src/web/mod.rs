@@ -9,9 +9,10 @@
 //! - [`words`]: the interface's words in Dutch and English.
 //! - [`assets`]: the stylesheet and small files, under content-hashed names.
 //! - one module per page: [`home`] (Mijn casussen, Alle casussen), [`case`] (de casuspagina),
-//!   [`about`] (toegankelijkheidsverklaring, taal).
+//!   [`about`] (toegankelijkheidsverklaring, taal), [`actions`] (the case page's forms).
 
 pub mod about;
+pub mod actions;
 pub mod assets;
 pub mod breakglass;
 pub mod case;
@@ -46,6 +47,31 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/noodtoegang/{id}/beoordeling",
             axum::routing::post(breakglass::review),
+        )
+        // The case page's actions (issue 12): each a page with one form.
+        .route(
+            "/casussen/{id}/signaal",
+            get(actions::signal::form).post(actions::signal::post),
+        )
+        .route(
+            "/casussen/{id}/rol",
+            get(actions::role::form).post(actions::role::post),
+        )
+        .route(
+            "/casussen/{id}/verzoek",
+            get(actions::transition::propose_form).post(actions::transition::propose_post),
+        )
+        .route(
+            "/casussen/{id}/verzoeken/{verzoek}/besluit",
+            get(actions::transition::decide_form).post(actions::transition::decide_post),
+        )
+        .route(
+            "/casussen/{id}/overleg",
+            get(actions::meeting::form).post(actions::meeting::post),
+        )
+        .route(
+            "/casussen/{id}/sluiten",
+            get(actions::close::form).post(actions::close::post),
         )
         .route("/toegankelijkheid", get(about::accessibility))
         .route("/taal/{code}", get(about::language_switch))

@@ -36,6 +36,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "toegankelijkheid.html",
     "noodtoegang.html",
     "noodtoegang-aanvragen.html",
+    "actie.html",
+    "actie-paneel.html",
 ];
 
 fn environment() -> &'static Result<Environment<'static>, String> {

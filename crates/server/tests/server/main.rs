@@ -8,6 +8,7 @@ mod logs;
 mod oidc;
 mod transport;
 mod web;
+mod web_actions;
 
 use std::net::SocketAddr;
 
