@@ -10,8 +10,10 @@
 //! on the database the server uses.
 
 mod oidc;
+mod smtp;
 
 pub use oidc::OidcProvider;
+pub use smtp::Smtp;
 
 use std::ffi::OsString;
 use std::fmt;
@@ -215,6 +217,8 @@ pub struct Config {
     pub processing_key: Option<Setting<SubjectKey>>,
     /// The identity providers (`[[oidc]]` in the file).
     pub oidc: Vec<OidcProvider>,
+    /// The SMTP server for e-mail about meldingen (`[smtp]` in the file), if any.
+    pub smtp: Option<Smtp>,
 }
 
 /// The file in the data directory that holds the processing log's key when the
@@ -291,6 +295,7 @@ impl Config {
             &self.log_level.source,
         ));
         oidc::to_toml(&self.oidc, &mut out);
+        smtp::to_toml(self.smtp.as_ref(), &mut out);
         out
     }
 
@@ -522,9 +527,11 @@ fn resolve(args: &ConfigArgs, default_file: &str, env: &Env<'_>) -> Result<Confi
     )?;
     let processing_key = processing_key(file.as_ref(), env)?;
     let oidc = oidc::resolve(file.as_ref(), env)?;
+    let smtp = smtp::resolve(file.as_ref(), env)?;
 
     Ok(Config {
         oidc,
+        smtp,
         file: file.map(|f| f.path),
         database,
         data_dir,
@@ -769,6 +776,7 @@ struct FileValues {
     processing_key: Option<toml::Spanned<String>>,
     log: Option<LogValues>,
     oidc: Option<Vec<oidc::OidcValues>>,
+    smtp: Option<smtp::SmtpValues>,
 }
 
 /// The `[log]` table.

@@ -156,6 +156,7 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
             trusted_proxy: config.trusted_proxy.as_ref().map(|s| s.value),
             subject_key: None,
             auth: std::sync::Arc::new(auth),
+            mail: config.smtp.as_ref().map(|s| s.config.clone()),
         };
         // Refused before anything is made (the key file).
         ave_server::transport::check(&options)?;

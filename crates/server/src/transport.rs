@@ -81,6 +81,8 @@ pub struct ServeOptions {
     pub subject_key: Option<ave_store::processing::SubjectKey>,
     /// How requests are authenticated (identity providers for sign-on and bearer tokens).
     pub auth: std::sync::Arc<crate::auth::Auth>,
+    /// Deliver meldingen by e-mail over this SMTP server too (`[smtp]`).
+    pub mail: Option<crate::mail::MailConfig>,
 }
 
 impl ServeOptions {
@@ -92,6 +94,7 @@ impl ServeOptions {
             trusted_proxy: None,
             subject_key: None,
             auth: std::sync::Arc::default(),
+            mail: None,
         }
     }
 
