@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::db::{parse_time, time, to_i64, to_u64};
+use crate::db::{Db, parse_time, time, to_i64, to_u64};
 use crate::{Page, Result, Store};
 
 /// An e-mail address, checked: `local@domain.tld`, without spaces, at most 254 characters.
