@@ -17,8 +17,14 @@ pub fn trigger_notice(
         .trigger(trigger)
         .map_or(trigger.as_str(), |t| t.text.as_str());
     match lang {
-        Lang::Nl => format!("Trigger in {}: {text}. U wordt hierover geïnformeerd.", phase(fired_in)),
-        Lang::En => format!("Trigger in {}: {text}. You are informed of it.", phase(fired_in)),
+        Lang::Nl => format!(
+            "Trigger in {}: {text}. U wordt hierover geïnformeerd.",
+            phase(fired_in)
+        ),
+        Lang::En => format!(
+            "Trigger in {}: {text}. You are informed of it.",
+            phase(fired_in)
+        ),
     }
 }
 
@@ -59,7 +65,9 @@ pub fn handover_notice(
     match (after, lang) {
         (Some(t), Lang::Nl) => format!("Overdracht van {r} na {t}: u bent hierbij betrokken."),
         (None, Lang::Nl) => {
-            format!("Overdracht van {r} na een wisseling van casusregisseur: u bent hierbij betrokken.")
+            format!(
+                "Overdracht van {r} na een wisseling van casusregisseur: u bent hierbij betrokken."
+            )
         }
         (Some(t), Lang::En) => format!("Handover of {r} after {t}: you are involved."),
         (None, Lang::En) => {

@@ -25,7 +25,9 @@ use ave_engine::event::{Event, HandoverCause, Role};
 use ave_engine::policy::{self, Deciders};
 use ave_engine::views::{self, Informee};
 use ave_labels::Lang;
-use ave_model::{Actor as ModelActor, FunctionId, PhaseId, RoleKind, TransitionId, TriggerId, ValidModel};
+use ave_model::{
+    Actor as ModelActor, FunctionId, PhaseId, RoleKind, TransitionId, TriggerId, ValidModel,
+};
 use ave_store::notifications::{NewNotification, Notification};
 use ave_store::{Page, StoreError};
 use serde::{Deserialize, Serialize};
@@ -202,8 +204,7 @@ pub async fn for_command(
     for (subject, reach) in reach(model, case, events) {
         let mut people = reach.people;
         if !reach.functions.is_empty() {
-            let functions: Vec<String> =
-                reach.functions.iter().map(ToString::to_string).collect();
+            let functions: Vec<String> = reach.functions.iter().map(ToString::to_string).collect();
             people.extend(
                 state
                     .store
@@ -279,7 +280,10 @@ pub async fn list(
     let mut models: Vec<(String, Option<std::sync::Arc<ValidModel>>)> = Vec::new();
     let mut items = Vec::with_capacity(page.items.len());
     for n in page.items {
-        let known = models.iter().find(|(c, _)| *c == n.case_id).map(|(_, m)| m.clone());
+        let known = models
+            .iter()
+            .find(|(c, _)| *c == n.case_id)
+            .map(|(_, m)| m.clone());
         let model = match known {
             Some(m) => m,
             None => {

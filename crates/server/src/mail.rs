@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use ave_store::Store;
 use chrono::{DateTime, Utc};
-use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -102,7 +102,9 @@ impl MailConfig {
             ));
         }
         if self.username.is_some() && self.password.is_none() {
-            return Err("smtp: bij een gebruikersnaam hoort een wachtwoord (AVE_SMTP_PASSWORD)".to_owned());
+            return Err(
+                "smtp: bij een gebruikersnaam hoort een wachtwoord (AVE_SMTP_PASSWORD)".to_owned(),
+            );
         }
         Ok(())
     }
@@ -158,7 +160,9 @@ pub struct Mailer {
 
 impl fmt::Debug for Mailer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Mailer").field("link", &self.link).finish_non_exhaustive()
+        f.debug_struct("Mailer")
+            .field("link", &self.link)
+            .finish_non_exhaustive()
     }
 }
 
@@ -166,10 +170,12 @@ impl Mailer {
     /// A mailer for `config` (checked); connects only when sending.
     pub fn new(config: &MailConfig) -> Result<Mailer, String> {
         config.check()?;
-        let from = config
-            .from
-            .parse::<Mailbox>()
-            .map_err(|_| format!("smtp: afzender {:?} is geen geldig e-mailadres", config.from))?;
+        let from = config.from.parse::<Mailbox>().map_err(|_| {
+            format!(
+                "smtp: afzender {:?} is geen geldig e-mailadres",
+                config.from
+            )
+        })?;
         let host = config.host.trim();
         let tls = |host: &str| {
             TlsParameters::new(host.to_owned())
@@ -203,7 +209,10 @@ impl Mailer {
     ) -> Result<Round, ave_store::StoreError> {
         let mut round = Round::default();
         for mail in store.due_mail(now, limit).await? {
-            if !store.claim_mail(&mail.notification, now, now + CLAIM).await? {
+            if !store
+                .claim_mail(&mail.notification, now, now + CLAIM)
+                .await?
+            {
                 continue;
             }
             match self.send(&mail.email).await {

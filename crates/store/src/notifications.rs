@@ -213,10 +213,7 @@ impl Store {
                 .try_get("n")?
         });
         Ok(Page {
-            items: rows
-                .into_iter()
-                .map(notification)
-                .collect::<Result<_>>()?,
+            items: rows.into_iter().map(notification).collect::<Result<_>>()?,
             total: to_u64(total),
             capped: false,
         })
@@ -402,7 +399,10 @@ impl Store {
     }
 
     /// The outbox entry of a melding: (attempts, sent, last error) — for `ave` and tests.
-    pub async fn mail_state(&self, notification: &str) -> Result<Option<(u64, bool, Option<String>)>> {
+    pub async fn mail_state(
+        &self,
+        notification: &str,
+    ) -> Result<Option<(u64, bool, Option<String>)>> {
         let row: Option<(i64, Option<String>, Option<String>)> = on!(&self.db, |p| {
             sqlx::query_as(
                 "SELECT attempts, sent_at, last_error FROM notification_outbox WHERE notification = $1",

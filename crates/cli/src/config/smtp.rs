@@ -134,7 +134,10 @@ mod tests {
         let mut out = String::new();
         to_toml(Some(&smtp), &mut out);
         assert!(!out.contains("geheim"), "{out}");
-        assert!(out.contains("password = \"***\"  # omgeving AVE_SMTP_PASSWORD"), "{out}");
+        assert!(
+            out.contains("password = \"***\"  # omgeving AVE_SMTP_PASSWORD"),
+            "{out}"
+        );
         assert!(!format!("{smtp:?}").contains("geheim"));
     }
 
@@ -142,7 +145,9 @@ mod tests {
     fn a_login_without_password_or_a_bad_mode_is_refused_with_its_place() {
         let (_dir, f) = file(TABLE);
         let none = |_: &str| None;
-        let e = resolve(Some(&f), &none).expect_err("no password").to_string();
+        let e = resolve(Some(&f), &none)
+            .expect_err("no password")
+            .to_string();
         assert!(e.contains("AVE_SMTP_PASSWORD"), "{e}");
         let (_dir, f) = file(&TABLE.replace("username = \"ave\"\n", "tls = \"ssl\"\n"));
         let e = resolve(Some(&f), &none).expect_err("bad tls").to_string();

@@ -105,7 +105,12 @@ impl Melding {
     }
 }
 
-fn page_number(q: &HashMap<String, String>, key: &str, default: u64, max: u64) -> Result<u64, InvalidParam> {
+fn page_number(
+    q: &HashMap<String, String>,
+    key: &str,
+    default: u64,
+    max: u64,
+) -> Result<u64, InvalidParam> {
     match q.get(key) {
         None => Ok(default),
         Some(v) => match v.parse::<u64>() {

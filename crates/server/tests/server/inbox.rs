@@ -55,7 +55,10 @@ async fn prepare(store: &Store) {
         })
         .await
         .expect("model");
-    for (id, gemeente) in [("wethouder-vb", "Voorbeeldstad"), ("wethouder-ad", "Ander Dorp")] {
+    for (id, gemeente) in [
+        ("wethouder-vb", "Voorbeeldstad"),
+        ("wethouder-ad", "Ander Dorp"),
+    ] {
         store
             .put_person(&Person {
                 id: id.to_owned(),
@@ -80,7 +83,8 @@ async fn prepare(store: &Store) {
 }
 
 fn app(store: &Store, mail: bool) -> Router {
-    let mut state = AppState::new(store.clone()).with_auth(ave_server::auth::Auth::trusting_header());
+    let mut state =
+        AppState::new(store.clone()).with_auth(ave_server::auth::Auth::trusting_header());
     state.mail = mail;
     router(state)
 }
@@ -114,7 +118,14 @@ fn incident() -> Value {
 }
 
 async fn inbox(app: &Router, person: &str) -> Value {
-    let a = send(app, "GET", "/api/v1/meldingen", &[("ave-persoon", person)], None).await;
+    let a = send(
+        app,
+        "GET",
+        "/api/v1/meldingen",
+        &[("ave-persoon", person)],
+        None,
+    )
+    .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     a.body
 }
@@ -125,7 +136,14 @@ async fn a_fired_trigger_informs_the_named_functions_of_the_gemeente_and_not_the
         prepare(&db.store).await;
         let app = app(&db.store, false);
         let case = open(&app).await;
-        let a = post(&app, &format!("{case}/signalen"), "consulent-1", incident(), None).await;
+        let a = post(
+            &app,
+            &format!("{case}/signalen"),
+            "consulent-1",
+            incident(),
+            None,
+        )
+        .await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
         let case_id = case.rsplit('/').next().expect("id").to_owned();
 
@@ -137,7 +155,10 @@ async fn a_fired_trigger_informs_the_named_functions_of_the_gemeente_and_not_the
         assert_eq!(m["soort"], "trigger");
         assert_eq!(m["gelezen"], false);
         let tekst = m["tekst"].as_str().expect("tekst");
-        assert!(tekst.contains("Er is een ernstig incident gemeld"), "{tekst}");
+        assert!(
+            tekst.contains("Er is een ernstig incident gemeld"),
+            "{tekst}"
+        );
         assert!(!tekst.contains("Jan"), "no case content: {tekst}");
         assert_eq!(m["_links"]["casus"], case.as_str());
         // The teamleider stands in for the unfilled operational responsibility.
@@ -151,7 +172,10 @@ async fn a_fired_trigger_informs_the_named_functions_of_the_gemeente_and_not_the
             &app,
             "GET",
             "/api/v1/meldingen",
-            &[("ave-persoon", "wethouder-vb"), ("accept-language", "en-GB,nl;q=0.5")],
+            &[
+                ("ave-persoon", "wethouder-vb"),
+                ("accept-language", "en-GB,nl;q=0.5"),
+            ],
             None,
         )
         .await;
@@ -174,12 +198,26 @@ async fn a_command_that_is_not_committed_leaves_no_melding() {
         let app = app(&db.store, false);
         let case = open(&app).await;
         // Decided on an old version: 412, nothing written.
-        let a = post(&app, &format!("{case}/signalen"), "consulent-1", incident(), Some("\"0\"")).await;
+        let a = post(
+            &app,
+            &format!("{case}/signalen"),
+            "consulent-1",
+            incident(),
+            Some("\"0\""),
+        )
+        .await;
         assert_eq!(a.status, StatusCode::PRECONDITION_FAILED, "{}", a.body);
         // Refused by the model: an unknown trigger.
         let mut unknown = incident();
         unknown["triggers"] = json!(["bestaat-niet"]);
-        let a = post(&app, &format!("{case}/signalen"), "consulent-1", unknown, None).await;
+        let a = post(
+            &app,
+            &format!("{case}/signalen"),
+            "consulent-1",
+            unknown,
+            None,
+        )
+        .await;
         assert!(a.status.is_client_error(), "{}", a.body);
         assert_eq!(inbox(&app, "wethouder-vb").await["totaal"], 0);
         assert_eq!(db.store.unread_count("teamleider-1").await.expect("n"), 0);
@@ -194,7 +232,14 @@ async fn the_inbox_pages_counts_and_marks_read_only_ones_own() {
         let app = app(&db.store, false);
         let case = open(&app).await;
         for _ in 0..3 {
-            let a = post(&app, &format!("{case}/signalen"), "consulent-1", incident(), None).await;
+            let a = post(
+                &app,
+                &format!("{case}/signalen"),
+                "consulent-1",
+                incident(),
+                None,
+            )
+            .await;
             assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
         }
         let a = send(
@@ -207,11 +252,23 @@ async fn the_inbox_pages_counts_and_marks_read_only_ones_own() {
         .await;
         assert_eq!(a.body["totaal"], 3);
         assert_eq!(a.body["meldingen"].as_array().expect("list").len(), 2);
-        assert!(a.body["_links"]["next"].as_str().expect("next").contains("pagina=2"));
-        let first = a.body["meldingen"][0]["id"].as_str().expect("id").to_owned();
-        let second = a.body["meldingen"][1]["id"].as_str().expect("id").to_owned();
         assert!(
-            a.body["meldingen"][0]["aangemaaktOp"].as_str() >= a.body["meldingen"][1]["aangemaaktOp"].as_str(),
+            a.body["_links"]["next"]
+                .as_str()
+                .expect("next")
+                .contains("pagina=2")
+        );
+        let first = a.body["meldingen"][0]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let second = a.body["meldingen"][1]["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        assert!(
+            a.body["meldingen"][0]["aangemaaktOp"].as_str()
+                >= a.body["meldingen"][1]["aangemaaktOp"].as_str(),
             "newest first"
         );
 
@@ -258,7 +315,10 @@ async fn the_inbox_pages_counts_and_marks_read_only_ones_own() {
         )
         .await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-        assert_eq!(bad.body["invalidParams"].as_array().expect("params").len(), 2);
+        assert_eq!(
+            bad.body["invalidParams"].as_array().expect("params").len(),
+            2
+        );
         db.drop().await;
     }
 }
@@ -268,9 +328,7 @@ async fn a_person_gets_an_email_address_through_the_api_checked_first() {
     for db in Db::each().await {
         prepare(&db.store).await;
         let app = app(&db.store, false);
-        let put = |email: &str| {
-            json!({"naam": "T. Leider", "functies": [{"organisatie": "gemeente", "functie": "teamleider"}], "email": email})
-        };
+        let put = |email: &str| json!({"naam": "T. Leider", "functies": [{"organisatie": "gemeente", "functie": "teamleider"}], "email": email});
         let admin = &[("ave-persoon", "beheerder-1")];
         let _ = admin;
         db.store
@@ -285,11 +343,32 @@ async fn a_person_gets_an_email_address_through_the_api_checked_first() {
             .await
             .expect("admin");
         let body = |v: Value| Some(serde_json::to_vec(&v).expect("json"));
-        let bad = send(&app, "PUT", "/api/v1/personen/teamleider-1", &[("ave-persoon", "beheerder-1")], body(put("geen adres"))).await;
+        let bad = send(
+            &app,
+            "PUT",
+            "/api/v1/personen/teamleider-1",
+            &[("ave-persoon", "beheerder-1")],
+            body(put("geen adres")),
+        )
+        .await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
         assert_eq!(bad.body["invalidParams"][0]["name"], "email");
-        assert!(db.store.person_emails().await.expect("emails").get("teamleider-1").is_none());
-        let good = send(&app, "PUT", "/api/v1/personen/teamleider-1", &[("ave-persoon", "beheerder-1")], body(put("t.leider@gemeente.example"))).await;
+        assert!(
+            db.store
+                .person_emails()
+                .await
+                .expect("emails")
+                .get("teamleider-1")
+                .is_none()
+        );
+        let good = send(
+            &app,
+            "PUT",
+            "/api/v1/personen/teamleider-1",
+            &[("ave-persoon", "beheerder-1")],
+            body(put("t.leider@gemeente.example")),
+        )
+        .await;
         assert_eq!(good.status, StatusCode::OK, "{}", good.body);
         assert_eq!(good.body["email"], "t.leider@gemeente.example");
         db.drop().await;
@@ -355,7 +434,10 @@ impl SmtpServer {
         let server = SmtpServer { child, maildir };
         // Ready when it accepts a connection.
         for _ in 0..200 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
                 return server;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -411,12 +493,22 @@ async fn the_email_reaches_a_real_smtp_server_with_only_a_link() {
         let smtp = SmtpServer::start(&python, port, dir.path()).await;
         let app = app(&db.store, true);
         let case = open(&app).await;
-        let a = post(&app, &format!("{case}/signalen"), "consulent-1", incident(), None).await;
+        let a = post(
+            &app,
+            &format!("{case}/signalen"),
+            "consulent-1",
+            incident(),
+            None,
+        )
+        .await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
         let case_id = case.rsplit('/').next().expect("id").to_owned();
 
         // Only the wethouder has an address: one e-mail.
-        let round = mailer(port).deliver_due(&db.store, now(), 10).await.expect("round");
+        let round = mailer(port)
+            .deliver_due(&db.store, now(), 10)
+            .await
+            .expect("round");
         assert_eq!((round.sent, round.failed), (1, 0));
         let messages = smtp.messages();
         assert_eq!(messages.len(), 1, "{messages:?}");
@@ -424,12 +516,24 @@ async fn the_email_reaches_a_real_smtp_server_with_only_a_link() {
         assert!(m.contains("wethouder@voorbeeldstad.example"), "{m}");
         assert!(m.contains("Subject: Nieuwe melding in AVE-regie"), "{m}");
         assert!(m.contains("https://ave.example/meldingen"), "{m}");
-        assert!(m.contains("Er is een nieuwe melding voor u in AVE-regie"), "{m}");
-        for secret in [case_id.as_str(), "Wethouder Voorbeeldstad", "Jan", "incident", "consulent"] {
+        assert!(
+            m.contains("Er is een nieuwe melding voor u in AVE-regie"),
+            "{m}"
+        );
+        for secret in [
+            case_id.as_str(),
+            "Wethouder Voorbeeldstad",
+            "Jan",
+            "incident",
+            "consulent",
+        ] {
             assert!(!m.contains(secret), "{secret:?} in the e-mail: {m}");
         }
         // Sent once: the next round finds nothing.
-        let again = mailer(port).deliver_due(&db.store, now(), 10).await.expect("round");
+        let again = mailer(port)
+            .deliver_due(&db.store, now(), 10)
+            .await
+            .expect("round");
         assert_eq!(again.sent, 0);
         assert_eq!(smtp.messages().len(), 1);
         drop(smtp);
@@ -448,29 +552,55 @@ async fn a_smtp_server_that_is_down_means_a_later_attempt_not_a_lost_email() {
         let port = free_port();
         let app = app(&db.store, true);
         let case = open(&app).await;
-        let a = post(&app, &format!("{case}/signalen"), "consulent-1", incident(), None).await;
+        let a = post(
+            &app,
+            &format!("{case}/signalen"),
+            "consulent-1",
+            incident(),
+            None,
+        )
+        .await;
         assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
         let page = inbox(&app, "wethouder-vb").await;
         let id = page["meldingen"][0]["id"].as_str().expect("id").to_owned();
 
         // Nobody listens: the attempt fails and is recorded.
         let t0 = now();
-        let round = mailer(port).deliver_due(&db.store, t0, 10).await.expect("round");
+        let round = mailer(port)
+            .deliver_due(&db.store, t0, 10)
+            .await
+            .expect("round");
         assert_eq!((round.sent, round.failed), (0, 1));
-        let (attempts, sent, error) = db.store.mail_state(&id).await.expect("state").expect("queued");
+        let (attempts, sent, error) = db
+            .store
+            .mail_state(&id)
+            .await
+            .expect("state")
+            .expect("queued");
         assert_eq!((attempts, sent), (1, false));
         assert!(error.is_some());
 
         // The server comes up; too early nothing is tried, after the wait it is delivered
         // (also by a new mailer, as after a restart: the outbox is in the database).
         let smtp = SmtpServer::start(&python, port, dir.path()).await;
-        let early = mailer(port).deliver_due(&db.store, t0, 10).await.expect("round");
+        let early = mailer(port)
+            .deliver_due(&db.store, t0, 10)
+            .await
+            .expect("round");
         assert_eq!(early, Default::default());
         let later = t0 + ave_server::mail::backoff(0);
-        let round = mailer(port).deliver_due(&db.store, later, 10).await.expect("round");
+        let round = mailer(port)
+            .deliver_due(&db.store, later, 10)
+            .await
+            .expect("round");
         assert_eq!((round.sent, round.failed), (1, 0));
         assert_eq!(smtp.messages().len(), 1);
-        let (attempts, sent, error) = db.store.mail_state(&id).await.expect("state").expect("queued");
+        let (attempts, sent, error) = db
+            .store
+            .mail_state(&id)
+            .await
+            .expect("state")
+            .expect("queued");
         assert_eq!((attempts, sent, error), (2, true, None));
         drop(smtp);
         db.drop().await;
