@@ -266,6 +266,7 @@ async fn the_inbox_pages_counts_and_marks_read_only_ones_own() {
             .as_str()
             .expect("id")
             .to_owned();
+        assert_ne!(first, second);
         assert!(
             a.body["meldingen"][0]["aangemaaktOp"].as_str()
                 >= a.body["meldingen"][1]["aangemaaktOp"].as_str(),
@@ -304,7 +305,6 @@ async fn the_inbox_pages_counts_and_marks_read_only_ones_own() {
         let page = inbox(&app, "wethouder-vb").await;
         assert_eq!(page["ongelezen"], 2);
         assert_eq!(inbox(&app, "teamleider-1").await["ongelezen"], 3);
-        let _ = second;
 
         let bad = send(
             &app,
@@ -329,8 +329,6 @@ async fn a_person_gets_an_email_address_through_the_api_checked_first() {
         prepare(&db.store).await;
         let app = app(&db.store, false);
         let put = |email: &str| json!({"naam": "T. Leider", "functies": [{"organisatie": "gemeente", "functie": "teamleider"}], "email": email});
-        let admin = &[("ave-persoon", "beheerder-1")];
-        let _ = admin;
         db.store
             .put_person(&Person {
                 id: "beheerder-1".to_owned(),
@@ -354,12 +352,11 @@ async fn a_person_gets_an_email_address_through_the_api_checked_first() {
         assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
         assert_eq!(bad.body["invalidParams"][0]["name"], "email");
         assert!(
-            db.store
+            !db.store
                 .person_emails()
                 .await
                 .expect("emails")
-                .get("teamleider-1")
-                .is_none()
+                .contains_key("teamleider-1")
         );
         let good = send(
             &app,
