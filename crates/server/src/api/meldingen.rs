@@ -212,6 +212,7 @@ pub async fn list(
     ),
     responses(
         (status = 200, description = "Gelezen", body = Melding),
+        (status = 400, description = "Geen geldige id van een melding", body = ProblemBody, content_type = "application/problem+json"),
         (status = 401, description = "Niet aangemeld", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "U hebt geen melding met deze id", body = ProblemBody, content_type = "application/problem+json"),
         (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
@@ -223,6 +224,17 @@ pub async fn mark_read(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<Melding>, Problem> {
+    let valid = (1..=80).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid {
+        return Err(Problem::invalid_one(
+            "id",
+            "invalid",
+            "de id van een melding: kleine letters, cijfers en streepjes",
+        ));
+    }
     if !inbox::mark_read(&state, &actor.person, &id).await? {
         return Err(Problem::not_found("deze melding"));
     }

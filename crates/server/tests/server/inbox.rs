@@ -285,6 +285,16 @@ async fn the_inbox_pages_counts_and_marks_read_only_ones_own() {
         assert_eq!(other.status, StatusCode::NOT_FOUND, "{}", other.body);
         assert_eq!(other.body["code"], "niet-gevonden");
 
+        let bad = send(
+            &app,
+            "POST",
+            "/api/v1/meldingen/Geen%20Id/gelezen",
+            &[("ave-persoon", "wethouder-vb")],
+            None,
+        )
+        .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{}", bad.body);
+
         let mine = send(
             &app,
             "POST",
