@@ -613,3 +613,67 @@ async fn a_smtp_server_that_is_down_means_a_later_attempt_not_a_lost_email() {
         db.drop().await;
     }
 }
+
+#[tokio::test]
+async fn a_server_with_smtp_delivers_the_outbox_by_itself() {
+    let Some(python) = smtp_available() else {
+        return;
+    };
+    for db in Db::each().await {
+        prepare(&db.store).await;
+        let dir = tempfile::tempdir().expect("dir");
+        let port = free_port();
+        let smtp = SmtpServer::start(&python, port, dir.path()).await;
+        // A command through a router that queues e-mail, as `ave serve` with [smtp] does.
+        let app = app(&db.store, true);
+        let case = open(&app).await;
+        let a = post(
+            &app,
+            &format!("{case}/signalen"),
+            "consulent-1",
+            incident(),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+
+        let mut options = ave_server::ServeOptions::plain("127.0.0.1:0".parse().expect("addr"));
+        options.mail = Some(MailConfig {
+            host: "127.0.0.1".to_owned(),
+            port,
+            from: "AVE-regie <noreply@ave.example>".to_owned(),
+            tls: MailTls::None,
+            username: None,
+            password: None,
+            base_url: "https://ave.example".to_owned(),
+        });
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let store = db.store.clone();
+        let server = tokio::spawn(async move {
+            ave_server::serve_with(
+                store,
+                options,
+                async {
+                    let _ = stop_rx.await;
+                },
+                |_| {},
+            )
+            .await
+        });
+        // The background task sends at once and then every few seconds.
+        let mut received = Vec::new();
+        for _ in 0..200 {
+            received = smtp.messages();
+            if !received.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(received.len(), 1, "the server sent nothing");
+        assert!(received[0].contains("https://ave.example/meldingen"));
+        let _ = stop_tx.send(());
+        server.await.expect("task").expect("served and stopped");
+        drop(smtp);
+        db.drop().await;
+    }
+}
