@@ -677,3 +677,30 @@ async fn a_server_with_smtp_delivers_the_outbox_by_itself() {
         db.drop().await;
     }
 }
+
+#[tokio::test]
+async fn a_proposed_transition_informs_whoever_may_decide_it() {
+    for db in Db::each().await {
+        prepare(&db.store).await;
+        let app = app(&db.store, false);
+        let case = open(&app).await;
+        let a = post(
+            &app,
+            &format!("{case}/verzoeken"),
+            "consulent-1",
+            json!({"overgang": "2-procesregie-erbij", "criteria": ["stagnatie"], "onderbouwing": "de hulp loopt vast"}),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        // The model's deciders: the teamleider.
+        let page = inbox(&app, "teamleider-1").await;
+        assert_eq!(page["totaal"], 1, "{page}");
+        assert_eq!(page["meldingen"][0]["soort"], "overgang");
+        let tekst = page["meldingen"][0]["tekst"].as_str().expect("tekst");
+        assert!(tekst.starts_with("Verzoek om te opschalen"), "{tekst}");
+        assert!(!tekst.contains("vast"), "no case content: {tekst}");
+        assert_eq!(inbox(&app, "wethouder-vb").await["totaal"], 0);
+        db.drop().await;
+    }
+}
