@@ -10,9 +10,11 @@
 //! on the database the server uses.
 
 mod oidc;
+mod smtp;
 mod theme;
 
 pub use oidc::OidcProvider;
+pub use smtp::Smtp;
 
 use std::ffi::OsString;
 use std::fmt;
@@ -218,6 +220,8 @@ pub struct Config {
     pub oidc: Vec<OidcProvider>,
     /// The gemeenten's looks on the pages (`[[thema]]` in the file), checked.
     pub themes: Vec<ave_server::web::theme::Theme>,
+    /// The SMTP server for e-mail about meldingen (`[smtp]` in the file), if any.
+    pub smtp: Option<Smtp>,
 }
 
 /// The file in the data directory that holds the processing log's key when the
@@ -297,6 +301,7 @@ impl Config {
         if let Some(file) = &self.file {
             theme::to_toml(&self.themes, file, &mut out);
         }
+        smtp::to_toml(self.smtp.as_ref(), &mut out);
         out
     }
 
@@ -529,10 +534,12 @@ fn resolve(args: &ConfigArgs, default_file: &str, env: &Env<'_>) -> Result<Confi
     let processing_key = processing_key(file.as_ref(), env)?;
     let oidc = oidc::resolve(file.as_ref(), env)?;
     let themes = theme::resolve(file.as_ref())?;
+    let smtp = smtp::resolve(file.as_ref(), env)?;
 
     Ok(Config {
         oidc,
         themes,
+        smtp,
         file: file.map(|f| f.path),
         database,
         data_dir,
@@ -778,6 +785,7 @@ struct FileValues {
     log: Option<LogValues>,
     oidc: Option<Vec<oidc::OidcValues>>,
     thema: Option<Vec<theme::ThemeValues>>,
+    smtp: Option<smtp::SmtpValues>,
 }
 
 /// The `[log]` table.

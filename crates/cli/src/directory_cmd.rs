@@ -62,6 +62,9 @@ pub struct PersonArgs {
     /// Kan niet (meer) aanmelden.
     #[arg(long = "inactief")]
     inactive: bool,
+    /// Het e-mailadres voor berichten over nieuwe meldingen (alleen een link, geen inhoud).
+    #[arg(long = "email", value_name = "ADRES")]
+    email: Option<String>,
     #[command(flatten)]
     db: DatabaseArgs,
 }
@@ -146,6 +149,13 @@ pub fn run_person(cmd: PersonCommand, verbose: bool) -> Result<ExitCode> {
     match cmd {
         PersonCommand::Maak(args) => {
             check(&args.id, &args.name)?;
+            // Checked before anything is written.
+            let email = args
+                .email
+                .as_deref()
+                .map(ave_store::notifications::Email::parse)
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("--email: {e}"))?;
             let memberships = args
                 .functions
                 .iter()
@@ -163,6 +173,9 @@ pub fn run_person(cmd: PersonCommand, verbose: bool) -> Result<ExitCode> {
                 let (store, _) = open(&args.db, verbose).await?;
                 let result = async {
                     store.put_person(&person).await?;
+                    if let Some(email) = &email {
+                        store.put_person_email(&person.id, Some(email)).await?;
+                    }
                     store.end_sessions_of(&person.id).await
                 }
                 .await;

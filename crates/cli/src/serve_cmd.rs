@@ -157,6 +157,7 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
             subject_key: None,
             auth: std::sync::Arc::new(auth),
             themes: std::sync::Arc::new(themes(&config, args.demo)?),
+            mail: config.smtp.as_ref().map(|s| s.config.clone()),
         };
         // Refused before anything is made (the key file).
         ave_server::transport::check(&options)?;

@@ -386,6 +386,7 @@ pub async fn build_with(
             case: id,
             expected: 0,
             provenance,
+            notify: Vec::new(),
             events: out.events,
             row: CaseRow::of(model, &case, Some(&g.name)),
         });

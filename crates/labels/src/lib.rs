@@ -14,12 +14,14 @@
 
 mod event;
 mod klantreis;
+mod notice;
 mod view;
 
 use ave_model::{FunctionId, RoleKind, ValidModel};
 
 pub use event::describe;
 pub use klantreis::report_text;
+pub use notice::{handover_notice, transition_notice, trigger_notice};
 pub use view::{
     attention, condition, deciders, gap, informees, missing, prescribed, proposal, regie_flag,
     rejection_title, requirement_text,

@@ -16,8 +16,10 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 mod health;
+pub mod inbox;
 pub mod live;
 pub mod logs;
+pub mod mail;
 pub mod metrics;
 pub mod migrate;
 pub mod problem;
@@ -67,6 +69,9 @@ pub struct AppState {
     pub logins: Arc<auth::local::Logins>,
     /// The gemeenten's themes for the pages.
     pub themes: Arc<web::theme::Themes>,
+    /// Whether meldingen also go out as e-mail (SMTP is configured): then each one for a
+    /// person with an address gets an entry in the outbox ([`mail`]).
+    pub mail: bool,
     zone: chrono_tz::Tz,
 }
 
@@ -89,6 +94,7 @@ impl AppState {
             transport: Transport::default(),
             logins: Arc::default(),
             themes: Arc::default(),
+            mail: false,
             zone: chrono_tz::Europe::Amsterdam,
         }
     }
@@ -146,6 +152,9 @@ pub enum ServeError {
     /// Serving stopped with an error.
     #[error("de server stopte onverwacht: {0}")]
     Serve(String),
+    /// The SMTP settings cannot be used.
+    #[error("{0}")]
+    Mail(String),
 }
 
 /// The router with every route and layer.
@@ -191,6 +200,8 @@ pub fn router(state: AppState) -> Router {
             get(auth::local::current).delete(auth::local::logout),
         )
         .route("/ik", get(api::ik::get))
+        .route("/meldingen", get(api::meldingen::list))
+        .route("/meldingen/{id}/gelezen", post(api::meldingen::mark_read))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             processing::track,
@@ -328,8 +339,18 @@ pub async fn serve_with(
         state.logs = state.logs.with_key(key);
     }
     let logs = state.logs.clone();
+    // Meldingen by e-mail: the outbox is delivered in the background while serving.
+    let mailer = match &options.mail {
+        Some(config) => Some(mail::Mailer::new(config).map_err(ServeError::Mail)?),
+        None => None,
+    };
+    state.mail = mailer.is_some();
+    let delivery = mailer.map(|m| mail::start(state.store.clone(), m));
     on_listening(bound);
     let served = transport::run(listener, router(state), tls, shutdown).await;
+    if let Some(d) = delivery {
+        d.abort();
+    }
     // Everything logged so far is committed before the process goes.
     match tokio::time::timeout(FLUSH_WAIT, logs.flush()).await {
         Ok(Ok(())) => {}

@@ -92,6 +92,7 @@ pub async fn move_open_cases(
                     events: recorded,
                     row: CaseRow::of(model, &case, row.gemeente.as_deref()),
                     provenance: Vec::new(),
+                    notify: Vec::new(),
                 });
             }
         }

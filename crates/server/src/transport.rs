@@ -83,6 +83,8 @@ pub struct ServeOptions {
     pub auth: std::sync::Arc<crate::auth::Auth>,
     /// The gemeenten's themes for the pages.
     pub themes: std::sync::Arc<crate::web::theme::Themes>,
+    /// Deliver meldingen by e-mail over this SMTP server too (`[smtp]`).
+    pub mail: Option<crate::mail::MailConfig>,
 }
 
 impl ServeOptions {
@@ -95,6 +97,7 @@ impl ServeOptions {
             subject_key: None,
             auth: std::sync::Arc::default(),
             themes: std::sync::Arc::default(),
+            mail: None,
         }
     }
 

@@ -375,6 +375,7 @@ impl Db {
                             .await?;
                         }
                     }
+                    crate::notifications::insert(&mut sp, a.case.as_str(), &a.notify).await?;
                     // Likewise the involvement index.
                     let access = crate::access::access_text(&row.access);
                     if old_access.as_deref() != Some(access.as_str()) {

@@ -21,6 +21,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod identity;
+pub mod notifications;
 pub mod oidc;
 pub mod processing;
 mod row;
@@ -216,6 +217,9 @@ pub struct Append {
     /// Who contributed each event and under which legal basis, in the order of `events`
     /// (missing entries: not recorded).
     pub provenance: Vec<Provenance>,
+    /// Meldingen the command causes (issue 12), written in the same transaction: they exist
+    /// exactly when the events do.
+    pub notify: Vec<notifications::NewNotification>,
 }
 
 /// Who contributed a command's events, and under which legal basis: recorded with every

@@ -310,7 +310,7 @@ fn the_example_file_in_the_docs_is_valid_and_sets_every_key() {
     for (key, source) in &s {
         assert!(source.starts_with("bestand "), "{key}: {source}");
     }
-    assert_eq!(s.len(), 19, "{s:?}");
+    assert_eq!(s.len(), 26, "{s:?}");
 }
 
 /// A running `ave serve`: its address, and its standard error once it stopped.

@@ -53,6 +53,7 @@ pub(crate) fn write_case(url: &str) {
                 expected: 0,
                 row: CaseRow::of(&model, &case, Some("Oss")),
                 provenance: Vec::new(),
+                notify: Vec::new(),
                 events,
             }])
             .await

@@ -387,6 +387,16 @@ async fn run_under(
     }
     let row = CaseRow::of(&model, &case, gemeente.as_deref());
     let provenance = provenance(actor, &model, &case, events.len());
+    // Meldingen go with the events, in their transaction (the case is reloaded on failure).
+    let notify = crate::inbox::for_command(
+        state,
+        &model,
+        &case,
+        gemeente.as_deref(),
+        &events,
+        &actor.person,
+    )
+    .await?;
     state
         .writer
         .append(Append {
@@ -395,6 +405,7 @@ async fn run_under(
             events,
             row: row.clone(),
             provenance,
+            notify,
         })
         .await?;
     crate::audit::wrote(state, actor, id);
@@ -502,6 +513,15 @@ pub async fn open(
     };
     let row = CaseRow::of(&model, &case, body.gemeente.as_deref());
     let provenance = provenance(&actor, &model, &case, events.len());
+    let notify = crate::inbox::for_command(
+        &state,
+        &model,
+        &case,
+        body.gemeente.as_deref(),
+        &events,
+        &actor.person,
+    )
+    .await?;
     state
         .writer
         .append(Append {
@@ -510,6 +530,7 @@ pub async fn open(
             events,
             row: row.clone(),
             provenance,
+            notify,
         })
         .await?;
     crate::audit::opened(&state, &actor, case.id());

@@ -59,6 +59,10 @@ pub struct Persoon {
     /// De functies.
     #[serde(default)]
     pub functies: Vec<Lidmaatschap>,
+    /// Het e-mailadres voor berichten over nieuwe meldingen (alleen een link, geen inhoud).
+    /// Weggelaten: blijft zoals het was; een lege tekst haalt het weg.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 fn yes() -> bool {
@@ -68,6 +72,7 @@ fn yes() -> bool {
 impl Persoon {
     fn of(p: Person) -> Persoon {
         Persoon {
+            email: None,
             id: p.id,
             naam: p.name,
             beheerder: p.admin,
@@ -206,13 +211,20 @@ pub async fn persons(
     actor: Actor,
 ) -> Result<Json<Vec<Persoon>>, Problem> {
     access::check(&state, &actor, Operation::ReadShared)?;
+    let emails = state.store.person_emails().await?;
     Ok(Json(
         state
             .store
             .persons()
             .await?
             .into_iter()
-            .map(Persoon::of)
+            .map(|p| {
+                let email = emails.get(&p.id).cloned();
+                Persoon {
+                    email,
+                    ..Persoon::of(p)
+                }
+            })
             .collect(),
     ))
 }
@@ -241,6 +253,15 @@ pub async fn put_person(
 ) -> Result<Json<Persoon>, Problem> {
     access::check(&state, &actor, Operation::Administer)?;
     check_put(&id, &body.id, &body.naam)?;
+    // Checked before anything is written: `Some(None)` removes the address.
+    let email = match body.email.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(text) => Some(Some(
+            ave_store::notifications::Email::parse(text)
+                .map_err(|reason| Problem::invalid_one("email", "invalid", reason))?,
+        )),
+    };
     let person = Person {
         id: id.clone(),
         name: body.naam.trim().to_owned(),
@@ -258,6 +279,9 @@ pub async fn put_person(
             .collect(),
     };
     state.store.put_person(&person).await?;
+    if let Some(email) = &email {
+        state.store.put_person_email(&id, email.as_ref()).await?;
+    }
     // What the person may do changed: their sessions end (they log in again).
     state.store.end_sessions_of(&id).await?;
     state.auth.forget_person(&id);
@@ -268,5 +292,9 @@ pub async fn put_person(
         format!("persoon/{id}"),
         "ok",
     ));
-    Ok(Json(Persoon::of(person)))
+    let email = state.store.person_emails().await?.remove(&id);
+    Ok(Json(Persoon {
+        email,
+        ..Persoon::of(person)
+    }))
 }

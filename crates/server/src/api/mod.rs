@@ -8,6 +8,7 @@ pub mod commands;
 pub mod directory;
 pub mod ik;
 pub mod journeys;
+pub mod meldingen;
 pub mod models;
 pub mod overview;
 
@@ -53,7 +54,9 @@ pub const VERSION: &str = "1.0.0";
         crate::auth::local::login,
         crate::auth::local::current,
         crate::auth::local::logout,
-        ik::get
+        ik::get,
+        meldingen::list,
+        meldingen::mark_read
     ),
     components(schemas(
         cases::Casus,
@@ -84,6 +87,9 @@ pub const VERSION: &str = "1.0.0";
         crate::auth::local::Sessie,
         ik::Ik,
         ik::Functie,
+        meldingen::Melding,
+        meldingen::MeldingLinks,
+        meldingen::MeldingenPagina,
         crate::problem::ProblemBody,
         crate::problem::InvalidParam
     )),
@@ -95,7 +101,8 @@ pub const VERSION: &str = "1.0.0";
         (name = "personen", description = "Wie hier werkt: organisaties en personen met hun functies"),
         (name = "toegang", description = "Noodtoegang, de beoordeling daarvan, en inzageverzoeken van betrokkenen"),
         (name = "sessies", description = "Aanmelden met een lokaal account (wachtwoord en code uit de authenticator-app) en afmelden"),
-        (name = "aanmelden", description = "Wie er is aangemeld")
+        (name = "aanmelden", description = "Wie er is aangemeld"),
+        (name = "meldingen", description = "Uw inbox: meldingen over triggers, overgangen en overdrachten in casussen")
     )
 )]
 pub struct ApiDoc;

@@ -17,6 +17,7 @@ pub mod assets;
 pub mod breakglass;
 pub mod case;
 pub mod home;
+pub mod inbox;
 pub mod present;
 pub mod render;
 pub mod session;
@@ -72,6 +73,11 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/casussen/{id}/sluiten",
             get(actions::close::form).post(actions::close::post),
+        )
+        .route("/meldingen", get(inbox::list))
+        .route(
+            "/meldingen/{id}/gelezen",
+            axum::routing::post(inbox::mark_read),
         )
         .route("/toegankelijkheid", get(about::accessibility))
         .route("/taal/{code}", get(about::language_switch))

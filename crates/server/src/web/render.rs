@@ -36,6 +36,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "toegankelijkheid.html",
     "noodtoegang.html",
     "noodtoegang-aanvragen.html",
+    "meldingen.html",
     "actie.html",
     "actie-paneel.html",
 ];
@@ -92,7 +93,7 @@ fn shell(viewer: Option<&Viewer>, lang: Lang, title: &str, theme: Option<&ThemeV
         reviews_break_glass => viewer.is_some_and(|v| v.actor.privacy),
         stylesheet => super::assets::stylesheet_path(),
         theme => theme,
-        unread => Value::from(()),
+        unread => viewer.map_or(0, |v| v.unread),
     }
 }
 

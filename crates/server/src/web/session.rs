@@ -32,6 +32,8 @@ pub struct Viewer {
     pub theme: Option<ThemeView>,
     /// The name of the organisation the person acts for now, if they chose one.
     pub organisation_name: Option<String>,
+    /// How many of their meldingen are unread (for the header).
+    pub unread: u64,
 }
 
 /// What a page needs of a theme.
@@ -122,6 +124,9 @@ impl FromRequestParts<AppState> for Viewer {
             .get::<crate::processing::Processing>()
             .cloned();
         let theme = ThemeView::of(state, Some(&actor));
+        let unread = crate::inbox::unread_count(state, &actor.person)
+            .await
+            .unwrap_or(0);
         let organisation_name = match &actor.organisation {
             None => None,
             Some(id) => Some(
@@ -139,6 +144,7 @@ impl FromRequestParts<AppState> for Viewer {
             path,
             theme,
             organisation_name,
+            unread,
         })
     }
 }

@@ -270,6 +270,30 @@ pub const WORDS: &[(&str, &str, &str)] = &[
         "Het formulier is niet verstuurd. Verbeter het volgende:",
         "The form was not sent. Please correct the following:",
     ),
+    // Meldingen
+    (
+        "meldingen_uitleg",
+        "Wat het model zegt dat u moet weten: een signaal dat een trigger raakte, een verzoek dat op uw besluit wacht, een overdracht.",
+        "What the model says you must know: a signal that set off a trigger, a request waiting for your decision, a handover.",
+    ),
+    (
+        "geen_meldingen",
+        "U heeft geen meldingen.",
+        "You have no notifications.",
+    ),
+    ("nieuw", "Nieuw", "New"),
+    ("naar_casus", "Naar casus", "To case"),
+    ("markeer_gelezen", "Markeer als gelezen", "Mark as read"),
+    (
+        "melding_gelezen",
+        "De melding is als gelezen gemarkeerd.",
+        "The notification has been marked as read.",
+    ),
+    (
+        "ongelezen_meldingen",
+        "ongelezen meldingen",
+        "unread notifications",
+    ),
     // Errors
     ("fout", "Er ging iets mis", "Something went wrong"),
     ("naar_start", "Naar Mijn casussen", "To My cases"),

@@ -4,6 +4,7 @@
 mod accounts;
 mod authz;
 mod commands;
+mod inbox;
 mod logs;
 mod oidc;
 mod transport;
@@ -116,6 +117,7 @@ async fn fixture() -> Fixture {
                 expected: 0,
                 row: CaseRow::of(&model, &case, Some(gemeente)),
                 provenance: Vec::new(),
+                notify: Vec::new(),
                 events,
             }])
             .await

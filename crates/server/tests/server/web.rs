@@ -16,13 +16,13 @@ use tower::ServiceExt;
 use crate::authz::{PEOPLE, case, directory};
 use crate::commands::Db;
 
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    text: String,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) text: String,
 }
 
-async fn get(app: &Router, uri: &str, headers: &[(&str, &str)]) -> Page {
+pub(crate) async fn get(app: &Router, uri: &str, headers: &[(&str, &str)]) -> Page {
     let mut req = Request::builder().method("GET").uri(uri);
     for (k, v) in headers {
         req = req.header(*k, *v);
@@ -45,7 +45,7 @@ async fn get(app: &Router, uri: &str, headers: &[(&str, &str)]) -> Page {
 }
 
 /// A session cookie for directory person `id`.
-async fn session(state: &AppState, id: &str) -> String {
+pub(crate) async fn session(state: &AppState, id: &str) -> String {
     let person = state
         .store
         .person(id)
@@ -325,7 +325,12 @@ async fn a_person_sees_their_gemeentes_theme() {
     db.drop().await;
 }
 
-async fn post_form(app: &Router, uri: &str, cookie: &str, form: &[(&str, &str)]) -> Page {
+pub(crate) async fn post_form(
+    app: &Router,
+    uri: &str,
+    cookie: &str,
+    form: &[(&str, &str)],
+) -> Page {
     let body = serde_urlencoded::to_string(form).expect("form");
     let req = Request::builder()
         .method("POST")
@@ -348,7 +353,7 @@ async fn post_form(app: &Router, uri: &str, cookie: &str, form: &[(&str, &str)])
 }
 
 /// The session's CSRF token, from the hidden field of the page's logout form.
-fn csrf_of(p: &Page) -> String {
+pub(crate) fn csrf_of(p: &Page) -> String {
     p.text
         .split("name=\"csrf\" value=\"")
         .nth(1)

@@ -227,6 +227,7 @@ impl Household {
                 events,
                 row,
                 provenance: Vec::new(),
+                notify: Vec::new(),
             })
             .await
             .expect("stored");
@@ -263,6 +264,7 @@ impl Household {
                 events,
                 row,
                 provenance: Vec::new(),
+                notify: Vec::new(),
             },
             case,
         )
