@@ -9,12 +9,16 @@
 //! - [`words`]: the interface's words in Dutch and English.
 //! - [`assets`]: the stylesheet and small files, under content-hashed names.
 //! - one module per page: [`home`] (Mijn casussen, Alle casussen), [`case`] (de casuspagina),
-//!   [`about`] (toegankelijkheidsverklaring, taal).
+//!   [`about`] (toegankelijkheidsverklaring, taal), [`model`] (modellen, poster, vergelijken),
+//!   [`journey`] (klantreis), [`dashboard`] (tellingen voor beleid).
 
 pub mod about;
 pub mod assets;
 pub mod case;
+pub mod dashboard;
 pub mod home;
+pub mod journey;
+pub mod model;
 pub mod present;
 pub mod render;
 pub mod session;
@@ -36,6 +40,12 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::mine))
         .route("/casussen", get(home::all))
         .route("/casussen/{id}", get(case::show))
+        // Models, klantreis and dashboard (issue 12 items 4 and 5).
+        .route("/modellen", get(model::list))
+        .route("/modellen/vergelijk", get(model::compare))
+        .route("/modellen/{id}", get(model::show))
+        .route("/klantreis", get(journey::form).post(journey::run))
+        .route("/dashboard", get(dashboard::show))
         .route("/toegankelijkheid", get(about::accessibility))
         .route("/taal/{code}", get(about::language_switch))
         .route("/assets/{name}", get(assets::serve))

@@ -41,6 +41,30 @@ const TEMPLATES: &[(&str, &str)] = &[
         "toegankelijkheid.html",
         include_str!("../../templates/toegankelijkheid.html"),
     ),
+    (
+        "model-macros.html",
+        include_str!("../../templates/model-macros.html"),
+    ),
+    (
+        "model-lijst.html",
+        include_str!("../../templates/model-lijst.html"),
+    ),
+    (
+        "model-poster.html",
+        include_str!("../../templates/model-poster.html"),
+    ),
+    (
+        "model-vergelijk.html",
+        include_str!("../../templates/model-vergelijk.html"),
+    ),
+    (
+        "klantreis.html",
+        include_str!("../../templates/klantreis.html"),
+    ),
+    (
+        "dashboard.html",
+        include_str!("../../templates/dashboard.html"),
+    ),
 ];
 
 fn environment() -> &'static Result<Environment<'static>, String> {
