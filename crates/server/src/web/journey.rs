@@ -67,11 +67,13 @@ pub async fn run(State(state): State<AppState>, posted: Posted) -> Result<Respon
     let chosen = posted.field("model").to_owned();
     let models = choices(&state).await.page(lang)?;
     let refuse = |field: &str, message: String| {
-        let errors = if field == "scenario" {
-            context! { scenario => message }
+        // Both keys, always: the template asks for each.
+        let (scenario, model) = if field == "scenario" {
+            (message, String::new())
         } else {
-            context! { model => message }
+            (String::new(), message)
         };
+        let errors = context! { scenario => scenario, model => model };
         page_with_status(
             viewer,
             StatusCode::UNPROCESSABLE_ENTITY,

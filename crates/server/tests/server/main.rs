@@ -7,6 +7,7 @@ mod commands;
 mod logs;
 mod oidc;
 mod transport;
+mod web_model;
 
 use std::net::SocketAddr;
 
