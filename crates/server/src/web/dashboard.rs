@@ -161,17 +161,15 @@ struct Chart {
     bars: Vec<Bar>,
 }
 
+/// One bar's data: label, value (none when hidden), the value as shown, colour, norm.
+type BarData = (String, Option<f64>, String, String, Option<f64>);
+
 /// Bars: 180 px for labels, 380 px for the bars, the rest for the values.
 const LABEL_WIDTH: f64 = 180.0;
 const BAR_WIDTH: f64 = 380.0;
 const ROW: u32 = 28;
 
-fn chart(
-    id: &str,
-    title: String,
-    desc: String,
-    rows: Vec<(String, Option<f64>, String, String, Option<f64>)>,
-) -> Chart {
+fn chart(id: &str, title: String, desc: String, rows: Vec<BarData>) -> Chart {
     let max = rows
         .iter()
         .flat_map(|(_, v, _, _, norm)| [*v, *norm])

@@ -119,6 +119,7 @@ impl Db {
 
     /// `n` open cases of Venlo in `phase` (read-model rows and the kept counts, as the store
     /// writes them), entered `days` ago.
+    #[allow(clippy::disallowed_methods)] // a test's clock: the entry time relative to today
     async fn cases(&self, phase: &str, n: usize, days: i64) {
         let since = (chrono::Utc::now() - chrono::Duration::days(days))
             .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
