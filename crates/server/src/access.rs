@@ -480,6 +480,42 @@ pub fn table() -> String {
     out
 }
 
+/// Whether `actor` may see the policy dashboard (aggregated counts, never a case): an
+/// administrator (who keeps the models and must see how they work out), or a professional
+/// holding a function that is operationally or administratively responsible in some phase
+/// of a model in use, or a function of the administration (`bestuur`). Casusregisseurs,
+/// procesregisseurs and other professionals, the privacy officer and accounts without a
+/// function do not: the dashboard serves steering, not case work. `docs/authorization.md`
+/// explains the choice.
+pub async fn sees_dashboard(state: &AppState, actor: &Actor) -> Result<bool, Problem> {
+    match Standing::of(actor) {
+        Standing::Admin => return Ok(true),
+        Standing::Privacy | Standing::NoFunction => return Ok(false),
+        Standing::Professional => {}
+    }
+    let models = state.models.all(&state.store).await?;
+    for membership in &actor.memberships {
+        let Ok(function) = ave_model::FunctionId::parse(membership.function.clone()) else {
+            continue;
+        };
+        for model in &models {
+            let administration = model
+                .function(&function)
+                .is_some_and(|f| f.kind == ave_model::types::OrganisationKind::Bestuur);
+            let governs = model.model().phases.iter().any(|p| {
+                [RoleKind::Operationeel, RoleKind::Bestuurlijk]
+                    .into_iter()
+                    .filter_map(|k| p.regie.role(k))
+                    .any(|spec| model.includes(&spec.holders, &function))
+            });
+            if administration || governs {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

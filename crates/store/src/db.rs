@@ -605,7 +605,7 @@ impl Db {
         limit: u64,
     ) -> Result<Vec<CaseRow>> {
         let sql = format!(
-            "SELECT c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.roles, c.access, c.erased_at FROM cases c {filter_sql} ORDER BY c.last_at DESC, c.id LIMIT {} OFFSET {}",
+            "SELECT c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, COALESCE(c.phase_since, c.opened_at) AS phase_since, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.roles, c.access, c.erased_at FROM cases c {filter_sql} ORDER BY c.last_at DESC, c.id LIMIT {} OFFSET {}",
             limit.min(1000),
             offset
         );
@@ -638,6 +638,7 @@ impl Db {
                         version: to_u64(r.try_get::<i64, _>("version")?),
                         opened_at: parse_time(&r.try_get::<String, _>("opened_at")?)?,
                         last_at: parse_time(&r.try_get::<String, _>("last_at")?)?,
+                        phase_since: parse_time(&r.try_get::<String, _>("phase_since")?)?,
                         closed: r.try_get("closed")?,
                         next_evaluation: r.try_get("next_evaluation")?,
                         stagnation_due: r.try_get("stagnation_due")?,
@@ -975,7 +976,7 @@ where
 {
     let flags = format!(",{},", row.flags.join(","));
     sqlx::query(
-        "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, next_evaluation, stagnation_due, decision_due, review_due, flags, roles, access) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (id) DO UPDATE SET gemeente = excluded.gemeente, model_id = excluded.model_id, model_version = excluded.model_version, phase = excluded.phase, version = excluded.version, last_at = excluded.last_at, closed = excluded.closed, next_evaluation = excluded.next_evaluation, stagnation_due = excluded.stagnation_due, decision_due = excluded.decision_due, review_due = excluded.review_due, flags = excluded.flags, roles = excluded.roles, access = excluded.access",
+        "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, next_evaluation, stagnation_due, decision_due, review_due, flags, roles, access, phase_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (id) DO UPDATE SET gemeente = excluded.gemeente, model_id = excluded.model_id, model_version = excluded.model_version, phase = excluded.phase, version = excluded.version, last_at = excluded.last_at, phase_since = excluded.phase_since, closed = excluded.closed, next_evaluation = excluded.next_evaluation, stagnation_due = excluded.stagnation_due, decision_due = excluded.decision_due, review_due = excluded.review_due, flags = excluded.flags, roles = excluded.roles, access = excluded.access",
     )
     .bind(row.id.to_string())
     .bind(row.gemeente.clone())
@@ -993,6 +994,7 @@ where
     .bind(flags)
     .bind(roles_text(row))
     .bind(crate::access::access_text(&row.access))
+    .bind(time(&row.phase_since))
     .execute(&mut **tx)
     .await?;
     Ok(())

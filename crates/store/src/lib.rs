@@ -20,6 +20,7 @@ mod db;
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod dashboard;
 pub mod identity;
 pub mod notifications;
 pub mod oidc;
@@ -182,6 +183,8 @@ pub struct CaseRow {
     pub opened_at: DateTime<Utc>,
     /// Time of the last event.
     pub last_at: DateTime<Utc>,
+    /// When the case entered its current phase.
+    pub phase_since: DateTime<Utc>,
     /// Closed.
     pub closed: bool,
     /// The day the evaluation is due (overdue after it).

@@ -113,6 +113,10 @@ impl CaseRow {
             version: case.seq(),
             opened_at: case.opened_at(),
             last_at: case.last_at(),
+            phase_since: case
+                .stays()
+                .last()
+                .map_or_else(|| case.opened_at(), |s| s.from),
             closed: !open,
             next_evaluation,
             stagnation_due,

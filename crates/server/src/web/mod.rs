@@ -9,15 +9,20 @@
 //! - [`words`]: the interface's words in Dutch and English.
 //! - [`assets`]: the stylesheet and small files, under content-hashed names.
 //! - one module per page: [`home`] (Mijn casussen, Alle casussen), [`case`] (de casuspagina),
-//!   [`about`] (toegankelijkheidsverklaring, taal), [`actions`] (the case page's forms).
+//!   [`about`] (toegankelijkheidsverklaring, taal), [`actions`] (the case page's forms),
+//!   [`model`] (modellen, poster, vergelijken),
+//!   [`journey`] (klantreis), [`dashboard`] (tellingen voor beleid).
 
 pub mod about;
 pub mod actions;
 pub mod assets;
 pub mod breakglass;
 pub mod case;
+pub mod dashboard;
 pub mod home;
 pub mod inbox;
+pub mod journey;
+pub mod model;
 pub mod present;
 pub mod render;
 pub mod session;
@@ -79,6 +84,12 @@ pub fn routes() -> Router<AppState> {
             "/meldingen/{id}/gelezen",
             axum::routing::post(inbox::mark_read),
         )
+        // Models, klantreis and dashboard (issue 12 items 4 and 5).
+        .route("/modellen", get(model::list))
+        .route("/modellen/vergelijk", get(model::compare))
+        .route("/modellen/{id}", get(model::show))
+        .route("/klantreis", get(journey::form).post(journey::run))
+        .route("/dashboard", get(dashboard::show))
         .route("/toegankelijkheid", get(about::accessibility))
         .route("/taal/{code}", get(about::language_switch))
         .route("/assets/{name}", get(assets::serve))

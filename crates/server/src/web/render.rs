@@ -39,6 +39,12 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "meldingen.html",
     "actie.html",
     "actie-paneel.html",
+    "model-macros.html",
+    "model-lijst.html",
+    "model-poster.html",
+    "model-vergelijk.html",
+    "klantreis.html",
+    "dashboard.html",
 ];
 
 fn environment() -> &'static Result<Environment<'static>, String> {

@@ -10,6 +10,7 @@ mod oidc;
 mod transport;
 mod web;
 mod web_actions;
+mod web_model;
 
 use std::net::SocketAddr;
 
