@@ -69,6 +69,8 @@ pub struct AppState {
     pub logins: Arc<auth::local::Logins>,
     /// The gemeenten's themes for the pages.
     pub themes: Arc<web::theme::Themes>,
+    /// The dashboard's figures, kept a minute.
+    pub dashboard: Arc<web::dashboard::FiguresCache>,
     /// Whether meldingen also go out as e-mail (SMTP is configured): then each one for a
     /// person with an address gets an entry in the outbox ([`mail`]).
     pub mail: bool,
@@ -94,6 +96,7 @@ impl AppState {
             transport: Transport::default(),
             logins: Arc::default(),
             themes: Arc::default(),
+            dashboard: Arc::default(),
             mail: false,
             zone: chrono_tz::Europe::Amsterdam,
         }

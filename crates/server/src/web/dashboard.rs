@@ -265,6 +265,70 @@ fn one_decimal(x: f64, lang: Lang) -> String {
     }
 }
 
+/// How long the dashboard's expensive figures (time in phase, flows, attention) are kept: they
+/// are aggregates for policy, so a minute old is fine, and a busy dashboard then costs the
+/// database one set of grouped queries a minute per filter instead of one per view.
+pub const CACHE_SECONDS: u64 = 60;
+
+/// The kept figures: per (gemeente, period in days, day), when they were counted and what.
+#[derive(Debug, Default)]
+pub struct FiguresCache {
+    kept: std::sync::Mutex<HashMap<FiguresKey, (std::time::Instant, Figures)>>,
+}
+
+type FiguresKey = (Option<String>, i64, String);
+
+/// What the grouped queries answered.
+#[derive(Debug, Clone)]
+struct Figures {
+    entries: Vec<ave_store::dashboard::PhaseEntries>,
+    flows: Vec<ave_store::dashboard::Flow>,
+    kinds: Vec<(String, u64)>,
+}
+
+impl FiguresCache {
+    fn get(&self, key: &FiguresKey) -> Option<Figures> {
+        #[allow(clippy::disallowed_methods)] // a cache's age, not a fact about a case
+        let now = std::time::Instant::now();
+        let kept = self.kept.lock().ok()?;
+        kept.get(key)
+            .filter(|(at, _)| now.duration_since(*at).as_secs() < CACHE_SECONDS)
+            .map(|(_, f)| f.clone())
+    }
+
+    fn put(&self, key: FiguresKey, figures: Figures) {
+        #[allow(clippy::disallowed_methods)] // a cache's age, not a fact about a case
+        let now = std::time::Instant::now();
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.retain(|_, (at, _)| now.duration_since(*at).as_secs() < CACHE_SECONDS);
+            kept.insert(key, (now, figures));
+        }
+    }
+}
+
+async fn figures(
+    state: &AppState,
+    gemeente: Option<&str>,
+    period: i64,
+    today: &str,
+) -> Result<Figures, Problem> {
+    let key = (gemeente.map(str::to_owned), period, today.to_owned());
+    if let Some(f) = state.dashboard.get(&key) {
+        return Ok(f);
+    }
+    let since = crate::now() - Duration::days(period);
+    let figures = Figures {
+        entries: state.store.phase_entries(gemeente).await?,
+        flows: state.store.phase_flows(gemeente, &since).await?,
+        kinds: state
+            .store
+            .attention_counts(gemeente, today, crate::api::cases::ATTENTION_KINDS)
+            .await?,
+    };
+    state.dashboard.put(key, figures.clone());
+    Ok(figures)
+}
+
 /// `GET /dashboard?gemeente=…&periode=…`.
 pub async fn show(
     State(state): State<AppState>,
@@ -363,12 +427,11 @@ pub async fn show(
     };
 
     // Time in phase, from a histogram per phase (entry day → open cases).
-    let entries = state
-        .store
-        .phase_entries(gemeente)
-        .await
-        .map_err(Problem::from)
-        .page(lang)?;
+    let Figures {
+        entries,
+        flows,
+        kinds,
+    } = figures(&state, gemeente, period, &today).await.page(lang)?;
     let mut histograms: HashMap<String, Vec<(i64, u64)>> = HashMap::new();
     for e in entries {
         if let Some(d) = days_between(&today, &e.day) {
@@ -440,13 +503,7 @@ pub async fn show(
     }
 
     // Flows in the period (no totals shown, so primary suppression suffices).
-    let since = crate::now() - Duration::days(period);
-    let flows = state
-        .store
-        .phase_flows(gemeente, &since)
-        .await
-        .map_err(Problem::from)
-        .page(lang)?;
+
     let order_of = |id: &str| phases.iter().position(|(p, _, _)| p == id);
     let mut flow_rows: Vec<FlowRow> = Vec::new();
     let mut flow_bars = Vec::new();
@@ -481,12 +538,7 @@ pub async fn show(
     }
 
     // Attention (a case may need attention of several kinds: no total).
-    let kinds = state
-        .store
-        .attention_counts(gemeente, &today, crate::api::cases::ATTENTION_KINDS)
-        .await
-        .map_err(Problem::from)
-        .page(lang)?;
+
     let kind_counts: Vec<u64> = kinds.iter().map(|(_, n)| *n).collect();
     let mut kind_cells = primary(&kind_counts);
     if rounded_view {
