@@ -97,6 +97,7 @@ fn shell(viewer: Option<&Viewer>, lang: Lang, title: &str, theme: Option<&ThemeV
         section => section,
         sees_cases => sees_cases,
         reviews_break_glass => viewer.is_some_and(|v| v.actor.privacy),
+        sees_dashboard => viewer.is_some_and(|v| v.sees_dashboard),
         stylesheet => super::assets::stylesheet_path(),
         theme => theme,
         unread => viewer.map_or(0, |v| v.unread),

@@ -34,6 +34,8 @@ pub struct Viewer {
     pub organisation_name: Option<String>,
     /// How many of their meldingen are unread (for the header).
     pub unread: u64,
+    /// Whether the dashboard is theirs to see (for the menu).
+    pub sees_dashboard: bool,
 }
 
 /// What a page needs of a theme.
@@ -124,6 +126,9 @@ impl FromRequestParts<AppState> for Viewer {
             .get::<crate::processing::Processing>()
             .cloned();
         let theme = ThemeView::of(state, Some(&actor));
+        let sees_dashboard = crate::access::sees_dashboard(state, &actor)
+            .await
+            .unwrap_or(false);
         let unread = crate::inbox::unread_count(state, &actor.person)
             .await
             .unwrap_or(0);
@@ -145,6 +150,7 @@ impl FromRequestParts<AppState> for Viewer {
             theme,
             organisation_name,
             unread,
+            sees_dashboard,
         })
     }
 }
