@@ -539,3 +539,57 @@ async fn the_role_index_stays_right_when_commands_leave_the_roles_as_they_were()
     })
     .await;
 }
+
+/// Someone who may see more cases than the list counts (1,000) gets their page through the
+/// per-case form of the need-to-know clause (rows in index order): the same rows, in the same
+/// order, as the list without the clause when they may see every case.
+#[tokio::test]
+async fn a_person_who_sees_many_cases_gets_the_same_pages_newest_first() {
+    on_every_backend(|db| async move {
+        for i in 0..(ave_store::COUNT_CAP + 5) {
+            Household::open(&db, &format!("veel-{i:04}"), "Voorbeeldstad").await;
+        }
+        let today = "2026-06-01";
+        let visible = CaseFilter {
+            closed: Some(false),
+            visible: Some(ave_store::Visible {
+                person: support::CASUSREGISSEUR.to_owned(),
+                now: "2026-06-01T00:00:00.000000Z".to_owned(),
+                governs: Vec::new(),
+            }),
+            ..CaseFilter::default()
+        };
+        let open = CaseFilter {
+            closed: Some(false),
+            ..CaseFilter::default()
+        };
+        for offset in [0, 25, 990] {
+            let mine = db
+                .store
+                .list(&visible, today, offset, 25)
+                .await
+                .expect("visible");
+            assert!(mine.capped, "more than the count cap");
+            assert_eq!(mine.total, ave_store::COUNT_CAP);
+            let all = db.store.list(&open, today, offset, 25).await.expect("all");
+            let ids = |p: &ave_store::Page<ave_store::CaseRow>| {
+                p.items.iter().map(|r| r.id.to_string()).collect::<Vec<_>>()
+            };
+            assert!(!mine.items.is_empty());
+            assert_eq!(mine.items.len(), all.items.len());
+            assert_eq!(ids(&mine), ids(&all), "offset {offset}");
+        }
+        // Someone else sees none of them.
+        let other = CaseFilter {
+            visible: Some(ave_store::Visible {
+                person: "niemand-1".to_owned(),
+                now: "2026-06-01T00:00:00.000000Z".to_owned(),
+                governs: Vec::new(),
+            }),
+            ..CaseFilter::default()
+        };
+        let none = db.store.list(&other, today, 0, 25).await.expect("other");
+        assert_eq!((none.total, none.items.len()), (0, 0));
+    })
+    .await;
+}
