@@ -179,6 +179,31 @@ fn chosen<'a>(q: &'a HashMap<String, String>, key: &str) -> Option<&'a str> {
     q.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
 }
 
+/// The cases `viewer` may see, or — for someone who may see none (an administrator, the
+/// privacy officer, a person without a function) — page `template` saying so.
+async fn visible_or_page(
+    state: &AppState,
+    viewer: &Viewer,
+    template: &str,
+    title: &str,
+) -> Result<Result<ave_store::Visible, Response>, PageError> {
+    let lang = viewer.lang;
+    if !Standing::of(&viewer.actor).sees_cases() {
+        let explained = page(
+            viewer,
+            template,
+            title,
+            context! { no_cases => true, rows => Vec::<Row>::new() },
+        )
+        .page(lang)?;
+        return Ok(Err(explained));
+    }
+    let visible = crate::api::cases::visible_to(state, &viewer.actor)
+        .await
+        .page(lang)?;
+    Ok(Ok(visible))
+}
+
 /// `GET /`: Mijn casussen.
 pub async fn mine(
     State(state): State<AppState>,
@@ -187,18 +212,10 @@ pub async fn mine(
 ) -> Result<Response, PageError> {
     let lang = viewer.lang;
     let title = word("mijn_casussen", lang);
-    if !Standing::of(&viewer.actor).sees_cases() {
-        return page(
-            &viewer,
-            "mijn-casussen.html",
-            &title,
-            context! { no_cases => true, rows => Vec::<Row>::new() },
-        )
-        .page(lang);
-    }
-    let visible = crate::api::cases::visible_to(&state, &viewer.actor)
-        .await
-        .page(lang)?;
+    let visible = match visible_or_page(&state, &viewer, "mijn-casussen.html", &title).await? {
+        Ok(v) => v,
+        Err(page) => return Ok(page),
+    };
     let filter = CaseFilter {
         holder: Some(viewer.actor.person.clone()),
         holder_roles: Some(REGIE_ROLES.iter().map(|r| (*r).to_owned()).collect()),
@@ -301,18 +318,10 @@ pub async fn all(
 ) -> Result<Response, PageError> {
     let lang = viewer.lang;
     let title = word("alle_casussen", lang);
-    if !Standing::of(&viewer.actor).sees_cases() {
-        return page(
-            &viewer,
-            "casussen.html",
-            &title,
-            context! { no_cases => true, rows => Vec::<Row>::new() },
-        )
-        .page(lang);
-    }
-    let visible = crate::api::cases::visible_to(&state, &viewer.actor)
-        .await
-        .page(lang)?;
+    let visible = match visible_or_page(&state, &viewer, "casussen.html", &title).await? {
+        Ok(v) => v,
+        Err(page) => return Ok(page),
+    };
     let fase = chosen(&q, "fase");
     let gemeente = chosen(&q, "gemeente");
     let aandacht =
