@@ -1,7 +1,7 @@
 //! Break-glass in the browser: a professional asks emergency access to a case they are not
 //! involved in (`/noodtoegang/aanvragen`: the case and a reason; read only, 60 minutes,
 //! flagged), and the privacy officer reviews every grant (`/noodtoegang`). Both go through the
-//! same functions as the API ([`crate::api::access::grant`], `review_grant`), so the checks
+//! same functions as the API (`api::access::grant`, `review_grant`), so the checks
 //! and the audit entries are the same.
 
 use std::collections::HashMap;

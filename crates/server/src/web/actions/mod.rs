@@ -3,7 +3,7 @@
 //! with one form (`GET` shows it, `POST` to the same path sends it), and works without
 //! JavaScript.
 //!
-//! Every action runs the way the API's commands run ([`crate::api::commands::run_commands`]):
+//! Every action runs the way the API's commands run (`api::commands::run_commands`):
 //! the access policy first, the engine decides, the events are committed with the version
 //! the form was shown with. So a form never writes half: bad input is answered with the form
 //! again (422, each error next to its field, what was typed kept), a stale form with the
