@@ -4,6 +4,7 @@
 // Gemeente Utrecht's own). Run: npm ci && node build-css.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { PurgeCSS } from 'purgecss';
 
 const require = createRequire(import.meta.url);
 
@@ -42,6 +43,16 @@ for (const c of COMPONENTS) {
   components += readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').trim() + '\n';
 }
 
+// Keep only the rules whose classes the pages use: the templates and the Rust code that
+// renders HTML are scanned for class names (no template builds a class name from parts).
+const kept = await new PurgeCSS().purge({
+  content: ['../crates/server/templates/**/*.html', '../crates/server/src/**/*.rs'],
+  css: [{ raw: components }],
+  safelist: { standard: ['ave-theme'] },
+});
+const full = components.length;
+components = kept.map((r) => r.css).join('\n');
+
 const used = new Set(components.match(/--utrecht-[a-z0-9-]+/g));
 const unused = [...tokens.keys()].filter((n) => n.startsWith('--utrecht-') && !used.has(n));
 const declarations = [...tokens].map(([n, v]) => `${n}:${resolve(v)}`).join(';');
@@ -52,5 +63,5 @@ const css = `/* AVE-regie: NL Design System components (@utrecht/component-libra
 .ave-theme{${declarations}}
 ${components}`;
 writeFileSync('../crates/server/assets/nlds.css', css);
-console.log(`nlds.css: ${css.length} bytes, ${COMPONENTS.length} components, ${tokens.size} tokens`);
+console.log(`nlds.css: ${css.length} bytes (components ${full} → ${components.length} after removing unused rules), ${COMPONENTS.length} components, ${tokens.size} tokens`);
 if (unused.length) console.log(`tokens no component uses (${unused.length}): ${unused.join(' ')}`);
