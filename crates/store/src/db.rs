@@ -16,8 +16,8 @@ use sqlx::sqlite::{
 
 use crate::chain::{self, Hash, ZERO};
 use crate::{
-    Append, Appended, CaseFilter, CaseRow, ChainProblem, ModelRecord, Outline, Page, PhaseCounts,
-    Result, StoreError, VerifyReport,
+    Append, Appended, CaseRow, ChainProblem, ModelRecord, Outline, PhaseCounts, Result, StoreError,
+    VerifyReport,
 };
 
 /// Which database a store runs on.
@@ -44,6 +44,7 @@ macro_rules! on {
         }
     };
 }
+pub(crate) use on;
 
 pub(crate) fn time(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
@@ -469,216 +470,6 @@ impl Db {
         }))
     }
 
-    pub(crate) async fn case_row(&self, case: &CaseId) -> Result<Option<CaseRow>> {
-        let mut rows = self
-            .select_rows("WHERE c.id = $1", vec![Arg::Text(case.to_string())], 0, 1)
-            .await?;
-        Ok(rows.pop())
-    }
-
-    pub(crate) async fn list(
-        &self,
-        filter: &CaseFilter,
-        today: &str,
-        offset: u64,
-        limit: u64,
-    ) -> Result<Page<CaseRow>> {
-        let mut clauses = Vec::new();
-        let mut args = Vec::new();
-        let mut arg = |a: Arg| {
-            args.push(a);
-            format!("${}", args.len())
-        };
-        if let Some(g) = &filter.gemeente {
-            clauses.push(format!("c.gemeente = {}", arg(Arg::Text(g.clone()))));
-        }
-        if let Some(ph) = &filter.phase {
-            clauses.push(format!("c.phase = {}", arg(Arg::Text(ph.clone()))));
-        }
-        if let Some(closed) = filter.closed {
-            clauses.push(format!("c.closed = {}", arg(Arg::Bool(closed))));
-        }
-        if let Some(person) = &filter.holder {
-            let person = arg(Arg::Text(person.clone()));
-            let roles = match &filter.holder_roles {
-                Some(roles) if !roles.is_empty() => {
-                    let marks: Vec<String> =
-                        roles.iter().map(|r| arg(Arg::Text(r.clone()))).collect();
-                    format!(" AND r.role IN ({})", marks.join(", "))
-                }
-                Some(_) => " AND 1 = 0".to_owned(),
-                None => String::new(),
-            };
-            clauses.push(format!(
-                "EXISTS (SELECT 1 FROM case_roles r WHERE r.case_id = c.id AND r.person = {person}{roles})"
-            ));
-        }
-        if let Some(kind) = &filter.attention {
-            match crate::row::due_column(kind) {
-                Some(col) => clauses.push(format!(
-                    "c.closed = {} AND {col} < {}",
-                    arg(Arg::Bool(false)),
-                    arg(Arg::Text(today.to_owned()))
-                )),
-                None => clauses.push(format!(
-                    "c.flags LIKE {}",
-                    arg(Arg::Text(format!("%,{kind},%")))
-                )),
-            }
-        }
-        if let Some(ids) = &filter.within {
-            if ids.is_empty() {
-                clauses.push("1 = 0".to_owned());
-            } else {
-                let marks: Vec<String> = ids.iter().map(|id| arg(Arg::Text(id.clone()))).collect();
-                clauses.push(format!("c.id IN ({})", marks.join(", ")));
-            }
-        }
-        // The need-to-know clause comes in two forms that mean the same: the person's cases
-        // as a set (evaluated once; best when they are few) and a check per case (best when
-        // they are many: the rows are then read in the order of an index and the page is full
-        // after a few). The count decides which one selects the page.
-        let mut visible_per_case = None;
-        if let Some(v) = &filter.visible {
-            let person = arg(Arg::Text(v.person.clone()));
-            let now = arg(Arg::Text(v.now.clone()));
-            let set = format!(
-                "c.id IN (SELECT a.case_id FROM case_access a WHERE a.person = {person} UNION ALL SELECT b.case_id FROM break_glass b WHERE b.person = {person} AND b.expires_at > {now})"
-            );
-            let per_case = format!(
-                "(EXISTS (SELECT 1 FROM case_access a WHERE a.case_id = c.id AND a.person = {person}) OR EXISTS (SELECT 1 FROM break_glass b WHERE b.case_id = c.id AND b.person = {person} AND b.expires_at > {now}))"
-            );
-            visible_per_case = Some((set.clone(), per_case));
-            let mut any = vec![set];
-            for (gemeente, model, phase) in &v.governs {
-                let place = match gemeente {
-                    Some(g) => format!("c.gemeente = {} AND ", arg(Arg::Text(g.clone()))),
-                    None => String::new(),
-                };
-                any.push(format!(
-                    "({place}c.model_id = {} AND c.phase = {})",
-                    arg(Arg::Text(model.clone())),
-                    arg(Arg::Text(phase.clone()))
-                ));
-            }
-            clauses.push(format!("({})", any.join(" OR ")));
-        }
-        let filter_sql = if clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", clauses.join(" AND "))
-        };
-        // Filters on gemeente, phase and open/closed alone are answered from the kept counts;
-        // any other filter counts its rows.
-        let kept = filter.holder.is_none()
-            && filter.attention.is_none()
-            && filter.within.is_none()
-            && filter.visible.is_none();
-        let count_sql = if kept {
-            format!(
-                "SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) AS n FROM case_counts c {filter_sql}"
-            )
-        } else if filter.visible.is_some() {
-            format!(
-                "SELECT COUNT(*) AS n FROM (SELECT 1 FROM cases c {filter_sql} LIMIT {}) t",
-                crate::COUNT_CAP + 1
-            )
-        } else {
-            format!("SELECT COUNT(*) AS n FROM cases c {filter_sql}")
-        };
-        let total: i64 = on!(self, |p| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(count_sql.clone()));
-            for a in &args {
-                q = match a {
-                    Arg::Text(s) => q.bind(s.clone()),
-                    Arg::Bool(b) => q.bind(*b),
-                };
-            }
-            q.fetch_one(p).await?.try_get::<i64, _>("n")?
-        });
-        let total = to_u64(total);
-        let capped = filter.visible.is_some() && total > crate::COUNT_CAP;
-        let select_sql = match &visible_per_case {
-            Some((set, per_case)) if capped => filter_sql.replacen(set, per_case, 1),
-            _ => filter_sql,
-        };
-        let items = self.select_rows(&select_sql, args, offset, limit).await?;
-        Ok(Page {
-            items,
-            total: total.min(if capped { crate::COUNT_CAP } else { u64::MAX }),
-            capped,
-        })
-    }
-
-    async fn select_rows(
-        &self,
-        filter_sql: &str,
-        args: Vec<Arg>,
-        offset: u64,
-        limit: u64,
-    ) -> Result<Vec<CaseRow>> {
-        let sql = format!(
-            "SELECT c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, COALESCE(c.phase_since, c.opened_at) AS phase_since, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.roles, c.access, c.erased_at FROM cases c {filter_sql} ORDER BY c.last_at DESC, c.id LIMIT {} OFFSET {}",
-            limit.min(1000),
-            offset
-        );
-        let rows = on!(self, |p| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
-            for a in &args {
-                q = match a {
-                    Arg::Text(s) => q.bind(s.clone()),
-                    Arg::Bool(b) => q.bind(*b),
-                };
-            }
-            q.fetch_all(p)
-                .await?
-                .into_iter()
-                .map(|r| -> Result<CaseRow> {
-                    let id: String = r.try_get("id")?;
-                    let flags: String = r.try_get("flags")?;
-                    let roles: String = r.try_get("roles")?;
-                    let access: String = r.try_get("access")?;
-                    Ok(CaseRow {
-                        id: CaseId::parse(&id).map_err(|e| StoreError::Corrupt {
-                            case: id.clone(),
-                            seq: 0,
-                            reason: e.to_string(),
-                        })?,
-                        gemeente: r.try_get("gemeente")?,
-                        model_id: r.try_get("model_id")?,
-                        model_version: r.try_get("model_version")?,
-                        phase: r.try_get("phase")?,
-                        version: to_u64(r.try_get::<i64, _>("version")?),
-                        opened_at: parse_time(&r.try_get::<String, _>("opened_at")?)?,
-                        last_at: parse_time(&r.try_get::<String, _>("last_at")?)?,
-                        phase_since: parse_time(&r.try_get::<String, _>("phase_since")?)?,
-                        closed: r.try_get("closed")?,
-                        next_evaluation: r.try_get("next_evaluation")?,
-                        stagnation_due: r.try_get("stagnation_due")?,
-                        decision_due: r.try_get("decision_due")?,
-                        review_due: r.try_get("review_due")?,
-                        flags: flags
-                            .split(',')
-                            .filter(|f| !f.is_empty())
-                            .map(str::to_owned)
-                            .collect(),
-                        roles: roles
-                            .split(',')
-                            .filter_map(|p| p.split_once('='))
-                            .map(|(r, p)| (r.to_owned(), p.to_owned()))
-                            .collect(),
-                        access: crate::access::parse_access(&access),
-                        erased_at: r
-                            .try_get::<Option<String>, _>("erased_at")?
-                            .map(|s| parse_time(&s))
-                            .transpose()?,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?
-        });
-        Ok(rows)
-    }
-
     pub(crate) async fn phase_counts(&self, gemeente: Option<&str>) -> Result<PhaseCounts> {
         let rows: Vec<(String, i64)> = on!(self, |p| {
             let q = match gemeente {
@@ -968,12 +759,6 @@ impl Db {
             )),
         }
     }
-}
-
-/// A bound value of a dynamically built query.
-enum Arg {
-    Text(String),
-    Bool(bool),
 }
 
 /// Writes a case's read model (insert or update).

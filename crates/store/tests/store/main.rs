@@ -540,9 +540,10 @@ async fn the_role_index_stays_right_when_commands_leave_the_roles_as_they_were()
     .await;
 }
 
-/// Someone who may see more cases than the list counts (1,000) gets their page through the
-/// per-case form of the need-to-know clause (rows in index order): the same rows, in the same
-/// order, as the list without the clause when they may see every case.
+/// Someone who may see more cases than the list counts (1,000) gets the same pages whether
+/// the list starts from their own cases or from the cases in list order (the per-case form of
+/// the need-to-know clause): the same rows, in the same order, as the list without the clause
+/// when they may see every case.
 #[tokio::test]
 async fn a_person_who_sees_many_cases_gets_the_same_pages_newest_first() {
     on_every_backend(|db| async move {
@@ -563,21 +564,32 @@ async fn a_person_who_sees_many_cases_gets_the_same_pages_newest_first() {
             closed: Some(false),
             ..CaseFilter::default()
         };
-        for offset in [0, 25, 990] {
-            let mine = db
-                .store
-                .list(&visible, today, offset, 25)
-                .await
-                .expect("visible");
-            assert!(mine.capped, "more than the count cap");
-            assert_eq!(mine.total, ave_store::COUNT_CAP);
-            let all = db.store.list(&open, today, offset, 25).await.expect("all");
-            let ids = |p: &ave_store::Page<ave_store::CaseRow>| {
-                p.items.iter().map(|r| r.id.to_string()).collect::<Vec<_>>()
-            };
-            assert!(!mine.items.is_empty());
-            assert_eq!(mine.items.len(), all.items.len());
-            assert_eq!(ids(&mine), ids(&all), "offset {offset}");
+        // Starting from the person's own cases (the default for 1,005) or from the cases in
+        // list order (a limit of 0): the same rows; the total exact from the former, capped
+        // by the latter.
+        let ids = |p: &ave_store::Page<ave_store::CaseRow>| {
+            p.items.iter().map(|r| r.id.to_string()).collect::<Vec<_>>()
+        };
+        for (store, capped) in [
+            (db.store.clone(), false),
+            (db.store.clone().with_list_start_limit(0), true),
+        ] {
+            for offset in [0, 25, 990] {
+                let mine = store
+                    .list(&visible, today, offset, 25)
+                    .await
+                    .expect("visible");
+                assert_eq!(mine.capped, capped);
+                if capped {
+                    assert_eq!(mine.total, ave_store::COUNT_CAP);
+                } else {
+                    assert_eq!(mine.total, ave_store::COUNT_CAP + 5);
+                }
+                let all = store.list(&open, today, offset, 25).await.expect("all");
+                assert!(!mine.items.is_empty());
+                assert_eq!(mine.items.len(), all.items.len());
+                assert_eq!(ids(&mine), ids(&all), "offset {offset}");
+            }
         }
         // Someone else sees none of them.
         let other = CaseFilter {
@@ -590,6 +602,122 @@ async fn a_person_who_sees_many_cases_gets_the_same_pages_newest_first() {
         };
         let none = db.store.list(&other, today, 0, 25).await.expect("other");
         assert_eq!((none.total, none.items.len()), (0, 0));
+    })
+    .await;
+}
+
+/// A list restricted to one person starts at that person's own cases when they are few (their
+/// roles, or what they may see): the rows, their order and the exact total are those of the
+/// whole list filtered by hand.
+#[tokio::test]
+async fn a_list_that_starts_at_the_persons_own_cases_gives_the_same_rows() {
+    on_every_backend(|db| async move {
+        let mut ours = Vec::new();
+        for i in 0..6 {
+            let mut h = Household::open(&db, &format!("eigen-{i}"), "Voorbeeldstad").await;
+            if i % 2 == 0 {
+                h.assign_casusregie(&db).await;
+                ours.push(h.id.to_string());
+            }
+        }
+        let mut elsewhere = Vec::new();
+        for i in 0..3 {
+            let h = Household::open(&db, &format!("elders-{i}"), "Ander Dorp").await;
+            elsewhere.push(h.id.to_string());
+        }
+        let today = "2026-06-01";
+        let ids = |p: &ave_store::Page<CaseRow>| {
+            p.items.iter().map(|r| r.id.to_string()).collect::<Vec<_>>()
+        };
+        let everything = db
+            .store
+            .list(&CaseFilter::default(), today, 0, 100)
+            .await
+            .expect("all");
+        let in_order = |wanted: &[String]| -> Vec<String> {
+            ids(&everything)
+                .into_iter()
+                .filter(|id| wanted.contains(id))
+                .collect()
+        };
+        let model = db.model.model().model.id.as_str().to_owned();
+        let phase = everything.items[0].phase.clone();
+        let visible = |person: &str, governs: Vec<(Option<String>, String, String)>| {
+            Some(ave_store::Visible {
+                person: person.to_owned(),
+                now: "2026-06-01T00:00:00.000000Z".to_owned(),
+                governs,
+            })
+        };
+
+        // The same from either end: the person's own cases (the default) or the cases in
+        // list order (a limit of 0).
+        for store in [db.store.clone(), db.store.clone().with_list_start_limit(0)] {
+            // My roles, seen through need-to-know: the three where I hold casusregie.
+            let mine = CaseFilter {
+                holder: Some(support::CASUSREGISSEUR.to_owned()),
+                holder_roles: Some(vec!["casusregie".to_owned()]),
+                visible: visible(support::CASUSREGISSEUR, Vec::new()),
+                ..CaseFilter::default()
+            };
+            let page = store.list(&mine, today, 0, 100).await.expect("mine");
+            assert_eq!(ids(&page), in_order(&ours));
+            assert_eq!((page.total, page.capped), (3, false));
+            // A page of it.
+            let second = store.list(&mine, today, 1, 1).await.expect("page");
+            assert_eq!(ids(&second), in_order(&ours)[1..2].to_vec());
+            assert_eq!(second.total, 3);
+            // Roles nobody asked for: none.
+            let no_roles = CaseFilter {
+                holder_roles: Some(Vec::new()),
+                ..mine.clone()
+            };
+            let page = store.list(&no_roles, today, 0, 100).await.expect("none");
+            assert_eq!((page.total, page.items.len()), (0, 0));
+
+            // Someone involved in nothing who governs the phase in Ander Dorp sees its three.
+            let governor = CaseFilter {
+                visible: visible(
+                    "bestuurder-1",
+                    vec![(Some("Ander Dorp".to_owned()), model.clone(), phase.clone())],
+                ),
+                ..CaseFilter::default()
+            };
+            let page = store
+                .list(&governor, today, 0, 100)
+                .await
+                .expect("governed");
+            assert_eq!(ids(&page), in_order(&elsewhere));
+            assert_eq!((page.total, page.capped), (3, false));
+            // … and nothing of it in Voorbeeldstad.
+            let there = CaseFilter {
+                gemeente: Some("Voorbeeldstad".to_owned()),
+                ..governor.clone()
+            };
+            let page = store.list(&there, today, 0, 100).await.expect("there");
+            assert_eq!((page.total, page.items.len()), (0, 0));
+            // Governing the phase in every gemeente: all nine.
+            let everywhere = CaseFilter {
+                visible: visible("bestuurder-1", vec![(None, model.clone(), phase.clone())]),
+                ..CaseFilter::default()
+            };
+            let page = store.list(&everywhere, today, 0, 100).await.expect("all");
+            assert_eq!(ids(&page), ids(&everything));
+            assert_eq!(page.total, 9);
+            // A phase of another model: none.
+            let other_model = CaseFilter {
+                visible: visible(
+                    "bestuurder-1",
+                    vec![(None, "ander-model".to_owned(), phase.clone())],
+                ),
+                ..CaseFilter::default()
+            };
+            let page = store
+                .list(&other_model, today, 0, 100)
+                .await
+                .expect("other");
+            assert_eq!((page.total, page.items.len()), (0, 0));
+        }
     })
     .await;
 }
