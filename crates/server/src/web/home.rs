@@ -21,6 +21,8 @@ use crate::access::Standing;
 /// At most this many of my own cases are shown and counted on "Mijn casussen" (a
 /// casusregisseur holds tens; more says to use the filters of "Casussen").
 pub const MINE_LIMIT: u64 = 200;
+/// Rows per page of the table on "Mijn casussen" (the counts cover all of them).
+pub const MINE_PAGE: u64 = 50;
 /// The roles that make a case one of "Mijn casussen": those who do the regie. Operational
 /// and administrative responsibility find their cases under "Casussen".
 pub const REGIE_ROLES: [&str; 3] = ["casusregie", "procesregie", "behandelregie"];
@@ -239,38 +241,55 @@ pub async fn mine(
     )
     .page(lang)?;
     let more = found.total > found.items.len() as u64;
-    let mut rows = Vec::with_capacity(found.items.len());
+    // Counts over all my cases (up to MINE_LIMIT); the filter narrows the table only, and
+    // only the rows of the page shown are made into table rows.
+    let fase = chosen(&q, "fase");
+    let gemeente = chosen(&q, "gemeente");
+    let aandacht = chosen(&q, "aandacht");
+    let mut per_phase: BTreeMap<(String, String), (PhaseBadge, usize)> = BTreeMap::new();
+    let mut per_kind: BTreeMap<String, usize> = BTreeMap::new();
+    let mut shown = Vec::new();
     for r in found.items {
+        let model = state
+            .models
+            .get(&state.store, &r.model_id, &r.model_version)
+            .await
+            .page(lang)?;
+        let badge = present::phase(&model, &r.phase);
+        let kinds = r.attention_on(&today);
+        for k in &kinds {
+            *per_kind.entry(k.clone()).or_default() += 1;
+        }
+        let wanted = fase.is_none_or(|f| badge.id == f)
+            && gemeente.is_none_or(|g| r.gemeente.as_deref() == Some(g))
+            && aandacht.is_none_or(|a| kinds.iter().any(|k| k == a));
+        per_phase
+            .entry((badge.label.clone(), badge.id.clone()))
+            .or_insert_with(|| (badge.clone(), 0))
+            .1 += 1;
+        if wanted {
+            shown.push(r);
+        }
+    }
+    let total: usize = per_phase.values().map(|(_, n)| n).sum();
+    let matching = shown.len() as u64;
+    let pages = matching.div_ceil(MINE_PAGE).max(1);
+    let pagina = chosen(&q, "pagina")
+        .and_then(|p| p.parse::<u64>().ok())
+        .filter(|p| (1..=pages).contains(p))
+        .unwrap_or(1);
+    let mut rows = Vec::new();
+    for r in shown
+        .into_iter()
+        .skip(usize::try_from((pagina - 1) * MINE_PAGE).unwrap_or(usize::MAX))
+        .take(usize::try_from(MINE_PAGE).unwrap_or(usize::MAX))
+    {
         rows.push(
             row(&state, r, &today, &viewer.actor.person, lang)
                 .await
                 .page(lang)?,
         );
     }
-    // Counts over all my cases; the filter narrows the table only.
-    let mut per_phase: BTreeMap<(String, String), (PhaseBadge, usize)> = BTreeMap::new();
-    let mut per_kind: BTreeMap<String, (String, usize)> = BTreeMap::new();
-    for r in &rows {
-        per_phase
-            .entry((r.phase.label.clone(), r.phase.id.clone()))
-            .or_insert_with(|| (r.phase.clone(), 0))
-            .1 += 1;
-        for f in &r.flags {
-            per_kind
-                .entry(f.kind.clone())
-                .or_insert_with(|| (f.label.clone(), 0))
-                .1 += 1;
-        }
-    }
-    let total = rows.len();
-    let fase = chosen(&q, "fase");
-    let gemeente = chosen(&q, "gemeente");
-    let aandacht = chosen(&q, "aandacht");
-    rows.retain(|r| {
-        fase.is_none_or(|f| r.phase.id == f)
-            && gemeente.is_none_or(|g| r.gemeente == g)
-            && aandacht.is_none_or(|a| r.flags.iter().any(|f| f.kind == a))
-    });
     let phase_counts: Vec<Count> = per_phase
         .into_values()
         .map(|(b, n)| Count {
@@ -281,12 +300,14 @@ pub async fn mine(
         .collect();
     let kind_counts: Vec<Count> = per_kind
         .into_iter()
-        .map(|(kind, (label, n))| Count {
+        .map(|(kind, n)| Count {
             href: format!("/{}", query_with(&q, "aandacht", Some(&kind))),
-            label,
+            label: present::attention_label(&kind, lang).to_owned(),
             count: n,
         })
         .collect();
+    let base = query_with(&q, "pagina", None);
+    let sep = if base.is_empty() { "?" } else { "&" };
     page(
         &viewer,
         "mijn-casussen.html",
@@ -296,6 +317,9 @@ pub async fn mine(
             rows => rows,
             total => total,
             more => more,
+            pagina => pagina,
+            next => (pagina < pages).then(|| format!("/{base}{sep}pagina={}", pagina + 1)),
+            prev => (pagina > 1).then(|| format!("/{base}{sep}pagina={}", pagina - 1)),
             phase_counts => phase_counts,
             kind_counts => kind_counts,
             phases => phase_choices(&state).await.page(lang)?,

@@ -32,6 +32,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "mijn-casussen.html",
     "casussen.html",
     "case-table.html",
+    "pager.html",
     "casus.html",
     "toegankelijkheid.html",
     "noodtoegang.html",

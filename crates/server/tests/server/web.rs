@@ -497,3 +497,52 @@ async fn break_glass_is_asked_and_reviewed_in_the_browser_and_bad_input_writes_n
         db.drop().await;
     }
 }
+
+/// "Mijn casussen" counts all of one's cases but shows them fifty to a page, with links to
+/// the next and previous page that keep the filter; a page beyond the last shows the first.
+#[tokio::test]
+async fn my_cases_come_in_pages_of_fifty_with_counts_over_all() {
+    for db in Db::each().await {
+        directory(&db).await;
+        let state = AppState::new(db.store.clone()).with_auth(Auth::trusting_header());
+        let app = router(state.clone());
+        for _ in 0..55 {
+            let body = serde_json::json!({
+                "model": "voorbeeld", "gemeente": "Voorbeeldstad", "fase": "2",
+                "reden": "zorgen over het gezin",
+                "huishouden": [{"lid": "lid-1", "rol": "ouder"}],
+                "deelnemers": [
+                    {"persoon": "consulent-1", "naam": "C", "functie": "consulent", "organisatie": "gemeente"},
+                ],
+            });
+            let a =
+                crate::commands::post(&app, "/api/v1/casussen", "consulent-1", body, None).await;
+            assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+            let path = a.headers["location"].to_str().expect("ascii").to_owned();
+            let role = serde_json::json!({"rol": "casusregie", "persoon": "consulent-1"});
+            let a =
+                crate::commands::post(&app, &format!("{path}/rollen"), "consulent-1", role, None)
+                    .await;
+            assert!(a.status.is_success(), "{}", a.body);
+        }
+        let cookie = session(&state, "consulent-1").await;
+        let rows = |p: &Page| p.text.matches("scope=\"row\"").count();
+        let first = get(&app, "/?fase=2", &[("cookie", &cookie)]).await;
+        assert_eq!(first.status, StatusCode::OK);
+        assert_eq!(rows(&first), 50);
+        assert!(
+            first.text.contains("<strong>55</strong>"),
+            "the count covers all"
+        );
+        assert!(first.text.contains("fase=2&amp;pagina=2"), "{}", first.text);
+        assert!(!first.text.contains("rel=\"prev\""));
+        let second = get(&app, "/?fase=2&pagina=2", &[("cookie", &cookie)]).await;
+        assert_eq!(rows(&second), 5);
+        assert!(second.text.contains("rel=\"prev\""));
+        assert!(!second.text.contains("rel=\"next\""));
+        let beyond = get(&app, "/?pagina=9", &[("cookie", &cookie)]).await;
+        assert_eq!(beyond.status, StatusCode::OK);
+        assert_eq!(rows(&beyond), 50);
+        db.drop().await;
+    }
+}
