@@ -120,7 +120,8 @@ pub struct Gemeente {
     pub model_id: String,
     /// That model's version.
     pub model_version: String,
-    /// One person for every function of the model (residents excepted).
+    /// One person for every function of the model (residents excepted); in a staffed build
+    /// ([`build_staffed`]), a team of them for every function.
     pub people: Vec<Person>,
 }
 
@@ -213,6 +214,27 @@ fn people_of(prefix: &str, gemeente: &str, model: &ValidModel) -> Vec<Person> {
                 .organisation
                 .clone()
                 .unwrap_or_else(|| format!("Gemeente {gemeente}")),
+        })
+        .collect()
+}
+
+/// `team` people for every function: team after team, each in the order of `people`
+/// (`…-1` is `people` itself).
+fn staff(people: &[Person], team: usize) -> Vec<Person> {
+    (1..=team)
+        .flat_map(|n| {
+            people.iter().map(move |p| {
+                if n == 1 {
+                    return p.clone();
+                }
+                let base = p.id.strip_suffix("-1").unwrap_or(&p.id);
+                let (first, rest) = p.name.split_once(' ').unwrap_or((p.name.as_str(), ""));
+                Person {
+                    id: format!("{base}-{n}"),
+                    name: format!("{first} {n} {rest}"),
+                    ..p.clone()
+                }
+            })
         })
         .collect()
 }
@@ -318,6 +340,24 @@ pub async fn build_with(
     now: DateTime<Utc>,
     households: usize,
     extra: u32,
+    progress: impl FnMut(usize, usize),
+) -> Result<Summary, DemoError> {
+    build_staffed(store, now, households, extra, None, progress).await
+}
+
+/// [`build_with`] with the people a region of that size has: with a `caseload`, every
+/// function of a gemeente is held by as many people as its households need at about
+/// `caseload` households each (`…-1`, `…-2`, …), and each household is worked by one team
+/// of them, so that a professional is involved in about `caseload` cases — as in practice,
+/// and unlike the demo, where one person of each function works every household of the
+/// gemeente. Every team member is put in the directory. Without a caseload it is
+/// [`build_with`]. The same arguments give the same events every time.
+pub async fn build_staffed(
+    store: &Store,
+    now: DateTime<Utc>,
+    households: usize,
+    extra: u32,
+    caseload: Option<usize>,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Summary, DemoError> {
     let models = models()?;
@@ -335,9 +375,21 @@ pub async fn build_with(
                 stored_at: now - chrono::Duration::days(sim::HISTORY_DAYS + 30),
             })
             .await?;
-        let g = gemeente_of(e, &m.model);
-        let people = participants(&g.people)?;
-        gemeenten.push((g, people));
+        let mut g = gemeente_of(e, &m.model);
+        let team = caseload.map_or(1, |c| {
+            households
+                .div_ceil(EXAMPLES.len())
+                .div_ceil(c.max(1))
+                .max(1)
+        });
+        g.people = staff(&g.people, team);
+        let functions = g.people.len() / team;
+        let teams = g
+            .people
+            .chunks(functions.max(1))
+            .map(participants)
+            .collect::<Result<Vec<_>, _>>()?;
+        gemeenten.push((g, teams));
     }
     let region = Region {
         gemeenten: gemeenten.iter().map(|(g, _)| g.clone()).collect(),
@@ -349,7 +401,12 @@ pub async fn build_with(
     let mut batch = Vec::with_capacity(BATCH);
     for (i, target) in levels.into_iter().enumerate() {
         let k = i % gemeenten.len();
-        let (g, people) = &gemeenten[k];
+        let (g, teams) = &gemeenten[k];
+        let people = if teams.len() > 1 {
+            &teams[rng.index(teams.len())]
+        } else {
+            &teams[0]
+        };
         let model = &models[k].model;
         numbers[k] += 1;
         let raw = format!("{}-gezin-{:04}", g.prefix, numbers[k]);

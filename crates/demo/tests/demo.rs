@@ -181,3 +181,50 @@ fn a_script_replays_a_household_that_is_escalated_by_decision() {
         }
     }
 }
+
+/// A staffed build (the benchmark database) spreads the households of a gemeente over
+/// teams: every team member is in the directory, each household is worked by one team, and
+/// nobody is involved in much more than the caseload.
+#[tokio::test]
+async fn a_staffed_region_gives_each_professional_about_a_caseload() {
+    let (store, _dir) = fresh().await;
+    let summary = ave_demo::build_staffed(&store, now(), 120, 0, Some(10), |_, _| {})
+        .await
+        .expect("the staffed region builds");
+    assert_eq!(summary.refused, 0, "{:?}", summary.refused_by_code);
+    // 40 households per gemeente at 10 each: four of every function.
+    let persons = store.persons().await.expect("persons");
+    let region = ave_demo::region().expect("region");
+    for g in &region.gemeenten {
+        for p in &g.people {
+            let base = p.id.strip_suffix("-1").expect("-1");
+            for n in 1..=4 {
+                let id = format!("{base}-{n}");
+                let found = persons.iter().find(|q| q.id == id);
+                assert!(found.is_some(), "{id} in the directory");
+                assert_eq!(
+                    found.expect("found").memberships[0].function,
+                    p.function,
+                    "{id}"
+                );
+            }
+            assert!(!persons.iter().any(|q| q.id == format!("{base}-5")));
+        }
+    }
+    let mut involved: std::collections::BTreeMap<String, usize> = Default::default();
+    for row in all_rows(&store).await {
+        let teams: std::collections::BTreeSet<&str> = row
+            .access
+            .iter()
+            .filter_map(|(person, _)| person.rsplit('-').next())
+            .collect();
+        assert_eq!(teams.len(), 1, "one team per household: {:?}", row.access);
+        for (person, _) in &row.access {
+            *involved.entry(person.clone()).or_default() += 1;
+        }
+    }
+    let most = involved.values().copied().max().unwrap_or(0);
+    assert!(most <= 25, "nobody far above the caseload of 10: {most}");
+    assert!(involved.len() > 12, "the work is spread: {involved:?}");
+    assert_eq!(store.verify().await.expect("verify").first_problem, None);
+}

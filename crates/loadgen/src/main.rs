@@ -41,6 +41,12 @@ enum Command {
         /// bovenop de ongeveer 9 gebeurtenissen van de demo; 11 geeft er ongeveer 20.
         #[arg(long, value_name = "AANTAL", default_value_t = 11)]
         extra_commands: u32,
+        /// Met hoeveel huishoudens een professional ongeveer werkt: elke functie van een
+        /// gemeente krijgt zoveel mensen als daarvoor nodig zijn (`…-1`, `…-2`, …), elk
+        /// huishouden één team van hen. 0: één persoon per functie, zoals de demo (dan is
+        /// iedereen betrokken bij elke casus van zijn gemeente).
+        #[arg(long, value_name = "AANTAL", default_value_t = 100)]
+        caseload: usize,
         /// Uitvoer: text of json.
         #[arg(long, default_value = "text")]
         format: Format,
@@ -146,6 +152,7 @@ fn run(cli: Cli) -> Result<()> {
             database,
             cases,
             extra_commands,
+            caseload,
             format,
         } => {
             let rt = tokio::runtime::Builder::new_multi_thread()
@@ -156,6 +163,7 @@ fn run(cli: Cli) -> Result<()> {
                 &database,
                 cases,
                 extra_commands,
+                (caseload > 0).then_some(caseload),
                 |done, total| {
                     if done % 1000 == 0 || done == total {
                         eprint!("\rzaaien: {done} van {total} huishoudens");

@@ -15,6 +15,9 @@ pub struct SeedReport {
     pub households: usize,
     /// Extra ordinary commands per history.
     pub extra: u32,
+    /// About how many households one professional works ([`ave_demo::build_staffed`]);
+    /// `None`: one person per function, as in the demo.
+    pub caseload: Option<usize>,
     /// Cases stored (a household the engine could not open is skipped).
     pub cases: usize,
     /// Events stored.
@@ -28,13 +31,15 @@ pub struct SeedReport {
 }
 
 /// Migrates the database at `url` and builds `households` demo households into it, each
-/// with `extra` more ordinary commands than the demo gives ([`ave_demo::build_with`]),
+/// with `extra` more ordinary commands than the demo gives, worked by teams of people with
+/// about `caseload` households each ([`ave_demo::build_staffed`]),
 /// calling `progress(done, total)` as it goes. The store must be empty of demo cases (the ids would
 /// collide): a database that already has cases is refused.
 pub async fn seed(
     url: &str,
     households: usize,
     extra: u32,
+    caseload: Option<usize>,
     progress: impl FnMut(usize, usize),
 ) -> Result<SeedReport, LoadError> {
     let store = Store::open(url).await?;
@@ -54,12 +59,15 @@ pub async fn seed(
         });
     }
     let started = clock();
-    let summary = ave_demo::build_with(&store, wall_clock(), households, extra, progress).await?;
+    let summary =
+        ave_demo::build_staffed(&store, wall_clock(), households, extra, caseload, progress)
+            .await?;
     let seconds = elapsed(started);
     store.close().await;
     Ok(SeedReport {
         households,
         extra,
+        caseload,
         cases: summary.cases,
         events: summary.events,
         events_per_case: if summary.cases == 0 {

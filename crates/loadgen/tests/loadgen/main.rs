@@ -25,7 +25,7 @@ where
 async fn measures_every_scenario_against_a_seeded_service() {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("bench.sqlite").display());
-    let seeded = ave_loadgen::seed::seed(&url, 50, 11, |_, _| {})
+    let seeded = ave_loadgen::seed::seed(&url, 50, 11, Some(10), |_, _| {})
         .await
         .expect("seed");
     assert!(seeded.cases >= 45, "{seeded:?}");
@@ -184,7 +184,7 @@ async fn measures_every_scenario_against_a_seeded_service() {
 async fn a_single_page_scenario_runs_on_its_own() {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("bench.sqlite").display());
-    ave_loadgen::seed::seed(&url, 5, 0, |_, _| {})
+    ave_loadgen::seed::seed(&url, 5, 0, None, |_, _| {})
         .await
         .expect("seed");
     let store = ave_store::Store::open(&url).await.expect("open");
@@ -232,9 +232,9 @@ async fn a_single_page_scenario_runs_on_its_own() {
 async fn a_seed_refuses_a_database_that_has_cases() {
     let dir = tempfile::tempdir().expect("tempdir");
     let url = format!("sqlite://{}", dir.path().join("bench.sqlite").display());
-    ave_loadgen::seed::seed(&url, 3, 0, |_, _| {})
+    ave_loadgen::seed::seed(&url, 3, 0, None, |_, _| {})
         .await
         .expect("seed");
-    let again = ave_loadgen::seed::seed(&url, 3, 0, |_, _| {}).await;
+    let again = ave_loadgen::seed::seed(&url, 3, 0, None, |_, _| {}).await;
     assert!(again.is_err());
 }
