@@ -509,7 +509,13 @@ impl Db {
             .collect())
     }
 
-    pub(crate) async fn outline(&self, case: &CaseId) -> Result<Vec<Outline>> {
+    /// The outline of every event of `case`, with its content when `content` is asked for
+    /// and still there (one read of the case's events).
+    pub(crate) async fn outline(
+        &self,
+        case: &CaseId,
+        content: bool,
+    ) -> Result<Vec<(Outline, Option<Recorded>)>> {
         type OutlineRow = (
             i64,
             String,
@@ -518,40 +524,57 @@ impl Db {
             bool,
             Option<String>,
             Option<String>,
+            Option<String>,
         );
+        let sql = if content {
+            "SELECT seq, type, at, by_person, content IS NOT NULL AS has, organisation, grondslag, content FROM events WHERE case_id = $1 ORDER BY seq"
+        } else {
+            "SELECT seq, type, at, by_person, content IS NOT NULL AS has, organisation, grondslag, NULL AS content FROM events WHERE case_id = $1 ORDER BY seq"
+        };
         let rows: Vec<OutlineRow> = on!(self, |p| {
-            sqlx::query(
-                "SELECT seq, type, at, by_person, content IS NOT NULL AS has, organisation, grondslag FROM events WHERE case_id = $1 ORDER BY seq",
-            )
-            .bind(case.as_str())
-            .fetch_all(p)
-            .await?
-            .into_iter()
-            .map(|r| -> Result<_> {
-                Ok((
-                    r.try_get("seq")?,
-                    r.try_get("type")?,
-                    r.try_get("at")?,
-                    r.try_get("by_person")?,
-                    r.try_get("has")?,
-                    r.try_get("organisation")?,
-                    r.try_get("grondslag")?,
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?
+            sqlx::query(sql)
+                .bind(case.as_str())
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .map(|r| -> Result<_> {
+                    Ok((
+                        r.try_get("seq")?,
+                        r.try_get("type")?,
+                        r.try_get("at")?,
+                        r.try_get("by_person")?,
+                        r.try_get("has")?,
+                        r.try_get("organisation")?,
+                        r.try_get("grondslag")?,
+                        r.try_get("content")?,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?
         });
         rows.into_iter()
             .map(
-                |(seq, event_type, at, by, has_content, organisation, grondslag)| {
-                    Ok(Outline {
-                        seq: to_u64(seq),
-                        event_type,
-                        at: parse_time(&at)?,
-                        by,
-                        has_content,
-                        organisation,
-                        grondslag,
-                    })
+                |(seq, event_type, at, by, has_content, organisation, grondslag, content)| {
+                    let recorded = content
+                        .map(|c| {
+                            ave_engine::event::read(&c).map_err(|e| StoreError::Corrupt {
+                                case: case.to_string(),
+                                seq: to_u64(seq),
+                                reason: e.to_string(),
+                            })
+                        })
+                        .transpose()?;
+                    Ok((
+                        Outline {
+                            seq: to_u64(seq),
+                            event_type,
+                            at: parse_time(&at)?,
+                            by,
+                            has_content,
+                            organisation,
+                            grondslag,
+                        },
+                        recorded,
+                    ))
                 },
             )
             .collect()

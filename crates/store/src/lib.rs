@@ -453,7 +453,22 @@ impl Store {
 
     /// The timeline of a case in outline (also after erasure).
     pub async fn outline(&self, case: &CaseId) -> Result<Vec<Outline>> {
-        self.db.outline(case).await
+        Ok(self
+            .db
+            .outline(case, false)
+            .await?
+            .into_iter()
+            .map(|(o, _)| o)
+            .collect())
+    }
+
+    /// The timeline of a case in outline, each event with its content where that has not
+    /// been erased — in one read (the case page needs both).
+    pub async fn outline_with_content(
+        &self,
+        case: &CaseId,
+    ) -> Result<Vec<(Outline, Option<ave_engine::Recorded>)>> {
+        self.db.outline(case, true).await
     }
 
     /// Erases the personal content of a case's events; the chains and the outline stay.

@@ -164,12 +164,13 @@ pub async fn page_of(
     people.extend(case.participants().map(|p| p.person.to_string()));
     people.extend(case.deviations().map(|(_, d)| d.by.to_string()));
     let full = matches!(access, Access::Full | Access::Emergency);
+    // The timeline, in one read of the case's events (none for a summary).
     let outline = if matches!(access, Access::Summary) {
         Vec::new()
     } else {
-        state.store.outline(&id).await?
+        state.store.outline_with_content(&id).await?
     };
-    people.extend(outline.iter().map(|o| o.by.clone()));
+    people.extend(outline.iter().map(|(o, _)| o.by.clone()));
     for (_, m) in case.meetings() {
         people.extend(m.attendees.iter().map(|p| p.to_string()));
     }
@@ -227,16 +228,6 @@ pub async fn page_of(
         .iter()
         .map(|m| m.organisation.as_str())
         .collect();
-    let events: HashMap<u64, ave_engine::event::Recorded> = if outline.is_empty() {
-        HashMap::new()
-    } else {
-        state
-            .store
-            .events(&id, 0)
-            .await
-            .map(|v| v.into_iter().map(|r| (r.seq, r)).collect())
-            .unwrap_or_default()
-    };
     let wanted: Option<&[&str]> = soort.and_then(|s| {
         TIMELINE_KINDS
             .iter()
@@ -245,20 +236,20 @@ pub async fn page_of(
     });
     let mut timeline: Vec<Entry> = outline
         .iter()
-        .filter(|o| {
+        .filter(|(o, _)| {
             access != Access::Contributed
                 || o.organisation
                     .as_deref()
                     .is_some_and(|org| own.contains(&org))
         })
-        .filter(|o| wanted.is_none_or(|types| types.contains(&o.event_type.as_str())))
-        .map(|o| Entry {
+        .filter(|(o, _)| wanted.is_none_or(|types| types.contains(&o.event_type.as_str())))
+        .map(|(o, recorded)| Entry {
             seq: o.seq,
             at: present::moment(&o.at),
             iso: o.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            text: match events.get(&o.seq) {
-                Some(r) if o.has_content => ave_labels::describe(&model, lang, r, &who),
-                _ => event_words(&o.event_type, lang),
+            text: match recorded {
+                Some(r) => ave_labels::describe(&model, lang, r, &who),
+                None => event_words(&o.event_type, lang),
             },
             by: names.get(&o.by).cloned().unwrap_or_else(|| o.by.clone()),
             organisation: o

@@ -189,6 +189,14 @@ async fn erasing_a_cases_content_keeps_every_chain_and_the_outline() {
         a.signal(&db, 2).await;
         b.signal(&db, 1).await;
         let outline_before = db.store.outline(&a.id).await.expect("outline");
+        // With the content, in one read: each event as the event store gives it.
+        let with_content = db.store.outline_with_content(&a.id).await.expect("outline");
+        let events = db.store.events(&a.id, 0).await.expect("events");
+        assert_eq!(with_content.len(), events.len());
+        for ((o, content), event) in with_content.iter().zip(&events) {
+            assert_eq!(o, &outline_before[usize::try_from(o.seq - 1).expect("seq")]);
+            assert_eq!(content.as_ref(), Some(event));
+        }
         let erased = db
             .store
             .erase(&a.id, support::at(400))
@@ -211,6 +219,13 @@ async fn erasing_a_cases_content_keeps_every_chain_and_the_outline() {
             assert!(!after.has_content && before.has_content);
         }
         assert!(outline.iter().any(|o| o.event_type == "signal_recorded"));
+        let with_content = db.store.outline_with_content(&a.id).await.expect("outline");
+        assert!(
+            with_content
+                .iter()
+                .all(|(o, c)| c.is_none() && !o.has_content)
+        );
+        assert_eq!(with_content.len(), outline.len());
         assert!(matches!(
             db.store.events(&a.id, 0).await,
             Err(StoreError::Erased(_))
