@@ -661,26 +661,33 @@ fn poster_phase(model: &ValidModel, phase: &Phase, s: &mut String) {
         let _ = writeln!(s, "\nGrondslag: {main}{extra}");
     }
     if let Some(n) = &phase.norms {
-        let basis = match n.basis {
-            crate::types::NormBasis::Bron => "volgens de bron",
-            crate::types::NormBasis::Productstandaard => "productstandaard, lokaal vast te stellen",
-            crate::types::NormBasis::Lokaal => "lokaal vastgesteld",
-        };
-        let mut parts = Vec::new();
-        if let Some(d) = n.evaluation_days {
-            parts.push(format!("evalueren elke {d} dagen"));
-        }
-        if let Some(d) = n.stagnation_days {
-            parts.push(format!("stagnatie na {d} dagen zonder voortgang"));
-        }
-        if let Some(d) = n.procesregie_review_days {
-            parts.push(format!("procesregie herzien na {d} dagen"));
-        }
-        if let Some(d) = n.decision_days {
-            parts.push(format!("besluit binnen {d} dagen"));
-        }
+        let (basis, parts) = norm_terms(n);
         let _ = writeln!(s, "\nTermijnen ({basis}): {}.", parts.join(", "));
     }
+}
+
+/// A phase's time norms as the poster words them: on what basis they stand, and each term
+/// ("evalueren elke 42 dagen", …) in the order of the model.
+pub fn norm_terms(n: &crate::types::TimeNorms) -> (&'static str, Vec<String>) {
+    let basis = match n.basis {
+        crate::types::NormBasis::Bron => "volgens de bron",
+        crate::types::NormBasis::Productstandaard => "productstandaard, lokaal vast te stellen",
+        crate::types::NormBasis::Lokaal => "lokaal vastgesteld",
+    };
+    let mut parts = Vec::new();
+    if let Some(d) = n.evaluation_days {
+        parts.push(format!("evalueren elke {d} dagen"));
+    }
+    if let Some(d) = n.stagnation_days {
+        parts.push(format!("stagnatie na {d} dagen zonder voortgang"));
+    }
+    if let Some(d) = n.procesregie_review_days {
+        parts.push(format!("procesregie herzien na {d} dagen"));
+    }
+    if let Some(d) = n.decision_days {
+        parts.push(format!("besluit binnen {d} dagen"));
+    }
+    (basis, parts)
 }
 
 fn poster_transition(model: &ValidModel, t: &Transition, s: &mut String) {

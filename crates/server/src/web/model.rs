@@ -311,26 +311,7 @@ fn phase_view(model: &ValidModel, phase: &ave_model::types::Phase) -> PhaseView 
         }
     });
     let norms = phase.norms.as_ref().map_or_else(String::new, |n| {
-        let mut parts = Vec::new();
-        if let Some(d) = n.evaluation_days {
-            parts.push(format!("evalueren elke {d} dagen"));
-        }
-        if let Some(d) = n.stagnation_days {
-            parts.push(format!("stagnatie na {d} dagen zonder voortgang"));
-        }
-        if let Some(d) = n.procesregie_review_days {
-            parts.push(format!("procesregie herzien na {d} dagen"));
-        }
-        if let Some(d) = n.decision_days {
-            parts.push(format!("besluit binnen {d} dagen"));
-        }
-        let basis = match n.basis {
-            ave_model::types::NormBasis::Bron => "volgens de bron",
-            ave_model::types::NormBasis::Productstandaard => {
-                "productstandaard, lokaal vast te stellen"
-            }
-            ave_model::types::NormBasis::Lokaal => "lokaal vastgesteld",
-        };
+        let (basis, parts) = ave_model::render::norm_terms(n);
         format!("{} ({basis})", parts.join(", "))
     });
     PhaseView {
