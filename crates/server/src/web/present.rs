@@ -124,17 +124,12 @@ pub async fn names(
     state: &AppState,
     ids: impl IntoIterator<Item = String>,
 ) -> Result<HashMap<String, String>, Problem> {
-    let mut out = HashMap::new();
-    for id in ids {
-        if out.contains_key(&id) {
-            continue;
-        }
-        let name = state
-            .store
-            .person(&id)
-            .await?
-            .map_or_else(|| id.clone(), |p| p.name);
-        out.insert(id, name);
+    let mut wanted: Vec<String> = ids.into_iter().collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut out = state.store.work_names(&wanted).await?;
+    for id in wanted {
+        out.entry(id.clone()).or_insert(id);
     }
     Ok(out)
 }

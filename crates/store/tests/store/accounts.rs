@@ -46,6 +46,24 @@ fn account(person: &str, login: &str) -> Account {
     }
 }
 
+/// Work names for a page come in one query: the known ones by id, the unknown ones left out.
+#[tokio::test]
+async fn work_names_are_found_for_the_known_ids_only() {
+    on_every_backend(|db| async move {
+        person(&db, "p-1").await;
+        person(&db, "p-2").await;
+        let ids = ["p-2", "onbekend-1", "p-1"].map(str::to_owned);
+        let names = db.store.work_names(&ids).await.expect("names");
+        assert_eq!(names.len(), 2);
+        assert_eq!(names["p-1"], "p-1 (werknaam)");
+        assert_eq!(names["p-2"], "p-2 (werknaam)");
+        let many: Vec<String> = (0..1200).map(|i| format!("x-{i}")).chain(ids).collect();
+        assert_eq!(db.store.work_names(&many).await.expect("many").len(), 2);
+        assert!(db.store.work_names(&[]).await.expect("none").is_empty());
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn an_account_is_found_by_its_login_name_in_any_case_and_by_its_person() {
     on_every_backend(|db| async move {
