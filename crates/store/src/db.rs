@@ -259,12 +259,12 @@ impl Db {
                     // The case's version, what its counts are kept under, its roles and the
                     // hash of its last event, in one statement.
                     let before = sqlx::query(
-                        "SELECT c.version, c.gemeente, c.phase, c.closed, c.roles, c.access, e.hash FROM cases c LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1",
+                        "SELECT c.version, c.gemeente, c.phase, c.closed, c.roles, c.access, c.flags, e.hash FROM cases c LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1",
                     )
                     .bind(a.case.as_str())
                     .fetch_optional(&mut *sp)
                     .await?;
-                    let (current, old_key, old_roles, old_access, last_hash) = match before {
+                    let (current, old_key, old_roles, old_access, old_flags, last_hash) = match before {
                         Some(r) => (
                             to_u64(r.try_get::<i64, _>("version")?),
                             Some(CountKey {
@@ -276,9 +276,10 @@ impl Db {
                             }),
                             Some(r.try_get::<String, _>("roles")?),
                             Some(r.try_get::<String, _>("access")?),
+                            Some(r.try_get::<String, _>("flags")?),
                             r.try_get::<Option<Vec<u8>>, _>("hash")?,
                         ),
-                        None => (0, None, None, None, None),
+                        None => (0, None, None, None, None, None),
                     };
                     if current != a.expected {
                         return Err(StoreError::Conflict {
@@ -374,6 +375,23 @@ impl Db {
                             .bind(person)
                             .execute(&mut *sp)
                             .await?;
+                        }
+                    }
+                    // Likewise the attention index.
+                    if old_flags.as_deref() != Some(flags_text(&a.row).as_str()) {
+                        sqlx::query("DELETE FROM case_flags WHERE case_id = $1")
+                            .bind(a.case.as_str())
+                            .execute(&mut *sp)
+                            .await?;
+                        let mut kinds: Vec<&String> = a.row.flags.iter().collect();
+                        kinds.sort();
+                        kinds.dedup();
+                        for kind in kinds {
+                            sqlx::query("INSERT INTO case_flags (kind, case_id) VALUES ($1, $2)")
+                                .bind(kind)
+                                .bind(a.case.as_str())
+                                .execute(&mut *sp)
+                                .await?;
                         }
                     }
                     crate::notifications::insert(&mut sp, a.case.as_str(), &a.notify).await?;
@@ -795,7 +813,7 @@ where
     i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     bool: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
-    let flags = format!(",{},", row.flags.join(","));
+    let flags = flags_text(row);
     sqlx::query(
         "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, next_evaluation, stagnation_due, decision_due, review_due, flags, roles, access, phase_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (id) DO UPDATE SET gemeente = excluded.gemeente, model_id = excluded.model_id, model_version = excluded.model_version, phase = excluded.phase, version = excluded.version, last_at = excluded.last_at, phase_since = excluded.phase_since, closed = excluded.closed, next_evaluation = excluded.next_evaluation, stagnation_due = excluded.stagnation_due, decision_due = excluded.decision_due, review_due = excluded.review_due, flags = excluded.flags, roles = excluded.roles, access = excluded.access",
     )
@@ -819,6 +837,11 @@ where
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The attention flags as the row stores them: `,kind,kind,` (so a filter is one `LIKE`).
+fn flags_text(row: &CaseRow) -> String {
+    format!(",{},", row.flags.join(","))
 }
 
 /// The roles of a case as its row keeps them: `role=person`, sorted, comma-separated.

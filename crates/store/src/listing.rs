@@ -12,6 +12,8 @@
 //! - **the person's roles**, when a role holder is asked for and holds few enough;
 //! - **the person's visible cases**, when they may see few enough (their involvement,
 //!   break-glass grants, and the cases of the phases they govern, from the kept counts);
+//! - **the cases with the attention kind** asked for, when few enough have it (the flag
+//!   kinds from `case_flags`, the day-dependent kinds from the index on their due date);
 //! - **the cases in list order**, with need-to-know checked per case, otherwise.
 //!
 //! The derived table is joined with `CROSS JOIN`, which SQLite takes as "start here" and
@@ -56,6 +58,8 @@ enum Start {
     Roles,
     /// From the cases the person may see.
     Visible,
+    /// From the cases with the attention kind asked for.
+    Attention,
     /// From all cases, in the order of the list.
     Scan,
 }
@@ -69,7 +73,7 @@ impl Db {
         limit: u64,
         most: u64,
     ) -> Result<Page<CaseRow>> {
-        let start = self.start(filter, most).await?;
+        let start = self.start(filter, today, most).await?;
         let mut args = Args::default();
         let mut clauses = Vec::new();
         let mut from = "cases c".to_owned();
@@ -104,6 +108,22 @@ impl Db {
             }
         }
         if let Some(kind) = &filter.attention {
+            if start == Start::Attention {
+                let set = match crate::row::due_column(kind) {
+                    Some(col) => format!(
+                        "SELECT a.id AS case_id FROM cases a WHERE a.{} < {} AND a.closed = {}",
+                        col.trim_start_matches("c."),
+                        args.text(today),
+                        args.bool(false)
+                    ),
+                    None => format!(
+                        "SELECT f.case_id FROM case_flags f WHERE f.kind = {}",
+                        args.text(kind.clone())
+                    ),
+                };
+                from = format!("({set}) d CROSS JOIN cases c");
+                clauses.push("c.id = d.case_id".to_owned());
+            }
             match crate::row::due_column(kind) {
                 Some(col) => clauses.push(format!(
                     "c.closed = {} AND {col} < {}",
@@ -183,8 +203,8 @@ impl Db {
     }
 
     /// Where a list for `filter` starts (see the module's documentation).
-    async fn start(&self, filter: &CaseFilter, most: u64) -> Result<Start> {
-        if filter.holder.is_none() && filter.visible.is_none() {
+    async fn start(&self, filter: &CaseFilter, today: &str, most: u64) -> Result<Start> {
+        if filter.holder.is_none() && filter.visible.is_none() && filter.attention.is_none() {
             return Ok(Start::Scan);
         }
         if let Some(person) = &filter.holder {
@@ -250,6 +270,29 @@ impl Db {
             };
             if involved + governed <= most {
                 return Ok(Start::Visible);
+            }
+        }
+        if let Some(kind) = &filter.attention {
+            let mut args = Args::default();
+            let set = match crate::row::due_column(kind) {
+                Some(col) => format!(
+                    "SELECT 1 FROM cases c WHERE {col} < {} AND c.closed = {}",
+                    args.text(today),
+                    args.bool(false)
+                ),
+                None => format!(
+                    "SELECT 1 FROM case_flags WHERE kind = {}",
+                    args.text(kind.clone())
+                ),
+            };
+            let with_kind = self
+                .count(
+                    &format!("SELECT COUNT(*) AS n FROM ({set} LIMIT {}) t", most + 1),
+                    &args.0,
+                )
+                .await?;
+            if with_kind <= most {
+                return Ok(Start::Attention);
             }
         }
         Ok(Start::Scan)

@@ -733,6 +733,43 @@ async fn a_list_that_starts_at_the_persons_own_cases_gives_the_same_rows() {
                 .expect("other");
             assert_eq!((page.total, page.items.len()), (0, 0));
         }
+        // Attention lists: from the cases with the kind (when no more than the limit have
+        // it), the visible cases, or in list order — the rows that have the kind, all the same.
+        let everywhere = visible("bestuurder-1", vec![(None, model.clone(), phase.clone())]);
+        let mut kinds: Vec<String> = everything
+            .items
+            .iter()
+            .flat_map(|r| r.attention_on(today))
+            .collect();
+        kinds.extend(["evaluation-overdue", "stagnation", "deviation-unseen"].map(str::to_owned));
+        kinds.sort();
+        kinds.dedup();
+        let mut started_there = 0;
+        for kind in &kinds {
+            let wanted: Vec<String> = everything
+                .items
+                .iter()
+                .filter(|r| r.attention_on(today).contains(kind))
+                .map(|r| r.id.to_string())
+                .collect();
+            let n = wanted.len() as u64;
+            started_there += usize::from(n > 0 && n < 9);
+            for limit in [ave_store::COUNT_CAP, 0, n] {
+                let store = db.store.clone().with_list_start_limit(limit);
+                let f = CaseFilter {
+                    attention: Some(kind.clone()),
+                    visible: everywhere.clone(),
+                    ..CaseFilter::default()
+                };
+                let page = store.list(&f, today, 0, 100).await.expect("attention");
+                assert_eq!(ids(&page), wanted, "{kind} at limit {limit}");
+                assert_eq!(page.total, n, "{kind} at limit {limit}");
+            }
+        }
+        assert!(
+            started_there > 0,
+            "some kind is had by a few cases: {kinds:?}"
+        );
     })
     .await;
 }
