@@ -203,12 +203,27 @@ pub async fn for_command(
     let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
     for (subject, reach) in reach(model, case, events) {
         let mut people = reach.people;
-        if !reach.functions.is_empty() {
-            let functions: Vec<String> = reach.functions.iter().map(ToString::to_string).collect();
+        // A named function reaches those who hold it in this case; only a function nobody
+        // in the case holds reaches everyone with it in the case's gemeente (a region has
+        // hundreds of wijkteam professionals: not all of them need this case's melding).
+        let mut uninvolved: Vec<String> = Vec::new();
+        for f in &reach.functions {
+            let involved: Vec<String> = case
+                .participants()
+                .filter(|p| &p.function == f)
+                .map(|p| p.person.to_string())
+                .collect();
+            if involved.is_empty() {
+                uninvolved.push(f.to_string());
+            } else {
+                people.extend(involved);
+            }
+        }
+        if !uninvolved.is_empty() {
             people.extend(
                 state
                     .store
-                    .persons_with_functions(&functions, gemeente)
+                    .persons_with_functions(&uninvolved, gemeente)
                     .await?,
             );
         }

@@ -784,3 +784,65 @@ async fn the_inbox_page_counts_in_the_header_lists_and_marks_read() {
         db.drop().await;
     }
 }
+
+/// A function the model names reaches those who hold it in the case; only when nobody in the
+/// case holds it does it reach everyone with it in the gemeente.
+#[tokio::test]
+async fn a_named_function_reaches_its_holders_in_the_case_first() {
+    for db in Db::each().await {
+        prepare(&db.store).await;
+        db.store
+            .put_person(&Person {
+                id: "wethouder-vb-2".to_owned(),
+                name: "Tweede wethouder".to_owned(),
+                admin: false,
+                privacy: false,
+                active: true,
+                memberships: vec![Membership {
+                    organisation: "gemeente".to_owned(),
+                    gemeente: Some("Voorbeeldstad".to_owned()),
+                    function: "wethouder".to_owned(),
+                }],
+            })
+            .await
+            .expect("person");
+        let app = app(&db.store, false);
+        // Nobody in the case is a wethouder: both wethouders of the gemeente are told.
+        let case = open(&app).await;
+        let a = post(
+            &app,
+            &format!("{case}/signalen"),
+            "consulent-1",
+            incident(),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        assert_eq!(inbox(&app, "wethouder-vb").await["totaal"], 1);
+        assert_eq!(inbox(&app, "wethouder-vb-2").await["totaal"], 1);
+        // One of them takes part in a second case: only that one is told of it.
+        let second = open(&app).await;
+        let add = json!({"do": "add-participant", "person": "wethouder-vb", "name": "W", "function": "wethouder", "organisation": "Gemeente"});
+        let a = post(
+            &app,
+            &format!("{second}/opdrachten"),
+            "consulent-1",
+            add,
+            None,
+        )
+        .await;
+        assert!(a.status.is_success(), "{}", a.body);
+        let a = post(
+            &app,
+            &format!("{second}/signalen"),
+            "consulent-1",
+            incident(),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        assert_eq!(inbox(&app, "wethouder-vb").await["totaal"], 2);
+        assert_eq!(inbox(&app, "wethouder-vb-2").await["totaal"], 1);
+        db.drop().await;
+    }
+}
