@@ -112,6 +112,36 @@ pub struct Fixture {
     /// Every person who holds a role in an open case, with how many such cases (those
     /// whose "Mijn casussen" has rows).
     pub holders: Vec<(String, u64)>,
+    /// People of the demo region who govern a phase of their gemeente — its operational or
+    /// administrative responsibility, as the model says — and so may see a summary of every
+    /// case in it: the widest view need-to-know gives (those in the database's directory).
+    pub governors: Vec<String>,
+}
+
+/// The people of the demo region whose function holds the operational or administrative
+/// responsibility of some phase of their gemeente's model, and who are in `directory`.
+fn governors(directory: &[String]) -> Result<Vec<String>, LoadError> {
+    let models = ave_demo::models()?;
+    let region = ave_demo::region()?;
+    let mut out = Vec::new();
+    for (g, m) in region.gemeenten.iter().zip(&models) {
+        let model = m.model.model();
+        for p in &g.people {
+            let governs = model.phases.iter().any(|phase| {
+                [
+                    ave_model::types::RoleKind::Operationeel,
+                    ave_model::types::RoleKind::Bestuurlijk,
+                ]
+                .into_iter()
+                .filter_map(|k| phase.regie.role(k))
+                .any(|spec| spec.holders.iter().any(|f| f.as_str() == p.function))
+            });
+            if governs && directory.contains(&p.id) {
+                out.push(p.id.clone());
+            }
+        }
+    }
+    Ok(out)
 }
 
 impl Fixture {
@@ -191,12 +221,22 @@ impl Fixture {
         if filters.is_empty() {
             return Err(LoadError::Empty("geen casussen met een gemeente"));
         }
+        let directory: Vec<String> = on!(pool, |p| {
+            sqlx::query("SELECT id FROM persons ORDER BY id")
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .filter_map(|r| r.try_get::<String, _>("id").ok())
+                .collect()
+        });
+        let governors = governors(&directory)?;
         Ok(Fixture {
             cases,
             filters,
             events: u64::try_from(events).unwrap_or(0),
             models,
             holders,
+            governors,
         })
     }
 }

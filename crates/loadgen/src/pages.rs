@@ -110,6 +110,15 @@ fn holder(f: &Fixture, rng: &mut fastrand::Rng) -> String {
     case(f, rng).1.to_owned()
 }
 
+/// A person who governs a phase (sees a summary of all its cases); a case's reader when the
+/// database has none of them.
+fn governor(f: &Fixture, rng: &mut fastrand::Rng) -> String {
+    if f.governors.is_empty() {
+        return case(f, rng).1.to_owned();
+    }
+    f.governors[rng.usize(..f.governors.len())].clone()
+}
+
 fn pick<'a>(rng: &mut fastrand::Rng, from: &[&'a str]) -> &'a str {
     from[rng.usize(..from.len())]
 }
@@ -160,6 +169,21 @@ pub const PAGES: &[Page] = &[
         path: |f, rng| as_reader(f, rng, "/casussen?status=alle&pagina=2"),
     },
     Page {
+        scenario: "page-list-governor",
+        step: "/casussen (bestuur/leiding)",
+        default: true,
+        path: |f, rng| ("/casussen".to_owned(), governor(f, rng)),
+    },
+    Page {
+        scenario: "page-list-governor-attention",
+        step: "/casussen?aandacht (bestuur/leiding)",
+        default: true,
+        path: |f, rng| {
+            let kind = pick(rng, ATTENTION_KINDS);
+            (format!("/casussen?aandacht={kind}"), governor(f, rng))
+        },
+    },
+    Page {
         scenario: "page-case",
         step: "/casussen/{id}",
         default: true,
@@ -204,6 +228,35 @@ pub const PAGES: &[Page] = &[
             };
             as_reader(f, rng, &format!("/modellen/{}", encode(&model)))
         },
+    },
+    Page {
+        scenario: "page-model-compare",
+        step: "/modellen/vergelijk",
+        default: true,
+        path: |f, rng| {
+            let (a, b) = match f.models.len() {
+                0 => ("onbekend".to_owned(), "onbekend".to_owned()),
+                n => (
+                    f.models[rng.usize(..n)].clone(),
+                    f.models[rng.usize(..n)].clone(),
+                ),
+            };
+            as_reader(
+                f,
+                rng,
+                &format!(
+                    "/modellen/vergelijk?links={}&rechts={}",
+                    encode(&a),
+                    encode(&b)
+                ),
+            )
+        },
+    },
+    Page {
+        scenario: "page-breakglass-review",
+        step: "/noodtoegang (functionaris gegevensbescherming)",
+        default: true,
+        path: |_, _| ("/noodtoegang".to_owned(), "regio-fg-1".to_owned()),
     },
     Page {
         scenario: "page-dashboard",
