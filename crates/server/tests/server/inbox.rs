@@ -55,31 +55,45 @@ async fn prepare(store: &Store) {
         })
         .await
         .expect("model");
-    for (id, gemeente) in [
-        ("wethouder-vb", "Voorbeeldstad"),
-        ("wethouder-ad", "Ander Dorp"),
-    ] {
-        store
-            .put_person(&Person {
-                id: id.to_owned(),
-                name: format!("Wethouder {gemeente}"),
-                admin: false,
-                privacy: false,
-                active: true,
-                memberships: vec![Membership {
-                    organisation: "gemeente".to_owned(),
-                    gemeente: Some(gemeente.to_owned()),
-                    function: "wethouder".to_owned(),
-                }],
-            })
-            .await
-            .expect("person");
-    }
+    wethouder(store, "wethouder-vb", "Voorbeeldstad").await;
+    wethouder(store, "wethouder-ad", "Ander Dorp").await;
     let email = Email::parse("wethouder@voorbeeldstad.example").expect("address");
     store
         .put_person_email("wethouder-vb", Some(&email))
         .await
         .expect("email");
+}
+
+/// Puts wethouder `id` of `gemeente` in the directory.
+async fn wethouder(store: &Store, id: &str, gemeente: &str) {
+    store
+        .put_person(&Person {
+            id: id.to_owned(),
+            name: format!("Wethouder {gemeente}"),
+            admin: false,
+            privacy: false,
+            active: true,
+            memberships: vec![Membership {
+                organisation: "gemeente".to_owned(),
+                gemeente: Some(gemeente.to_owned()),
+                function: "wethouder".to_owned(),
+            }],
+        })
+        .await
+        .expect("person");
+}
+
+/// Records a signal with the incident trigger in `case` as the consulent.
+async fn report_incident(app: &Router, case: &str) {
+    let a = post(
+        app,
+        &format!("{case}/signalen"),
+        "consulent-1",
+        incident(),
+        None,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
 }
 
 fn app(store: &Store, mail: bool) -> Router {
@@ -791,33 +805,11 @@ async fn the_inbox_page_counts_in_the_header_lists_and_marks_read() {
 async fn a_named_function_reaches_its_holders_in_the_case_first() {
     for db in Db::each().await {
         prepare(&db.store).await;
-        db.store
-            .put_person(&Person {
-                id: "wethouder-vb-2".to_owned(),
-                name: "Tweede wethouder".to_owned(),
-                admin: false,
-                privacy: false,
-                active: true,
-                memberships: vec![Membership {
-                    organisation: "gemeente".to_owned(),
-                    gemeente: Some("Voorbeeldstad".to_owned()),
-                    function: "wethouder".to_owned(),
-                }],
-            })
-            .await
-            .expect("person");
+        wethouder(&db.store, "wethouder-vb-2", "Voorbeeldstad").await;
         let app = app(&db.store, false);
         // Nobody in the case is a wethouder: both wethouders of the gemeente are told.
         let case = open(&app).await;
-        let a = post(
-            &app,
-            &format!("{case}/signalen"),
-            "consulent-1",
-            incident(),
-            None,
-        )
-        .await;
-        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        report_incident(&app, &case).await;
         assert_eq!(inbox(&app, "wethouder-vb").await["totaal"], 1);
         assert_eq!(inbox(&app, "wethouder-vb-2").await["totaal"], 1);
         // One of them takes part in a second case: only that one is told of it.
@@ -832,15 +824,7 @@ async fn a_named_function_reaches_its_holders_in_the_case_first() {
         )
         .await;
         assert!(a.status.is_success(), "{}", a.body);
-        let a = post(
-            &app,
-            &format!("{second}/signalen"),
-            "consulent-1",
-            incident(),
-            None,
-        )
-        .await;
-        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        report_incident(&app, &second).await;
         assert_eq!(inbox(&app, "wethouder-vb").await["totaal"], 2);
         assert_eq!(inbox(&app, "wethouder-vb-2").await["totaal"], 1);
         db.drop().await;
