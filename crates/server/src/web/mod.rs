@@ -57,11 +57,12 @@ pub fn routes() -> Router<AppState> {
         // The case page's actions (issue 12): each a page with one form.
         .route(
             "/casussen/{id}/signaal",
-            get(actions::signal::form).post(actions::signal::post),
+            get(actions::form::<actions::signal::Signal>)
+                .post(actions::post::<actions::signal::Signal>),
         )
         .route(
             "/casussen/{id}/rol",
-            get(actions::role::form).post(actions::role::post),
+            get(actions::form::<actions::role::Role>).post(actions::post::<actions::role::Role>),
         )
         .route(
             "/casussen/{id}/verzoek",
@@ -73,11 +74,13 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/casussen/{id}/overleg",
-            get(actions::meeting::form).post(actions::meeting::post),
+            get(actions::form::<actions::meeting::Meeting>)
+                .post(actions::post::<actions::meeting::Meeting>),
         )
         .route(
             "/casussen/{id}/sluiten",
-            get(actions::close::form).post(actions::close::post),
+            get(actions::form::<actions::close::Close>)
+                .post(actions::post::<actions::close::Close>),
         )
         .route("/meldingen", get(inbox::list))
         .route(

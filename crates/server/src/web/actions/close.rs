@@ -4,13 +4,8 @@
 use ave_engine::RejectionCode as C;
 use ave_engine::command::{Close as CloseCommand, Command, EndState};
 use ave_labels::Lang;
-use axum::extract::{Path, State};
-use axum::response::Response;
 
 use super::{Action, Cx, Field, Input, Invalid, MAX_TEXT, Sheet};
-use crate::AppState;
-use crate::web::render::PageError;
-use crate::web::session::{Posted, Viewer};
 use crate::web::words::word;
 
 /// How a case can end: (value, state, word key).
@@ -22,6 +17,7 @@ const ENDS: &[(&str, EndState, &str)] = &[
 ];
 
 /// Closing the case.
+#[derive(Debug, Default)]
 pub struct Close;
 
 impl Action for Close {
@@ -84,22 +80,4 @@ impl Action for Close {
             _ => None,
         }
     }
-}
-
-/// `GET /casussen/{id}/sluiten`.
-pub async fn form(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    super::show(&state, &viewer, &id, &Close, Vec::new()).await
-}
-
-/// `POST /casussen/{id}/sluiten`.
-pub async fn post(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    posted: Posted,
-) -> Result<Response, PageError> {
-    super::submit(&state, &posted, &id, &Close).await
 }

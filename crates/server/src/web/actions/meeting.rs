@@ -6,16 +6,12 @@ use ave_engine::command::{Command, HoldMeeting};
 use ave_engine::ids::{MeetingId, PersonId};
 use ave_labels::Lang;
 use ave_model::MeetingKindId;
-use axum::extract::{Path, State};
-use axum::response::Response;
 
 use super::{Action, Cx, Field, Input, Invalid, MAX_LINE, MAX_TEXT, Sheet};
-use crate::AppState;
-use crate::web::render::PageError;
-use crate::web::session::{Posted, Viewer};
 use crate::web::words::word;
 
 /// Recording a meeting.
+#[derive(Debug, Default)]
 pub struct Meeting;
 
 impl Action for Meeting {
@@ -125,22 +121,4 @@ impl Action for Meeting {
             _ => None,
         }
     }
-}
-
-/// `GET /casussen/{id}/overleg`.
-pub async fn form(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    super::show(&state, &viewer, &id, &Meeting, Vec::new()).await
-}
-
-/// `POST /casussen/{id}/overleg`.
-pub async fn post(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    posted: Posted,
-) -> Result<Response, PageError> {
-    super::submit(&state, &posted, &id, &Meeting).await
 }

@@ -27,6 +27,7 @@ use ave_engine::ids::{CaseId, PersonId};
 use ave_engine::{RejectionCode, policy};
 use ave_labels::Lang;
 use ave_model::{Date, ValidModel};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::{Value, context};
@@ -472,6 +473,25 @@ fn draw(
             stale => stale,
         },
     )
+}
+
+/// `GET /casussen/{id}/…` of an action with one form (signal, role, meeting, close): the
+/// form, fresh.
+pub async fn form<A: Action + Default + Send + 'static>(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    show(&state, &viewer, &id, &A::default(), Vec::new()).await
+}
+
+/// `POST /casussen/{id}/…` of an action with one form: see [`submit`].
+pub async fn post<A: Action + Default + Send + 'static>(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted,
+) -> Result<Response, PageError> {
+    submit(&state, &posted, &id, &A::default()).await
 }
 
 /// `GET` of an action: the form, fresh (with `query` as input, for a chooser).

@@ -7,16 +7,12 @@ use ave_engine::command::{AssignRole, Command, EndRole};
 use ave_engine::ids::PersonId;
 use ave_labels::Lang;
 use ave_model::{Date, RoleKind};
-use axum::extract::{Path, State};
-use axum::response::Response;
 
 use super::{Action, Cx, Field, Input, Invalid, MAX_TEXT, Section, Sheet};
-use crate::AppState;
-use crate::web::render::PageError;
-use crate::web::session::{Posted, Viewer};
 use crate::web::words::word;
 
 /// Assigning or releasing a role.
+#[derive(Debug, Default)]
 pub struct Role;
 
 impl Action for Role {
@@ -210,22 +206,4 @@ impl Action for Role {
             _ => None,
         }
     }
-}
-
-/// `GET /casussen/{id}/rol`.
-pub async fn form(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    super::show(&state, &viewer, &id, &Role, Vec::new()).await
-}
-
-/// `POST /casussen/{id}/rol`.
-pub async fn post(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    posted: Posted,
-) -> Result<Response, PageError> {
-    super::submit(&state, &posted, &id, &Role).await
 }

@@ -5,13 +5,8 @@ use ave_engine::command::{Command, RecordSignal};
 use ave_engine::ids::SignalId;
 use ave_labels::Lang;
 use ave_model::TriggerId;
-use axum::extract::{Path, State};
-use axum::response::Response;
 
 use super::{Action, Cx, Field, Input, Invalid, MAX_LINE, MAX_TEXT, Sheet};
-use crate::AppState;
-use crate::web::render::PageError;
-use crate::web::session::{Posted, Viewer};
 use crate::web::words::word;
 
 /// The kinds of signal the form offers: (value, word key). A product decision: the model
@@ -28,6 +23,7 @@ pub const CATEGORIES: &[(&str, &str)] = &[
 ];
 
 /// Registering a signal.
+#[derive(Debug, Default)]
 pub struct Signal;
 
 impl Action for Signal {
@@ -134,22 +130,4 @@ fn triggers(cx: &Cx) -> Vec<(String, String, String)> {
         .filter(|t| t.phases.is_empty() || t.phases.contains(phase))
         .map(|t| (t.id.to_string(), t.text.clone(), String::new()))
         .collect()
-}
-
-/// `GET /casussen/{id}/signaal`.
-pub async fn form(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    super::show(&state, &viewer, &id, &Signal, Vec::new()).await
-}
-
-/// `POST /casussen/{id}/signaal`.
-pub async fn post(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    posted: Posted,
-) -> Result<Response, PageError> {
-    super::submit(&state, &posted, &id, &Signal).await
 }
