@@ -44,6 +44,14 @@ pub(crate) async fn get(app: &Router, uri: &str, headers: &[(&str, &str)]) -> Pa
     }
 }
 
+/// The directory of the access tests in `db`, and the service with the pages over it.
+async fn pages(db: &Db) -> (AppState, Router) {
+    directory(db).await;
+    let state = AppState::new(db.store.clone()).with_auth(Auth::trusting_header());
+    let app = router(state.clone());
+    (state, app)
+}
+
 /// A session cookie for directory person `id`.
 pub(crate) async fn session(state: &AppState, id: &str) -> String {
     let person = state
@@ -114,9 +122,7 @@ async fn a_page_without_a_session_sends_the_browser_to_the_login_form_and_back()
 #[tokio::test]
 async fn the_case_page_shows_what_the_policy_allows_and_hides_the_rest() {
     for db in Db::each().await {
-        directory(&db).await;
-        let state = AppState::new(db.store.clone()).with_auth(Auth::trusting_header());
-        let app = router(state.clone());
+        let (state, app) = pages(&db).await;
         let path = case(&app).await;
         let id = path.rsplit('/').next().expect("id").to_owned();
         for who in &PEOPLE {
@@ -215,9 +221,7 @@ async fn the_case_page_shows_what_the_policy_allows_and_hides_the_rest() {
 #[tokio::test]
 async fn an_unknown_case_is_a_dutch_404_page() {
     for db in Db::each().await {
-        directory(&db).await;
-        let state = AppState::new(db.store.clone()).with_auth(Auth::trusting_header());
-        let app = router(state.clone());
+        let (state, app) = pages(&db).await;
         let cookie = session(&state, "consulent-1").await;
         for path in ["/casussen/bestaat-niet", "/casussen/%3Cscript%3E"] {
             let p = get(&app, path, &[("cookie", &cookie)]).await;
@@ -365,9 +369,7 @@ pub(crate) fn csrf_of(p: &Page) -> String {
 #[tokio::test]
 async fn break_glass_is_asked_and_reviewed_in_the_browser_and_bad_input_writes_nothing() {
     for db in Db::each().await {
-        directory(&db).await;
-        let state = AppState::new(db.store.clone()).with_auth(Auth::trusting_header());
-        let app = router(state.clone());
+        let (state, app) = pages(&db).await;
         let path = case(&app).await;
         let id = path.rsplit('/').next().expect("id").to_owned();
         let cookie = session(&state, "buiten-1").await;
@@ -503,9 +505,7 @@ async fn break_glass_is_asked_and_reviewed_in_the_browser_and_bad_input_writes_n
 #[tokio::test]
 async fn my_cases_come_in_pages_of_fifty_with_counts_over_all() {
     for db in Db::each().await {
-        directory(&db).await;
-        let state = AppState::new(db.store.clone()).with_auth(Auth::trusting_header());
-        let app = router(state.clone());
+        let (state, app) = pages(&db).await;
         for _ in 0..55 {
             let body = serde_json::json!({
                 "model": "voorbeeld", "gemeente": "Voorbeeldstad", "fase": "2",
