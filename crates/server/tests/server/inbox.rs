@@ -150,15 +150,7 @@ async fn a_fired_trigger_informs_the_named_functions_of_the_gemeente_and_not_the
         prepare(&db.store).await;
         let app = app(&db.store, false);
         let case = open(&app).await;
-        let a = post(
-            &app,
-            &format!("{case}/signalen"),
-            "consulent-1",
-            incident(),
-            None,
-        )
-        .await;
-        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        report_incident(&app, &case).await;
         let case_id = case.rsplit('/').next().expect("id").to_owned();
 
         let page = inbox(&app, "wethouder-vb").await;
@@ -514,15 +506,7 @@ async fn the_email_reaches_a_real_smtp_server_with_only_a_link() {
         let smtp = SmtpServer::start(&python, port, dir.path()).await;
         let app = app(&db.store, true);
         let case = open(&app).await;
-        let a = post(
-            &app,
-            &format!("{case}/signalen"),
-            "consulent-1",
-            incident(),
-            None,
-        )
-        .await;
-        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        report_incident(&app, &case).await;
         let case_id = case.rsplit('/').next().expect("id").to_owned();
 
         // Only the wethouder has an address: one e-mail.
@@ -573,15 +557,7 @@ async fn a_smtp_server_that_is_down_means_a_later_attempt_not_a_lost_email() {
         let port = free_port();
         let app = app(&db.store, true);
         let case = open(&app).await;
-        let a = post(
-            &app,
-            &format!("{case}/signalen"),
-            "consulent-1",
-            incident(),
-            None,
-        )
-        .await;
-        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        report_incident(&app, &case).await;
         let page = inbox(&app, "wethouder-vb").await;
         let id = page["meldingen"][0]["id"].as_str().expect("id").to_owned();
 
@@ -641,15 +617,7 @@ async fn a_server_with_smtp_delivers_the_outbox_by_itself() {
         // A command through a router that queues e-mail, as `ave serve` with [smtp] does.
         let app = app(&db.store, true);
         let case = open(&app).await;
-        let a = post(
-            &app,
-            &format!("{case}/signalen"),
-            "consulent-1",
-            incident(),
-            None,
-        )
-        .await;
-        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        report_incident(&app, &case).await;
 
         let mut options = ave_server::ServeOptions::plain("127.0.0.1:0".parse().expect("addr"));
         options.mail = Some(MailConfig {
