@@ -114,6 +114,16 @@ impl Store {
             .collect())
     }
 
+    /// The name of organisation `id`, if the directory has it.
+    pub async fn organisation_name(&self, id: &str) -> Result<Option<String>> {
+        Ok(on!(&self.db, |p| {
+            sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+        }))
+    }
+
     /// Adds or replaces a person with their memberships, in one transaction. Every
     /// membership's organisation must exist.
     pub async fn put_person(&self, person: &Person) -> Result<()> {

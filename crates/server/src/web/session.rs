@@ -135,10 +135,12 @@ impl FromRequestParts<AppState> for Viewer {
         let organisation_name = match &actor.organisation {
             None => None,
             Some(id) => Some(
-                super::present::organisation_names(state)
+                state
+                    .store
+                    .organisation_name(id)
                     .await
                     .ok()
-                    .and_then(|names| names.get(id).cloned())
+                    .flatten()
                     .unwrap_or_else(|| id.clone()),
             ),
         };

@@ -46,7 +46,8 @@ fn account(person: &str, login: &str) -> Account {
     }
 }
 
-/// Work names for a page come in one query: the known ones by id, the unknown ones left out.
+/// Work names for a page come in one query: the known ones by id, the unknown ones left out;
+/// an organisation's name by its id.
 #[tokio::test]
 async fn work_names_are_found_for_the_known_ids_only() {
     on_every_backend(|db| async move {
@@ -60,6 +61,17 @@ async fn work_names_are_found_for_the_known_ids_only() {
         let many: Vec<String> = (0..1200).map(|i| format!("x-{i}")).chain(ids).collect();
         assert_eq!(db.store.work_names(&many).await.expect("many").len(), 2);
         assert!(db.store.work_names(&[]).await.expect("none").is_empty());
+        // An organisation's name, for the page header.
+        let name = db
+            .store
+            .organisation_name("gemeente-a")
+            .await
+            .expect("name");
+        assert_eq!(name.as_deref(), Some("Gemeente A"));
+        assert_eq!(
+            db.store.organisation_name("onbekend").await.expect("none"),
+            None
+        );
     })
     .await;
 }
