@@ -88,16 +88,28 @@ pub fn run_db(cmd: DbCommand, verbose: bool) -> Result<ExitCode> {
                 Ok(ExitCode::SUCCESS)
             }
             DbCommand::Backup { file, db } => {
-                if file.exists() {
-                    anyhow::bail!(
-                        "{} bestaat al; kies een nieuw bestand (een kopie overschrijft niets)",
-                        file.display()
-                    );
+                let logbook = ave_store::logbook::path_beside(&file);
+                for taken in [&file, &logbook] {
+                    if taken.exists() {
+                        anyhow::bail!(
+                            "{} bestaat al; kies een nieuw bestand (een kopie overschrijft niets)",
+                            taken.display()
+                        );
+                    }
                 }
                 let (store, _) = open(&db, verbose).await?;
+                let with_logbook = store.logbook_path().is_some();
                 let result = store.backup(&file).await;
                 store.close().await;
                 match result {
+                    Ok(()) if with_logbook => {
+                        println!(
+                            "kopie gemaakt: {} met het logboek in {} (bewaar en verplaats die twee samen)",
+                            file.display(),
+                            logbook.display()
+                        );
+                        Ok(ExitCode::SUCCESS)
+                    }
                     Ok(()) => {
                         println!("kopie gemaakt: {}", file.display());
                         Ok(ExitCode::SUCCESS)

@@ -200,6 +200,7 @@ async fn write(
     healthy: Arc<AtomicBool>,
     batches: Arc<AtomicU64>,
 ) {
+    let mut unindexed = 0u64;
     while let Some(first) = rx.recv().await {
         let mut batch = Batch::default();
         let mut now = batch.take(first);
@@ -217,10 +218,27 @@ async fn write(
         if !batch.audit.is_empty() || !batch.processing.is_empty() {
             commit(&store, &batch.audit, &batch.processing, &healthy).await;
             batches.fetch_add(1, Ordering::Relaxed);
+            unindexed += (batch.audit.len() + batch.processing.len()) as u64;
+            if unindexed >= ave_store::log_index::INDEX_EVERY {
+                index(&store).await;
+                unindexed = 0;
+            }
         }
         for done in batch.waiting {
             let _ = done.send(());
         }
+    }
+}
+
+/// Brings the logs' lookups up to date ([`ave_store::log_index`]). They hold derived data
+/// and every lookup brings them up to date itself, so a failure here is only reported.
+async fn index(store: &Store) {
+    if let Err(e) = store.index_logs().await {
+        tracing::warn!(
+            error = %e,
+            detail = e.detail().unwrap_or_default(),
+            "logboek: zoektabellen niet bijgewerkt; volgende keer opnieuw"
+        );
     }
 }
 

@@ -131,7 +131,7 @@ impl Store {
         entries: &[AuditEntry],
         processing: &[crate::processing::ProcessingRecord],
     ) -> Result<u64> {
-        let db = &self.db;
+        let db = &self.logs;
         let lock = match db {
             Db::Sqlite(_) => "UPDATE audit_head SET seq = seq WHERE id = 1",
             Db::Postgres(_) => "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE",
@@ -139,10 +139,11 @@ impl Store {
         on!(db, |p| {
             let mut tx = p.begin().await?;
             let mut seq = 0;
-            // Only a batch with audit entries takes the chain's head: processing records
-            // alone do not wait for it.
+            // Every batch takes the chain's head, also one of processing records alone: so
+            // that rows commit in the order of their positions, also with several servers
+            // on one PostgreSQL — the lookups ([`crate::log_index`]) rely on it.
+            sqlx::query(lock).execute(&mut *tx).await?;
             if !entries.is_empty() {
-                sqlx::query(lock).execute(&mut *tx).await?;
                 let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
                     .fetch_one(&mut *tx)
                     .await?;
@@ -223,7 +224,7 @@ impl Store {
         let stamp = time(&at);
         let signature = key.sign(&checkpoint_message(seq, &hash, &stamp));
         let id = key_id(&key.verifying_key());
-        let db = &self.db;
+        let db = &self.logs;
         on!(db, |p| {
             sqlx::query(
                 "INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5)",
@@ -320,9 +321,10 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<(u64, AuditEntry)>> {
         type Row = (i64, String, String, String, String, String, String);
+        self.index_logs().await?;
         let rows: Vec<Row> = on!(&self.db, |p| {
             sqlx::query_as(
-                "SELECT seq, at, actor, origin, action, object, result FROM audit_log WHERE object = $1 ORDER BY seq LIMIT $2",
+                "SELECT a.seq, a.at, a.actor, a.origin, a.action, a.object, a.result FROM audit_log_objects o JOIN audit_log a ON a.seq = o.seq WHERE o.object = $1 ORDER BY o.seq LIMIT $2",
             )
             .bind(object)
             .bind(to_i64(limit))

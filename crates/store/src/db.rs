@@ -74,11 +74,21 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(std::time::Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                .connect_with(options)
-                .await?;
-            Ok(Db::Sqlite(pool))
+            let mut pool = SqlitePoolOptions::new().max_connections(8);
+            let file = options.get_filename();
+            if crate::logbook::has_file(file) {
+                let attach = crate::logbook::attach_sql(&crate::logbook::path_beside(file));
+                pool = pool.after_connect(move |conn, _| {
+                    let attach = attach.clone();
+                    Box::pin(async move {
+                        sqlx::raw_sql(sqlx::AssertSqlSafe(attach))
+                            .execute(conn)
+                            .await
+                            .map(|_| ())
+                    })
+                });
+            }
+            Ok(Db::Sqlite(pool.connect_with(options).await?))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
@@ -88,6 +98,29 @@ impl Db {
             Ok(Db::Postgres(pool))
         } else {
             Err(StoreError::BadUrl)
+        }
+    }
+
+    /// The pool the two logs are written through: on SQLite the log writer's own connection
+    /// to the logbook file ([`crate::logbook`]), on PostgreSQL the same pool.
+    pub(crate) async fn open_logbook(&self) -> Result<Db> {
+        match self {
+            Db::Sqlite(p) => match self.logbook_path() {
+                Some(path) => Ok(Db::Sqlite(crate::logbook::open_pool(&path).await?)),
+                None => Ok(Db::Sqlite(p.clone())),
+            },
+            Db::Postgres(_) => Ok(self.clone()),
+        }
+    }
+
+    /// Where a SQLite database keeps its logbook; `None` on PostgreSQL or in memory.
+    pub(crate) fn logbook_path(&self) -> Option<std::path::PathBuf> {
+        match self {
+            Db::Sqlite(p) => {
+                let file = p.connect_options().get_filename().to_path_buf();
+                crate::logbook::has_file(&file).then(|| crate::logbook::path_beside(&file))
+            }
+            Db::Postgres(_) => None,
         }
     }
 
@@ -789,10 +822,21 @@ impl Db {
                 let target = path.to_str().ok_or(StoreError::Unsupported(
                     "het pad van de reservekopie is geen geldige tekst",
                 ))?;
-                sqlx::query("VACUUM INTO $1")
+                sqlx::query("VACUUM main INTO $1")
                     .bind(target.to_owned())
                     .execute(p)
                     .await?;
+                if self.logbook_path().is_some() {
+                    let beside = crate::logbook::path_beside(path);
+                    let beside = beside.to_str().ok_or(StoreError::Unsupported(
+                        "het pad van de reservekopie is geen geldige tekst",
+                    ))?;
+                    let sql = format!("VACUUM {} INTO $1", crate::logbook::SCHEMA);
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .bind(beside.to_owned())
+                        .execute(p)
+                        .await?;
+                }
                 Ok(())
             }
             Db::Postgres(_) => Err(StoreError::Unsupported(

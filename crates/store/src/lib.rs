@@ -23,6 +23,8 @@ pub mod audit;
 pub mod dashboard;
 pub mod identity;
 mod listing;
+pub mod log_index;
+pub mod logbook;
 pub mod notifications;
 pub mod oidc;
 pub mod processing;
@@ -346,6 +348,8 @@ pub type PhaseCounts = BTreeMap<String, u64>;
 #[derive(Debug, Clone)]
 pub struct Store {
     db: Db,
+    /// Where the two logs are written ([`logbook`]).
+    logs: Db,
     /// Up to how many of a person's own cases a list starts from them (see
     /// [`Store::with_list_start_limit`]).
     list_start: u64,
@@ -355,8 +359,10 @@ impl Store {
     /// Opens (and creates, for SQLite) the database at `url`: `sqlite://path` or
     /// `postgres://…`. Runs no migrations; see [`Store::migrate`].
     pub async fn open(url: &str) -> Result<Store> {
+        let db = Db::open(url).await?;
         Ok(Store {
-            db: Db::open(url).await?,
+            logs: db.open_logbook().await?,
+            db,
             list_start: listing::SET_LIMIT,
         })
     }
@@ -378,7 +384,19 @@ impl Store {
 
     /// Brings the schema up to date (embedded, forward-only migrations).
     pub async fn migrate(&self) -> Result<()> {
-        self.db.migrate().await
+        self.db.migrate().await?;
+        if let (Db::Sqlite(main), Db::Sqlite(logs), Some(path)) =
+            (&self.db, &self.logs, self.db.logbook_path())
+        {
+            logbook::migrate(main, logs, &path).await?;
+        }
+        self.index_logs().await?;
+        Ok(())
+    }
+
+    /// Where a SQLite store keeps its two logs ([`logbook`]); `None` on PostgreSQL.
+    pub fn logbook_path(&self) -> Option<std::path::PathBuf> {
+        self.db.logbook_path()
     }
 
     /// Whether the database answers.
@@ -484,6 +502,7 @@ impl Store {
     /// Closes the connections (waits for them to be returned).
     pub async fn close(&self) {
         self.db.close().await;
+        self.logs.close().await;
     }
 
     /// Runs one raw SQL statement: for administration and for tests that play the attacker
@@ -493,8 +512,8 @@ impl Store {
         self.db.raw_exec(sql).await
     }
 
-    /// A consistent online copy of the database (SQLite: `VACUUM INTO`); for PostgreSQL use
-    /// `pg_dump`.
+    /// A consistent online copy of the database (SQLite: `VACUUM INTO`, the logbook beside
+    /// it into [`logbook::path_beside`] of `path`); for PostgreSQL use `pg_dump`.
     pub async fn backup(&self, path: &std::path::Path) -> Result<()> {
         self.db.backup(path).await
     }

@@ -190,7 +190,6 @@ pub struct ProcessingRecord {
     pub data_subject_type: String,
 }
 
-/// The insert of one record (both backends).
 /// The head of a multi-row insert of processing records (values follow).
 pub(crate) const INSERT_HEAD: &str = "INSERT INTO processing_log (trace_id, span_id, parent_span_id, name, start_time, end_time, status, resource_name, resource_version, processing_activity_id, data_subject_id, data_subject_id_type) ";
 
@@ -220,34 +219,45 @@ impl Store {
         limit: u64,
     ) -> Result<Vec<(u64, ProcessingRecord)>> {
         let db = &self.db;
+        const COLUMNS: &str = "p.seq, p.trace_id, p.span_id, p.parent_span_id, p.name, p.start_time, p.end_time, p.status, p.resource_name, p.resource_version, p.processing_activity_id, p.data_subject_id, p.data_subject_id_type";
+        let sql = match trace {
+            // One trace: through its lookup, brought up to date first.
+            Some(_) => {
+                self.index_logs().await?;
+                format!(
+                    "SELECT {COLUMNS} FROM processing_log_traces t JOIN processing_log p ON p.seq = t.seq WHERE t.seq > $1 AND t.trace_id = $2 ORDER BY t.seq LIMIT $3"
+                )
+            }
+            None => format!(
+                "SELECT {COLUMNS} FROM processing_log p WHERE p.seq > $1 AND $2 IS NULL ORDER BY p.seq LIMIT $3"
+            ),
+        };
         let rows: Vec<Raw> = on!(db, |p| {
-            sqlx::query(
-                "SELECT seq, trace_id, span_id, parent_span_id, name, start_time, end_time, status, resource_name, resource_version, processing_activity_id, data_subject_id, data_subject_id_type FROM processing_log WHERE seq > $1 AND ($2 IS NULL OR trace_id = $2) ORDER BY seq LIMIT $3",
-            )
-            .bind(to_i64(after))
-            .bind(trace)
-            .bind(to_i64(limit))
-            .fetch_all(p)
-            .await?
-            .into_iter()
-            .map(|r| -> Result<Raw> {
-                Ok((
-                    r.try_get("seq")?,
-                    r.try_get("trace_id")?,
-                    r.try_get("span_id")?,
-                    r.try_get("parent_span_id")?,
-                    r.try_get("name")?,
-                    r.try_get("start_time")?,
-                    r.try_get("end_time")?,
-                    r.try_get("status")?,
-                    r.try_get("resource_name")?,
-                    r.try_get("resource_version")?,
-                    r.try_get("processing_activity_id")?,
-                    r.try_get("data_subject_id")?,
-                    r.try_get("data_subject_id_type")?,
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(to_i64(after))
+                .bind(trace)
+                .bind(to_i64(limit))
+                .fetch_all(p)
+                .await?
+                .into_iter()
+                .map(|r| -> Result<Raw> {
+                    Ok((
+                        r.try_get("seq")?,
+                        r.try_get("trace_id")?,
+                        r.try_get("span_id")?,
+                        r.try_get("parent_span_id")?,
+                        r.try_get("name")?,
+                        r.try_get("start_time")?,
+                        r.try_get("end_time")?,
+                        r.try_get("status")?,
+                        r.try_get("resource_name")?,
+                        r.try_get("resource_version")?,
+                        r.try_get("processing_activity_id")?,
+                        r.try_get("data_subject_id")?,
+                        r.try_get("data_subject_id_type")?,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?
         });
         rows.into_iter()
             .map(

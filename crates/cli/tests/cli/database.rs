@@ -83,6 +83,12 @@ fn a_backup_of_a_live_store_verifies_and_an_edit_is_found() {
     let copy_path = copy.to_str().expect("path");
     let o = ave(&["db", "backup", copy_path, "--database", &url]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("met het logboek in") && stdout(&o).contains("kopie.logboek.sqlite"),
+        "the user learns that the copy is two files: {}",
+        stdout(&o)
+    );
+    assert!(dir.join("kopie.logboek.sqlite").exists());
     let copy_url = format!("sqlite://{copy_path}");
     let o = ave(&["audit", "verify", "--database", &copy_url]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
@@ -97,6 +103,23 @@ fn a_backup_of_a_live_store_verifies_and_an_edit_is_found() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("bestaat al"), "{}", stderr(&o));
     assert_dutch(&stderr(&o));
+    // Nor an existing logbook beside the new name.
+    let other = dir.join("andere.sqlite");
+    std::fs::write(dir.join("andere.logboek.sqlite"), b"").expect("a file in the way");
+    let o = ave(&[
+        "db",
+        "backup",
+        other.to_str().expect("path"),
+        "--database",
+        &url,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("andere.logboek.sqlite bestaat al"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!other.exists(), "nothing was written");
 
     // Someone edits the copy: verify names the entry and exits 1.
     let rt = tokio::runtime::Builder::new_current_thread()

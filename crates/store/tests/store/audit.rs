@@ -174,3 +174,71 @@ async fn a_chain_rewritten_under_a_checkpoint_or_a_forged_checkpoint_is_found() 
     })
     .await;
 }
+
+fn record(trace: &str, n: u32) -> ave_store::processing::ProcessingRecord {
+    use ave_store::processing::{ProcessingRecord, ProcessingStatus, SealedSubject};
+    ProcessingRecord {
+        trace_id: trace.to_owned(),
+        span_id: format!("{n:016x}"),
+        parent_span_id: None,
+        name: "GET /api/v1/casussen/{id}".to_owned(),
+        start: at(n),
+        end: at(n),
+        status: ProcessingStatus::Ok,
+        resource_name: "ave-regie".to_owned(),
+        resource_version: "test".to_owned(),
+        activity_id: "casus-inzien".to_owned(),
+        data_subject: SealedSubject::from_bytes(vec![n as u8; 8]),
+        data_subject_type: "casus".to_owned(),
+    }
+}
+
+/// The lookups by case and by trace are filled in bulk behind the logs; a lookup must still
+/// see every row, also those written after the last bulk run, in the order they were written.
+#[tokio::test]
+async fn lookups_by_case_and_trace_see_rows_written_after_the_last_bulk_run() {
+    on_every_backend(|db| async move {
+        let trace_a = "a".repeat(32);
+        let trace_b = "b".repeat(32);
+        let mut one = entry(1, "lezen");
+        one.object = "casus/vast".to_owned();
+        db.store
+            .log_append(&[one.clone(), entry(2, "lezen")], &[record(&trace_a, 1)])
+            .await
+            .expect("append");
+        assert_eq!(db.store.index_logs().await.expect("index"), 3);
+        assert_eq!(db.store.index_logs().await.expect("nothing new"), 0);
+
+        let mut three = entry(3, "schrijven");
+        three.object = "casus/vast".to_owned();
+        db.store
+            .log_append(
+                &[three, entry(4, "lezen")],
+                &[record(&trace_b, 2), record(&trace_a, 3)],
+            )
+            .await
+            .expect("append after the bulk run");
+
+        let found = db
+            .store
+            .audit_for_object("casus/vast", 10)
+            .await
+            .expect("by case");
+        let actions: Vec<_> = found.iter().map(|(_, e)| e.action.as_str()).collect();
+        assert_eq!(actions, ["lezen", "schrijven"]);
+        assert!(found[0].0 < found[1].0, "in the order written");
+
+        let spans: Vec<_> = db
+            .store
+            .processing_records(Some(&trace_a), 0, 10)
+            .await
+            .expect("by trace")
+            .into_iter()
+            .map(|(_, r)| r.span_id)
+            .collect();
+        assert_eq!(spans, [format!("{:016x}", 1), format!("{:016x}", 3)]);
+        let all = db.store.processing_records(None, 0, 10).await.expect("all");
+        assert_eq!(all.len(), 3);
+    })
+    .await;
+}

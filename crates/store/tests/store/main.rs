@@ -5,6 +5,7 @@
 
 mod accounts;
 mod audit;
+mod logbook;
 mod notifications;
 mod oidc;
 mod support;
