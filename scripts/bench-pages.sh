@@ -59,6 +59,8 @@ fi
 # WAL next to the real file). Nothing may write to the source meanwhile.
 real=$(readlink -f "$SOURCE")
 COPY=$BENCH/pages-$$.sqlite
+# The SQLite store's logs live beside it (`<name>.logboek.sqlite`); the two travel together.
+LOGBOOK=$BENCH/pages-$$.logboek.sqlite
 need=$(du -k "$real" | cut -f1)
 [ -f "$real-wal" ] && need=$((need + $(du -k "$real-wal" | cut -f1)))
 free=$(df -Pk "$BENCH" | awk 'NR == 2 { print $4 }')
@@ -76,6 +78,7 @@ cleanup() {
   pids=()
   if [ "$KEEP" != 1 ]; then
     rm -f "$COPY" "$COPY-wal" "$COPY-shm" "$COPY-journal"
+    rm -f "$LOGBOOK" "$LOGBOOK-wal" "$LOGBOOK-shm"
   fi
 }
 trap cleanup EXIT
@@ -83,6 +86,11 @@ trap cleanup EXIT
 step "copy $real → $COPY"
 cp --reflink=auto "$real" "$COPY"
 if [ -f "$real-wal" ]; then cp --reflink=auto "$real-wal" "$COPY-wal"; fi
+real_logbook=${real%.sqlite}.logboek.sqlite
+if [ -f "$real_logbook" ]; then
+  cp --reflink=auto "$real_logbook" "$LOGBOOK"
+  if [ -f "$real_logbook-wal" ]; then cp --reflink=auto "$real_logbook-wal" "$LOGBOOK-wal"; fi
+fi
 URL="sqlite://$COPY"
 
 # Waits until a URL answers.

@@ -20,7 +20,11 @@ pub enum DbCommand {
     /// Breng het databaseschema bij (ingebouwde migraties, alleen vooruit).
     Migrate(DatabaseArgs),
     /// Maak een consistente kopie van een draaiende SQLite-database (PostgreSQL: pg_dump).
-    #[command(after_help = "Afsluitcode: 0 als de kopie er is, 2 als dat niet lukt.")]
+    #[command(
+        after_help = "De kopie bestaat uit twee bestanden: BESTAND en ernaast het logboek \
+                      (kopie.sqlite en kopie.logboek.sqlite); bewaar en verplaats ze samen.\n\
+                      Afsluitcode: 0 als de kopie er is, 2 als dat niet lukt."
+    )]
     Backup {
         /// Het bestand voor de kopie; het mag nog niet bestaan.
         #[arg(value_name = "BESTAND")]
