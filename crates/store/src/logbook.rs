@@ -11,9 +11,9 @@
 //! How: every connection of the case store attaches the file as schema `logboek`, so the
 //! statements name the tables without a schema and SQLite finds them there (queries that
 //! join the logs with the directory keep working). The log writer has its own connection to
-//! the file ([`Db::open_logbook`]). The file has its own migrations
+//! the file (`Db::open_logbook`). The file has its own migrations
 //! (`migrations/sqlite-logboek`); a database that kept its logs in the main file has the rows
-//! moved at start, positions and hashes unchanged ([`migrate`]).
+//! moved at start, positions and hashes unchanged (`migrate`).
 //!
 //! Both files carry the same random token (`logbook_link`): a store whose logbook is missing
 //! or belongs to another database refuses to start, instead of beginning a new, empty audit
