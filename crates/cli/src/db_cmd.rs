@@ -106,16 +106,16 @@ pub fn run_db(cmd: DbCommand, verbose: bool) -> Result<ExitCode> {
                 let result = store.backup(&file).await;
                 store.close().await;
                 match result {
-                    Ok(()) if with_logbook => {
-                        println!(
-                            "kopie gemaakt: {} met het logboek in {} (bewaar en verplaats die twee samen)",
-                            file.display(),
-                            logbook.display()
-                        );
-                        Ok(ExitCode::SUCCESS)
-                    }
                     Ok(()) => {
-                        println!("kopie gemaakt: {}", file.display());
+                        let beside = if with_logbook {
+                            format!(
+                                " met het logboek in {} (bewaar en verplaats die twee samen)",
+                                logbook.display()
+                            )
+                        } else {
+                            String::new()
+                        };
+                        println!("kopie gemaakt: {}{beside}", file.display());
                         Ok(ExitCode::SUCCESS)
                     }
                     Err(e @ StoreError::Unsupported(_)) => anyhow::bail!("{e}"),

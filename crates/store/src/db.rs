@@ -74,11 +74,17 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(std::time::Duration::from_secs(10));
-            let mut pool = SqlitePoolOptions::new().max_connections(8);
-            let file = options.get_filename();
-            if crate::logbook::has_file(file) {
-                let attach = crate::logbook::attach_sql(&crate::logbook::path_beside(file));
-                pool = pool.after_connect(move |conn, _| {
+            if !crate::logbook::is_file(path) {
+                // Each connection would see its own empty database, and the logs need a file.
+                return Err(StoreError::Invalid(
+                    "een SQLite-database in het geheugen kan niet: geef een bestand, bijvoorbeeld sqlite://ave-data/ave.sqlite".to_owned(),
+                ));
+            }
+            let logbook = crate::logbook::path_beside(options.get_filename());
+            let attach = crate::logbook::attach_sql(&logbook);
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .after_connect(move |conn, _| {
                     let attach = attach.clone();
                     Box::pin(async move {
                         sqlx::raw_sql(sqlx::AssertSqlSafe(attach))
@@ -87,7 +93,6 @@ impl Db {
                             .map(|_| ())
                     })
                 });
-            }
             Ok(Db::Sqlite(pool.connect_with(options).await?))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
@@ -104,22 +109,18 @@ impl Db {
     /// The pool the two logs are written through: on SQLite the log writer's own connection
     /// to the logbook file ([`crate::logbook`]), on PostgreSQL the same pool.
     pub(crate) async fn open_logbook(&self) -> Result<Db> {
-        match self {
-            Db::Sqlite(p) => match self.logbook_path() {
-                Some(path) => Ok(Db::Sqlite(crate::logbook::open_pool(&path).await?)),
-                None => Ok(Db::Sqlite(p.clone())),
-            },
-            Db::Postgres(_) => Ok(self.clone()),
+        match self.logbook_path() {
+            Some(path) => Ok(Db::Sqlite(crate::logbook::open_pool(&path).await?)),
+            None => Ok(self.clone()),
         }
     }
 
-    /// Where a SQLite database keeps its logbook; `None` on PostgreSQL or in memory.
+    /// Where a SQLite database keeps its logbook (beside its file); `None` on PostgreSQL.
     pub(crate) fn logbook_path(&self) -> Option<std::path::PathBuf> {
         match self {
-            Db::Sqlite(p) => {
-                let file = p.connect_options().get_filename().to_path_buf();
-                crate::logbook::has_file(&file).then(|| crate::logbook::path_beside(&file))
-            }
+            Db::Sqlite(p) => Some(crate::logbook::path_beside(
+                p.connect_options().get_filename(),
+            )),
             Db::Postgres(_) => None,
         }
     }
@@ -819,21 +820,16 @@ impl Db {
     pub(crate) async fn backup(&self, path: &std::path::Path) -> Result<()> {
         match self {
             Db::Sqlite(p) => {
-                let target = path.to_str().ok_or(StoreError::Unsupported(
-                    "het pad van de reservekopie is geen geldige tekst",
-                ))?;
-                sqlx::query("VACUUM main INTO $1")
-                    .bind(target.to_owned())
-                    .execute(p)
-                    .await?;
-                if self.logbook_path().is_some() {
-                    let beside = crate::logbook::path_beside(path);
-                    let beside = beside.to_str().ok_or(StoreError::Unsupported(
+                let copies = [
+                    ("main", path.to_path_buf()),
+                    (crate::logbook::SCHEMA, crate::logbook::path_beside(path)),
+                ];
+                for (schema, target) in copies {
+                    let target = target.to_str().ok_or(StoreError::Unsupported(
                         "het pad van de reservekopie is geen geldige tekst",
                     ))?;
-                    let sql = format!("VACUUM {} INTO $1", crate::logbook::SCHEMA);
-                    sqlx::query(sqlx::AssertSqlSafe(sql))
-                        .bind(beside.to_owned())
+                    sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM {schema} INTO $1")))
+                        .bind(target.to_owned())
                         .execute(p)
                         .await?;
                 }

@@ -55,10 +55,10 @@ pub fn path_beside(db: &Path) -> PathBuf {
     db.with_file_name(format!("{stem}.{SCHEMA}.sqlite"))
 }
 
-/// Whether a SQLite database at `path` has a file (and so a logbook beside it).
-pub(crate) fn has_file(path: &Path) -> bool {
-    let name = path.to_string_lossy();
-    !(name.is_empty() || name == ":memory:")
+/// Whether the part of a `sqlite://` URL after the scheme names a file (not a database in
+/// memory): only a file has a logbook beside it.
+pub(crate) fn is_file(url_path: &str) -> bool {
+    !(url_path.is_empty() || url_path.starts_with(":memory:") || url_path.contains("mode=memory"))
 }
 
 /// The statements every connection of the case store runs first: attach the logbook and
@@ -105,9 +105,10 @@ pub(crate) async fn migrate(main: &SqlitePool, logbook: &SqlitePool, path: &Path
 /// (one that writes only the case store). A crash between the two leaves both copies, and
 /// the next start copies again — nothing twice, nothing lost.
 async fn move_rows(main: &SqlitePool) -> Result<()> {
-    let old: Vec<String> = sqlx::query(
-        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name IN ('audit_log', 'audit_checkpoints', 'processing_log', 'audit_head')",
-    )
+    let names = TABLES.map(|t| format!("'{t}'")).join(", ");
+    let old: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name IN ({names})"
+    )))
     .fetch_all(main)
     .await?
     .iter()
@@ -211,6 +212,15 @@ mod tests {
             path_beside(Path::new("a/b.c.db")),
             PathBuf::from("a/b.c.logboek.sqlite")
         );
+    }
+
+    #[test]
+    fn only_a_file_has_a_logbook() {
+        assert!(is_file("ave-data/ave.sqlite"));
+        assert!(is_file("/data/ave.sqlite?mode=rwc"));
+        assert!(!is_file(":memory:"));
+        assert!(!is_file(""));
+        assert!(!is_file("ave?mode=memory"));
     }
 
     #[test]

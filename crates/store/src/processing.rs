@@ -13,7 +13,6 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::db::{Db, parse_time, to_i64, to_u64};
 use crate::{Result, Store, StoreError};
@@ -233,31 +232,12 @@ impl Store {
             ),
         };
         let rows: Vec<Raw> = on!(db, |p| {
-            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(to_i64(after))
                 .bind(trace)
                 .bind(to_i64(limit))
                 .fetch_all(p)
                 .await?
-                .into_iter()
-                .map(|r| -> Result<Raw> {
-                    Ok((
-                        r.try_get("seq")?,
-                        r.try_get("trace_id")?,
-                        r.try_get("span_id")?,
-                        r.try_get("parent_span_id")?,
-                        r.try_get("name")?,
-                        r.try_get("start_time")?,
-                        r.try_get("end_time")?,
-                        r.try_get("status")?,
-                        r.try_get("resource_name")?,
-                        r.try_get("resource_version")?,
-                        r.try_get("processing_activity_id")?,
-                        r.try_get("data_subject_id")?,
-                        r.try_get("data_subject_id_type")?,
-                    ))
-                })
-                .collect::<Result<Vec<_>>>()?
         });
         rows.into_iter()
             .map(
