@@ -65,6 +65,22 @@ enum Start {
 }
 
 impl Db {
+    /// The cases table, to be joined by id: on SQLite through the narrow index, named,
+    /// because its planner otherwise may take an index on a condition of the list (an
+    /// overdue day, say) and read that whole range for every id (PostgreSQL plans the join
+    /// on its statistics).
+    fn by_id(&self, alias: &str) -> String {
+        match self {
+            Db::Sqlite(_) => format!("cases {alias} INDEXED BY cases_narrow"),
+            Db::Postgres(_) => format!("cases {alias}"),
+        }
+    }
+
+    /// Whether a planner hint (`INDEXED BY`, SQLite only) can be given.
+    fn hints(&self) -> bool {
+        matches!(self, Db::Sqlite(_))
+    }
+
     pub(crate) async fn list(
         &self,
         filter: &CaseFilter,
@@ -74,76 +90,51 @@ impl Db {
         most: u64,
     ) -> Result<Page<CaseRow>> {
         let start = self.start(filter, today, most).await?;
+        let limit = limit.min(1000);
         let mut args = Args::default();
-        let mut clauses = Vec::new();
+        let mut clauses = filters(filter, today, "c", start != Start::Roles, &mut args);
         let mut from = "cases c".to_owned();
-        if let Some(g) = &filter.gemeente {
-            clauses.push(format!("c.gemeente = {}", args.text(g.clone())));
+        if start == Start::Roles {
+            let (person, roles) = holder_parts(filter, "r", &mut args);
+            from = format!(
+                "(SELECT DISTINCT r.case_id FROM case_roles r WHERE r.person = {person}{roles}) d CROSS JOIN {}",
+                self.by_id("c")
+            );
+            clauses.push("c.id = d.case_id".to_owned());
         }
-        if let Some(ph) = &filter.phase {
-            clauses.push(format!("c.phase = {}", args.text(ph.clone())));
-        }
-        if let Some(closed) = filter.closed {
-            clauses.push(format!("c.closed = {}", args.bool(closed)));
-        }
-        if let Some(person) = &filter.holder {
-            let person = args.text(person.clone());
-            let roles = match &filter.holder_roles {
-                Some(roles) if !roles.is_empty() => {
-                    let marks: Vec<String> = roles.iter().map(|r| args.text(r.clone())).collect();
-                    format!(" AND r.role IN ({})", marks.join(", "))
-                }
-                Some(_) => " AND 1 = 0".to_owned(),
-                None => String::new(),
-            };
-            if start == Start::Roles {
-                from = format!(
-                    "(SELECT DISTINCT r.case_id FROM case_roles r WHERE r.person = {person}{roles}) d CROSS JOIN cases c"
-                );
-                clauses.push("c.id = d.case_id".to_owned());
-            } else {
-                clauses.push(format!(
-                    "EXISTS (SELECT 1 FROM case_roles r WHERE r.case_id = c.id AND r.person = {person}{roles})"
-                ));
-            }
-        }
-        if let Some(kind) = &filter.attention {
-            if start == Start::Attention {
+        if start == Start::Attention {
+            if let Some(kind) = &filter.attention {
                 let set = match crate::row::due_column(kind) {
                     Some(col) => format!(
-                        "SELECT a.id AS case_id FROM cases a WHERE a.{} < {} AND a.closed = {}",
+                        "SELECT a.id AS case_id FROM cases a WHERE a.closed = {} AND a.{} < {}",
+                        args.bool(false),
                         col.trim_start_matches("c."),
-                        args.text(today),
-                        args.bool(false)
+                        args.text(today)
                     ),
                     None => format!(
                         "SELECT f.case_id FROM case_flags f WHERE f.kind = {}",
                         args.text(kind.clone())
                     ),
                 };
-                from = format!("({set}) d CROSS JOIN cases c");
+                from = format!("({set}) d CROSS JOIN {}", self.by_id("c"));
                 clauses.push("c.id = d.case_id".to_owned());
             }
-            match crate::row::due_column(kind) {
-                Some(col) => clauses.push(format!(
-                    "c.closed = {} AND {col} < {}",
-                    args.bool(false),
-                    args.text(today)
-                )),
-                None => clauses.push(format!("c.flags LIKE {}", args.text(format!("%,{kind},%")))),
-            }
         }
-        if let Some(ids) = &filter.within {
-            if ids.is_empty() {
-                clauses.push("1 = 0".to_owned());
-            } else {
-                let marks: Vec<String> = ids.iter().map(|id| args.text(id.clone())).collect();
-                clauses.push(format!("c.id IN ({})", marks.join(", ")));
-            }
-        }
+        // The governed phases a list starting at the person's cases takes as streams, each
+        // newest first and no longer than the page needs (see `visible_set`).
+        let mut streams = Vec::new();
         if let Some(v) = &filter.visible {
             if start == Start::Visible {
-                from = format!("({}) d CROSS JOIN cases c", visible_set(v, &mut args));
+                streams = relevant(v, filter);
+                let set = visible_set(
+                    v,
+                    &streams,
+                    filter,
+                    today,
+                    (offset + limit, self.hints()),
+                    &mut args,
+                );
+                from = format!("({set}) d CROSS JOIN {}", self.by_id("c"));
                 clauses.push("c.id = d.case_id".to_owned());
             } else {
                 clauses.push(visible_per_case(v, &mut args));
@@ -154,14 +145,40 @@ impl Db {
         } else {
             format!("FROM {from} WHERE {}", clauses.join(" AND "))
         };
+        let args = args.0;
+        if start == Start::Visible && !streams.is_empty() {
+            // The streams hold only the first rows of each phase: the total is counted apart.
+            let (items, _) = self.page(&source, &args, offset, limit, false).await?;
+            let (total, capped) = self.count_governed(filter, today, &streams).await?;
+            return Ok(Page {
+                items,
+                total,
+                capped,
+            });
+        }
+        if start != Start::Scan {
+            // One pass gives the page and the exact total.
+            let (items, total) = self.page(&source, &args, offset, limit, true).await?;
+            let total = match total {
+                Some(n) => n,
+                None => {
+                    self.count(&format!("SELECT COUNT(*) AS n {source}"), &args)
+                        .await?
+                }
+            };
+            return Ok(Page {
+                items,
+                total,
+                capped: false,
+            });
+        }
         // Filters on gemeente, phase and open/closed alone are answered from the kept counts;
-        // a list that starts at one person's cases counts them all (at most COUNT_CAP); a
-        // need-to-know list in list order counts up to COUNT_CAP; any other counts its rows.
+        // a need-to-know list in list order counts up to COUNT_CAP; any other counts its rows.
         let kept = filter.holder.is_none()
             && filter.attention.is_none()
             && filter.within.is_none()
             && filter.visible.is_none();
-        let bounded = start == Start::Scan && filter.visible.is_some();
+        let bounded = filter.visible.is_some();
         let count_sql = if kept {
             let where_part = source.strip_prefix("FROM cases c").unwrap_or_default();
             format!(
@@ -175,30 +192,79 @@ impl Db {
         } else {
             format!("SELECT COUNT(*) AS n {source}")
         };
-        if start != Start::Scan {
-            // One pass gives the page and the exact total.
-            let (items, total) = self
-                .select_rows(&source, &args.0, offset, limit, true)
-                .await?;
-            let total = match total {
-                Some(n) => n,
-                None => self.count(&count_sql, &args.0).await?,
-            };
-            return Ok(Page {
-                items,
-                total,
-                capped: false,
-            });
-        }
-        let total = self.count(&count_sql, &args.0).await?;
+        let total = self.count(&count_sql, &args).await?;
         let capped = bounded && total > crate::COUNT_CAP;
-        let (items, _) = self
-            .select_rows(&source, &args.0, offset, limit, false)
-            .await?;
+        let (items, _) = self.page(&source, &args, offset, limit, false).await?;
         Ok(Page {
             items,
             total: total.min(if capped { crate::COUNT_CAP } else { u64::MAX }),
             capped,
+        })
+    }
+
+    /// How many cases a need-to-know list that starts at the person's cases holds when the
+    /// person governs phases: per governed phase (each counted up to [`crate::COUNT_CAP`]),
+    /// plus the cases they are involved in outside those phases. Capped at
+    /// [`crate::COUNT_CAP`] (then the second value is true), as a list in list order is.
+    async fn count_governed(
+        &self,
+        filter: &CaseFilter,
+        today: &str,
+        streams: &[&Governed],
+    ) -> Result<(u64, bool)> {
+        let Some(v) = &filter.visible else {
+            return Ok((0, false));
+        };
+        let cap = crate::COUNT_CAP;
+        let mut total = 0;
+        for g in streams {
+            let mut args = Args::default();
+            let mut clauses = vec![governed_one(g, "g", &mut args)];
+            clauses.extend(filters(filter, today, "g", true, &mut args));
+            total += self
+                .count(
+                    &format!(
+                        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) t",
+                        governed_table(g, self.hints()),
+                        clauses.join(" AND "),
+                        cap + 1
+                    ),
+                    &args.0,
+                )
+                .await?;
+            if total > cap {
+                return Ok((cap, true));
+            }
+        }
+        let mut args = Args::default();
+        let person = args.text(v.person.clone());
+        let now = args.text(v.now.clone());
+        let mut clauses = filters(filter, today, "c", true, &mut args);
+        clauses.push("c.id = d.case_id".to_owned());
+        // Outside every governed phase (a case without a gemeente is outside a phase of one).
+        let any: Vec<String> = streams
+            .iter()
+            .map(|g| governed_one(g, "c", &mut args))
+            .collect();
+        clauses.push(format!(
+            "(CASE WHEN {} THEN 1 ELSE 0 END) = 0",
+            any.join(" OR ")
+        ));
+        total += self
+            .count(
+                &format!(
+                    "SELECT COUNT(*) AS n FROM ({}) d CROSS JOIN {} WHERE {}",
+                    involved_set(&person, &now),
+                    self.by_id("c"),
+                    clauses.join(" AND ")
+                ),
+                &args.0,
+            )
+            .await?;
+        Ok(if total > cap {
+            (cap, true)
+        } else {
+            (total, false)
         })
     }
 
@@ -244,31 +310,8 @@ impl Db {
                     &args.0,
                 )
                 .await?;
-            let governed = if v.governs.is_empty() || involved > most {
-                0
-            } else {
-                let mut args = Args::default();
-                let any: Vec<String> = v
-                    .governs
-                    .iter()
-                    .map(|(gemeente, _, phase)| {
-                        let phase = format!("phase = {}", args.text(phase.clone()));
-                        match gemeente {
-                            Some(g) => format!("(gemeente = {} AND {phase})", args.text(g.clone())),
-                            None => format!("({phase})"),
-                        }
-                    })
-                    .collect();
-                self.count(
-                    &format!(
-                        "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM case_counts WHERE {}",
-                        any.join(" OR ")
-                    ),
-                    &args.0,
-                )
-                .await?
-            };
-            if involved + governed <= most {
+            // The governed phases come as streams of a page's length, whatever their size.
+            if involved <= most {
                 return Ok(Start::Visible);
             }
         }
@@ -315,11 +358,9 @@ impl Db {
 
     pub(crate) async fn case_row(&self, case: &CaseId) -> Result<Option<CaseRow>> {
         let mut rows = self
-            .select_rows(
-                "FROM cases c WHERE c.id = $1",
+            .rows(
+                "SELECT c.id AS page_id FROM cases c WHERE c.id = $1",
                 &[Arg::Text(case.to_string())],
-                0,
-                1,
                 false,
             )
             .await?
@@ -327,9 +368,11 @@ impl Db {
         Ok(rows.pop())
     }
 
-    /// The rows `source` (`FROM … WHERE …` with table alias `c`) gives, newest activity
-    /// first; with `total`, also how many rows `source` gives in all (when the page has any).
-    async fn select_rows(
+    /// The page of rows `source` (`FROM … WHERE …` with table alias `c`) gives, newest
+    /// activity first; with `total`, also how many rows `source` gives in all (when the page
+    /// has any). The order and the page are found on the narrow columns (an index holds
+    /// them all: `cases_narrow`); only the page's rows are read whole.
+    async fn page(
         &self,
         source: &str,
         args: &[Arg],
@@ -342,10 +385,25 @@ impl Db {
         } else {
             ""
         };
-        let sql = format!(
-            "SELECT c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, COALESCE(c.phase_since, c.opened_at) AS phase_since, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.roles, c.access, c.erased_at{total_column} {source} ORDER BY c.last_at DESC, c.id LIMIT {} OFFSET {}",
+        let ids = format!(
+            "SELECT c.id AS page_id{total_column} {source} ORDER BY c.last_at DESC, c.id LIMIT {} OFFSET {}",
             limit.min(1000),
             offset
+        );
+        self.rows(&ids, args, total).await
+    }
+
+    /// The whole rows of the cases `ids` names (a query whose first column is a case id,
+    /// with `total_rows` when `total`), newest activity first.
+    async fn rows(
+        &self,
+        ids: &str,
+        args: &[Arg],
+        total: bool,
+    ) -> Result<(Vec<CaseRow>, Option<u64>)> {
+        let total_column = if total { ", p.total_rows" } else { "" };
+        let sql = format!(
+            "SELECT c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, COALESCE(c.phase_since, c.opened_at) AS phase_since, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.roles, c.access, c.erased_at{total_column} FROM ({ids}) p CROSS JOIN cases c WHERE c.id = p.page_id ORDER BY c.last_at DESC, c.id"
         );
         let mut all = None;
         let rows = crate::db::on!(self, |p| {
@@ -419,18 +477,134 @@ impl Db {
 /// 133,000 cases about 70 ms, for someone who may see 45,000 about 1 ms.
 pub(crate) const SET_LIMIT: u64 = 10 * crate::COUNT_CAP;
 
-/// The ids of the cases `v` may see, as a query (each once).
-fn visible_set(v: &Visible, args: &mut Args) -> String {
+/// A phase someone governs: (gemeente — `None` for any —, model id, phase).
+type Governed = (Option<String>, String, String);
+
+/// The conditions of `filter` on the table called `alias`: gemeente, phase, open or
+/// closed, the role holder (with `holder`; a list that starts at the holder's roles has
+/// it already), the attention kind on `today` and the ids it is limited to. Need-to-know is
+/// added apart, where the list starts.
+fn filters(
+    filter: &CaseFilter,
+    today: &str,
+    alias: &str,
+    holder: bool,
+    args: &mut Args,
+) -> Vec<String> {
+    let mut clauses = Vec::new();
+    if let Some(g) = &filter.gemeente {
+        clauses.push(format!("{alias}.gemeente = {}", args.text(g.clone())));
+    }
+    if let Some(ph) = &filter.phase {
+        clauses.push(format!("{alias}.phase = {}", args.text(ph.clone())));
+    }
+    if let Some(closed) = filter.closed {
+        clauses.push(format!("{alias}.closed = {}", args.bool(closed)));
+    }
+    if holder && filter.holder.is_some() {
+        let (person, roles) = holder_parts(filter, "r", args);
+        clauses.push(format!(
+            "EXISTS (SELECT 1 FROM case_roles r WHERE r.case_id = {alias}.id AND r.person = {person}{roles})"
+        ));
+    }
+    if let Some(kind) = &filter.attention {
+        match crate::row::due_column(kind) {
+            Some(col) => clauses.push(format!(
+                "{alias}.closed = {} AND {alias}.{} < {}",
+                args.bool(false),
+                col.trim_start_matches("c."),
+                args.text(today)
+            )),
+            None => clauses.push(format!(
+                "{alias}.flags LIKE {}",
+                args.text(format!("%,{kind},%"))
+            )),
+        }
+    }
+    if let Some(ids) = &filter.within {
+        if ids.is_empty() {
+            clauses.push("1 = 0".to_owned());
+        } else {
+            let marks: Vec<String> = ids.iter().map(|id| args.text(id.clone())).collect();
+            clauses.push(format!("{alias}.id IN ({})", marks.join(", ")));
+        }
+    }
+    clauses
+}
+
+/// The role holder of `filter` as a parameter, and the condition on the roles asked for
+/// (on the `case_roles` table called `alias`; nothing when any role will do).
+fn holder_parts(filter: &CaseFilter, alias: &str, args: &mut Args) -> (String, String) {
+    let person = args.text(filter.holder.clone().unwrap_or_default());
+    let roles = match &filter.holder_roles {
+        Some(roles) if !roles.is_empty() => {
+            let marks: Vec<String> = roles.iter().map(|r| args.text(r.clone())).collect();
+            format!(" AND {alias}.role IN ({})", marks.join(", "))
+        }
+        Some(_) => " AND 1 = 0".to_owned(),
+        None => String::new(),
+    };
+    (person, roles)
+}
+
+/// The phases `v` governs that a list with `filter` can hold cases of (a filter on another
+/// gemeente or phase rules a governed phase out).
+fn relevant<'a>(v: &'a Visible, filter: &CaseFilter) -> Vec<&'a Governed> {
+    v.governs
+        .iter()
+        .filter(|(gemeente, _, phase)| {
+            let place = match (&filter.gemeente, gemeente) {
+                (Some(asked), Some(governed)) => asked == governed,
+                _ => true,
+            };
+            place && filter.phase.as_ref().is_none_or(|asked| asked == phase)
+        })
+        .collect()
+}
+
+/// The cases `person` is involved in or holds an active break-glass grant for (at `now`).
+fn involved_set(person: &str, now: &str) -> String {
+    format!(
+        "SELECT a.case_id FROM case_access a WHERE a.person = {person} UNION SELECT b.case_id FROM break_glass b WHERE b.person = {person} AND b.expires_at > {now}"
+    )
+}
+
+/// The cases table as `g`, to walk the governed phase `g` in list order: on SQLite through
+/// the index of governed phases, named (`hint`), because its planner otherwise may take an
+/// index on an overdue day and read every overdue case of every phase. A phase governed in
+/// any gemeente has no such index.
+fn governed_table(g: &Governed, hint: bool) -> &'static str {
+    if hint && g.0.is_some() {
+        "cases g INDEXED BY cases_by_governed_phase"
+    } else {
+        "cases g"
+    }
+}
+
+/// The ids of the cases `v` may see that a page of `first` rows can need, as a query (each
+/// once): every case they are involved in, and of each governed phase in `streams` the
+/// first `first` cases in list order that pass `filter` — a page never needs more of a
+/// phase, however large the phase is, and the index on gemeente, phase and model gives
+/// them in that order.
+fn visible_set(
+    v: &Visible,
+    streams: &[&Governed],
+    filter: &CaseFilter,
+    today: &str,
+    (first, hint): (u64, bool),
+    args: &mut Args,
+) -> String {
     let person = args.text(v.person.clone());
     let now = args.text(v.now.clone());
-    let mut parts = vec![
-        format!("SELECT a.case_id FROM case_access a WHERE a.person = {person}"),
-        format!(
-            "SELECT b.case_id FROM break_glass b WHERE b.person = {person} AND b.expires_at > {now}"
-        ),
-    ];
-    for g in governed(v, args, "g") {
-        parts.push(format!("SELECT g.id AS case_id FROM cases g WHERE {g}"));
+    let mut parts = vec![involved_set(&person, &now)];
+    for (i, g) in streams.iter().enumerate() {
+        let mut clauses = vec![governed_one(g, "g", args)];
+        clauses.extend(filters(filter, today, "g", true, args));
+        parts.push(format!(
+            "SELECT s{i}.case_id FROM (SELECT g.id AS case_id FROM {} WHERE {} ORDER BY g.last_at DESC, g.id LIMIT {first}) s{i}",
+            governed_table(g, hint),
+            clauses.join(" AND ")
+        ));
     }
     parts.join(" UNION ")
 }
@@ -447,24 +621,20 @@ fn visible_per_case(v: &Visible, args: &mut Args) -> String {
             "EXISTS (SELECT 1 FROM break_glass b WHERE b.case_id = c.id AND b.person = {person} AND b.expires_at > {now})"
         ),
     ];
-    any.extend(governed(v, args, "c"));
+    any.extend(v.governs.iter().map(|g| governed_one(g, "c", args)));
     format!("({})", any.join(" OR "))
 }
 
-/// One condition per phase `v` governs, on the table called `alias`.
-fn governed(v: &Visible, args: &mut Args, alias: &str) -> Vec<String> {
-    v.governs
-        .iter()
-        .map(|(gemeente, model, phase)| {
-            let place = match gemeente {
-                Some(g) => format!("{alias}.gemeente = {} AND ", args.text(g.clone())),
-                None => String::new(),
-            };
-            format!(
-                "({place}{alias}.model_id = {} AND {alias}.phase = {})",
-                args.text(model.clone()),
-                args.text(phase.clone())
-            )
-        })
-        .collect()
+/// The condition that a case (the table called `alias`) is in the governed phase `g`.
+fn governed_one(g: &Governed, alias: &str, args: &mut Args) -> String {
+    let (gemeente, model, phase) = g;
+    let place = match gemeente {
+        Some(g) => format!("{alias}.gemeente = {} AND ", args.text(g.clone())),
+        None => String::new(),
+    };
+    format!(
+        "({place}{alias}.model_id = {} AND {alias}.phase = {})",
+        args.text(model.clone()),
+        args.text(phase.clone())
+    )
 }

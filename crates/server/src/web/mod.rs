@@ -31,6 +31,7 @@ pub mod words;
 
 use axum::Router;
 use axum::routing::get;
+use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 
 use crate::AppState;
@@ -96,5 +97,7 @@ pub fn routes() -> Router<AppState> {
         .route("/toegankelijkheid", get(about::accessibility))
         .route("/taal/{code}", get(about::language_switch))
         .route("/assets/{name}", get(assets::serve))
-        .layer(CompressionLayer::new())
+        // The fastest gzip level: on a 2-core machine level 6 took more time than building
+        // the page (2.7 ms of a model poster's 4.3 ms); level 1 saves most of the bytes.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
 }

@@ -607,6 +607,36 @@ async fn a_person_who_sees_many_cases_gets_the_same_pages_newest_first() {
                 assert_eq!(ids(&mine), ids(&all), "offset {offset}");
             }
         }
+        // Someone who governs the phase of all of them (and is involved in none): the same
+        // pages, the total capped (each governed phase is counted up to the cap).
+        let model = db.model.model().model.id.as_str().to_owned();
+        let first = db.store.list(&open, today, 0, 1).await.expect("first");
+        let governor = CaseFilter {
+            closed: Some(false),
+            visible: Some(ave_store::Visible {
+                person: "bestuurder-1".to_owned(),
+                now: "2026-06-01T00:00:00.000000Z".to_owned(),
+                governs: vec![(
+                    Some("Voorbeeldstad".to_owned()),
+                    model,
+                    first.items[0].phase.clone(),
+                )],
+            }),
+            ..CaseFilter::default()
+        };
+        for offset in [0, 25, 990] {
+            let governed = db
+                .store
+                .list(&governor, today, offset, 25)
+                .await
+                .expect("governed");
+            let all = db.store.list(&open, today, offset, 25).await.expect("all");
+            assert_eq!(ids(&governed), ids(&all), "offset {offset}");
+            assert_eq!(
+                (governed.total, governed.capped),
+                (ave_store::COUNT_CAP, true)
+            );
+        }
         // Someone else sees none of them.
         let other = CaseFilter {
             visible: Some(ave_store::Visible {
@@ -720,6 +750,46 @@ async fn a_list_that_starts_at_the_persons_own_cases_gives_the_same_rows() {
             let page = store.list(&everywhere, today, 0, 100).await.expect("all");
             assert_eq!(ids(&page), ids(&everything));
             assert_eq!(page.total, 9);
+            // Involved and governing at once, or governing two phases (two streams): each
+            // case once, in list order, page by page, with the exact total.
+            for (person, governs) in [
+                (
+                    support::CASUSREGISSEUR,
+                    vec![(Some("Ander Dorp".to_owned()), model.clone(), phase.clone())],
+                ),
+                (
+                    "bestuurder-1",
+                    vec![
+                        (Some("Ander Dorp".to_owned()), model.clone(), phase.clone()),
+                        (
+                            Some("Voorbeeldstad".to_owned()),
+                            model.clone(),
+                            phase.clone(),
+                        ),
+                    ],
+                ),
+            ] {
+                let both = CaseFilter {
+                    visible: visible(person, governs),
+                    ..CaseFilter::default()
+                };
+                let all = store.list(&both, today, 0, 100).await.expect("both");
+                assert_eq!(ids(&all), ids(&everything), "{person}");
+                assert_eq!((all.total, all.capped), (9, false), "{person}");
+                for offset in 0..9_usize {
+                    let two = store
+                        .list(&both, today, offset as u64, 2)
+                        .await
+                        .expect("page");
+                    let end = (offset + 2).min(9);
+                    assert_eq!(
+                        ids(&two),
+                        ids(&everything)[offset..end].to_vec(),
+                        "{person} at {offset}"
+                    );
+                    assert_eq!(two.total, 9, "{person} at {offset}");
+                }
+            }
             // A phase of another model: none.
             let other_model = CaseFilter {
                 visible: visible(
