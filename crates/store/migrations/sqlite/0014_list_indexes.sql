@@ -22,7 +22,23 @@ DROP INDEX cases_by_next_evaluation;
 DROP INDEX cases_by_stagnation_due;
 DROP INDEX cases_by_decision_due;
 DROP INDEX cases_by_review_due;
-CREATE INDEX cases_open_by_next_evaluation ON cases (closed, next_evaluation);
-CREATE INDEX cases_open_by_stagnation_due ON cases (closed, stagnation_due);
-CREATE INDEX cases_open_by_decision_due ON cases (closed, decision_due);
-CREATE INDEX cases_open_by_review_due ON cases (closed, review_due);
+CREATE INDEX cases_open_by_next_evaluation ON cases (closed, next_evaluation, id);
+CREATE INDEX cases_open_by_stagnation_due ON cases (closed, stagnation_due, id);
+CREATE INDEX cases_open_by_decision_due ON cases (closed, decision_due, id);
+CREATE INDEX cases_open_by_review_due ON cases (closed, review_due, id);
+
+-- The same per governed phase: the cases of a phase that are overdue on a day are one range
+-- (walking the phase in list order would read all of it when few are overdue). Only cases
+-- with the day are in them.
+CREATE INDEX cases_governed_next_evaluation ON cases (
+    gemeente, phase, model_id, next_evaluation, closed, last_at, id
+) WHERE next_evaluation IS NOT NULL;
+CREATE INDEX cases_governed_stagnation_due ON cases (
+    gemeente, phase, model_id, stagnation_due, closed, last_at, id
+) WHERE stagnation_due IS NOT NULL;
+CREATE INDEX cases_governed_decision_due ON cases (
+    gemeente, phase, model_id, decision_due, closed, last_at, id
+) WHERE decision_due IS NOT NULL;
+CREATE INDEX cases_governed_review_due ON cases (
+    gemeente, phase, model_id, review_due, closed, last_at, id
+) WHERE review_due IS NOT NULL;

@@ -807,6 +807,12 @@ async fn a_list_that_starts_at_the_persons_own_cases_gives_the_same_rows() {
         // Attention lists: from the cases with the kind (when no more than the limit have
         // it), the visible cases, or in list order — the rows that have the kind, all the same.
         let everywhere = visible("bestuurder-1", vec![(None, model.clone(), phase.clone())]);
+        let both_places = visible(
+            "bestuurder-1",
+            ["Voorbeeldstad", "Ander Dorp"]
+                .map(|g| (Some(g.to_owned()), model.clone(), phase.clone()))
+                .to_vec(),
+        );
         let mut kinds: Vec<String> = everything
             .items
             .iter()
@@ -825,16 +831,20 @@ async fn a_list_that_starts_at_the_persons_own_cases_gives_the_same_rows() {
                 .collect();
             let n = wanted.len() as u64;
             started_there += usize::from(n > 0 && n < 9);
-            for limit in [ave_store::COUNT_CAP, 0, n] {
-                let store = db.store.clone().with_list_start_limit(limit);
-                let f = CaseFilter {
-                    attention: Some(kind.clone()),
-                    visible: everywhere.clone(),
-                    ..CaseFilter::default()
-                };
-                let page = store.list(&f, today, 0, 100).await.expect("attention");
-                assert_eq!(ids(&page), wanted, "{kind} at limit {limit}");
-                assert_eq!(page.total, n, "{kind} at limit {limit}");
+            // Governing the phase everywhere, or in both gemeenten by name (then the overdue
+            // cases of each come from an index per governed phase).
+            for governs in [&everywhere, &both_places] {
+                for limit in [ave_store::COUNT_CAP, 0, n] {
+                    let store = db.store.clone().with_list_start_limit(limit);
+                    let f = CaseFilter {
+                        attention: Some(kind.clone()),
+                        visible: governs.clone(),
+                        ..CaseFilter::default()
+                    };
+                    let page = store.list(&f, today, 0, 100).await.expect("attention");
+                    assert_eq!(ids(&page), wanted, "{kind} at limit {limit}");
+                    assert_eq!(page.total, n, "{kind} at limit {limit}");
+                }
             }
         }
         assert!(
