@@ -10,17 +10,29 @@
 //! an index, a millisecond or two) and then writes the query so that it starts at the cheaper end:
 //!
 //! - **the person's roles**, when a role holder is asked for and holds few enough;
-//! - **the person's visible cases**, when they may see few enough (their involvement,
-//!   break-glass grants, and the cases of the phases they govern, from the kept counts);
+//! - **the person's visible cases**, when they are involved in few enough (their
+//!   involvement and break-glass grants), with each phase they govern as a **stream**: the
+//!   first cases of that phase in list order that pass the filters, no more than the page
+//!   needs, from the index of governed phases (or, for an attention kind that falls due on
+//!   a day, from that phase's overdue cases: an index per kind) — however large the phase;
 //! - **the cases with the attention kind** asked for, when few enough have it (the flag
-//!   kinds from `case_flags`, the day-dependent kinds from the index on their due date);
+//!   kinds from `case_flags`, the day-dependent kinds from the index on their due date), and
+//!   for someone who governs phases when a flag is rare next to the phases' size;
 //! - **the cases in list order**, with need-to-know checked per case, otherwise.
 //!
 //! The derived table is joined with `CROSS JOIN`, which SQLite takes as "start here" and
-//! PostgreSQL plans as any join. All three forms mean the same (the tests run lists through
-//! each); only the work differs. The total is exact when the list starts at the person's
-//! cases; when it starts at the cases in list order, a need-to-know list counts at most
-//! [`crate::COUNT_CAP`] and says there are more.
+//! PostgreSQL plans as any join. All these forms mean the same (the tests run lists through
+//! each); only the work differs.
+//!
+//! A page is found in two steps: first its ids, on the narrow columns that the filters and
+//! the order read (the indexes of migration 0014 hold them all, so this reads no row of
+//! the table), then the page's rows whole. SQLite is told which index to take where its
+//! planner would otherwise pick a worse one (`INDEXED BY`; PostgreSQL plans on statistics).
+//!
+//! The total is exact when the list starts at the person's cases without governed phases,
+//! at their roles or at an attention kind. With governed phases each phase is counted up to
+//! [`crate::COUNT_CAP`]; in list order a need-to-know list counts at most that many; both
+//! then say there are more.
 
 use ave_engine::ids::CaseId;
 use sqlx::Row;
