@@ -114,23 +114,23 @@ impl Db {
             );
             clauses.push("c.id = d.case_id".to_owned());
         }
-        if start == Start::Attention {
-            if let Some(kind) = &filter.attention {
-                let set = match crate::row::due_column(kind) {
-                    Some(col) => format!(
-                        "SELECT a.id AS case_id FROM cases a WHERE a.closed = {} AND a.{} < {}",
-                        args.bool(false),
-                        col.trim_start_matches("c."),
-                        args.text(today)
-                    ),
-                    None => format!(
-                        "SELECT f.case_id FROM case_flags f WHERE f.kind = {}",
-                        args.text(kind.clone())
-                    ),
-                };
-                from = format!("({set}) d CROSS JOIN {}", self.by_id("c"));
-                clauses.push("c.id = d.case_id".to_owned());
-            }
+        if start == Start::Attention
+            && let Some(kind) = &filter.attention
+        {
+            let set = match crate::row::due_column(kind) {
+                Some(col) => format!(
+                    "SELECT a.id AS case_id FROM cases a WHERE a.closed = {} AND a.{} < {}",
+                    args.bool(false),
+                    col.trim_start_matches("c."),
+                    args.text(today)
+                ),
+                None => format!(
+                    "SELECT f.case_id FROM case_flags f WHERE f.kind = {}",
+                    args.text(kind.clone())
+                ),
+            };
+            from = format!("({set}) d CROSS JOIN {}", self.by_id("c"));
+            clauses.push("c.id = d.case_id".to_owned());
         }
         // The governed phases a list starting at the person's cases takes as streams, each
         // newest first and no longer than the page needs (see `visible_set`).
@@ -343,10 +343,10 @@ impl Db {
                 return Ok(Start::Visible);
             }
         }
-        if let Some(kind) = &filter.attention {
-            if self.with_kind(kind, today, most).await? <= most {
-                return Ok(Start::Attention);
-            }
+        if let Some(kind) = &filter.attention
+            && self.with_kind(kind, today, most).await? <= most
+        {
+            return Ok(Start::Attention);
         }
         Ok(Start::Scan)
     }
