@@ -6,6 +6,11 @@
 # and with two `ave serve` processes. Each run's table is printed and its JSON kept under
 # target/bench/results/. Not part of .ci/run: it takes many minutes.
 #
+# On SQLite the run works on a copy of the seeded database (with its logbook), deleted
+# afterwards: the scenarios open cases for the people whose lists the next run reads, so a
+# run on the database itself would make every later run's lists longer (KEEP=1 keeps the
+# copy; IN_PLACE=1 runs on the database itself, as before 2 December).
+#
 #   bash scripts/bench-service.sh                       # 100,000 cases, 32 clients, 20 s
 #   CASES=2000 DURATION=5s bash scripts/bench-service.sh # a quick look
 #   AVE_TEST_POSTGRES=$(bash scripts/dev-postgres.sh) bash scripts/bench-service.sh
@@ -13,7 +18,7 @@
 # Settings (environment): CASES (100000), CLIENTS (32), DURATION (20s), WARMUP (3s),
 # SCENARIOS (all), BACKENDS ("sqlite postgres"; postgres only with AVE_TEST_POSTGRES),
 # PG_SERVERS ("1 2": how many `ave serve` processes share PostgreSQL, one run each),
-# PORT (18080; a second server takes PORT+1), HELLO_PORT (18090).
+# PORT (18080; a second server takes PORT+1), HELLO_PORT (18090), KEEP (0), IN_PLACE (0).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +31,8 @@ BACKENDS=${BACKENDS:-sqlite postgres}
 PG_SERVERS=${PG_SERVERS:-1 2}
 PORT=${PORT:-18080}
 HELLO_PORT=${HELLO_PORT:-18090}
+KEEP=${KEEP:-0}
+IN_PLACE=${IN_PLACE:-0}
 BENCH=target/bench
 RESULTS=$BENCH/results
 mkdir -p "$RESULTS"
@@ -38,12 +45,16 @@ AVE=target/release/ave
 LOAD=target/release/ave-load
 
 pids=()
+copy=""
 cleanup() {
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
   pids=()
+  if [ -n "$copy" ] && [ "$KEEP" != 1 ]; then
+    rm -f "$copy" "$copy-wal" "$copy-shm" "${copy%.sqlite}.logboek.sqlite"{,-wal,-shm}
+  fi
 }
 trap cleanup EXIT
 
@@ -115,7 +126,24 @@ if [[ " $BACKENDS " == *" sqlite "* ]]; then
     step "seed SQLite: $CASES households"
     "$LOAD" seed --database "sqlite://$SQLITE" --cases "$CASES"
   fi
-  run_against sqlite "sqlite://$SQLITE" 1
+  if [ "$IN_PLACE" != 1 ]; then
+    # The copy: the real file behind a symlink, its WAL, and its logbook beside it.
+    real=$(readlink -f "$SQLITE")
+    copy=$BENCH/service-$$.sqlite
+    step "copy $real → $copy"
+    cp --reflink=auto "$real" "$copy"
+    if [ -f "$real-wal" ]; then cp --reflink=auto "$real-wal" "$copy-wal"; fi
+    logbook=${real%.sqlite}.logboek.sqlite
+    if [ -f "$logbook" ]; then
+      cp --reflink=auto "$logbook" "${copy%.sqlite}.logboek.sqlite"
+      if [ -f "$logbook-wal" ]; then cp --reflink=auto "$logbook-wal" "${copy%.sqlite}.logboek.sqlite-wal"; fi
+    fi
+    # Migrations first, so the wait for the server below is for the server only.
+    "$AVE" db migrate --database "sqlite://$copy"
+    run_against sqlite "sqlite://$copy" 1
+  else
+    run_against sqlite "sqlite://$SQLITE" 1
+  fi
 fi
 
 if [ -n "${AVE_TEST_POSTGRES:-}" ] && [[ " $BACKENDS " == *" postgres "* ]]; then
