@@ -133,7 +133,7 @@ impl Store {
     ) -> Result<u64> {
         let db = &self.logs;
         let lock = match db {
-            Db::Sqlite(_) => "UPDATE audit_head SET seq = seq WHERE id = 1",
+            Db::Sqlite(..) => "UPDATE audit_head SET seq = seq WHERE id = 1",
             Db::Postgres(_) => "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE",
         };
         on!(db, |p| {

@@ -96,7 +96,7 @@ impl Db {
         // The phases are in the event's content (JSON); the type and time are columns, and
         // an index on (type, at) finds the period's phase changes without a scan.
         let (from, to) = match self {
-            Db::Sqlite(_) => (
+            Db::Sqlite(..) => (
                 "json_extract(e.content, '$.event.from')",
                 "json_extract(e.content, '$.event.to')",
             ),

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use ave_engine::Recorded;
 use ave_engine::ids::CaseId;
@@ -15,6 +16,7 @@ use sqlx::sqlite::{
 };
 
 use crate::chain::{self, Hash, ZERO};
+use crate::direct::Direct;
 use crate::{
     Append, Appended, CaseRow, ChainProblem, ModelRecord, Outline, PhaseCounts, Result, StoreError,
     VerifyReport,
@@ -29,9 +31,11 @@ pub enum Backend {
     Postgres,
 }
 
+/// A database: its pool (sqlx), and on SQLite also the connections for reads on the
+/// caller's thread ([`crate::direct`]).
 #[derive(Debug, Clone)]
 pub(crate) enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePool, Arc<Direct>),
     Postgres(PgPool),
 }
 
@@ -39,12 +43,11 @@ pub(crate) enum Db {
 macro_rules! on {
     ($db:expr, |$p:ident| $body:expr) => {
         match $db {
-            Db::Sqlite($p) => $body,
+            Db::Sqlite($p, _) => $body,
             Db::Postgres($p) => $body,
         }
     };
 }
-pub(crate) use on;
 
 pub(crate) fn time(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
@@ -93,7 +96,8 @@ impl Db {
                             .map(|_| ())
                     })
                 });
-            Ok(Db::Sqlite(pool.connect_with(options).await?))
+            let direct = Arc::new(Direct::new(options.get_filename()));
+            Ok(Db::Sqlite(pool.connect_with(options).await?, direct))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
@@ -110,7 +114,10 @@ impl Db {
     /// to the logbook file ([`crate::logbook`]), on PostgreSQL the same pool.
     pub(crate) async fn open_logbook(&self) -> Result<Db> {
         match self.logbook_path() {
-            Some(path) => Ok(Db::Sqlite(crate::logbook::open_pool(&path).await?)),
+            Some(path) => Ok(Db::Sqlite(
+                crate::logbook::open_pool(&path).await?,
+                Arc::new(Direct::new(&path)),
+            )),
             None => Ok(self.clone()),
         }
     }
@@ -118,7 +125,7 @@ impl Db {
     /// Where a SQLite database keeps its logbook (beside its file); `None` on PostgreSQL.
     pub(crate) fn logbook_path(&self) -> Option<std::path::PathBuf> {
         match self {
-            Db::Sqlite(p) => Some(crate::logbook::path_beside(
+            Db::Sqlite(p, _) => Some(crate::logbook::path_beside(
                 p.connect_options().get_filename(),
             )),
             Db::Postgres(_) => None,
@@ -127,14 +134,14 @@ impl Db {
 
     pub(crate) fn backend(&self) -> Backend {
         match self {
-            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Sqlite(..) => Backend::Sqlite,
             Db::Postgres(_) => Backend::Postgres,
         }
     }
 
     pub(crate) async fn migrate(&self) -> Result<()> {
         match self {
-            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite")
+            Db::Sqlite(p, _) => sqlx::migrate!("./migrations/sqlite")
                 .run(p)
                 .await
                 .map_err(|e| StoreError::unavailable("het schema is niet bij te werken", e)),
@@ -271,7 +278,7 @@ impl Db {
     async fn try_append_batch(&self, batch: &[Append]) -> Result<Vec<Result<Appended>>> {
         let lock = match self {
             // Take SQLite's write lock at once, so two writers never deadlock upgrading.
-            Db::Sqlite(_) => "UPDATE chain_head SET global_seq = global_seq WHERE id = 1",
+            Db::Sqlite(..) => "UPDATE chain_head SET global_seq = global_seq WHERE id = 1",
             // Serialise writers on the global chain's head.
             Db::Postgres(_) => "SELECT global_seq FROM chain_head WHERE id = 1 FOR UPDATE",
         };
@@ -819,7 +826,7 @@ impl Db {
 
     pub(crate) async fn backup(&self, path: &std::path::Path) -> Result<()> {
         match self {
-            Db::Sqlite(p) => {
+            Db::Sqlite(p, _) => {
                 let copies = [
                     ("main", path.to_path_buf()),
                     (crate::logbook::SCHEMA, crate::logbook::path_beside(path)),

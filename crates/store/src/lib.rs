@@ -17,6 +17,7 @@
 mod chain;
 #[macro_use]
 mod db;
+mod direct;
 pub mod access;
 pub mod accounts;
 pub mod audit;
@@ -385,7 +386,7 @@ impl Store {
     /// Brings the schema up to date (embedded, forward-only migrations).
     pub async fn migrate(&self) -> Result<()> {
         self.db.migrate().await?;
-        if let (Db::Sqlite(main), Db::Sqlite(logs), Some(path)) =
+        if let (Db::Sqlite(main, _), Db::Sqlite(logs, _), Some(path)) =
             (&self.db, &self.logs, self.db.logbook_path())
         {
             logbook::migrate(main, logs, &path).await?;

@@ -38,6 +38,7 @@ use ave_engine::ids::CaseId;
 use sqlx::Row;
 
 use crate::db::{Db, parse_time, to_u64};
+use crate::direct::query;
 use crate::{CaseFilter, CaseRow, Page, Result, StoreError, Visible};
 
 /// A query parameter.
@@ -83,14 +84,14 @@ impl Db {
     /// on its statistics).
     fn by_id(&self, alias: &str) -> String {
         match self {
-            Db::Sqlite(_) => format!("cases {alias} INDEXED BY cases_narrow"),
+            Db::Sqlite(..) => format!("cases {alias} INDEXED BY cases_narrow"),
             Db::Postgres(_) => format!("cases {alias}"),
         }
     }
 
     /// Whether a planner hint (`INDEXED BY`, SQLite only) can be given.
     fn hints(&self) -> bool {
-        matches!(self, Db::Sqlite(_))
+        matches!(self, Db::Sqlite(..))
     }
 
     pub(crate) async fn list(
@@ -398,16 +399,23 @@ impl Db {
 
     /// The number a `SELECT … AS n` query gives.
     async fn count(&self, sql: &str, args: &[Arg]) -> Result<u64> {
-        let n: i64 = crate::db::on!(self, |p| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
-            for a in args {
-                q = match a {
-                    Arg::Text(s) => q.bind(s.clone()),
-                    Arg::Bool(b) => q.bind(*b),
-                };
+        let n: i64 = match self {
+            Db::Sqlite(_, direct) => {
+                let (sql, args) = (sql.to_owned(), args.to_vec());
+                direct
+                    .blocking(move |c| query(c, &sql, &args, |r| Ok(r.get::<_, i64>("n")?)))
+                    .await?
+                    .first()
+                    .copied()
+                    .ok_or_else(|| {
+                        StoreError::unavailable("een telling gaf geen antwoord", "no row")
+                    })?
             }
-            q.fetch_one(p).await?.try_get::<i64, _>("n")?
-        });
+            Db::Postgres(p) => bind(sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())), args)
+                .fetch_one(p)
+                .await?
+                .try_get::<i64, _>("n")?,
+        };
         Ok(to_u64(n))
     }
 
@@ -417,6 +425,7 @@ impl Db {
                 "SELECT c.id AS page_id FROM cases c WHERE c.id = $1",
                 &[Arg::Text(case.to_string())],
                 false,
+                Reach::One,
             )
             .await?
             .0;
@@ -445,7 +454,7 @@ impl Db {
             limit.min(1000),
             offset
         );
-        self.rows(&ids, args, total).await
+        self.rows(&ids, args, total, Reach::Many).await
     }
 
     /// The whole rows of the cases `ids` names (a query whose first column is a case id,
@@ -455,71 +464,145 @@ impl Db {
         ids: &str,
         args: &[Arg],
         total: bool,
+        reach: Reach,
     ) -> Result<(Vec<CaseRow>, Option<u64>)> {
         let total_column = if total { ", p.total_rows" } else { "" };
         let sql = format!(
             "SELECT c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, COALESCE(c.phase_since, c.opened_at) AS phase_since, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.roles, c.access, c.erased_at{total_column} FROM ({ids}) p CROSS JOIN cases c WHERE c.id = p.page_id ORDER BY c.last_at DESC, c.id"
         );
-        let mut all = None;
-        let rows = crate::db::on!(self, |p| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
-            for a in args {
-                q = match a {
-                    Arg::Text(s) => q.bind(s.clone()),
-                    Arg::Bool(b) => q.bind(*b),
-                };
-            }
-            q.fetch_all(p)
-                .await?
-                .into_iter()
-                .map(|r| -> Result<CaseRow> {
-                    let id: String = r.try_get("id")?;
-                    let flags: String = r.try_get("flags")?;
-                    let roles: String = r.try_get("roles")?;
-                    let access: String = r.try_get("access")?;
-                    if total {
-                        all = Some(to_u64(r.try_get::<i64, _>("total_rows")?));
-                    }
-                    Ok(CaseRow {
-                        id: CaseId::parse(&id).map_err(|e| StoreError::Corrupt {
-                            case: id.clone(),
-                            seq: 0,
-                            reason: e.to_string(),
-                        })?,
-                        gemeente: r.try_get("gemeente")?,
-                        model_id: r.try_get("model_id")?,
-                        model_version: r.try_get("model_version")?,
-                        phase: r.try_get("phase")?,
-                        version: to_u64(r.try_get::<i64, _>("version")?),
-                        opened_at: parse_time(&r.try_get::<String, _>("opened_at")?)?,
-                        last_at: parse_time(&r.try_get::<String, _>("last_at")?)?,
-                        phase_since: parse_time(&r.try_get::<String, _>("phase_since")?)?,
-                        closed: r.try_get("closed")?,
-                        next_evaluation: r.try_get("next_evaluation")?,
-                        stagnation_due: r.try_get("stagnation_due")?,
-                        decision_due: r.try_get("decision_due")?,
-                        review_due: r.try_get("review_due")?,
-                        flags: flags
-                            .split(',')
-                            .filter(|f| !f.is_empty())
-                            .map(str::to_owned)
-                            .collect(),
-                        roles: roles
-                            .split(',')
-                            .filter_map(|p| p.split_once('='))
-                            .map(|(r, p)| (r.to_owned(), p.to_owned()))
-                            .collect(),
-                        access: crate::access::parse_access(&access),
-                        erased_at: r
-                            .try_get::<Option<String>, _>("erased_at")?
-                            .map(|s| parse_time(&s))
-                            .transpose()?,
+        let rows = match self {
+            Db::Sqlite(_, direct) => {
+                let args = args.to_vec();
+                let read = move |c: &rusqlite::Connection| {
+                    query(c, &sql, &args, |r| {
+                        let all = match total {
+                            true => Some(r.get::<_, i64>("total_rows")?),
+                            false => None,
+                        };
+                        Ok((case_row_of(r)?, all))
                     })
+                };
+                match reach {
+                    Reach::One => direct.run(read)?,
+                    Reach::Many => direct.blocking(read).await?,
+                }
+            }
+            Db::Postgres(p) => bind(sqlx::query(sqlx::AssertSqlSafe(sql)), args)
+                .fetch_all(p)
+                .await?
+                .iter()
+                .map(|r| {
+                    let all = match total {
+                        true => Some(r.try_get::<i64, _>("total_rows")?),
+                        false => None,
+                    };
+                    Ok((case_row_of(r)?, all))
                 })
-                .collect::<Result<Vec<_>>>()?
-        });
-        Ok((rows, all))
+                .collect::<Result<Vec<_>>>()?,
+        };
+        let all = rows.last().and_then(|(_, n)| *n).map(to_u64);
+        Ok((rows.into_iter().map(|(row, _)| row).collect(), all))
     }
+}
+
+/// How far a read on SQLite may reach, and so where it runs ([`crate::direct`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// One row by its key: on the asking thread.
+    One,
+    /// Possibly many rows: on the blocking pool.
+    Many,
+}
+
+/// Binds `args` to a PostgreSQL query, in order.
+fn bind<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    args: &[Arg],
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    for a in args {
+        q = match a {
+            Arg::Text(s) => q.bind(s.clone()),
+            Arg::Bool(b) => q.bind(*b),
+        };
+    }
+    q
+}
+
+/// A result row of either driver, read by column name.
+trait Cells {
+    fn text(&self, column: &str) -> Result<String>;
+    fn maybe(&self, column: &str) -> Result<Option<String>>;
+    fn int(&self, column: &str) -> Result<i64>;
+    fn flag(&self, column: &str) -> Result<bool>;
+}
+
+impl Cells for sqlx::postgres::PgRow {
+    fn text(&self, column: &str) -> Result<String> {
+        Ok(self.try_get(column)?)
+    }
+    fn maybe(&self, column: &str) -> Result<Option<String>> {
+        Ok(self.try_get(column)?)
+    }
+    fn int(&self, column: &str) -> Result<i64> {
+        Ok(self.try_get(column)?)
+    }
+    fn flag(&self, column: &str) -> Result<bool> {
+        Ok(self.try_get(column)?)
+    }
+}
+
+impl Cells for rusqlite::Row<'_> {
+    fn text(&self, column: &str) -> Result<String> {
+        Ok(self.get(column)?)
+    }
+    fn maybe(&self, column: &str) -> Result<Option<String>> {
+        Ok(self.get(column)?)
+    }
+    fn int(&self, column: &str) -> Result<i64> {
+        Ok(self.get(column)?)
+    }
+    fn flag(&self, column: &str) -> Result<bool> {
+        Ok(self.get(column)?)
+    }
+}
+
+/// A case's read model from a row of [`Db::rows`]' query.
+fn case_row_of(r: &impl Cells) -> Result<CaseRow> {
+    let id = r.text("id")?;
+    Ok(CaseRow {
+        id: CaseId::parse(&id).map_err(|e| StoreError::Corrupt {
+            case: id.clone(),
+            seq: 0,
+            reason: e.to_string(),
+        })?,
+        gemeente: r.maybe("gemeente")?,
+        model_id: r.text("model_id")?,
+        model_version: r.text("model_version")?,
+        phase: r.text("phase")?,
+        version: to_u64(r.int("version")?),
+        opened_at: parse_time(&r.text("opened_at")?)?,
+        last_at: parse_time(&r.text("last_at")?)?,
+        phase_since: parse_time(&r.text("phase_since")?)?,
+        closed: r.flag("closed")?,
+        next_evaluation: r.maybe("next_evaluation")?,
+        stagnation_due: r.maybe("stagnation_due")?,
+        decision_due: r.maybe("decision_due")?,
+        review_due: r.maybe("review_due")?,
+        flags: r
+            .text("flags")?
+            .split(',')
+            .filter(|f| !f.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        roles: r
+            .text("roles")?
+            .split(',')
+            .filter_map(|p| p.split_once('='))
+            .map(|(r, p)| (r.to_owned(), p.to_owned()))
+            .collect(),
+        access: crate::access::parse_access(&r.text("access")?),
+        erased_at: r.maybe("erased_at")?.map(|s| parse_time(&s)).transpose()?,
+    })
 }
 
 /// Up to how many of a person's cases a list starts from them. Starting there costs one

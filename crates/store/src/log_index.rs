@@ -55,7 +55,7 @@ impl Store {
 
 async fn index(db: &Db, l: &Lookup) -> Result<u64> {
     let lock = match db {
-        Db::Sqlite(_) => "UPDATE log_index_marks SET upto = upto WHERE name = $1",
+        Db::Sqlite(..) => "UPDATE log_index_marks SET upto = upto WHERE name = $1",
         Db::Postgres(_) => "SELECT upto FROM log_index_marks WHERE name = $1 FOR UPDATE",
     };
     let mark = "SELECT upto FROM log_index_marks WHERE name = $1";

@@ -1,0 +1,211 @@
+//! Reads on SQLite without a hand-off between threads.
+//!
+//! sqlx runs every SQLite connection on a worker thread of its own and passes each query
+//! and each result row through a channel: on a busy server with two cores, waking those
+//! threads cost more than the query itself (a profile of reading one case: about a third of
+//! the server's time in `futex` waits and wake-ups behind that channel, SQLite itself a few
+//! percent). The reads of the case lists and of one case row therefore go through
+//! [`Direct`]: read-only connections of their own (rusqlite, on the same SQLite library as
+//! sqlx), used by the thread that asks — a point lookup inline, a query that may visit many
+//! rows on Tokio's blocking pool ([`Direct::blocking`]), so it never holds up the requests
+//! waiting behind it on an async worker.
+//!
+//! Writes never come here: they stay with sqlx (the group-commit writer). A read sees every
+//! committed write (a new read transaction per statement, WAL). The connections are opened
+//! when first needed and kept (up to [`KEEP`]); each keeps its prepared statements.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::listing::Arg;
+use crate::{Result, StoreError};
+
+/// How many idle connections are kept.
+pub(crate) const KEEP: usize = 8;
+/// How many prepared statements each connection keeps.
+const STATEMENTS: usize = 64;
+
+/// Read-only connections to one SQLite file, used on the caller's thread.
+#[derive(Debug)]
+pub(crate) struct Direct {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        let message = match &e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::DatabaseBusy
+                    || f.code == rusqlite::ErrorCode::DatabaseLocked =>
+            {
+                "de database is bezet"
+            }
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::CannotOpen =>
+            {
+                "verbinding of bestand niet te gebruiken"
+            }
+            _ => "de database gaf een onverwachte fout",
+        };
+        StoreError::unavailable(message, e)
+    }
+}
+
+impl Direct {
+    /// Connections to the SQLite file at `path` (none opened yet).
+    pub(crate) fn new(path: &Path) -> Direct {
+        Direct {
+            path: path.to_owned(),
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn open(&self) -> Result<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // Reading only: a statement that would write is refused by SQLite itself.
+        conn.execute_batch("PRAGMA query_only = 1;")?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.set_prepared_statement_cache_capacity(STATEMENTS);
+        Ok(conn)
+    }
+
+    fn take(&self) -> Result<Connection> {
+        let idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop();
+        match idle {
+            Some(conn) => Ok(conn),
+            None => self.open(),
+        }
+    }
+
+    fn give(&self, conn: Connection) {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if idle.len() < KEEP {
+            idle.push(conn);
+        }
+    }
+
+    /// Runs `f` with a connection, on this thread: for a lookup of a row by its key.
+    pub(crate) fn run<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = self.take()?;
+        let out = f(&conn);
+        self.give(conn);
+        out
+    }
+
+    /// Runs `f` with a connection on Tokio's blocking pool: for a query that may visit many
+    /// rows.
+    pub(crate) async fn blocking<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let me = Arc::clone(self);
+        tokio::task::spawn_blocking(move || me.run(f))
+            .await
+            .map_err(|e| StoreError::unavailable("een leesopdracht is afgebroken", e))?
+    }
+}
+
+/// Runs `sql` (prepared once per connection) with `args` bound to its `$n` parameters, and
+/// maps each result row with `map`.
+pub(crate) fn query<T>(
+    conn: &Connection,
+    sql: &str,
+    args: &[Arg],
+    mut map: impl FnMut(&rusqlite::Row<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    for index in 1..=stmt.parameter_count() {
+        let arg = stmt
+            .parameter_name(index)
+            .and_then(|name| name.strip_prefix('$'))
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|n| args.get(n))
+            .ok_or_else(|| {
+                StoreError::unavailable(
+                    "een leesopdracht heeft een parameter zonder waarde",
+                    format!("parameter {index} of {sql}"),
+                )
+            })?;
+        match arg {
+            Arg::Text(s) => stmt.raw_bind_parameter(index, s)?,
+            Arg::Bool(b) => stmt.raw_bind_parameter(index, b)?,
+        }
+    }
+    let mut rows = stmt.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(map(row)?);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn database() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("t.sqlite");
+        let conn = Connection::open(&path).expect("open");
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; CREATE TABLE t (a TEXT, b INTEGER); INSERT INTO t VALUES ('x', 1), ('y', 0), ('z', 1);",
+        )
+        .expect("schema");
+        (dir, path)
+    }
+
+    #[test]
+    fn parameters_are_bound_by_their_number_wherever_they_stand() {
+        let (_dir, path) = database();
+        let direct = Direct::new(&path);
+        let found = direct
+            .run(|c| {
+                query(
+                    c,
+                    "SELECT a FROM t WHERE b = $2 AND a <> $1 ORDER BY a",
+                    &[Arg::Text("z".into()), Arg::Bool(true)],
+                    |r| Ok(r.get::<_, String>(0)?),
+                )
+            })
+            .expect("query");
+        assert_eq!(found, vec!["x".to_owned()]);
+    }
+
+    #[test]
+    fn a_parameter_without_a_value_is_an_error_not_a_null() {
+        let (_dir, path) = database();
+        let direct = Direct::new(&path);
+        let err = direct
+            .run(|c| query(c, "SELECT a FROM t WHERE a = $2", &[Arg::Text("x".into())], |_| Ok(())))
+            .expect_err("no second argument");
+        assert!(err.to_string().contains("parameter zonder waarde"), "{err}");
+    }
+
+    #[test]
+    fn the_connections_refuse_to_write_and_are_kept_for_the_next_read() {
+        let (_dir, path) = database();
+        let direct = Direct::new(&path);
+        let err = direct
+            .run(|c| query(c, "DELETE FROM t RETURNING a", &[], |_| Ok(())))
+            .expect_err("read only");
+        assert!(matches!(err, StoreError::Unavailable { .. }), "{err}");
+        assert_eq!(direct.idle.lock().expect("lock").len(), 1);
+        let n = direct
+            .run(|c| query(c, "SELECT COUNT(*) FROM t", &[], |r| Ok(r.get::<_, i64>(0)?)))
+            .expect("count");
+        assert_eq!(n, vec![3]);
+        assert_eq!(direct.idle.lock().expect("lock").len(), 1);
+    }
+}
