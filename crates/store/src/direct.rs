@@ -24,7 +24,10 @@ use crate::listing::Arg;
 use crate::{Result, StoreError};
 
 /// How many idle connections are kept.
-pub(crate) const KEEP: usize = 8;
+const KEEP: usize = 6;
+/// How many reads may run on the blocking pool at once: more than the machine has cores
+/// only waits there, and every one holds a connection, its page cache and a thread.
+const AT_ONCE: usize = 4;
 /// How many prepared statements each connection keeps.
 const STATEMENTS: usize = 64;
 
@@ -33,6 +36,7 @@ const STATEMENTS: usize = 64;
 pub(crate) struct Direct {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    at_once: tokio::sync::Semaphore,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -61,6 +65,7 @@ impl Direct {
         Direct {
             path: path.to_owned(),
             idle: Mutex::new(Vec::new()),
+            at_once: tokio::sync::Semaphore::new(AT_ONCE),
         }
     }
 
@@ -104,15 +109,20 @@ impl Direct {
     }
 
     /// Runs `f` with a connection on Tokio's blocking pool: for a query that may visit many
-    /// rows.
+    /// rows. At most [`AT_ONCE`] at a time; the others wait their turn without a thread.
     pub(crate) async fn blocking<T: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let me = Arc::clone(self);
-        tokio::task::spawn_blocking(move || me.run(f))
+        let turn = self
+            .at_once
+            .acquire()
             .await
-            .map_err(|e| StoreError::unavailable("een leesopdracht is afgebroken", e))?
+            .map_err(|e| StoreError::unavailable("de leesverbindingen zijn gesloten", e))?;
+        let me = Arc::clone(self);
+        let out = tokio::task::spawn_blocking(move || me.run(f)).await;
+        drop(turn);
+        out.map_err(|e| StoreError::unavailable("een leesopdracht is afgebroken", e))?
     }
 }
 
