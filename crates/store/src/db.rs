@@ -401,58 +401,77 @@ impl Db {
                         prev = hash;
                         ghash = g;
                     }
-                    // The role index changes only when the roles do (not for most commands).
-                    if old_roles.as_deref() != Some(roles_text(&a.row).as_str()) {
-                        sqlx::query("DELETE FROM case_roles WHERE case_id = $1")
-                            .bind(a.case.as_str())
-                            .execute(&mut *sp)
-                            .await?;
-                        for (role, person) in &a.row.roles {
-                            sqlx::query(
-                                "INSERT INTO case_roles (case_id, role, person) VALUES ($1, $2, $3)",
-                            )
-                            .bind(a.case.as_str())
-                            .bind(role)
-                            .bind(person)
-                            .execute(&mut *sp)
-                            .await?;
-                        }
+                    // The role and attention indexes change only where the roles and flags
+                    // do: the pairs gone are deleted, the new ones inserted (most commands
+                    // change neither).
+                    let (gone, new) = changes(
+                        &old_roles.as_deref().map(role_pairs).unwrap_or_default(),
+                        &a.row.roles,
+                    );
+                    for (role, person) in &gone {
+                        sqlx::query(
+                            "DELETE FROM case_roles WHERE case_id = $1 AND role = $2 AND person = $3",
+                        )
+                        .bind(a.case.as_str())
+                        .bind(role)
+                        .bind(person)
+                        .execute(&mut *sp)
+                        .await?;
                     }
-                    // Likewise the attention index.
-                    if old_flags.as_deref() != Some(flags_text(&a.row).as_str()) {
-                        sqlx::query("DELETE FROM case_flags WHERE case_id = $1")
+                    for (role, person) in &new {
+                        sqlx::query(
+                            "INSERT INTO case_roles (case_id, role, person) VALUES ($1, $2, $3)",
+                        )
+                        .bind(a.case.as_str())
+                        .bind(role)
+                        .bind(person)
+                        .execute(&mut *sp)
+                        .await?;
+                    }
+                    let (gone, new) = changes(
+                        &old_flags.as_deref().map(flag_kinds).unwrap_or_default(),
+                        &a.row.flags,
+                    );
+                    for kind in &gone {
+                        sqlx::query("DELETE FROM case_flags WHERE kind = $1 AND case_id = $2")
+                            .bind(kind)
                             .bind(a.case.as_str())
                             .execute(&mut *sp)
                             .await?;
-                        let mut kinds: Vec<&String> = a.row.flags.iter().collect();
-                        kinds.sort();
-                        kinds.dedup();
-                        for kind in kinds {
-                            sqlx::query("INSERT INTO case_flags (kind, case_id) VALUES ($1, $2)")
-                                .bind(kind)
-                                .bind(a.case.as_str())
-                                .execute(&mut *sp)
-                                .await?;
-                        }
+                    }
+                    for kind in &new {
+                        sqlx::query("INSERT INTO case_flags (kind, case_id) VALUES ($1, $2)")
+                            .bind(kind)
+                            .bind(a.case.as_str())
+                            .execute(&mut *sp)
+                            .await?;
                     }
                     crate::notifications::insert(&mut sp, a.case.as_str(), &a.notify).await?;
-                    // Likewise the involvement index.
-                    let access = crate::access::access_text(&row.access);
-                    if old_access.as_deref() != Some(access.as_str()) {
-                        sqlx::query("DELETE FROM case_access WHERE case_id = $1")
-                            .bind(a.case.as_str())
-                            .execute(&mut *sp)
-                            .await?;
-                        for (person, kind) in &row.access {
-                            sqlx::query(
-                                "INSERT INTO case_access (case_id, person, kind) VALUES ($1, $2, $3)",
-                            )
+                    // Likewise the involvement index (one row per person: a person whose
+                    // kind of involvement changed is deleted and inserted anew).
+                    let (gone, new) = changes(
+                        &old_access
+                            .as_deref()
+                            .map(crate::access::parse_access)
+                            .unwrap_or_default(),
+                        &row.access,
+                    );
+                    for (person, _) in &gone {
+                        sqlx::query("DELETE FROM case_access WHERE case_id = $1 AND person = $2")
                             .bind(a.case.as_str())
                             .bind(person)
-                            .bind(kind)
                             .execute(&mut *sp)
                             .await?;
-                        }
+                    }
+                    for (person, kind) in &new {
+                        sqlx::query(
+                            "INSERT INTO case_access (case_id, person, kind) VALUES ($1, $2, $3)",
+                        )
+                        .bind(a.case.as_str())
+                        .bind(person)
+                        .bind(kind)
+                        .execute(&mut *sp)
+                        .await?;
                     }
                     Ok((
                         Appended {
@@ -898,6 +917,33 @@ fn roles_text(row: &CaseRow) -> String {
     roles.join(",")
 }
 
+/// The roles as [`roles_text`] wrote them: (role, person).
+fn role_pairs(text: &str) -> Vec<(String, String)> {
+    text.split(',')
+        .filter_map(|p| p.split_once('='))
+        .map(|(r, p)| (r.to_owned(), p.to_owned()))
+        .collect()
+}
+
+/// The attention kinds as [`flags_text`] wrote them.
+fn flag_kinds(text: &str) -> Vec<String> {
+    text.split(',')
+        .filter(|k| !k.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// What an index kept beside the row must lose and gain to go from `old` to `new`: the
+/// items only in `old`, then the items only in `new` (each once, in order).
+fn changes<T: Ord + Clone>(old: &[T], new: &[T]) -> (Vec<T>, Vec<T>) {
+    let old: std::collections::BTreeSet<&T> = old.iter().collect();
+    let new: std::collections::BTreeSet<&T> = new.iter().collect();
+    (
+        old.difference(&new).map(|t| (*t).clone()).collect(),
+        new.difference(&old).map(|t| (*t).clone()).collect(),
+    )
+}
+
 /// What the kept counts are counted by.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct CountKey {
@@ -940,4 +986,46 @@ where
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_index_loses_what_is_gone_and_gains_what_is_new_and_nothing_else() {
+        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        let old = vec![
+            pair("p1", "rol"),
+            pair("p2", "deelnemer"),
+            pair("p3", "rol"),
+        ];
+        let new = vec![
+            pair("p3", "rol"),
+            pair("p1", "rol"),
+            pair("p2", "bijdrager"),
+            pair("p4", "rol"),
+        ];
+        let (gone, added) = changes(&old, &new);
+        assert_eq!(gone, vec![pair("p2", "deelnemer")]);
+        assert_eq!(added, vec![pair("p2", "bijdrager"), pair("p4", "rol")]);
+        let (gone, added) = changes(&new, &new);
+        assert!(gone.is_empty() && added.is_empty());
+        let (gone, added) = changes(&[], &["a".to_owned(), "a".to_owned()]);
+        assert_eq!((gone, added), (vec![], vec!["a".to_owned()]));
+    }
+
+    #[test]
+    fn the_row_texts_read_back_as_written() {
+        assert_eq!(
+            role_pairs("casusregie=p1,procesregie=p2"),
+            vec![
+                ("casusregie".to_owned(), "p1".to_owned()),
+                ("procesregie".to_owned(), "p2".to_owned())
+            ]
+        );
+        assert!(role_pairs("").is_empty());
+        assert_eq!(flag_kinds(",a,b,"), vec!["a".to_owned(), "b".to_owned()]);
+        assert!(flag_kinds(",,").is_empty());
+    }
 }

@@ -48,9 +48,7 @@ impl From<rusqlite::Error> for StoreError {
             {
                 "de database is bezet"
             }
-            rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::CannotOpen =>
-            {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
                 "verbinding of bestand niet te gebruiken"
             }
             _ => "de database gaf een onverwachte fout",
@@ -198,7 +196,14 @@ mod tests {
         let (_dir, path) = database();
         let direct = Direct::new(&path);
         let err = direct
-            .run(|c| query(c, "SELECT a FROM t WHERE a = $2", &[Arg::Text("x".into())], |_| Ok(())))
+            .run(|c| {
+                query(
+                    c,
+                    "SELECT a FROM t WHERE a = $2",
+                    &[Arg::Text("x".into())],
+                    |_| Ok(()),
+                )
+            })
             .expect_err("no second argument");
         assert!(err.to_string().contains("parameter zonder waarde"), "{err}");
     }
@@ -213,7 +218,14 @@ mod tests {
         assert!(matches!(err, StoreError::Unavailable { .. }), "{err}");
         assert_eq!(direct.idle.lock().expect("lock").len(), 1);
         let n = direct
-            .run(|c| query(c, "SELECT COUNT(*) FROM t", &[], |r| Ok(r.get::<_, i64>(0)?)))
+            .run(|c| {
+                query(
+                    c,
+                    "SELECT COUNT(*) FROM t",
+                    &[],
+                    |r| Ok(r.get::<_, i64>(0)?),
+                )
+            })
             .expect("count");
         assert_eq!(n, vec![3]);
         assert_eq!(direct.idle.lock().expect("lock").len(), 1);

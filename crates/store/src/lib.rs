@@ -17,11 +17,11 @@
 mod chain;
 #[macro_use]
 mod db;
-mod direct;
 pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod dashboard;
+mod direct;
 pub mod identity;
 mod listing;
 pub mod log_index;

@@ -556,6 +556,100 @@ async fn the_role_index_stays_right_when_commands_leave_the_roles_as_they_were()
     .await;
 }
 
+/// The role and involvement indexes follow the row when a role passes to a successor: the
+/// former holder leaves the role index, and stays in the involvement index with the kind the row gives them.
+#[tokio::test]
+async fn the_indexes_follow_a_role_to_its_successor_and_keep_the_former_holder_involved() {
+    on_every_backend(|db| async move {
+        let mut h = Household::open(&db, "casus-e", "Voorbeeldstad").await;
+        h.assign_casusregie(&db).await;
+        let today = "2026-06-01";
+        let holder = CaseFilter {
+            holder: Some(support::CASUSREGISSEUR.to_owned()),
+            ..CaseFilter::default()
+        };
+        let visible = CaseFilter {
+            visible: Some(ave_store::Visible {
+                person: support::CASUSREGISSEUR.to_owned(),
+                now: "2026-06-01T00:00:00.000000Z".to_owned(),
+                governs: Vec::new(),
+            }),
+            ..CaseFilter::default()
+        };
+        assert_eq!(
+            db.store
+                .list(&holder, today, 0, 10)
+                .await
+                .expect("list")
+                .total,
+            1
+        );
+        h.run(
+            &db,
+            serde_json::json!({
+                "do": "add-participant",
+                "person": "consulent-2",
+                "name": "consulent-2",
+                "function": "consulent",
+                "organisation": "Gemeente",
+            }),
+        )
+        .await;
+        let before = db
+            .store
+            .case_row(&h.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        h.run(
+            &db,
+            serde_json::json!({
+                "do": "assign-role",
+                "role": "casusregie",
+                "person": "consulent-2",
+                "reason": "overdracht",
+            }),
+        )
+        .await;
+        let row = db
+            .store
+            .case_row(&h.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        assert_eq!(
+            row.roles,
+            vec![("casusregie".to_owned(), "consulent-2".to_owned())]
+        );
+        assert_ne!(row.access, before.access, "the kind of involvement changed");
+        assert!(
+            row.access.iter().any(|(p, _)| p == support::CASUSREGISSEUR),
+            "{:?}",
+            row.access
+        );
+        let held = db.store.list(&holder, today, 0, 10).await.expect("list");
+        assert_eq!(held.total, 0, "the role index lost the former holder");
+        let successor = CaseFilter {
+            holder: Some("consulent-2".to_owned()),
+            ..CaseFilter::default()
+        };
+        let held = db.store.list(&successor, today, 0, 10).await.expect("list");
+        assert_eq!(held.total, 1, "the role index gained the successor");
+        let seen = db.store.list(&visible, today, 0, 10).await.expect("list");
+        assert_eq!(seen.total, 1, "the involvement index kept the person");
+        assert_eq!(seen.items[0].access, row.access);
+        assert!(
+            db.store
+                .verify()
+                .await
+                .expect("verify")
+                .first_problem
+                .is_none()
+        );
+    })
+    .await;
+}
+
 /// Someone who may see more cases than the list counts (1,000) gets the same pages whether
 /// the list starts from their own cases or from the cases in list order (the per-case form of
 /// the need-to-know clause): the same rows, in the same order, as the list without the clause
