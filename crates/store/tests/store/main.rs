@@ -60,14 +60,7 @@ async fn a_stale_expected_version_is_a_conflict_and_writes_nothing() {
             before
         );
         h.signal(&db, 1).await;
-        assert!(
-            db.store
-                .verify()
-                .await
-                .expect("verify")
-                .first_problem
-                .is_none()
-        );
+        support::assert_verifies(&db.store).await;
     })
     .await;
 }
@@ -114,14 +107,7 @@ async fn a_conflict_in_a_batch_does_not_hold_up_the_other_commands() {
             db.store.version(&a.id).await.expect("v"),
             Some(a.case().seq() + 1)
         );
-        assert!(
-            db.store
-                .verify()
-                .await
-                .expect("verify")
-                .first_problem
-                .is_none()
-        );
+        support::assert_verifies(&db.store).await;
     })
     .await;
 }
@@ -544,14 +530,7 @@ async fn the_role_index_stays_right_when_commands_leave_the_roles_as_they_were()
             .expect("row")
             .expect("exists");
         assert_eq!(row.roles, page.items[0].roles);
-        assert!(
-            db.store
-                .verify()
-                .await
-                .expect("verify")
-                .first_problem
-                .is_none()
-        );
+        support::assert_verifies(&db.store).await;
     })
     .await;
 }
@@ -638,14 +617,7 @@ async fn the_indexes_follow_a_role_to_its_successor_and_keep_the_former_holder_i
         let seen = db.store.list(&visible, today, 0, 10).await.expect("list");
         assert_eq!(seen.total, 1, "the involvement index kept the person");
         assert_eq!(seen.items[0].access, row.access);
-        assert!(
-            db.store
-                .verify()
-                .await
-                .expect("verify")
-                .first_problem
-                .is_none()
-        );
+        support::assert_verifies(&db.store).await;
     })
     .await;
 }

@@ -172,6 +172,12 @@ async fn admin_exec(admin: &str, sql: &str) {
     store.close().await;
 }
 
+/// Asserts that every chain of `store` verifies.
+pub async fn assert_verifies(store: &Store) {
+    let report = store.verify().await.expect("verify");
+    assert!(report.first_problem.is_none(), "{:?}", report.first_problem);
+}
+
 /// Runs `test` on a fresh SQLite database and, when configured, on a fresh PostgreSQL one.
 pub async fn on_every_backend<F, Fut>(test: F)
 where
