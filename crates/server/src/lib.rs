@@ -48,9 +48,30 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// How long one request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// What the handlers share.
+/// What the handlers share: one pointer to [`Shared`], so that the many clones a request
+/// makes (extractors, layers) cost one reference count, not one per part. Read its parts
+/// as fields (`state.store`); setting one (before serving) copies the parts when the state
+/// is shared.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+/// The parts of [`AppState`].
+#[derive(Debug, Clone)]
+pub struct Shared {
     /// The case store.
     pub store: Store,
     /// The one writer: commands arriving together share one durable commit.
@@ -86,7 +107,7 @@ impl AppState {
 
     /// [`AppState::new`] with a cache of at most `capacity` live cases.
     pub fn with_cache(store: Store, capacity: usize) -> AppState {
-        AppState {
+        AppState(Arc::new(Shared {
             writer: GroupCommit::start(store.clone()),
             logs: logs::Logs::start(store.clone()),
             store,
@@ -99,7 +120,7 @@ impl AppState {
             dashboard: Arc::default(),
             mail: false,
             zone: chrono_tz::Europe::Amsterdam,
-        }
+        }))
     }
 
     /// This state with `auth` as its authentication.
@@ -339,7 +360,7 @@ pub async fn serve_with(
     state.auth = options.auth.clone();
     state.themes = options.themes.clone();
     if let Some(key) = options.subject_key {
-        state.logs = state.logs.with_key(key);
+        state.logs = state.logs.clone().with_key(key);
     }
     let logs = state.logs.clone();
     // Meldingen by e-mail: the outbox is delivered in the background while serving.
