@@ -154,6 +154,9 @@ impl Db {
 
     pub(crate) async fn close(&self) {
         on!(self, |p| p.close().await);
+        if let Db::Sqlite(_, direct) = self {
+            direct.close();
+        }
     }
 
     pub(crate) async fn raw_exec(&self, sql: &str) -> Result<u64> {

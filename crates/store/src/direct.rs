@@ -37,6 +37,8 @@ pub(crate) struct Direct {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
     at_once: tokio::sync::Semaphore,
+    /// Set by [`Direct::close`]: no connection is opened after it.
+    closed: std::sync::atomic::AtomicBool,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -64,10 +66,29 @@ impl Direct {
             path: path.to_owned(),
             idle: Mutex::new(Vec::new()),
             at_once: tokio::sync::Semaphore::new(AT_ONCE),
+            closed: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
+    /// Closes every idle connection and opens none after this (a read under way finishes
+    /// and its connection is closed then).
+    pub(crate) fn close(&self) {
+        self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+        drop(
+            self.idle
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .split_off(0),
+        );
+    }
+
     fn open(&self) -> Result<Connection> {
+        if self.closed.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(StoreError::unavailable(
+                "de verbindingen zijn gesloten",
+                "direct connections closed",
+            ));
+        }
         let conn = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -86,14 +107,14 @@ impl Direct {
             .unwrap_or_else(PoisonError::into_inner)
             .pop();
         match idle {
-            Some(conn) => Ok(conn),
-            None => self.open(),
+            Some(conn) if !self.closed.load(std::sync::atomic::Ordering::SeqCst) => Ok(conn),
+            _ => self.open(),
         }
     }
 
     fn give(&self, conn: Connection) {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        if idle.len() < KEEP {
+        if idle.len() < KEEP && !self.closed.load(std::sync::atomic::Ordering::SeqCst) {
             idle.push(conn);
         }
     }
@@ -229,5 +250,17 @@ mod tests {
             .expect("count");
         assert_eq!(n, vec![3]);
         assert_eq!(direct.idle.lock().expect("lock").len(), 1);
+    }
+
+    #[test]
+    fn after_close_no_connection_is_kept_or_opened() {
+        let (_dir, path) = database();
+        let direct = Direct::new(&path);
+        direct.run(|_| Ok(())).expect("read");
+        assert_eq!(direct.idle.lock().expect("lock").len(), 1);
+        direct.close();
+        assert!(direct.idle.lock().expect("lock").is_empty());
+        let err = direct.run(|_| Ok(())).expect_err("closed");
+        assert!(err.to_string().contains("gesloten"), "{err}");
     }
 }
