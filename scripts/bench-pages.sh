@@ -84,13 +84,9 @@ cleanup() {
 trap cleanup EXIT
 
 step "copy $real → $COPY"
-cp --reflink=auto "$real" "$COPY"
-if [ -f "$real-wal" ]; then cp --reflink=auto "$real-wal" "$COPY-wal"; fi
-real_logbook=${real%.sqlite}.logboek.sqlite
-if [ -f "$real_logbook" ]; then
-  cp --reflink=auto "$real_logbook" "$LOGBOOK"
-  if [ -f "$real_logbook-wal" ]; then cp --reflink=auto "$real_logbook-wal" "$LOGBOOK-wal"; fi
-fi
+# shellcheck source=scripts/bench-copy.sh
+source scripts/bench-copy.sh
+copy_database "$real" "$COPY"
 URL="sqlite://$COPY"
 
 # Waits until a URL answers.

@@ -38,6 +38,8 @@ RESULTS=$BENCH/results
 mkdir -p "$RESULTS"
 
 step() { printf '\n== %s ==\n' "$*"; }
+# shellcheck source=scripts/bench-copy.sh
+source scripts/bench-copy.sh
 
 step "release build"
 cargo build --release --locked -p ave-cli -p ave-loadgen
@@ -127,17 +129,9 @@ if [[ " $BACKENDS " == *" sqlite "* ]]; then
     "$LOAD" seed --database "sqlite://$SQLITE" --cases "$CASES"
   fi
   if [ "$IN_PLACE" != 1 ]; then
-    # The copy: the real file behind a symlink, its WAL, and its logbook beside it.
-    real=$(readlink -f "$SQLITE")
     copy=$BENCH/service-$$.sqlite
-    step "copy $real → $copy"
-    cp --reflink=auto "$real" "$copy"
-    if [ -f "$real-wal" ]; then cp --reflink=auto "$real-wal" "$copy-wal"; fi
-    logbook=${real%.sqlite}.logboek.sqlite
-    if [ -f "$logbook" ]; then
-      cp --reflink=auto "$logbook" "${copy%.sqlite}.logboek.sqlite"
-      if [ -f "$logbook-wal" ]; then cp --reflink=auto "$logbook-wal" "${copy%.sqlite}.logboek.sqlite-wal"; fi
-    fi
+    step "copy $SQLITE → $copy"
+    copy_database "$SQLITE" "$copy"
     # Migrations first, so the wait for the server below is for the server only.
     "$AVE" db migrate --database "sqlite://$copy"
     run_against sqlite "sqlite://$copy" 1

@@ -921,7 +921,7 @@ fn roles_text(row: &CaseRow) -> String {
 }
 
 /// The roles as [`roles_text`] wrote them: (role, person).
-fn role_pairs(text: &str) -> Vec<(String, String)> {
+pub(crate) fn role_pairs(text: &str) -> Vec<(String, String)> {
     text.split(',')
         .filter_map(|p| p.split_once('='))
         .map(|(r, p)| (r.to_owned(), p.to_owned()))
@@ -929,7 +929,7 @@ fn role_pairs(text: &str) -> Vec<(String, String)> {
 }
 
 /// The attention kinds as [`flags_text`] wrote them.
-fn flag_kinds(text: &str) -> Vec<String> {
+pub(crate) fn flag_kinds(text: &str) -> Vec<String> {
     text.split(',')
         .filter(|k| !k.is_empty())
         .map(str::to_owned)

@@ -37,7 +37,7 @@
 use ave_engine::ids::CaseId;
 use sqlx::Row;
 
-use crate::db::{Db, parse_time, to_u64};
+use crate::db::{Db, flag_kinds, parse_time, role_pairs, to_u64};
 use crate::direct::query;
 use crate::{CaseFilter, CaseRow, Page, Result, StoreError, Visible};
 
@@ -588,18 +588,8 @@ fn case_row_of(r: &impl Cells) -> Result<CaseRow> {
         stagnation_due: r.maybe("stagnation_due")?,
         decision_due: r.maybe("decision_due")?,
         review_due: r.maybe("review_due")?,
-        flags: r
-            .text("flags")?
-            .split(',')
-            .filter(|f| !f.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        roles: r
-            .text("roles")?
-            .split(',')
-            .filter_map(|p| p.split_once('='))
-            .map(|(r, p)| (r.to_owned(), p.to_owned()))
-            .collect(),
+        flags: flag_kinds(&r.text("flags")?),
+        roles: role_pairs(&r.text("roles")?),
         access: crate::access::parse_access(&r.text("access")?),
         erased_at: r.maybe("erased_at")?.map(|s| parse_time(&s)).transpose()?,
     })
