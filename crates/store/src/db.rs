@@ -18,7 +18,7 @@ use sqlx::sqlite::{
 use crate::chain::{self, Hash, ZERO};
 use crate::direct::Direct;
 use crate::{
-    Append, Appended, CaseRow, ChainProblem, ModelRecord, Outline, PhaseCounts, Result, StoreError,
+    Append, Appended, ChainProblem, ModelRecord, Outline, PhaseCounts, Result, StoreError,
     VerifyReport,
 };
 
@@ -262,12 +262,12 @@ impl Db {
             .collect()
     }
 
-    pub(crate) async fn append_batch(&self, batch: &[Append]) -> Vec<Result<Appended>> {
+    pub(crate) async fn append_batch(&self, batch: Vec<Append>) -> Vec<Result<Appended>> {
+        let n = batch.len();
         match self.try_append_batch(batch).await {
             Ok(results) => results,
             // The whole transaction failed (the database went away): nothing was written.
-            Err(e) => batch
-                .iter()
+            Err(e) => (0..n)
                 .map(|_| {
                     Err(StoreError::unavailable(
                         "niets geschreven: de transactie is mislukt",
@@ -278,235 +278,15 @@ impl Db {
         }
     }
 
-    async fn try_append_batch(&self, batch: &[Append]) -> Result<Vec<Result<Appended>>> {
-        let lock = match self {
-            // Take SQLite's write lock at once, so two writers never deadlock upgrading.
-            Db::Sqlite(..) => "UPDATE chain_head SET global_seq = global_seq WHERE id = 1",
-            // Serialise writers on the global chain's head.
-            Db::Postgres(_) => "SELECT global_seq FROM chain_head WHERE id = 1 FOR UPDATE",
-        };
-        on!(self, |p| {
-            let mut tx = p.begin().await?;
-            sqlx::query(lock).execute(&mut *tx).await?;
-            let head = sqlx::query("SELECT global_seq, global_hash FROM chain_head WHERE id = 1")
-                .fetch_one(&mut *tx)
-                .await?;
-            let mut global_seq = to_u64(head.try_get::<i64, _>("global_seq")?);
-            let mut global: Hash = head
-                .try_get::<Vec<u8>, _>("global_hash")?
-                .try_into()
-                .unwrap_or(ZERO);
-            let mut results = Vec::with_capacity(batch.len());
-            for a in batch {
-                let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
-                let outcome: Result<(Appended, u64, Hash)> = async {
-                    // The case's version, what its counts are kept under, its roles and the
-                    // hash of its last event, in one statement.
-                    let before = sqlx::query(
-                        "SELECT c.version, c.gemeente, c.phase, c.closed, c.roles, c.access, c.flags, e.hash FROM cases c LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1",
-                    )
-                    .bind(a.case.as_str())
-                    .fetch_optional(&mut *sp)
-                    .await?;
-                    let (current, old_key, old_roles, old_access, old_flags, last_hash) = match before {
-                        Some(r) => (
-                            to_u64(r.try_get::<i64, _>("version")?),
-                            Some(CountKey {
-                                gemeente: r
-                                    .try_get::<Option<String>, _>("gemeente")?
-                                    .unwrap_or_default(),
-                                phase: r.try_get("phase")?,
-                                closed: r.try_get("closed")?,
-                            }),
-                            Some(r.try_get::<String, _>("roles")?),
-                            Some(r.try_get::<String, _>("access")?),
-                            Some(r.try_get::<String, _>("flags")?),
-                            r.try_get::<Option<Vec<u8>>, _>("hash")?,
-                        ),
-                        None => (0, None, None, None, None, None),
-                    };
-                    if current != a.expected {
-                        return Err(StoreError::Conflict {
-                            case: a.case.clone(),
-                            expected: a.expected,
-                            current,
-                        });
-                    }
-                    let mut prev: Hash = if a.expected == 0 {
-                        ZERO
-                    } else {
-                        last_hash
-                            .and_then(|h| h.try_into().ok())
-                            .ok_or_else(|| StoreError::Corrupt {
-                                case: a.case.to_string(),
-                                seq: a.expected,
-                                reason: "de laatste gebeurtenis ontbreekt".to_owned(),
-                            })?
-                    };
-                    // Whoever was involved and no longer is stays a contributor.
-                    let kept = old_access
-                        .as_deref()
-                        .and_then(|old| crate::access::keep_contributors(old, &a.row.access))
-                        .map(|access| CaseRow {
-                            access,
-                            ..a.row.clone()
-                        });
-                    let row = kept.as_ref().unwrap_or(&a.row);
-                    // The read model first: events refer to their case.
-                    upsert_row(&mut sp, row).await?;
-                    let new_key = CountKey::of(&a.row);
-                    if old_key.as_ref() != Some(&new_key) {
-                        if let Some(old) = &old_key {
-                            bump_count(&mut sp, old, -1).await?;
-                        }
-                        bump_count(&mut sp, &new_key, 1).await?;
-                    }
-                    let mut gseq = global_seq;
-                    let mut ghash = global;
-                    for (i, r) in a.events.iter().enumerate() {
-                        let provenance = a.provenance.get(i);
-                        let content = serde_json::to_string(r).map_err(|e| {
-                            StoreError::unavailable("gebeurtenis niet te schrijven", e)
-                        })?;
-                        let content_hash = chain::sha256(content.as_bytes());
-                        let at = time(&r.at);
-                        let outline = chain::Outline {
-                            case: a.case.as_str(),
-                            seq: r.seq,
-                            event_type: r.event.name(),
-                            at: &at,
-                            by: r.by.as_str(),
-                            content_hash: &content_hash,
-                        };
-                        let hash = chain::event_hash(&prev, &outline);
-                        gseq += 1;
-                        let g = chain::global_hash(&ghash, gseq, &hash);
-                        sqlx::query(
-                            "INSERT INTO events (case_id, seq, global_seq, schema, type, at, by_person, content, content_hash, prev_hash, hash, global_prev, global_hash, organisation, grondslag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-                        )
-                        .bind(a.case.as_str())
-                        .bind(to_i64(r.seq))
-                        .bind(to_i64(gseq))
-                        .bind(i64::from(ave_engine::event::SCHEMA_VERSION))
-                        .bind(r.event.name())
-                        .bind(&at)
-                        .bind(r.by.as_str())
-                        .bind(&content)
-                        .bind(content_hash.to_vec())
-                        .bind(prev.to_vec())
-                        .bind(hash.to_vec())
-                        .bind(ghash.to_vec())
-                        .bind(g.to_vec())
-                        .bind(provenance.and_then(|p| p.organisation.clone()))
-                        .bind(provenance.and_then(|p| p.grondslag.clone()))
-                        .execute(&mut *sp)
-                        .await?;
-                        prev = hash;
-                        ghash = g;
-                    }
-                    // The role and attention indexes change only where the roles and flags
-                    // do: the pairs gone are deleted, the new ones inserted (most commands
-                    // change neither).
-                    let (gone, new) = changes(
-                        &old_roles.as_deref().map(role_pairs).unwrap_or_default(),
-                        &a.row.roles,
-                    );
-                    for (role, person) in &gone {
-                        sqlx::query(
-                            "DELETE FROM case_roles WHERE case_id = $1 AND role = $2 AND person = $3",
-                        )
-                        .bind(a.case.as_str())
-                        .bind(role)
-                        .bind(person)
-                        .execute(&mut *sp)
-                        .await?;
-                    }
-                    for (role, person) in &new {
-                        sqlx::query(
-                            "INSERT INTO case_roles (case_id, role, person) VALUES ($1, $2, $3)",
-                        )
-                        .bind(a.case.as_str())
-                        .bind(role)
-                        .bind(person)
-                        .execute(&mut *sp)
-                        .await?;
-                    }
-                    let (gone, new) = changes(
-                        &old_flags.as_deref().map(flag_kinds).unwrap_or_default(),
-                        &a.row.flags,
-                    );
-                    for kind in &gone {
-                        sqlx::query("DELETE FROM case_flags WHERE kind = $1 AND case_id = $2")
-                            .bind(kind)
-                            .bind(a.case.as_str())
-                            .execute(&mut *sp)
-                            .await?;
-                    }
-                    for kind in &new {
-                        sqlx::query("INSERT INTO case_flags (kind, case_id) VALUES ($1, $2)")
-                            .bind(kind)
-                            .bind(a.case.as_str())
-                            .execute(&mut *sp)
-                            .await?;
-                    }
-                    crate::notifications::insert(&mut sp, a.case.as_str(), &a.notify).await?;
-                    // Likewise the involvement index (one row per person: a person whose
-                    // kind of involvement changed is deleted and inserted anew).
-                    let (gone, new) = changes(
-                        &old_access
-                            .as_deref()
-                            .map(crate::access::parse_access)
-                            .unwrap_or_default(),
-                        &row.access,
-                    );
-                    for (person, _) in &gone {
-                        sqlx::query("DELETE FROM case_access WHERE case_id = $1 AND person = $2")
-                            .bind(a.case.as_str())
-                            .bind(person)
-                            .execute(&mut *sp)
-                            .await?;
-                    }
-                    for (person, kind) in &new {
-                        sqlx::query(
-                            "INSERT INTO case_access (case_id, person, kind) VALUES ($1, $2, $3)",
-                        )
-                        .bind(a.case.as_str())
-                        .bind(person)
-                        .bind(kind)
-                        .execute(&mut *sp)
-                        .await?;
-                    }
-                    Ok((
-                        Appended {
-                            version: a.row.version,
-                            global_seq: gseq,
-                        },
-                        gseq,
-                        ghash,
-                    ))
-                }
-                .await;
-                match outcome {
-                    Ok((appended, gseq, ghash)) => {
-                        sp.commit().await?;
-                        global_seq = gseq;
-                        global = ghash;
-                        results.push(Ok(appended));
-                    }
-                    Err(e) => {
-                        sp.rollback().await?;
-                        results.push(Err(e));
-                    }
-                }
+    async fn try_append_batch(&self, batch: Vec<Append>) -> Result<Vec<Result<Appended>>> {
+        match self {
+            Db::Sqlite(_, direct) => {
+                direct
+                    .write(move |conn| crate::append::sqlite::append_batch(conn, &batch))
+                    .await
             }
-            sqlx::query("UPDATE chain_head SET global_seq = $1, global_hash = $2 WHERE id = 1")
-                .bind(to_i64(global_seq))
-                .bind(global.to_vec())
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(results)
-        })
+            Db::Postgres(p) => crate::append::postgres::append_batch(p, &batch).await,
+        }
     }
 
     pub(crate) async fn events(&self, case: &CaseId, after: u64) -> Result<Vec<Recorded>> {
@@ -871,56 +651,7 @@ impl Db {
     }
 }
 
-/// Writes a case's read model (insert or update).
-async fn upsert_row<'c, DB>(tx: &mut sqlx::Transaction<'c, DB>, row: &CaseRow) -> Result<()>
-where
-    DB: sqlx::Database,
-    for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
-    for<'e> &'e mut <DB as sqlx::Database>::Connection: sqlx::Executor<'e, Database = DB>,
-    String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    Option<String>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    bool: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-{
-    let flags = flags_text(row);
-    sqlx::query(
-        "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, next_evaluation, stagnation_due, decision_due, review_due, flags, roles, access, phase_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (id) DO UPDATE SET gemeente = excluded.gemeente, model_id = excluded.model_id, model_version = excluded.model_version, phase = excluded.phase, version = excluded.version, last_at = excluded.last_at, phase_since = excluded.phase_since, closed = excluded.closed, next_evaluation = excluded.next_evaluation, stagnation_due = excluded.stagnation_due, decision_due = excluded.decision_due, review_due = excluded.review_due, flags = excluded.flags, roles = excluded.roles, access = excluded.access",
-    )
-    .bind(row.id.to_string())
-    .bind(row.gemeente.clone())
-    .bind(row.model_id.clone())
-    .bind(row.model_version.clone())
-    .bind(row.phase.clone())
-    .bind(to_i64(row.version))
-    .bind(time(&row.opened_at))
-    .bind(time(&row.last_at))
-    .bind(row.closed)
-    .bind(row.next_evaluation.clone())
-    .bind(row.stagnation_due.clone())
-    .bind(row.decision_due.clone())
-    .bind(row.review_due.clone())
-    .bind(flags)
-    .bind(roles_text(row))
-    .bind(crate::access::access_text(&row.access))
-    .bind(time(&row.phase_since))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// The attention flags as the row stores them: `,kind,kind,` (so a filter is one `LIKE`).
-fn flags_text(row: &CaseRow) -> String {
-    format!(",{},", row.flags.join(","))
-}
-
-/// The roles of a case as its row keeps them: `role=person`, sorted, comma-separated.
-fn roles_text(row: &CaseRow) -> String {
-    let mut roles: Vec<String> = row.roles.iter().map(|(r, p)| format!("{r}={p}")).collect();
-    roles.sort();
-    roles.join(",")
-}
-
-/// The roles as [`roles_text`] wrote them: (role, person).
+/// The roles as the row keeps them (`role=person,…`): (role, person).
 pub(crate) fn role_pairs(text: &str) -> Vec<(String, String)> {
     text.split(',')
         .filter_map(|p| p.split_once('='))
@@ -928,7 +659,7 @@ pub(crate) fn role_pairs(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The attention kinds as [`flags_text`] wrote them.
+/// The attention kinds as the row keeps them (`,kind,kind,`).
 pub(crate) fn flag_kinds(text: &str) -> Vec<String> {
     text.split(',')
         .filter(|k| !k.is_empty())
@@ -936,87 +667,9 @@ pub(crate) fn flag_kinds(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// What an index kept beside the row must lose and gain to go from `old` to `new`: the
-/// items only in `old`, then the items only in `new` (each once, in order).
-fn changes<T: Ord + Clone>(old: &[T], new: &[T]) -> (Vec<T>, Vec<T>) {
-    let old: std::collections::BTreeSet<&T> = old.iter().collect();
-    let new: std::collections::BTreeSet<&T> = new.iter().collect();
-    (
-        old.difference(&new).map(|t| (*t).clone()).collect(),
-        new.difference(&old).map(|t| (*t).clone()).collect(),
-    )
-}
-
-/// What the kept counts are counted by.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct CountKey {
-    gemeente: String,
-    phase: String,
-    closed: bool,
-}
-
-impl CountKey {
-    fn of(row: &CaseRow) -> CountKey {
-        CountKey {
-            gemeente: row.gemeente.clone().unwrap_or_default(),
-            phase: row.phase.clone(),
-            closed: row.closed,
-        }
-    }
-}
-
-/// Adds `delta` to the kept count of `key`.
-async fn bump_count<'c, DB>(
-    tx: &mut sqlx::Transaction<'c, DB>,
-    key: &CountKey,
-    delta: i64,
-) -> Result<()>
-where
-    DB: sqlx::Database,
-    for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
-    for<'e> &'e mut <DB as sqlx::Database>::Connection: sqlx::Executor<'e, Database = DB>,
-    String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-    bool: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-{
-    sqlx::query(
-        "INSERT INTO case_counts (gemeente, phase, closed, n) VALUES ($1, $2, $3, $4) ON CONFLICT (gemeente, phase, closed) DO UPDATE SET n = case_counts.n + excluded.n",
-    )
-    .bind(key.gemeente.clone())
-    .bind(key.phase.clone())
-    .bind(key.closed)
-    .bind(delta)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_index_loses_what_is_gone_and_gains_what_is_new_and_nothing_else() {
-        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
-        let old = vec![
-            pair("p1", "rol"),
-            pair("p2", "deelnemer"),
-            pair("p3", "rol"),
-        ];
-        let new = vec![
-            pair("p3", "rol"),
-            pair("p1", "rol"),
-            pair("p2", "bijdrager"),
-            pair("p4", "rol"),
-        ];
-        let (gone, added) = changes(&old, &new);
-        assert_eq!(gone, vec![pair("p2", "deelnemer")]);
-        assert_eq!(added, vec![pair("p2", "bijdrager"), pair("p4", "rol")]);
-        let (gone, added) = changes(&new, &new);
-        assert!(gone.is_empty() && added.is_empty());
-        let (gone, added) = changes(&[], &["a".to_owned(), "a".to_owned()]);
-        assert_eq!((gone, added), (vec![], vec!["a".to_owned()]));
-    }
 
     #[test]
     fn the_row_texts_read_back_as_written() {

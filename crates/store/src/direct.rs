@@ -37,6 +37,8 @@ pub(crate) struct Direct {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
     at_once: tokio::sync::Semaphore,
+    /// The one connection that writes ([`Direct::write`]), opened when first needed.
+    writer: Mutex<Option<Connection>>,
     /// Set by [`Direct::close`]: no connection is opened after it.
     closed: std::sync::atomic::AtomicBool,
 }
@@ -66,12 +68,13 @@ impl Direct {
             path: path.to_owned(),
             idle: Mutex::new(Vec::new()),
             at_once: tokio::sync::Semaphore::new(AT_ONCE),
+            writer: Mutex::new(None),
             closed: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
-    /// Closes every idle connection and opens none after this (a read under way finishes
-    /// and its connection is closed then).
+    /// Closes every idle connection and the writing one, and opens none after this (a read
+    /// or write under way finishes first, and its connection is closed then).
     pub(crate) fn close(&self) {
         self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
         drop(
@@ -80,15 +83,26 @@ impl Direct {
                 .unwrap_or_else(PoisonError::into_inner)
                 .split_off(0),
         );
+        drop(
+            self.writer
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
     }
 
-    fn open(&self) -> Result<Connection> {
+    fn refuse_when_closed(&self) -> Result<()> {
         if self.closed.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(StoreError::unavailable(
                 "de verbindingen zijn gesloten",
                 "direct connections closed",
             ));
         }
+        Ok(())
+    }
+
+    fn open(&self) -> Result<Connection> {
+        self.refuse_when_closed()?;
         let conn = Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -142,6 +156,46 @@ impl Direct {
         let out = tokio::task::spawn_blocking(move || me.run(f)).await;
         drop(turn);
         out.map_err(|e| StoreError::unavailable("een leesopdracht is afgebroken", e))?
+    }
+}
+
+impl Direct {
+    /// Runs `f` with this file's one writing connection on Tokio's blocking pool: one
+    /// hand-off between threads for the whole of `f`, however many statements it runs (the
+    /// group-commit writer's batches go this way). One `f` at a time.
+    pub(crate) async fn write<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let me = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let mut slot = me.writer.lock().unwrap_or_else(PoisonError::into_inner);
+            me.refuse_when_closed()?;
+            let conn = match slot.as_mut() {
+                Some(conn) => conn,
+                None => slot.insert(me.open_writer()?),
+            };
+            f(conn)
+        })
+        .await
+        .map_err(|e| StoreError::unavailable("een schrijfopdracht is afgebroken", e))?
+    }
+
+    /// The writing connection: WAL, `synchronous=FULL` (a commit is on disk when it
+    /// returns: an acknowledged write survives a power cut), foreign keys checked, and a
+    /// wait of up to 10 s for another writer — as the store's other connections.
+    fn open_writer(&self) -> Result<Connection> {
+        self.refuse_when_closed()?;
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.set_prepared_statement_cache_capacity(STATEMENTS);
+        Ok(conn)
     }
 }
 

@@ -14,6 +14,8 @@
 //! ends ([`Store::erase`]); the chains hash the content's hash, which stays, so every chain
 //! keeps verifying and the timeline keeps its outline.
 
+mod append;
+mod cells;
 mod chain;
 #[macro_use]
 mod db;
@@ -428,7 +430,7 @@ impl Store {
     /// Stores the events of commands, each all or none, in one transaction: an append whose
     /// case changed meanwhile gets [`StoreError::Conflict`] and the others still land.
     pub async fn append_batch(&self, batch: &[Append]) -> Vec<Result<Appended>> {
-        self.db.append_batch(batch).await
+        self.db.append_batch(batch.to_vec()).await
     }
 
     /// The events of a case after position `after` (0: all), upcast to the current schema.

@@ -37,6 +37,7 @@
 use ave_engine::ids::CaseId;
 use sqlx::Row;
 
+use crate::cells::Cells;
 use crate::db::{Db, flag_kinds, parse_time, role_pairs, to_u64};
 use crate::direct::query;
 use crate::{CaseFilter, CaseRow, Page, Result, StoreError, Visible};
@@ -526,44 +527,6 @@ fn bind<'q>(
         };
     }
     q
-}
-
-/// A result row of either driver, read by column name.
-trait Cells {
-    fn text(&self, column: &str) -> Result<String>;
-    fn maybe(&self, column: &str) -> Result<Option<String>>;
-    fn int(&self, column: &str) -> Result<i64>;
-    fn flag(&self, column: &str) -> Result<bool>;
-}
-
-impl Cells for sqlx::postgres::PgRow {
-    fn text(&self, column: &str) -> Result<String> {
-        Ok(self.try_get(column)?)
-    }
-    fn maybe(&self, column: &str) -> Result<Option<String>> {
-        Ok(self.try_get(column)?)
-    }
-    fn int(&self, column: &str) -> Result<i64> {
-        Ok(self.try_get(column)?)
-    }
-    fn flag(&self, column: &str) -> Result<bool> {
-        Ok(self.try_get(column)?)
-    }
-}
-
-impl Cells for rusqlite::Row<'_> {
-    fn text(&self, column: &str) -> Result<String> {
-        Ok(self.get(column)?)
-    }
-    fn maybe(&self, column: &str) -> Result<Option<String>> {
-        Ok(self.get(column)?)
-    }
-    fn int(&self, column: &str) -> Result<i64> {
-        Ok(self.get(column)?)
-    }
-    fn flag(&self, column: &str) -> Result<bool> {
-        Ok(self.get(column)?)
-    }
 }
 
 /// A case's read model from a row of [`Db::rows`]' query.

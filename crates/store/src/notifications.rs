@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::Row;
 
+use crate::append::{Statement, Value};
 use crate::db::{Db, parse_time, time, to_i64, to_u64};
 use crate::{Page, Result, Store};
 
@@ -124,44 +125,37 @@ pub struct OutboxMail {
 /// inbox).
 pub const MAX_ATTEMPTS: u64 = 20;
 
-/// Writes the meldingen of one command, inside the command's transaction.
-pub(crate) async fn insert<'c, DB>(
-    tx: &mut sqlx::Transaction<'c, DB>,
-    case: &str,
-    list: &[NewNotification],
-) -> Result<()>
-where
-    DB: sqlx::Database,
-    for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
-    for<'e> &'e mut <DB as sqlx::Database>::Connection: sqlx::Executor<'e, Database = DB>,
-    String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
-{
+/// The statements that write `list` for `case` (in the transaction of the command's events):
+/// each melding, and an e-mail in the outbox for one that asks for it when its person has
+/// an address.
+pub(crate) fn inserts(case: &str, list: &[NewNotification]) -> Vec<Statement> {
+    let mut out = Vec::new();
     for n in list {
         let at = time(&n.created_at);
-        sqlx::query(
-            "INSERT INTO notifications (id, person, case_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(n.id.clone())
-        .bind(n.person.clone())
-        .bind(case.to_owned())
-        .bind(n.kind.clone())
-        .bind(n.data.clone())
-        .bind(at.clone())
-        .execute(&mut **tx)
-        .await?;
+        out.push(Statement {
+            sql: "INSERT INTO notifications (id, person, case_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            values: vec![
+                Value::Text(n.id.clone()),
+                Value::Text(n.person.clone()),
+                Value::Text(case.to_owned()),
+                Value::Text(n.kind.clone()),
+                Value::Text(n.data.clone()),
+                Value::Text(at.clone()),
+            ],
+        });
         if n.mail {
             // Only for a person with an address; nobody else gets an e-mail.
-            sqlx::query(
-                "INSERT INTO notification_outbox (notification, next_attempt_at) SELECT $1, $2 FROM persons WHERE id = $3 AND email IS NOT NULL",
-            )
-            .bind(n.id.clone())
-            .bind(at)
-            .bind(n.person.clone())
-            .execute(&mut **tx)
-            .await?;
+            out.push(Statement {
+                sql: "INSERT INTO notification_outbox (notification, next_attempt_at) SELECT $1, $2 FROM persons WHERE id = $3 AND email IS NOT NULL",
+                values: vec![
+                    Value::Text(n.id.clone()),
+                    Value::Text(at),
+                    Value::Text(n.person.clone()),
+                ],
+            });
         }
     }
-    Ok(())
+    out
 }
 
 type NotificationRow = (

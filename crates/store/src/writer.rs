@@ -33,9 +33,9 @@ impl GroupCommit {
                         Err(_) => break,
                     }
                 }
-                let batch: Vec<Append> = jobs.iter().map(|(a, _)| a.clone()).collect();
-                let results = store.append_batch(&batch).await;
-                for ((_, reply), result) in jobs.drain(..).zip(results) {
+                let (batch, replies): (Vec<Append>, Vec<_>) = jobs.drain(..).unzip();
+                let results = store.db.append_batch(batch).await;
+                for (reply, result) in replies.into_iter().zip(results) {
                     let _ = reply.send(result);
                 }
             }

@@ -1,0 +1,521 @@
+//! Appending a batch of commands' events: what each append writes is decided once
+//! ([`plan`]: the version check, the hash chains, the read model, the kept counts, the role,
+//! attention and involvement indexes, the meldingen), as a list of statements with their
+//! values; each database runs that list its own way.
+//!
+//! - **SQLite** ([`sqlite`]): the whole batch runs as one call on the store's one writing
+//!   connection (rusqlite, [`crate::direct::Direct::write`]), one hand-off between threads
+//!   for the batch instead of one for every statement of every append.
+//! - **PostgreSQL** ([`postgres`]): through sqlx, statement by statement, in one
+//!   transaction.
+//!
+//! Either way the batch is one transaction with one durable commit (group commit), each
+//! append in a savepoint of its own: an append lands whole or not at all, and a conflict on
+//! one case does not hold up the others in the batch.
+
+use crate::cells::Cells;
+use crate::chain::{self, Hash, ZERO};
+use crate::db::{flag_kinds, role_pairs, time, to_i64, to_u64};
+use crate::{Append, Appended, CaseRow, Result, StoreError};
+
+/// A value bound to a statement's parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Text(String),
+    MaybeText(Option<String>),
+    Int(i64),
+    Bool(bool),
+    Bytes(Vec<u8>),
+}
+
+/// One statement to run: SQL with parameters `$1`, `$2`, … and their values in order.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Statement {
+    pub sql: &'static str,
+    pub values: Vec<Value>,
+}
+
+/// Where the global chain stands: the position and hash of its last event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Head {
+    pub seq: u64,
+    pub hash: Hash,
+}
+
+/// Reads the global chain's head.
+pub(crate) const HEAD_SQL: &str = "SELECT global_seq, global_hash FROM chain_head WHERE id = 1";
+
+/// The statement that moves the global chain's head to `head`.
+pub(crate) fn set_head(head: Head) -> Statement {
+    Statement {
+        sql: "UPDATE chain_head SET global_seq = $1, global_hash = $2 WHERE id = 1",
+        values: vec![
+            Value::Int(to_i64(head.seq)),
+            Value::Bytes(head.hash.to_vec()),
+        ],
+    }
+}
+
+/// The global chain's head from a row of [`HEAD_SQL`].
+pub(crate) fn head_of(r: &impl Cells) -> Result<Head> {
+    Ok(Head {
+        seq: to_u64(r.int("global_seq")?),
+        hash: r
+            .maybe_bytes("global_hash")?
+            .and_then(|h| h.try_into().ok())
+            .unwrap_or(ZERO),
+    })
+}
+
+/// What the store holds of a case before an append, read in the append's transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Before {
+    version: u64,
+    key: CountKey,
+    roles: String,
+    access: String,
+    flags: String,
+    last_hash: Option<Vec<u8>>,
+}
+
+/// Reads [`Before`] for the case `$1`: its version, what its counts are kept under, its
+/// roles, involvement and flags, and the hash of its last event, in one statement.
+pub(crate) const BEFORE_SQL: &str = "SELECT c.version, c.gemeente, c.phase, c.closed, c.roles, c.access, c.flags, e.hash FROM cases c LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1";
+
+/// [`Before`] from a row of [`BEFORE_SQL`].
+pub(crate) fn before_of(r: &impl Cells) -> Result<Before> {
+    Ok(Before {
+        version: to_u64(r.int("version")?),
+        key: CountKey {
+            gemeente: r.maybe("gemeente")?.unwrap_or_default(),
+            phase: r.text("phase")?,
+            closed: r.flag("closed")?,
+        },
+        roles: r.text("roles")?,
+        access: r.text("access")?,
+        flags: r.text("flags")?,
+        last_hash: r.maybe_bytes("hash")?,
+    })
+}
+
+/// What one append writes, given what the store held of its case (`None`: a new case) and
+/// where the global chain stands; with what to answer and where the chain stands after it.
+/// A stale expected version is a [`StoreError::Conflict`], and nothing is to be written.
+pub(crate) fn plan(
+    a: &Append,
+    before: Option<Before>,
+    head: Head,
+) -> Result<(Vec<Statement>, Appended, Head)> {
+    let current = before.as_ref().map_or(0, |b| b.version);
+    if current != a.expected {
+        return Err(StoreError::Conflict {
+            case: a.case.clone(),
+            expected: a.expected,
+            current,
+        });
+    }
+    let mut prev: Hash = match &before {
+        None => ZERO,
+        Some(b) => b
+            .last_hash
+            .clone()
+            .and_then(|h| h.try_into().ok())
+            .ok_or_else(|| StoreError::Corrupt {
+                case: a.case.to_string(),
+                seq: a.expected,
+                reason: "de laatste gebeurtenis ontbreekt".to_owned(),
+            })?,
+    };
+    let case = a.case.as_str();
+    let mut out = Vec::new();
+    // Whoever was involved and no longer is stays a contributor.
+    let kept = before
+        .as_ref()
+        .and_then(|b| crate::access::keep_contributors(&b.access, &a.row.access))
+        .map(|access| CaseRow {
+            access,
+            ..a.row.clone()
+        });
+    let row = kept.as_ref().unwrap_or(&a.row);
+    // The read model first: events refer to their case.
+    out.push(upsert_row(row));
+    let new_key = CountKey::of(&a.row);
+    let old_key = before.as_ref().map(|b| &b.key);
+    if old_key != Some(&new_key) {
+        if let Some(old) = old_key {
+            out.push(bump_count(old, -1));
+        }
+        out.push(bump_count(&new_key, 1));
+    }
+    let mut head = head;
+    for (i, r) in a.events.iter().enumerate() {
+        let provenance = a.provenance.get(i);
+        let content = serde_json::to_string(r)
+            .map_err(|e| StoreError::unavailable("gebeurtenis niet te schrijven", e))?;
+        let content_hash = chain::sha256(content.as_bytes());
+        let at = time(&r.at);
+        let outline = chain::Outline {
+            case,
+            seq: r.seq,
+            event_type: r.event.name(),
+            at: &at,
+            by: r.by.as_str(),
+            content_hash: &content_hash,
+        };
+        let hash = chain::event_hash(&prev, &outline);
+        let seq = head.seq + 1;
+        let global = chain::global_hash(&head.hash, seq, &hash);
+        out.push(Statement {
+            sql: "INSERT INTO events (case_id, seq, global_seq, schema, type, at, by_person, content, content_hash, prev_hash, hash, global_prev, global_hash, organisation, grondslag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            values: vec![
+                Value::Text(case.to_owned()),
+                Value::Int(to_i64(r.seq)),
+                Value::Int(to_i64(seq)),
+                Value::Int(i64::from(ave_engine::event::SCHEMA_VERSION)),
+                Value::Text(r.event.name().to_owned()),
+                Value::Text(at),
+                Value::Text(r.by.as_str().to_owned()),
+                Value::Text(content),
+                Value::Bytes(content_hash.to_vec()),
+                Value::Bytes(prev.to_vec()),
+                Value::Bytes(hash.to_vec()),
+                Value::Bytes(head.hash.to_vec()),
+                Value::Bytes(global.to_vec()),
+                Value::MaybeText(provenance.and_then(|p| p.organisation.clone())),
+                Value::MaybeText(provenance.and_then(|p| p.grondslag.clone())),
+            ],
+        });
+        prev = hash;
+        head = Head { seq, hash: global };
+    }
+    // The role, attention and involvement indexes change only where the roles, flags and
+    // involvement do: the entries gone are deleted, the new ones inserted (most commands
+    // change none of them).
+    let (gone, new) = changes(
+        &before
+            .as_ref()
+            .map(|b| role_pairs(&b.roles))
+            .unwrap_or_default(),
+        &a.row.roles,
+    );
+    for (role, person) in gone {
+        out.push(Statement {
+            sql: "DELETE FROM case_roles WHERE case_id = $1 AND role = $2 AND person = $3",
+            values: vec![
+                Value::Text(case.to_owned()),
+                Value::Text(role),
+                Value::Text(person),
+            ],
+        });
+    }
+    for (role, person) in new {
+        out.push(Statement {
+            sql: "INSERT INTO case_roles (case_id, role, person) VALUES ($1, $2, $3)",
+            values: vec![
+                Value::Text(case.to_owned()),
+                Value::Text(role),
+                Value::Text(person),
+            ],
+        });
+    }
+    let (gone, new) = changes(
+        &before
+            .as_ref()
+            .map(|b| flag_kinds(&b.flags))
+            .unwrap_or_default(),
+        &a.row.flags,
+    );
+    for kind in gone {
+        out.push(Statement {
+            sql: "DELETE FROM case_flags WHERE kind = $1 AND case_id = $2",
+            values: vec![Value::Text(kind), Value::Text(case.to_owned())],
+        });
+    }
+    for kind in new {
+        out.push(Statement {
+            sql: "INSERT INTO case_flags (kind, case_id) VALUES ($1, $2)",
+            values: vec![Value::Text(kind), Value::Text(case.to_owned())],
+        });
+    }
+    out.extend(crate::notifications::inserts(case, &a.notify));
+    // One involvement row per person: a person whose kind of involvement changed is
+    // deleted and inserted anew.
+    let (gone, new) = changes(
+        &before
+            .as_ref()
+            .map(|b| crate::access::parse_access(&b.access))
+            .unwrap_or_default(),
+        &row.access,
+    );
+    for (person, _) in gone {
+        out.push(Statement {
+            sql: "DELETE FROM case_access WHERE case_id = $1 AND person = $2",
+            values: vec![Value::Text(case.to_owned()), Value::Text(person)],
+        });
+    }
+    for (person, kind) in new {
+        out.push(Statement {
+            sql: "INSERT INTO case_access (case_id, person, kind) VALUES ($1, $2, $3)",
+            values: vec![
+                Value::Text(case.to_owned()),
+                Value::Text(person),
+                Value::Text(kind),
+            ],
+        });
+    }
+    let appended = Appended {
+        version: a.row.version,
+        global_seq: head.seq,
+    };
+    Ok((out, appended, head))
+}
+
+/// Writes a case's read model (insert or update).
+fn upsert_row(row: &CaseRow) -> Statement {
+    Statement {
+        sql: "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, next_evaluation, stagnation_due, decision_due, review_due, flags, roles, access, phase_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (id) DO UPDATE SET gemeente = excluded.gemeente, model_id = excluded.model_id, model_version = excluded.model_version, phase = excluded.phase, version = excluded.version, last_at = excluded.last_at, phase_since = excluded.phase_since, closed = excluded.closed, next_evaluation = excluded.next_evaluation, stagnation_due = excluded.stagnation_due, decision_due = excluded.decision_due, review_due = excluded.review_due, flags = excluded.flags, roles = excluded.roles, access = excluded.access",
+        values: vec![
+            Value::Text(row.id.to_string()),
+            Value::MaybeText(row.gemeente.clone()),
+            Value::Text(row.model_id.clone()),
+            Value::Text(row.model_version.clone()),
+            Value::Text(row.phase.clone()),
+            Value::Int(to_i64(row.version)),
+            Value::Text(time(&row.opened_at)),
+            Value::Text(time(&row.last_at)),
+            Value::Bool(row.closed),
+            Value::MaybeText(row.next_evaluation.clone()),
+            Value::MaybeText(row.stagnation_due.clone()),
+            Value::MaybeText(row.decision_due.clone()),
+            Value::MaybeText(row.review_due.clone()),
+            Value::Text(flags_text(row)),
+            Value::Text(roles_text(row)),
+            Value::Text(crate::access::access_text(&row.access)),
+            Value::Text(time(&row.phase_since)),
+        ],
+    }
+}
+
+/// The attention flags as the row stores them: `,kind,kind,` (so a filter is one `LIKE`).
+fn flags_text(row: &CaseRow) -> String {
+    format!(",{},", row.flags.join(","))
+}
+
+/// The roles of a case as its row keeps them: `role=person`, sorted, comma-separated.
+fn roles_text(row: &CaseRow) -> String {
+    let mut roles: Vec<String> = row.roles.iter().map(|(r, p)| format!("{r}={p}")).collect();
+    roles.sort();
+    roles.join(",")
+}
+
+/// What an index kept beside the row must lose and gain to go from `old` to `new`: the
+/// items only in `old`, then the items only in `new` (each once, in order).
+fn changes<T: Ord + Clone>(old: &[T], new: &[T]) -> (Vec<T>, Vec<T>) {
+    let old: std::collections::BTreeSet<&T> = old.iter().collect();
+    let new: std::collections::BTreeSet<&T> = new.iter().collect();
+    (
+        old.difference(&new).map(|t| (*t).clone()).collect(),
+        new.difference(&old).map(|t| (*t).clone()).collect(),
+    )
+}
+
+/// What the kept counts are counted by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CountKey {
+    gemeente: String,
+    phase: String,
+    closed: bool,
+}
+
+impl CountKey {
+    fn of(row: &CaseRow) -> CountKey {
+        CountKey {
+            gemeente: row.gemeente.clone().unwrap_or_default(),
+            phase: row.phase.clone(),
+            closed: row.closed,
+        }
+    }
+}
+
+/// Adds `delta` to the kept count of `key`.
+fn bump_count(key: &CountKey, delta: i64) -> Statement {
+    Statement {
+        sql: "INSERT INTO case_counts (gemeente, phase, closed, n) VALUES ($1, $2, $3, $4) ON CONFLICT (gemeente, phase, closed) DO UPDATE SET n = case_counts.n + excluded.n",
+        values: vec![
+            Value::Text(key.gemeente.clone()),
+            Value::Text(key.phase.clone()),
+            Value::Bool(key.closed),
+            Value::Int(delta),
+        ],
+    }
+}
+
+/// The batch on SQLite, on one rusqlite connection: `BEGIN IMMEDIATE` (the write lock at
+/// once, so two writers never deadlock upgrading a read lock), each append in a savepoint,
+/// one commit. An error outside an append (the database went away) fails the whole batch,
+/// and nothing is written.
+pub(crate) mod sqlite {
+    use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+
+    use super::{BEFORE_SQL, HEAD_SQL, Statement, Value, before_of, head_of, plan, set_head};
+    use crate::{Append, Appended, Result};
+
+    /// Runs `batch`; one answer per append, in order.
+    pub(crate) fn append_batch(
+        conn: &mut Connection,
+        batch: &[Append],
+    ) -> Result<Vec<Result<Appended>>> {
+        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut head = tx
+            .prepare_cached(HEAD_SQL)?
+            .query_row([], |r| Ok(head_of(r)))??;
+        let mut results = Vec::with_capacity(batch.len());
+        for a in batch {
+            let mut sp = tx.savepoint()?;
+            let outcome = (|| {
+                let before = sp
+                    .prepare_cached(BEFORE_SQL)?
+                    .query_row([a.case.as_str()], |r| Ok(before_of(r)))
+                    .optional()?
+                    .transpose()?;
+                let (statements, appended, next) = plan(a, before, head)?;
+                for s in &statements {
+                    run(&sp, s)?;
+                }
+                Ok((appended, next))
+            })();
+            match outcome {
+                Ok((appended, next)) => {
+                    sp.commit()?;
+                    head = next;
+                    results.push(Ok(appended));
+                }
+                Err(e) => {
+                    // Back to before this append, and the savepoint released.
+                    sp.rollback()?;
+                    sp.commit()?;
+                    results.push(Err(e));
+                }
+            }
+        }
+        run(&tx, &set_head(head))?;
+        tx.commit()?;
+        Ok(results)
+    }
+
+    /// Runs one statement (prepared once per connection) with its values.
+    fn run(conn: &Connection, s: &Statement) -> Result<()> {
+        let mut stmt = conn.prepare_cached(s.sql)?;
+        for (i, v) in s.values.iter().enumerate() {
+            let at = i + 1;
+            match v {
+                Value::Text(t) => stmt.raw_bind_parameter(at, t)?,
+                Value::MaybeText(t) => stmt.raw_bind_parameter(at, t)?,
+                Value::Int(n) => stmt.raw_bind_parameter(at, n)?,
+                Value::Bool(b) => stmt.raw_bind_parameter(at, b)?,
+                Value::Bytes(b) => stmt.raw_bind_parameter(at, b)?,
+            }
+        }
+        stmt.raw_execute()?;
+        Ok(())
+    }
+}
+
+/// The batch on PostgreSQL, through sqlx: the global chain's head locked first
+/// (`FOR UPDATE`, so writers of several servers take turns), each append in a savepoint,
+/// one commit.
+pub(crate) mod postgres {
+    use sqlx::postgres::PgPool;
+    use sqlx::{Acquire, PgConnection};
+
+    use super::{BEFORE_SQL, HEAD_SQL, Statement, Value, before_of, head_of, plan, set_head};
+    use crate::{Append, Appended, Result};
+
+    /// Runs `batch`; one answer per append, in order.
+    pub(crate) async fn append_batch(
+        pool: &PgPool,
+        batch: &[Append],
+    ) -> Result<Vec<Result<Appended>>> {
+        let mut tx = pool.begin().await?;
+        sqlx::query("SELECT global_seq FROM chain_head WHERE id = 1 FOR UPDATE")
+            .execute(&mut *tx)
+            .await?;
+        let mut head = head_of(&sqlx::query(HEAD_SQL).fetch_one(&mut *tx).await?)?;
+        let mut results = Vec::with_capacity(batch.len());
+        for a in batch {
+            let mut sp = (&mut *tx).begin().await?;
+            let outcome = async {
+                let before = sqlx::query(BEFORE_SQL)
+                    .bind(a.case.as_str())
+                    .fetch_optional(&mut *sp)
+                    .await?
+                    .map(|r| before_of(&r))
+                    .transpose()?;
+                let (statements, appended, next) = plan(a, before, head)?;
+                for s in &statements {
+                    run(&mut sp, s).await?;
+                }
+                Ok((appended, next))
+            }
+            .await;
+            match outcome {
+                Ok((appended, next)) => {
+                    sp.commit().await?;
+                    head = next;
+                    results.push(Ok(appended));
+                }
+                Err(e) => {
+                    sp.rollback().await?;
+                    results.push(Err(e));
+                }
+            }
+        }
+        run(&mut tx, &set_head(head)).await?;
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    /// Runs one statement with its values.
+    async fn run(conn: &mut PgConnection, s: &Statement) -> Result<()> {
+        let mut q = sqlx::query(s.sql);
+        for v in &s.values {
+            q = match v {
+                Value::Text(t) => q.bind(t.as_str()),
+                Value::MaybeText(t) => q.bind(t.as_deref()),
+                Value::Int(n) => q.bind(*n),
+                Value::Bool(b) => q.bind(*b),
+                Value::Bytes(b) => q.bind(b.as_slice()),
+            };
+        }
+        q.execute(conn).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_index_loses_what_is_gone_and_gains_what_is_new_and_nothing_else() {
+        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        let old = vec![
+            pair("p1", "rol"),
+            pair("p2", "deelnemer"),
+            pair("p3", "rol"),
+        ];
+        let new = vec![
+            pair("p3", "rol"),
+            pair("p1", "rol"),
+            pair("p2", "bijdrager"),
+            pair("p4", "rol"),
+        ];
+        let (gone, added) = changes(&old, &new);
+        assert_eq!(gone, vec![pair("p2", "deelnemer")]);
+        assert_eq!(added, vec![pair("p2", "bijdrager"), pair("p4", "rol")]);
+        let (gone, added) = changes(&new, &new);
+        assert!(gone.is_empty() && added.is_empty());
+        let (gone, added) = changes(&[], &["a".to_owned(), "a".to_owned()]);
+        assert_eq!((gone, added), (vec![], vec!["a".to_owned()]));
+    }
+}
