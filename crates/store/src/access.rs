@@ -76,13 +76,13 @@ pub fn involvement(model: &ValidModel, case: &Case) -> Vec<(String, String)> {
 /// [`CONTRIBUTOR`]: once involved, a person keeps sight of what their organisation
 /// contributed. `None` when nothing is to be added.
 pub(crate) fn keep_contributors(
-    old: &str,
+    old: &[(String, String)],
     new: &[(String, String)],
 ) -> Option<Vec<(String, String)>> {
-    let gone: Vec<(String, String)> = parse_access(old)
-        .into_iter()
+    let gone: Vec<(String, String)> = old
+        .iter()
         .filter(|(p, _)| !new.iter().any(|(q, _)| q == p))
-        .map(|(p, _)| (p, CONTRIBUTOR.to_owned()))
+        .map(|(p, _)| (p.clone(), CONTRIBUTOR.to_owned()))
         .collect();
     if gone.is_empty() {
         return None;

@@ -13,9 +13,11 @@
 //! append in a savepoint of its own: an append lands whole or not at all, and a conflict on
 //! one case does not hold up the others in the batch.
 
+use std::borrow::Cow;
+
 use crate::cells::Cells;
 use crate::chain::{self, Hash, ZERO};
-use crate::db::{flag_kinds, role_pairs, time, to_i64, to_u64};
+use crate::db::{time, to_i64, to_u64};
 use crate::{Append, Appended, CaseRow, Result, StoreError};
 
 /// A value bound to a statement's parameter.
@@ -31,7 +33,7 @@ pub(crate) enum Value {
 /// One statement to run: SQL with parameters `$1`, `$2`, … and their values in order.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Statement {
-    pub sql: &'static str,
+    pub sql: Cow<'static, str>,
     pub values: Vec<Value>,
 }
 
@@ -48,7 +50,7 @@ pub(crate) const HEAD_SQL: &str = "SELECT global_seq, global_hash FROM chain_hea
 /// The statement that moves the global chain's head to `head`.
 pub(crate) fn set_head(head: Head) -> Statement {
     Statement {
-        sql: "UPDATE chain_head SET global_seq = $1, global_hash = $2 WHERE id = 1",
+        sql: Cow::Borrowed("UPDATE chain_head SET global_seq = $1, global_hash = $2 WHERE id = 1"),
         values: vec![
             Value::Int(to_i64(head.seq)),
             Value::Bytes(head.hash.to_vec()),
@@ -70,30 +72,18 @@ pub(crate) fn head_of(r: &impl Cells) -> Result<Head> {
 /// What the store holds of a case before an append, read in the append's transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Before {
-    version: u64,
-    key: CountKey,
-    roles: String,
-    access: String,
-    flags: String,
+    row: CaseRow,
     last_hash: Option<Vec<u8>>,
 }
 
-/// Reads [`Before`] for the case `$1`: its version, what its counts are kept under, its
-/// roles, involvement and flags, and the hash of its last event, in one statement.
-pub(crate) const BEFORE_SQL: &str = "SELECT c.version, c.gemeente, c.phase, c.closed, c.roles, c.access, c.flags, e.hash FROM cases c LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1";
+/// Reads [`Before`] for the case `$1`: its read model and the hash of its last event, in
+/// one statement.
+pub(crate) const BEFORE_SQL: &str = "SELECT c.*, e.hash FROM cases c LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1";
 
 /// [`Before`] from a row of [`BEFORE_SQL`].
 pub(crate) fn before_of(r: &impl Cells) -> Result<Before> {
     Ok(Before {
-        version: to_u64(r.int("version")?),
-        key: CountKey {
-            gemeente: r.maybe("gemeente")?.unwrap_or_default(),
-            phase: r.text("phase")?,
-            closed: r.flag("closed")?,
-        },
-        roles: r.text("roles")?,
-        access: r.text("access")?,
-        flags: r.text("flags")?,
+        row: crate::listing::case_row_of(r)?,
         last_hash: r.maybe_bytes("hash")?,
     })
 }
@@ -106,7 +96,7 @@ pub(crate) fn plan(
     before: Option<Before>,
     head: Head,
 ) -> Result<(Vec<Statement>, Appended, Head)> {
-    let current = before.as_ref().map_or(0, |b| b.version);
+    let current = before.as_ref().map_or(0, |b| b.row.version);
     if current != a.expected {
         return Err(StoreError::Conflict {
             case: a.case.clone(),
@@ -131,18 +121,18 @@ pub(crate) fn plan(
     // Whoever was involved and no longer is stays a contributor.
     let kept = before
         .as_ref()
-        .and_then(|b| crate::access::keep_contributors(&b.access, &a.row.access))
+        .and_then(|b| crate::access::keep_contributors(&b.row.access, &a.row.access))
         .map(|access| CaseRow {
             access,
             ..a.row.clone()
         });
     let row = kept.as_ref().unwrap_or(&a.row);
     // The read model first: events refer to their case.
-    out.push(upsert_row(row));
+    out.extend(write_row(before.as_ref().map(|b| &b.row), row));
     let new_key = CountKey::of(&a.row);
-    let old_key = before.as_ref().map(|b| &b.key);
-    if old_key != Some(&new_key) {
-        if let Some(old) = old_key {
+    let old_key = before.as_ref().map(|b| CountKey::of(&b.row));
+    if old_key.as_ref() != Some(&new_key) {
+        if let Some(old) = &old_key {
             out.push(bump_count(old, -1));
         }
         out.push(bump_count(&new_key, 1));
@@ -166,7 +156,7 @@ pub(crate) fn plan(
         let seq = head.seq + 1;
         let global = chain::global_hash(&head.hash, seq, &hash);
         out.push(Statement {
-            sql: "INSERT INTO events (case_id, seq, global_seq, schema, type, at, by_person, content, content_hash, prev_hash, hash, global_prev, global_hash, organisation, grondslag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+            sql: Cow::Borrowed("INSERT INTO events (case_id, seq, global_seq, schema, type, at, by_person, content, content_hash, prev_hash, hash, global_prev, global_hash, organisation, grondslag) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"),
             values: vec![
                 Value::Text(case.to_owned()),
                 Value::Int(to_i64(r.seq)),
@@ -194,13 +184,15 @@ pub(crate) fn plan(
     let (gone, new) = changes(
         &before
             .as_ref()
-            .map(|b| role_pairs(&b.roles))
+            .map(|b| b.row.roles.clone())
             .unwrap_or_default(),
         &a.row.roles,
     );
     for (role, person) in gone {
         out.push(Statement {
-            sql: "DELETE FROM case_roles WHERE case_id = $1 AND role = $2 AND person = $3",
+            sql: Cow::Borrowed(
+                "DELETE FROM case_roles WHERE case_id = $1 AND role = $2 AND person = $3",
+            ),
             values: vec![
                 Value::Text(case.to_owned()),
                 Value::Text(role),
@@ -210,7 +202,9 @@ pub(crate) fn plan(
     }
     for (role, person) in new {
         out.push(Statement {
-            sql: "INSERT INTO case_roles (case_id, role, person) VALUES ($1, $2, $3)",
+            sql: Cow::Borrowed(
+                "INSERT INTO case_roles (case_id, role, person) VALUES ($1, $2, $3)",
+            ),
             values: vec![
                 Value::Text(case.to_owned()),
                 Value::Text(role),
@@ -221,19 +215,19 @@ pub(crate) fn plan(
     let (gone, new) = changes(
         &before
             .as_ref()
-            .map(|b| flag_kinds(&b.flags))
+            .map(|b| b.row.flags.clone())
             .unwrap_or_default(),
         &a.row.flags,
     );
     for kind in gone {
         out.push(Statement {
-            sql: "DELETE FROM case_flags WHERE kind = $1 AND case_id = $2",
+            sql: Cow::Borrowed("DELETE FROM case_flags WHERE kind = $1 AND case_id = $2"),
             values: vec![Value::Text(kind), Value::Text(case.to_owned())],
         });
     }
     for kind in new {
         out.push(Statement {
-            sql: "INSERT INTO case_flags (kind, case_id) VALUES ($1, $2)",
+            sql: Cow::Borrowed("INSERT INTO case_flags (kind, case_id) VALUES ($1, $2)"),
             values: vec![Value::Text(kind), Value::Text(case.to_owned())],
         });
     }
@@ -243,19 +237,21 @@ pub(crate) fn plan(
     let (gone, new) = changes(
         &before
             .as_ref()
-            .map(|b| crate::access::parse_access(&b.access))
+            .map(|b| b.row.access.clone())
             .unwrap_or_default(),
         &row.access,
     );
     for (person, _) in gone {
         out.push(Statement {
-            sql: "DELETE FROM case_access WHERE case_id = $1 AND person = $2",
+            sql: Cow::Borrowed("DELETE FROM case_access WHERE case_id = $1 AND person = $2"),
             values: vec![Value::Text(case.to_owned()), Value::Text(person)],
         });
     }
     for (person, kind) in new {
         out.push(Statement {
-            sql: "INSERT INTO case_access (case_id, person, kind) VALUES ($1, $2, $3)",
+            sql: Cow::Borrowed(
+                "INSERT INTO case_access (case_id, person, kind) VALUES ($1, $2, $3)",
+            ),
             values: vec![
                 Value::Text(case.to_owned()),
                 Value::Text(person),
@@ -270,30 +266,79 @@ pub(crate) fn plan(
     Ok((out, appended, head))
 }
 
-/// Writes a case's read model (insert or update).
-fn upsert_row(row: &CaseRow) -> Statement {
-    Statement {
-        sql: "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, next_evaluation, stagnation_due, decision_due, review_due, flags, roles, access, phase_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (id) DO UPDATE SET gemeente = excluded.gemeente, model_id = excluded.model_id, model_version = excluded.model_version, phase = excluded.phase, version = excluded.version, last_at = excluded.last_at, phase_since = excluded.phase_since, closed = excluded.closed, next_evaluation = excluded.next_evaluation, stagnation_due = excluded.stagnation_due, decision_due = excluded.decision_due, review_due = excluded.review_due, flags = excluded.flags, roles = excluded.roles, access = excluded.access",
-        values: vec![
-            Value::Text(row.id.to_string()),
-            Value::MaybeText(row.gemeente.clone()),
-            Value::Text(row.model_id.clone()),
-            Value::Text(row.model_version.clone()),
-            Value::Text(row.phase.clone()),
-            Value::Int(to_i64(row.version)),
-            Value::Text(time(&row.opened_at)),
-            Value::Text(time(&row.last_at)),
-            Value::Bool(row.closed),
+/// The columns of a case's read model that a command may change, with their values as
+/// stored (`id` and `opened_at` are written once, `erased_at` only by erasure).
+fn columns(row: &CaseRow) -> [(&'static str, Value); 15] {
+    [
+        ("gemeente", Value::MaybeText(row.gemeente.clone())),
+        ("model_id", Value::Text(row.model_id.clone())),
+        ("model_version", Value::Text(row.model_version.clone())),
+        ("phase", Value::Text(row.phase.clone())),
+        ("version", Value::Int(to_i64(row.version))),
+        ("last_at", Value::Text(time(&row.last_at))),
+        ("closed", Value::Bool(row.closed)),
+        (
+            "next_evaluation",
             Value::MaybeText(row.next_evaluation.clone()),
+        ),
+        (
+            "stagnation_due",
             Value::MaybeText(row.stagnation_due.clone()),
-            Value::MaybeText(row.decision_due.clone()),
-            Value::MaybeText(row.review_due.clone()),
-            Value::Text(flags_text(row)),
-            Value::Text(roles_text(row)),
+        ),
+        ("decision_due", Value::MaybeText(row.decision_due.clone())),
+        ("review_due", Value::MaybeText(row.review_due.clone())),
+        ("flags", Value::Text(flags_text(row))),
+        ("roles", Value::Text(roles_text(row))),
+        (
+            "access",
             Value::Text(crate::access::access_text(&row.access)),
-            Value::Text(time(&row.phase_since)),
-        ],
+        ),
+        ("phase_since", Value::Text(time(&row.phase_since))),
+    ]
+}
+
+/// Writes a case's read model: a new case whole; a known one only in the columns that
+/// changed. Every index over a column that is written is rewritten, whether its value
+/// changed or not: the cases table has many indexes for the lists, and most commands change
+/// only a few columns (the version, the last activity, a due day), so this writes far fewer
+/// pages than setting every column.
+fn write_row(old: Option<&CaseRow>, row: &CaseRow) -> Option<Statement> {
+    let new = columns(row);
+    let Some(old) = old else {
+        let mut names = vec!["id", "opened_at"];
+        let mut values = vec![
+            Value::Text(row.id.to_string()),
+            Value::Text(time(&row.opened_at)),
+        ];
+        for (name, value) in new {
+            names.push(name);
+            values.push(value);
+        }
+        let params: Vec<String> = (1..=values.len()).map(|i| format!("${i}")).collect();
+        return Some(Statement {
+            sql: Cow::Owned(format!(
+                "INSERT INTO cases ({}) VALUES ({})",
+                names.join(", "),
+                params.join(", ")
+            )),
+            values,
+        });
+    };
+    let mut set = Vec::new();
+    let mut values = vec![Value::Text(row.id.to_string())];
+    for ((name, value), (_, before)) in new.into_iter().zip(columns(old)) {
+        if value != before {
+            values.push(value);
+            set.push(format!("{name} = ${}", values.len()));
+        }
     }
+    if set.is_empty() {
+        return None;
+    }
+    Some(Statement {
+        sql: Cow::Owned(format!("UPDATE cases SET {} WHERE id = $1", set.join(", "))),
+        values,
+    })
 }
 
 /// The attention flags as the row stores them: `,kind,kind,` (so a filter is one `LIKE`).
@@ -340,7 +385,9 @@ impl CountKey {
 /// Adds `delta` to the kept count of `key`.
 fn bump_count(key: &CountKey, delta: i64) -> Statement {
     Statement {
-        sql: "INSERT INTO case_counts (gemeente, phase, closed, n) VALUES ($1, $2, $3, $4) ON CONFLICT (gemeente, phase, closed) DO UPDATE SET n = case_counts.n + excluded.n",
+        sql: Cow::Borrowed(
+            "INSERT INTO case_counts (gemeente, phase, closed, n) VALUES ($1, $2, $3, $4) ON CONFLICT (gemeente, phase, closed) DO UPDATE SET n = case_counts.n + excluded.n",
+        ),
         values: vec![
             Value::Text(key.gemeente.clone()),
             Value::Text(key.phase.clone()),
@@ -405,15 +452,17 @@ pub(crate) mod sqlite {
 
     /// Runs one statement (prepared once per connection) with its values.
     fn run(conn: &Connection, s: &Statement) -> Result<()> {
-        let mut stmt = conn.prepare_cached(s.sql)?;
-        for (i, v) in s.values.iter().enumerate() {
-            let at = i + 1;
-            match v {
-                Value::Text(t) => stmt.raw_bind_parameter(at, t)?,
-                Value::MaybeText(t) => stmt.raw_bind_parameter(at, t)?,
-                Value::Int(n) => stmt.raw_bind_parameter(at, n)?,
-                Value::Bool(b) => stmt.raw_bind_parameter(at, b)?,
-                Value::Bytes(b) => stmt.raw_bind_parameter(at, b)?,
+        let mut stmt = conn.prepare_cached(&s.sql)?;
+        // SQLite numbers `$n` parameters in the order they first appear, so each is bound
+        // by its name.
+        for index in 1..=stmt.parameter_count() {
+            let value = crate::direct::numbered(&stmt, index, &s.values, &s.sql)?;
+            match value {
+                Value::Text(t) => stmt.raw_bind_parameter(index, t)?,
+                Value::MaybeText(t) => stmt.raw_bind_parameter(index, t)?,
+                Value::Int(n) => stmt.raw_bind_parameter(index, n)?,
+                Value::Bool(b) => stmt.raw_bind_parameter(index, b)?,
+                Value::Bytes(b) => stmt.raw_bind_parameter(index, b)?,
             }
         }
         stmt.raw_execute()?;
@@ -477,7 +526,7 @@ pub(crate) mod postgres {
 
     /// Runs one statement with its values.
     async fn run(conn: &mut PgConnection, s: &Statement) -> Result<()> {
-        let mut q = sqlx::query(s.sql);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(s.sql.as_ref()));
         for v in &s.values {
             q = match v {
                 Value::Text(t) => q.bind(t.as_str()),
@@ -495,6 +544,69 @@ pub(crate) mod postgres {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row() -> CaseRow {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-01T10:00:00Z")
+            .expect("time")
+            .with_timezone(&chrono::Utc);
+        CaseRow {
+            id: ave_engine::ids::CaseId::parse("casus-1").expect("id"),
+            gemeente: Some("gemeente-a".to_owned()),
+            model_id: "model".to_owned(),
+            model_version: "1".to_owned(),
+            phase: "ave-1".to_owned(),
+            version: 3,
+            opened_at: at,
+            last_at: at,
+            phase_since: at,
+            closed: false,
+            next_evaluation: Some("2026-12-15".to_owned()),
+            stagnation_due: None,
+            decision_due: None,
+            review_due: None,
+            flags: vec!["role-unfilled".to_owned()],
+            roles: vec![("casusregie".to_owned(), "p1".to_owned())],
+            access: vec![("p1".to_owned(), "rol".to_owned())],
+            erased_at: None,
+        }
+    }
+
+    #[test]
+    fn a_known_case_is_updated_in_the_columns_that_changed_and_no_others() {
+        let old = row();
+        let mut new = old.clone();
+        new.version = 4;
+        new.last_at += chrono::Duration::minutes(5);
+        new.flags.clear();
+        let s = write_row(Some(&old), &new).expect("a change");
+        assert_eq!(
+            s.sql,
+            "UPDATE cases SET version = $2, last_at = $3, flags = $4 WHERE id = $1"
+        );
+        assert_eq!(
+            s.values,
+            vec![
+                Value::Text("casus-1".to_owned()),
+                Value::Int(4),
+                Value::Text("2026-12-01T10:05:00.000000Z".to_owned()),
+                Value::Text(",,".to_owned()),
+            ]
+        );
+        assert_eq!(write_row(Some(&old), &old), None, "nothing changed");
+    }
+
+    #[test]
+    fn a_new_case_is_inserted_whole() {
+        let s = write_row(None, &row()).expect("insert");
+        assert!(
+            s.sql
+                .starts_with("INSERT INTO cases (id, opened_at, gemeente,"),
+            "{}",
+            s.sql
+        );
+        assert_eq!(s.values.len(), 17);
+        assert!(s.sql.ends_with("$17)"), "{}", s.sql);
+    }
 
     #[test]
     fn an_index_loses_what_is_gone_and_gains_what_is_new_and_nothing_else() {

@@ -17,6 +17,7 @@
 mod append;
 mod cells;
 mod chain;
+mod checkpoint;
 #[macro_use]
 mod db;
 pub mod access;

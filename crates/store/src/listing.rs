@@ -530,7 +530,7 @@ fn bind<'q>(
 }
 
 /// A case's read model from a row of [`Db::rows`]' query.
-fn case_row_of(r: &impl Cells) -> Result<CaseRow> {
+pub(crate) fn case_row_of(r: &impl Cells) -> Result<CaseRow> {
     let id = r.text("id")?;
     Ok(CaseRow {
         id: CaseId::parse(&id).map_err(|e| StoreError::Corrupt {

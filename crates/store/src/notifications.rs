@@ -8,6 +8,7 @@
 //! A person's e-mail address lives next to the directory entry ([`Email`],
 //! [`Store::put_person_email`]); a melding for someone without an address gets no e-mail.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -133,7 +134,9 @@ pub(crate) fn inserts(case: &str, list: &[NewNotification]) -> Vec<Statement> {
     for n in list {
         let at = time(&n.created_at);
         out.push(Statement {
-            sql: "INSERT INTO notifications (id, person, case_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            sql: Cow::Borrowed(
+                "INSERT INTO notifications (id, person, case_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            ),
             values: vec![
                 Value::Text(n.id.clone()),
                 Value::Text(n.person.clone()),
@@ -146,7 +149,9 @@ pub(crate) fn inserts(case: &str, list: &[NewNotification]) -> Vec<Statement> {
         if n.mail {
             // Only for a person with an address; nobody else gets an e-mail.
             out.push(Statement {
-                sql: "INSERT INTO notification_outbox (notification, next_attempt_at) SELECT $1, $2 FROM persons WHERE id = $3 AND email IS NOT NULL",
+                sql: Cow::Borrowed(
+                    "INSERT INTO notification_outbox (notification, next_attempt_at) SELECT $1, $2 FROM persons WHERE id = $3 AND email IS NOT NULL",
+                ),
                 values: vec![
                     Value::Text(n.id.clone()),
                     Value::Text(at),
