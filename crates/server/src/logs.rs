@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use ave_store::Store;
 use ave_store::audit::AuditEntry;
+use ave_store::log_write::LogBatch;
 use ave_store::processing::{ProcessingRecord, SealedSubject, SubjectKey};
 use axum::http::StatusCode;
 use tokio::sync::{mpsc, oneshot};
@@ -169,8 +170,7 @@ impl Logs {
 /// What the writer has taken for the next transaction.
 #[derive(Default)]
 struct Batch {
-    audit: Vec<AuditEntry>,
-    processing: Vec<ProcessingRecord>,
+    logs: LogBatch,
     waiting: Vec<oneshot::Sender<()>>,
 }
 
@@ -178,8 +178,8 @@ impl Batch {
     /// Takes a job; true when it asks to commit now (a flush).
     fn take(&mut self, job: Job) -> bool {
         match job {
-            Job::Audit(e) => self.audit.push(e),
-            Job::Processing(r) => self.processing.push(r),
+            Job::Audit(e) => self.logs.audit.push(e),
+            Job::Processing(r) => self.logs.processing.push(r),
             Job::Flush(done) => {
                 self.waiting.push(done);
                 return true;
@@ -189,7 +189,7 @@ impl Batch {
     }
 
     fn full(&self) -> bool {
-        self.audit.len() + self.processing.len() >= BATCH
+        self.logs.len() >= BATCH
     }
 }
 
@@ -215,10 +215,11 @@ async fn write(
                 () = &mut linger => break,
             }
         }
-        if !batch.audit.is_empty() || !batch.processing.is_empty() {
-            commit(&store, &batch.audit, &batch.processing, &healthy).await;
+        if !batch.logs.is_empty() {
+            let rows = batch.logs.len() as u64;
+            commit(&store, Arc::new(std::mem::take(&mut batch.logs)), &healthy).await;
             batches.fetch_add(1, Ordering::Relaxed);
-            unindexed += (batch.audit.len() + batch.processing.len()) as u64;
+            unindexed += rows;
             if unindexed >= ave_store::log_index::INDEX_EVERY {
                 index(&store).await;
                 unindexed = 0;
@@ -245,15 +246,10 @@ async fn index(store: &Store) {
 /// Commits one batch, retrying with backoff until it is in: an entry is never dropped. (A
 /// commit whose answer was lost may be retried and land twice: a log says too much rather
 /// than too little.)
-async fn commit(
-    store: &Store,
-    audit: &[AuditEntry],
-    processing: &[ProcessingRecord],
-    healthy: &AtomicBool,
-) {
+async fn commit(store: &Store, batch: Arc<LogBatch>, healthy: &AtomicBool) {
     let mut backoff = Duration::from_millis(50);
     loop {
-        match store.log_append(audit, processing).await {
+        match store.log_append(Arc::clone(&batch)).await {
             Ok(_) => {
                 if !healthy.swap(true, Ordering::Relaxed) {
                     tracing::info!("logboek weer bij: wachtende regels zijn weggeschreven");
@@ -265,7 +261,7 @@ async fn commit(
                     tracing::error!(
                         error = %e,
                         detail = e.detail().unwrap_or_default(),
-                        regels = audit.len() + processing.len(),
+                        regels = batch.len(),
                         "logboek niet weg te schrijven; opnieuw tot het lukt, intussen niet gereed"
                     );
                 }

@@ -47,6 +47,11 @@ pub(crate) struct Head {
 /// Reads the global chain's head.
 pub(crate) const HEAD_SQL: &str = "SELECT global_seq, global_hash FROM chain_head WHERE id = 1";
 
+/// Reads the global chain's head and locks it until the transaction ends (PostgreSQL: the
+/// writers of several servers take turns on it).
+pub(crate) const HEAD_FOR_UPDATE_SQL: &str =
+    "SELECT global_seq, global_hash FROM chain_head WHERE id = 1 FOR UPDATE";
+
 /// The statement that moves the global chain's head to `head`.
 pub(crate) fn set_head(head: Head) -> Statement {
     Statement {
@@ -477,7 +482,9 @@ pub(crate) mod postgres {
     use sqlx::postgres::PgPool;
     use sqlx::{Acquire, PgConnection};
 
-    use super::{BEFORE_SQL, HEAD_SQL, Statement, Value, before_of, head_of, plan, set_head};
+    use super::{
+        BEFORE_SQL, HEAD_FOR_UPDATE_SQL, Statement, Value, before_of, head_of, plan, set_head,
+    };
     use crate::{Append, Appended, Result};
 
     /// Runs `batch`; one answer per append, in order.
@@ -486,10 +493,8 @@ pub(crate) mod postgres {
         batch: &[Append],
     ) -> Result<Vec<Result<Appended>>> {
         let mut tx = pool.begin().await?;
-        sqlx::query("SELECT global_seq FROM chain_head WHERE id = 1 FOR UPDATE")
-            .execute(&mut *tx)
-            .await?;
-        let mut head = head_of(&sqlx::query(HEAD_SQL).fetch_one(&mut *tx).await?)?;
+        // The head read and locked in one statement.
+        let mut head = head_of(&sqlx::query(HEAD_FOR_UPDATE_SQL).fetch_one(&mut *tx).await?)?;
         let mut results = Vec::with_capacity(batch.len());
         for a in batch {
             let mut sp = (&mut *tx).begin().await?;

@@ -84,7 +84,7 @@ pub fn checkpoint_message(seq: u64, hash: &[u8], at: &str) -> Vec<u8> {
 
 /// The hash of entry `seq` over the previous hash and its fields as stored: time, actor,
 /// origin, action, object, result.
-fn entry_hash(prev: &[u8], seq: u64, fields: [&str; 6]) -> Hash {
+pub(crate) fn entry_hash(prev: &[u8], seq: u64, fields: [&str; 6]) -> Hash {
     let mut h = Sha256::new();
     h.update(b"ave-regie/audit/v1");
     h.update(prev);
@@ -96,7 +96,8 @@ fn entry_hash(prev: &[u8], seq: u64, fields: [&str; 6]) -> Hash {
     h.finalize().into()
 }
 
-fn hash_of(bytes: Vec<u8>) -> Hash {
+/// A stored hash (all zeros when it is not 32 bytes: then it matches nothing computed).
+pub(crate) fn hash_of(bytes: Vec<u8>) -> Hash {
     bytes.try_into().unwrap_or(ZERO)
 }
 
@@ -113,100 +114,14 @@ type Raw = (
 );
 type RawCheckpoint = (i64, Vec<u8>, String, String, Vec<u8>);
 
-/// How many rows one multi-row `INSERT` of a log batch carries (12 parameters a row stays
-/// far below SQLite's and PostgreSQL's parameter limits).
-const ROWS_PER_INSERT: usize = 200;
-
 impl Store {
     /// Appends entries to the audit log in one transaction; the last entry's position.
     pub async fn audit_append(&self, entries: &[AuditEntry]) -> Result<u64> {
-        self.log_append(entries, &[]).await
-    }
-
-    /// Appends audit entries and processing records ([`crate::processing`]) in one
-    /// transaction: both are written, or neither. The audit log's last position (0 when no
-    /// audit entries were given).
-    pub async fn log_append(
-        &self,
-        entries: &[AuditEntry],
-        processing: &[crate::processing::ProcessingRecord],
-    ) -> Result<u64> {
-        let db = &self.logs;
-        let lock = match db {
-            Db::Sqlite(..) => "UPDATE audit_head SET seq = seq WHERE id = 1",
-            Db::Postgres(_) => "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE",
+        let batch = crate::log_write::LogBatch {
+            audit: entries.to_vec(),
+            processing: Vec::new(),
         };
-        on!(db, |p| {
-            let mut tx = p.begin().await?;
-            let mut seq = 0;
-            // Every batch takes the chain's head, also one of processing records alone: so
-            // that rows commit in the order of their positions, also with several servers
-            // on one PostgreSQL — the lookups ([`crate::log_index`]) rely on it.
-            sqlx::query(lock).execute(&mut *tx).await?;
-            if !entries.is_empty() {
-                let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-                    .fetch_one(&mut *tx)
-                    .await?;
-                seq = to_u64(head.try_get::<i64, _>("seq")?);
-                let mut prev = hash_of(head.try_get::<Vec<u8>, _>("hash")?);
-                // The hashes in order, then the rows in a few multi-row statements: one
-                // round trip per [`ROWS_PER_INSERT`] entries instead of one per entry.
-                let mut rows = Vec::with_capacity(entries.len());
-                for e in entries {
-                    seq += 1;
-                    let at = time(&e.at);
-                    let hash = entry_hash(
-                        &prev,
-                        seq,
-                        [&at, &e.actor, &e.origin, &e.action, &e.object, &e.result],
-                    );
-                    rows.push((to_i64(seq), at, e, prev.to_vec(), hash.to_vec()));
-                    prev = hash;
-                }
-                for chunk in rows.chunks(ROWS_PER_INSERT) {
-                    let mut q = sqlx::QueryBuilder::new(
-                        "INSERT INTO audit_log (seq, at, actor, origin, action, object, result, prev_hash, hash) ",
-                    );
-                    q.push_values(chunk, |mut b, (seq, at, e, prev, hash)| {
-                        b.push_bind(*seq)
-                            .push_bind(at.clone())
-                            .push_bind(e.actor.clone())
-                            .push_bind(e.origin.clone())
-                            .push_bind(e.action.clone())
-                            .push_bind(e.object.clone())
-                            .push_bind(e.result.clone())
-                            .push_bind(prev.clone())
-                            .push_bind(hash.clone());
-                    });
-                    q.build().execute(&mut *tx).await?;
-                }
-                sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-                    .bind(to_i64(seq))
-                    .bind(prev.to_vec())
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            for chunk in processing.chunks(ROWS_PER_INSERT) {
-                let mut q = sqlx::QueryBuilder::new(crate::processing::INSERT_HEAD);
-                q.push_values(chunk, |mut b, r| {
-                    b.push_bind(r.trace_id.clone())
-                        .push_bind(r.span_id.clone())
-                        .push_bind(r.parent_span_id.clone())
-                        .push_bind(r.name.clone())
-                        .push_bind(time(&r.start))
-                        .push_bind(time(&r.end))
-                        .push_bind(r.status.as_str())
-                        .push_bind(r.resource_name.clone())
-                        .push_bind(r.resource_version.clone())
-                        .push_bind(r.activity_id.clone())
-                        .push_bind(r.data_subject.as_bytes().to_vec())
-                        .push_bind(r.data_subject_type.clone());
-                });
-                q.build().execute(&mut *tx).await?;
-            }
-            tx.commit().await?;
-            Ok(seq)
-        })
+        self.log_append(std::sync::Arc::new(batch)).await
     }
 
     /// Signs the log's head with `key` at `at`; `None` when the log is empty or its head is

@@ -20,6 +20,10 @@ use rusqlite::{Connection, OpenFlags};
 /// How often the thread checkpoints.
 const EVERY: Duration = Duration::from_millis(100);
 
+/// SQLite's own log size (pages) for checkpointing in the committing connection: the
+/// writer's when no checkpoint thread could be started.
+pub(crate) const SQLITE_DEFAULT_LIMIT: u32 = 1000;
+
 /// The log size (pages) at which the writer checkpoints itself.
 pub(crate) const WRITER_LIMIT: u32 = 50_000;
 

@@ -116,12 +116,17 @@ impl Direct {
         Ok(())
     }
 
-    fn open(&self) -> Result<Connection> {
+    /// A new connection to the file, unless the connections are closed.
+    fn connect(&self) -> Result<Connection> {
         self.refuse_when_closed()?;
-        let conn = Connection::open_with_flags(
+        Ok(Connection::open_with_flags(
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        )?)
+    }
+
+    fn open(&self) -> Result<Connection> {
+        let conn = self.connect()?;
         // Reading only: a statement that would write is refused by SQLite itself.
         conn.execute_batch("PRAGMA query_only = 1;")?;
         conn.busy_timeout(Duration::from_secs(5))?;
@@ -206,11 +211,7 @@ impl Direct {
     /// - the log file cut back to 64 MB when it starts over (`journal_size_limit`);
     /// - checkpoints left to [`Checkpointer`].
     fn open_writer(&self) -> Result<Connection> {
-        self.refuse_when_closed()?;
-        let conn = Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
+        let conn = self.connect()?;
         conn.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
@@ -234,7 +235,7 @@ impl Direct {
         let limit = if checkpointer.is_some() {
             checkpoint::WRITER_LIMIT
         } else {
-            1000
+            checkpoint::SQLITE_DEFAULT_LIMIT
         };
         conn.pragma_update(None, "wal_autocheckpoint", limit)?;
         Ok(conn)

@@ -28,6 +28,7 @@ mod direct;
 pub mod identity;
 mod listing;
 pub mod log_index;
+pub mod log_write;
 pub mod logbook;
 pub mod notifications;
 pub mod oidc;

@@ -3,7 +3,11 @@
 //! checkpoint, is found and named.
 
 use ave_store::Backend;
+use std::sync::Arc;
+
 use ave_store::audit::{AuditEntry, key_id};
+use ave_store::log_write::LogBatch;
+use ave_store::processing::ProcessingRecord;
 use ed25519_dalek::SigningKey;
 
 use crate::support::{TestDb, at, on_every_backend};
@@ -175,8 +179,8 @@ async fn a_chain_rewritten_under_a_checkpoint_or_a_forged_checkpoint_is_found() 
     .await;
 }
 
-fn record(trace: &str, n: u32) -> ave_store::processing::ProcessingRecord {
-    use ave_store::processing::{ProcessingRecord, ProcessingStatus, SealedSubject};
+fn record(trace: &str, n: u32) -> ProcessingRecord {
+    use ave_store::processing::{ProcessingStatus, SealedSubject};
     ProcessingRecord {
         trace_id: trace.to_owned(),
         span_id: format!("{n:016x}"),
@@ -193,6 +197,10 @@ fn record(trace: &str, n: u32) -> ave_store::processing::ProcessingRecord {
     }
 }
 
+fn batch(audit: Vec<AuditEntry>, processing: Vec<ProcessingRecord>) -> Arc<LogBatch> {
+    Arc::new(LogBatch { audit, processing })
+}
+
 /// The lookups by case and by trace are filled in bulk behind the logs; a lookup must still
 /// see every row, also those written after the last bulk run, in the order they were written.
 #[tokio::test]
@@ -203,7 +211,10 @@ async fn lookups_by_case_and_trace_see_rows_written_after_the_last_bulk_run() {
         let mut one = entry(1, "lezen");
         one.object = "casus/vast".to_owned();
         db.store
-            .log_append(&[one.clone(), entry(2, "lezen")], &[record(&trace_a, 1)])
+            .log_append(batch(
+                vec![one.clone(), entry(2, "lezen")],
+                vec![record(&trace_a, 1)],
+            ))
             .await
             .expect("append");
         assert_eq!(db.store.index_logs().await.expect("index"), 3);
@@ -212,10 +223,10 @@ async fn lookups_by_case_and_trace_see_rows_written_after_the_last_bulk_run() {
         let mut three = entry(3, "schrijven");
         three.object = "casus/vast".to_owned();
         db.store
-            .log_append(
-                &[three, entry(4, "lezen")],
-                &[record(&trace_b, 2), record(&trace_a, 3)],
-            )
+            .log_append(batch(
+                vec![three, entry(4, "lezen")],
+                vec![record(&trace_b, 2), record(&trace_a, 3)],
+            ))
             .await
             .expect("append after the bulk run");
 

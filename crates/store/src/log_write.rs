@@ -1,0 +1,208 @@
+//! Writing the two logs: a batch of audit entries ([`crate::audit`]) and processing records
+//! ([`crate::processing`]) in one transaction — both are written, or neither.
+//!
+//! Every batch takes the audit chain's head, also a batch of processing records alone, so
+//! that rows commit in the order of their positions (also with several servers on one
+//! PostgreSQL): the lookups ([`crate::log_index`]) rely on it.
+//!
+//! On SQLite the batch runs on the logbook's one writing connection (rusqlite, the same
+//! arrangement as the case store's writer in [`crate::direct`]): one hand-off between threads
+//! for the whole batch, each row through a prepared statement with its texts bound in place.
+//! On PostgreSQL through sqlx, a few multi-row statements per batch (one round trip each).
+
+use std::sync::Arc;
+
+use rusqlite::{Connection, TransactionBehavior, params};
+use sqlx::Row;
+
+use crate::audit::{AuditEntry, entry_hash, hash_of};
+use crate::chain::Hash;
+use crate::db::{Db, time, to_i64, to_u64};
+use crate::processing::{INSERT_HEAD, ProcessingRecord};
+use crate::{Result, Store};
+
+/// What one transaction of the log writer writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogBatch {
+    /// Audit entries, in the order they get their positions.
+    pub audit: Vec<AuditEntry>,
+    /// Processing records.
+    pub processing: Vec<ProcessingRecord>,
+}
+
+impl LogBatch {
+    /// No entries and no records.
+    pub fn is_empty(&self) -> bool {
+        self.audit.is_empty() && self.processing.is_empty()
+    }
+
+    /// Entries and records together.
+    pub fn len(&self) -> usize {
+        self.audit.len() + self.processing.len()
+    }
+}
+
+/// How many rows one multi-row `INSERT` of a log batch carries on PostgreSQL (12 parameters a
+/// row stays far below its parameter limit).
+const ROWS_PER_INSERT: usize = 200;
+
+const AUDIT_INSERT: &str =
+    "INSERT INTO audit_log (seq, at, actor, origin, action, object, result, prev_hash, hash) ";
+
+/// One audit entry with its position and hashes.
+struct Chained<'a> {
+    seq: i64,
+    at: String,
+    entry: &'a AuditEntry,
+    prev: Hash,
+    hash: Hash,
+}
+
+/// Chains `entries` after the head (`seq`, `prev`); the rows and the new head.
+fn chain(entries: &[AuditEntry], mut seq: u64, mut prev: Hash) -> (Vec<Chained<'_>>, u64, Hash) {
+    let mut rows = Vec::with_capacity(entries.len());
+    for e in entries {
+        seq += 1;
+        let at = time(&e.at);
+        let hash = entry_hash(
+            &prev,
+            seq,
+            [&at, &e.actor, &e.origin, &e.action, &e.object, &e.result],
+        );
+        rows.push(Chained {
+            seq: to_i64(seq),
+            at,
+            entry: e,
+            prev,
+            hash,
+        });
+        prev = hash;
+    }
+    (rows, seq, prev)
+}
+
+impl Store {
+    /// Appends a batch to the two logs in one transaction; the audit log's last position (0
+    /// when the batch has no audit entries). Shared (`Arc`) so that the log writer can retry
+    /// a failed batch without copying it.
+    pub async fn log_append(&self, batch: Arc<LogBatch>) -> Result<u64> {
+        match &self.logs {
+            Db::Sqlite(_, direct) => direct.write(move |conn| sqlite(conn, &batch)).await,
+            Db::Postgres(pool) => postgres(pool, &batch).await,
+        }
+    }
+}
+
+/// The batch on the logbook's writing connection.
+fn sqlite(conn: &mut Connection, batch: &LogBatch) -> Result<u64> {
+    // IMMEDIATE: the write lock (and so the chain's head) from the start.
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut last = 0;
+    if !batch.audit.is_empty() {
+        let (seq, prev): (i64, Vec<u8>) =
+            tx.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let (rows, seq, head) = chain(&batch.audit, to_u64(seq), hash_of(prev));
+        let mut insert = tx.prepare_cached(&format!(
+            "{AUDIT_INSERT}VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+        ))?;
+        for r in &rows {
+            let e = r.entry;
+            insert.execute(params![
+                r.seq,
+                r.at,
+                e.actor,
+                e.origin,
+                e.action,
+                e.object,
+                e.result,
+                &r.prev[..],
+                &r.hash[..]
+            ])?;
+        }
+        drop(insert);
+        tx.prepare_cached("UPDATE audit_head SET seq = ?1, hash = ?2 WHERE id = 1")?
+            .execute(params![to_i64(seq), &head[..]])?;
+        last = seq;
+    }
+    if !batch.processing.is_empty() {
+        let mut insert = tx.prepare_cached(&format!(
+            "{INSERT_HEAD}VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        ))?;
+        for r in &batch.processing {
+            insert.execute(params![
+                r.trace_id,
+                r.span_id,
+                r.parent_span_id,
+                r.name,
+                time(&r.start),
+                time(&r.end),
+                r.status.as_str(),
+                r.resource_name,
+                r.resource_version,
+                r.activity_id,
+                r.data_subject.as_bytes(),
+                r.data_subject_type
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(last)
+}
+
+/// The batch through sqlx on PostgreSQL: the head locked, a few multi-row statements.
+async fn postgres(pool: &sqlx::PgPool, batch: &LogBatch) -> Result<u64> {
+    let mut tx = pool.begin().await?;
+    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut last = 0;
+    if !batch.audit.is_empty() {
+        let seq = to_u64(head.try_get::<i64, _>("seq")?);
+        let prev = hash_of(head.try_get::<Vec<u8>, _>("hash")?);
+        let (rows, seq, head) = chain(&batch.audit, seq, prev);
+        for chunk in rows.chunks(ROWS_PER_INSERT) {
+            let mut q = sqlx::QueryBuilder::new(AUDIT_INSERT);
+            q.push_values(chunk, |mut b, r| {
+                let e = r.entry;
+                b.push_bind(r.seq)
+                    .push_bind(r.at.clone())
+                    .push_bind(e.actor.clone())
+                    .push_bind(e.origin.clone())
+                    .push_bind(e.action.clone())
+                    .push_bind(e.object.clone())
+                    .push_bind(e.result.clone())
+                    .push_bind(r.prev.to_vec())
+                    .push_bind(r.hash.to_vec());
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(to_i64(seq))
+            .bind(head.to_vec())
+            .execute(&mut *tx)
+            .await?;
+        last = seq;
+    }
+    for chunk in batch.processing.chunks(ROWS_PER_INSERT) {
+        let mut q = sqlx::QueryBuilder::new(INSERT_HEAD);
+        q.push_values(chunk, |mut b, r| {
+            b.push_bind(r.trace_id.clone())
+                .push_bind(r.span_id.clone())
+                .push_bind(r.parent_span_id.clone())
+                .push_bind(r.name.clone())
+                .push_bind(time(&r.start))
+                .push_bind(time(&r.end))
+                .push_bind(r.status.as_str())
+                .push_bind(r.resource_name.clone())
+                .push_bind(r.resource_version.clone())
+                .push_bind(r.activity_id.clone())
+                .push_bind(r.data_subject.as_bytes().to_vec())
+                .push_bind(r.data_subject_type.clone());
+        });
+        q.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(last)
+}
