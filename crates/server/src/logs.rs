@@ -207,12 +207,19 @@ async fn write(
         let linger = tokio::time::sleep(LINGER);
         tokio::pin!(linger);
         while !now && !batch.full() {
-            tokio::select! {
-                job = rx.recv() => match job {
-                    Some(job) => now = batch.take(job),
-                    None => break,
+            // What is queued already is taken without looking at the clock (a busy machine
+            // would otherwise cut a batch in pieces); the linger only bounds the wait for more.
+            let job = match rx.try_recv() {
+                Ok(job) => Some(job),
+                Err(mpsc::error::TryRecvError::Disconnected) => None,
+                Err(mpsc::error::TryRecvError::Empty) => tokio::select! {
+                    job = rx.recv() => job,
+                    () = &mut linger => break,
                 },
-                () = &mut linger => break,
+            };
+            match job {
+                Some(job) => now = batch.take(job),
+                None => break,
             }
         }
         if !batch.logs.is_empty() {

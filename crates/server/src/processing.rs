@@ -166,7 +166,7 @@ pub fn parse_traceparent(text: &str) -> Option<([u8; 16], [u8; 8], u8)> {
 
 fn random<const N: usize>() -> Option<[u8; N]> {
     let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).ok()?;
+    ave_store::random::fill(&mut bytes).ok()?;
     (bytes != [0u8; N]).then_some(bytes)
 }
 

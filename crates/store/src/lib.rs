@@ -33,6 +33,7 @@ pub mod logbook;
 pub mod notifications;
 pub mod oidc;
 pub mod processing;
+pub mod random;
 mod row;
 mod writer;
 

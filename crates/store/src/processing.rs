@@ -63,7 +63,7 @@ impl SubjectKey {
     /// Encrypts a data subject id under a fresh random nonce.
     pub fn seal(&self, plain: &str) -> Result<SealedSubject> {
         let mut nonce = [0u8; NONCE_LEN];
-        getrandom::fill(&mut nonce)
+        crate::random::fill(&mut nonce)
             .map_err(|e| StoreError::unavailable("geen toevalsbron beschikbaar", e))?;
         let sealed = self
             .cipher()
