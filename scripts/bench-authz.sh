@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# What sign-on, need-to-know authorisation and the audit log cost a read (issue 11: "adds
-# under 10 % to the read-case throughput"): the service before sign-on (BASE_REV, the last
-# commit of issue 10) and the service of this checkout, on copies of the same 100,000-case
-# benchmark database, on the same machine, in the same run, alternating A B A B so that drift
-# of the machine falls on both. Each side is driven by its own load generator (the new one
-# authenticates every request with a personal API token as the person who reads).
+# What sign-on, need-to-know authorisation and the two logs cost a read (issue 11: "adds
+# under 10 % to the read-case throughput"). Two builds of this checkout, on copies of the
+# same 100,000-case benchmark database, on the same machine, in the same run, alternating
+# A B A B so that drift of the machine falls on both:
+#
+# - base: this checkout with scripts/bench-authz-base.patch applied — GET /api/v1/casussen/{id}
+#   reads the case row and answers, without sign-on, need-to-know, the audit entry and the
+#   processing record (everything else as in the product). Built in a worktree under
+#   target/bench; never a product build.
+# - new: this checkout as it is. The load generator authenticates every request with a
+#   personal API token as a person involved in the case (the base ignores the token).
 #
 #   bash scripts/bench-authz.sh                  # after scripts/bench-service.sh seeded the db
 #   ROUNDS=1 DURATION=10s bash scripts/bench-authz.sh
 #
-# Needs the sqlite3 command (Debian package sqlite3).
-#
 # Settings: CASES (100000), CLIENTS (32), DURATION (20s), WARMUP (3s), ROUNDS (2),
-# SCENARIOS (read,list), BASE_REV (1d4aeee), BASE_BIN (a directory with that revision's
-# release `ave` and `ave-load`, to skip building it).
+# SCENARIOS (read), EXTRA_BIN (a directory with another build's release `ave`, run as a
+# third side each round: to compare a change, e.g. the last landed commit), FEATURES (cargo
+# features of `ave` for both builds, e.g. FEATURES=mimalloc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,26 +26,37 @@ CLIENTS=${CLIENTS:-32}
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-3s}
 ROUNDS=${ROUNDS:-2}
-SCENARIOS=${SCENARIOS:-read,list}
-BASE_REV=${BASE_REV:-1d4aeee}
+SCENARIOS=${SCENARIOS:-read}
+FEATURES=${FEATURES:-}
+features=()
+if [ -n "$FEATURES" ]; then features=(--features "ave-cli/$FEATURES"); fi
 BENCH=target/bench
 RESULTS=$BENCH/results
-BASE=$BENCH/base-$BASE_REV
+BASE_SRC=$BENCH/authz-base-src
+BASE_BIN=$BENCH/authz-base-bin
+NEW_BIN=$BENCH/authz-new-bin
 mkdir -p "$RESULTS"
 
 step() { printf '\n== %s ==\n' "$*"; }
 
 step "release build of this checkout"
-cargo build --release --locked -p ave-cli -p ave-loadgen
+cargo build --release --locked -p ave-cli -p ave-loadgen ${features[@]+"${features[@]}"}
+mkdir -p "$NEW_BIN"
+cp target/release/ave target/release/ave-load "$NEW_BIN/"
 
-if [ -z "${BASE_BIN:-}" ]; then
-  step "release build of $BASE_REV (before sign-on)"
-  if [ ! -d "$BASE" ]; then
-    git worktree add --detach "$BASE" "$BASE_REV"
-  fi
-  (cd "$BASE" && CARGO_TARGET_DIR="$PWD/../base-target" cargo build --release --locked -p ave-cli -p ave-loadgen)
-  BASE_BIN=$BENCH/base-target/release
-fi
+step "release build of the base (this checkout without sign-on on the read)"
+rm -rf "$BASE_SRC"
+git worktree prune
+git worktree add --detach "$BASE_SRC" HEAD
+# The checkout's uncommitted changes too, so that the two sides differ only by the patch.
+git diff HEAD | (cd "$BASE_SRC" && git apply --allow-empty)
+(cd "$BASE_SRC" && git apply "$OLDPWD/scripts/bench-authz-base.patch")
+# The same target directory: the dependencies are built once (the worktree's own crates
+# are units of their own); the binaries are copied out before the next build.
+(cd "$BASE_SRC" && CARGO_TARGET_DIR="$OLDPWD/target" cargo build --release --locked -p ave-cli ${features[@]+"${features[@]}"})
+mkdir -p "$BASE_BIN"
+cp target/release/ave "$BASE_BIN/"
+git worktree remove --force "$BASE_SRC"
 
 SOURCE=$BENCH/bench-$CASES.sqlite
 if [ ! -f "$SOURCE" ]; then
@@ -49,18 +64,15 @@ if [ ! -f "$SOURCE" ]; then
   exit 1
 fi
 step "copies of $SOURCE"
-rm -f "$BENCH"/authz-*.sqlite* "$BENCH"/authz-*.logboek.sqlite*
-cp --reflink=auto "$SOURCE" "$BENCH/authz-base.sqlite"
-cp --reflink=auto "$SOURCE" "$BENCH/authz-new.sqlite"
-if [ -f "${SOURCE%.sqlite}.logboek.sqlite" ]; then
-  cp --reflink=auto "${SOURCE%.sqlite}.logboek.sqlite" "$BENCH/authz-new.logboek.sqlite"
-fi
-# The service before sign-on knows migrations 1-3 only and refuses a database that has more;
-# the later ones add columns and tables it does not read, so its copy forgets them (its
-# schema is theirs plus what it ignores).
-sqlite3 "$BENCH/authz-base.sqlite" "DELETE FROM _sqlx_migrations WHERE version > 3"
-# This checkout's copy brought up to date before its server starts (may take minutes).
-target/release/ave db migrate --database "sqlite://$BENCH/authz-new.sqlite"
+# shellcheck source=scripts/bench-copy.sh
+source scripts/bench-copy.sh
+sides=(base new)
+if [ -n "${EXTRA_BIN:-}" ]; then sides+=(extra); fi
+for s in "${sides[@]}"; do
+  rm -f "$BENCH/authz-$s".sqlite* "$BENCH/authz-$s".logboek.sqlite*
+  copy_database "$SOURCE" "$BENCH/authz-$s.sqlite"
+  "$NEW_BIN/ave" db migrate --database "sqlite://$BENCH/authz-$s.sqlite"
+done
 
 pids=()
 cleanup() {
@@ -85,7 +97,7 @@ step "machine"
 lscpu | grep -E '^(Model name|CPU\(s\)|Thread)' || true
 uptime
 
-"$BASE_BIN/ave-load" hello --listen 127.0.0.1:18190 >"$BENCH/authz-hello.log" 2>&1 &
+"$NEW_BIN/ave-load" hello --listen 127.0.0.1:18190 >"$BENCH/authz-hello.log" 2>&1 &
 pids+=("$!")
 wait_for http://127.0.0.1:18190/
 
@@ -97,7 +109,7 @@ side() {
   wait_for http://127.0.0.1:18180/health/ready
   local ts
   ts=$(date -u +%Y%m%dT%H%M%SZ)
-  "$bin/ave-load" run --target http://127.0.0.1:18180 --hello http://127.0.0.1:18190 \
+  "$NEW_BIN/ave-load" run --target http://127.0.0.1:18180 --hello http://127.0.0.1:18190 \
     --database "sqlite://$db" --clients "$CLIENTS" --duration "$DURATION" --warmup "$WARMUP" \
     --scenarios "$SCENARIOS" --server-pid "$pid" \
     --json "$RESULTS/$ts-authz-$label.json" | tee "$RESULTS/$ts-authz-$label.txt"
@@ -106,10 +118,14 @@ side() {
 }
 
 for round in $(seq 1 "$ROUNDS"); do
-  step "round $round: before sign-on ($BASE_REV)"
+  step "round $round: base, without sign-on on the read"
   side "base-$round" "$BASE_BIN" "$BENCH/authz-base.sqlite"
-  step "round $round: with sign-on, need-to-know and the audit log (this checkout)"
-  side "new-$round" target/release "$BENCH/authz-new.sqlite"
+  step "round $round: with sign-on, need-to-know and the two logs (this checkout)"
+  side "new-$round" "$NEW_BIN" "$BENCH/authz-new.sqlite"
+  if [ -n "${EXTRA_BIN:-}" ]; then
+    step "round $round: $EXTRA_BIN"
+    side "extra-$round" "$EXTRA_BIN" "$BENCH/authz-extra.sqlite"
+  fi
 done
 
 step "done: the tables above; JSON in $RESULTS (*-authz-*.json)"
