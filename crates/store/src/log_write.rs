@@ -6,7 +6,7 @@
 //! PostgreSQL): the lookups ([`crate::log_index`]) rely on it.
 //!
 //! On SQLite the batch runs on the logbook's one writing connection (rusqlite, the same
-//! arrangement as the case store's writer in [`crate::direct`]): one hand-off between threads
+//! arrangement as the case store's writer in `direct.rs`): one hand-off between threads
 //! for the whole batch, each row through a prepared statement with its texts bound in place.
 //! On PostgreSQL through sqlx, a few multi-row statements per batch (one round trip each).
 
