@@ -15,6 +15,7 @@
 //! keeps verifying and the timeline keeps its outline.
 
 mod append;
+mod bulk;
 mod cells;
 mod chain;
 mod checkpoint;

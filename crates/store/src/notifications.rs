@@ -127,12 +127,12 @@ pub struct OutboxMail {
 pub const MAX_ATTEMPTS: u64 = 20;
 
 /// The statements that write `list` for `case` (in the transaction of the command's events):
-/// each melding, and an e-mail in the outbox for one that asks for it when its person has
-/// an address.
+/// each melding, then an e-mail in the outbox for each that asks for it when its person has
+/// an address (all meldingen first: statements of one kind together, so a batch can send
+/// them together, see `bulk.rs`).
 pub(crate) fn inserts(case: &str, list: &[NewNotification]) -> Vec<Statement> {
     let mut out = Vec::new();
     for n in list {
-        let at = time(&n.created_at);
         out.push(Statement {
             sql: Cow::Borrowed(
                 "INSERT INTO notifications (id, person, case_id, kind, data, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -143,22 +143,22 @@ pub(crate) fn inserts(case: &str, list: &[NewNotification]) -> Vec<Statement> {
                 Value::Text(case.to_owned()),
                 Value::Text(n.kind.clone()),
                 Value::Text(n.data.clone()),
-                Value::Text(at.clone()),
+                Value::Text(time(&n.created_at)),
             ],
         });
-        if n.mail {
-            // Only for a person with an address; nobody else gets an e-mail.
-            out.push(Statement {
-                sql: Cow::Borrowed(
-                    "INSERT INTO notification_outbox (notification, next_attempt_at) SELECT $1, $2 FROM persons WHERE id = $3 AND email IS NOT NULL",
-                ),
-                values: vec![
-                    Value::Text(n.id.clone()),
-                    Value::Text(at),
-                    Value::Text(n.person.clone()),
-                ],
-            });
-        }
+    }
+    for n in list.iter().filter(|n| n.mail) {
+        // Only for a person with an address; nobody else gets an e-mail.
+        out.push(Statement {
+            sql: Cow::Borrowed(
+                "INSERT INTO notification_outbox (notification, next_attempt_at) SELECT $1, $2 FROM persons WHERE id = $3 AND email IS NOT NULL",
+            ),
+            values: vec![
+                Value::Text(n.id.clone()),
+                Value::Text(time(&n.created_at)),
+                Value::Text(n.person.clone()),
+            ],
+        });
     }
     out
 }

@@ -113,6 +113,105 @@ async fn a_conflict_in_a_batch_does_not_hold_up_the_other_commands() {
 }
 
 #[tokio::test]
+async fn a_batch_of_new_and_known_cases_lands_whole_with_every_index() {
+    on_every_backend(|db| async move {
+        let a = Household::open(&db, "casus-a", "Voorbeeldstad").await;
+        let b = Household::open(&db, "casus-b", "Ander Dorp").await;
+        // Known cases first, then new ones: the new cases' rows must still be written before
+        // their events (PostgreSQL sends a batch's statements grouped by kind).
+        let signal = a.next_signal_append(a.case().seq());
+        let regie = b.next_append(serde_json::json!({
+            "do": "assign-role", "role": "casusregie", "person": support::CASUSREGISSEUR,
+        }));
+        let (c, open_c) = Household::planned(&db, "casus-c", "Voorbeeldstad");
+        let (d, open_d) = Household::planned(&db, "casus-d", "Voorbeeldstad");
+        let expected: Vec<u64> = [&signal, &regie, &open_c, &open_d]
+            .iter()
+            .map(|x| x.row.version)
+            .collect();
+        let results = db
+            .store
+            .append_batch(&[signal, regie, open_c, open_d])
+            .await;
+        let versions: Vec<u64> = results
+            .iter()
+            .map(|r| r.as_ref().expect("stored").version)
+            .collect();
+        assert_eq!(versions, expected);
+        for (h, version) in [
+            (&a, expected[0]),
+            (&b, expected[1]),
+            (&c, expected[2]),
+            (&d, expected[3]),
+        ] {
+            assert_eq!(db.store.version(&h.id).await.expect("v"), Some(version));
+            let events = db.store.events(&h.id, 0).await.expect("events");
+            assert_eq!(events.len() as u64, version, "{}", h.id);
+        }
+        // The role index holds the new casusregisseur.
+        let filter = CaseFilter {
+            holder: Some(support::CASUSREGISSEUR.to_owned()),
+            ..CaseFilter::default()
+        };
+        let page = db
+            .store
+            .list(&filter, "2026-01-01", 0, 10)
+            .await
+            .expect("list");
+        assert_eq!(
+            page.items.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            vec!["casus-b"]
+        );
+        // The kept counts count the two new cases.
+        let gemeenten = db.store.gemeenten().await.expect("gemeenten");
+        assert_eq!(
+            gemeenten,
+            vec![
+                ("Ander Dorp".to_owned(), 1, 1),
+                ("Voorbeeldstad".to_owned(), 3, 3)
+            ]
+        );
+        support::assert_verifies(&db.store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_failing_statement_in_a_batch_costs_only_its_own_command() {
+    on_every_backend(|db| async move {
+        let a = Household::open(&db, "casus-a", "Voorbeeldstad").await;
+        let b = Household::open(&db, "casus-b", "Voorbeeldstad").await;
+        // The role index already holds what b's command would add: its insert fails.
+        db.exec(&format!(
+            "INSERT INTO case_roles (case_id, role, person) VALUES ('casus-b', 'casusregie', '{}')",
+            support::CASUSREGISSEUR
+        ))
+        .await;
+        let signal = a.next_signal_append(a.case().seq());
+        let regie = b.next_append(serde_json::json!({
+            "do": "assign-role", "role": "casusregie", "person": support::CASUSREGISSEUR,
+        }));
+        let results = db.store.append_batch(&[signal, regie]).await;
+        assert!(results[0].is_ok(), "{:?}", results[0]);
+        assert!(results[1].is_err(), "{:?}", results[1]);
+        assert_eq!(
+            db.store.version(&a.id).await.expect("v"),
+            Some(a.case().seq() + 1)
+        );
+        assert_eq!(
+            db.store.version(&b.id).await.expect("v"),
+            Some(b.case().seq())
+        );
+        assert_eq!(
+            db.store.events(&b.id, 0).await.expect("e").len() as u64,
+            b.case().seq()
+        );
+        support::assert_verifies(&db.store).await;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn verify_passes_on_an_untouched_store_and_names_the_first_edited_entry() {
     on_every_backend(|db| async move {
         let mut a = Household::open(&db, "casus-a", "Voorbeeldstad").await;

@@ -286,6 +286,38 @@ impl Household {
         }))
     }
 
+    /// A household whose case is opened in memory, with the append that would store the
+    /// opening (not stored).
+    pub fn planned(db: &TestDb, id: &str, gemeente: &str) -> (Household, Append) {
+        let id = CaseId::parse(id).expect("id");
+        let (case, events) = opened_case(&db.model, &id);
+        let h = Household {
+            id,
+            gemeente: gemeente.to_owned(),
+            case: Some(case),
+            events: events.clone(),
+            model: db.model.clone(),
+            clock: 1,
+            signals: 0,
+        };
+        let row = CaseRow::of(&h.model, h.case(), Some(gemeente));
+        let append = Append {
+            case: h.id.clone(),
+            expected: 0,
+            events,
+            row,
+            provenance: Vec::new(),
+            notify: Vec::new(),
+        };
+        (h, append)
+    }
+
+    /// The append of a command (in its JSON form) by the opener, decided on the case as it
+    /// is (not stored).
+    pub fn next_append(&self, value: serde_json::Value) -> Append {
+        self.append_for(command(value), self.case().seq()).0
+    }
+
     /// The append of the next signal, decided on version `expected` (not stored).
     pub fn next_signal_append(&self, expected: u64) -> Append {
         self.append_for(self.signal_command(self.signals + 1), expected)

@@ -1,0 +1,245 @@
+//! A batch's statements in fewer round trips (PostgreSQL, where every statement is one trip
+//! to the server and back): the statements that the appends of a batch — each on a case of
+//! its own — write are grouped by their SQL and run group by group, in an order that keeps
+//! every append's own order ([`schedule`]); a group of plain inserts goes as multi-row
+//! `INSERT`s ([`merged`]).
+//!
+//! Why this is sound: appends on different cases write different rows, except the kept
+//! counts (`case_counts`), whose updates add and so give the same sum in any order, and the
+//! global chain's positions, each used once. So statements of different appends may run in
+//! any order, and only each append's own order must hold (its case row before its events,
+//! an index entry deleted before it is inserted anew).
+
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
+
+use crate::append::Statement;
+
+/// The most rows one merged `INSERT` carries. Merged inserts go in chunks of a power of two
+/// rows up to this, so a connection prepares a few shapes per kind of insert, not one per
+/// batch size.
+const MOST_ROWS: usize = 32;
+
+/// The statements of one SQL text, in the order of their appends.
+#[derive(Debug)]
+pub(crate) struct Group<'a> {
+    /// The SQL they share.
+    pub sql: &'a str,
+    /// The statements, in the order of their appends.
+    pub members: Vec<&'a Statement>,
+}
+
+/// The groups of statements of `appends` (each append's statements in its order) in an
+/// order that runs, for every append, its statements in their order; `None` when there is
+/// none (an append that runs one SQL text, then another, then the first again).
+pub(crate) fn schedule(appends: &[Vec<Statement>]) -> Option<Vec<Group<'_>>> {
+    let mut groups: Vec<Group<'_>> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for statements in appends {
+        let mut previous: Option<usize> = None;
+        for s in statements {
+            let g = *index.entry(s.sql.as_ref()).or_insert_with(|| {
+                groups.push(Group {
+                    sql: s.sql.as_ref(),
+                    members: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            groups[g].members.push(s);
+            if let Some(p) = previous.filter(|p| *p != g) {
+                edges.insert((p, g));
+            }
+            previous = Some(g);
+        }
+    }
+    // Kahn's order, the earliest-made group first among those that may go.
+    let mut waiting = vec![0usize; groups.len()];
+    for (_, to) in &edges {
+        waiting[*to] += 1;
+    }
+    let mut ready: BTreeSet<usize> = (0..groups.len()).filter(|g| waiting[*g] == 0).collect();
+    let mut order = Vec::with_capacity(groups.len());
+    while let Some(g) = ready.pop_first() {
+        order.push(g);
+        for (_, to) in edges.range((g, 0)..=(g, usize::MAX)) {
+            waiting[*to] -= 1;
+            if waiting[*to] == 0 {
+                ready.insert(*to);
+            }
+        }
+    }
+    if order.len() < groups.len() {
+        return None;
+    }
+    let mut slots: Vec<Option<Group<'_>>> = groups.into_iter().map(Some).collect();
+    Some(order.into_iter().filter_map(|g| slots[g].take()).collect())
+}
+
+/// What to send for `group`: a group of plain inserts (`INSERT INTO t (…) VALUES ($1, …,
+/// $n)` with `n` values) as multi-row inserts, every other group statement by statement.
+pub(crate) fn merged<'a>(group: &Group<'a>) -> Vec<Cow<'a, Statement>> {
+    let Some(head) = insert_head(group) else {
+        return group.members.iter().map(|s| Cow::Borrowed(*s)).collect();
+    };
+    let mut out = Vec::new();
+    let mut rest: &[&Statement] = &group.members;
+    while !rest.is_empty() {
+        let rows = chunk(rest.len());
+        let (now, later) = rest.split_at(rows);
+        if rows == 1 {
+            out.push(Cow::Borrowed(now[0]));
+        } else {
+            out.push(Cow::Owned(multi_row(head, now)));
+        }
+        rest = later;
+    }
+    out
+}
+
+/// The part before `VALUES` when every member of `group` is a plain single-row insert whose
+/// parameters are `$1` to `$n` in order, `n` its number of values; otherwise `None`.
+fn insert_head<'a>(group: &Group<'a>) -> Option<&'a str> {
+    let first = group.members.first()?;
+    if group.members.len() < 2 || !group.sql.starts_with("INSERT INTO ") {
+        return None;
+    }
+    let tail = format!(" VALUES {}", placeholders(1, first.values.len()));
+    let head = group.sql.strip_suffix(tail.as_str())?;
+    let same_shape = group
+        .members
+        .iter()
+        .all(|s| s.values.len() == first.values.len());
+    (same_shape && !head.contains(" SELECT ") && !head.contains('$')).then_some(head)
+}
+
+/// How many rows the next merged insert carries when `left` are left: the largest power of
+/// two not over `left` nor [`MOST_ROWS`].
+fn chunk(left: usize) -> usize {
+    let most = left.min(MOST_ROWS);
+    1 << (usize::BITS - 1 - most.leading_zeros())
+}
+
+/// `($from, …, $(from + n - 1))`.
+fn placeholders(from: usize, n: usize) -> String {
+    let list: Vec<String> = (from..from + n).map(|i| format!("${i}")).collect();
+    format!("({})", list.join(", "))
+}
+
+/// One insert of all `rows` (each a single-row insert after `head`).
+fn multi_row(head: &str, rows: &[&Statement]) -> Statement {
+    let width = rows[0].values.len();
+    let tuples: Vec<String> = (0..rows.len())
+        .map(|r| placeholders(r * width + 1, width))
+        .collect();
+    Statement {
+        sql: Cow::Owned(format!("{head} VALUES {}", tuples.join(", "))),
+        values: rows.iter().flat_map(|s| s.values.iter().cloned()).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::append::Value;
+
+    fn stmt(sql: &'static str, values: &[i64]) -> Statement {
+        Statement {
+            sql: Cow::Borrowed(sql),
+            values: values.iter().map(|v| Value::Int(*v)).collect(),
+        }
+    }
+
+    const ROW: &str = "UPDATE cases SET version = $2 WHERE id = $1";
+    const NEW: &str = "INSERT INTO cases (id, version) VALUES ($1, $2)";
+    const EVENT: &str = "INSERT INTO events (case_id, seq) VALUES ($1, $2)";
+    const GONE: &str = "DELETE FROM case_access WHERE case_id = $1";
+    const ACCESS: &str = "INSERT INTO case_access (case_id, person) VALUES ($1, $2)";
+
+    fn sqls(groups: &[Group<'_>]) -> Vec<&'static str> {
+        groups
+            .iter()
+            .map(|g| {
+                [ROW, NEW, EVENT, GONE, ACCESS]
+                    .into_iter()
+                    .find(|s| *s == g.sql)
+                    .unwrap_or("?")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_append_keeps_its_order_when_the_first_append_is_not_the_richest() {
+        // The first append updates a known case; the second opens one: its row must go
+        // before its events even though the group of events was made first.
+        let appends = vec![
+            vec![stmt(ROW, &[1, 2]), stmt(EVENT, &[1, 2])],
+            vec![
+                stmt(NEW, &[2, 1]),
+                stmt(EVENT, &[2, 1]),
+                stmt(ACCESS, &[2, 7]),
+            ],
+            vec![stmt(GONE, &[3]), stmt(ACCESS, &[3, 8])],
+        ];
+        let groups = schedule(&appends).expect("an order");
+        assert_eq!(sqls(&groups), vec![ROW, NEW, EVENT, GONE, ACCESS]);
+        let events = &groups[2];
+        assert_eq!(events.members.len(), 2);
+        assert_eq!(events.members[0].values, vec![Value::Int(1), Value::Int(2)]);
+    }
+
+    #[test]
+    fn an_append_that_comes_back_to_an_earlier_kind_has_no_order() {
+        let appends = vec![vec![
+            stmt(EVENT, &[1, 1]),
+            stmt(ACCESS, &[1, 7]),
+            stmt(EVENT, &[1, 2]),
+        ]];
+        assert!(schedule(&appends).is_none());
+        // Two appends in opposite orders have none either.
+        let appends = vec![
+            vec![stmt(EVENT, &[1, 1]), stmt(ACCESS, &[1, 7])],
+            vec![stmt(ACCESS, &[2, 7]), stmt(EVENT, &[2, 1])],
+        ];
+        assert!(schedule(&appends).is_none());
+    }
+
+    #[test]
+    fn plain_inserts_merge_into_chunks_of_a_power_of_two_rows() {
+        let appends: Vec<Vec<Statement>> = (0..7).map(|i| vec![stmt(EVENT, &[i, 1])]).collect();
+        let groups = schedule(&appends).expect("an order");
+        let sent = merged(&groups[0]);
+        assert_eq!(sent.len(), 3, "4 + 2 + 1 rows");
+        assert_eq!(
+            sent[0].sql,
+            "INSERT INTO events (case_id, seq) VALUES ($1, $2), ($3, $4), ($5, $6), ($7, $8)"
+        );
+        assert_eq!(
+            sent[0].values,
+            [0, 1, 1, 1, 2, 1, 3, 1].map(Value::Int).to_vec()
+        );
+        assert_eq!(
+            sent[1].sql,
+            "INSERT INTO events (case_id, seq) VALUES ($1, $2), ($3, $4)"
+        );
+        assert_eq!(sent[2].sql, EVENT);
+        assert_eq!(sent[2].values, vec![Value::Int(6), Value::Int(1)]);
+        assert_eq!(chunk(100), MOST_ROWS);
+    }
+
+    #[test]
+    fn other_statements_are_sent_as_they_are() {
+        const UPSERT: &str = "INSERT INTO case_counts (k, n) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET n = case_counts.n + excluded.n";
+        const SELECTED: &str =
+            "INSERT INTO outbox (n, at) SELECT $1, $2 FROM persons WHERE id = $3";
+        for sql in [UPSERT, SELECTED, ROW, GONE] {
+            let n = sql.matches('$').count();
+            let values: Vec<i64> = (0..i64::try_from(n).unwrap_or(0)).collect();
+            let appends = vec![vec![stmt(sql, &values)], vec![stmt(sql, &values)]];
+            let groups = schedule(&appends).expect("an order");
+            let sent = merged(&groups[0]);
+            assert_eq!(sent.len(), 2, "{sql}");
+            assert!(sent.iter().all(|s| s.sql == sql), "{sql}");
+        }
+    }
+}
