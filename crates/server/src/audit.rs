@@ -16,19 +16,9 @@ use crate::auth::Actor;
 use crate::problem::Problem;
 use crate::processing::{Activity, SubjectType};
 
-/// The audit log's actor field for `actor`.
+/// The audit log's actor field for `actor` (see [`crate::auth::Identity::audit_field`]).
 pub fn actor_field(actor: &Actor) -> String {
-    let functions: Vec<&str> = actor.functions().collect();
-    format!(
-        "{}|{}|{}",
-        actor.person,
-        actor.organisation.clone().unwrap_or_else(|| actor
-            .memberships
-            .first()
-            .map(|m| m.organisation.clone())
-            .unwrap_or_default()),
-        functions.join(",")
-    )
+    actor.audit_field().to_owned()
 }
 
 /// The parts of an actor field: person, organisation, functions.

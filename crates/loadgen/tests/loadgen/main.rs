@@ -175,8 +175,8 @@ async fn measures_every_scenario_against_a_seeded_service() {
         .await
         .expect("read")
         .expect("the session is there");
-    let actor: ave_server::auth::Actor =
-        serde_json::from_str(&stored.actor).expect("an actor as the server reads it");
+    let actor: ave_server::auth::Identity =
+        serde_json::from_str(&stored.actor).expect("an identity as the server reads it");
     assert_eq!(&actor.person, person);
 }
 

@@ -75,9 +75,9 @@ pub async fn get(actor: Actor) -> Json<Ik> {
                 functie: m.function.clone(),
             })
             .collect(),
-        persoon: actor.person,
-        naam: actor.name,
-        organisatie: actor.organisation,
+        persoon: actor.person.clone(),
+        naam: actor.name.clone(),
+        organisatie: actor.organisation.clone(),
         beheerder: actor.admin,
         privacy: actor.privacy,
         aanmelding: aanmelding.to_owned(),

@@ -558,14 +558,14 @@ pub async fn login(
 
 impl Sessie {
     fn of(actor: Actor) -> Sessie {
-        let csrf_token = match actor.via {
-            Via::Session { csrf, .. } => Some(csrf),
+        let csrf_token = match &actor.via {
+            Via::Session { csrf, .. } => Some(csrf.clone()),
             _ => None,
         };
         Sessie {
-            persoon: actor.person,
-            naam: actor.name,
-            organisatie: actor.organisation,
+            persoon: actor.person.clone(),
+            naam: actor.name.clone(),
+            organisatie: actor.organisation.clone(),
             csrf_token,
         }
     }

@@ -15,7 +15,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use ave_store::identity::{Membership, Person, Session, token_hash};
@@ -46,9 +46,25 @@ pub const CACHE_TTL: Duration = Duration::from_secs(30);
 /// Prefix of personal API tokens (so they are never mistaken for a JWT).
 pub const API_TOKEN_PREFIX: &str = "avet_";
 
-/// Who is asking, as far as authorisation needs to know.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// Who is asking, as far as authorisation needs to know: who they are ([`Identity`], read
+/// through this actor as if its own fields) and where this request came from.
+///
+/// The identity is shared: the cache of found actors and every request of the same session
+/// or token hold one copy, so taking an actor from the cache costs no copying of names and
+/// functions. Changing a field of it (`actor.name = …`) gives this actor a copy of its own.
+#[derive(Debug, Clone)]
 pub struct Actor {
+    identity: Arc<Identity>,
+    /// Where the request came from (the client's address); set per request.
+    pub origin: String,
+    /// The request's processing-log handle (set per request; `None` outside a request).
+    pub processing: Option<crate::processing::Processing>,
+}
+
+/// Who a person is to this server, as a login or token found them (a session keeps this as
+/// its snapshot).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Identity {
     /// The person's pseudonymous id.
     pub person: String,
     /// Work name.
@@ -63,12 +79,56 @@ pub struct Actor {
     pub privacy: bool,
     /// How the request was authenticated.
     pub via: Via,
-    /// Where the request came from (the client's address); set per request.
+    /// The security audit log's actor field, made once ([`Identity::audit_field`]).
     #[serde(skip)]
-    pub origin: String,
-    /// The request's processing-log handle (set per request; `None` outside a request).
-    #[serde(skip)]
-    pub processing: Option<crate::processing::Processing>,
+    audit_field: OnceLock<String>,
+}
+
+impl Identity {
+    /// The security audit log's actor field: `person|organisation|function,function` (the
+    /// organisation acted for, else that of the first function).
+    pub fn audit_field(&self) -> &str {
+        self.audit_field.get_or_init(|| {
+            let functions: Vec<&str> = self
+                .memberships
+                .iter()
+                .map(|m| m.function.as_str())
+                .collect();
+            let organisation = self
+                .organisation
+                .as_deref()
+                .or_else(|| self.memberships.first().map(|m| m.organisation.as_str()))
+                .unwrap_or_default();
+            format!("{}|{organisation}|{}", self.person, functions.join(","))
+        })
+    }
+}
+
+impl std::ops::Deref for Actor {
+    type Target = Identity;
+
+    fn deref(&self) -> &Identity {
+        &self.identity
+    }
+}
+
+impl std::ops::DerefMut for Actor {
+    /// The identity to change: this actor's own copy, its audit field to be made anew.
+    fn deref_mut(&mut self) -> &mut Identity {
+        let identity = Arc::make_mut(&mut self.identity);
+        identity.audit_field = OnceLock::new();
+        identity
+    }
+}
+
+impl From<Identity> for Actor {
+    fn from(identity: Identity) -> Actor {
+        Actor {
+            identity: Arc::new(identity),
+            origin: String::new(),
+            processing: None,
+        }
+    }
 }
 
 /// How a request was authenticated.
@@ -92,7 +152,7 @@ pub enum Via {
 impl Actor {
     /// The actor a directory entry makes, acting for `organisation` (or for all of theirs).
     pub fn of(person: &Person, organisation: Option<&str>, via: Via) -> Actor {
-        Actor {
+        Actor::from(Identity {
             person: person.id.clone(),
             name: person.name.clone(),
             organisation: organisation.map(str::to_owned),
@@ -105,14 +165,13 @@ impl Actor {
             admin: person.admin,
             privacy: person.privacy,
             via,
-            origin: String::new(),
-            processing: None,
-        }
+            audit_field: OnceLock::new(),
+        })
     }
 
     /// A person known only by id (tests, or a person not in the directory): no functions.
     pub fn bare(person: &str, via: Via) -> Actor {
-        Actor {
+        Actor::from(Identity {
             person: person.to_owned(),
             name: person.to_owned(),
             organisation: None,
@@ -120,9 +179,13 @@ impl Actor {
             admin: false,
             privacy: false,
             via,
-            origin: String::new(),
-            processing: None,
-        }
+            audit_field: OnceLock::new(),
+        })
+    }
+
+    /// The identity, to keep (a session's snapshot).
+    pub fn identity(&self) -> &Identity {
+        &self.identity
     }
 
     /// Whether `given` is this session's CSRF token (constant time). Requests not made
@@ -263,7 +326,7 @@ pub async fn start_session(
     let token = random_secret()?;
     let csrf = random_secret()?;
     let now = crate::now();
-    let snapshot = serde_json::to_string(actor)
+    let snapshot = serde_json::to_string(actor.identity())
         .map_err(|_| Problem::internal("de sessie is niet vast te leggen"))?;
     let session = Session {
         person: actor.person.clone(),
@@ -435,7 +498,8 @@ async fn session(state: &AppState, token: &str) -> Result<Actor, Problem> {
     let Some(found) = state.store.session(&key, crate::now()).await? else {
         return Err(refused());
     };
-    let mut actor: Actor = serde_json::from_str(&found.actor).map_err(|_| refused())?;
+    let identity: Identity = serde_json::from_str(&found.actor).map_err(|_| refused())?;
+    let mut actor = Actor::from(identity);
     actor.via = Via::Session {
         csrf: found.csrf,
         key: key.clone(),

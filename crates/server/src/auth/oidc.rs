@@ -325,7 +325,7 @@ async fn finish(
     response
         .headers_mut()
         .append(header::SET_COOKIE, started.cookie);
-    Ok((actor.person, response))
+    Ok((actor.person.clone(), response))
 }
 
 /// `application/x-www-form-urlencoded` of one value, as client_secret_basic wants it
