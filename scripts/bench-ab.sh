@@ -9,6 +9,8 @@
 # `cp target/release/ave target/bench/landed-bin/`); DATABASE is a seeded benchmark database
 # (scripts/bench-service.sh seeds them). Runs on the database itself: the write scenarios
 # open cases there, so use a copy for SQLite (scripts/bench-copy.sh) when that matters.
+# DATABASE_A and DATABASE_B (default DATABASE) give each side a database of its own: when B
+# adds a migration that A does not know.
 # Settings: SCENARIOS (commit,transition), CLIENTS (32), DURATION (10s), WARMUP (2s),
 # ROUNDS (2), PORT (18180), HELLO_PORT (18190), LOAD (target/release/ave-load).
 set -euo pipefail
@@ -35,7 +37,9 @@ trap 'kill $hello 2>/dev/null || true' EXIT
 for round in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     bin=${!side}
-    "$bin" serve --database "$DATABASE" --listen "127.0.0.1:$PORT" >"$OUT/ab-$side.log" 2>&1 &
+    db_var=DATABASE_$side
+    db=${!db_var:-$DATABASE}
+    "$bin" serve --database "$db" --listen "127.0.0.1:$PORT" >"$OUT/ab-$side.log" 2>&1 &
     server=$!
     for _ in $(seq 1 150); do
       curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break
@@ -43,7 +47,7 @@ for round in $(seq 1 "$ROUNDS"); do
     done
     echo "== round $round, $side ($bin)"
     "$LOAD" run --target "http://127.0.0.1:$PORT" --hello "http://127.0.0.1:$HELLO_PORT" \
-      --database "$DATABASE" --clients "$CLIENTS" --duration "$DURATION" --warmup "$WARMUP" \
+      --database "$db" --clients "$CLIENTS" --duration "$DURATION" --warmup "$WARMUP" \
       --scenarios "$SCENARIOS" --server-pid "$server" \
       --json "$OUT/ab-$(date -u +%Y%m%dT%H%M%SZ)-$round-$side.json"
     kill "$server"

@@ -415,6 +415,7 @@ pub(crate) mod sqlite {
     use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
     use super::{BEFORE_SQL, HEAD_SQL, Statement, Value, before_of, head_of, plan, set_head};
+    use crate::cells::{Named, names};
     use crate::{Append, Appended, Result};
 
     /// Runs `batch`; one answer per append, in order.
@@ -425,14 +426,16 @@ pub(crate) mod sqlite {
         let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut head = tx
             .prepare_cached(HEAD_SQL)?
-            .query_row([], |r| Ok(head_of(r)))??;
+            .query_row([], |r| Ok(head_of(&Named::new(r, &names(r.as_ref())))))??;
         let mut results = Vec::with_capacity(batch.len());
         for a in batch {
             let mut sp = tx.savepoint()?;
             let outcome = (|| {
                 let before = sp
                     .prepare_cached(BEFORE_SQL)?
-                    .query_row([a.case.as_str()], |r| Ok(before_of(r)))
+                    .query_row([a.case.as_str()], |r| {
+                        Ok(before_of(&Named::new(r, &names(r.as_ref()))))
+                    })
                     .optional()?
                     .transpose()?;
                 let (statements, appended, next) = plan(a, before, head)?;

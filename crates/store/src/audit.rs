@@ -239,7 +239,7 @@ impl Store {
         self.index_logs().await?;
         let rows: Vec<Row> = on!(&self.db, |p| {
             sqlx::query_as(
-                "SELECT a.seq, a.at, a.actor, a.origin, a.action, a.object, a.result FROM audit_log_objects o JOIN audit_log a ON a.seq = o.seq WHERE o.object = $1 ORDER BY o.seq LIMIT $2",
+                "SELECT a.seq, a.at, a.actor, a.origin, a.action, a.object, a.result FROM log_index_runs r CROSS JOIN audit_log_objects o CROSS JOIN audit_log a WHERE r.name = 'audit_log' AND o.run = r.run AND o.object = $1 AND a.seq = o.seq ORDER BY o.seq LIMIT $2",
             )
             .bind(object)
             .bind(to_i64(limit))

@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
+use crate::cells::{Named, names};
 use crate::checkpoint::{self, Checkpointer};
 use crate::listing::Arg;
 use crate::{Result, StoreError};
@@ -248,9 +249,10 @@ pub(crate) fn query<T>(
     conn: &Connection,
     sql: &str,
     args: &[Arg],
-    mut map: impl FnMut(&rusqlite::Row<'_>) -> Result<T>,
+    mut map: impl FnMut(&Named<'_, '_>) -> Result<T>,
 ) -> Result<Vec<T>> {
     let mut stmt = conn.prepare_cached(sql)?;
+    let names = names(&stmt);
     for index in 1..=stmt.parameter_count() {
         let arg = numbered(&stmt, index, args, sql)?;
         match arg {
@@ -261,7 +263,7 @@ pub(crate) fn query<T>(
     let mut rows = stmt.raw_query();
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
-        out.push(map(row)?);
+        out.push(map(&Named::new(row, &names))?);
     }
     Ok(out)
 }
@@ -313,7 +315,7 @@ mod tests {
                     c,
                     "SELECT a FROM t WHERE b = $2 AND a <> $1 ORDER BY a",
                     &[Arg::Text("z".into()), Arg::Bool(true)],
-                    |r| Ok(r.get::<_, String>(0)?),
+                    |r| r.get::<String>("a"),
                 )
             })
             .expect("query");
@@ -347,14 +349,7 @@ mod tests {
         assert!(matches!(err, StoreError::Unavailable { .. }), "{err}");
         assert_eq!(direct.idle.lock().expect("lock").len(), 1);
         let n = direct
-            .run(|c| {
-                query(
-                    c,
-                    "SELECT COUNT(*) FROM t",
-                    &[],
-                    |r| Ok(r.get::<_, i64>(0)?),
-                )
-            })
+            .run(|c| query(c, "SELECT COUNT(*) AS n FROM t", &[], |r| r.get::<i64>("n")))
             .expect("count");
         assert_eq!(n, vec![3]);
         assert_eq!(direct.idle.lock().expect("lock").len(), 1);

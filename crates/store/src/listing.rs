@@ -404,7 +404,7 @@ impl Db {
             Db::Sqlite(_, direct) => {
                 let (sql, args) = (sql.to_owned(), args.to_vec());
                 direct
-                    .blocking(move |c| query(c, &sql, &args, |r| Ok(r.get::<_, i64>("n")?)))
+                    .blocking(move |c| query(c, &sql, &args, |r| r.get::<i64>("n")))
                     .await?
                     .first()
                     .copied()
@@ -477,7 +477,7 @@ impl Db {
                 let read = move |c: &rusqlite::Connection| {
                     query(c, &sql, &args, |r| {
                         let all = match total {
-                            true => Some(r.get::<_, i64>("total_rows")?),
+                            true => Some(r.get::<i64>("total_rows")?),
                             false => None,
                         };
                         Ok((case_row_of(r)?, all))

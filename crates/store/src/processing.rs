@@ -224,7 +224,7 @@ impl Store {
             Some(_) => {
                 self.index_logs().await?;
                 format!(
-                    "SELECT {COLUMNS} FROM processing_log_traces t JOIN processing_log p ON p.seq = t.seq WHERE t.seq > $1 AND t.trace_id = $2 ORDER BY t.seq LIMIT $3"
+                    "SELECT {COLUMNS} FROM log_index_runs r CROSS JOIN processing_log_traces t CROSS JOIN processing_log p WHERE r.name = 'processing_log' AND t.run = r.run AND t.seq > $1 AND t.trace_id = $2 AND p.seq = t.seq ORDER BY t.seq LIMIT $3"
                 )
             }
             None => format!(
