@@ -68,10 +68,12 @@ step "copies of $SOURCE"
 source scripts/bench-copy.sh
 sides=(base new)
 if [ -n "${EXTRA_BIN:-}" ]; then sides+=(extra); fi
+# Each copy migrated by its own side's build (an older build refuses a newer schema).
+declare -A side_bin=([base]=$BASE_BIN [new]=$NEW_BIN [extra]=${EXTRA_BIN:-})
 for s in "${sides[@]}"; do
   rm -f "$BENCH/authz-$s".sqlite* "$BENCH/authz-$s".logboek.sqlite*
   copy_database "$SOURCE" "$BENCH/authz-$s.sqlite"
-  "$NEW_BIN/ave" db migrate --database "sqlite://$BENCH/authz-$s.sqlite"
+  "${side_bin[$s]}/ave" db migrate --database "sqlite://$BENCH/authz-$s.sqlite"
 done
 
 pids=()

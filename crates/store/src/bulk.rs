@@ -2,7 +2,8 @@
 //! to the server and back): the statements that the appends of a batch — each on a case of
 //! its own — write are grouped by their SQL and run group by group, in an order that keeps
 //! every append's own order ([`schedule`]); a group of plain inserts goes as multi-row
-//! `INSERT`s ([`merged`]).
+//! `INSERT`s, a group of updates of rows by id (every command updates its case's row) as
+//! `UPDATE … FROM (VALUES …)`s ([`merged`]).
 //!
 //! Why this is sound: appends on different cases write different rows, except the kept
 //! counts (`case_counts`), whose updates add and so give the same sum in any order, and the
@@ -77,11 +78,25 @@ pub(crate) fn schedule(appends: &[Vec<Statement>]) -> Option<Vec<Group<'_>>> {
 }
 
 /// What to send for `group`: a group of plain inserts (`INSERT INTO t (…) VALUES ($1, …,
-/// $n)` with `n` values) as multi-row inserts, every other group statement by statement.
+/// $n)` with `n` values) as multi-row inserts, a group of updates by id (`UPDATE t SET a =
+/// $2, b = $3 WHERE id = $1`, each on a row of its own) as updates from a list of values,
+/// every other group statement by statement.
 pub(crate) fn merged<'a>(group: &Group<'a>) -> Vec<Cow<'a, Statement>> {
-    let Some(head) = insert_head(group) else {
-        return group.members.iter().map(|s| Cow::Borrowed(*s)).collect();
-    };
+    if let Some(head) = insert_head(group) {
+        return in_chunks(group, |rows| multi_row(head, rows));
+    }
+    if let Some((table, columns)) = update_parts(group) {
+        return in_chunks(group, |rows| multi_update(table, &columns, rows));
+    }
+    group.members.iter().map(|s| Cow::Borrowed(*s)).collect()
+}
+
+/// The members of `group` in chunks of [`chunk`] rows, each chunk of more than one row
+/// made one statement by `merge`.
+fn in_chunks<'a>(
+    group: &Group<'a>,
+    merge: impl Fn(&[&Statement]) -> Statement,
+) -> Vec<Cow<'a, Statement>> {
     let mut out = Vec::new();
     let mut rest: &[&Statement] = &group.members;
     while !rest.is_empty() {
@@ -90,7 +105,7 @@ pub(crate) fn merged<'a>(group: &Group<'a>) -> Vec<Cow<'a, Statement>> {
         if rows == 1 {
             out.push(Cow::Borrowed(now[0]));
         } else {
-            out.push(Cow::Owned(multi_row(head, now)));
+            out.push(Cow::Owned(merge(now)));
         }
         rest = later;
     }
@@ -111,6 +126,64 @@ fn insert_head<'a>(group: &Group<'a>) -> Option<&'a str> {
         .iter()
         .all(|s| s.values.len() == first.values.len());
     (same_shape && !head.contains(" SELECT ") && !head.contains('$')).then_some(head)
+}
+
+/// The table and the columns set when every member of `group` is an update of one row by
+/// its id, `UPDATE t SET a = $2, b = $3 WHERE id = $1` exactly (the columns plain names, the
+/// values `$1` to `$n` as written, `n` its number of values), and the ids all differ;
+/// otherwise `None`.
+fn update_parts<'a>(group: &Group<'a>) -> Option<(&'a str, Vec<&'a str>)> {
+    if group.members.len() < 2 {
+        return None;
+    }
+    let rest = group.sql.strip_prefix("UPDATE ")?;
+    let (table, rest) = rest.split_once(" SET ")?;
+    let assignments = rest.strip_suffix(" WHERE id = $1")?;
+    let columns: Vec<&str> = assignments
+        .split(", ")
+        .map(|a| a.split_once(" = ").map(|(column, _)| column))
+        .collect::<Option<_>>()?;
+    let plain =
+        |name: &str| !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    let expected: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 2))
+        .collect();
+    let ids: BTreeSet<String> = group
+        .members
+        .iter()
+        .filter_map(|s| s.values.first().map(|id| format!("{id:?}")))
+        .collect();
+    let sound = plain(table)
+        && columns.iter().all(|c| plain(c) && *c != "id")
+        && expected.join(", ") == assignments
+        && group
+            .members
+            .iter()
+            .all(|s| s.values.len() == columns.len() + 1)
+        && ids.len() == group.members.len();
+    sound.then_some((table, columns))
+}
+
+/// One update of all `rows` (each an update by id of `columns` of `table`): `UPDATE t AS
+/// u SET a = v.a, … FROM (VALUES ($1, $2, …), …) AS v (id, a, …) WHERE u.id = v.id`. The
+/// values keep the types they are bound with, as in the single updates.
+fn multi_update(table: &str, columns: &[&str], rows: &[&Statement]) -> Statement {
+    let width = columns.len() + 1;
+    let tuples: Vec<String> = (0..rows.len())
+        .map(|r| placeholders(r * width + 1, width))
+        .collect();
+    let set: Vec<String> = columns.iter().map(|c| format!("{c} = v.{c}")).collect();
+    Statement {
+        sql: Cow::Owned(format!(
+            "UPDATE {table} AS u SET {} FROM (VALUES {}) AS v (id, {}) WHERE u.id = v.id",
+            set.join(", "),
+            tuples.join(", "),
+            columns.join(", ")
+        )),
+        values: rows.iter().flat_map(|s| s.values.iter().cloned()).collect(),
+    }
 }
 
 /// How many rows the next merged insert carries when `left` are left: the largest power of
@@ -236,6 +309,50 @@ mod tests {
             let n = sql.matches('$').count();
             let values: Vec<i64> = (0..i64::try_from(n).unwrap_or(0)).collect();
             let appends = vec![vec![stmt(sql, &values)], vec![stmt(sql, &values)]];
+            let groups = schedule(&appends).expect("an order");
+            let sent = merged(&groups[0]);
+            assert_eq!(sent.len(), 2, "{sql}");
+            assert!(sent.iter().all(|s| s.sql == sql), "{sql}");
+        }
+    }
+
+    #[test]
+    fn updates_of_rows_by_id_merge_into_an_update_from_values() {
+        const TWO: &str = "UPDATE cases SET version = $2, last_at = $3 WHERE id = $1";
+        let appends: Vec<Vec<Statement>> = (0..3)
+            .map(|i| vec![stmt(TWO, &[i, 10 + i, 20 + i])])
+            .collect();
+        let groups = schedule(&appends).expect("an order");
+        let sent = merged(&groups[0]);
+        assert_eq!(sent.len(), 2, "2 + 1 rows");
+        assert_eq!(
+            sent[0].sql,
+            "UPDATE cases AS u SET version = v.version, last_at = v.last_at FROM (VALUES ($1, $2, $3), ($4, $5, $6)) AS v (id, version, last_at) WHERE u.id = v.id"
+        );
+        assert_eq!(
+            sent[0].values,
+            [0, 10, 20, 1, 11, 21].map(Value::Int).to_vec()
+        );
+        assert_eq!(sent[1].sql, TWO);
+        assert_eq!(sent[1].values, [2, 12, 22].map(Value::Int).to_vec());
+    }
+
+    #[test]
+    fn updates_that_are_not_one_row_each_by_id_are_sent_as_they_are() {
+        // Two updates of one row (their order would be lost in one statement), parameters
+        // out of their order, a condition on more than the id, an expression.
+        let same_row = vec![vec![stmt(ROW, &[1, 2])], vec![stmt(ROW, &[1, 3])]];
+        let groups = schedule(&same_row).expect("an order");
+        assert_eq!(merged(&groups[0]).len(), 2);
+        for sql in [
+            "UPDATE cases SET version = $3, last_at = $2 WHERE id = $1",
+            "UPDATE cases SET version = $2 WHERE id = $1 AND closed = $3",
+            "UPDATE case_counts SET n = n + $2 WHERE id = $1",
+        ] {
+            let n = i64::try_from(sql.matches('$').count()).unwrap_or(0);
+            let appends: Vec<Vec<Statement>> = (0..2)
+                .map(|i| vec![stmt(sql, &(0..n).map(|v| v + 10 * i).collect::<Vec<_>>())])
+                .collect();
             let groups = schedule(&appends).expect("an order");
             let sent = merged(&groups[0]);
             assert_eq!(sent.len(), 2, "{sql}");

@@ -112,6 +112,42 @@ async fn a_conflict_in_a_batch_does_not_hold_up_the_other_commands() {
     .await;
 }
 
+/// Commands on several known cases in one batch update each case's row (PostgreSQL sends
+/// the updates of one shape as one `UPDATE … FROM (VALUES …)`): every row as planned.
+#[tokio::test]
+async fn a_batch_of_commands_on_known_cases_updates_every_row_as_planned() {
+    on_every_backend(|db| async move {
+        let mut households = Vec::new();
+        for (id, gemeente) in [
+            ("casus-p", "Voorbeeldstad"),
+            ("casus-q", "Voorbeeldstad"),
+            ("casus-r", "Ander Dorp"),
+        ] {
+            households.push(Household::open(&db, id, gemeente).await);
+        }
+        let appends: Vec<_> = households
+            .iter()
+            .map(|h| h.next_signal_append(h.case().seq()))
+            .collect();
+        let planned: Vec<_> = appends.iter().map(|a| a.row.clone()).collect();
+        let results = db.store.append_batch(&appends).await;
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+        for (h, row) in households.iter().zip(&planned) {
+            let stored = db.store.case_row(&h.id).await.expect("row").expect("there");
+            assert_eq!(stored.version, row.version, "{}", h.id);
+            assert_eq!(stored.last_at, row.last_at, "{}", h.id);
+            assert_eq!(stored.flags, row.flags, "{}", h.id);
+            assert_eq!(stored.next_evaluation, row.next_evaluation, "{}", h.id);
+            assert_eq!(
+                db.store.events(&h.id, 0).await.expect("events").len() as u64,
+                row.version
+            );
+        }
+        support::assert_verifies(&db.store).await;
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_batch_of_new_and_known_cases_lands_whole_with_every_index() {
     on_every_backend(|db| async move {
