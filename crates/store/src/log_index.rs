@@ -18,8 +18,10 @@
 //!
 //! How: [`Store::index_logs`] adds the rows written since its last run (`log_index_marks`
 //! says up to which position) in one transaction. The log writer runs it every
-//! [`INDEX_EVERY`] rows, and every lookup runs it first, so a lookup always sees every
-//! committed row. The tables hold derived data only: the logs themselves, and their
+//! [`INDEX_EVERY`] rows (and the store at start); a lookup reads the runs and, in the same
+//! statement, the rows after the last run in log order (a range of positions, at most some
+//! [`INDEX_EVERY`]), so it sees every committed row without making a run of its own — runs
+//! made by lookups would be small and many. The tables hold derived data only: the logs themselves, and their
 //! chain, are what `ave audit verify` checks.
 
 use crate::db::{Db, to_u64};

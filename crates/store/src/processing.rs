@@ -220,13 +220,13 @@ impl Store {
         let db = &self.db;
         const COLUMNS: &str = "p.seq, p.trace_id, p.span_id, p.parent_span_id, p.name, p.start_time, p.end_time, p.status, p.resource_name, p.resource_version, p.processing_activity_id, p.data_subject_id, p.data_subject_id_type";
         let sql = match trace {
-            // One trace: through its lookup, brought up to date first.
-            Some(_) => {
-                self.index_logs().await?;
-                format!(
-                    "SELECT {COLUMNS} FROM log_index_runs r CROSS JOIN processing_log_traces t CROSS JOIN processing_log p WHERE r.name = 'processing_log' AND t.run = r.run AND t.seq > $1 AND t.trace_id = $2 AND p.seq = t.seq ORDER BY t.seq LIMIT $3"
-                )
-            }
+            // One trace: through its lookup's runs, and the rows written since the last run
+            // read in order (at most some `INDEX_EVERY`), in one statement.
+            Some(_) => format!(
+                "SELECT {COLUMNS} FROM log_index_runs r CROSS JOIN processing_log_traces t CROSS JOIN processing_log p WHERE r.name = 'processing_log' AND t.run = r.run AND t.seq > $1 AND t.trace_id = $2 AND p.seq = t.seq \
+                 UNION ALL SELECT {COLUMNS} FROM processing_log p WHERE p.seq > $1 AND p.seq > (SELECT m.upto FROM log_index_marks m WHERE m.name = 'processing_log') AND p.trace_id = $2 \
+                 ORDER BY seq LIMIT $3"
+            ),
             None => format!(
                 "SELECT {COLUMNS} FROM processing_log p WHERE p.seq > $1 AND $2 IS NULL ORDER BY p.seq LIMIT $3"
             ),

@@ -250,6 +250,30 @@ async fn lookups_by_case_and_trace_see_rows_written_after_the_last_bulk_run() {
         assert_eq!(spans, [format!("{:016x}", 1), format!("{:016x}", 3)]);
         let all = db.store.processing_records(None, 0, 10).await.expect("all");
         assert_eq!(all.len(), 3);
+        // After a trace's first record, only what follows it; with a limit, the first ones.
+        let after = db
+            .store
+            .processing_records(Some(&trace_a), all[0].0, 10)
+            .await
+            .expect("after");
+        assert_eq!(after.len(), 1);
+        let first = db
+            .store
+            .audit_for_object("casus/vast", 1)
+            .await
+            .expect("limit");
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].1.action, "lezen");
+
+        // The lookups made no run of their own: the rows after the first run are still
+        // there to be indexed, and are found the same way once they are.
+        assert_eq!(db.store.index_logs().await.expect("second run"), 4);
+        let again = db
+            .store
+            .audit_for_object("casus/vast", 10)
+            .await
+            .expect("by case after the second run");
+        assert_eq!(again, found);
     })
     .await;
 }
