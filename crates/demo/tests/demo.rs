@@ -219,8 +219,8 @@ async fn a_staffed_region_gives_each_professional_about_a_caseload() {
             .filter_map(|(person, _)| person.rsplit('-').next())
             .collect();
         assert_eq!(teams.len(), 1, "one team per household: {:?}", row.access);
-        for (person, _) in &row.access {
-            *involved.entry(person.clone()).or_default() += 1;
+        for (person, _) in row.access.iter() {
+            *involved.entry(person.to_owned()).or_default() += 1;
         }
     }
     let most = involved.values().copied().max().unwrap_or(0);

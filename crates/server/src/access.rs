@@ -327,8 +327,7 @@ pub async fn involvement(
 /// How the case row names `actor` (one scan of its involvement): role holder, participant or
 /// contributor; `None` when it does not.
 pub fn on_row(actor: &Actor, row: &CaseRow) -> Option<Involvement> {
-    let (_, kind) = row.access.iter().find(|(p, _)| *p == actor.person)?;
-    Some(match kind.as_str() {
+    Some(match row.access.kind_of(&actor.person)? {
         ROLE => Involvement::Role,
         PARTICIPANT => Involvement::Participant,
         _ => Involvement::Contributor,

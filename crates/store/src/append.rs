@@ -247,9 +247,9 @@ pub(crate) fn plan(
     let (gone, new) = changes(
         &before
             .as_ref()
-            .map(|b| b.row.access.clone())
+            .map(|b| b.row.access.pairs())
             .unwrap_or_default(),
-        &row.access,
+        &row.access.pairs(),
     );
     for (person, _) in gone {
         out.push(Statement {
@@ -299,10 +299,7 @@ fn columns(row: &CaseRow) -> [(&'static str, Value); 15] {
         ("review_due", Value::MaybeText(row.review_due.clone())),
         ("flags", Value::Text(flags_text(row))),
         ("roles", Value::Text(roles_text(row))),
-        (
-            "access",
-            Value::Text(crate::access::access_text(&row.access)),
-        ),
+        ("access", Value::Text(row.access.as_text().to_owned())),
         ("phase_since", Value::Text(time(&row.phase_since))),
     ]
 }
@@ -645,7 +642,7 @@ mod tests {
             review_due: None,
             flags: vec!["role-unfilled".to_owned()],
             roles: vec![("casusregie".to_owned(), "p1".to_owned())],
-            access: vec![("p1".to_owned(), "rol".to_owned())],
+            access: crate::access::Involved::from_pairs([("p1", "rol")]),
             erased_at: None,
         }
     }

@@ -211,7 +211,7 @@ pub struct CaseRow {
     pub roles: Vec<(String, String)>,
     /// Who is involved and how: (person, kind) with kind `rol`, `deelnemer` or `bijdrager`
     /// (see [`access`]), sorted by person.
-    pub access: Vec<(String, String)>,
+    pub access: access::Involved,
     /// When the case's personal content was erased, if it was.
     pub erased_at: Option<DateTime<Utc>>,
 }

@@ -553,7 +553,7 @@ pub(crate) fn case_row_of(r: &impl Cells) -> Result<CaseRow> {
         review_due: r.maybe("review_due")?,
         flags: flag_kinds(&r.text("flags")?),
         roles: role_pairs(&r.text("roles")?),
-        access: crate::access::parse_access(&r.text("access")?),
+        access: crate::access::Involved::from_text(r.text("access")?),
         erased_at: r.maybe("erased_at")?.map(|s| parse_time(&s)).transpose()?,
     })
 }
