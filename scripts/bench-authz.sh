@@ -56,6 +56,9 @@ git diff HEAD | (cd "$BASE_SRC" && git apply --allow-empty)
 (cd "$BASE_SRC" && CARGO_TARGET_DIR="$OLDPWD/target" cargo build --release --locked -p ave-cli ${features[@]+"${features[@]}"})
 mkdir -p "$BASE_BIN"
 cp target/release/ave "$BASE_BIN/"
+# The base was built into target/release: put the product back, so that a later copy of
+# target/release/ave is never the base by mistake (it happened on 4 December).
+cp "$NEW_BIN/ave" target/release/ave
 git worktree remove --force "$BASE_SRC"
 
 SOURCE=$BENCH/bench-$CASES.sqlite
