@@ -247,14 +247,14 @@ pub(crate) fn plan(
     let (gone, new) = changes(
         &before
             .as_ref()
-            .map(|b| b.row.access.pairs())
+            .map(|b| b.row.access.iter().collect::<Vec<_>>())
             .unwrap_or_default(),
-        &row.access.pairs(),
+        &row.access.iter().collect::<Vec<_>>(),
     );
     for (person, _) in gone {
         out.push(Statement {
             sql: Cow::Borrowed("DELETE FROM case_access WHERE case_id = $1 AND person = $2"),
-            values: vec![Value::Text(case.to_owned()), Value::Text(person)],
+            values: vec![Value::Text(case.to_owned()), Value::Text(person.to_owned())],
         });
     }
     for (person, kind) in new {
@@ -264,8 +264,8 @@ pub(crate) fn plan(
             ),
             values: vec![
                 Value::Text(case.to_owned()),
-                Value::Text(person),
-                Value::Text(kind),
+                Value::Text(person.to_owned()),
+                Value::Text(kind.to_owned()),
             ],
         });
     }
@@ -412,7 +412,7 @@ pub(crate) mod sqlite {
     use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
     use super::{BEFORE_SQL, HEAD_SQL, Statement, Value, before_of, head_of, plan, set_head};
-    use crate::cells::{Named, names};
+    use crate::cells::named;
     use crate::{Append, Appended, Result};
 
     /// Runs `batch`; one answer per append, in order.
@@ -423,16 +423,14 @@ pub(crate) mod sqlite {
         let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut head = tx
             .prepare_cached(HEAD_SQL)?
-            .query_row([], |r| Ok(head_of(&Named::new(r, &names(r.as_ref())))))??;
+            .query_row([], |r| Ok(named(r, |n| head_of(n))))??;
         let mut results = Vec::with_capacity(batch.len());
         for a in batch {
             let mut sp = tx.savepoint()?;
             let outcome = (|| {
                 let before = sp
                     .prepare_cached(BEFORE_SQL)?
-                    .query_row([a.case.as_str()], |r| {
-                        Ok(before_of(&Named::new(r, &names(r.as_ref()))))
-                    })
+                    .query_row([a.case.as_str()], |r| Ok(named(r, |n| before_of(n))))
                     .optional()?
                     .transpose()?;
                 let (statements, appended, next) = plan(a, before, head)?;

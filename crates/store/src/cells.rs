@@ -62,6 +62,12 @@ impl<'a, 'r> Named<'a, 'r> {
     }
 }
 
+/// `f` of the one row `row`, read by name (a row of its own statement: its names taken for
+/// it alone; a query of many rows takes them once, as [`crate::direct::query`] does).
+pub(crate) fn named<T>(row: &rusqlite::Row<'_>, f: impl FnOnce(&Named<'_, '_>) -> T) -> T {
+    f(&Named::new(row, &names(row.as_ref())))
+}
+
 /// The names of the columns `stmt` gives, in order.
 pub(crate) fn names(stmt: &rusqlite::Statement<'_>) -> Vec<String> {
     stmt.column_names().into_iter().map(str::to_owned).collect()

@@ -214,29 +214,8 @@ pub struct Household {
 impl Household {
     /// Opens a case and stores it.
     pub async fn open(db: &TestDb, id: &str, gemeente: &str) -> Household {
-        let id = CaseId::parse(id).expect("id");
-        let (case, events) = opened_case(&db.model, &id);
-        let h = Household {
-            id,
-            gemeente: gemeente.to_owned(),
-            case: Some(case),
-            events: events.clone(),
-            model: db.model.clone(),
-            clock: 1,
-            signals: 0,
-        };
-        let row = CaseRow::of(&h.model, h.case(), Some(gemeente));
-        db.writer
-            .append(Append {
-                case: h.id.clone(),
-                expected: 0,
-                events,
-                row,
-                provenance: Vec::new(),
-                notify: Vec::new(),
-            })
-            .await
-            .expect("stored");
+        let (h, append) = Household::planned(db, id, gemeente);
+        db.writer.append(append).await.expect("stored");
         h
     }
 
