@@ -14,6 +14,7 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use ave_store::hex_text::{lower_hex, push_lower_hex};
 use ave_store::processing::{ProcessingRecord, ProcessingStatus};
 use axum::extract::{FromRequestParts, MatchedPath, Request, State};
 use axum::http::request::Parts;
@@ -198,12 +199,14 @@ impl TraceContext {
 
     /// Our `traceparent`, for the response and for the systems we call.
     pub fn traceparent(&self) -> String {
-        format!(
-            "00-{}-{}-{:02x}",
-            hex::encode(self.trace_id),
-            hex::encode(self.span_id),
-            self.flags
-        )
+        let mut out = String::with_capacity(55);
+        out.push_str("00-");
+        push_lower_hex(&mut out, &self.trace_id);
+        out.push('-');
+        push_lower_hex(&mut out, &self.span_id);
+        out.push('-');
+        push_lower_hex(&mut out, &[self.flags]);
+        out
     }
 }
 
@@ -266,14 +269,15 @@ pub async fn track(State(state): State<AppState>, mut request: Request, next: Ne
     let Some(context) = TraceContext::for_request(request.headers()) else {
         return Problem::internal("geen toevalsbron beschikbaar").into_response();
     };
-    let name = format!(
-        "{} {}",
-        request.method(),
-        request
-            .extensions()
-            .get::<MatchedPath>()
-            .map_or_else(|| request.uri().path(), MatchedPath::as_str)
-    );
+    let path = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| request.uri().path(), MatchedPath::as_str);
+    let method = request.method().as_str();
+    let mut name = String::with_capacity(method.len() + 1 + path.len());
+    name.push_str(method);
+    name.push(' ');
+    name.push_str(path);
     let processing = Processing {
         context,
         subjects: Arc::default(),
@@ -290,9 +294,9 @@ pub async fn track(State(state): State<AppState>, mut request: Request, next: Ne
     for subject in processing.take() {
         let written = state.logs.seal(&subject.id).and_then(|data_subject| {
             state.logs.processing(ProcessingRecord {
-                trace_id: hex::encode(context.trace_id),
-                span_id: hex::encode(context.span_id),
-                parent_span_id: context.parent_id.map(hex::encode),
+                trace_id: lower_hex(&context.trace_id),
+                span_id: lower_hex(&context.span_id),
+                parent_span_id: context.parent_id.map(|p| lower_hex(&p)),
                 name: name.clone(),
                 start,
                 end,

@@ -83,7 +83,7 @@ pub struct ApiToken {
 
 /// The hash a session or token is stored under: lowercase hex of SHA-256 of its value.
 pub fn token_hash(value: &str) -> String {
-    hex::encode(Sha256::digest(value.as_bytes()))
+    crate::hex_text::lower_hex(&Sha256::digest(value.as_bytes()))
 }
 
 impl Store {

@@ -26,6 +26,7 @@ pub mod accounts;
 pub mod audit;
 pub mod dashboard;
 mod direct;
+pub mod hex_text;
 pub mod identity;
 mod listing;
 pub mod log_index;

@@ -23,8 +23,20 @@ const NONCE_LEN: usize = 12;
 const AAD: &[u8] = b"ave-regie/processing-log/data-subject/v1";
 
 /// The key that encrypts data subject ids (256 bits). Its `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SubjectKey([u8; 32]);
+#[derive(Clone)]
+pub struct SubjectKey {
+    bytes: [u8; 32],
+    /// The cipher with its round keys expanded once, not per record.
+    cipher: Aes256Gcm,
+}
+
+impl PartialEq for SubjectKey {
+    fn eq(&self, other: &SubjectKey) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for SubjectKey {}
 
 impl std::fmt::Debug for SubjectKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -38,7 +50,14 @@ impl SubjectKey {
         let mut key = [0u8; 32];
         getrandom::fill(&mut key)
             .map_err(|e| StoreError::unavailable("geen toevalsbron beschikbaar", e))?;
-        Ok(SubjectKey(key))
+        Ok(SubjectKey::of(key))
+    }
+
+    fn of(bytes: [u8; 32]) -> SubjectKey {
+        SubjectKey {
+            bytes,
+            cipher: Aes256Gcm::new(&Key::<Aes256Gcm>::from(bytes)),
+        }
     }
 
     /// A key from 64 hexadecimal characters.
@@ -48,16 +67,12 @@ impl SubjectKey {
         let key: [u8; 32] = bytes.try_into().map_err(|_| {
             StoreError::Invalid("de sleutel moet 32 bytes zijn (64 hexadecimale tekens)".to_owned())
         })?;
-        Ok(SubjectKey(key))
+        Ok(SubjectKey::of(key))
     }
 
     /// The key as 64 hexadecimal characters — only for writing it to its own file.
     pub fn expose_hex(&self) -> String {
-        hex::encode(self.0)
-    }
-
-    fn cipher(&self) -> Aes256Gcm {
-        Aes256Gcm::new(&Key::<Aes256Gcm>::from(self.0))
+        hex::encode(self.bytes)
     }
 
     /// Encrypts a data subject id under a fresh random nonce.
@@ -66,7 +81,7 @@ impl SubjectKey {
         crate::random::fill(&mut nonce)
             .map_err(|e| StoreError::unavailable("geen toevalsbron beschikbaar", e))?;
         let sealed = self
-            .cipher()
+            .cipher
             .encrypt(
                 &Nonce::from(nonce),
                 Payload {
@@ -95,7 +110,7 @@ impl SubjectKey {
         let (nonce, body) = sealed.0.split_at(NONCE_LEN);
         let nonce: [u8; NONCE_LEN] = nonce.try_into().map_err(|_| refused())?;
         let plain = self
-            .cipher()
+            .cipher
             .decrypt(
                 &Nonce::from(nonce),
                 Payload {
