@@ -158,9 +158,9 @@ async fn audit(store: &Store, action: &str, person: &str) -> Result<(), StoreErr
             at: now(),
             actor: "cli".to_owned(),
             origin: "cli".to_owned(),
-            action: action.to_owned(),
+            action: action.to_owned().into(),
             object: format!("account/{person}"),
-            result: "ok".to_owned(),
+            result: "ok".into(),
         }])
         .await
         .map(|_| ())

@@ -101,9 +101,9 @@ pub fn run(cmd: LogboekCommand, verbose: bool) -> Result<ExitCode> {
                     start: r.start.to_rfc3339(),
                     eind: r.end.to_rfc3339(),
                     status: r.status.as_str(),
-                    verwerkingsactiviteit: r.activity_id,
+                    verwerkingsactiviteit: r.activity_id.into_owned(),
                     betrokkene: subject,
-                    betrokkene_soort: r.data_subject_type,
+                    betrokkene_soort: r.data_subject_type.into_owned(),
                 };
                 if json {
                     serde_json::to_writer(&mut out, &record)?;

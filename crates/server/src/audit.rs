@@ -7,6 +7,8 @@
 //! access request can say which organisation, in which function, read or changed their data
 //! ([`parse_actor`]).
 
+use std::borrow::Cow;
+
 use ave_engine::ids::CaseId;
 use ave_store::audit::AuditEntry;
 
@@ -46,17 +48,17 @@ pub fn case_object(id: &CaseId) -> String {
 pub fn record(
     state: &AppState,
     actor: &Actor,
-    action: &str,
+    action: &'static str,
     object: String,
-    result: &str,
+    result: impl Into<Cow<'static, str>>,
 ) -> Result<(), Problem> {
     let entry = AuditEntry {
         at: crate::now(),
         actor: actor_field(actor),
         origin: actor.origin.clone(),
-        action: action.to_owned(),
+        action: action.into(),
         object,
-        result: result.to_owned(),
+        result: result.into(),
     };
     state.logs.audit(entry).map_err(Problem::from)
 }
@@ -103,7 +105,7 @@ pub fn refused(state: &AppState, actor: &Actor, op: Operation, id: &CaseId) {
         actor,
         "toegang-geweigerd",
         case_object(id),
-        &format!("geweigerd: {}", op.name()),
+        format!("geweigerd: {}", op.name()),
     );
     if logged.is_err() {
         tracing::error!("auditlog: een geweigerde toegang is niet vastgelegd");
@@ -117,7 +119,7 @@ pub fn refused_general(state: &AppState, actor: &Actor, op: Operation) {
         actor,
         "toegang-geweigerd",
         "dienst".to_owned(),
-        &format!("geweigerd: {}", op.name()),
+        format!("geweigerd: {}", op.name()),
     );
     if logged.is_err() {
         tracing::error!("auditlog: een geweigerde toegang is niet vastgelegd");

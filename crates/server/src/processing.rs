@@ -301,11 +301,11 @@ pub async fn track(State(state): State<AppState>, mut request: Request, next: Ne
                 start,
                 end,
                 status,
-                resource_name: "ave-regie".to_owned(),
-                resource_version: env!("CARGO_PKG_VERSION").to_owned(),
-                activity_id: subject.activity.id().to_owned(),
+                resource_name: "ave-regie".into(),
+                resource_version: env!("CARGO_PKG_VERSION").into(),
+                activity_id: subject.activity.id().into(),
                 data_subject,
-                data_subject_type: subject.kind.as_str().to_owned(),
+                data_subject_type: subject.kind.as_str().into(),
             })
         });
         if let Err(e) = written {

@@ -6,6 +6,8 @@
 //!
 //! [`Store::verify_audit`] finds an edited, deleted or reordered entry and names the first.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::Serialize;
@@ -26,11 +28,11 @@ pub struct AuditEntry {
     /// From where (a client address or `cli`).
     pub origin: String,
     /// What: `lezen`, `schrijven`, `aanmelden`, `toegang-geweigerd`, `noodtoegang`, …
-    pub action: String,
+    pub action: Cow<'static, str>,
     /// On what (`casus/<id>`, `account/<id>`, …).
     pub object: String,
     /// With what result: `ok`, `geweigerd`, `mislukt`, …
-    pub result: String,
+    pub result: Cow<'static, str>,
 }
 
 /// A signed checkpoint: the head of the log at `seq`, as an outside witness keeps it.
@@ -220,9 +222,9 @@ impl Store {
                         at: parse_time(&at)?,
                         actor,
                         origin,
-                        action,
+                        action: action.into(),
                         object,
-                        result,
+                        result: result.into(),
                     },
                 ))
             })
@@ -257,9 +259,9 @@ impl Store {
                         at: parse_time(&at)?,
                         actor,
                         origin,
-                        action,
+                        action: action.into(),
                         object,
-                        result,
+                        result: result.into(),
                     },
                 ))
             })

@@ -9,7 +9,9 @@
 //! security audit log ([`crate::audit`]), which is kept for other people and other reasons.
 //! Records are written together with audit entries by [`Store::log_append`].
 
-use aes_gcm::aead::{Aead, KeyInit, Payload};
+use std::borrow::Cow;
+
+use aes_gcm::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -19,6 +21,8 @@ use crate::{Result, Store, StoreError};
 
 /// The bytes of a nonce in front of every sealed subject id.
 const NONCE_LEN: usize = 12;
+/// The bytes of the authentication tag at the end.
+const TAG_LEN: usize = 16;
 /// Binds a ciphertext to this use, so that it cannot be passed off as something else.
 const AAD: &[u8] = b"ave-regie/processing-log/data-subject/v1";
 
@@ -80,18 +84,15 @@ impl SubjectKey {
         let mut nonce = [0u8; NONCE_LEN];
         crate::random::fill(&mut nonce)
             .map_err(|e| StoreError::unavailable("geen toevalsbron beschikbaar", e))?;
-        let sealed = self
+        // Nonce, ciphertext and tag in one buffer, encrypted in place.
+        let mut bytes = Vec::with_capacity(NONCE_LEN + plain.len() + TAG_LEN);
+        bytes.extend_from_slice(&nonce);
+        bytes.extend_from_slice(plain.as_bytes());
+        let tag = self
             .cipher
-            .encrypt(
-                &Nonce::from(nonce),
-                Payload {
-                    msg: plain.as_bytes(),
-                    aad: AAD,
-                },
-            )
+            .encrypt_in_place_detached(&Nonce::from(nonce), AAD, &mut bytes[NONCE_LEN..])
             .map_err(|_| StoreError::unavailable("versleutelen mislukt", ""))?;
-        let mut bytes = nonce.to_vec();
-        bytes.extend_from_slice(&sealed);
+        bytes.extend_from_slice(&tag);
         Ok(SealedSubject(bytes))
     }
 
@@ -175,7 +176,8 @@ impl ProcessingStatus {
     }
 }
 
-/// One record of the processing log.
+/// One record of the processing log. (The texts that are the same for many records are
+/// borrowed when they are constants: no allocation per request for them.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProcessingRecord {
     /// The trace (32 lowercase hex characters), shared by every span of one processing.
@@ -193,15 +195,15 @@ pub struct ProcessingRecord {
     /// How it ended.
     pub status: ProcessingStatus,
     /// The system that processed (`ave-regie`).
-    pub resource_name: String,
+    pub resource_name: Cow<'static, str>,
     /// Its version.
-    pub resource_version: String,
+    pub resource_version: Cow<'static, str>,
     /// The processing activity in the register (`casus-inzien`).
-    pub activity_id: String,
+    pub activity_id: Cow<'static, str>,
     /// The data subject's id, encrypted.
     pub data_subject: SealedSubject,
     /// What kind of id that is (`casus`).
-    pub data_subject_type: String,
+    pub data_subject_type: Cow<'static, str>,
 }
 
 /// The head of a multi-row insert of processing records (values follow).
@@ -281,11 +283,11 @@ impl Store {
                             start: parse_time(&start)?,
                             end: parse_time(&end)?,
                             status: ProcessingStatus::parse(&status)?,
-                            resource_name,
-                            resource_version,
-                            activity_id,
+                            resource_name: resource_name.into(),
+                            resource_version: resource_version.into(),
+                            activity_id: activity_id.into(),
                             data_subject: SealedSubject(subject),
-                            data_subject_type,
+                            data_subject_type: data_subject_type.into(),
                         },
                     ))
                 },

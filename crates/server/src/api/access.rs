@@ -325,8 +325,8 @@ pub async fn subject_access(
                     tijdstip: rfc3339(&e.at),
                     organisatie,
                     functies,
-                    handeling: e.action,
-                    resultaat: e.result,
+                    handeling: e.action.into_owned(),
+                    resultaat: e.result.into_owned(),
                 }
             })
             .collect(),

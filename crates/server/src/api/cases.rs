@@ -277,7 +277,7 @@ pub async fn list(
         &actor,
         "lijst",
         "casussen".to_owned(),
-        &format!("ok: {}", page.items.len()),
+        format!("ok: {}", page.items.len()),
     )?;
     Ok(Json(CasussenPagina {
         totaal: page.total,

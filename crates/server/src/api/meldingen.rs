@@ -182,7 +182,7 @@ pub async fn list(
         &actor,
         "lijst",
         "meldingen".to_owned(),
-        &format!("ok: {}", page.items.len()),
+        format!("ok: {}", page.items.len()),
     )?;
     let link = |p: u64| format!("/api/v1/meldingen?pagina={p}&paginaGrootte={grootte}");
     let has_next = pagina < page.total.div_ceil(grootte).max(1);

@@ -661,9 +661,9 @@ pub(crate) async fn audit_from(
         at: crate::now(),
         actor: actor.to_owned(),
         origin: origin.to_owned(),
-        action: action.to_owned(),
+        action: action.to_owned().into(),
         object: object.to_owned(),
-        result: result.to_owned(),
+        result: result.to_owned().into(),
     };
     if let Err(e) = state.store.audit_append(&[entry]).await {
         tracing::warn!(error = %e, actie = action, "het auditlog is niet bij te werken");

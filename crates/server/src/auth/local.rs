@@ -218,9 +218,9 @@ async fn audit(
             at: now,
             actor: actor.to_owned(),
             origin: origin.to_owned(),
-            action: AUDIT_ACTION.to_owned(),
+            action: AUDIT_ACTION.into(),
             object: format!("account/{}", account.unwrap_or("onbekend")),
-            result: result.code().to_owned(),
+            result: result.code().to_owned().into(),
         }])
         .await?;
     Ok(())

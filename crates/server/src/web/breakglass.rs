@@ -117,7 +117,7 @@ async fn review_page(
         &viewer.actor,
         "lijst",
         "noodtoegang".to_owned(),
-        &format!("ok: {}", grants.len()),
+        format!("ok: {}", grants.len()),
     )?;
     page_with_status(
         viewer,

@@ -237,7 +237,7 @@ pub async fn mine(
         &viewer.actor,
         "lijst",
         "casussen (mijn casussen)".to_owned(),
-        &format!("ok: {}", found.items.len()),
+        format!("ok: {}", found.items.len()),
     )
     .page(lang)?;
     let more = found.total > found.items.len() as u64;
@@ -379,7 +379,7 @@ pub async fn all(
         &viewer.actor,
         "lijst",
         "casussen".to_owned(),
-        &format!("ok: {}", found.items.len()),
+        format!("ok: {}", found.items.len()),
     )
     .page(lang)?;
     let has_next = if found.capped {

@@ -56,7 +56,7 @@ pub async fn list(
         &viewer.actor,
         "lijst",
         "meldingen".to_owned(),
-        &format!("ok: {}", found.items.len()),
+        format!("ok: {}", found.items.len()),
     )
     .page(lang)?;
     let items: Vec<Item> = found

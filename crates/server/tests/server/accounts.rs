@@ -282,7 +282,7 @@ fn results(audit: &[AuditEntry]) -> Vec<(&str, &str, &str)> {
     audit
         .iter()
         .filter(|e| e.action == "aanmelden")
-        .map(|e| (e.actor.as_str(), e.object.as_str(), e.result.as_str()))
+        .map(|e| (e.actor.as_str(), e.object.as_str(), e.result.as_ref()))
         .collect()
 }
 

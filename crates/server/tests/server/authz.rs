@@ -460,7 +460,7 @@ async fn what_each_kind_of_person_sees_of_a_case() {
             .expect("processing log");
         let activities: Vec<&str> = records
             .iter()
-            .map(|(_, r)| r.activity_id.as_str())
+            .map(|(_, r)| r.activity_id.as_ref())
             .collect();
         for activity in ["casus-openen", "casus-wijzigen", "casus-inzien"] {
             assert!(activities.contains(&activity), "{activities:?}");

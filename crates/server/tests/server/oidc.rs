@@ -658,7 +658,7 @@ async fn bearer_tokens_are_accepted_only_when_the_provider_signed_them_for_us_an
     let refused: Vec<&str> = audit
         .iter()
         .filter(|e| e.action == "token-geweigerd")
-        .map(|e| e.result.as_str())
+        .map(|e| e.result.as_ref())
         .collect();
     for code in [
         "audience",

@@ -17,9 +17,9 @@ fn entry(n: u32, action: &str) -> AuditEntry {
         at: at(n),
         actor: format!("account-{}", n % 3),
         origin: "127.0.0.1".to_owned(),
-        action: action.to_owned(),
+        action: action.to_owned().into(),
         object: format!("casus/casus-{n}"),
-        result: "ok".to_owned(),
+        result: "ok".into(),
     }
 }
 
@@ -189,11 +189,11 @@ fn record(trace: &str, n: u32) -> ProcessingRecord {
         start: at(n),
         end: at(n),
         status: ProcessingStatus::Ok,
-        resource_name: "ave-regie".to_owned(),
-        resource_version: "test".to_owned(),
-        activity_id: "casus-inzien".to_owned(),
+        resource_name: "ave-regie".into(),
+        resource_version: "test".into(),
+        activity_id: "casus-inzien".into(),
         data_subject: SealedSubject::from_bytes(vec![n as u8; 8]),
-        data_subject_type: "casus".to_owned(),
+        data_subject_type: "casus".into(),
     }
 }
 
@@ -235,7 +235,7 @@ async fn lookups_by_case_and_trace_see_rows_written_after_the_last_bulk_run() {
             .audit_for_object("casus/vast", 10)
             .await
             .expect("by case");
-        let actions: Vec<_> = found.iter().map(|(_, e)| e.action.as_str()).collect();
+        let actions: Vec<_> = found.iter().map(|(_, e)| e.action.as_ref()).collect();
         assert_eq!(actions, ["lezen", "schrijven"]);
         assert!(found[0].0 < found[1].0, "in the order written");
 

@@ -19,9 +19,9 @@ fn entry(n: u32) -> AuditEntry {
         at: at(n),
         actor: format!("persoon-{n}"),
         origin: "127.0.0.1".to_owned(),
-        action: "lezen".to_owned(),
+        action: "lezen".into(),
         object: format!("casus/casus-{n}"),
-        result: "ok".to_owned(),
+        result: "ok".into(),
     }
 }
 
