@@ -269,15 +269,14 @@ pub async fn track(State(state): State<AppState>, mut request: Request, next: Ne
     let Some(context) = TraceContext::for_request(request.headers()) else {
         return Problem::internal("geen toevalsbron beschikbaar").into_response();
     };
-    let path = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| request.uri().path(), MatchedPath::as_str);
-    let method = request.method().as_str();
-    let mut name = String::with_capacity(method.len() + 1 + path.len());
-    name.push_str(method);
-    name.push(' ');
-    name.push_str(path);
+    let name = format!(
+        "{} {}",
+        request.method(),
+        request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or_else(|| request.uri().path(), MatchedPath::as_str)
+    );
     let processing = Processing {
         context,
         subjects: Arc::default(),

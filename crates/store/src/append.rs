@@ -192,11 +192,8 @@ pub(crate) fn plan(
     // involvement do: the entries gone are deleted, the new ones inserted (most commands
     // change none of them).
     let (gone, new) = changes(
-        &before
-            .as_ref()
-            .map(|b| b.row.roles.clone())
-            .unwrap_or_default(),
-        &a.row.roles,
+        before.iter().flat_map(|b| b.row.roles.iter().cloned()),
+        a.row.roles.iter().cloned(),
     );
     for (role, person) in gone {
         out.push(Statement {
@@ -223,11 +220,8 @@ pub(crate) fn plan(
         });
     }
     let (gone, new) = changes(
-        &before
-            .as_ref()
-            .map(|b| b.row.flags.clone())
-            .unwrap_or_default(),
-        &a.row.flags,
+        before.iter().flat_map(|b| b.row.flags.iter().cloned()),
+        a.row.flags.iter().cloned(),
     );
     for kind in gone {
         out.push(Statement {
@@ -245,11 +239,8 @@ pub(crate) fn plan(
     // One involvement row per person: a person whose kind of involvement changed is
     // deleted and inserted anew.
     let (gone, new) = changes(
-        &before
-            .as_ref()
-            .map(|b| b.row.access.iter().collect::<Vec<_>>())
-            .unwrap_or_default(),
-        &row.access.iter().collect::<Vec<_>>(),
+        before.iter().flat_map(|b| b.row.access.iter()),
+        row.access.iter(),
     );
     for (person, _) in gone {
         out.push(Statement {
@@ -362,12 +353,15 @@ fn roles_text(row: &CaseRow) -> String {
 
 /// What an index kept beside the row must lose and gain to go from `old` to `new`: the
 /// items only in `old`, then the items only in `new` (each once, in order).
-fn changes<T: Ord + Clone>(old: &[T], new: &[T]) -> (Vec<T>, Vec<T>) {
-    let old: std::collections::BTreeSet<&T> = old.iter().collect();
-    let new: std::collections::BTreeSet<&T> = new.iter().collect();
+fn changes<T: Ord + Clone>(
+    old: impl IntoIterator<Item = T>,
+    new: impl IntoIterator<Item = T>,
+) -> (Vec<T>, Vec<T>) {
+    let old: std::collections::BTreeSet<T> = old.into_iter().collect();
+    let new: std::collections::BTreeSet<T> = new.into_iter().collect();
     (
-        old.difference(&new).map(|t| (*t).clone()).collect(),
-        new.difference(&old).map(|t| (*t).clone()).collect(),
+        old.difference(&new).cloned().collect(),
+        new.difference(&old).cloned().collect(),
     )
 }
 
@@ -696,12 +690,12 @@ mod tests {
             pair("p2", "bijdrager"),
             pair("p4", "rol"),
         ];
-        let (gone, added) = changes(&old, &new);
+        let (gone, added) = changes(old, new.clone());
         assert_eq!(gone, vec![pair("p2", "deelnemer")]);
         assert_eq!(added, vec![pair("p2", "bijdrager"), pair("p4", "rol")]);
-        let (gone, added) = changes(&new, &new);
+        let (gone, added) = changes(new.clone(), new);
         assert!(gone.is_empty() && added.is_empty());
-        let (gone, added) = changes(&[], &["a".to_owned(), "a".to_owned()]);
+        let (gone, added) = changes(Vec::new(), vec!["a".to_owned(), "a".to_owned()]);
         assert_eq!((gone, added), (vec![], vec!["a".to_owned()]));
     }
 }

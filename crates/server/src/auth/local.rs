@@ -220,7 +220,7 @@ async fn audit(
             origin: origin.to_owned(),
             action: AUDIT_ACTION.into(),
             object: format!("account/{}", account.unwrap_or("onbekend")),
-            result: result.code().to_owned().into(),
+            result: result.code().into(),
         }])
         .await?;
     Ok(())
