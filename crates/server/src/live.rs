@@ -20,8 +20,10 @@ use ave_store::{ModelRecord, Store};
 use crate::problem::Problem;
 
 /// How many cases the cache holds by default. A replayed case of an ordinary history takes a
-/// few tens of kilobytes, so this stays far below the memory budget.
-pub const DEFAULT_CAPACITY: usize = 2048;
+/// few tens of kilobytes: at 2,048 the cache filled during the benchmark's command scenarios
+/// took the server to 202 MB, over the 200 MB budget; at 1,024 it peaked at 177 MB (4
+/// December, `BENCHMARKS.md`). The cases being worked on at one moment are far fewer.
+pub const DEFAULT_CAPACITY: usize = 1024;
 
 /// A case ready for a command: its state, its gemeente and the model it runs under.
 #[derive(Debug, Clone)]
