@@ -90,6 +90,16 @@ impl Db {
         }
     }
 
+    /// The column a page's rows are found by in their second step: on SQLite the row's
+    /// `rowid` (the ids' index holds it, so the whole row is one search of the table instead
+    /// of a search of the id's index and then of the table); on PostgreSQL the id.
+    fn row_key(&self) -> &'static str {
+        match self {
+            Db::Sqlite(..) => "rowid",
+            Db::Postgres(_) => "id",
+        }
+    }
+
     /// Whether a planner hint (`INDEXED BY`, SQLite only) can be given.
     fn hints(&self) -> bool {
         matches!(self, Db::Sqlite(..))
@@ -423,7 +433,10 @@ impl Db {
     pub(crate) async fn case_row(&self, case: &CaseId) -> Result<Option<CaseRow>> {
         let mut rows = self
             .rows(
-                "SELECT c.id AS page_id FROM cases c WHERE c.id = $1",
+                &format!(
+                    "SELECT c.{} AS page_key FROM cases c WHERE c.id = $1",
+                    self.row_key()
+                ),
                 &[Arg::Text(case.to_string())],
                 false,
                 Reach::One,
@@ -451,15 +464,16 @@ impl Db {
             ""
         };
         let ids = format!(
-            "SELECT c.id AS page_id{total_column} {source} ORDER BY c.last_at DESC, c.id LIMIT {} OFFSET {}",
+            "SELECT c.{} AS page_key{total_column} {source} ORDER BY c.last_at DESC, c.id LIMIT {} OFFSET {}",
+            self.row_key(),
             limit.min(1000),
             offset
         );
         self.rows(&ids, args, total, Reach::Many).await
     }
 
-    /// The whole rows of the cases `ids` names (a query whose first column is a case id,
-    /// with `total_rows` when `total`), newest activity first.
+    /// The whole rows of the cases `ids` names (a query whose first column, `page_key`, is
+    /// a case's [`Db::row_key`], with `total_rows` when `total`), newest activity first.
     async fn rows(
         &self,
         ids: &str,
@@ -469,7 +483,8 @@ impl Db {
     ) -> Result<(Vec<CaseRow>, Option<u64>)> {
         let total_column = if total { ", p.total_rows" } else { "" };
         let sql = format!(
-            "SELECT c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, COALESCE(c.phase_since, c.opened_at) AS phase_since, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.roles, c.access, c.erased_at{total_column} FROM ({ids}) p CROSS JOIN cases c WHERE c.id = p.page_id ORDER BY c.last_at DESC, c.id"
+            "SELECT c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, COALESCE(c.phase_since, c.opened_at) AS phase_since, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.roles, c.access, c.erased_at{total_column} FROM ({ids}) p CROSS JOIN cases c WHERE c.{} = p.page_key ORDER BY c.last_at DESC, c.id",
+            self.row_key()
         );
         let rows = match self {
             Db::Sqlite(_, direct) => {
