@@ -18,7 +18,8 @@
 # Settings (environment): CASES (100000), CLIENTS (32), DURATION (20s), WARMUP (3s),
 # SCENARIOS (all), BACKENDS ("sqlite postgres"; postgres only with AVE_TEST_POSTGRES),
 # PG_SERVERS ("1 2": how many `ave serve` processes share PostgreSQL, one run each),
-# PORT (18080; a second server takes PORT+1), HELLO_PORT (18090), KEEP (0), IN_PLACE (0).
+# PORT (18080; a second server takes PORT+1), HELLO_PORT (18090), KEEP (0), IN_PLACE (0),
+# FEATURES (features of `ave`, e.g. FEATURES=mimalloc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -42,7 +43,9 @@ step() { printf '\n== %s ==\n' "$*"; }
 source scripts/bench-copy.sh
 
 step "release build"
-cargo build --release --locked -p ave-cli -p ave-loadgen
+features=()
+if [ -n "${FEATURES:-}" ]; then features=(--features "ave-cli/$FEATURES"); fi
+cargo build --release --locked -p ave-cli -p ave-loadgen ${features[@]+"${features[@]}"}
 AVE=target/release/ave
 LOAD=target/release/ave-load
 
