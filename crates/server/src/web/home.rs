@@ -315,6 +315,7 @@ pub async fn mine(
         context! {
             no_cases => false,
             rows => rows,
+            first => (pagina - 1) * MINE_PAGE + 1,
             total => total,
             more => more,
             pagina => pagina,
@@ -404,6 +405,8 @@ pub async fn all(
         context! {
             no_cases => false,
             rows => rows,
+            first => (pagina - 1) * PAGE_SIZE + 1,
+            table_total => found.total,
             total => found.total,
             capped => found.capped,
             pagina => pagina,

@@ -66,6 +66,8 @@ pub const WORDS: &[(&str, &str, &str)] = &[
         "You hold no regie role in any case.",
     ),
     ("aantal_casussen", "casussen", "cases"),
+    ("casussen_kop", "Casussen", "Cases"),
+    ("van_totaal", "van", "of"),
     ("minstens", "minstens", "at least"),
     ("per_aandacht", "Aandacht per soort", "Attention by kind"),
     ("per_fase", "Casussen per fase", "Cases by phase"),

@@ -188,6 +188,10 @@ async fn the_case_page_shows_what_the_policy_allows_and_hides_the_rest() {
                     Decision::Allow(_)
                 );
             assert_eq!(listed, sees, "{cell}");
+            // The table says which of how many rows it shows.
+            if listed {
+                assert!(all.text.contains("Casus 1 van 1</caption>"), "{cell}");
+            }
         }
         // Every refused look at the case is in the audit log.
         state.logs.flush().await.expect("flush");
