@@ -17,7 +17,10 @@
 # Settings: CASES (100000), CLIENTS (32), DURATION (20s), WARMUP (3s), ROUNDS (2),
 # SCENARIOS (read), EXTRA_BIN (a directory with another build's release `ave`, run as a
 # third side each round: to compare a change, e.g. the last landed commit), FEATURES (cargo
-# features of `ave` for both builds, e.g. FEATURES=mimalloc).
+# features of `ave` for both builds, e.g. FEATURES=mimalloc), EXTRA_PATCH (a patch on this
+# checkout built as the third side instead of EXTRA_BIN: scripts/bench-authz-nolog.patch is
+# sign-on and need-to-know without the two logs, to tell what the logs cost from what the
+# authorisation costs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +31,7 @@ WARMUP=${WARMUP:-3s}
 ROUNDS=${ROUNDS:-2}
 SCENARIOS=${SCENARIOS:-read}
 FEATURES=${FEATURES:-}
+EXTRA_PATCH=${EXTRA_PATCH:-}
 features=()
 if [ -n "$FEATURES" ]; then features=(--features "ave-cli/$FEATURES"); fi
 BENCH=target/bench
@@ -44,22 +48,34 @@ cargo build --release --locked -p ave-cli -p ave-loadgen ${features[@]+"${featur
 mkdir -p "$NEW_BIN"
 cp target/release/ave target/release/ave-load "$NEW_BIN/"
 
+# patched_build PATCH OUT_DIR: this checkout (with its uncommitted changes) and PATCH, built
+# in a worktree under target/bench; its `ave` copied to OUT_DIR. Never a product build.
+patched_build() {
+  local patch=$1 out=$2
+  rm -rf "$BASE_SRC"
+  git worktree prune
+  git worktree add --detach "$BASE_SRC" HEAD
+  # The checkout's uncommitted changes too, so that the sides differ only by the patch.
+  git diff HEAD | (cd "$BASE_SRC" && git apply --allow-empty)
+  (cd "$BASE_SRC" && git apply "$OLDPWD/$patch")
+  # The same target directory: the dependencies are built once (the worktree's own crates
+  # are units of their own); the binaries are copied out before the next build.
+  (cd "$BASE_SRC" && CARGO_TARGET_DIR="$OLDPWD/target" cargo build --release --locked -p ave-cli ${features[@]+"${features[@]}"})
+  mkdir -p "$out"
+  cp target/release/ave "$out/"
+  # The patched build went to target/release: put the product back, so that a later copy
+  # of target/release/ave is never a patched build by mistake (it happened on 4 December).
+  cp "$NEW_BIN/ave" target/release/ave
+  git worktree remove --force "$BASE_SRC"
+}
+
 step "release build of the base (this checkout without sign-on on the read)"
-rm -rf "$BASE_SRC"
-git worktree prune
-git worktree add --detach "$BASE_SRC" HEAD
-# The checkout's uncommitted changes too, so that the two sides differ only by the patch.
-git diff HEAD | (cd "$BASE_SRC" && git apply --allow-empty)
-(cd "$BASE_SRC" && git apply "$OLDPWD/scripts/bench-authz-base.patch")
-# The same target directory: the dependencies are built once (the worktree's own crates
-# are units of their own); the binaries are copied out before the next build.
-(cd "$BASE_SRC" && CARGO_TARGET_DIR="$OLDPWD/target" cargo build --release --locked -p ave-cli ${features[@]+"${features[@]}"})
-mkdir -p "$BASE_BIN"
-cp target/release/ave "$BASE_BIN/"
-# The base was built into target/release: put the product back, so that a later copy of
-# target/release/ave is never the base by mistake (it happened on 4 December).
-cp "$NEW_BIN/ave" target/release/ave
-git worktree remove --force "$BASE_SRC"
+patched_build scripts/bench-authz-base.patch "$BASE_BIN"
+if [ -n "$EXTRA_PATCH" ]; then
+  step "release build of this checkout with $EXTRA_PATCH (the third side)"
+  EXTRA_BIN=$BENCH/authz-extra-bin
+  patched_build "$EXTRA_PATCH" "$EXTRA_BIN"
+fi
 
 SOURCE=$BENCH/bench-$CASES.sqlite
 if [ ! -f "$SOURCE" ]; then

@@ -28,21 +28,33 @@ use crate::checkpoint::{self, Checkpointer};
 use crate::listing::Arg;
 use crate::{Result, StoreError};
 
-/// How many idle connections are kept.
+/// How many idle connections are kept at least (more on a machine with more cores: the
+/// reads on the blocking pool and a few point lookups beside them).
 const KEEP: usize = 6;
-/// How many reads may run on the blocking pool at once: more than the machine has cores
-/// only waits there, and every one holds a connection, its page cache and a thread.
-const AT_ONCE: usize = 4;
+/// How many reads may run on the blocking pool at once: as many as the machine has cores
+/// (at least two). More only share the cores — four lists at once on two cores each took
+/// twice as long, and the slowest of them set the list's p99 — and every one holds a
+/// connection, its page cache and a thread; fewer leave a core idle.
+fn at_once() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
+}
 /// How many prepared statements each connection keeps.
 const STATEMENTS: usize = 64;
 /// How many the writing connection keeps.
 const WRITER_STATEMENTS: usize = 256;
+
+tokio::task_local! {
+    /// Set while a task holds its turn for a run of reads ([`Direct::in_one_turn`]).
+    static TURN_HELD: ();
+}
 
 /// Read-only connections to one SQLite file, used on the caller's thread.
 #[derive(Debug)]
 pub(crate) struct Direct {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    /// How many idle connections are kept.
+    keep: usize,
     at_once: tokio::sync::Semaphore,
     /// The one connection that writes ([`Direct::write`]), opened when first needed.
     writer: Mutex<Option<Connection>>,
@@ -76,7 +88,8 @@ impl Direct {
         Direct {
             path: path.to_owned(),
             idle: Mutex::new(Vec::new()),
-            at_once: tokio::sync::Semaphore::new(AT_ONCE),
+            keep: KEEP.max(at_once() + 2),
+            at_once: tokio::sync::Semaphore::new(at_once()),
             writer: Mutex::new(None),
             checkpointer: Mutex::new(None),
             closed: std::sync::atomic::AtomicBool::new(false),
@@ -149,7 +162,7 @@ impl Direct {
 
     fn give(&self, conn: Connection) {
         let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-        if idle.len() < KEEP && !self.closed.load(std::sync::atomic::Ordering::SeqCst) {
+        if idle.len() < self.keep && !self.closed.load(std::sync::atomic::Ordering::SeqCst) {
             idle.push(conn);
         }
     }
@@ -163,20 +176,46 @@ impl Direct {
     }
 
     /// Runs `f` with a connection on Tokio's blocking pool: for a query that may visit many
-    /// rows. At most [`AT_ONCE`] at a time; the others wait their turn without a thread.
+    /// rows. At most [`at_once`] at a time; the others wait their turn without a thread —
+    /// unless the task holds a turn already ([`Direct::in_one_turn`]).
     pub(crate) async fn blocking<T: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let turn = self
-            .at_once
-            .acquire()
-            .await
-            .map_err(|e| StoreError::unavailable("de leesverbindingen zijn gesloten", e))?;
+        let turn = match TURN_HELD.try_with(|_| ()) {
+            Ok(()) => None,
+            Err(_) => Some(self.turn().await?),
+        };
         let me = Arc::clone(self);
         let out = tokio::task::spawn_blocking(move || me.run(f)).await;
         drop(turn);
         out.map_err(|e| StoreError::unavailable("een leesopdracht is afgebroken", e))?
+    }
+
+    /// Runs `reads` (several queries through [`Direct::blocking`], such as a list's counts
+    /// and its page) in one turn: it waits once for a place among the [`at_once`], not once
+    /// per query. Waiting per query put a list that asks four queries four times at the
+    /// back of the queue and one that asks two only twice: under load a list's time grew
+    /// with its number of queries times the queue, and the slowest lists with it.
+    pub(crate) async fn in_one_turn<T>(
+        self: &Arc<Self>,
+        reads: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        if TURN_HELD.try_with(|_| ()).is_ok() {
+            return reads.await;
+        }
+        let turn = self.turn().await?;
+        let out = TURN_HELD.scope((), reads).await;
+        drop(turn);
+        out
+    }
+
+    /// A place among the [`at_once`] reads on the blocking pool.
+    async fn turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>> {
+        self.at_once
+            .acquire()
+            .await
+            .map_err(|e| StoreError::unavailable("de leesverbindingen zijn gesloten", e))
     }
 }
 
@@ -337,6 +376,44 @@ mod tests {
             })
             .expect_err("no second argument");
         assert!(err.to_string().contains("parameter zonder waarde"), "{err}");
+    }
+
+    /// A run of reads in one turn takes one place among the reads on the blocking pool,
+    /// whatever its number of queries: with every other place taken, it still finishes (a
+    /// query that waited for a place of its own would wait for its own turn to end).
+    #[tokio::test]
+    async fn a_run_of_reads_waits_for_one_place_not_one_per_query() {
+        let (_dir, path) = database();
+        let direct = Arc::new(Direct::new(&path));
+        let others = direct
+            .at_once
+            .acquire_many(u32::try_from(at_once() - 1).expect("few"))
+            .await
+            .expect("places");
+        let count = |d: &Arc<Direct>| {
+            let d = Arc::clone(d);
+            async move {
+                d.blocking(|c| query(c, "SELECT COUNT(*) AS n FROM t", &[], |r| r.get::<i64>("n")))
+                    .await
+            }
+        };
+        let reads = async {
+            let a = count(&direct).await?;
+            let b = count(&direct).await?;
+            Ok::<_, StoreError>((a, b))
+        };
+        let (a, b) = tokio::time::timeout(Duration::from_secs(10), direct.in_one_turn(reads))
+            .await
+            .expect("one place is enough for the whole run")
+            .expect("reads");
+        assert_eq!((a, b), (vec![3], vec![3]));
+        assert_eq!(
+            direct.at_once.available_permits(),
+            1,
+            "the turn is given back"
+        );
+        drop(others);
+        assert_eq!(direct.at_once.available_permits(), at_once());
     }
 
     #[test]

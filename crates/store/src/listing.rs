@@ -105,7 +105,26 @@ impl Db {
         matches!(self, Db::Sqlite(..))
     }
 
+    /// A page of the cases `filter` gives, newest activity first, with their total
+    /// (see the module's documentation for where it starts and how it counts).
     pub(crate) async fn list(
+        &self,
+        filter: &CaseFilter,
+        today: &str,
+        offset: u64,
+        limit: u64,
+        most: u64,
+    ) -> Result<Page<CaseRow>> {
+        let reads = self.list_reads(filter, today, offset, limit, most);
+        match self {
+            // Its counts and its page in one turn on the blocking pool.
+            Db::Sqlite(_, direct) => direct.in_one_turn(reads).await,
+            Db::Postgres(_) => reads.await,
+        }
+    }
+
+    /// The queries of [`Db::list`].
+    async fn list_reads(
         &self,
         filter: &CaseFilter,
         today: &str,
