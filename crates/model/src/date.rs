@@ -49,7 +49,9 @@ impl From<NaiveDate> for Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        // chrono's own ISO 8601 form (`2026-12-04`), as `%Y-%m-%d` gives it but without
+        // parsing a format string on every call (a date is written on every read of a case).
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
@@ -106,6 +108,14 @@ mod tests {
         let b: Holder = toml::from_str("d = \"2025-01-31\"").expect("string date");
         assert_eq!(a.d, b.d);
         assert_eq!(a.d.to_string(), "2025-01-31");
+    }
+
+    #[test]
+    fn writes_year_month_and_day_zero_padded() {
+        for (y, m, d, text) in [(2026, 3, 9, "2026-03-09"), (987, 12, 31, "0987-12-31")] {
+            let date = Date::from(NaiveDate::from_ymd_opt(y, m, d).expect("a date"));
+            assert_eq!(date.to_string(), text);
+        }
     }
 
     #[test]
