@@ -100,6 +100,18 @@ impl Db {
         }
     }
 
+    /// Runs `reads` (such as [`Db::list`]: its counts and its page) in one turn on SQLite's
+    /// blocking pool ([`crate::direct::Direct::in_one_turn`]); on PostgreSQL as they are.
+    pub(crate) async fn in_one_turn<T>(
+        &self,
+        reads: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        match self {
+            Db::Sqlite(_, direct) => direct.in_one_turn(reads).await,
+            Db::Postgres(_) => reads.await,
+        }
+    }
+
     /// Whether a planner hint (`INDEXED BY`, SQLite only) can be given.
     fn hints(&self) -> bool {
         matches!(self, Db::Sqlite(..))
@@ -108,23 +120,6 @@ impl Db {
     /// A page of the cases `filter` gives, newest activity first, with their total
     /// (see the module's documentation for where it starts and how it counts).
     pub(crate) async fn list(
-        &self,
-        filter: &CaseFilter,
-        today: &str,
-        offset: u64,
-        limit: u64,
-        most: u64,
-    ) -> Result<Page<CaseRow>> {
-        let reads = self.list_reads(filter, today, offset, limit, most);
-        match self {
-            // Its counts and its page in one turn on the blocking pool.
-            Db::Sqlite(_, direct) => direct.in_one_turn(reads).await,
-            Db::Postgres(_) => reads.await,
-        }
-    }
-
-    /// The queries of [`Db::list`].
-    async fn list_reads(
         &self,
         filter: &CaseFilter,
         today: &str,
