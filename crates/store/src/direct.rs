@@ -85,11 +85,12 @@ impl From<rusqlite::Error> for StoreError {
 impl Direct {
     /// Connections to the SQLite file at `path` (none opened yet).
     pub(crate) fn new(path: &Path) -> Direct {
+        let places = at_once();
         Direct {
             path: path.to_owned(),
             idle: Mutex::new(Vec::new()),
-            keep: KEEP.max(at_once() + 2),
-            at_once: tokio::sync::Semaphore::new(at_once()),
+            keep: KEEP.max(places + 2),
+            at_once: tokio::sync::Semaphore::new(places),
             writer: Mutex::new(None),
             checkpointer: Mutex::new(None),
             closed: std::sync::atomic::AtomicBool::new(false),
@@ -182,14 +183,13 @@ impl Direct {
         self: &Arc<Self>,
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let turn = match TURN_HELD.try_with(|_| ()) {
-            Ok(()) => None,
-            Err(_) => Some(self.turn().await?),
-        };
         let me = Arc::clone(self);
-        let out = tokio::task::spawn_blocking(move || me.run(f)).await;
-        drop(turn);
-        out.map_err(|e| StoreError::unavailable("een leesopdracht is afgebroken", e))?
+        self.in_one_turn(async move {
+            tokio::task::spawn_blocking(move || me.run(f))
+                .await
+                .map_err(|e| StoreError::unavailable("een leesopdracht is afgebroken", e))?
+        })
+        .await
     }
 
     /// Runs `reads` (several queries through [`Direct::blocking`], such as a list's counts
@@ -204,18 +204,14 @@ impl Direct {
         if TURN_HELD.try_with(|_| ()).is_ok() {
             return reads.await;
         }
-        let turn = self.turn().await?;
+        let turn = self
+            .at_once
+            .acquire()
+            .await
+            .map_err(|e| StoreError::unavailable("de leesverbindingen zijn gesloten", e))?;
         let out = TURN_HELD.scope((), reads).await;
         drop(turn);
         out
-    }
-
-    /// A place among the [`at_once`] reads on the blocking pool.
-    async fn turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>> {
-        self.at_once
-            .acquire()
-            .await
-            .map_err(|e| StoreError::unavailable("de leesverbindingen zijn gesloten", e))
     }
 }
 
