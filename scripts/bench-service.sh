@@ -6,10 +6,12 @@
 # and with two `ave serve` processes. Each run's table is printed and its JSON kept under
 # target/bench/results/. Not part of .ci/run: it takes many minutes.
 #
-# On SQLite the run works on a copy of the seeded database (with its logbook), deleted
-# afterwards: the scenarios open cases for the people whose lists the next run reads, so a
-# run on the database itself would make every later run's lists longer (KEEP=1 keeps the
-# copy; IN_PLACE=1 runs on the database itself, as before 2 December).
+# Every run works on a copy of the seeded database, deleted afterwards: the scenarios open
+# cases for the people whose lists the next run reads, so a run on the database itself
+# would make every later run's lists longer. On SQLite a copy of the file (with its
+# logbook); on PostgreSQL a database made from the seeded one as its template, one per run
+# (KEEP=1 keeps the copies; IN_PLACE=1 runs on the seeded database itself, as before 2
+# December on SQLite and before 4 December on PostgreSQL).
 #
 #   bash scripts/bench-service.sh                       # 100,000 cases, 32 clients, 20 s
 #   CASES=2000 DURATION=5s bash scripts/bench-service.sh # a quick look
@@ -51,6 +53,7 @@ LOAD=target/release/ave-load
 
 pids=()
 copy=""
+pg_copy=""
 cleanup() {
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
@@ -60,6 +63,15 @@ cleanup() {
   if [ -n "$copy" ] && [ "$KEEP" != 1 ]; then
     rm -f "$copy" "$copy-wal" "$copy-shm" "${copy%.sqlite}.logboek.sqlite"{,-wal,-shm}
   fi
+  drop_pg_copy
+}
+
+# Drops the PostgreSQL copy of this run, if there is one (not with KEEP=1).
+drop_pg_copy() {
+  if [ -n "$pg_copy" ] && [ "$KEEP" != 1 ]; then
+    psql "$AVE_TEST_POSTGRES" -qc "DROP DATABASE IF EXISTS $pg_copy WITH (FORCE)" || true
+  fi
+  pg_copy=""
 }
 trap cleanup EXIT
 
@@ -152,7 +164,18 @@ if [ -n "${AVE_TEST_POSTGRES:-}" ] && [[ " $BACKENDS " == *" postgres "* ]]; the
     psql "$AVE_TEST_POSTGRES" -qc "CREATE DATABASE $db"
     "$LOAD" seed --database "$pg" --cases "$CASES"
   fi
-  for n in $PG_SERVERS; do run_against postgres "$pg" "$n"; done
+  for n in $PG_SERVERS; do
+    if [ "$IN_PLACE" != 1 ]; then
+      pg_copy="${db}_run_$$_$n"
+      step "copy $db → $pg_copy"
+      PGOPTIONS=--client-min-messages=warning psql "$AVE_TEST_POSTGRES" -qc "DROP DATABASE IF EXISTS $pg_copy"
+      psql "$AVE_TEST_POSTGRES" -qc "CREATE DATABASE $pg_copy TEMPLATE $db STRATEGY FILE_COPY"
+      run_against postgres "$base/$pg_copy" "$n"
+      drop_pg_copy
+    else
+      run_against postgres "$pg" "$n"
+    fi
+  done
 fi
 
 step "done: $RESULTS"
