@@ -57,10 +57,18 @@ impl Db {
         }
     }
 
-    pub(crate) async fn each() -> Vec<Db> {
+    /// A fresh SQLite database only: for a test whose subject does not depend on the
+    /// backend (making a PostgreSQL one it does not use would leave it behind).
+    pub(crate) async fn sqlite() -> Db {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite://{}", dir.path().join("ave.sqlite").display());
-        let mut dbs = vec![Db::ready(url, dir, None).await];
+        Db::ready(url, dir, None).await
+    }
+
+    /// A fresh database on each backend: SQLite, and PostgreSQL when `AVE_TEST_POSTGRES`
+    /// names a server.
+    pub(crate) async fn each() -> Vec<Db> {
+        let mut dbs = vec![Db::sqlite().await];
         match std::env::var("AVE_TEST_POSTGRES") {
             Ok(admin) if !admin.is_empty() => {
                 let name = format!(
@@ -707,7 +715,7 @@ async fn a_case_moves_to_a_new_model_version_and_every_server_follows() {
 
 #[tokio::test]
 async fn a_klantreis_runs_under_a_stored_model_and_stores_nothing() {
-    let db = Db::each().await.remove(0);
+    let db = Db::sqlite().await;
     let preset = ave_model::presets::preset("oss").expect("oss");
     let model = ave_model::presets::load("oss").expect("valid");
     db.store

@@ -240,7 +240,7 @@ async fn an_unknown_case_is_a_dutch_404_page() {
 
 #[tokio::test]
 async fn the_stylesheet_is_served_from_the_binary_and_kept_by_browsers() {
-    let db = Db::each().await.into_iter().next().expect("sqlite");
+    let db = Db::sqlite().await;
     let app = router(AppState::new(db.store.clone()));
     let login = get(&app, "/aanmelden", &[]).await;
     let href = login
@@ -274,7 +274,7 @@ async fn the_stylesheet_is_served_from_the_binary_and_kept_by_browsers() {
 
 #[tokio::test]
 async fn the_language_switch_remembers_english_and_goes_back_only_to_this_site() {
-    let db = Db::each().await.into_iter().next().expect("sqlite");
+    let db = Db::sqlite().await;
     let app = router(AppState::new(db.store.clone()));
     let p = get(&app, "/taal/en?terug=%2Ftoegankelijkheid", &[]).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
@@ -294,7 +294,7 @@ async fn the_language_switch_remembers_english_and_goes_back_only_to_this_site()
 
 #[tokio::test]
 async fn a_person_sees_their_gemeentes_theme() {
-    let db = Db::each().await.into_iter().next().expect("sqlite");
+    let db = Db::sqlite().await;
     directory(&db).await;
     let mut state = AppState::new(db.store.clone());
     state.themes = std::sync::Arc::new(
