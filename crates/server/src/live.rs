@@ -1,10 +1,12 @@
 //! What a command needs in memory: the model versions cases run under, and a bounded cache of
 //! live cases, so that commanding a case never replays its whole history.
 //!
-//! The cache is never trusted on its own: each time a case is taken from it, the events
-//! stored after the cached state are read (usually none: one indexed query) and applied. So a
-//! second `ave serve` process writing the same database cannot leave this one with a stale
-//! case, and a conflicting write is still caught by the store's expected-version check.
+//! The cache is never trusted on its own: a case is taken from it with its row as the access
+//! check has just read it from the store, and when the row's version is ahead of the cached
+//! state the events stored after it are read and applied (usually the versions agree and
+//! nothing more is read). So a second `ave serve` process writing the same database cannot
+//! leave this one with a stale case, and a write that lands between the row's read and the
+//! command's commit is still caught by the store's expected-version check.
 //! A case is taken out of the cache while a command works on it and put back only after its
 //! events are committed; a refused or conflicting command leaves nothing half-applied behind.
 
@@ -15,7 +17,7 @@ use std::sync::{Arc, Mutex, RwLock};
 use ave_engine::Case;
 use ave_engine::ids::CaseId;
 use ave_model::ValidModel;
-use ave_store::{ModelRecord, Store};
+use ave_store::{CaseRow, ModelRecord, Store};
 
 use crate::problem::Problem;
 
@@ -166,34 +168,35 @@ impl LiveCases {
         self.len() == 0
     }
 
-    /// Takes case `id` out of the cache (or builds it from the store), brought up to date with
-    /// every stored event. `None` when the case does not exist.
+    /// Takes the case of `row` (its row as just read from the store) out of the cache, or
+    /// builds it from the store, brought up to date with every event up to the row's version.
     pub async fn take(
         &self,
         store: &Store,
         models: &Models,
-        id: &CaseId,
-    ) -> Result<Option<Live>, Problem> {
+        row: &CaseRow,
+    ) -> Result<Live, Problem> {
+        let id = &row.id;
         let cached = self.cache.lock().ok().and_then(|mut c| c.pop(id));
         let mut live = match cached {
             Some(live) => live,
             None => {
-                let Some(row) = store.case_row(id).await? else {
-                    return Ok(None);
-                };
                 let model = models.get(store, &row.model_id, &row.model_version).await?;
                 let events = store.events(id, 0).await?;
                 let case = Case::replay(&events).map_err(|e| replay_failed(id, &e))?;
-                return Ok(Some(Live {
+                return Ok(Live {
                     case,
-                    gemeente: row.gemeente,
+                    gemeente: row.gemeente.clone(),
                     model,
-                }));
+                });
             }
         };
-        let newer = store.events(id, live.case.seq()).await?;
-        for r in &newer {
-            live.case.apply(r).map_err(|e| replay_failed(id, &e))?;
+        // Another server wrote the case since it was cached.
+        if live.case.seq() < row.version {
+            let newer = store.events(id, live.case.seq()).await?;
+            for r in &newer {
+                live.case.apply(r).map_err(|e| replay_failed(id, &e))?;
+            }
         }
         // Another server may have moved the case to another model version.
         if live.case.model_version() != live.model.model().model.version {
@@ -201,21 +204,19 @@ impl LiveCases {
                 .get(store, live.case.model().as_str(), live.case.model_version())
                 .await?;
         }
-        Ok(Some(live))
+        Ok(live)
     }
 
-    /// A copy of case `id` brought up to date with every stored event, for reading (a page);
-    /// the cache keeps it. `None` when the case does not exist.
+    /// A copy of the case of `row`, as [`LiveCases::take`] gives it, for reading (a page);
+    /// the cache keeps it.
     pub async fn read(
         &self,
         store: &Store,
         models: &Models,
-        id: &CaseId,
-    ) -> Result<Option<Live>, Problem> {
-        let live = self.take(store, models, id).await?;
-        if let Some(l) = &live {
-            self.put(l.clone());
-        }
+        row: &CaseRow,
+    ) -> Result<Live, Problem> {
+        let live = self.take(store, models, row).await?;
+        self.put(live.clone());
         Ok(live)
     }
 

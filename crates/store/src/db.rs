@@ -59,6 +59,9 @@ pub(crate) fn parse_time(s: &str) -> Result<DateTime<Utc>> {
         .map_err(|e| StoreError::unavailable(format!("ongeldige tijd {s:?} in de database"), e))
 }
 
+/// How long a request waits for a connection to PostgreSQL before it is answered 503.
+const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub(crate) fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -101,12 +104,28 @@ impl Db {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(std::time::Duration::from_secs(5))
+                .acquire_timeout(ACQUIRE_TIMEOUT)
                 .connect(url)
                 .await?;
             Ok(Db::Postgres(pool))
         } else {
             Err(StoreError::BadUrl)
+        }
+    }
+
+    /// The pool the group-commit writer writes through ([`crate::writer`]): on PostgreSQL a
+    /// pool of its own of one connection with the same options, opened lazily — so on the
+    /// writer's own thread, whose runtime then waits on it; on SQLite this database itself
+    /// (its batches run on a writing thread of their own already).
+    pub(crate) fn writer_pool(&self) -> Db {
+        match self {
+            Db::Sqlite(..) => self.clone(),
+            Db::Postgres(p) => Db::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_lazy_with((*p.connect_options()).clone()),
+            ),
         }
     }
 

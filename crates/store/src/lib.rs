@@ -356,6 +356,8 @@ pub type PhaseCounts = BTreeMap<String, u64>;
 #[derive(Debug, Clone)]
 pub struct Store {
     db: Db,
+    /// What the group-commit writer writes through ([`writer`]).
+    writer: Db,
     /// Where the two logs are written ([`logbook`]).
     logs: Db,
     /// Up to how many of a person's own cases a list starts from them (see
@@ -370,6 +372,7 @@ impl Store {
         let db = Db::open(url).await?;
         Ok(Store {
             logs: db.open_logbook().await?,
+            writer: db.writer_pool(),
             db,
             list_start: listing::SET_LIMIT,
         })
@@ -510,6 +513,7 @@ impl Store {
     /// Closes the connections (waits for them to be returned).
     pub async fn close(&self) {
         self.db.close().await;
+        self.writer.close().await;
         self.logs.close().await;
     }
 

@@ -2,10 +2,16 @@
 //! transaction, so many commands share one durable commit (one disk flush) instead of each
 //! paying for its own. Each append still lands all or none, and a conflict on one case does
 //! not hold up the others. A caller is answered only after the commit.
+//!
+//! On PostgreSQL the writer runs on a thread of its own, with a runtime and a connection of
+//! its own: a batch is some twenty round trips to the server, and on the server's shared
+//! runtime each answer waited for a worker behind the requests queued there (a batch of 16
+//! commands took 9 ms, of which the commit 0.4 ms, with a third of the machine idle).
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::{Append, Appended, Result, Store, StoreError};
+use crate::db::Db;
+use crate::{Append, Appended, Backend, Result, Store, StoreError};
 
 type Job = (Append, oneshot::Sender<Result<Appended>>);
 
@@ -19,27 +25,35 @@ pub struct GroupCommit {
 const MAX_BATCH: usize = 256;
 
 impl GroupCommit {
-    /// Starts the writer on the current Tokio runtime.
+    /// Starts the writer: on SQLite a task on the current Tokio runtime (its batches run on
+    /// the database's own writing thread, see `direct.rs`); on PostgreSQL a thread of its own
+    /// with a connection of its own.
     pub fn start(store: Store) -> GroupCommit {
-        let (tx, mut rx) = mpsc::channel::<Job>(4096);
-        tokio::spawn(async move {
-            let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
-            while let Some(first) = rx.recv().await {
-                jobs.push(first);
-                // Everything that is already waiting joins this transaction.
-                while jobs.len() < MAX_BATCH {
-                    match rx.try_recv() {
-                        Ok(job) => jobs.push(job),
-                        Err(_) => break,
-                    }
-                }
-                let (batch, replies): (Vec<Append>, Vec<_>) = jobs.drain(..).unzip();
-                let results = store.db.append_batch(batch).await;
-                for (reply, result) in replies.into_iter().zip(results) {
-                    let _ = reply.send(result);
+        let (tx, rx) = mpsc::channel::<Job>(4096);
+        let db = store.writer.clone();
+        match db.backend() {
+            Backend::Sqlite => {
+                tokio::spawn(run(db, rx));
+            }
+            Backend::Postgres => {
+                let spawned = std::thread::Builder::new()
+                    .name("ave-schrijver".to_owned())
+                    .spawn(move || {
+                        match tokio::runtime::Builder::new_current_thread()
+                            .enable_all()
+                            .build()
+                        {
+                            Ok(rt) => rt.block_on(run(db, rx)),
+                            // The receiver is dropped with it: every append is answered
+                            // "unavailable", none is left unanswered.
+                            Err(e) => tracing::error!(fout = %e, "schrijver niet gestart"),
+                        }
+                    });
+                if let Err(e) = spawned {
+                    tracing::error!(fout = %e, "schrijver niet gestart");
                 }
             }
-        });
+        }
         GroupCommit { tx }
     }
 
@@ -53,5 +67,26 @@ impl GroupCommit {
         answer
             .await
             .map_err(|_| StoreError::unavailable("de schrijver is gestopt", ""))?
+    }
+}
+
+/// The writer's loop: takes what is waiting, up to [`MAX_BATCH`], as one transaction; ends
+/// when every sender is gone.
+async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
+    let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.recv().await {
+        jobs.push(first);
+        // Everything that is already waiting joins this transaction.
+        while jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        let (batch, replies): (Vec<Append>, Vec<_>) = jobs.drain(..).unzip();
+        let results = db.append_batch(batch).await;
+        for (reply, result) in replies.into_iter().zip(results) {
+            let _ = reply.send(result);
+        }
     }
 }

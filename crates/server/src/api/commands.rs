@@ -318,10 +318,11 @@ async fn run_under(
     target: Option<&str>,
 ) -> Result<CaseRow, Problem> {
     let by = acting(actor)?;
-    access::case_for(state, actor, id, Operation::Command).await?;
-    let Some(live) = state.live.take(&state.store, &state.models, id).await? else {
-        return Err(Problem::not_found("deze casus"));
-    };
+    let (stored, _) = access::case_for(state, actor, id, Operation::Command).await?;
+    let live = state
+        .live
+        .take(&state.store, &state.models, &stored)
+        .await?;
     let version = live.case.seq();
     if expected.is_some_and(|e| e != version) {
         state.live.put(live);

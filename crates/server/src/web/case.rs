@@ -150,9 +150,7 @@ pub async fn page_of(
     let id = crate::api::cases::case_id(id).map_err(|_| Problem::not_found("deze casus"))?;
     let (row, access) = access::case_for(state, &viewer.actor, &id, Operation::ReadCase).await?;
     crate::audit::read(state, &viewer.actor, &id)?;
-    let Some(live) = state.live.read(&state.store, &state.models, &id).await? else {
-        return Err(Problem::not_found("deze casus"));
-    };
+    let live = state.live.read(&state.store, &state.models, &row).await?;
     let model = live.model.clone();
     let case = &live.case;
     #[allow(clippy::disallowed_methods)] // the page shows the case as of now

@@ -252,10 +252,8 @@ impl Cx {
     /// participant of it (the engine would refuse every command).
     pub async fn load(state: &AppState, viewer: &Viewer, id: &str) -> Result<Cx, Problem> {
         let id = crate::api::cases::case_id(id).map_err(|_| Problem::not_found("deze casus"))?;
-        access::case_for(state, &viewer.actor, &id, Operation::Command).await?;
-        let Some(live) = state.live.read(&state.store, &state.models, &id).await? else {
-            return Err(Problem::not_found("deze casus"));
-        };
+        let (row, _) = access::case_for(state, &viewer.actor, &id, Operation::Command).await?;
+        let live = state.live.read(&state.store, &state.models, &row).await?;
         let me = PersonId::parse(&viewer.actor.person)
             .ok()
             .and_then(|p| live.case.participant(&p).cloned())
