@@ -383,12 +383,18 @@ impl CountKey {
     }
 }
 
+/// The insert part of a bump of a kept count, before its values.
+pub(crate) const COUNT_HEAD: &str = "INSERT INTO case_counts (gemeente, phase, closed, n)";
+/// What follows a bump's values: a count that exists is added to.
+pub(crate) const COUNT_TAIL: &str =
+    " ON CONFLICT (gemeente, phase, closed) DO UPDATE SET n = case_counts.n + excluded.n";
+/// One bump of a kept count: `$1` to `$3` its key, `$4` what is added.
+pub(crate) const COUNT_SQL: &str = "INSERT INTO case_counts (gemeente, phase, closed, n) VALUES ($1, $2, $3, $4) ON CONFLICT (gemeente, phase, closed) DO UPDATE SET n = case_counts.n + excluded.n";
+
 /// Adds `delta` to the kept count of `key`.
 fn bump_count(key: &CountKey, delta: i64) -> Statement {
     Statement {
-        sql: Cow::Borrowed(
-            "INSERT INTO case_counts (gemeente, phase, closed, n) VALUES ($1, $2, $3, $4) ON CONFLICT (gemeente, phase, closed) DO UPDATE SET n = case_counts.n + excluded.n",
-        ),
+        sql: Cow::Borrowed(COUNT_SQL),
         values: vec![
             Value::Text(key.gemeente.clone()),
             Value::Text(key.phase.clone()),
@@ -661,6 +667,14 @@ mod tests {
             ]
         );
         assert_eq!(write_row(Some(&old), &old), None, "nothing changed");
+    }
+
+    #[test]
+    fn a_bump_is_its_head_one_row_of_values_and_its_tail() {
+        assert_eq!(
+            COUNT_SQL,
+            format!("{COUNT_HEAD} VALUES ($1, $2, $3, $4){COUNT_TAIL}")
+        );
     }
 
     #[test]

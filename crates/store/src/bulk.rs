@@ -3,7 +3,9 @@
 //! its own — write are grouped by their SQL and run group by group, in an order that keeps
 //! every append's own order ([`schedule`]); a group of plain inserts goes as multi-row
 //! `INSERT`s, a group of updates of rows by id (every command updates its case's row) as
-//! `UPDATE … FROM (VALUES …)`s ([`merged`]).
+//! `UPDATE … FROM (VALUES …)`s, a group of deletes of rows named by their columns as
+//! `DELETE … USING (VALUES …)`s, and the bumps of the kept counts summed per count as
+//! multi-row upserts ([`merged`]).
 //!
 //! Why this is sound: appends on different cases write different rows, except the kept
 //! counts (`case_counts`), whose updates add and so give the same sum in any order, and the
@@ -14,7 +16,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
-use crate::append::Statement;
+use crate::append::{COUNT_HEAD, COUNT_SQL, COUNT_TAIL, Statement, Value};
 
 /// The most rows one merged `INSERT` carries. Merged inserts go in chunks of a power of two
 /// rows up to this, so a connection prepares a few shapes per kind of insert, not one per
@@ -82,13 +84,49 @@ pub(crate) fn schedule(appends: &[Vec<Statement>]) -> Option<Vec<Group<'_>>> {
 /// $2, b = $3 WHERE id = $1`, each on a row of its own) as updates from a list of values,
 /// every other group statement by statement.
 pub(crate) fn merged<'a>(group: &Group<'a>) -> Vec<Cow<'a, Statement>> {
+    if group.sql == COUNT_SQL && group.members.len() > 1 {
+        return summed_counts(group);
+    }
     if let Some(head) = insert_head(group) {
-        return in_chunks(group, |rows| multi_row(head, rows));
+        return in_chunks(group, |rows| multi_row(head, rows, ""));
     }
     if let Some((table, columns)) = update_parts(group) {
         return in_chunks(group, |rows| multi_update(table, &columns, rows));
     }
+    if let Some((table, columns)) = delete_parts(group) {
+        return in_chunks(group, |rows| multi_delete(table, &columns, rows));
+    }
     group.members.iter().map(|s| Cow::Borrowed(*s)).collect()
+}
+
+/// The bumps of the kept counts in `group`, one per count with the sum of what its bumps
+/// add (they add, so the sum is the same in any order; one upsert may not touch a row
+/// twice), as multi-row upserts.
+fn summed_counts<'a>(group: &Group<'a>) -> Vec<Cow<'a, Statement>> {
+    let mut sums: Vec<Statement> = Vec::new();
+    for s in &group.members {
+        let (key, delta) = match s.values.as_slice() {
+            [key @ .., Value::Int(delta)] if key.len() == 3 => (key, *delta),
+            // Not a bump as `COUNT_SQL` has it: sent as it is.
+            _ => return group.members.iter().map(|s| Cow::Borrowed(*s)).collect(),
+        };
+        match sums.iter_mut().find(|sum| &sum.values[..3] == key) {
+            Some(sum) => {
+                if let Value::Int(n) = &mut sum.values[3] {
+                    *n += delta;
+                }
+            }
+            None => sums.push((*s).clone()),
+        }
+    }
+    let summed = Group {
+        sql: group.sql,
+        members: sums.iter().collect(),
+    };
+    in_chunks(&summed, |rows| multi_row(COUNT_HEAD, rows, COUNT_TAIL))
+        .into_iter()
+        .map(|s| Cow::Owned(s.into_owned()))
+        .collect()
 }
 
 /// The members of `group` in chunks of [`chunk`] rows, each chunk of more than one row
@@ -143,8 +181,6 @@ fn update_parts<'a>(group: &Group<'a>) -> Option<(&'a str, Vec<&'a str>)> {
         .split(", ")
         .map(|a| a.split_once(" = ").map(|(column, _)| column))
         .collect::<Option<_>>()?;
-    let plain =
-        |name: &str| !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
     let expected: Vec<String> = columns
         .iter()
         .enumerate()
@@ -164,6 +200,60 @@ fn update_parts<'a>(group: &Group<'a>) -> Option<(&'a str, Vec<&'a str>)> {
             .all(|s| s.values.len() == columns.len() + 1)
         && ids.len() == group.members.len();
     sound.then_some((table, columns))
+}
+
+/// The table and the columns named when every member of `group` is a delete of the rows
+/// whose columns equal its values, `DELETE FROM t WHERE a = $1 AND b = $2` exactly (the
+/// columns plain names, the values `$1` to `$n` in order, `n` its number of values);
+/// otherwise `None`. Deletes of different appends may go in any order: each deletes rows
+/// of its own case, and a row deleted twice is deleted once.
+fn delete_parts<'a>(group: &Group<'a>) -> Option<(&'a str, Vec<&'a str>)> {
+    if group.members.len() < 2 {
+        return None;
+    }
+    let rest = group.sql.strip_prefix("DELETE FROM ")?;
+    let (table, conditions) = rest.split_once(" WHERE ")?;
+    let columns: Vec<&str> = conditions
+        .split(" AND ")
+        .map(|c| c.split_once(" = ").map(|(column, _)| column))
+        .collect::<Option<_>>()?;
+    let expected: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
+    let sound = plain(table)
+        && columns.iter().all(|c| plain(c))
+        && expected.join(" AND ") == conditions
+        && group
+            .members
+            .iter()
+            .all(|s| s.values.len() == columns.len());
+    sound.then_some((table, columns))
+}
+
+/// One delete of all `rows` (each a delete from `table` of the rows whose `columns` equal
+/// its values): `DELETE FROM t AS d USING (VALUES ($1, $2), …) AS v (a, b) WHERE d.a = v.a
+/// AND d.b = v.b`.
+fn multi_delete(table: &str, columns: &[&str], rows: &[&Statement]) -> Statement {
+    let tuples: Vec<String> = (0..rows.len())
+        .map(|r| placeholders(r * columns.len() + 1, columns.len()))
+        .collect();
+    let matches: Vec<String> = columns.iter().map(|c| format!("d.{c} = v.{c}")).collect();
+    Statement {
+        sql: Cow::Owned(format!(
+            "DELETE FROM {table} AS d USING (VALUES {}) AS v ({}) WHERE {}",
+            tuples.join(", "),
+            columns.join(", "),
+            matches.join(" AND ")
+        )),
+        values: rows.iter().flat_map(|s| s.values.iter().cloned()).collect(),
+    }
+}
+
+/// A plain SQL name: lower-case letters and underscores.
+fn plain(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
 }
 
 /// One update of all `rows` (each an update by id of `columns` of `table`): `UPDATE t AS
@@ -199,14 +289,14 @@ fn placeholders(from: usize, n: usize) -> String {
     format!("({})", list.join(", "))
 }
 
-/// One insert of all `rows` (each a single-row insert after `head`).
-fn multi_row(head: &str, rows: &[&Statement]) -> Statement {
+/// One insert of all `rows` (each a single-row insert after `head`, followed by `tail`).
+fn multi_row(head: &str, rows: &[&Statement], tail: &str) -> Statement {
     let width = rows[0].values.len();
     let tuples: Vec<String> = (0..rows.len())
         .map(|r| placeholders(r * width + 1, width))
         .collect();
     Statement {
-        sql: Cow::Owned(format!("{head} VALUES {}", tuples.join(", "))),
+        sql: Cow::Owned(format!("{head} VALUES {}{tail}", tuples.join(", "))),
         values: rows.iter().flat_map(|s| s.values.iter().cloned()).collect(),
     }
 }
@@ -305,7 +395,7 @@ mod tests {
         const UPSERT: &str = "INSERT INTO case_counts (k, n) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET n = case_counts.n + excluded.n";
         const SELECTED: &str =
             "INSERT INTO outbox (n, at) SELECT $1, $2 FROM persons WHERE id = $3";
-        for sql in [UPSERT, SELECTED, ROW, GONE] {
+        for sql in [UPSERT, SELECTED, ROW] {
             let n = sql.matches('$').count();
             let values: Vec<i64> = (0..i64::try_from(n).unwrap_or(0)).collect();
             let appends = vec![vec![stmt(sql, &values)], vec![stmt(sql, &values)]];
@@ -358,5 +448,77 @@ mod tests {
             assert_eq!(sent.len(), 2, "{sql}");
             assert!(sent.iter().all(|s| s.sql == sql), "{sql}");
         }
+    }
+
+    #[test]
+    fn deletes_of_rows_named_by_their_columns_merge_into_a_delete_using_values() {
+        const BY_TWO: &str = "DELETE FROM case_access WHERE case_id = $1 AND person = $2";
+        let appends: Vec<Vec<Statement>> = (0..3).map(|i| vec![stmt(BY_TWO, &[i, 7])]).collect();
+        let groups = schedule(&appends).expect("an order");
+        let sent = merged(&groups[0]);
+        assert_eq!(sent.len(), 2, "2 + 1 rows");
+        assert_eq!(
+            sent[0].sql,
+            "DELETE FROM case_access AS d USING (VALUES ($1, $2), ($3, $4)) AS v (case_id, person) WHERE d.case_id = v.case_id AND d.person = v.person"
+        );
+        assert_eq!(sent[0].values, [0, 7, 1, 7].map(Value::Int).to_vec());
+        assert_eq!(sent[1].sql, BY_TWO);
+        // A delete of one column merges too; one with an expression or its parameters out
+        // of order does not.
+        let appends = vec![vec![stmt(GONE, &[1])], vec![stmt(GONE, &[2])]];
+        let groups = schedule(&appends).expect("an order");
+        assert_eq!(merged(&groups[0]).len(), 1);
+        for sql in [
+            "DELETE FROM case_access WHERE person = $2 AND case_id = $1",
+            "DELETE FROM case_access WHERE case_id = $1 AND n > $2",
+            "DELETE FROM case_access WHERE case_id = $1 OR person = $2",
+        ] {
+            let appends = vec![vec![stmt(sql, &[1, 2])], vec![stmt(sql, &[3, 4])]];
+            let groups = schedule(&appends).expect("an order");
+            let sent = merged(&groups[0]);
+            assert_eq!(sent.len(), 2, "{sql}");
+            assert!(sent.iter().all(|s| s.sql == sql), "{sql}");
+        }
+    }
+
+    #[test]
+    fn bumps_of_one_count_are_summed_into_one_row_of_an_upsert() {
+        let bump = |gemeente: &str, phase: &str, delta: i64| Statement {
+            sql: Cow::Borrowed(COUNT_SQL),
+            values: vec![
+                Value::Text(gemeente.to_owned()),
+                Value::Text(phase.to_owned()),
+                Value::Bool(false),
+                Value::Int(delta),
+            ],
+        };
+        let appends = vec![
+            vec![bump("oss", "ave-1", -1), bump("oss", "ave-2", 1)],
+            vec![bump("oss", "ave-1", -1), bump("oss", "ave-2", 1)],
+            vec![bump("uden", "ave-1", 1)],
+        ];
+        let groups = schedule(&appends).expect("an order");
+        let sent = merged(&groups[0]);
+        assert_eq!(sent.len(), 2, "three counts: 2 + 1 rows");
+        assert_eq!(
+            sent[0].sql,
+            format!("{COUNT_HEAD} VALUES ($1, $2, $3, $4), ($5, $6, $7, $8){COUNT_TAIL}")
+        );
+        let text = |t: &str| Value::Text(t.to_owned());
+        assert_eq!(
+            sent[0].values,
+            vec![
+                text("oss"),
+                text("ave-1"),
+                Value::Bool(false),
+                Value::Int(-2),
+                text("oss"),
+                text("ave-2"),
+                Value::Bool(false),
+                Value::Int(2),
+            ]
+        );
+        assert_eq!(sent[1].sql, COUNT_SQL);
+        assert_eq!(sent[1].values[3], Value::Int(1));
     }
 }
