@@ -105,6 +105,7 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(ACQUIRE_TIMEOUT)
+                .test_before_acquire(false)
                 .connect(url)
                 .await?;
             Ok(Db::Postgres(pool))
@@ -124,6 +125,7 @@ impl Db {
                 PgPoolOptions::new()
                     .max_connections(1)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .test_before_acquire(false)
                     .connect_lazy_with((*p.connect_options()).clone()),
             ),
         }
