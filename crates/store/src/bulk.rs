@@ -79,10 +79,12 @@ pub(crate) fn schedule(appends: &[Vec<Statement>]) -> Option<Vec<Group<'_>>> {
     Some(order.into_iter().filter_map(|g| slots[g].take()).collect())
 }
 
-/// What to send for `group`: a group of plain inserts (`INSERT INTO t (…) VALUES ($1, …,
-/// $n)` with `n` values) as multi-row inserts, a group of updates by id (`UPDATE t SET a =
-/// $2, b = $3 WHERE id = $1`, each on a row of its own) as updates from a list of values,
-/// every other group statement by statement.
+/// What to send for `group`: the kept counts' bumps summed per count as multi-row upserts, a
+/// group of plain inserts (`INSERT INTO t (…) VALUES ($1, …, $n)` with `n` values) as
+/// multi-row inserts, a group of updates by id (`UPDATE t SET a = $2, b = $3 WHERE id = $1`,
+/// each on a row of its own) as updates from a list of values, a group of deletes (`DELETE
+/// FROM t WHERE a = $1 AND b = $2`) as deletes using a list of values, every other group
+/// statement by statement.
 pub(crate) fn merged<'a>(group: &Group<'a>) -> Vec<Cow<'a, Statement>> {
     if group.sql == COUNT_SQL && group.members.len() > 1 {
         return summed_counts(group);
