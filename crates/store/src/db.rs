@@ -59,8 +59,16 @@ pub(crate) fn parse_time(s: &str) -> Result<DateTime<Utc>> {
         .map_err(|e| StoreError::unavailable(format!("ongeldige tijd {s:?} in de database"), e))
 }
 
-/// How long a request waits for a connection to PostgreSQL before it is answered 503.
-const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+/// A PostgreSQL pool of at most `connections`, as every pool of the store has it: a request
+/// waits 5 s for a connection before it is answered 503, and a connection is not tested with
+/// a round trip before each use (one trip less per request; after PostgreSQL restarts, each
+/// connection that was open fails one request and is then replaced).
+fn pg_pool(connections: u32) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(std::time::Duration::from_secs(5))
+        .test_before_acquire(false)
+}
 
 pub(crate) fn to_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -102,12 +110,7 @@ impl Db {
             let direct = Arc::new(Direct::new(options.get_filename()));
             Ok(Db::Sqlite(pool.connect_with(options).await?, direct))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = PgPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(ACQUIRE_TIMEOUT)
-                .test_before_acquire(false)
-                .connect(url)
-                .await?;
+            let pool = pg_pool(16).connect(url).await?;
             Ok(Db::Postgres(pool))
         } else {
             Err(StoreError::BadUrl)
@@ -121,13 +124,9 @@ impl Db {
     pub(crate) fn writer_pool(&self) -> Db {
         match self {
             Db::Sqlite(..) => self.clone(),
-            Db::Postgres(p) => Db::Postgres(
-                PgPoolOptions::new()
-                    .max_connections(1)
-                    .acquire_timeout(ACQUIRE_TIMEOUT)
-                    .test_before_acquire(false)
-                    .connect_lazy_with((*p.connect_options()).clone()),
-            ),
+            Db::Postgres(p) => {
+                Db::Postgres(pg_pool(1).connect_lazy_with((*p.connect_options()).clone()))
+            }
         }
     }
 
