@@ -401,7 +401,11 @@ pub async fn case_for(
     id: &CaseId,
     op: Operation,
 ) -> Result<(CaseRow, Access), Problem> {
-    let row = state.store.case_row(id).await?;
+    // Reading may take the row kept in memory; anything else acts on the row as stored.
+    let row = match op {
+        Operation::ReadCase => state.store.case_row_kept(id).await?,
+        _ => state.store.case_row(id).await?,
+    };
     let standing = Standing::of(actor);
     let (decision, row) = match row {
         Some(row) => {

@@ -362,7 +362,9 @@ pub async fn serve_with(
             reason: e.to_string(),
         })?;
     let bound = listener.local_addr().unwrap_or(addr);
-    let mut state = AppState::new(store).with_transport(options.transport());
+    // A read of a case takes its row from memory where that saves a round trip (PostgreSQL).
+    let store = store.keep_case_rows();
+    let mut state = AppState::new(store.clone()).with_transport(options.transport());
     state.auth = options.auth.clone();
     state.themes = options.themes.clone();
     if let Some(key) = options.subject_key {
@@ -386,5 +388,6 @@ pub async fn serve_with(
         Ok(Ok(())) => {}
         _ => tracing::error!("stoppen: niet alle logboekregels konden worden weggeschreven"),
     }
+    store.stop_keeping_rows().await;
     served
 }

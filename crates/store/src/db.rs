@@ -63,7 +63,7 @@ pub(crate) fn parse_time(s: &str) -> Result<DateTime<Utc>> {
 /// waits 5 s for a connection before it is answered 503, and a connection is not tested with
 /// a round trip before each use (one trip less per request; after PostgreSQL restarts, each
 /// connection that was open fails one request and is then replaced).
-fn pg_pool(connections: u32) -> PgPoolOptions {
+pub(crate) fn pg_pool(connections: u32) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(connections)
         .acquire_timeout(std::time::Duration::from_secs(5))

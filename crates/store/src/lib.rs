@@ -37,9 +37,11 @@ pub mod oidc;
 pub mod processing;
 pub mod random;
 mod row;
+mod row_cache;
 mod writer;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use ave_engine::Recorded;
 use ave_engine::ids::CaseId;
@@ -363,6 +365,9 @@ pub struct Store {
     /// Up to how many of a person's own cases a list starts from them (see
     /// [`Store::with_list_start_limit`]).
     list_start: u64,
+    /// Case rows kept in memory, with the connection that hears of their changes
+    /// ([`Store::keep_case_rows`]); `None` when not kept.
+    rows: Option<(Arc<row_cache::RowCache>, sqlx::PgPool)>,
 }
 
 impl Store {
@@ -375,7 +380,28 @@ impl Store {
             writer: db.writer_pool(),
             db,
             list_start: listing::SET_LIMIT,
+            rows: None,
         })
+    }
+
+    /// The same store, keeping the case rows it reads for [`Store::case_row_kept`] in memory
+    /// — on PostgreSQL, where a row read is a round trip; a connection of its own listens
+    /// for every change of a case (from any process) and the kept row is forgotten, as
+    /// [`row_cache`](crate::row_cache) describes. On SQLite, where a row read is a lookup in
+    /// a file this process shares with nobody but the `ave` command, nothing changes. Call
+    /// once, from within a Tokio runtime: it starts the listening task.
+    #[must_use]
+    pub fn keep_case_rows(mut self) -> Store {
+        if let (Db::Postgres(pool), None) = (&self.db, &self.rows) {
+            let cache = Arc::new(row_cache::RowCache::new(row_cache::BUDGET));
+            let options = (*pool.connect_options())
+                .clone()
+                .application_name(row_cache::APPLICATION);
+            let listen = db::pg_pool(1).connect_lazy_with(options);
+            tokio::spawn(row_cache::listen(listen.clone(), cache.clone()));
+            self.rows = Some((cache, listen));
+        }
+        self
     }
 
     /// The same store, whose lists restricted to one person start from that person's own
@@ -438,7 +464,10 @@ impl Store {
     /// Stores the events of commands, each all or none, in one transaction: an append whose
     /// case changed meanwhile gets [`StoreError::Conflict`] and the others still land.
     pub async fn append_batch(&self, batch: &[Append]) -> Vec<Result<Appended>> {
-        self.db.append_batch(batch.to_vec()).await
+        let appended = self.db.append_batch(batch.to_vec()).await;
+        // Also after a failure: the commit may have landed before its answer was lost.
+        self.forget_rows(batch.iter().map(|a| &a.case));
+        appended
     }
 
     /// The events of a case after position `after` (0: all), upcast to the current schema.
@@ -451,9 +480,50 @@ impl Store {
         self.db.version(case).await
     }
 
-    /// The read model of a case.
+    /// Whether case rows are kept ([`Store::keep_case_rows`] on PostgreSQL): then whether
+    /// they are served from memory now (the listening connection is up) and how many times
+    /// listening began (1, and one more after each lost connection).
+    pub fn kept_rows_status(&self) -> Option<(bool, u64)> {
+        self.rows.as_ref().map(|(cache, _)| cache.status())
+    }
+
+    /// Stops listening for changes of kept rows ([`Store::keep_case_rows`]) and closes that
+    /// connection; rows are read from the database from then on.
+    pub async fn stop_keeping_rows(&self) {
+        if let Some((_, listen)) = &self.rows {
+            listen.close().await;
+        }
+    }
+
+    /// The read model of a case, read from the database.
     pub async fn case_row(&self, case: &CaseId) -> Result<Option<CaseRow>> {
         self.db.case_row(case).await
+    }
+
+    /// The read model of a case for reading it: from memory when kept
+    /// ([`Store::keep_case_rows`]), else as [`Store::case_row`] (and then kept). May lag a
+    /// change another process committed by the time its announcement takes to arrive; a
+    /// command must use [`Store::case_row`].
+    pub async fn case_row_kept(&self, case: &CaseId) -> Result<Option<CaseRow>> {
+        let Some((cache, _)) = &self.rows else {
+            return self.db.case_row(case).await;
+        };
+        if let Some(row) = cache.get(case) {
+            return Ok(Some(row));
+        }
+        let ticket = cache.ticket();
+        let row = self.db.case_row(case).await?;
+        if let (Some(ticket), Some(row)) = (ticket, &row) {
+            cache.put(ticket, row);
+        }
+        Ok(row)
+    }
+
+    /// Forgets the kept rows of `cases` (after this process changed them).
+    fn forget_rows<'a>(&self, cases: impl IntoIterator<Item = &'a CaseId>) {
+        if let Some((cache, _)) = &self.rows {
+            cache.forget(cases.into_iter().map(CaseId::as_str));
+        }
     }
 
     /// Cases matching a filter, newest activity first; `today` decides the day-dependent
@@ -502,7 +572,9 @@ impl Store {
 
     /// Erases the personal content of a case's events; the chains and the outline stay.
     pub async fn erase(&self, case: &CaseId, at: DateTime<Utc>) -> Result<u64> {
-        self.db.erase(case, at).await
+        let erased = self.db.erase(case, at).await;
+        self.forget_rows([case]);
+        erased
     }
 
     /// Verifies every chain and names the first entry that breaks one.
@@ -512,6 +584,7 @@ impl Store {
 
     /// Closes the connections (waits for them to be returned).
     pub async fn close(&self) {
+        self.stop_keeping_rows().await;
         self.db.close().await;
         self.writer.close().await;
         self.logs.close().await;

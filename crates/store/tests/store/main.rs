@@ -5,6 +5,7 @@
 
 mod accounts;
 mod audit;
+mod kept_rows;
 mod logbook;
 mod notifications;
 mod oidc;

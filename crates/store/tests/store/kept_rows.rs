@@ -1,0 +1,168 @@
+//! Case rows kept in memory (`Store::keep_case_rows`): a read of a kept row is served from
+//! memory on PostgreSQL, and forgotten when any process changes the row — this store's own
+//! writer at once, anyone else through the announcement on `ave_casussen` — and when the
+//! listening connection is lost. On SQLite every read goes to the database.
+
+use std::time::Duration;
+
+use ave_store::{GroupCommit, Store};
+
+use crate::support::{Household, TestDb, on_every_backend};
+
+/// Waits (up to 10 s) until `ok` holds of the store's kept-rows status.
+async fn until(store: &Store, what: &str, ok: impl Fn((bool, u64)) -> bool) {
+    for _ in 0..500 {
+        if store.kept_rows_status().is_some_and(&ok) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("{what}: te lang gewacht");
+}
+
+async fn set_announcing(db: &TestDb, on: bool) {
+    let verb = if on { "ENABLE" } else { "DISABLE" };
+    db.exec(&format!(
+        "ALTER TABLE cases {verb} TRIGGER cases_updated_announce"
+    ))
+    .await;
+}
+
+#[tokio::test]
+async fn a_kept_row_is_served_from_memory_until_a_change_is_announced() {
+    on_every_backend(|db| async move {
+        let mut h = Household::open(&db, "bewaard-1", "Voorbeeldstad").await;
+        let kept = db.store.clone().keep_case_rows();
+        let postgres = kept.kept_rows_status().is_some();
+        if postgres {
+            until(&kept, "luisteren", |(on, _)| on).await;
+        }
+        let stored = db
+            .store
+            .case_row(&h.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        let read = kept
+            .case_row_kept(&h.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        assert_eq!(read, stored);
+
+        // A change nobody announces (the trigger off, as an administrator could): a kept
+        // row does not see it — which shows it is served from memory; SQLite reads anew.
+        if postgres {
+            set_announcing(&db, false).await;
+        }
+        db.exec("UPDATE cases SET review_due = '2099-01-01' WHERE id = 'bewaard-1'")
+            .await;
+        let read = kept
+            .case_row_kept(&h.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        let expected = if postgres { None } else { Some("2099-01-01") };
+        assert_eq!(read.review_due.as_deref(), expected);
+        if postgres {
+            set_announcing(&db, true).await;
+        }
+
+        // Another writer's change (not this store's writer) is announced and forgotten.
+        h.signal(&db, 1).await;
+        let mut fresh = false;
+        for _ in 0..1000 {
+            let read = kept
+                .case_row_kept(&h.id)
+                .await
+                .expect("row")
+                .expect("exists");
+            if read.version == h.case().seq() {
+                assert_eq!(read, db.store.case_row(&h.id).await.unwrap().unwrap());
+                fresh = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(fresh, "de aankondiging bleef uit");
+        kept.stop_keeping_rows().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn this_stores_own_writes_are_forgotten_before_they_are_answered() {
+    on_every_backend(|db| async move {
+        let h = Household::open(&db, "bewaard-2", "Voorbeeldstad").await;
+        let kept = db.store.clone().keep_case_rows();
+        let postgres = kept.kept_rows_status().is_some();
+        if postgres {
+            until(&kept, "luisteren", |(on, _)| on).await;
+            // No announcement can help: only the writer's own forgetting.
+            set_announcing(&db, false).await;
+        }
+        let before = kept
+            .case_row_kept(&h.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        let writer = GroupCommit::start(kept.clone());
+        let append = h.next_signal_append(h.case().seq());
+        let appended = writer.append(append).await.expect("stored");
+        let after = kept
+            .case_row_kept(&h.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        assert_eq!(after.version, appended.version);
+        assert!(after.version > before.version);
+        if postgres {
+            set_announcing(&db, true).await;
+        }
+        kept.stop_keeping_rows().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn after_a_lost_connection_nothing_kept_from_before_is_served() {
+    on_every_backend(|db| async move {
+        let h = Household::open(&db, "bewaard-3", "Voorbeeldstad").await;
+        let kept = db.store.clone().keep_case_rows();
+        if kept.kept_rows_status().is_none() {
+            return; // SQLite keeps nothing.
+        }
+        until(&kept, "luisteren", |(on, _)| on).await;
+        kept.case_row_kept(&h.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        // Changed unannounced, then the listening connection is cut: announcements may
+        // have been lost, so what was kept must go.
+        set_announcing(&db, false).await;
+        db.exec("UPDATE cases SET review_due = '2099-02-02' WHERE id = 'bewaard-3'")
+            .await;
+        set_announcing(&db, true).await;
+        let stale = kept
+            .case_row_kept(&h.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        assert_eq!(stale.review_due, None, "served from memory before the cut");
+        db.exec(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE application_name = '{}' AND datname = current_database()",
+            "ave-casusrijen"
+        ))
+        .await;
+        until(&kept, "opnieuw luisteren", |(on, n)| on && n >= 2).await;
+        let read = kept
+            .case_row_kept(&h.id)
+            .await
+            .expect("row")
+            .expect("exists");
+        assert_eq!(read.review_due.as_deref(), Some("2099-02-02"));
+        kept.stop_keeping_rows().await;
+    })
+    .await;
+}
