@@ -398,7 +398,11 @@ impl Store {
                 .clone()
                 .application_name(row_cache::APPLICATION);
             let listen = db::pg_pool(1).connect_lazy_with(options);
-            tokio::spawn(row_cache::listen(listen.clone(), cache.clone()));
+            tokio::spawn(row_cache::listen(
+                listen.clone(),
+                self.db.clone(),
+                cache.clone(),
+            ));
             self.rows = Some((cache, listen));
         }
         self
@@ -481,9 +485,10 @@ impl Store {
     }
 
     /// Whether case rows are kept ([`Store::keep_case_rows`] on PostgreSQL): then whether
-    /// they are served from memory now (the listening connection is up) and how many times
-    /// listening began (1, and one more after each lost connection).
-    pub fn kept_rows_status(&self) -> Option<(bool, u64)> {
+    /// they are served from memory now (the listening connection is up), how many times
+    /// listening began (1, and one more after each lost connection) and how many warm-ups
+    /// (one after each beginning) have ended.
+    pub fn kept_rows_status(&self) -> Option<(bool, u64, u64)> {
         self.rows.as_ref().map(|(cache, _)| cache.status())
     }
 

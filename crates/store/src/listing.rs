@@ -463,6 +463,38 @@ impl Db {
         Ok(rows.0.into_iter().next())
     }
 
+    /// Up to `limit` case rows that are `closed` (or open), most recently active first,
+    /// after `after` (the stored `last_at` text and id of the last row of the chunk before;
+    /// `None` to begin), each with its `last_at` as stored — to warm the kept rows
+    /// ([`crate::row_cache`]). PostgreSQL only (found on `cases_by_closed_last`); an empty
+    /// list on SQLite, which keeps no rows.
+    pub(crate) async fn rows_by_recency(
+        &self,
+        closed: bool,
+        after: Option<&(String, String)>,
+        limit: u32,
+    ) -> Result<Vec<(CaseRow, String)>> {
+        let Db::Postgres(p) = self else {
+            return Ok(Vec::new());
+        };
+        let rest = match after {
+            Some(_) => "AND (c.last_at, c.id) < ($2, $3)",
+            None => "",
+        };
+        let sql = format!(
+            "SELECT {CASE_COLUMNS}, c.last_at AS last_at_text FROM cases c WHERE c.closed = $1 {rest} ORDER BY c.last_at DESC, c.id DESC LIMIT {limit}"
+        );
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(closed);
+        if let Some((last_at, id)) = after {
+            q = q.bind(last_at.clone()).bind(id.clone());
+        }
+        q.fetch_all(p)
+            .await?
+            .iter()
+            .map(|r| Ok((case_row_of(r)?, r.try_get::<String, _>("last_at_text")?)))
+            .collect()
+    }
+
     /// The page of rows `source` (`FROM … WHERE …` with table alias `c`) gives, newest
     /// activity first; with `total`, also how many rows `source` gives in all (when the page
     /// has any). The order and the page are found on the narrow columns (an index holds

@@ -25,6 +25,10 @@
 //! travel time (well under a millisecond on one machine) later — as if it had come a moment
 //! earlier.
 //!
+//! Once listening, the cache is warmed in the background with the most recently active
+//! open cases, then closed ones, up to nine tenths of its budget ([`warm`]), so a server
+//! that just started reads from memory within seconds.
+//!
 //! Rows are kept small: every text but the case's id is a number into a table of the texts
 //! seen (persons, gemeenten, phases, days…), so a row of some thirty involved persons takes
 //! a few hundred bytes, and the cache stays under [`BUDGET`] bytes (least recently used rows
@@ -43,6 +47,7 @@ use sqlx::postgres::PgListener;
 
 use crate::CaseRow;
 use crate::access::Involved;
+use crate::db::Db;
 
 /// The channel the trigger on `cases` announces changed case ids on (comma-separated; `*`
 /// for "forget everything").
@@ -77,6 +82,8 @@ pub(crate) struct RowCache {
     listening: AtomicBool,
     /// How many times listening began (the first connection, then each one after a loss).
     subscriptions: AtomicU64,
+    /// How many warm-ups ([`warm`]) ended.
+    warmed: AtomicU64,
     budget: usize,
 }
 
@@ -123,6 +130,7 @@ impl RowCache {
             inner: Mutex::new(Inner::default()),
             listening: AtomicBool::new(false),
             subscriptions: AtomicU64::new(0),
+            warmed: AtomicU64::new(0),
             budget,
         }
     }
@@ -150,24 +158,43 @@ impl RowCache {
     /// Keeps `row`, read after [`RowCache::ticket`] gave `ticket` — unless something changed
     /// since (or the cache stopped listening).
     pub(crate) fn put(&self, ticket: u64, row: &CaseRow) {
+        self.put_all(ticket, std::slice::from_ref(row));
+    }
+
+    /// Keeps `rows` as [`RowCache::put`] keeps one; whether they were kept.
+    fn put_all(&self, ticket: u64, rows: &[CaseRow]) -> bool {
         let Ok(mut inner) = self.inner.lock() else {
-            return;
+            return false;
         };
         if inner.epoch != ticket || !self.listening.load(Ordering::Acquire) {
-            return;
+            return false;
         }
-        let packed = Packed::pack(row, &mut inner.words);
-        let size = packed.size(row.id.as_str());
-        if let Some(old) = inner.rows.put(row.id.clone(), packed) {
-            inner.bytes -= old.size(row.id.as_str());
+        if inner.words.texts.len() > MAX_WORDS {
+            // Start the table of texts again rather than let it grow without end.
+            inner.forget_all();
         }
-        inner.bytes += size;
+        for row in rows {
+            let packed = Packed::pack(row, &mut inner.words);
+            let size = packed.size(row.id.as_str());
+            if let Some(old) = inner.rows.put(row.id.clone(), packed) {
+                inner.bytes -= old.size(row.id.as_str());
+            }
+            inner.bytes += size;
+        }
         while inner.bytes > self.budget {
             match inner.rows.pop_lru() {
                 Some((id, old)) => inner.bytes -= old.size(id.as_str()),
                 None => break,
             }
         }
+        true
+    }
+
+    /// Whether the kept rows take more than nine tenths of the budget.
+    fn nearly_full(&self) -> bool {
+        self.inner
+            .lock()
+            .map_or(true, |i| i.bytes > self.budget / 10 * 9)
     }
 
     /// Forgets the rows of `ids` (and stops any read under way from keeping what it read).
@@ -209,11 +236,13 @@ impl RowCache {
         }
     }
 
-    /// Whether rows are served from memory now, and how many times listening began.
-    pub(crate) fn status(&self) -> (bool, u64) {
+    /// Whether rows are served from memory now, how many times listening began, and how
+    /// many warm-ups ended.
+    pub(crate) fn status(&self) -> (bool, u64, u64) {
         (
             self.listening.load(Ordering::Acquire),
             self.subscriptions.load(Ordering::Relaxed),
+            self.warmed.load(Ordering::Acquire),
         )
     }
 
@@ -226,12 +255,13 @@ impl RowCache {
 
 /// Listens on `pool`'s one connection for announced changes until the pool is closed,
 /// keeping `cache` in step: serving from memory only while listening.
-pub(crate) async fn listen(pool: PgPool, cache: Arc<RowCache>) {
+pub(crate) async fn listen(pool: PgPool, db: Db, cache: Arc<RowCache>) {
     let mut backoff = Duration::from_millis(100);
     while !pool.is_closed() {
         match subscribe(&pool).await {
             Ok(mut listener) => {
                 cache.set_listening(true);
+                tokio::spawn(warm(db.clone(), cache.clone()));
                 backoff = Duration::from_millis(100);
                 let why = follow(&mut listener, &cache).await;
                 cache.set_listening(false);
@@ -255,6 +285,56 @@ pub(crate) async fn listen(pool: PgPool, cache: Arc<RowCache>) {
         backoff = (backoff * 2).min(MAX_BACKOFF);
     }
     cache.set_listening(false);
+}
+
+/// How many rows one warm-up read takes.
+const WARM_CHUNK: u32 = 500;
+
+/// How often a chunk a change overtook is read again before the warm-up moves on.
+const WARM_RETRIES: u32 = 3;
+
+/// Fills the cache, once listening began, with the rows most likely to be read: open cases,
+/// most recently active first, then closed ones — until nine tenths of the budget are used.
+/// Each chunk is read under a ticket of its own, so a chunk that a change overtook is not
+/// kept (and is read again). Ends early when listening stops or begins anew (that beginning
+/// starts its own warm-up).
+async fn warm(db: Db, cache: Arc<RowCache>) {
+    let (_, generation, _) = cache.status();
+    let current = |cache: &RowCache| {
+        let (on, n, _) = cache.status();
+        on && n == generation
+    };
+    'kinds: for closed in [false, true] {
+        let mut after: Option<(String, String)> = None;
+        let mut retries = 0;
+        loop {
+            if !current(&cache) || cache.nearly_full() {
+                break 'kinds;
+            }
+            let Some(ticket) = cache.ticket() else {
+                break 'kinds;
+            };
+            let chunk = match db.rows_by_recency(closed, after.as_ref(), WARM_CHUNK).await {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    tracing::debug!(fout = %e, "casusrijen: voorverwarmen afgebroken");
+                    break 'kinds;
+                }
+            };
+            let Some((last, last_at)) = chunk.last() else {
+                break;
+            };
+            let next = (last_at.clone(), last.id.as_str().to_owned());
+            let rows: Vec<CaseRow> = chunk.into_iter().map(|(row, _)| row).collect();
+            if cache.put_all(ticket, &rows) || retries >= WARM_RETRIES {
+                after = Some(next);
+                retries = 0;
+            } else {
+                retries += 1;
+            }
+        }
+    }
+    cache.warmed.fetch_add(1, Ordering::Release);
 }
 
 async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {

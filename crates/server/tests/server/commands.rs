@@ -460,15 +460,31 @@ async fn racing_commands_on_one_case_exactly_one_wins_the_others_get_409_or_412(
 #[tokio::test]
 async fn two_servers_on_one_database_never_act_on_a_stale_case() {
     for db in Db::each().await {
-        // Two servers: each its own store connection, writer and live cache.
-        let other = Store::open(&db.url).await.expect("second connection");
+        // Two servers: each its own store connection, writer, live cache and kept rows
+        // (on PostgreSQL, as `ave serve` keeps them).
+        let mine = db.store.clone().keep_case_rows();
+        let other = Store::open(&db.url)
+            .await
+            .expect("second connection")
+            .keep_case_rows();
+        for store in [&mine, &other] {
+            until_listening(store).await;
+        }
         let a = router(
-            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+            AppState::new(mine.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
         );
         let b = router(
             AppState::new(other.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
         );
         let (case, _) = open(&a).await;
+        let read = |app: &Router| {
+            let (app, case) = (app.clone(), case.clone());
+            async move {
+                let got = send(&app, "GET", &case, &[], None).await;
+                assert_eq!(got.status, StatusCode::OK, "{}", got.body);
+                got.body["versie"].as_u64().expect("versie")
+            }
+        };
         let signal = |t: &str| json!({"bron": "school", "categorie": "zorg", "tekst": t});
         // A caches the case; B changes it; A's next command builds on B's change.
         let first = post(
@@ -489,6 +505,22 @@ async fn two_servers_on_one_database_never_act_on_a_stale_case() {
         )
         .await;
         assert_eq!(by_b.status, StatusCode::CREATED, "{}", by_b.body);
+        let b_version = by_b.body["versie"].as_u64().expect("versie");
+        // B reads its own write at once; A, which kept the row from before, sees B's
+        // change as soon as the announcement arrives.
+        assert_eq!(read(&b).await, b_version);
+        let mut seen = read(&a).await;
+        for _ in 0..500 {
+            if seen == b_version {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            seen = read(&a).await;
+        }
+        assert_eq!(
+            seen, b_version,
+            "A still reads the row from before B's change"
+        );
         let again = post(
             &a,
             &format!("{case}/signalen"),
@@ -498,10 +530,8 @@ async fn two_servers_on_one_database_never_act_on_a_stale_case() {
         )
         .await;
         assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
-        assert_eq!(
-            again.body["versie"].as_u64(),
-            by_b.body["versie"].as_u64().map(|v| v + 1)
-        );
+        assert_eq!(again.body["versie"].as_u64(), Some(b_version + 1));
+        assert_eq!(read(&a).await, b_version + 1);
         // Racing across the two servers with the same If-Match: one wins.
         let etag = format!("\"{}\"", again.body["versie"]);
         let uri = format!("{case}/signalen");
@@ -533,8 +563,23 @@ async fn two_servers_on_one_database_never_act_on_a_stale_case() {
                 .is_none()
         );
         other.close().await;
+        mine.stop_keeping_rows().await;
         db.drop().await;
     }
+}
+
+/// Waits until `store` serves kept rows (on PostgreSQL; at once on SQLite, which keeps none).
+async fn until_listening(store: &Store) {
+    for _ in 0..500 {
+        if store
+            .kept_rows_status()
+            .is_none_or(|(on, _, warmed)| on && warmed >= 1)
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the kept rows never started listening");
 }
 
 #[tokio::test]

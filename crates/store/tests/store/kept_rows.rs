@@ -9,8 +9,9 @@ use ave_store::{GroupCommit, Store};
 
 use crate::support::{Household, TestDb, on_every_backend};
 
-/// Waits (up to 10 s) until `ok` holds of the store's kept-rows status.
-async fn until(store: &Store, what: &str, ok: impl Fn((bool, u64)) -> bool) {
+/// Waits (up to 10 s) until `ok` holds of the store's kept-rows status (listening,
+/// listening began, warm-ups ended).
+async fn until(store: &Store, what: &str, ok: impl Fn((bool, u64, u64)) -> bool) {
     for _ in 0..500 {
         if store.kept_rows_status().is_some_and(&ok) {
             return;
@@ -35,7 +36,7 @@ async fn a_kept_row_is_served_from_memory_until_a_change_is_announced() {
         let kept = db.store.clone().keep_case_rows();
         let postgres = kept.kept_rows_status().is_some();
         if postgres {
-            until(&kept, "luisteren", |(on, _)| on).await;
+            until(&kept, "luisteren", |(on, _, warmed)| on && warmed >= 1).await;
         }
         let stored = db
             .store
@@ -97,7 +98,7 @@ async fn this_stores_own_writes_are_forgotten_before_they_are_answered() {
         let kept = db.store.clone().keep_case_rows();
         let postgres = kept.kept_rows_status().is_some();
         if postgres {
-            until(&kept, "luisteren", |(on, _)| on).await;
+            until(&kept, "luisteren", |(on, _, warmed)| on && warmed >= 1).await;
             // No announcement can help: only the writer's own forgetting.
             set_announcing(&db, false).await;
         }
@@ -132,7 +133,7 @@ async fn after_a_lost_connection_nothing_kept_from_before_is_served() {
         if kept.kept_rows_status().is_none() {
             return; // SQLite keeps nothing.
         }
-        until(&kept, "luisteren", |(on, _)| on).await;
+        until(&kept, "luisteren", |(on, _, warmed)| on && warmed >= 1).await;
         kept.case_row_kept(&h.id)
             .await
             .expect("row")
@@ -155,13 +156,49 @@ async fn after_a_lost_connection_nothing_kept_from_before_is_served() {
             "ave-casusrijen"
         ))
         .await;
-        until(&kept, "opnieuw luisteren", |(on, n)| on && n >= 2).await;
+        until(&kept, "opnieuw luisteren", |(on, n, warmed)| {
+            on && n >= 2 && warmed >= 2
+        })
+        .await;
         let read = kept
             .case_row_kept(&h.id)
             .await
             .expect("row")
             .expect("exists");
         assert_eq!(read.review_due.as_deref(), Some("2099-02-02"));
+        kept.stop_keeping_rows().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_warm_up_keeps_rows_before_anyone_reads_them() {
+    on_every_backend(|db| async move {
+        let open = Household::open(&db, "bewaard-4", "Voorbeeldstad").await;
+        let mut closed = Household::open(&db, "bewaard-5", "Voorbeeldstad").await;
+        closed
+            .run(
+                &db,
+                serde_json::json!({"do": "close", "reason": "verhuisd", "end_state": "verhuisd"}),
+            )
+            .await;
+        let kept = db.store.clone().keep_case_rows();
+        if kept.kept_rows_status().is_none() {
+            return; // SQLite keeps nothing.
+        }
+        until(&kept, "voorverwarmd", |(on, _, warmed)| on && warmed >= 1).await;
+        // Changed unannounced after the warm-up: both rows come from memory, unchanged.
+        set_announcing(&db, false).await;
+        db.exec("UPDATE cases SET review_due = '2099-03-03'").await;
+        set_announcing(&db, true).await;
+        for h in [&open, &closed] {
+            let read = kept
+                .case_row_kept(&h.id)
+                .await
+                .expect("row")
+                .expect("exists");
+            assert_eq!(read.review_due, None, "{} was not warmed", h.id);
+        }
         kept.stop_keeping_rows().await;
     })
     .await;
