@@ -541,7 +541,10 @@ impl Store {
         limit: u64,
     ) -> Result<Page<CaseRow>> {
         // Its counts and its page wait once for a place among the reads, not once each.
-        let reads = self.db.list(filter, today, offset, limit, self.list_start);
+        let kept = self.rows.as_ref().map(|(cache, _)| &**cache);
+        let reads = self
+            .db
+            .list(filter, today, offset, limit, self.list_start, kept);
         self.db.in_one_turn(reads).await
     }
 

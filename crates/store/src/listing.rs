@@ -40,6 +40,7 @@ use sqlx::Row;
 use crate::cells::Cells;
 use crate::db::{Db, flag_kinds, parse_time, role_pairs, to_u64};
 use crate::direct::query;
+use crate::row_cache::RowCache;
 use crate::{CaseFilter, CaseRow, Page, Result, StoreError, Visible};
 
 /// A query parameter.
@@ -126,6 +127,7 @@ impl Db {
         offset: u64,
         limit: u64,
         most: u64,
+        rows: Option<&RowCache>,
     ) -> Result<Page<CaseRow>> {
         let start = self.start(filter, today, most).await?;
         let limit = limit.min(1000);
@@ -186,7 +188,9 @@ impl Db {
         let args = args.0;
         if start == Start::Visible && !streams.is_empty() {
             // The streams hold only the first rows of each phase: the total is counted apart.
-            let (items, _) = self.page(&source, &args, offset, limit, false).await?;
+            let (items, _) = self
+                .page(&source, &args, offset, limit, false, rows)
+                .await?;
             let (total, capped) = self.count_governed(filter, today, &streams).await?;
             return Ok(Page {
                 items,
@@ -196,7 +200,7 @@ impl Db {
         }
         if start != Start::Scan {
             // One pass gives the page and the exact total.
-            let (items, total) = self.page(&source, &args, offset, limit, true).await?;
+            let (items, total) = self.page(&source, &args, offset, limit, true, rows).await?;
             let total = match total {
                 Some(n) => n,
                 None => {
@@ -212,12 +216,12 @@ impl Db {
         }
         // Filters on gemeente, phase and open/closed alone are answered from the kept counts;
         // a need-to-know list in list order counts up to COUNT_CAP; any other counts its rows.
-        let kept = filter.holder.is_none()
+        let counted = filter.holder.is_none()
             && filter.attention.is_none()
             && filter.within.is_none()
             && filter.visible.is_none();
         let bounded = filter.visible.is_some();
-        let count_sql = if kept {
+        let count_sql = if counted {
             let where_part = source.strip_prefix("FROM cases c").unwrap_or_default();
             format!(
                 "SELECT CAST(COALESCE(SUM(c.n), 0) AS BIGINT) AS n FROM case_counts c{where_part}"
@@ -232,7 +236,9 @@ impl Db {
         };
         let total = self.count(&count_sql, &args).await?;
         let capped = bounded && total > crate::COUNT_CAP;
-        let (items, _) = self.page(&source, &args, offset, limit, false).await?;
+        let (items, _) = self
+            .page(&source, &args, offset, limit, false, rows)
+            .await?;
         Ok(Page {
             items,
             total: total.min(if capped { crate::COUNT_CAP } else { u64::MAX }),
@@ -499,6 +505,8 @@ impl Db {
     /// activity first; with `total`, also how many rows `source` gives in all (when the page
     /// has any). The order and the page are found on the narrow columns (an index holds
     /// them all: `cases_narrow`); only the page's rows are read whole.
+    /// With `kept` rows (PostgreSQL), only the page's ids are read with the page; the rows
+    /// come from memory, and those not kept in one read more ([`Db::kept_page`]).
     async fn page(
         &self,
         source: &str,
@@ -506,6 +514,7 @@ impl Db {
         offset: u64,
         limit: u64,
         total: bool,
+        kept: Option<&RowCache>,
     ) -> Result<(Vec<CaseRow>, Option<u64>)> {
         let total_column = if total {
             ", COUNT(*) OVER () AS total_rows"
@@ -518,6 +527,9 @@ impl Db {
             limit.min(1000),
             offset
         );
+        if let (Db::Postgres(p), Some(cache)) = (self, kept) {
+            return kept_page(p, cache, ids, args, total).await;
+        }
         self.rows(&ids, args, total, Reach::Many).await
     }
 
@@ -595,6 +607,57 @@ enum Reach {
 }
 
 /// Binds `args` to a PostgreSQL query, in order.
+/// The page `ids` (a query of `page_key`s, PostgreSQL's case ids, in list order, with
+/// `total_rows` when `total`) names: each row from `cache` when kept there, the others read
+/// in one query by their ids (and kept); a row gone meanwhile is left out.
+async fn kept_page(
+    pool: &sqlx::PgPool,
+    cache: &RowCache,
+    ids: String,
+    args: &[Arg],
+    total: bool,
+) -> Result<(Vec<CaseRow>, Option<u64>)> {
+    let ticket = cache.ticket();
+    let keys = bind(sqlx::query(sqlx::AssertSqlSafe(ids)), args)
+        .fetch_all(pool)
+        .await?;
+    let mut all = None;
+    let mut found: Vec<(String, Option<CaseRow>)> = Vec::with_capacity(keys.len());
+    for key in &keys {
+        let id: String = key.try_get("page_key")?;
+        if total {
+            all = Some(to_u64(key.try_get::<i64, _>("total_rows")?));
+        }
+        let row = cache.get_str(&id);
+        found.push((id, row));
+    }
+    let missing: Vec<&str> = found
+        .iter()
+        .filter(|(_, row)| row.is_none())
+        .map(|(id, _)| id.as_str())
+        .collect();
+    if !missing.is_empty() {
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = ANY($1)");
+        let read = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&missing)
+            .fetch_all(pool)
+            .await?;
+        let mut by_id: std::collections::HashMap<String, CaseRow> = read
+            .iter()
+            .map(|r| case_row_of(r).map(|row| (row.id.as_str().to_owned(), row)))
+            .collect::<Result<_>>()?;
+        for (id, slot) in &mut found {
+            if slot.is_none() {
+                *slot = by_id.remove(id.as_str());
+                if let (Some(ticket), Some(row)) = (ticket, slot.as_ref()) {
+                    cache.put(ticket, row);
+                }
+            }
+        }
+    }
+    Ok((found.into_iter().filter_map(|(_, row)| row).collect(), all))
+}
+
 fn bind<'q>(
     mut q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
     args: &[Arg],

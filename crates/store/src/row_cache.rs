@@ -137,12 +137,17 @@ impl RowCache {
 
     /// The row of `id` if it is kept (and the cache is listening).
     pub(crate) fn get(&self, id: &CaseId) -> Option<CaseRow> {
+        self.get_str(id.as_str())
+    }
+
+    /// The row of the case with id `id` if it is kept (and the cache is listening).
+    pub(crate) fn get_str(&self, id: &str) -> Option<CaseRow> {
         if !self.listening.load(Ordering::Acquire) {
             return None;
         }
         let mut inner = self.inner.lock().ok()?;
         let inner = &mut *inner;
-        let packed = inner.rows.get(id)?;
+        let (id, packed) = inner.rows.get_key_value(id)?;
         Some(packed.unpack(id, &inner.words))
     }
 

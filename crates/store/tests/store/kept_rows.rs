@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use ave_store::{GroupCommit, Store};
+use ave_store::{CaseFilter, CaseRow, GroupCommit, Page, Store, Visible};
 
-use crate::support::{Household, TestDb, on_every_backend};
+use crate::support::{CASUSREGISSEUR, Household, TestDb, on_every_backend};
 
 /// Waits (up to 10 s) until `ok` holds of the store's kept-rows status (listening,
 /// listening began, warm-ups ended).
@@ -199,6 +199,76 @@ async fn the_warm_up_keeps_rows_before_anyone_reads_them() {
                 .expect("exists");
             assert_eq!(read.review_due, None, "{} was not warmed", h.id);
         }
+        kept.stop_keeping_rows().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_list_from_kept_rows_is_the_list_from_the_database() {
+    on_every_backend(|db| async move {
+        let mut households = Vec::new();
+        for i in 0..8 {
+            let gemeente = if i < 5 { "Voorbeeldstad" } else { "Ander Dorp" };
+            let mut h = Household::open(&db, &format!("lijst-{i}"), gemeente).await;
+            if i % 3 == 0 {
+                h.assign_casusregie(&db).await;
+            }
+            households.push(h);
+        }
+        let kept = db.store.clone().keep_case_rows();
+        if kept.kept_rows_status().is_some() {
+            until(&kept, "voorverwarmd", |(on, _, warmed)| on && warmed >= 1).await;
+        }
+        let today = "2026-06-01";
+        let filters = [
+            CaseFilter::default(),
+            CaseFilter {
+                gemeente: Some("Voorbeeldstad".to_owned()),
+                closed: Some(false),
+                ..CaseFilter::default()
+            },
+            CaseFilter {
+                holder: Some(CASUSREGISSEUR.to_owned()),
+                ..CaseFilter::default()
+            },
+            CaseFilter {
+                visible: Some(Visible {
+                    person: CASUSREGISSEUR.to_owned(),
+                    now: "2026-06-01T00:00:00.000000Z".to_owned(),
+                    governs: Vec::new(),
+                }),
+                ..CaseFilter::default()
+            },
+        ];
+        let same = |a: &Page<CaseRow>, b: &Page<CaseRow>| {
+            a.items == b.items && a.total == b.total && a.capped == b.capped
+        };
+        for filter in &filters {
+            for (offset, limit) in [(0, 100), (2, 3)] {
+                let from_memory = kept.list(filter, today, offset, limit).await.expect("kept");
+                let stored = db
+                    .store
+                    .list(filter, today, offset, limit)
+                    .await
+                    .expect("db");
+                assert!(!stored.items.is_empty());
+                assert!(same(&from_memory, &stored), "{filter:?} {offset} {limit}");
+            }
+        }
+        // Another writer's change: once announced, the kept list reads that row anew.
+        households[0].signal(&db, 1).await;
+        let stored = db.store.list(&filters[0], today, 0, 100).await.expect("db");
+        let mut equal = false;
+        for _ in 0..1000 {
+            let from_memory = kept.list(&filters[0], today, 0, 100).await.expect("kept");
+            if same(&from_memory, &stored) {
+                equal = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(equal, "the kept list never showed the change");
         kept.stop_keeping_rows().await;
     })
     .await;
