@@ -387,7 +387,7 @@ impl Store {
     /// The same store, keeping the case rows it reads for [`Store::case_row_kept`] in memory
     /// — on PostgreSQL, where a row read is a round trip; a connection of its own listens
     /// for every change of a case (from any process) and the kept row is forgotten, as
-    /// [`row_cache`](crate::row_cache) describes. On SQLite, where a row read is a lookup in
+    /// `crates/store/src/row_cache.rs` describes. On SQLite, where a row read is a lookup in
     /// a file this process shares with nobody but the `ave` command, nothing changes. Call
     /// once, from within a Tokio runtime: it starts the listening task.
     #[must_use]

@@ -505,8 +505,9 @@ impl Db {
     /// activity first; with `total`, also how many rows `source` gives in all (when the page
     /// has any). The order and the page are found on the narrow columns (an index holds
     /// them all: `cases_narrow`); only the page's rows are read whole.
+    ///
     /// With `kept` rows (PostgreSQL), only the page's ids are read with the page; the rows
-    /// come from memory, and those not kept in one read more ([`Db::kept_page`]).
+    /// come from memory, and those not kept in one read more ([`kept_page`]).
     async fn page(
         &self,
         source: &str,
@@ -606,7 +607,6 @@ enum Reach {
     Many,
 }
 
-/// Binds `args` to a PostgreSQL query, in order.
 /// The page `ids` (a query of `page_key`s, PostgreSQL's case ids, in list order, with
 /// `total_rows` when `total`) names: each row from `cache` when kept there, the others read
 /// in one query by their ids (and kept); a row gone meanwhile is left out.
@@ -658,6 +658,7 @@ async fn kept_page(
     Ok((found.into_iter().filter_map(|(_, row)| row).collect(), all))
 }
 
+/// Binds `args` to a PostgreSQL query, in order.
 fn bind<'q>(
     mut q: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
     args: &[Arg],

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use ave_engine::ids::CaseId;
 use ave_store::{CaseFilter, CaseRow, GroupCommit, Page, Store, Visible};
 
 use crate::support::{CASUSREGISSEUR, Household, TestDb, on_every_backend};
@@ -29,26 +30,34 @@ async fn set_announcing(db: &TestDb, on: bool) {
     .await;
 }
 
+/// `db`'s store keeping case rows, once it listens and its warm-up ended; whether it keeps
+/// them (PostgreSQL) or not (SQLite).
+async fn keeping(db: &TestDb) -> (Store, bool) {
+    let kept = db.store.clone().keep_case_rows();
+    let postgres = kept.kept_rows_status().is_some();
+    if postgres {
+        until(&kept, "luisteren", |(on, _, warmed)| on && warmed >= 1).await;
+    }
+    (kept, postgres)
+}
+
+/// The row of `id` as `store` gives it for reading.
+async fn row_of(store: &Store, id: &CaseId) -> CaseRow {
+    store.case_row_kept(id).await.expect("row").expect("exists")
+}
+
 #[tokio::test]
 async fn a_kept_row_is_served_from_memory_until_a_change_is_announced() {
     on_every_backend(|db| async move {
         let mut h = Household::open(&db, "bewaard-1", "Voorbeeldstad").await;
-        let kept = db.store.clone().keep_case_rows();
-        let postgres = kept.kept_rows_status().is_some();
-        if postgres {
-            until(&kept, "luisteren", |(on, _, warmed)| on && warmed >= 1).await;
-        }
+        let (kept, postgres) = keeping(&db).await;
         let stored = db
             .store
             .case_row(&h.id)
             .await
             .expect("row")
             .expect("exists");
-        let read = kept
-            .case_row_kept(&h.id)
-            .await
-            .expect("row")
-            .expect("exists");
+        let read = row_of(&kept, &h.id).await;
         assert_eq!(read, stored);
 
         // A change nobody announces (the trigger off, as an administrator could): a kept
@@ -58,11 +67,7 @@ async fn a_kept_row_is_served_from_memory_until_a_change_is_announced() {
         }
         db.exec("UPDATE cases SET review_due = '2099-01-01' WHERE id = 'bewaard-1'")
             .await;
-        let read = kept
-            .case_row_kept(&h.id)
-            .await
-            .expect("row")
-            .expect("exists");
+        let read = row_of(&kept, &h.id).await;
         let expected = if postgres { None } else { Some("2099-01-01") };
         assert_eq!(read.review_due.as_deref(), expected);
         if postgres {
@@ -73,11 +78,7 @@ async fn a_kept_row_is_served_from_memory_until_a_change_is_announced() {
         h.signal(&db, 1).await;
         let mut fresh = false;
         for _ in 0..1000 {
-            let read = kept
-                .case_row_kept(&h.id)
-                .await
-                .expect("row")
-                .expect("exists");
+            let read = row_of(&kept, &h.id).await;
             if read.version == h.case().seq() {
                 assert_eq!(read, db.store.case_row(&h.id).await.unwrap().unwrap());
                 fresh = true;
@@ -95,26 +96,16 @@ async fn a_kept_row_is_served_from_memory_until_a_change_is_announced() {
 async fn this_stores_own_writes_are_forgotten_before_they_are_answered() {
     on_every_backend(|db| async move {
         let h = Household::open(&db, "bewaard-2", "Voorbeeldstad").await;
-        let kept = db.store.clone().keep_case_rows();
-        let postgres = kept.kept_rows_status().is_some();
+        let (kept, postgres) = keeping(&db).await;
         if postgres {
-            until(&kept, "luisteren", |(on, _, warmed)| on && warmed >= 1).await;
             // No announcement can help: only the writer's own forgetting.
             set_announcing(&db, false).await;
         }
-        let before = kept
-            .case_row_kept(&h.id)
-            .await
-            .expect("row")
-            .expect("exists");
+        let before = row_of(&kept, &h.id).await;
         let writer = GroupCommit::start(kept.clone());
         let append = h.next_signal_append(h.case().seq());
         let appended = writer.append(append).await.expect("stored");
-        let after = kept
-            .case_row_kept(&h.id)
-            .await
-            .expect("row")
-            .expect("exists");
+        let after = row_of(&kept, &h.id).await;
         assert_eq!(after.version, appended.version);
         assert!(after.version > before.version);
         if postgres {
@@ -129,26 +120,18 @@ async fn this_stores_own_writes_are_forgotten_before_they_are_answered() {
 async fn after_a_lost_connection_nothing_kept_from_before_is_served() {
     on_every_backend(|db| async move {
         let h = Household::open(&db, "bewaard-3", "Voorbeeldstad").await;
-        let kept = db.store.clone().keep_case_rows();
-        if kept.kept_rows_status().is_none() {
+        let (kept, postgres) = keeping(&db).await;
+        if !postgres {
             return; // SQLite keeps nothing.
         }
-        until(&kept, "luisteren", |(on, _, warmed)| on && warmed >= 1).await;
-        kept.case_row_kept(&h.id)
-            .await
-            .expect("row")
-            .expect("exists");
+        row_of(&kept, &h.id).await;
         // Changed unannounced, then the listening connection is cut: announcements may
         // have been lost, so what was kept must go.
         set_announcing(&db, false).await;
         db.exec("UPDATE cases SET review_due = '2099-02-02' WHERE id = 'bewaard-3'")
             .await;
         set_announcing(&db, true).await;
-        let stale = kept
-            .case_row_kept(&h.id)
-            .await
-            .expect("row")
-            .expect("exists");
+        let stale = row_of(&kept, &h.id).await;
         assert_eq!(stale.review_due, None, "served from memory before the cut");
         db.exec(&format!(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
@@ -160,11 +143,7 @@ async fn after_a_lost_connection_nothing_kept_from_before_is_served() {
             on && n >= 2 && warmed >= 2
         })
         .await;
-        let read = kept
-            .case_row_kept(&h.id)
-            .await
-            .expect("row")
-            .expect("exists");
+        let read = row_of(&kept, &h.id).await;
         assert_eq!(read.review_due.as_deref(), Some("2099-02-02"));
         kept.stop_keeping_rows().await;
     })
@@ -182,21 +161,16 @@ async fn the_warm_up_keeps_rows_before_anyone_reads_them() {
                 serde_json::json!({"do": "close", "reason": "verhuisd", "end_state": "verhuisd"}),
             )
             .await;
-        let kept = db.store.clone().keep_case_rows();
-        if kept.kept_rows_status().is_none() {
+        let (kept, postgres) = keeping(&db).await;
+        if !postgres {
             return; // SQLite keeps nothing.
         }
-        until(&kept, "voorverwarmd", |(on, _, warmed)| on && warmed >= 1).await;
         // Changed unannounced after the warm-up: both rows come from memory, unchanged.
         set_announcing(&db, false).await;
         db.exec("UPDATE cases SET review_due = '2099-03-03'").await;
         set_announcing(&db, true).await;
         for h in [&open, &closed] {
-            let read = kept
-                .case_row_kept(&h.id)
-                .await
-                .expect("row")
-                .expect("exists");
+            let read = row_of(&kept, &h.id).await;
             assert_eq!(read.review_due, None, "{} was not warmed", h.id);
         }
         kept.stop_keeping_rows().await;
@@ -216,10 +190,7 @@ async fn a_list_from_kept_rows_is_the_list_from_the_database() {
             }
             households.push(h);
         }
-        let kept = db.store.clone().keep_case_rows();
-        if kept.kept_rows_status().is_some() {
-            until(&kept, "voorverwarmd", |(on, _, warmed)| on && warmed >= 1).await;
-        }
+        let (kept, _) = keeping(&db).await;
         let today = "2026-06-01";
         let filters = [
             CaseFilter::default(),
