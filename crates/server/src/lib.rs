@@ -231,6 +231,7 @@ pub fn router(state: AppState) -> Router {
             processing::track,
         ));
     let transport = state.transport;
+    let metrics = Metrics::of(&state.store);
     let app: Router = Router::new()
         .nest("/api/v1", api)
         .route("/aanmelden/sso/{provider}", get(auth::oidc::start))
@@ -251,7 +252,6 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(not_found)
         .with_state(state);
-    let metrics = Metrics::default();
     let counted = app.route_layer(axum::middleware::from_fn_with_state(
         metrics.clone(),
         metrics::track,

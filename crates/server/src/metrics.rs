@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use ave_store::Store;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
@@ -10,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
@@ -39,10 +41,32 @@ pub struct Metrics {
     registry: Arc<Registry>,
     requests: Family<RequestLabels, Counter>,
     durations: Family<RouteLabels, Histogram, fn() -> Histogram>,
+    kept: Option<KeptRows>,
+}
+
+/// The store's kept case rows (PostgreSQL), read when the metrics are asked for.
+#[derive(Debug, Clone)]
+struct KeptRows {
+    store: Store,
+    listening: Gauge,
+    rows: Gauge,
 }
 
 impl Default for Metrics {
     fn default() -> Self {
+        Metrics::build(None)
+    }
+}
+
+impl Metrics {
+    /// The metrics of a server over `store`: with its kept case rows when it keeps them
+    /// (`ave_casusrijen_luisteren`: 1 while rows are served from memory, 0 while every read
+    /// goes to the database; `ave_casusrijen_bewaard`: how many are kept).
+    pub fn of(store: &Store) -> Metrics {
+        Metrics::build(Some(store))
+    }
+
+    fn build(store: Option<&Store>) -> Metrics {
         let mut registry = Registry::with_prefix("ave");
         let requests = Family::<RequestLabels, Counter>::default();
         let durations =
@@ -57,17 +81,43 @@ impl Default for Metrics {
             "HTTP request durations by route and method",
             durations.clone(),
         );
+        let kept = store
+            .filter(|s| s.kept_rows_status().is_some())
+            .map(|store| {
+                let kept = KeptRows {
+                    store: store.clone(),
+                    listening: Gauge::default(),
+                    rows: Gauge::default(),
+                };
+                registry.register(
+                    "casusrijen_luisteren",
+                    "Whether case rows are served from memory (1) or each read from the database (0)",
+                    kept.listening.clone(),
+                );
+                registry.register(
+                    "casusrijen_bewaard",
+                    "Case rows kept in memory",
+                    kept.rows.clone(),
+                );
+                kept
+            });
         Metrics {
             registry: Arc::new(registry),
             requests,
             durations,
+            kept,
         }
     }
-}
 
-impl Metrics {
     /// The metrics in the text exposition format.
     pub fn render(&self) -> String {
+        if let Some(kept) = &self.kept
+            && let (Some((on, _, _)), Some(rows)) =
+                (kept.store.kept_rows_status(), kept.store.kept_rows())
+        {
+            kept.listening.set(i64::from(on));
+            kept.rows.set(i64::try_from(rows).unwrap_or(i64::MAX));
+        }
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
             out.clear();

@@ -492,6 +492,11 @@ impl Store {
         self.rows.as_ref().map(|(cache, _)| cache.status())
     }
 
+    /// How many case rows are kept in memory, when they are kept.
+    pub fn kept_rows(&self) -> Option<usize> {
+        self.rows.as_ref().map(|(cache, _)| cache.len())
+    }
+
     /// Stops listening for changes of kept rows ([`Store::keep_case_rows`]) and closes that
     /// connection; rows are read from the database from then on.
     pub async fn stop_keeping_rows(&self) {

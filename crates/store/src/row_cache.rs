@@ -251,9 +251,8 @@ impl RowCache {
         )
     }
 
-    /// How many rows are kept (tests, metrics).
-    #[cfg(test)]
-    fn len(&self) -> usize {
+    /// How many rows are kept.
+    pub(crate) fn len(&self) -> usize {
         self.inner.lock().map(|i| i.rows.len()).unwrap_or(0)
     }
 }
