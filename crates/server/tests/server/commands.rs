@@ -830,30 +830,12 @@ async fn metrics_say_whether_case_rows_come_from_memory() {
         let kept = db.store.clone().keep_case_rows();
         until_listening(&kept).await;
         let app = router(AppState::new(kept.clone()));
-        let metrics = |app: &Router| {
-            let app = app.clone();
-            async move {
-                let response = app
-                    .oneshot(
-                        Request::builder()
-                            .uri("/metrics")
-                            .body(Body::empty())
-                            .expect("request"),
-                    )
-                    .await
-                    .expect("response");
-                let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-                    .await
-                    .expect("body");
-                String::from_utf8(bytes.to_vec()).expect("utf-8")
-            }
-        };
-        let text = metrics(&app).await;
+        let text = crate::metrics_text(&app).await;
         if kept.kept_rows_status().is_some() {
             assert!(text.contains("ave_casusrijen_luisteren 1"), "{text}");
             assert!(text.contains("ave_casusrijen_bewaard "), "{text}");
             kept.stop_keeping_rows().await;
-            let text = metrics(&app).await;
+            let text = crate::metrics_text(&app).await;
             assert!(text.contains("ave_casusrijen_luisteren 0"), "{text}");
         } else {
             // SQLite keeps no rows: nothing to say.

@@ -472,6 +472,25 @@ async fn the_server_refuses_plain_http_beyond_loopback() {
     assert!(e.to_string().contains("alleen op loopback"), "{e}");
 }
 
+/// The text `GET /metrics` answers (asserting 200).
+pub(crate) async fn metrics_text(app: &axum::Router) -> String {
+    let response = app
+        .clone()
+        .oneshot(
+            Request::builder()
+                .uri("/metrics")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    String::from_utf8(bytes.to_vec()).expect("utf-8")
+}
+
 #[tokio::test]
 async fn metrics_count_requests_per_route_pattern_never_per_case() {
     let f = fixture().await;
@@ -496,23 +515,7 @@ async fn metrics_count_requests_per_route_pattern_never_per_case() {
             .expect("response");
         let _ = axum::body::to_bytes(response.into_body(), 1 << 20).await;
     }
-    let response = app
-        .oneshot(
-            Request::builder()
-                .uri("/metrics")
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await
-        .expect("response");
-    assert_eq!(response.status(), StatusCode::OK);
-    let text = String::from_utf8(
-        axum::body::to_bytes(response.into_body(), 1 << 20)
-            .await
-            .expect("body")
-            .to_vec(),
-    )
-    .expect("utf-8");
+    let text = metrics_text(&app).await;
     assert!(
         text.contains(
             r#"ave_http_requests_total{route="/api/v1/casussen/{id}",method="GET",status="200"} 2"#
