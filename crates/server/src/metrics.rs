@@ -52,21 +52,11 @@ struct KeptRows {
     rows: Gauge,
 }
 
-impl Default for Metrics {
-    fn default() -> Self {
-        Metrics::build(None)
-    }
-}
-
 impl Metrics {
     /// The metrics of a server over `store`: with its kept case rows when it keeps them
     /// (`ave_casusrijen_luisteren`: 1 while rows are served from memory, 0 while every read
     /// goes to the database; `ave_casusrijen_bewaard`: how many are kept).
     pub fn of(store: &Store) -> Metrics {
-        Metrics::build(Some(store))
-    }
-
-    fn build(store: Option<&Store>) -> Metrics {
         let mut registry = Registry::with_prefix("ave");
         let requests = Family::<RequestLabels, Counter>::default();
         let durations =
@@ -81,26 +71,24 @@ impl Metrics {
             "HTTP request durations by route and method",
             durations.clone(),
         );
-        let kept = store
-            .filter(|s| s.kept_rows_status().is_some())
-            .map(|store| {
-                let kept = KeptRows {
-                    store: store.clone(),
-                    listening: Gauge::default(),
-                    rows: Gauge::default(),
-                };
-                registry.register(
-                    "casusrijen_luisteren",
-                    "Whether case rows are served from memory (1) or each read from the database (0)",
-                    kept.listening.clone(),
-                );
-                registry.register(
-                    "casusrijen_bewaard",
-                    "Case rows kept in memory",
-                    kept.rows.clone(),
-                );
-                kept
-            });
+        let kept = store.kept_rows_status().map(|_| {
+            let kept = KeptRows {
+                store: store.clone(),
+                listening: Gauge::default(),
+                rows: Gauge::default(),
+            };
+            registry.register(
+                "casusrijen_luisteren",
+                "Whether case rows are served from memory (1) or each read from the database (0)",
+                kept.listening.clone(),
+            );
+            registry.register(
+                "casusrijen_bewaard",
+                "Case rows kept in memory",
+                kept.rows.clone(),
+            );
+            kept
+        });
         Metrics {
             registry: Arc::new(registry),
             requests,

@@ -468,10 +468,7 @@ impl Store {
     /// Stores the events of commands, each all or none, in one transaction: an append whose
     /// case changed meanwhile gets [`StoreError::Conflict`] and the others still land.
     pub async fn append_batch(&self, batch: &[Append]) -> Vec<Result<Appended>> {
-        let appended = self.db.append_batch(batch.to_vec()).await;
-        // Also after a failure: the commit may have landed before its answer was lost.
-        self.forget_rows(batch.iter().map(|a| &a.case));
-        appended
+        writer::append_batch(&self.db, self.kept(), batch.to_vec()).await
     }
 
     /// The events of a case after position `after` (0: all), upcast to the current schema.
@@ -489,12 +486,17 @@ impl Store {
     /// listening began (1, and one more after each lost connection) and how many warm-ups
     /// (one after each beginning) have ended.
     pub fn kept_rows_status(&self) -> Option<(bool, u64, u64)> {
-        self.rows.as_ref().map(|(cache, _)| cache.status())
+        self.kept().map(row_cache::RowCache::status)
     }
 
     /// How many case rows are kept in memory, when they are kept.
     pub fn kept_rows(&self) -> Option<usize> {
-        self.rows.as_ref().map(|(cache, _)| cache.len())
+        self.kept().map(row_cache::RowCache::len)
+    }
+
+    /// The kept case rows, when they are kept.
+    fn kept(&self) -> Option<&row_cache::RowCache> {
+        self.rows.as_ref().map(|(cache, _)| &**cache)
     }
 
     /// Stops listening for changes of kept rows ([`Store::keep_case_rows`]) and closes that
@@ -515,10 +517,10 @@ impl Store {
     /// change another process committed by the time its announcement takes to arrive; a
     /// command must use [`Store::case_row`].
     pub async fn case_row_kept(&self, case: &CaseId) -> Result<Option<CaseRow>> {
-        let Some((cache, _)) = &self.rows else {
+        let Some(cache) = self.kept() else {
             return self.db.case_row(case).await;
         };
-        if let Some(row) = cache.get(case) {
+        if let Some(row) = cache.get(case.as_str()) {
             return Ok(Some(row));
         }
         let ticket = cache.ticket();
@@ -527,13 +529,6 @@ impl Store {
             cache.put(ticket, row);
         }
         Ok(row)
-    }
-
-    /// Forgets the kept rows of `cases` (after this process changed them).
-    fn forget_rows<'a>(&self, cases: impl IntoIterator<Item = &'a CaseId>) {
-        if let Some((cache, _)) = &self.rows {
-            cache.forget(cases.into_iter().map(CaseId::as_str));
-        }
     }
 
     /// Cases matching a filter, newest activity first; `today` decides the day-dependent
@@ -546,10 +541,9 @@ impl Store {
         limit: u64,
     ) -> Result<Page<CaseRow>> {
         // Its counts and its page wait once for a place among the reads, not once each.
-        let kept = self.rows.as_ref().map(|(cache, _)| &**cache);
         let reads = self
             .db
-            .list(filter, today, offset, limit, self.list_start, kept);
+            .list(filter, today, offset, limit, self.list_start, self.kept());
         self.db.in_one_turn(reads).await
     }
 
@@ -586,7 +580,9 @@ impl Store {
     /// Erases the personal content of a case's events; the chains and the outline stay.
     pub async fn erase(&self, case: &CaseId, at: DateTime<Utc>) -> Result<u64> {
         let erased = self.db.erase(case, at).await;
-        self.forget_rows([case]);
+        if let Some(cache) = self.kept() {
+            cache.forget([case.as_str()]);
+        }
         erased
     }
 

@@ -628,7 +628,7 @@ async fn kept_page(
         if total {
             all = Some(to_u64(key.try_get::<i64, _>("total_rows")?));
         }
-        let row = cache.get_str(&id);
+        let row = cache.get(&id);
         found.push((id, row));
     }
     let missing: Vec<&str> = found

@@ -77,7 +77,7 @@ impl GroupCommit {
 
 /// The writer's loop: takes what is waiting, up to [`MAX_BATCH`], as one transaction; ends
 /// when every sender is gone. The kept rows of the batch's cases, if rows are kept, are
-/// forgotten before any of its commands is answered.
+/// forgotten before any of its commands is answered ([`append_batch`]).
 async fn run(db: Db, mut rx: mpsc::Receiver<Job>, rows: Option<Arc<RowCache>>) {
     let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
@@ -90,17 +90,28 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>, rows: Option<Arc<RowCache>>) {
             }
         }
         let (batch, replies): (Vec<Append>, Vec<_>) = jobs.drain(..).unzip();
-        let cases: Vec<CaseId> = match rows {
-            Some(_) => batch.iter().map(|a| a.case.clone()).collect(),
-            None => Vec::new(),
-        };
-        let results = db.append_batch(batch).await;
-        if let Some(rows) = &rows {
-            // Also after a failure: the commit may have landed before its answer was lost.
-            rows.forget(cases.iter().map(CaseId::as_str));
-        }
+        let results = append_batch(&db, rows.as_deref(), batch).await;
         for (reply, result) in replies.into_iter().zip(results) {
             let _ = reply.send(result);
         }
     }
+}
+
+/// Stores `batch` in one transaction through `db` and, when rows are kept, forgets the kept
+/// rows of its cases before returning — also after a failure, since the commit may have
+/// landed before its answer was lost. Every append of the store goes through here.
+pub(crate) async fn append_batch(
+    db: &Db,
+    rows: Option<&RowCache>,
+    batch: Vec<Append>,
+) -> Vec<Result<Appended>> {
+    let cases: Vec<CaseId> = match rows {
+        Some(_) => batch.iter().map(|a| a.case.clone()).collect(),
+        None => Vec::new(),
+    };
+    let results = db.append_batch(batch).await;
+    if let Some(rows) = rows {
+        rows.forget(cases.iter().map(CaseId::as_str));
+    }
+    results
 }

@@ -30,6 +30,18 @@ async fn set_announcing(db: &TestDb, on: bool) {
     .await;
 }
 
+/// Runs `sql` (a change of `cases`) with the announcing trigger off on PostgreSQL, as an
+/// administrator could; SQLite has no trigger.
+async fn unannounced(db: &TestDb, postgres: bool, sql: &str) {
+    if postgres {
+        set_announcing(db, false).await;
+    }
+    db.exec(sql).await;
+    if postgres {
+        set_announcing(db, true).await;
+    }
+}
+
 /// `db`'s store keeping case rows, once it listens and its warm-up ended; whether it keeps
 /// them (PostgreSQL) or not (SQLite).
 async fn keeping(db: &TestDb) -> (Store, bool) {
@@ -62,17 +74,15 @@ async fn a_kept_row_is_served_from_memory_until_a_change_is_announced() {
 
         // A change nobody announces (the trigger off, as an administrator could): a kept
         // row does not see it — which shows it is served from memory; SQLite reads anew.
-        if postgres {
-            set_announcing(&db, false).await;
-        }
-        db.exec("UPDATE cases SET review_due = '2099-01-01' WHERE id = 'bewaard-1'")
-            .await;
+        unannounced(
+            &db,
+            postgres,
+            "UPDATE cases SET review_due = '2099-01-01' WHERE id = 'bewaard-1'",
+        )
+        .await;
         let read = row_of(&kept, &h.id).await;
         let expected = if postgres { None } else { Some("2099-01-01") };
         assert_eq!(read.review_due.as_deref(), expected);
-        if postgres {
-            set_announcing(&db, true).await;
-        }
 
         // Another writer's change (not this store's writer) is announced and forgotten.
         h.signal(&db, 1).await;
@@ -127,10 +137,12 @@ async fn after_a_lost_connection_nothing_kept_from_before_is_served() {
         row_of(&kept, &h.id).await;
         // Changed unannounced, then the listening connection is cut: announcements may
         // have been lost, so what was kept must go.
-        set_announcing(&db, false).await;
-        db.exec("UPDATE cases SET review_due = '2099-02-02' WHERE id = 'bewaard-3'")
-            .await;
-        set_announcing(&db, true).await;
+        unannounced(
+            &db,
+            postgres,
+            "UPDATE cases SET review_due = '2099-02-02' WHERE id = 'bewaard-3'",
+        )
+        .await;
         let stale = row_of(&kept, &h.id).await;
         assert_eq!(stale.review_due, None, "served from memory before the cut");
         db.exec(&format!(
@@ -166,9 +178,7 @@ async fn the_warm_up_keeps_rows_before_anyone_reads_them() {
             return; // SQLite keeps nothing.
         }
         // Changed unannounced after the warm-up: both rows come from memory, unchanged.
-        set_announcing(&db, false).await;
-        db.exec("UPDATE cases SET review_due = '2099-03-03'").await;
-        set_announcing(&db, true).await;
+        unannounced(&db, postgres, "UPDATE cases SET review_due = '2099-03-03'").await;
         for h in [&open, &closed] {
             let read = row_of(&kept, &h.id).await;
             assert_eq!(read.review_due, None, "{} was not warmed", h.id);
