@@ -41,7 +41,9 @@ impl Involved {
     /// From (person, kind) pairs, in the order given (sorted by person, as the store makes
     /// them).
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Involved {
-        let mut text = String::new();
+        let pairs = pairs.into_iter();
+        // Room for pairs of a usual length at once, rather than growing pair by pair.
+        let mut text = String::with_capacity(pairs.size_hint().0 * 40);
         for (person, kind) in pairs {
             if !text.is_empty() {
                 text.push(',');
@@ -70,7 +72,14 @@ impl Involved {
 
     /// How `person` is involved ([`ROLE`], [`PARTICIPANT`], [`CONTRIBUTOR`]), if at all.
     pub fn kind_of(&self, person: &str) -> Option<&str> {
-        self.iter().find(|(p, _)| *p == person).map(|(_, k)| k)
+        // Found in the text (a list shows this for every row): `person=` at the start of a
+        // pair, its kind up to the next pair.
+        let text = self.0.as_str();
+        text.match_indices(person).find_map(|(at, _)| {
+            let starts = at == 0 || text.as_bytes()[at - 1] == b',';
+            let rest = text[at + person.len()..].strip_prefix('=')?;
+            starts.then(|| rest.split(',').next().unwrap_or_default())
+        })
     }
 }
 
@@ -294,6 +303,10 @@ mod tests {
             None,
             "a prefix of a person is not that person"
         );
+        assert_eq!(involved.kind_of("p-a"), Some(ROLE));
+        assert_eq!(involved.kind_of("a"), None, "nor is an end of one");
+        assert_eq!(involved.kind_of("rol"), None, "nor a kind");
+        assert_eq!(involved.kind_of(""), None);
         let read = Involved::from_text(involved.as_text().to_owned());
         assert_eq!(read, involved);
         assert_eq!(read.iter().count(), 3);

@@ -28,6 +28,7 @@ pub mod dashboard;
 mod direct;
 pub mod hex_text;
 pub mod identity;
+mod kept_list;
 mod listing;
 pub mod log_index;
 pub mod log_write;

@@ -129,6 +129,13 @@ impl Db {
         most: u64,
         rows: Option<&RowCache>,
     ) -> Result<Page<CaseRow>> {
+        if let (Db::Postgres(p), Some(cache)) = (self, rows)
+            && let Some(page) =
+                crate::kept_list::page((self, p), cache, filter, today, (offset, limit, most))
+                    .await?
+        {
+            return Ok(page);
+        }
         let start = self.start(filter, today, most).await?;
         let limit = limit.min(1000);
         let mut args = Args::default();
@@ -406,7 +413,7 @@ impl Db {
 
     /// How many cases (open and closed) the governed phases hold, from the kept counts (per
     /// gemeente and phase, whatever the model).
-    async fn governed_size(&self, streams: &[&Governed]) -> Result<u64> {
+    pub(crate) async fn governed_size(&self, streams: &[&Governed]) -> Result<u64> {
         let mut args = Args::default();
         let any: Vec<String> = streams
             .iter()
@@ -637,15 +644,11 @@ async fn kept_page(
         .map(|(id, _)| id.as_str())
         .collect();
     if !missing.is_empty() {
-        let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = ANY($1)");
-        let read = sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(&missing)
-            .fetch_all(pool)
-            .await?;
-        let mut by_id: std::collections::HashMap<String, CaseRow> = read
-            .iter()
-            .map(|r| case_row_of(r).map(|row| (row.id.as_str().to_owned(), row)))
-            .collect::<Result<_>>()?;
+        let mut by_id: std::collections::HashMap<String, CaseRow> = rows_by_ids(pool, &missing)
+            .await?
+            .into_iter()
+            .map(|row| (row.id.as_str().to_owned(), row))
+            .collect();
         for (id, slot) in &mut found {
             if slot.is_none() {
                 *slot = by_id.remove(id.as_str());
@@ -656,6 +659,61 @@ async fn kept_page(
         }
     }
     Ok((found.into_iter().filter_map(|(_, row)| row).collect(), all))
+}
+
+/// The rows of the cases `ids` that exist (in no particular order).
+pub(crate) async fn rows_by_ids(pool: &sqlx::PgPool, ids: &[&str]) -> Result<Vec<CaseRow>> {
+    let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = ANY($1)");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(ids)
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(case_row_of)
+        .collect()
+}
+
+/// The ids of the cases `person` is involved in or holds an active break-glass grant for
+/// (at `now`), each once, at most `limit` of them: as one text, separated by commas (one
+/// row to receive instead of one per case; a case id holds no comma).
+pub(crate) async fn involved_ids(
+    pool: &sqlx::PgPool,
+    person: &str,
+    now: &str,
+    limit: u64,
+) -> Result<String> {
+    let sql = format!(
+        "SELECT COALESCE(string_agg(d.case_id, ','), '') FROM ({} LIMIT {limit}) d",
+        involved_set("$1", "$2")
+    );
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+        .bind(person)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+        .map_err(Into::into)
+}
+
+/// The ids of the cases in the governed phases `streams`, at most `limit` of them, as one
+/// text separated by commas (as [`involved_ids`]).
+pub(crate) async fn governed_ids(
+    pool: &sqlx::PgPool,
+    streams: &[&Governed],
+    limit: u64,
+) -> Result<String> {
+    let mut args = Args::default();
+    let any: Vec<String> = streams
+        .iter()
+        .map(|g| governed_one(g, "g", &mut args))
+        .collect();
+    let sql = format!(
+        "SELECT COALESCE(string_agg(d.id, ','), '') FROM (SELECT g.id FROM cases g WHERE {} LIMIT {limit}) d",
+        any.join(" OR ")
+    );
+    let row = bind(sqlx::query(sqlx::AssertSqlSafe(sql)), &args.0)
+        .fetch_one(pool)
+        .await?;
+    Ok(row.try_get(0)?)
 }
 
 /// Binds `args` to a PostgreSQL query, in order.
@@ -721,7 +779,7 @@ pub(crate) const SET_LIMIT: u64 = 10 * crate::COUNT_CAP;
 const STREAM_COST: u64 = 25;
 
 /// A phase someone governs: (gemeente — `None` for any —, model id, phase).
-type Governed = (Option<String>, String, String);
+pub(crate) type Governed = (Option<String>, String, String);
 
 /// The conditions of `filter` on the table called `alias`: gemeente, phase, open or
 /// closed, the role holder (with `holder`; a list that starts at the holder's roles has
@@ -792,7 +850,7 @@ fn holder_parts(filter: &CaseFilter, alias: &str, args: &mut Args) -> (String, S
 
 /// The phases `v` governs that a list with `filter` can hold cases of (a filter on another
 /// gemeente or phase rules a governed phase out).
-fn relevant<'a>(v: &'a Visible, filter: &CaseFilter) -> Vec<&'a Governed> {
+pub(crate) fn relevant<'a>(v: &'a Visible, filter: &CaseFilter) -> Vec<&'a Governed> {
     v.governs
         .iter()
         .filter(|(gemeente, _, phase)| {

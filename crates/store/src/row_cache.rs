@@ -162,7 +162,7 @@ impl RowCache {
     }
 
     /// Keeps `rows` as [`RowCache::put`] keeps one; whether they were kept.
-    fn put_all(&self, ticket: u64, rows: &[CaseRow]) -> bool {
+    pub(crate) fn put_all(&self, ticket: u64, rows: &[CaseRow]) -> bool {
         let Ok(mut inner) = self.inner.lock() else {
             return false;
         };
@@ -188,6 +188,58 @@ impl RowCache {
             }
         }
         true
+    }
+
+    /// Which of `ids` are not kept (all of them while not listening).
+    pub(crate) fn unkept<'a>(&self, ids: &[&'a str]) -> Vec<&'a str> {
+        let inner = match self.inner.lock() {
+            Ok(inner) if self.listening.load(Ordering::Acquire) => inner,
+            _ => return ids.to_vec(),
+        };
+        ids.iter()
+            .copied()
+            .filter(|id| !inner.rows.contains(*id))
+            .collect()
+    }
+
+    /// The kept rows of `ids` that `keep` takes, in the order of a list (most recently
+    /// active first, then by id): the `limit` rows after the first `offset`, and how many
+    /// `keep` took in all. `None` when a row of `ids` is not kept (or the cache is not
+    /// listening): then the list cannot be answered from memory.
+    pub(crate) fn select(
+        &self,
+        ids: &[&str],
+        keep: impl Fn(&str, &Facts<'_>) -> bool,
+        offset: usize,
+        limit: usize,
+    ) -> Option<(Vec<CaseRow>, usize)> {
+        if !self.listening.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut inner = self.inner.lock().ok()?;
+        let inner = &mut *inner;
+        let mut taken: Vec<(DateTime<Utc>, &str)> = Vec::new();
+        for id in ids {
+            let packed = inner.rows.peek(*id)?;
+            let facts = Facts {
+                packed,
+                words: &inner.words,
+            };
+            if keep(id, &facts) {
+                taken.push((packed.last_at, id));
+            }
+        }
+        taken.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+        let page = taken
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .filter_map(|(_, id)| {
+                let (id, packed) = inner.rows.get_key_value(*id)?;
+                Some(packed.unpack(id, &inner.words))
+            })
+            .collect();
+        Some((page, taken.len()))
     }
 
     /// Whether the kept rows take more than nine tenths of the budget.
@@ -394,6 +446,55 @@ impl Words {
 
     fn optional_text(&self, n: u32) -> Option<String> {
         (n != NONE).then(|| self.text(n).to_owned())
+    }
+}
+
+/// What a list's filters read of a kept row, without unpacking it ([`RowCache::select`]).
+pub(crate) struct Facts<'a> {
+    packed: &'a Packed,
+    words: &'a Words,
+}
+
+impl Facts<'_> {
+    fn word(&self, i: usize) -> Option<&str> {
+        let n = self.packed.words[i];
+        (n != NONE).then(|| self.words.text(n))
+    }
+
+    /// The case's gemeente.
+    pub(crate) fn gemeente(&self) -> Option<&str> {
+        self.word(GEMEENTE)
+    }
+
+    /// The case's current phase.
+    pub(crate) fn phase(&self) -> &str {
+        self.word(PHASE).unwrap_or_default()
+    }
+
+    /// Whether the case is closed.
+    pub(crate) fn closed(&self) -> bool {
+        self.packed.closed
+    }
+
+    /// The day in the read model's column `column` (as [`crate::row::due_column`] names it:
+    /// `c.next_evaluation`, …), if the case has one.
+    pub(crate) fn due(&self, column: &str) -> Option<&str> {
+        let i = match column.trim_start_matches("c.") {
+            "next_evaluation" => NEXT_EVALUATION,
+            "stagnation_due" => STAGNATION_DUE,
+            "decision_due" => DECISION_DUE,
+            "review_due" => REVIEW_DUE,
+            _ => return None,
+        };
+        self.word(i)
+    }
+
+    /// Whether the case has the attention flag `kind` (one that does not depend on the day).
+    pub(crate) fn has_flag(&self, kind: &str) -> bool {
+        let end = FIXED + self.packed.flags as usize;
+        self.packed.words[FIXED..end]
+            .iter()
+            .any(|n| self.words.text(*n) == kind)
     }
 }
 

@@ -44,7 +44,7 @@ async fn unannounced(db: &TestDb, postgres: bool, sql: &str) {
 
 /// `db`'s store keeping case rows, once it listens and its warm-up ended; whether it keeps
 /// them (PostgreSQL) or not (SQLite).
-async fn keeping(db: &TestDb) -> (Store, bool) {
+pub(crate) async fn keeping(db: &TestDb) -> (Store, bool) {
     let kept = db.store.clone().keep_case_rows();
     let postgres = kept.kept_rows_status().is_some();
     if postgres {
@@ -250,6 +250,159 @@ async fn a_list_from_kept_rows_is_the_list_from_the_database() {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         assert!(equal, "the kept list never showed the change");
+        kept.stop_keeping_rows().await;
+    })
+    .await;
+}
+
+/// A need-to-know list of someone involved in few cases is answered from the kept rows on
+/// PostgreSQL (only the ids of their cases come from the database): the same pages and
+/// totals as the query gives, for every filter; an involvement that ends is out of the next
+/// list at once; and a row's fields are those of the kept row (which shows where the list
+/// came from).
+#[tokio::test]
+async fn a_need_to_know_list_from_kept_rows_is_the_query_s_list() {
+    on_every_backend(|db| async move {
+        let mut ids = Vec::new();
+        for i in 0..10 {
+            let gemeente = if i < 6 { "Voorbeeldstad" } else { "Ander Dorp" };
+            let mut h = Household::open(&db, &format!("nodig-{i}"), gemeente).await;
+            if i % 2 == 0 {
+                h.assign_casusregie(&db).await;
+            }
+            ids.push(h.id.to_string());
+        }
+        // Variety the filters can tell apart, written in the read model directly; a partner
+        // contributed to some cases and has a break-glass grant for one (another expired).
+        for sql in [
+            "UPDATE cases SET phase = 'elders' WHERE id IN ('nodig-1', 'nodig-4', 'nodig-7')",
+            "UPDATE cases SET closed = TRUE WHERE id IN ('nodig-2', 'nodig-7')",
+            "UPDATE cases SET next_evaluation = '2026-05-01' WHERE id IN ('nodig-0', 'nodig-2', 'nodig-3', 'nodig-8')",
+            "UPDATE cases SET next_evaluation = '2026-07-01' WHERE id IN ('nodig-4', 'nodig-5')",
+            "UPDATE cases SET flags = '' WHERE id LIKE 'nodig-%'",
+            "UPDATE cases SET flags = ',role-unfilled,handover-open,' WHERE id IN ('nodig-1', 'nodig-6')",
+            "UPDATE cases SET flags = ',handover-open,' WHERE id = 'nodig-3'",
+            // The flags as the index of cases per flag has them (the read model keeps both).
+            "DELETE FROM case_flags WHERE case_id LIKE 'nodig-%'",
+            "INSERT INTO case_flags (kind, case_id) VALUES ('role-unfilled', 'nodig-1'), ('handover-open', 'nodig-1'), ('role-unfilled', 'nodig-6'), ('handover-open', 'nodig-6'), ('handover-open', 'nodig-3')",
+            "INSERT INTO case_access (case_id, person, kind) VALUES ('nodig-1', 'partner-1', 'bijdrager'), ('nodig-3', 'partner-1', 'bijdrager'), ('nodig-6', 'partner-1', 'deelnemer'), ('nodig-7', 'partner-1', 'bijdrager')",
+            "INSERT INTO break_glass (id, case_id, person, reason, granted_at, expires_at) VALUES ('bg-1', 'nodig-8', 'partner-1', 'spoed', '2026-05-31T00:00:00.000000Z', '2026-06-02T00:00:00.000000Z'), ('bg-2', 'nodig-9', 'partner-1', 'spoed', '2026-05-01T00:00:00.000000Z', '2026-05-02T00:00:00.000000Z')",
+        ] {
+            db.exec(sql).await;
+        }
+        let (kept, postgres) = keeping(&db).await;
+        let today = "2026-06-01";
+        let some = |s: &str| Some(s.to_owned());
+        // Someone who governs a phase sees its cases too: in one gemeente (its ids are read
+        // with the involvement's), in two, or in every gemeente (then the query answers).
+        let model = db.model.model().model.id.as_str().to_owned();
+        let first = row_of(&kept, &CaseId::parse("nodig-0").expect("id")).await.phase;
+        let phase_in = |g: Option<&str>, phase: &str| (g.map(str::to_owned), model.clone(), phase.to_owned());
+        let governing = [
+            ("bestuurder-1", vec![phase_in(some("Voorbeeldstad").as_deref(), &first)]),
+            (
+                "bestuurder-2",
+                vec![
+                    phase_in(Some("Ander Dorp"), "elders"),
+                    phase_in(Some("Voorbeeldstad"), "elders"),
+                ],
+            ),
+            (CASUSREGISSEUR, vec![phase_in(Some("Ander Dorp"), &first)]),
+            ("bestuurder-3", vec![phase_in(None, "elders")]),
+        ];
+        let mut people: Vec<_> = [CASUSREGISSEUR, "partner-1", "niemand-1"]
+            .map(|p| (p, Vec::new()))
+            .to_vec();
+        people.extend(governing.iter().cloned());
+        let mut filters = Vec::new();
+        for (person, governs) in &people {
+            let visible = |_: &str| {
+                Some(Visible {
+                    person: (*person).to_owned(),
+                    now: "2026-06-01T00:00:00.000000Z".to_owned(),
+                    governs: governs.clone(),
+                })
+            };
+            for gemeente in [None, some("Voorbeeldstad"), some("Ander Dorp")] {
+                for phase in [None, some("elders")] {
+                    for closed in [None, Some(false), Some(true)] {
+                        filters.push(CaseFilter {
+                            gemeente: gemeente.clone(),
+                            phase: phase.clone(),
+                            closed,
+                            visible: visible(person),
+                            ..CaseFilter::default()
+                        });
+                    }
+                }
+            }
+            for attention in ["evaluation-overdue", "role-unfilled", "handover-open"] {
+                filters.push(CaseFilter {
+                    attention: some(attention),
+                    visible: visible(person),
+                    ..CaseFilter::default()
+                });
+            }
+            for within in [vec![], vec!["nodig-1".to_owned(), "nodig-8".to_owned()]] {
+                filters.push(CaseFilter {
+                    within: Some(within),
+                    visible: visible(person),
+                    ..CaseFilter::default()
+                });
+            }
+        }
+        let mut shown = 0;
+        for filter in &filters {
+            for (offset, limit) in [(0, 100), (1, 2)] {
+                let from_memory = kept.list(filter, today, offset, limit).await.expect("kept");
+                let stored = db
+                    .store
+                    .list(filter, today, offset, limit)
+                    .await
+                    .expect("db");
+                assert_eq!(from_memory, stored, "{filter:?} {offset} {limit}");
+                shown += stored.items.len();
+            }
+        }
+        assert!(shown > 50, "the filters show rows: {shown}");
+        let partner = CaseFilter {
+            visible: Some(Visible {
+                person: "partner-1".to_owned(),
+                now: "2026-06-01T00:00:00.000000Z".to_owned(),
+                governs: Vec::new(),
+            }),
+            ..CaseFilter::default()
+        };
+        let listed = |p: &Page<CaseRow>| p.items.iter().map(|r| r.id.to_string()).collect::<Vec<_>>();
+        let before = kept.list(&partner, today, 0, 100).await.expect("kept");
+        assert_eq!(before.total, 5, "four involvements and one active grant");
+
+        // An involvement that ends: out of the very next list.
+        db.exec("DELETE FROM case_access WHERE person = 'partner-1' AND case_id = 'nodig-6'")
+            .await;
+        let after = kept.list(&partner, today, 0, 100).await.expect("kept");
+        assert_eq!(after.total, 4);
+        assert!(!listed(&after).contains(&"nodig-6".to_owned()));
+
+        // A change nobody announces: the list filters the kept row (PostgreSQL), the database
+        // its own (SQLite).
+        unannounced(
+            &db,
+            postgres,
+            "UPDATE cases SET phase = 'elders' WHERE id = 'nodig-3'",
+        )
+        .await;
+        let elders = CaseFilter {
+            phase: some("elders"),
+            ..partner.clone()
+        };
+        let page = kept.list(&elders, today, 0, 100).await.expect("kept");
+        assert_eq!(
+            listed(&page).contains(&"nodig-3".to_owned()),
+            !postgres,
+            "{:?}",
+            listed(&page)
+        );
         kept.stop_keeping_rows().await;
     })
     .await;

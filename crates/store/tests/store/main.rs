@@ -839,6 +839,17 @@ async fn a_person_who_sees_many_cases_gets_the_same_pages_newest_first() {
                 (ave_store::COUNT_CAP, true)
             );
         }
+        // The same pages and totals from the kept rows (on PostgreSQL taken in memory, the
+        // governed total capped as the query caps it).
+        let (kept, _) = crate::kept_rows::keeping(&db).await;
+        for filter in [&visible, &governor] {
+            for offset in [0, 25, 990] {
+                let from_memory = kept.list(filter, today, offset, 25).await.expect("kept");
+                let stored = db.store.list(filter, today, offset, 25).await.expect("db");
+                assert_eq!(from_memory, stored, "offset {offset}");
+            }
+        }
+        kept.stop_keeping_rows().await;
         // Someone else sees none of them.
         let other = CaseFilter {
             visible: Some(ave_store::Visible {
