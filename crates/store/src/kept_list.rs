@@ -24,8 +24,7 @@
 
 use std::collections::HashSet;
 
-use crate::db::Db;
-use crate::listing::{governed_ids, involved_ids, relevant, rows_by_ids};
+use crate::listing::{relevant, rows_by_ids, visible_ids};
 use crate::row_cache::{Facts, RowCache};
 use crate::{CaseFilter, CaseRow, Page, Result};
 
@@ -33,7 +32,7 @@ use crate::{CaseFilter, CaseRow, Page, Result};
 /// must answer it (see the module's documentation). `most`: up to how many cases (involved
 /// in and governed) a list takes from memory ([`crate::listing::SET_LIMIT`]).
 pub(crate) async fn page(
-    (db, pool): (&Db, &sqlx::PgPool),
+    pool: &sqlx::PgPool,
     cache: &RowCache,
     filter: &CaseFilter,
     today: &str,
@@ -47,16 +46,12 @@ pub(crate) async fn page(
     if filter.holder.is_some() || streams.iter().any(|(gemeente, _, _)| gemeente.is_none()) {
         return Ok(None);
     }
-    if !streams.is_empty() && db.governed_size(&streams).await? > most {
-        return Ok(None);
-    }
     let Some(ticket) = cache.ticket() else {
         return Ok(None);
     };
-    let involved = involved_ids(pool, &v.person, &v.now, most + 1).await?;
-    let governed = match streams.is_empty() {
-        true => String::new(),
-        false => governed_ids(pool, &streams, most + 1).await?,
+    let (involved, governed) = visible_ids(pool, v, &streams, most + 1).await?;
+    let Some(governed) = governed else {
+        return Ok(None);
     };
     let mut ids: Vec<&str> = [&involved, &governed]
         .into_iter()

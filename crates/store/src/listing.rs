@@ -1,5 +1,9 @@
 //! Listing cases: the filters as SQL, and where the database starts.
 //!
+//! (On PostgreSQL with kept rows, a need-to-know list of someone who may see few enough
+//! cases is answered in memory first: [`crate::kept_list`]. What follows is every other list,
+//! and every list on SQLite.)
+//!
 //! A list restricted to one person (their roles, or what they may see under need-to-know)
 //! can start from two ends: from that person's own cases (few for most people: a
 //! casusregisseur holds tens) or from the cases in the order of the list (best when the
@@ -131,8 +135,7 @@ impl Db {
     ) -> Result<Page<CaseRow>> {
         if let (Db::Postgres(p), Some(cache)) = (self, rows)
             && let Some(page) =
-                crate::kept_list::page((self, p), cache, filter, today, (offset, limit, most))
-                    .await?
+                crate::kept_list::page(p, cache, filter, today, (offset, limit, most)).await?
         {
             return Ok(page);
         }
@@ -413,26 +416,10 @@ impl Db {
 
     /// How many cases (open and closed) the governed phases hold, from the kept counts (per
     /// gemeente and phase, whatever the model).
-    pub(crate) async fn governed_size(&self, streams: &[&Governed]) -> Result<u64> {
+    async fn governed_size(&self, streams: &[&Governed]) -> Result<u64> {
         let mut args = Args::default();
-        let any: Vec<String> = streams
-            .iter()
-            .map(|(gemeente, _, phase)| {
-                let phase = format!("phase = {}", args.text(phase.clone()));
-                match gemeente {
-                    Some(g) => format!("(gemeente = {} AND {phase})", args.text(g.clone())),
-                    None => format!("({phase})"),
-                }
-            })
-            .collect();
-        self.count(
-            &format!(
-                "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM case_counts WHERE {}",
-                any.join(" OR ")
-            ),
-            &args.0,
-        )
-        .await
+        let sql = format!("SELECT {} AS n", governed_size_sql(streams, &mut args));
+        self.count(&sql, &args.0).await
     }
 
     /// The number a `SELECT … AS n` query gives.
@@ -673,47 +660,61 @@ pub(crate) async fn rows_by_ids(pool: &sqlx::PgPool, ids: &[&str]) -> Result<Vec
         .collect()
 }
 
-/// The ids of the cases `person` is involved in or holds an active break-glass grant for
-/// (at `now`), each once, at most `limit` of them: as one text, separated by commas (one
-/// row to receive instead of one per case; a case id holds no comma).
-pub(crate) async fn involved_ids(
-    pool: &sqlx::PgPool,
-    person: &str,
-    now: &str,
-    limit: u64,
-) -> Result<String> {
-    let sql = format!(
-        "SELECT COALESCE(string_agg(d.case_id, ','), '') FROM ({} LIMIT {limit}) d",
-        involved_set("$1", "$2")
-    );
-    sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(person)
-        .bind(now)
-        .fetch_one(pool)
-        .await
-        .map_err(Into::into)
-}
-
-/// The ids of the cases in the governed phases `streams`, at most `limit` of them, as one
-/// text separated by commas (as [`involved_ids`]).
-pub(crate) async fn governed_ids(
-    pool: &sqlx::PgPool,
-    streams: &[&Governed],
-    limit: u64,
-) -> Result<String> {
-    let mut args = Args::default();
+/// How many cases (open and closed) the governed phases hold, from the kept counts (per
+/// gemeente and phase, whatever the model), as an SQL expression.
+fn governed_size_sql(streams: &[&Governed], args: &mut Args) -> String {
     let any: Vec<String> = streams
         .iter()
-        .map(|g| governed_one(g, "g", &mut args))
+        .map(|(gemeente, _, phase)| {
+            let phase = format!("phase = {}", args.text(phase.clone()));
+            match gemeente {
+                Some(g) => format!("(gemeente = {} AND {phase})", args.text(g.clone())),
+                None => format!("({phase})"),
+            }
+        })
         .collect();
-    let sql = format!(
-        "SELECT COALESCE(string_agg(d.id, ','), '') FROM (SELECT g.id FROM cases g WHERE {} LIMIT {limit}) d",
+    format!(
+        "(SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM case_counts WHERE {})",
         any.join(" OR ")
+    )
+}
+
+/// The ids of the cases `v` may see, in one query: those they are involved in or hold an
+/// active break-glass grant for, and those of the governed phases `streams` — each list at
+/// most `limit` long, as one text separated by commas (one row to receive instead of one
+/// per case; a case id holds no comma). The second is `None` when the governed phases hold
+/// more than `limit` cases by the kept counts (then none of their ids is read).
+pub(crate) async fn visible_ids(
+    pool: &sqlx::PgPool,
+    v: &Visible,
+    streams: &[&Governed],
+    limit: u64,
+) -> Result<(String, Option<String>)> {
+    let mut args = Args::default();
+    let person = args.text(v.person.clone());
+    let now = args.text(v.now.clone());
+    let involved = format!(
+        "COALESCE((SELECT string_agg(d.case_id, ',') FROM ({} LIMIT {limit}) d), '')",
+        involved_set(&person, &now)
     );
+    let governed = if streams.is_empty() {
+        "''".to_owned()
+    } else {
+        let size = governed_size_sql(streams, &mut args);
+        let any: Vec<String> = streams
+            .iter()
+            .map(|g| governed_one(g, "g", &mut args))
+            .collect();
+        format!(
+            "CASE WHEN {size} > {limit} THEN NULL ELSE COALESCE((SELECT string_agg(d.id, ',') FROM (SELECT g.id FROM cases g WHERE {} LIMIT {limit}) d), '') END",
+            any.join(" OR ")
+        )
+    };
+    let sql = format!("SELECT {involved} AS involved, {governed} AS governed");
     let row = bind(sqlx::query(sqlx::AssertSqlSafe(sql)), &args.0)
         .fetch_one(pool)
         .await?;
-    Ok(row.try_get(0)?)
+    Ok((row.try_get(0)?, row.try_get(1)?))
 }
 
 /// Binds `args` to a PostgreSQL query, in order.
