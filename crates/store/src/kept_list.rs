@@ -73,8 +73,14 @@ pub(crate) async fn page(
         }
         // A case whose row is gone (an involvement left behind) is no part of the list, as
         // the query's join leaves it out.
-        let found: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-        ids.retain(|id| !unkept.contains(id) || found.contains(id));
+        if rows.len() < unkept.len() {
+            let found: HashSet<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+            let gone: HashSet<&str> = unkept
+                .into_iter()
+                .filter(|id| !found.contains(id))
+                .collect();
+            ids.retain(|id| !gone.contains(id));
+        }
     }
     let to = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
     let Some((items, total)) = cache.select(
