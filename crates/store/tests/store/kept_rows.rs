@@ -53,6 +53,30 @@ pub(crate) async fn keeping(db: &TestDb) -> (Store, bool) {
     (kept, postgres)
 }
 
+/// `n` households `{prefix}-0` …: the first `in_first` in Voorbeeldstad, the others in Ander
+/// Dorp; every `every`-th with casusregie assigned (to the casusregisseur).
+async fn households(
+    db: &TestDb,
+    prefix: &str,
+    (n, in_first): (usize, usize),
+    every: usize,
+) -> Vec<Household> {
+    let mut all = Vec::new();
+    for i in 0..n {
+        let gemeente = if i < in_first {
+            "Voorbeeldstad"
+        } else {
+            "Ander Dorp"
+        };
+        let mut h = Household::open(db, &format!("{prefix}-{i}"), gemeente).await;
+        if i % every == 0 {
+            h.assign_casusregie(db).await;
+        }
+        all.push(h);
+    }
+    all
+}
+
 /// The row of `id` as `store` gives it for reading.
 async fn row_of(store: &Store, id: &CaseId) -> CaseRow {
     store.case_row_kept(id).await.expect("row").expect("exists")
@@ -191,15 +215,7 @@ async fn the_warm_up_keeps_rows_before_anyone_reads_them() {
 #[tokio::test]
 async fn a_list_from_kept_rows_is_the_list_from_the_database() {
     on_every_backend(|db| async move {
-        let mut households = Vec::new();
-        for i in 0..8 {
-            let gemeente = if i < 5 { "Voorbeeldstad" } else { "Ander Dorp" };
-            let mut h = Household::open(&db, &format!("lijst-{i}"), gemeente).await;
-            if i % 3 == 0 {
-                h.assign_casusregie(&db).await;
-            }
-            households.push(h);
-        }
+        let mut households = households(&db, "lijst", (8, 5), 3).await;
         let (kept, _) = keeping(&db).await;
         let today = "2026-06-01";
         let filters = [
@@ -263,15 +279,7 @@ async fn a_list_from_kept_rows_is_the_list_from_the_database() {
 #[tokio::test]
 async fn a_need_to_know_list_from_kept_rows_is_the_query_s_list() {
     on_every_backend(|db| async move {
-        let mut ids = Vec::new();
-        for i in 0..10 {
-            let gemeente = if i < 6 { "Voorbeeldstad" } else { "Ander Dorp" };
-            let mut h = Household::open(&db, &format!("nodig-{i}"), gemeente).await;
-            if i % 2 == 0 {
-                h.assign_casusregie(&db).await;
-            }
-            ids.push(h.id.to_string());
-        }
+        households(&db, "nodig", (10, 6), 2).await;
         // Variety the filters can tell apart, written in the read model directly; a partner
         // contributed to some cases and has a break-glass grant for one (another expired).
         for sql in [
