@@ -1,8 +1,8 @@
 //! Listing cases: the filters as SQL, and where the database starts.
 //!
-//! (On PostgreSQL with kept rows, a need-to-know list of someone who may see few enough
-//! cases is answered in memory first: [`crate::kept_list`]. What follows is every other list,
-//! and every list on SQLite.)
+//! (On PostgreSQL with kept rows, `Store::list` answers a need-to-know list of someone who
+//! may see few enough cases in memory first: [`crate::kept_list`]. What follows is every
+//! other list, and every list on SQLite.)
 //!
 //! A list restricted to one person (their roles, or what they may see under need-to-know)
 //! can start from two ends: from that person's own cases (few for most people: a
@@ -133,12 +133,6 @@ impl Db {
         most: u64,
         rows: Option<&RowCache>,
     ) -> Result<Page<CaseRow>> {
-        if let (Db::Postgres(p), Some(cache)) = (self, rows)
-            && let Some(page) =
-                crate::kept_list::page(p, cache, filter, today, (offset, limit, most)).await?
-        {
-            return Ok(page);
-        }
         let start = self.start(filter, today, most).await?;
         let limit = limit.min(1000);
         let mut args = Args::default();
