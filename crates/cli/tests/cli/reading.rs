@@ -68,6 +68,7 @@ fn special_files_named_on_the_command_line_are_refused_at_once() {
         );
         assert_dutch(&stderr(&o));
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[cfg(unix)]
