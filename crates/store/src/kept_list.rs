@@ -49,8 +49,7 @@ pub(crate) async fn page(
     let Some(ticket) = cache.ticket() else {
         return Ok(None);
     };
-    let (involved, governed) = visible_ids(pool, v, &streams, most + 1).await?;
-    let Some(governed) = governed else {
+    let Some((involved, governed)) = visible_ids(pool, v, &streams, most + 1).await? else {
         return Ok(None);
     };
     let mut ids: Vec<&str> = [&involved, &governed]

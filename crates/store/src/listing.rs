@@ -676,14 +676,14 @@ fn governed_size_sql(streams: &[&Governed], args: &mut Args) -> String {
 /// The ids of the cases `v` may see, in one query: those they are involved in or hold an
 /// active break-glass grant for, and those of the governed phases `streams` — each list at
 /// most `limit` long, as one text separated by commas (one row to receive instead of one
-/// per case; a case id holds no comma). The second is `None` when the governed phases hold
-/// more than `limit` cases by the kept counts (then none of their ids is read).
+/// per case; a case id holds no comma). `None` when the governed phases hold more than
+/// `limit` cases by the kept counts: then no id is read at all (the list is the query's).
 pub(crate) async fn visible_ids(
     pool: &sqlx::PgPool,
     v: &Visible,
     streams: &[&Governed],
     limit: u64,
-) -> Result<(String, Option<String>)> {
+) -> Result<Option<(String, String)>> {
     let mut args = Args::default();
     let person = args.text(v.person.clone());
     let now = args.text(v.now.clone());
@@ -691,24 +691,33 @@ pub(crate) async fn visible_ids(
         "COALESCE((SELECT string_agg(d.case_id, ',') FROM ({} LIMIT {limit}) d), '')",
         involved_set(&person, &now)
     );
-    let governed = if streams.is_empty() {
-        "''".to_owned()
+    let (too_many, governed) = if streams.is_empty() {
+        ("FALSE".to_owned(), "''".to_owned())
     } else {
         let size = governed_size_sql(streams, &mut args);
         let any: Vec<String> = streams
             .iter()
             .map(|g| governed_one(g, "g", &mut args))
             .collect();
-        format!(
-            "CASE WHEN {size} > {limit} THEN NULL ELSE COALESCE((SELECT string_agg(d.id, ',') FROM (SELECT g.id FROM cases g WHERE {} LIMIT {limit}) d), '') END",
-            any.join(" OR ")
+        (
+            format!("{size} > {limit}"),
+            format!(
+                "COALESCE((SELECT string_agg(d.id, ',') FROM (SELECT g.id FROM cases g WHERE {} LIMIT {limit}) d), '')",
+                any.join(" OR ")
+            ),
         )
     };
-    let sql = format!("SELECT {involved} AS involved, {governed} AS governed");
+    // The size is looked at first; the id lists (subqueries run when first needed) only
+    // when it allows.
+    let sql = format!(
+        "WITH t AS (SELECT {too_many} AS too_many) SELECT CASE WHEN t.too_many THEN NULL ELSE {involved} END AS involved, CASE WHEN t.too_many THEN NULL ELSE {governed} END AS governed FROM t"
+    );
     let row = bind(sqlx::query(sqlx::AssertSqlSafe(sql)), &args.0)
         .fetch_one(pool)
         .await?;
-    Ok((row.try_get(0)?, row.try_get(1)?))
+    let involved: Option<String> = row.try_get(0)?;
+    let governed: Option<String> = row.try_get(1)?;
+    Ok(involved.zip(governed))
 }
 
 /// Binds `args` to a PostgreSQL query, in order.
