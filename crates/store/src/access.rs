@@ -137,9 +137,13 @@ pub fn involvement(model: &ValidModel, case: &Case) -> Involved {
 /// [`CONTRIBUTOR`]: once involved, a person keeps sight of what their organisation
 /// contributed. `None` when nothing is to be added.
 pub(crate) fn keep_contributors(old: &Involved, new: &Involved) -> Option<Involved> {
+    // Every command of a case asks this for each of some thirty people: the new ones in a
+    // set, rather than a search of the text for each (12 % of the PostgreSQL writer's time
+    // in a profile of 5 December).
+    let now: std::collections::HashSet<&str> = new.iter().map(|(p, _)| p).collect();
     let gone: Vec<(&str, &str)> = old
         .iter()
-        .filter(|(p, _)| new.kind_of(p).is_none())
+        .filter(|(p, _)| !now.contains(p))
         .map(|(p, _)| (p, CONTRIBUTOR))
         .collect();
     if gone.is_empty() {
@@ -326,5 +330,13 @@ mod tests {
         let kept = keep_contributors(&old, &new).expect("p-a left");
         assert_eq!(kept.as_text(), "p-a=bijdrager,p-b=rol");
         assert_eq!(keep_contributors(&new, &old), None, "nobody left");
+        // One person's id the start of another's: the one who left is still found.
+        let old = Involved::from_pairs([("p-a", ROLE), ("p-ab", ROLE)]);
+        let new = Involved::from_pairs([("p-ab", ROLE)]);
+        let kept = keep_contributors(&old, &new).expect("p-a left");
+        assert_eq!(kept.as_text(), "p-a=bijdrager,p-ab=rol");
+        let empty = Involved::from_text(String::new());
+        let kept = keep_contributors(&new, &empty).expect("everyone left");
+        assert_eq!(kept.as_text(), "p-ab=bijdrager");
     }
 }
