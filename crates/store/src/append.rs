@@ -6,9 +6,10 @@
 //! - **SQLite** ([`sqlite`]): the whole batch runs as one call on the store's one writing
 //!   connection (rusqlite, [`crate::direct::Direct::write`]), one hand-off between threads
 //!   for the batch instead of one for every statement of every append.
-//! - **PostgreSQL** ([`postgres`]): through sqlx, in one transaction; the statements of a
-//!   batch grouped by kind where its cases differ ([`crate::bulk`]), so a batch costs a few
-//!   round trips per command instead of one per statement.
+//! - **PostgreSQL**: the group-commit writer's batches pipelined ([`crate::pipeline`]: the
+//!   statements grouped by kind where the cases differ, [`crate::bulk`], and sent without
+//!   waiting for each answer); the long way, and every append not made by the writer,
+//!   through sqlx ([`postgres`]), statement after statement.
 //!
 //! Either way the batch is one transaction with one durable commit (group commit), and an
 //! append lands whole or not at all: a conflict on one case does not hold up the others in
@@ -81,6 +82,13 @@ pub(crate) fn head_of(r: &impl Cells) -> Result<Head> {
 pub(crate) struct Before {
     row: CaseRow,
     last_hash: Option<Vec<u8>>,
+}
+
+impl Before {
+    /// The case's id.
+    pub(crate) fn id(&self) -> &str {
+        self.row.id.as_str()
+    }
 }
 
 /// Reads [`Before`] for the case `$1`: its read model and the hash of its last event, in

@@ -35,6 +35,7 @@ pub mod log_write;
 pub mod logbook;
 pub mod notifications;
 pub mod oidc;
+mod pipeline;
 pub mod processing;
 pub mod random;
 mod row;
@@ -369,6 +370,13 @@ pub struct Store {
     /// Case rows kept in memory, with the connection that hears of their changes
     /// ([`Store::keep_case_rows`]); `None` when not kept.
     rows: Option<(Arc<row_cache::RowCache>, sqlx::PgPool)>,
+    /// On PostgreSQL, how the group-commit writer opens its pipelined connection
+    /// ([`pipeline`]), and what tells it the store is closed; `None` on SQLite, or when the
+    /// URL does not suit it.
+    pipeline: Option<(
+        tokio_postgres::Config,
+        Arc<tokio::sync::watch::Sender<bool>>,
+    )>,
 }
 
 impl Store {
@@ -376,12 +384,18 @@ impl Store {
     /// `postgres://…`. Runs no migrations; see [`Store::migrate`].
     pub async fn open(url: &str) -> Result<Store> {
         let db = Db::open(url).await?;
+        let pipeline = match db.backend() {
+            Backend::Postgres => pipeline::config(url)
+                .map(|config| (config, Arc::new(tokio::sync::watch::Sender::new(false)))),
+            Backend::Sqlite => None,
+        };
         Ok(Store {
             logs: db.open_logbook().await?,
             writer: db.writer_pool(),
             db,
             list_start: listing::SET_LIMIT,
             rows: None,
+            pipeline,
         })
     }
 
@@ -470,6 +484,17 @@ impl Store {
     /// case changed meanwhile gets [`StoreError::Conflict`] and the others still land.
     pub async fn append_batch(&self, batch: &[Append]) -> Vec<Result<Appended>> {
         writer::append_batch(&self.db, self.kept(), batch.to_vec()).await
+    }
+
+    /// Stores a batch as the group-commit writer does on PostgreSQL, through a pipelined
+    /// connection of its own ([`pipeline`]), falling back to [`Store::append_batch`]'s way
+    /// when a statement fails. `None` where there is no pipeline (SQLite). For tests: the
+    /// writer's batches depend on what arrives together.
+    #[doc(hidden)]
+    pub async fn append_batch_pipelined(&self, batch: &[Append]) -> Option<Vec<Result<Appended>>> {
+        let (config, closing) = self.pipeline.as_ref()?;
+        let mut pipeline = pipeline::Pipeline::new(config.clone(), closing.subscribe());
+        Some(writer::pipelined(&self.writer, self.kept(), &mut pipeline, batch.to_vec()).await)
     }
 
     /// The events of a case after position `after` (0: all), upcast to the current schema.
@@ -603,6 +628,10 @@ impl Store {
     /// Closes the connections (waits for them to be returned).
     pub async fn close(&self) {
         self.stop_keeping_rows().await;
+        if let Some((_, closing)) = &self.pipeline {
+            // The writer's pipelined connection closes with the pools.
+            closing.send_replace(true);
+        }
         self.db.close().await;
         self.writer.close().await;
         self.logs.close().await;

@@ -12,7 +12,7 @@ mod oidc;
 mod support;
 
 use ave_engine::ids::CaseId;
-use ave_store::{Append, CaseFilter, CaseRow, StoreError};
+use ave_store::{Append, CaseFilter, CaseRow, Store, StoreError};
 use support::{Household, on_every_backend};
 
 #[tokio::test]
@@ -244,6 +244,132 @@ async fn a_failing_statement_in_a_batch_costs_only_its_own_command() {
             b.case().seq()
         );
         support::assert_verifies(&db.store).await;
+    })
+    .await;
+}
+
+/// The PostgreSQL writer's pipelined batches (all statements sent before their answers
+/// are read) store what the statement-by-statement way stores: new and known cases with
+/// their indexes and counts, a stale command refused alone, a failing statement costing
+/// only its own command (the batch rolled back and run again the long way), and nothing
+/// once the store is closed.
+#[tokio::test]
+async fn a_pipelined_batch_stores_what_the_statement_by_statement_way_stores() {
+    on_every_backend(|db| async move {
+        let a = Household::open(&db, "casus-a", "Voorbeeldstad").await;
+        let b = Household::open(&db, "casus-b", "Ander Dorp").await;
+        let e = Household::open(&db, "casus-e", "Ander Dorp").await;
+        let signal = a.next_signal_append(a.case().seq());
+        let regie = b.next_append(serde_json::json!({
+            "do": "assign-role", "role": "casusregie", "person": support::CASUSREGISSEUR,
+        }));
+        let (c, open_c) = Household::planned(&db, "casus-c", "Voorbeeldstad");
+        let (d, open_d) = Household::planned(&db, "casus-d", "Voorbeeldstad");
+        let stale = e.next_signal_append(e.case().seq() - 1);
+        let expected: Vec<u64> = [&signal, &regie, &open_c, &open_d]
+            .iter()
+            .map(|x| x.row.version)
+            .collect();
+        let Some(results) = db
+            .store
+            .append_batch_pipelined(&[signal, regie, open_c, open_d, stale])
+            .await
+        else {
+            // SQLite: no pipeline; its writer runs each batch on its own connection.
+            assert_eq!(db.store.backend(), ave_store::Backend::Sqlite);
+            return;
+        };
+        assert!(
+            matches!(results[4], Err(StoreError::Conflict { .. })),
+            "{:?}",
+            results[4]
+        );
+        let versions: Vec<u64> = results[..4]
+            .iter()
+            .map(|r| r.as_ref().expect("stored").version)
+            .collect();
+        assert_eq!(versions, expected);
+        for (h, version) in [
+            (&a, expected[0]),
+            (&b, expected[1]),
+            (&c, expected[2]),
+            (&d, expected[3]),
+            (&e, e.case().seq()),
+        ] {
+            assert_eq!(db.store.version(&h.id).await.expect("v"), Some(version));
+            let events = db.store.events(&h.id, 0).await.expect("events");
+            assert_eq!(events.len() as u64, version, "{}", h.id);
+        }
+        let filter = CaseFilter {
+            holder: Some(support::CASUSREGISSEUR.to_owned()),
+            ..CaseFilter::default()
+        };
+        let page = db
+            .store
+            .list(&filter, "2026-01-01", 0, 10)
+            .await
+            .expect("list");
+        assert_eq!(
+            page.items.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            vec!["casus-b"]
+        );
+        assert_eq!(
+            db.store.gemeenten().await.expect("gemeenten"),
+            vec![
+                ("Ander Dorp".to_owned(), 2, 2),
+                ("Voorbeeldstad".to_owned(), 3, 3)
+            ]
+        );
+        support::assert_verifies(&db.store).await;
+
+        // The role index already holds what e's command would add: its insert fails in the
+        // pipeline, and only e's command is refused.
+        db.exec(&format!(
+            "INSERT INTO case_roles (case_id, role, person) VALUES ('casus-e', 'casusregie', '{}')",
+            support::CASUSREGISSEUR
+        ))
+        .await;
+        let again = c.next_signal_append(expected[2]);
+        let regie = e.next_append(serde_json::json!({
+            "do": "assign-role", "role": "casusregie", "person": support::CASUSREGISSEUR,
+        }));
+        let results = db
+            .store
+            .append_batch_pipelined(&[again, regie])
+            .await
+            .expect("a pipeline");
+        assert!(results[0].is_ok(), "{:?}", results[0]);
+        assert!(results[1].is_err(), "{:?}", results[1]);
+        assert_eq!(
+            db.store.version(&c.id).await.expect("v"),
+            Some(expected[2] + 1)
+        );
+        assert_eq!(
+            db.store.version(&e.id).await.expect("v"),
+            Some(e.case().seq())
+        );
+        support::assert_verifies(&db.store).await;
+
+        // Closed: nothing is written, every command hears "unavailable".
+        let late = d.next_signal_append(expected[3]);
+        db.store.close().await;
+        let results = db
+            .store
+            .append_batch_pipelined(&[late])
+            .await
+            .expect("a pipeline");
+        assert!(
+            matches!(results[0], Err(StoreError::Unavailable { .. })),
+            "{:?}",
+            results[0]
+        );
+        let reopened = Store::open(&db.url).await.expect("reopen");
+        assert_eq!(
+            reopened.version(&d.id).await.expect("v"),
+            Some(expected[3]),
+            "nothing written after closing"
+        );
+        reopened.close().await;
     })
     .await;
 }

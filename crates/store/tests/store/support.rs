@@ -88,6 +88,8 @@ pub struct TestDb {
     pub model: ValidModel,
     /// Where the SQLite file lives (kept alive for the test).
     pub dir: tempfile::TempDir,
+    /// The database's URL, to open it again.
+    pub url: String,
     postgres: Option<(String, String)>,
 }
 
@@ -97,6 +99,7 @@ impl TestDb {
     async fn ready(
         store: Store,
         dir: tempfile::TempDir,
+        url: String,
         postgres: Option<(String, String)>,
     ) -> TestDb {
         store.migrate().await.expect("migrate");
@@ -121,6 +124,7 @@ impl TestDb {
             writer,
             model,
             dir,
+            url,
             postgres,
         }
     }
@@ -130,7 +134,7 @@ impl TestDb {
         let dir = tempfile::tempdir().expect("tempdir");
         let url = format!("sqlite://{}", dir.path().join("ave.sqlite").display());
         let store = Store::open(&url).await.expect("open sqlite");
-        TestDb::ready(store, dir, None).await
+        TestDb::ready(store, dir, url, None).await
     }
 
     /// A fresh database on the PostgreSQL server at `admin` (a URL to its `postgres` db).
@@ -148,7 +152,7 @@ impl TestDb {
         };
         let store = Store::open(&url).await.expect("open postgres");
         let dir = tempfile::tempdir().expect("tempdir");
-        TestDb::ready(store, dir, Some((admin.to_owned(), name))).await
+        TestDb::ready(store, dir, url, Some((admin.to_owned(), name))).await
     }
 
     /// Runs raw SQL on the database (to play the attacker who edits it).
