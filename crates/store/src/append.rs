@@ -275,6 +275,31 @@ pub(crate) fn plan(
     Ok((out, appended, head))
 }
 
+/// Plans every append of `batch` in turn ([`plan`]), each from what the store held of its
+/// case (`befores`, by id; taken out as used) and where the chain stands after the appends
+/// before it: one answer per append, the statements of those that are to be written (in
+/// their order), and where the chain stands after them all.
+pub(crate) fn plan_all(
+    batch: &[Append],
+    befores: &mut std::collections::HashMap<String, Before>,
+    head: Head,
+) -> (Vec<Result<Appended>>, Vec<Vec<Statement>>, Head) {
+    let mut head = head;
+    let mut results = Vec::with_capacity(batch.len());
+    let mut plans = Vec::with_capacity(batch.len());
+    for a in batch {
+        match plan(a, befores.remove(a.case.as_str()), head) {
+            Ok((statements, appended, next)) => {
+                head = next;
+                plans.push(statements);
+                results.push(Ok(appended));
+            }
+            Err(e) => results.push(Err(e)),
+        }
+    }
+    (results, plans, head)
+}
+
 /// The columns of a case's read model that a command may change, with their values as
 /// stored (`id` and `opened_at` are written once, `erased_at` only by erasure).
 fn columns(row: &CaseRow) -> [(&'static str, Value); 15] {
@@ -505,7 +530,7 @@ pub(crate) mod postgres {
 
     use super::{
         BEFORE_SQL, BEFORES_SQL, HEAD_FOR_UPDATE_SQL, Statement, Value, before_of, head_of, plan,
-        set_head,
+        plan_all, set_head,
     };
     use crate::{Append, Appended, Result};
 
@@ -526,7 +551,7 @@ pub(crate) mod postgres {
     /// The short way; `None` when the batch is to go the long way (nothing written).
     async fn grouped(pool: &PgPool, batch: &[Append]) -> Result<Option<Vec<Result<Appended>>>> {
         let mut tx = pool.begin().await?;
-        let mut head = head_of(&sqlx::query(HEAD_FOR_UPDATE_SQL).fetch_one(&mut *tx).await?)?;
+        let head = head_of(&sqlx::query(HEAD_FOR_UPDATE_SQL).fetch_one(&mut *tx).await?)?;
         let ids: Vec<&str> = batch.iter().map(|a| a.case.as_str()).collect();
         let mut befores = HashMap::new();
         for r in sqlx::query(BEFORES_SQL)
@@ -537,18 +562,7 @@ pub(crate) mod postgres {
             let before = before_of(&r)?;
             befores.insert(before.row.id.to_string(), before);
         }
-        let mut results = Vec::with_capacity(batch.len());
-        let mut plans = Vec::with_capacity(batch.len());
-        for a in batch {
-            match plan(a, befores.remove(a.case.as_str()), head) {
-                Ok((statements, appended, next)) => {
-                    head = next;
-                    plans.push(statements);
-                    results.push(Ok(appended));
-                }
-                Err(e) => results.push(Err(e)),
-            }
-        }
+        let (results, plans, head) = plan_all(batch, &mut befores, head);
         let Some(groups) = crate::bulk::schedule(&plans) else {
             tx.rollback().await?;
             return Ok(None);

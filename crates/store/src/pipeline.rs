@@ -39,7 +39,7 @@ use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Config, NoTls, Row, Statement as Prepared};
 
 use crate::append::{
-    BEFORES_SQL, HEAD_FOR_UPDATE_SQL, Statement, Value, before_of, head_of, plan, set_head,
+    BEFORES_SQL, HEAD_FOR_UPDATE_SQL, Statement, Value, before_of, head_of, plan_all, set_head,
 };
 use crate::cells::Cells;
 use crate::{Append, Appended, Result, StoreError};
@@ -169,7 +169,7 @@ impl Pipeline {
                 return Err(e.map_or_else(|| failed_text("antwoord ontbreekt"), failed));
             }
         };
-        let mut head = match head.first() {
+        let head = match head.first() {
             Some(row) => head_of(row)?,
             None => {
                 self.rollback().await?;
@@ -181,18 +181,7 @@ impl Pipeline {
             let before = before_of(row)?;
             known.insert(before.id().to_owned(), before);
         }
-        let mut results = Vec::with_capacity(batch.len());
-        let mut plans = Vec::with_capacity(batch.len());
-        for a in batch {
-            match plan(a, known.remove(a.case.as_str()), head) {
-                Ok((statements, appended, next)) => {
-                    head = next;
-                    plans.push(statements);
-                    results.push(Ok(appended));
-                }
-                Err(e) => results.push(Err(e)),
-            }
-        }
+        let (results, plans, head) = plan_all(batch, &mut known, head);
         let Some(groups) = crate::bulk::schedule(&plans) else {
             self.rollback().await?;
             return Ok(None);

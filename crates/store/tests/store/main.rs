@@ -175,28 +175,19 @@ async fn a_batch_of_new_and_known_cases_lands_whole_with_every_index() {
             .map(|r| r.as_ref().expect("stored").version)
             .collect();
         assert_eq!(versions, expected);
-        for (h, version) in [
-            (&a, expected[0]),
-            (&b, expected[1]),
-            (&c, expected[2]),
-            (&d, expected[3]),
-        ] {
-            assert_eq!(db.store.version(&h.id).await.expect("v"), Some(version));
-            let events = db.store.events(&h.id, 0).await.expect("events");
-            assert_eq!(events.len() as u64, version, "{}", h.id);
-        }
+        support::assert_at(
+            &db.store,
+            &[
+                (&a, expected[0]),
+                (&b, expected[1]),
+                (&c, expected[2]),
+                (&d, expected[3]),
+            ],
+        )
+        .await;
         // The role index holds the new casusregisseur.
-        let filter = CaseFilter {
-            holder: Some(support::CASUSREGISSEUR.to_owned()),
-            ..CaseFilter::default()
-        };
-        let page = db
-            .store
-            .list(&filter, "2026-01-01", 0, 10)
-            .await
-            .expect("list");
         assert_eq!(
-            page.items.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            support::held_by(&db.store, support::CASUSREGISSEUR).await,
             vec!["casus-b"]
         );
         // The kept counts count the two new cases.
@@ -289,28 +280,19 @@ async fn a_pipelined_batch_stores_what_the_statement_by_statement_way_stores() {
             .map(|r| r.as_ref().expect("stored").version)
             .collect();
         assert_eq!(versions, expected);
-        for (h, version) in [
-            (&a, expected[0]),
-            (&b, expected[1]),
-            (&c, expected[2]),
-            (&d, expected[3]),
-            (&e, e.case().seq()),
-        ] {
-            assert_eq!(db.store.version(&h.id).await.expect("v"), Some(version));
-            let events = db.store.events(&h.id, 0).await.expect("events");
-            assert_eq!(events.len() as u64, version, "{}", h.id);
-        }
-        let filter = CaseFilter {
-            holder: Some(support::CASUSREGISSEUR.to_owned()),
-            ..CaseFilter::default()
-        };
-        let page = db
-            .store
-            .list(&filter, "2026-01-01", 0, 10)
-            .await
-            .expect("list");
+        support::assert_at(
+            &db.store,
+            &[
+                (&a, expected[0]),
+                (&b, expected[1]),
+                (&c, expected[2]),
+                (&d, expected[3]),
+                (&e, e.case().seq()),
+            ],
+        )
+        .await;
         assert_eq!(
-            page.items.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            support::held_by(&db.store, support::CASUSREGISSEUR).await,
             vec!["casus-b"]
         );
         assert_eq!(

@@ -182,6 +182,33 @@ pub async fn assert_verifies(store: &Store) {
     assert!(report.first_problem.is_none(), "{:?}", report.first_problem);
 }
 
+/// Checks that each household's case is stored at the version given, with as many events.
+pub async fn assert_at(store: &Store, cases: &[(&Household, u64)]) {
+    for (h, version) in cases {
+        assert_eq!(
+            store.version(&h.id).await.expect("v"),
+            Some(*version),
+            "{}",
+            h.id
+        );
+        let events = store.events(&h.id, 0).await.expect("events");
+        assert_eq!(events.len() as u64, *version, "{}", h.id);
+    }
+}
+
+/// The ids of the cases in which `person` holds a role, as the store lists them.
+pub async fn held_by(store: &Store, person: &str) -> Vec<String> {
+    let filter = ave_store::CaseFilter {
+        holder: Some(person.to_owned()),
+        ..ave_store::CaseFilter::default()
+    };
+    let page = store
+        .list(&filter, "2026-01-01", 0, 10)
+        .await
+        .expect("list");
+    page.items.iter().map(|r| r.id.to_string()).collect()
+}
+
 /// Runs `test` on a fresh SQLite database and, when configured, on a fresh PostgreSQL one.
 pub async fn on_every_backend<F, Fut>(test: F)
 where
