@@ -83,6 +83,10 @@ pub(crate) fn config(url: &str) -> Option<Config> {
             if config.get_connect_timeout().is_none() {
                 config.connect_timeout(std::time::Duration::from_secs(10));
             }
+            if config.get_application_name().is_none() {
+                // So it is told apart in `pg_stat_activity`.
+                config.application_name("ave-schrijver");
+            }
             Some(config)
         }
         Err(e) => {
