@@ -163,6 +163,10 @@ if [ -n "${AVE_TEST_POSTGRES:-}" ] && [[ " $BACKENDS " == *" postgres "* ]]; the
     step "seed PostgreSQL: $CASES households"
     psql "$AVE_TEST_POSTGRES" -qc "CREATE DATABASE $db"
     "$LOAD" seed --database "$pg" --cases "$CASES"
+    # A fresh bulk load has no statistics and no hint bits yet; every copy is made from
+    # this database, so it is vacuumed once here (commands ran ~7 % slower without it).
+    step "vacuum $db"
+    PGOPTIONS=--client-min-messages=error psql "$pg" -qc "VACUUM (ANALYZE, FREEZE)"
   fi
   for n in $PG_SERVERS; do
     if [ "$IN_PLACE" != 1 ]; then
