@@ -93,10 +93,10 @@ impl Before {
 
 /// Reads [`Before`] for the case `$1`: its read model and the hash of its last event, in
 /// one statement.
-pub(crate) const BEFORE_SQL: &str = "SELECT c.*, e.hash FROM cases c LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1";
+pub(crate) const BEFORE_SQL: &str = "SELECT c.*, i.roles, i.access, e.hash FROM cases c JOIN case_involvement i ON i.id = c.id LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1";
 
 /// [`BEFORE_SQL`] for the cases of a whole batch at once (PostgreSQL: `$1` is an array).
-pub(crate) const BEFORES_SQL: &str = "SELECT c.*, e.hash FROM cases c LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = ANY($1)";
+pub(crate) const BEFORES_SQL: &str = "SELECT c.*, i.roles, i.access, e.hash FROM cases c JOIN case_involvement i ON i.id = c.id LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = ANY($1)";
 
 /// [`Before`] from a row of [`BEFORE_SQL`].
 pub(crate) fn before_of(r: &impl Cells) -> Result<Before> {
@@ -147,6 +147,7 @@ pub(crate) fn plan(
     let row = kept.as_ref().unwrap_or(&a.row);
     // The read model first: events refer to their case.
     out.extend(write_row(before.as_ref().map(|b| &b.row), row));
+    out.extend(write_involvement(before.as_ref().map(|b| &b.row), row));
     let new_key = CountKey::of(&a.row);
     let old_key = before.as_ref().map(|b| CountKey::of(&b.row));
     if old_key.as_ref() != Some(&new_key) {
@@ -300,9 +301,10 @@ pub(crate) fn plan_all(
     (results, plans, head)
 }
 
-/// The columns of a case's read model that a command may change, with their values as
-/// stored (`id` and `opened_at` are written once, `erased_at` only by erasure).
-fn columns(row: &CaseRow) -> [(&'static str, Value); 15] {
+/// The columns of a case's row that a command may change, with their values as stored
+/// (`id` and `opened_at` are written once, `erased_at` only by erasure). Who holds which
+/// role and who is involved are kept apart ([`involvement_columns`]).
+fn columns(row: &CaseRow) -> [(&'static str, Value); 13] {
     [
         ("gemeente", Value::MaybeText(row.gemeente.clone())),
         ("model_id", Value::Text(row.model_id.clone())),
@@ -322,9 +324,19 @@ fn columns(row: &CaseRow) -> [(&'static str, Value); 15] {
         ("decision_due", Value::MaybeText(row.decision_due.clone())),
         ("review_due", Value::MaybeText(row.review_due.clone())),
         ("flags", Value::Text(flags_text(row))),
+        ("phase_since", Value::Text(time(&row.phase_since))),
+    ]
+}
+
+/// The columns of a case's `case_involvement` row: who holds which role and who is
+/// involved. Kept out of the case's row because they are most of its bytes (some thirty
+/// people, about 1.2 KB) and change on few commands, while every command rewrites the
+/// case's row — on PostgreSQL a new copy of the whole row and an entry in each of its
+/// indexes (5 December: ~120 µs a row with them in it).
+fn involvement_columns(row: &CaseRow) -> [(&'static str, Value); 2] {
+    [
         ("roles", Value::Text(roles_text(row))),
         ("access", Value::Text(row.access.as_text().to_owned())),
-        ("phase_since", Value::Text(time(&row.phase_since))),
     ]
 }
 
@@ -334,13 +346,36 @@ fn columns(row: &CaseRow) -> [(&'static str, Value); 15] {
 /// only a few columns (the version, the last activity, a due day), so this writes far fewer
 /// pages than setting every column.
 fn write_row(old: Option<&CaseRow>, row: &CaseRow) -> Option<Statement> {
-    let new = columns(row);
+    let first = [
+        ("id", Value::Text(row.id.to_string())),
+        ("opened_at", Value::Text(time(&row.opened_at))),
+    ];
+    written("cases", &first, columns(row), old.map(columns))
+}
+
+/// Writes a case's `case_involvement` row ([`involvement_columns`]) as [`write_row`] does
+/// its row: whole for a new case, else only what changed — nothing, on most commands.
+fn write_involvement(old: Option<&CaseRow>, row: &CaseRow) -> Option<Statement> {
+    let first = [("id", Value::Text(row.id.to_string()))];
+    written(
+        "case_involvement",
+        &first,
+        involvement_columns(row),
+        old.map(involvement_columns),
+    )
+}
+
+/// The statement that writes `new` to the row of `table` whose key is the first of
+/// `first`: an insert of `first` and `new` when there is no `old`, else an update of the
+/// columns whose value differs from `old` (none when nothing does).
+fn written<const N: usize>(
+    table: &str,
+    first: &[(&'static str, Value)],
+    new: [(&'static str, Value); N],
+    old: Option<[(&'static str, Value); N]>,
+) -> Option<Statement> {
     let Some(old) = old else {
-        let mut names = vec!["id", "opened_at"];
-        let mut values = vec![
-            Value::Text(row.id.to_string()),
-            Value::Text(time(&row.opened_at)),
-        ];
+        let (mut names, mut values): (Vec<&str>, Vec<Value>) = first.iter().cloned().unzip();
         for (name, value) in new {
             names.push(name);
             values.push(value);
@@ -348,7 +383,7 @@ fn write_row(old: Option<&CaseRow>, row: &CaseRow) -> Option<Statement> {
         let params: Vec<String> = (1..=values.len()).map(|i| format!("${i}")).collect();
         return Some(Statement {
             sql: Cow::Owned(format!(
-                "INSERT INTO cases ({}) VALUES ({})",
+                "INSERT INTO {table} ({}) VALUES ({})",
                 names.join(", "),
                 params.join(", ")
             )),
@@ -356,8 +391,8 @@ fn write_row(old: Option<&CaseRow>, row: &CaseRow) -> Option<Statement> {
         });
     };
     let mut set = Vec::new();
-    let mut values = vec![Value::Text(row.id.to_string())];
-    for ((name, value), (_, before)) in new.into_iter().zip(columns(old)) {
+    let mut values = vec![first.first()?.1.clone()];
+    for ((name, value), (_, before)) in new.into_iter().zip(old) {
         if value != before {
             values.push(value);
             set.push(format!("{name} = ${}", values.len()));
@@ -367,7 +402,10 @@ fn write_row(old: Option<&CaseRow>, row: &CaseRow) -> Option<Statement> {
         return None;
     }
     Some(Statement {
-        sql: Cow::Owned(format!("UPDATE cases SET {} WHERE id = $1", set.join(", "))),
+        sql: Cow::Owned(format!(
+            "UPDATE {table} SET {} WHERE id = $1",
+            set.join(", ")
+        )),
         values,
     })
 }
@@ -708,8 +746,49 @@ mod tests {
             "{}",
             s.sql
         );
-        assert_eq!(s.values.len(), 17);
-        assert!(s.sql.ends_with("$17)"), "{}", s.sql);
+        assert_eq!(s.values.len(), 15);
+        assert!(s.sql.ends_with("$15)"), "{}", s.sql);
+        let i = write_involvement(None, &row()).expect("insert");
+        assert_eq!(
+            i.sql,
+            "INSERT INTO case_involvement (id, roles, access) VALUES ($1, $2, $3)"
+        );
+        assert_eq!(
+            i.values,
+            vec![
+                Value::Text("casus-1".to_owned()),
+                Value::Text("casusregie=p1".to_owned()),
+                Value::Text("p1=rol".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn involvement_is_written_only_when_it_changes() {
+        let old = row();
+        let mut new = old.clone();
+        new.version = 4;
+        new.last_at += chrono::Duration::minutes(5);
+        assert_eq!(
+            write_involvement(Some(&old), &new),
+            None,
+            "a command that changes no role and nobody's involvement leaves it be"
+        );
+        new.access = crate::access::Involved::from_pairs([("p1", "rol"), ("p2", "deelnemer")]);
+        let s = write_involvement(Some(&old), &new).expect("a change");
+        assert_eq!(
+            s.sql,
+            "UPDATE case_involvement SET access = $2 WHERE id = $1"
+        );
+        assert_eq!(
+            s.values,
+            vec![
+                Value::Text("casus-1".to_owned()),
+                Value::Text("p1=rol,p2=deelnemer".to_owned()),
+            ]
+        );
+        let s = write_row(Some(&old), &new).expect("the row changes");
+        assert!(!s.sql.contains("access"), "{}", s.sql);
     }
 
     #[test]

@@ -450,7 +450,7 @@ impl Db {
                 self.rows(ids, &args, false, Reach::One).await?
             }
             Db::Postgres(_) => {
-                let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = $1");
+                let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.id = $1");
                 self.fetch_rows(sql, &args, false, Reach::One).await?
             }
         };
@@ -476,7 +476,7 @@ impl Db {
             None => "",
         };
         let sql = format!(
-            "SELECT {CASE_COLUMNS}, c.last_at AS last_at_text FROM cases c WHERE c.closed = $1 {rest} ORDER BY c.last_at DESC, c.id DESC LIMIT {limit}"
+            "SELECT {CASE_COLUMNS}, c.last_at AS last_at_text FROM {CASE_TABLES} WHERE c.closed = $1 {rest} ORDER BY c.last_at DESC, c.id DESC LIMIT {limit}"
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(closed);
         if let Some((last_at, id)) = after {
@@ -533,7 +533,7 @@ impl Db {
     ) -> Result<(Vec<CaseRow>, Option<u64>)> {
         let total_column = if total { ", p.total_rows" } else { "" };
         let sql = format!(
-            "SELECT {CASE_COLUMNS}{total_column} FROM ({ids}) p CROSS JOIN cases c WHERE c.{} = p.page_key ORDER BY c.last_at DESC, c.id",
+            "SELECT {CASE_COLUMNS}{total_column} FROM ({ids}) p CROSS JOIN {CASE_TABLES} WHERE c.{} = p.page_key ORDER BY c.last_at DESC, c.id",
             self.row_key()
         );
         self.fetch_rows(sql, args, total, reach).await
@@ -583,8 +583,12 @@ impl Db {
     }
 }
 
-/// The columns of a case's read model as [`case_row_of`] reads them, from the table `c`.
-const CASE_COLUMNS: &str = "c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, COALESCE(c.phase_since, c.opened_at) AS phase_since, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, c.roles, c.access, c.erased_at";
+/// The columns of a case's read model as [`case_row_of`] reads them, from [`CASE_TABLES`].
+const CASE_COLUMNS: &str = "c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, COALESCE(c.phase_since, c.opened_at) AS phase_since, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, i.roles, i.access, c.erased_at";
+
+/// The tables [`CASE_COLUMNS`] come from: the case's row (`c`) and its involvement
+/// (`i`, who holds which role and who is involved; kept apart, see `append.rs`).
+const CASE_TABLES: &str = "cases c JOIN case_involvement i ON i.id = c.id";
 
 /// How far a read on SQLite may reach, and so where it runs ([`crate::direct`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -644,7 +648,7 @@ async fn kept_page(
 
 /// The rows of the cases `ids` that exist (in no particular order).
 pub(crate) async fn rows_by_ids(pool: &sqlx::PgPool, ids: &[&str]) -> Result<Vec<CaseRow>> {
-    let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = ANY($1)");
+    let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.id = ANY($1)");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(ids)
         .fetch_all(pool)

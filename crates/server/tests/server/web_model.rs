@@ -131,10 +131,16 @@ impl Db {
             );
             self.store
                 .raw_exec(&format!(
-                    "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, flags, roles, access, phase_since) VALUES ('{id}', 'Venlo', 'noord-limburg', '2021', '{phase}', 1, '{since}', '{since}', false, ',role-unfilled,', '', '', '{since}')"
+                    "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, flags, phase_since) VALUES ('{id}', 'Venlo', 'noord-limburg', '2021', '{phase}', 1, '{since}', '{since}', false, ',role-unfilled,', '{since}')"
                 ))
                 .await
                 .expect("case row");
+            self.store
+                .raw_exec(&format!(
+                    "INSERT INTO case_involvement (id, roles, access) VALUES ('{id}', '', '')"
+                ))
+                .await
+                .expect("involvement row");
         }
         self.store
             .raw_exec(&format!(

@@ -28,9 +28,13 @@ async fn set_announcing(db: &TestDb, on: bool) {
         "ALTER TABLE cases {verb} TRIGGER cases_updated_announce"
     ))
     .await;
+    db.exec(&format!(
+        "ALTER TABLE case_involvement {verb} TRIGGER case_involvement_updated_announce"
+    ))
+    .await;
 }
 
-/// Runs `sql` (a change of `cases`) with the announcing trigger off on PostgreSQL, as an
+/// Runs `sql` (a change of `cases` or `case_involvement`) with the announcing trigger off on PostgreSQL, as an
 /// administrator could; SQLite has no trigger.
 async fn unannounced(db: &TestDb, postgres: bool, sql: &str) {
     if postgres {
@@ -139,6 +143,31 @@ async fn a_kept_row_is_served_from_memory_until_a_change_is_announced() {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         assert!(fresh, "de aankondiging bleef uit");
+        kept.stop_keeping_rows().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_change_of_who_is_involved_is_announced_too() {
+    on_every_backend(|db| async move {
+        let h = Household::open(&db, "bewaard-6", "Voorbeeldstad").await;
+        let (kept, postgres) = keeping(&db).await;
+        let before = row_of(&kept, &h.id).await;
+        assert!(before.access.iter().count() > 0, "someone is involved");
+        // Only the involvement, beside the row, changed by hand: the row is forgotten
+        // all the same, and read anew with nobody involved.
+        db.exec("UPDATE case_involvement SET access = '' WHERE id = 'bewaard-6'")
+            .await;
+        let mut fresh = false;
+        for _ in 0..1000 {
+            if row_of(&kept, &h.id).await.access.iter().count() == 0 {
+                fresh = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(fresh, "de aankondiging bleef uit (postgres: {postgres})");
         kept.stop_keeping_rows().await;
     })
     .await;
