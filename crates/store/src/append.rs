@@ -93,9 +93,15 @@ impl Before {
 
 /// Reads [`Before`] for the case `$1`: its read model and the hash of its last event, in
 /// one statement.
-pub(crate) const BEFORE_SQL: &str = "SELECT c.*, i.roles, i.access, e.hash FROM cases c JOIN case_involvement i ON i.id = c.id LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1";
+/// On SQLite, where the row holds the roles and involvement ([`Layout::OnTheRow`]).
+pub(crate) const BEFORE_SQL: &str = "SELECT c.*, e.hash FROM cases c LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1";
 
-/// [`BEFORE_SQL`] for the cases of a whole batch at once (PostgreSQL: `$1` is an array).
+/// [`BEFORE_SQL`] on PostgreSQL, where the roles and involvement are kept apart
+/// ([`Layout::Apart`]).
+pub(crate) const BEFORE_APART_SQL: &str = "SELECT c.*, i.roles, i.access, e.hash FROM cases c JOIN case_involvement i ON i.id = c.id LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = $1";
+
+/// [`BEFORE_APART_SQL`] for the cases of a whole batch at once (PostgreSQL: `$1` is an
+/// array).
 pub(crate) const BEFORES_SQL: &str = "SELECT c.*, i.roles, i.access, e.hash FROM cases c JOIN case_involvement i ON i.id = c.id LEFT JOIN events e ON e.case_id = c.id AND e.seq = c.version WHERE c.id = ANY($1)";
 
 /// [`Before`] from a row of [`BEFORE_SQL`].
@@ -113,6 +119,7 @@ pub(crate) fn plan(
     a: &Append,
     before: Option<Before>,
     head: Head,
+    layout: Layout,
 ) -> Result<(Vec<Statement>, Appended, Head)> {
     let current = before.as_ref().map_or(0, |b| b.row.version);
     if current != a.expected {
@@ -146,8 +153,10 @@ pub(crate) fn plan(
         });
     let row = kept.as_ref().unwrap_or(&a.row);
     // The read model first: events refer to their case.
-    out.extend(write_row(before.as_ref().map(|b| &b.row), row));
-    out.extend(write_involvement(before.as_ref().map(|b| &b.row), row));
+    out.extend(write_row(before.as_ref().map(|b| &b.row), row, layout));
+    if layout == Layout::Apart {
+        out.extend(write_involvement(before.as_ref().map(|b| &b.row), row));
+    }
     let new_key = CountKey::of(&a.row);
     let old_key = before.as_ref().map(|b| CountKey::of(&b.row));
     if old_key.as_ref() != Some(&new_key) {
@@ -284,12 +293,13 @@ pub(crate) fn plan_all(
     batch: &[Append],
     befores: &mut std::collections::HashMap<String, Before>,
     head: Head,
+    layout: Layout,
 ) -> (Vec<Result<Appended>>, Vec<Vec<Statement>>, Head) {
     let mut head = head;
     let mut results = Vec::with_capacity(batch.len());
     let mut plans = Vec::with_capacity(batch.len());
     for a in batch {
-        match plan(a, befores.remove(a.case.as_str()), head) {
+        match plan(a, befores.remove(a.case.as_str()), head, layout) {
             Ok((statements, appended, next)) => {
                 head = next;
                 plans.push(statements);
@@ -301,11 +311,26 @@ pub(crate) fn plan_all(
     (results, plans, head)
 }
 
+/// Where a case's roles and involvement are kept: the text of who holds which role and who
+/// is involved (some thirty people, about 1.2 KB — most of a case's row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// On the case's row (SQLite): a read of a case is one lookup. Kept apart there, a read
+    /// cost a second lookup and 20 % of the reads per second (5 December), and the commands
+    /// gained nothing measurable.
+    OnTheRow,
+    /// In `case_involvement`, 1:1 beside the case's row, written only when it changes
+    /// (PostgreSQL): every command rewrites the case's row, and PostgreSQL writes a new copy
+    /// of the whole row and an entry in each of its indexes (5 December: ~120 µs a row with
+    /// them in it, a row of 1.46 KB instead of ~200 bytes).
+    Apart,
+}
+
 /// The columns of a case's row that a command may change, with their values as stored
-/// (`id` and `opened_at` are written once, `erased_at` only by erasure). Who holds which
-/// role and who is involved are kept apart ([`involvement_columns`]).
-fn columns(row: &CaseRow) -> [(&'static str, Value); 13] {
-    [
+/// (`id` and `opened_at` are written once, `erased_at` only by erasure); with the roles and
+/// involvement when the row holds them.
+fn columns(row: &CaseRow, layout: Layout) -> Vec<(&'static str, Value)> {
+    let mut columns = vec![
         ("gemeente", Value::MaybeText(row.gemeente.clone())),
         ("model_id", Value::Text(row.model_id.clone())),
         ("model_version", Value::Text(row.model_version.clone())),
@@ -325,16 +350,17 @@ fn columns(row: &CaseRow) -> [(&'static str, Value); 13] {
         ("review_due", Value::MaybeText(row.review_due.clone())),
         ("flags", Value::Text(flags_text(row))),
         ("phase_since", Value::Text(time(&row.phase_since))),
-    ]
+    ];
+    if layout == Layout::OnTheRow {
+        columns.extend(involvement_columns(row));
+    }
+    columns
 }
 
-/// The columns of a case's `case_involvement` row: who holds which role and who is
-/// involved. Kept out of the case's row because they are most of its bytes (some thirty
-/// people, about 1.2 KB) and change on few commands, while every command rewrites the
-/// case's row — on PostgreSQL a new copy of the whole row and an entry in each of its
-/// indexes (5 December: ~120 µs a row with them in it).
-fn involvement_columns(row: &CaseRow) -> [(&'static str, Value); 2] {
-    [
+/// The roles and involvement of a case as stored: its `case_involvement` row, or the
+/// row's own columns ([`Layout`]).
+fn involvement_columns(row: &CaseRow) -> Vec<(&'static str, Value)> {
+    vec![
         ("roles", Value::Text(roles_text(row))),
         ("access", Value::Text(row.access.as_text().to_owned())),
     ]
@@ -345,16 +371,17 @@ fn involvement_columns(row: &CaseRow) -> [(&'static str, Value); 2] {
 /// changed or not: the cases table has many indexes for the lists, and most commands change
 /// only a few columns (the version, the last activity, a due day), so this writes far fewer
 /// pages than setting every column.
-fn write_row(old: Option<&CaseRow>, row: &CaseRow) -> Option<Statement> {
+fn write_row(old: Option<&CaseRow>, row: &CaseRow, layout: Layout) -> Option<Statement> {
     let first = [
         ("id", Value::Text(row.id.to_string())),
         ("opened_at", Value::Text(time(&row.opened_at))),
     ];
-    written("cases", &first, columns(row), old.map(columns))
+    let old = old.map(|old| columns(old, layout));
+    written("cases", &first, columns(row, layout), old)
 }
 
-/// Writes a case's `case_involvement` row ([`involvement_columns`]) as [`write_row`] does
-/// its row: whole for a new case, else only what changed — nothing, on most commands.
+/// Writes a case's `case_involvement` row ([`Layout::Apart`]) as [`write_row`] does its
+/// row: whole for a new case, else only what changed — nothing, on most commands.
 fn write_involvement(old: Option<&CaseRow>, row: &CaseRow) -> Option<Statement> {
     let first = [("id", Value::Text(row.id.to_string()))];
     written(
@@ -368,11 +395,11 @@ fn write_involvement(old: Option<&CaseRow>, row: &CaseRow) -> Option<Statement> 
 /// The statement that writes `new` to the row of `table` whose key is the first of
 /// `first`: an insert of `first` and `new` when there is no `old`, else an update of the
 /// columns whose value differs from `old` (none when nothing does).
-fn written<const N: usize>(
+fn written(
     table: &str,
     first: &[(&'static str, Value)],
-    new: [(&'static str, Value); N],
-    old: Option<[(&'static str, Value); N]>,
+    new: Vec<(&'static str, Value)>,
+    old: Option<Vec<(&'static str, Value)>>,
 ) -> Option<Statement> {
     let Some(old) = old else {
         let (mut names, mut values): (Vec<&str>, Vec<Value>) = first.iter().cloned().unzip();
@@ -482,7 +509,9 @@ fn bump_count(key: &CountKey, delta: i64) -> Statement {
 pub(crate) mod sqlite {
     use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-    use super::{BEFORE_SQL, HEAD_SQL, Statement, Value, before_of, head_of, plan, set_head};
+    use super::{
+        BEFORE_SQL, HEAD_SQL, Layout, Statement, Value, before_of, head_of, plan, set_head,
+    };
     use crate::cells::named;
     use crate::{Append, Appended, Result};
 
@@ -504,7 +533,7 @@ pub(crate) mod sqlite {
                     .query_row([a.case.as_str()], |r| Ok(named(r, |n| before_of(n))))
                     .optional()?
                     .transpose()?;
-                let (statements, appended, next) = plan(a, before, head)?;
+                let (statements, appended, next) = plan(a, before, head, Layout::OnTheRow)?;
                 for s in &statements {
                     run(&sp, s)?;
                 }
@@ -567,8 +596,8 @@ pub(crate) mod postgres {
     use sqlx::{Acquire, PgConnection};
 
     use super::{
-        BEFORE_SQL, BEFORES_SQL, HEAD_FOR_UPDATE_SQL, Statement, Value, before_of, head_of, plan,
-        plan_all, set_head,
+        BEFORE_APART_SQL, BEFORES_SQL, HEAD_FOR_UPDATE_SQL, Layout, Statement, Value, before_of,
+        head_of, plan, plan_all, set_head,
     };
     use crate::{Append, Appended, Result};
 
@@ -600,7 +629,7 @@ pub(crate) mod postgres {
             let before = before_of(&r)?;
             befores.insert(before.row.id.to_string(), before);
         }
-        let (results, plans, head) = plan_all(batch, &mut befores, head);
+        let (results, plans, head) = plan_all(batch, &mut befores, head, Layout::Apart);
         let Some(groups) = crate::bulk::schedule(&plans) else {
             tx.rollback().await?;
             return Ok(None);
@@ -628,13 +657,13 @@ pub(crate) mod postgres {
         for a in batch {
             let mut sp = (&mut *tx).begin().await?;
             let outcome = async {
-                let before = sqlx::query(BEFORE_SQL)
+                let before = sqlx::query(BEFORE_APART_SQL)
                     .bind(a.case.as_str())
                     .fetch_optional(&mut *sp)
                     .await?
                     .map(|r| before_of(&r))
                     .transpose()?;
-                let (statements, appended, next) = plan(a, before, head)?;
+                let (statements, appended, next) = plan(a, before, head, Layout::Apart)?;
                 for s in &statements {
                     run(&mut sp, s).await?;
                 }
@@ -712,10 +741,15 @@ mod tests {
         new.version = 4;
         new.last_at += chrono::Duration::minutes(5);
         new.flags.clear();
-        let s = write_row(Some(&old), &new).expect("a change");
+        let s = write_row(Some(&old), &new, Layout::OnTheRow).expect("a change");
         assert_eq!(
             s.sql,
             "UPDATE cases SET version = $2, last_at = $3, flags = $4 WHERE id = $1"
+        );
+        assert_eq!(
+            write_row(Some(&old), &new, Layout::Apart),
+            Some(s.clone()),
+            "the same where the roles and involvement are apart"
         );
         assert_eq!(
             s.values,
@@ -726,7 +760,11 @@ mod tests {
                 Value::Text(",,".to_owned()),
             ]
         );
-        assert_eq!(write_row(Some(&old), &old), None, "nothing changed");
+        assert_eq!(
+            write_row(Some(&old), &old, Layout::OnTheRow),
+            None,
+            "nothing changed"
+        );
     }
 
     #[test]
@@ -739,13 +777,18 @@ mod tests {
 
     #[test]
     fn a_new_case_is_inserted_whole() {
-        let s = write_row(None, &row()).expect("insert");
+        let s = write_row(None, &row(), Layout::OnTheRow).expect("insert");
         assert!(
             s.sql
                 .starts_with("INSERT INTO cases (id, opened_at, gemeente,"),
             "{}",
             s.sql
         );
+        assert!(s.sql.contains(", roles, access) VALUES"), "{}", s.sql);
+        assert_eq!(s.values.len(), 17);
+        assert!(s.sql.ends_with("$17)"), "{}", s.sql);
+        let s = write_row(None, &row(), Layout::Apart).expect("insert");
+        assert!(!s.sql.contains("roles") && !s.sql.contains("access"));
         assert_eq!(s.values.len(), 15);
         assert!(s.sql.ends_with("$15)"), "{}", s.sql);
         let i = write_involvement(None, &row()).expect("insert");
@@ -787,8 +830,13 @@ mod tests {
                 Value::Text("p1=rol,p2=deelnemer".to_owned()),
             ]
         );
-        let s = write_row(Some(&old), &new).expect("the row changes");
+        let s = write_row(Some(&old), &new, Layout::Apart).expect("the row changes");
         assert!(!s.sql.contains("access"), "{}", s.sql);
+        let s = write_row(Some(&old), &new, Layout::OnTheRow).expect("the row changes");
+        assert_eq!(
+            s.sql,
+            "UPDATE cases SET version = $2, last_at = $3, access = $4 WHERE id = $1"
+        );
     }
 
     #[test]

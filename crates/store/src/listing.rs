@@ -532,8 +532,12 @@ impl Db {
         reach: Reach,
     ) -> Result<(Vec<CaseRow>, Option<u64>)> {
         let total_column = if total { ", p.total_rows" } else { "" };
+        let (columns, tables) = match self {
+            Db::Sqlite(..) => (ROW_CASE_COLUMNS, "cases c"),
+            Db::Postgres(_) => (CASE_COLUMNS, CASE_TABLES),
+        };
         let sql = format!(
-            "SELECT {CASE_COLUMNS}{total_column} FROM ({ids}) p CROSS JOIN {CASE_TABLES} WHERE c.{} = p.page_key ORDER BY c.last_at DESC, c.id",
+            "SELECT {columns}{total_column} FROM ({ids}) p CROSS JOIN {tables} WHERE c.{} = p.page_key ORDER BY c.last_at DESC, c.id",
             self.row_key()
         );
         self.fetch_rows(sql, args, total, reach).await
@@ -583,12 +587,29 @@ impl Db {
     }
 }
 
-/// The columns of a case's read model as [`case_row_of`] reads them, from [`CASE_TABLES`].
-const CASE_COLUMNS: &str = "c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, COALESCE(c.phase_since, c.opened_at) AS phase_since, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, i.roles, i.access, c.erased_at";
+/// The columns of a case's read model as [`case_row_of`] reads them: from the case's row
+/// `c`, the roles and involvement from the table `$t`.
+macro_rules! case_columns {
+    ($t:literal) => {
+        concat!(
+            "c.id, c.gemeente, c.model_id, c.model_version, c.phase, c.version, c.opened_at, c.last_at, COALESCE(c.phase_since, c.opened_at) AS phase_since, c.closed, c.next_evaluation, c.stagnation_due, c.decision_due, c.review_due, c.flags, ",
+            $t,
+            ".roles, ",
+            $t,
+            ".access, c.erased_at"
+        )
+    };
+}
 
-/// The tables [`CASE_COLUMNS`] come from: the case's row (`c`) and its involvement
-/// (`i`, who holds which role and who is involved; kept apart, see `append.rs`).
+/// The columns of a case's read model on PostgreSQL, from [`CASE_TABLES`].
+const CASE_COLUMNS: &str = case_columns!("i");
+
+/// The tables [`CASE_COLUMNS`] come from: the case's row (`c`) and, beside it, its roles
+/// and involvement (`i`; `append::Layout::Apart`).
 const CASE_TABLES: &str = "cases c JOIN case_involvement i ON i.id = c.id";
+
+/// The columns of a case's read model on SQLite, all from its row (`append::Layout::OnTheRow`).
+const ROW_CASE_COLUMNS: &str = case_columns!("c");
 
 /// How far a read on SQLite may reach, and so where it runs ([`crate::direct`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

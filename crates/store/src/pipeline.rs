@@ -39,7 +39,8 @@ use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Config, NoTls, Row, Statement as Prepared};
 
 use crate::append::{
-    BEFORES_SQL, HEAD_FOR_UPDATE_SQL, Statement, Value, before_of, head_of, plan_all, set_head,
+    BEFORES_SQL, HEAD_FOR_UPDATE_SQL, Layout, Statement, Value, before_of, head_of, plan_all,
+    set_head,
 };
 use crate::cells::Cells;
 use crate::{Append, Appended, Result, StoreError};
@@ -185,7 +186,7 @@ impl Pipeline {
             let before = before_of(row)?;
             known.insert(before.id().to_owned(), before);
         }
-        let (results, plans, head) = plan_all(batch, &mut known, head);
+        let (results, plans, head) = plan_all(batch, &mut known, head, Layout::Apart);
         let Some(groups) = crate::bulk::schedule(&plans) else {
             self.rollback().await?;
             return Ok(None);

@@ -129,18 +129,25 @@ impl Db {
                 NEXT.fetch_add(1, Ordering::Relaxed),
                 i
             );
+            // On PostgreSQL the roles and involvement are kept beside the row.
+            let (columns, values) = match self.admin {
+                Some(_) => ("", ""),
+                None => (", roles, access", ", '', ''"),
+            };
             self.store
                 .raw_exec(&format!(
-                    "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, flags, phase_since) VALUES ('{id}', 'Venlo', 'noord-limburg', '2021', '{phase}', 1, '{since}', '{since}', false, ',role-unfilled,', '{since}')"
+                    "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, flags, phase_since{columns}) VALUES ('{id}', 'Venlo', 'noord-limburg', '2021', '{phase}', 1, '{since}', '{since}', false, ',role-unfilled,', '{since}'{values})"
                 ))
                 .await
                 .expect("case row");
-            self.store
-                .raw_exec(&format!(
-                    "INSERT INTO case_involvement (id, roles, access) VALUES ('{id}', '', '')"
-                ))
-                .await
-                .expect("involvement row");
+            if self.admin.is_some() {
+                self.store
+                    .raw_exec(&format!(
+                        "INSERT INTO case_involvement (id, roles, access) VALUES ('{id}', '', '')"
+                    ))
+                    .await
+                    .expect("involvement row");
+            }
         }
         self.store
             .raw_exec(&format!(

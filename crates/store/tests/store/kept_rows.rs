@@ -153,6 +153,9 @@ async fn a_change_of_who_is_involved_is_announced_too() {
     on_every_backend(|db| async move {
         let h = Household::open(&db, "bewaard-6", "Voorbeeldstad").await;
         let (kept, postgres) = keeping(&db).await;
+        if !postgres {
+            return; // SQLite keeps the involvement on the row, and keeps no rows.
+        }
         let before = row_of(&kept, &h.id).await;
         assert!(before.access.iter().count() > 0, "someone is involved");
         // Only the involvement, beside the row, changed by hand: the row is forgotten
@@ -167,7 +170,7 @@ async fn a_change_of_who_is_involved_is_announced_too() {
             }
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
-        assert!(fresh, "de aankondiging bleef uit (postgres: {postgres})");
+        assert!(fresh, "de aankondiging bleef uit");
         kept.stop_keeping_rows().await;
     })
     .await;
