@@ -104,6 +104,19 @@ async fn row_of(store: &Store, id: &CaseId) -> CaseRow {
     store.case_row_kept(id).await.expect("row").expect("exists")
 }
 
+/// The row of `id` as `store` gives it once it is as `ok` wants: a change made elsewhere
+/// was announced and the kept row forgotten. Fails when that takes more than seconds.
+async fn announced(store: &Store, id: &CaseId, ok: impl Fn(&CaseRow) -> bool) -> CaseRow {
+    for _ in 0..1000 {
+        let read = row_of(store, id).await;
+        if ok(&read) {
+            return read;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("de aankondiging bleef uit");
+}
+
 #[tokio::test]
 async fn a_kept_row_is_served_from_memory_until_a_change_is_announced() {
     on_every_backend(|db| async move {
@@ -132,17 +145,8 @@ async fn a_kept_row_is_served_from_memory_until_a_change_is_announced() {
 
         // Another writer's change (not this store's writer) is announced and forgotten.
         h.signal(&db, 1).await;
-        let mut fresh = false;
-        for _ in 0..1000 {
-            let read = row_of(&kept, &h.id).await;
-            if read.version == h.case().seq() {
-                assert_eq!(read, db.store.case_row(&h.id).await.unwrap().unwrap());
-                fresh = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        assert!(fresh, "de aankondiging bleef uit");
+        let read = announced(&kept, &h.id, |r| r.version == h.case().seq()).await;
+        assert_eq!(read, db.store.case_row(&h.id).await.unwrap().unwrap());
         kept.stop_keeping_rows().await;
     })
     .await;
@@ -162,15 +166,7 @@ async fn a_change_of_who_is_involved_is_announced_too() {
         // all the same, and read anew with nobody involved.
         db.exec("UPDATE case_involvement SET access = '' WHERE id = 'bewaard-6'")
             .await;
-        let mut fresh = false;
-        for _ in 0..1000 {
-            if row_of(&kept, &h.id).await.access.iter().count() == 0 {
-                fresh = true;
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-        assert!(fresh, "de aankondiging bleef uit");
+        announced(&kept, &h.id, |r| r.access.iter().count() == 0).await;
         kept.stop_keeping_rows().await;
     })
     .await;

@@ -170,11 +170,7 @@ async fn a_batch_of_new_and_known_cases_lands_whole_with_every_index() {
             .store
             .append_batch(&[signal, regie, open_c, open_d])
             .await;
-        let versions: Vec<u64> = results
-            .iter()
-            .map(|r| r.as_ref().expect("stored").version)
-            .collect();
-        assert_eq!(versions, expected);
+        assert_eq!(support::stored_versions(&results), expected);
         support::assert_at(
             &db.store,
             &[
@@ -275,11 +271,7 @@ async fn a_pipelined_batch_stores_what_the_statement_by_statement_way_stores() {
             "{:?}",
             results[4]
         );
-        let versions: Vec<u64> = results[..4]
-            .iter()
-            .map(|r| r.as_ref().expect("stored").version)
-            .collect();
-        assert_eq!(versions, expected);
+        assert_eq!(support::stored_versions(&results[..4]), expected);
         support::assert_at(
             &db.store,
             &[

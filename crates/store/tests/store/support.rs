@@ -182,6 +182,15 @@ pub async fn assert_verifies(store: &Store) {
     assert!(report.first_problem.is_none(), "{:?}", report.first_problem);
 }
 
+/// The versions the appends of a batch stored their cases at, in order; fails on any that
+/// was refused.
+pub fn stored_versions(results: &[Result<ave_store::Appended, ave_store::StoreError>]) -> Vec<u64> {
+    results
+        .iter()
+        .map(|r| r.as_ref().expect("stored").version)
+        .collect()
+}
+
 /// Checks that each household's case is stored at the version given, with as many events.
 pub async fn assert_at(store: &Store, cases: &[(&Household, u64)]) {
     for (h, version) in cases {
