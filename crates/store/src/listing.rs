@@ -105,6 +105,15 @@ impl Db {
         }
     }
 
+    /// The columns of a case's read model and the tables they come from (alias `c` for the
+    /// case's row), as this backend keeps them (`append::Layout`).
+    fn case_source(&self) -> (&'static str, &'static str) {
+        match self {
+            Db::Sqlite(..) => (ROW_CASE_COLUMNS, "cases c"),
+            Db::Postgres(_) => (CASE_COLUMNS, CASE_TABLES),
+        }
+    }
+
     /// Runs `reads` (such as [`Db::list`]: its counts and its page) in one turn on SQLite's
     /// blocking pool ([`crate::direct::Direct::in_one_turn`]); on PostgreSQL as they are.
     pub(crate) async fn in_one_turn<T>(
@@ -532,10 +541,7 @@ impl Db {
         reach: Reach,
     ) -> Result<(Vec<CaseRow>, Option<u64>)> {
         let total_column = if total { ", p.total_rows" } else { "" };
-        let (columns, tables) = match self {
-            Db::Sqlite(..) => (ROW_CASE_COLUMNS, "cases c"),
-            Db::Postgres(_) => (CASE_COLUMNS, CASE_TABLES),
-        };
+        let (columns, tables) = self.case_source();
         let sql = format!(
             "SELECT {columns}{total_column} FROM ({ids}) p CROSS JOIN {tables} WHERE c.{} = p.page_key ORDER BY c.last_at DESC, c.id",
             self.row_key()

@@ -34,8 +34,8 @@ async fn set_announcing(db: &TestDb, on: bool) {
     .await;
 }
 
-/// Runs `sql` (a change of `cases` or `case_involvement`) with the announcing trigger off on PostgreSQL, as an
-/// administrator could; SQLite has no trigger.
+/// Runs `sql` (a change of `cases` or `case_involvement`) with the announcing triggers off
+/// on PostgreSQL, as an administrator could; SQLite has no trigger.
 async fn unannounced(db: &TestDb, postgres: bool, sql: &str) {
     if postgres {
         set_announcing(db, false).await;
