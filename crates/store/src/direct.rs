@@ -7,8 +7,8 @@
 //! percent). The reads of the case lists and of one case row therefore go through
 //! [`Direct`]: read-only connections of their own (rusqlite, on the same SQLite library as
 //! sqlx), used by the thread that asks — a point lookup inline, a query that may visit many
-//! rows off the async workers ([`Direct::blocking`], [`Direct::in_one_turn`]), so it never
-//! holds up the requests waiting behind it on an async worker.
+//! rows on Tokio's blocking pool ([`Direct::blocking`]), so it never holds up the requests
+//! waiting behind it on an async worker.
 //!
 //! The group-commit writer's batches come here too ([`Direct::write`]): a batch runs as one
 //! call on the one writing connection, one hand-off for the batch instead of one for every
@@ -31,14 +31,14 @@ use crate::{Result, StoreError};
 /// How many idle connections are kept at least (more on a machine with more cores: the
 /// reads on the blocking pool and a few point lookups beside them).
 const KEEP: usize = 6;
-/// How many reads may run off the async workers at once: one more than the machine has cores
-/// (at least three). A list holds its place across its two to six queries; when each query
-/// went to the blocking pool and back, its place waited in every hand-off, and one place more
-/// than cores filled those gaps (A B on two cores: 3,470–3,530 lists per second with p99
-/// 13.0–13.3 ms against 3,000–3,050 with p99 14.6–15.0). Now that a turn runs its queries on
-/// one thread ([`Direct::in_one_turn`]) two places do as well as three (A B, 5 December), and
-/// three stay. Many more only share the cores — four lists at once on two cores each took
-/// twice as long — and every place holds a connection, its page cache and a thread.
+/// How many reads may run on the blocking pool at once: one more than the machine has cores
+/// (at least three). A list holds its place across its two to six queries, and between two
+/// of them its place waits for the hand-off back to Tokio and out again, so with exactly one
+/// place per core a quarter of the machine stood idle under 32 clients listing; one place
+/// more fills those gaps (A B on two cores: 3,470–3,530 lists per second with p99 13.0–13.3
+/// ms against 3,000–3,050 with p99 14.6–15.0). Many more only share the cores — four lists
+/// at once on two cores each took twice as long — and every place holds a connection, its
+/// page cache and a thread.
 fn at_once() -> usize {
     std::thread::available_parallelism()
         .map_or(3, |n| n.get() + 1)
@@ -50,9 +50,8 @@ const STATEMENTS: usize = 64;
 const WRITER_STATEMENTS: usize = 256;
 
 tokio::task_local! {
-    /// Set while a task holds its turn for a run of reads ([`Direct::in_one_turn`]): true
-    /// when the run has a thread to itself, so that its queries run on it.
-    static TURN_HELD: bool;
+    /// Set while a task holds its turn for a run of reads ([`Direct::in_one_turn`]).
+    static TURN_HELD: ();
 }
 
 /// Read-only connections to one SQLite file, used on the caller's thread.
@@ -183,22 +182,15 @@ impl Direct {
         out
     }
 
-    /// Runs `f` with a connection off Tokio's async workers: for a query that may visit many
+    /// Runs `f` with a connection on Tokio's blocking pool: for a query that may visit many
     /// rows. At most [`at_once`] at a time; the others wait their turn without a thread —
-    /// unless the task holds a turn already ([`Direct::in_one_turn`]), on whose thread it then
-    /// runs.
+    /// unless the task holds a turn already ([`Direct::in_one_turn`]).
     pub(crate) async fn blocking<T: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        if TURN_HELD.try_with(|own_thread| *own_thread) == Ok(true) {
-            return self.run(f);
-        }
         let me = Arc::clone(self);
         self.in_one_turn(async move {
-            if TURN_HELD.try_with(|own_thread| *own_thread) == Ok(true) {
-                return me.run(f);
-            }
             tokio::task::spawn_blocking(move || me.run(f))
                 .await
                 .map_err(|e| StoreError::unavailable("een leesopdracht is afgebroken", e))?
@@ -211,12 +203,6 @@ impl Direct {
     /// per query. Waiting per query put a list that asks four queries four times at the
     /// back of the queue and one that asks two only twice: under load a list's time grew
     /// with its number of queries times the queue, and the slowest lists with it.
-    ///
-    /// On a multi-threaded runtime the whole run leaves the async worker once
-    /// (`block_in_place`: the worker's other tasks move to another thread) and its queries
-    /// run one after the other on that thread. Handing each query to the blocking pool and
-    /// back left its place waiting in every hand-off, and the cores idle with it (a fifth of
-    /// the machine under 32 clients listing).
     pub(crate) async fn in_one_turn<T>(
         self: &Arc<Self>,
         reads: impl std::future::Future<Output = Result<T>>,
@@ -229,13 +215,7 @@ impl Direct {
             .acquire()
             .await
             .map_err(|e| StoreError::unavailable("de leesverbindingen zijn gesloten", e))?;
-        let handle = tokio::runtime::Handle::current();
-        let out = match handle.runtime_flavor() {
-            tokio::runtime::RuntimeFlavor::MultiThread => {
-                tokio::task::block_in_place(|| handle.block_on(TURN_HELD.scope(true, reads)))
-            }
-            _ => TURN_HELD.scope(false, reads).await,
-        };
+        let out = TURN_HELD.scope((), reads).await;
         drop(turn);
         out
     }
@@ -400,7 +380,7 @@ mod tests {
         assert!(err.to_string().contains("parameter zonder waarde"), "{err}");
     }
 
-    /// A run of reads in one turn takes one place among the reads off the async workers,
+    /// A run of reads in one turn takes one place among the reads on the blocking pool,
     /// whatever its number of queries: with every other place taken, it still finishes (a
     /// query that waited for a place of its own would wait for its own turn to end).
     #[tokio::test]
@@ -438,38 +418,6 @@ mod tests {
         assert_eq!(direct.at_once.available_permits(), at_once());
     }
 
-    /// On the server's multi-threaded runtime a run of reads leaves the async worker once and
-    /// its queries run on that same thread, one after the other — not each on a thread of
-    /// the blocking pool (a worker thread is never one of the pool's). A query outside a
-    /// run still gets a turn of its own, and every turn is given back.
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn on_the_server_runtime_a_run_of_reads_runs_its_queries_on_its_own_thread() {
-        let (_dir, path) = database();
-        let direct = Arc::new(Direct::new(&path));
-        let count_where = |d: &Arc<Direct>| {
-            let d = Arc::clone(d);
-            async move {
-                d.blocking(|c| {
-                    let n = query(c, "SELECT COUNT(*) AS n FROM t", &[], |r| r.get::<i64>("n"))?;
-                    Ok((n, std::thread::current().id()))
-                })
-                .await
-            }
-        };
-        let reads = async {
-            let asked_on = std::thread::current().id();
-            let (a, first) = count_where(&direct).await?;
-            let (b, second) = count_where(&direct).await?;
-            Ok::<_, StoreError>((a, b, asked_on, first, second))
-        };
-        let (a, b, asked_on, first, second) = direct.in_one_turn(reads).await.expect("reads");
-        assert_eq!((a, b), (vec![3], vec![3]));
-        assert_eq!(first, asked_on, "the first query on the run's own thread");
-        assert_eq!(second, asked_on, "and the second");
-        let (alone, _) = count_where(&direct).await.expect("a query alone");
-        assert_eq!(alone, vec![3]);
-        assert_eq!(direct.at_once.available_permits(), at_once());
-    }
     #[test]
     fn the_connections_refuse_to_write_and_are_kept_for_the_next_read() {
         let (_dir, path) = database();

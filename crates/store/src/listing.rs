@@ -114,9 +114,8 @@ impl Db {
         }
     }
 
-    /// Runs `reads` (such as [`Db::list`]: its counts and its page) in one turn on SQLite,
-    /// off the async workers ([`crate::direct::Direct::in_one_turn`]); on PostgreSQL as they
-    /// are.
+    /// Runs `reads` (such as [`Db::list`]: its counts and its page) in one turn on SQLite's
+    /// blocking pool ([`crate::direct::Direct::in_one_turn`]); on PostgreSQL as they are.
     pub(crate) async fn in_one_turn<T>(
         &self,
         reads: impl std::future::Future<Output = Result<T>>,
@@ -623,7 +622,7 @@ const ROW_CASE_COLUMNS: &str = case_columns!("c");
 enum Reach {
     /// One row by its key: on the asking thread.
     One,
-    /// Possibly many rows: off the async workers ([`crate::direct::Direct::blocking`]).
+    /// Possibly many rows: on the blocking pool.
     Many,
 }
 
