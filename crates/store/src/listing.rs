@@ -38,6 +38,8 @@
 //! [`crate::COUNT_CAP`]; in list order a need-to-know list counts at most that many; both
 //! then say there are more.
 
+use std::borrow::Cow;
+
 use ave_engine::ids::CaseId;
 use sqlx::Row;
 
@@ -455,12 +457,12 @@ impl Db {
         let args = [Arg::Text(case.to_string())];
         let rows = match self {
             Db::Sqlite(..) => {
-                let ids = "SELECT c.rowid AS page_key FROM cases c WHERE c.id = $1";
-                self.rows(ids, &args, false, Reach::One).await?
+                self.fetch_rows(ROW_BY_ID.into(), &args, false, Reach::One)
+                    .await?
             }
             Db::Postgres(_) => {
-                let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.id = $1");
-                self.fetch_rows(sql, &args, false, Reach::One).await?
+                self.fetch_rows(CASE_BY_ID.into(), &args, false, Reach::One)
+                    .await?
             }
         };
         Ok(rows.0.into_iter().next())
@@ -540,20 +542,16 @@ impl Db {
         total: bool,
         reach: Reach,
     ) -> Result<(Vec<CaseRow>, Option<u64>)> {
-        let total_column = if total { ", p.total_rows" } else { "" };
         let (columns, tables) = self.case_source();
-        let sql = format!(
-            "SELECT {columns}{total_column} FROM ({ids}) p CROSS JOIN {tables} WHERE c.{} = p.page_key ORDER BY c.last_at DESC, c.id",
-            self.row_key()
-        );
-        self.fetch_rows(sql, args, total, reach).await
+        let sql = rows_sql(columns, tables, self.row_key(), ids, total);
+        self.fetch_rows(sql.into(), args, total, reach).await
     }
 
     /// The case rows `sql` gives (its columns [`CASE_COLUMNS`], with `total_rows` when
     /// `total`), and that total.
     async fn fetch_rows(
         &self,
-        sql: String,
+        sql: Cow<'static, str>,
         args: &[Arg],
         total: bool,
         reach: Reach,
@@ -612,10 +610,52 @@ const CASE_COLUMNS: &str = case_columns!("i");
 
 /// The tables [`CASE_COLUMNS`] come from: the case's row (`c`) and, beside it, its roles
 /// and involvement (`i`; `append::Layout::Apart`).
-const CASE_TABLES: &str = "cases c JOIN case_involvement i ON i.id = c.id";
+macro_rules! case_tables {
+    () => {
+        "cases c JOIN case_involvement i ON i.id = c.id"
+    };
+}
+
+/// [`case_tables!`], for queries put together at run time.
+const CASE_TABLES: &str = case_tables!();
+
+/// One case's row on PostgreSQL, by its id (written out once, not on every read).
+const CASE_BY_ID: &str = concat!(
+    "SELECT ",
+    case_columns!("i"),
+    " FROM ",
+    case_tables!(),
+    " WHERE c.id = $1"
+);
+
+/// The rows of the cases with the ids `$1` on PostgreSQL.
+const CASES_BY_IDS: &str = concat!(
+    "SELECT ",
+    case_columns!("i"),
+    " FROM ",
+    case_tables!(),
+    " WHERE c.id = ANY($1)"
+);
 
 /// The columns of a case's read model on SQLite, all from its row (`append::Layout::OnTheRow`).
 const ROW_CASE_COLUMNS: &str = case_columns!("c");
+
+/// One case's row on SQLite, by its id: the page of one that [`Db::case_row`] describes, as
+/// [`rows_sql`] writes it, written out once instead of on every read.
+const ROW_BY_ID: &str = concat!(
+    "SELECT ",
+    case_columns!("c"),
+    " FROM (SELECT c.rowid AS page_key FROM cases c WHERE c.id = $1) p CROSS JOIN cases c WHERE c.rowid = p.page_key ORDER BY c.last_at DESC, c.id"
+);
+
+/// The query of the whole rows (`columns` from `tables`) of the cases that the query `ids`
+/// names by their `key` (as `page_key`, with `total_rows` when `total`), newest first.
+fn rows_sql(columns: &str, tables: &str, key: &str, ids: &str, total: bool) -> String {
+    let total_column = if total { ", p.total_rows" } else { "" };
+    format!(
+        "SELECT {columns}{total_column} FROM ({ids}) p CROSS JOIN {tables} WHERE c.{key} = p.page_key ORDER BY c.last_at DESC, c.id"
+    )
+}
 
 /// How far a read on SQLite may reach, and so where it runs ([`crate::direct`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -675,8 +715,7 @@ async fn kept_page(
 
 /// The rows of the cases `ids` that exist (in no particular order).
 pub(crate) async fn rows_by_ids(pool: &sqlx::PgPool, ids: &[&str]) -> Result<Vec<CaseRow>> {
-    let sql = format!("SELECT {CASE_COLUMNS} FROM {CASE_TABLES} WHERE c.id = ANY($1)");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    sqlx::query(CASES_BY_IDS)
         .bind(ids)
         .fetch_all(pool)
         .await?
@@ -979,4 +1018,22 @@ fn governed_one(g: &Governed, alias: &str, args: &mut Args) -> String {
         args.text(model.clone()),
         args.text(phase.clone())
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The case's row on SQLite is read with the very query a page of one would be: the
+    /// literal and the query put together at run time must not drift apart.
+    #[test]
+    fn a_case_by_its_id_is_the_page_of_one_as_written_out() {
+        let ids = "SELECT c.rowid AS page_key FROM cases c WHERE c.id = $1";
+        assert_eq!(
+            rows_sql(ROW_CASE_COLUMNS, "cases c", "rowid", ids, false),
+            ROW_BY_ID
+        );
+        assert!(CASE_BY_ID.starts_with(concat!("SELECT ", case_columns!("i"))));
+        assert!(CASE_BY_ID.contains(CASE_TABLES) && CASES_BY_IDS.contains(CASE_TABLES));
+    }
 }
