@@ -111,7 +111,7 @@ impl Db {
     /// case's row), as this backend keeps them (`append::Layout`).
     fn case_source(&self) -> (&'static str, &'static str) {
         match self {
-            Db::Sqlite(..) => (ROW_CASE_COLUMNS, "cases c"),
+            Db::Sqlite(..) => (ROW_CASE_COLUMNS, ROW_CASE_TABLES),
             Db::Postgres(_) => (CASE_COLUMNS, CASE_TABLES),
         }
     }
@@ -457,7 +457,7 @@ impl Db {
         let args = [Arg::Text(case.to_string())];
         let rows = match self {
             Db::Sqlite(..) => {
-                self.fetch_rows(ROW_BY_ID.into(), &args, false, Reach::One)
+                self.fetch_rows(ROW_BY_ID.as_str().into(), &args, false, Reach::One)
                     .await?
             }
             Db::Postgres(_) => {
@@ -640,13 +640,20 @@ const CASES_BY_IDS: &str = concat!(
 /// The columns of a case's read model on SQLite, all from its row (`append::Layout::OnTheRow`).
 const ROW_CASE_COLUMNS: &str = case_columns!("c");
 
-/// One case's row on SQLite, by its id: the page of one that [`Db::case_row`] describes, as
-/// [`rows_sql`] writes it, written out once instead of on every read.
-const ROW_BY_ID: &str = concat!(
-    "SELECT ",
-    case_columns!("c"),
-    " FROM (SELECT c.rowid AS page_key FROM cases c WHERE c.id = $1) p CROSS JOIN cases c WHERE c.rowid = p.page_key ORDER BY c.last_at DESC, c.id"
-);
+/// The table [`ROW_CASE_COLUMNS`] come from.
+const ROW_CASE_TABLES: &str = "cases c";
+
+/// One case's row on SQLite, by its id: the page of one that [`Db::case_row`] describes, put
+/// together by [`rows_sql`] once instead of on every read.
+static ROW_BY_ID: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    rows_sql(
+        ROW_CASE_COLUMNS,
+        ROW_CASE_TABLES,
+        "rowid",
+        "SELECT c.rowid AS page_key FROM cases c WHERE c.id = $1",
+        false,
+    )
+});
 
 /// The query of the whole rows (`columns` from `tables`) of the cases that the query `ids`
 /// names by their `key` (as `page_key`, with `total_rows` when `total`), newest first.
@@ -1031,7 +1038,7 @@ mod tests {
         let ids = "SELECT c.rowid AS page_key FROM cases c WHERE c.id = $1";
         assert_eq!(
             rows_sql(ROW_CASE_COLUMNS, "cases c", "rowid", ids, false),
-            ROW_BY_ID
+            *ROW_BY_ID
         );
         assert!(CASE_BY_ID.starts_with(concat!("SELECT ", case_columns!("i"))));
         assert!(CASE_BY_ID.contains(CASE_TABLES) && CASES_BY_IDS.contains(CASE_TABLES));
