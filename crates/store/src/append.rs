@@ -503,14 +503,22 @@ fn bump_count(key: &CountKey, delta: i64) -> Statement {
 }
 
 /// The batch on SQLite, on one rusqlite connection: `BEGIN IMMEDIATE` (the write lock at
-/// once, so two writers never deadlock upgrading a read lock), each append in a savepoint,
-/// one commit. An error outside an append (the database went away) fails the whole batch,
-/// and nothing is written.
+/// once, so two writers never deadlock upgrading a read lock), one commit.
+///
+/// The short way first ([`sqlite::at_once`]): every append read, planned and written in
+/// turn, with no savepoint around each. A plan that refuses (a stale version) writes
+/// nothing, so it costs only its own append; a statement that fails after others of its
+/// append ran (it should not: the plan checked the version under the write lock) rolls the
+/// whole transaction back, and the batch runs again the long way ([`sqlite::one_by_one`]):
+/// each append in a savepoint of its own, so one append's failure does not hold up the
+/// others. A savepoint per append cost the writer two statements parsed anew and a copy of
+/// every page the append touched (5 December). An error outside an append (the database
+/// went away) fails the whole batch, and nothing is written.
 pub(crate) mod sqlite {
     use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
     use super::{
-        BEFORE_SQL, HEAD_SQL, Layout, Statement, Value, before_of, head_of, plan, set_head,
+        BEFORE_SQL, Before, HEAD_SQL, Layout, Statement, Value, before_of, head_of, plan, set_head,
     };
     use crate::cells::named;
     use crate::{Append, Appended, Result};
@@ -520,20 +528,50 @@ pub(crate) mod sqlite {
         conn: &mut Connection,
         batch: &[Append],
     ) -> Result<Vec<Result<Appended>>> {
+        match at_once(conn, batch)? {
+            Some(results) => Ok(results),
+            None => one_by_one(conn, batch),
+        }
+    }
+
+    /// The short way: the batch without a savepoint per append. `None` when a statement
+    /// failed: the transaction is rolled back and nothing is written.
+    fn at_once(conn: &mut Connection, batch: &[Append]) -> Result<Option<Vec<Result<Appended>>>> {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut head = read_head(&tx)?;
+        let mut results = Vec::with_capacity(batch.len());
+        for a in batch {
+            let Ok(before) = read_before(&tx, a) else {
+                return Ok(None);
+            };
+            match plan(a, before, head, Layout::OnTheRow) {
+                Ok((statements, appended, next)) => {
+                    if statements.iter().any(|s| run(&tx, s).is_err()) {
+                        // Dropped: rolled back.
+                        return Ok(None);
+                    }
+                    head = next;
+                    results.push(Ok(appended));
+                }
+                // Refused before anything of it was written.
+                Err(e) => results.push(Err(e)),
+            }
+        }
+        run(&tx, &set_head(head))?;
+        tx.commit()?;
+        Ok(Some(results))
+    }
+
+    /// The long way: each append in a savepoint of its own.
+    fn one_by_one(conn: &mut Connection, batch: &[Append]) -> Result<Vec<Result<Appended>>> {
         let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut head = tx
-            .prepare_cached(HEAD_SQL)?
-            .query_row([], |r| Ok(named(r, |n| head_of(n))))??;
+        let mut head = read_head(&tx)?;
         let mut results = Vec::with_capacity(batch.len());
         for a in batch {
             let mut sp = tx.savepoint()?;
             let outcome = (|| {
-                let before = sp
-                    .prepare_cached(BEFORE_SQL)?
-                    .query_row([a.case.as_str()], |r| Ok(named(r, |n| before_of(n))))
-                    .optional()?
-                    .transpose()?;
-                let (statements, appended, next) = plan(a, before, head, Layout::OnTheRow)?;
+                let (statements, appended, next) =
+                    plan(a, read_before(&sp, a)?, head, Layout::OnTheRow)?;
                 for s in &statements {
                     run(&sp, s)?;
                 }
@@ -556,6 +594,20 @@ pub(crate) mod sqlite {
         run(&tx, &set_head(head))?;
         tx.commit()?;
         Ok(results)
+    }
+
+    /// The global chain's head.
+    fn read_head(conn: &Connection) -> Result<super::Head> {
+        conn.prepare_cached(HEAD_SQL)?
+            .query_row([], |r| Ok(named(r, |n| head_of(n))))?
+    }
+
+    /// What the store holds of `a`'s case (`None`: a new case).
+    fn read_before(conn: &Connection, a: &Append) -> Result<Option<Before>> {
+        conn.prepare_cached(BEFORE_SQL)?
+            .query_row([a.case.as_str()], |r| Ok(named(r, |n| before_of(n))))
+            .optional()?
+            .transpose()
     }
 
     /// Runs one statement (prepared once per connection) with its values.

@@ -205,6 +205,7 @@ async fn a_failing_statement_in_a_batch_costs_only_its_own_command() {
     on_every_backend(|db| async move {
         let a = Household::open(&db, "casus-a", "Voorbeeldstad").await;
         let b = Household::open(&db, "casus-b", "Voorbeeldstad").await;
+        let c = Household::open(&db, "casus-c", "Voorbeeldstad").await;
         // The role index already holds what b's command would add: its insert fails.
         db.exec(&format!(
             "INSERT INTO case_roles (case_id, role, person) VALUES ('casus-b', 'casusregie', '{}')",
@@ -229,6 +230,25 @@ async fn a_failing_statement_in_a_batch_costs_only_its_own_command() {
         assert_eq!(
             db.store.events(&b.id, 0).await.expect("e").len() as u64,
             b.case().seq()
+        );
+        support::assert_verifies(&db.store).await;
+
+        // The failing command first: the one after it still lands, and nothing of the
+        // failing one (its row ran before the failing insert) is kept.
+        let regie = b.next_append(serde_json::json!({
+            "do": "assign-role", "role": "casusregie", "person": support::CASUSREGISSEUR,
+        }));
+        let signal = c.next_signal_append(c.case().seq());
+        let results = db.store.append_batch(&[regie, signal]).await;
+        assert!(results[0].is_err(), "{:?}", results[0]);
+        assert!(results[1].is_ok(), "{:?}", results[1]);
+        assert_eq!(
+            db.store.version(&c.id).await.expect("v"),
+            Some(c.case().seq() + 1)
+        );
+        assert_eq!(
+            db.store.version(&b.id).await.expect("v"),
+            Some(b.case().seq())
         );
         support::assert_verifies(&db.store).await;
     })
