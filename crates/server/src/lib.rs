@@ -388,6 +388,8 @@ pub async fn serve_with(
         Ok(Ok(())) => {}
         _ => tracing::error!("stoppen: niet alle logboekregels konden worden weggeschreven"),
     }
-    store.stop_keeping_rows().await;
+    // The connections closed in order: on SQLite the write-ahead logs of the database and
+    // its logbook are emptied into their files, so each file is whole on its own.
+    store.close().await;
     served
 }

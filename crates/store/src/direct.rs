@@ -105,26 +105,38 @@ impl Direct {
 
     /// Closes every idle connection and the writing one, and opens none after this (a read
     /// or write under way finishes first, and its connection is closed then).
+    ///
+    /// Before the writing connection closes it copies the whole write-ahead log into the
+    /// database file and empties the log (`wal_checkpoint(TRUNCATE)`): after a clean stop the
+    /// file is whole on its own, and the next start has nothing to copy. SQLite does this
+    /// itself only when the process's last connection closes, which the checkpoint thread or
+    /// a read under way could still hold (a benchmark database was left with a log of 422 MB
+    /// beside its 2.9 GB). When a reader holds the log past the writer's wait, the log stays
+    /// as it is — nothing is lost, the next start goes on from it.
     pub(crate) fn close(&self) {
         self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
-        drop(
-            self.idle
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .split_off(0),
-        );
-        drop(
-            self.writer
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .take(),
-        );
         drop(
             self.checkpointer
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .take(),
         );
+        drop(
+            self.idle
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .split_off(0),
+        );
+        let writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(conn) = writer {
+            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
+                tracing::warn!(fout = %e, "WAL bij het sluiten niet in het databasebestand verwerkt");
+            }
+        }
     }
 
     fn refuse_when_closed(&self) -> Result<()> {
@@ -432,6 +444,34 @@ mod tests {
             .expect("count");
         assert_eq!(n, vec![3]);
         assert_eq!(direct.idle.lock().expect("lock").len(), 1);
+    }
+
+    /// After a clean close the write-ahead log is empty, though another connection to the
+    /// file (the store's other pool, say) is still open: what was written is in the
+    /// database file itself.
+    #[tokio::test]
+    async fn closing_leaves_the_write_ahead_log_empty() {
+        let (_dir, path) = database();
+        let other = Connection::open(&path).expect("another connection");
+        let count = |c: &Connection| -> i64 {
+            c.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+                .expect("count")
+        };
+        assert_eq!(count(&other), 3);
+        let direct = Arc::new(Direct::new(&path));
+        direct
+            .write(|c| {
+                c.execute("INSERT INTO t VALUES ('w', 2)", [])?;
+                Ok(())
+            })
+            .await
+            .expect("write");
+        let wal = path.with_extension("sqlite-wal");
+        let size = || std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+        assert!(size() > 0, "the write is in the log");
+        direct.close();
+        assert_eq!(size(), 0, "the log emptied into the file");
+        assert_eq!(count(&other), 4);
     }
 
     #[test]
