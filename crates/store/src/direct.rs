@@ -132,10 +132,10 @@ impl Direct {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
-        if let Some(conn) = writer {
-            if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
-                tracing::warn!(fout = %e, "WAL bij het sluiten niet in het databasebestand verwerkt");
-            }
+        if let Some(Err(e)) =
+            writer.map(|conn| conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())))
+        {
+            tracing::warn!(fout = %e, "WAL bij het sluiten niet in het databasebestand verwerkt");
         }
     }
 
