@@ -38,7 +38,10 @@ const KEEP: usize = 6;
 /// more fills those gaps (A B on two cores: 3,470–3,530 lists per second with p99 13.0–13.3
 /// ms against 3,000–3,050 with p99 14.6–15.0). Many more only share the cores — four lists
 /// at once on two cores each took twice as long — and every place holds a connection, its
-/// page cache and a thread.
+/// page cache and a thread. Since a list runs whole on one thread ([`Direct::on_one_thread`])
+/// the place no longer waits between queries, but one place per core still gave fewer lists
+/// (1,734–1,920 a second against 2,321–2,385 on the 100,000-case benchmark) and two more no
+/// more (2,457–2,583 against 2,296–2,504).
 fn at_once() -> usize {
     std::thread::available_parallelism()
         .map_or(3, |n| n.get() + 1)
@@ -52,6 +55,32 @@ const WRITER_STATEMENTS: usize = 256;
 tokio::task_local! {
     /// Set while a task holds its turn for a run of reads ([`Direct::in_one_turn`]).
     static TURN_HELD: ();
+}
+
+std::thread_local! {
+    /// Set while a thread of the blocking pool runs a whole run of reads
+    /// ([`Direct::on_one_thread`]): its queries then run where they are asked.
+    static ON_READ_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks this thread as running a run of reads until dropped (also when the run panics).
+struct OnReadThread;
+
+impl OnReadThread {
+    fn mark() -> OnReadThread {
+        ON_READ_THREAD.with(|on| on.set(true));
+        OnReadThread
+    }
+
+    fn marked() -> bool {
+        ON_READ_THREAD.with(std::cell::Cell::get)
+    }
+}
+
+impl Drop for OnReadThread {
+    fn drop(&mut self) {
+        ON_READ_THREAD.with(|on| on.set(false));
+    }
 }
 
 /// Read-only connections to one SQLite file, used on the caller's thread.
@@ -196,11 +225,15 @@ impl Direct {
 
     /// Runs `f` with a connection on Tokio's blocking pool: for a query that may visit many
     /// rows. At most [`at_once`] at a time; the others wait their turn without a thread —
-    /// unless the task holds a turn already ([`Direct::in_one_turn`]).
+    /// unless the task holds a turn already ([`Direct::in_one_turn`]). On a thread that runs
+    /// a whole run of reads ([`Direct::on_one_thread`]), `f` runs right there.
     pub(crate) async fn blocking<T: Send + 'static>(
         self: &Arc<Self>,
         f: impl FnOnce(&Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
+        if OnReadThread::marked() {
+            return self.run(f);
+        }
         let me = Arc::clone(self);
         self.in_one_turn(async move {
             tokio::task::spawn_blocking(move || me.run(f))
@@ -214,12 +247,13 @@ impl Direct {
     /// and its page) in one turn: it waits once for a place among the [`at_once`], not once
     /// per query. Waiting per query put a list that asks four queries four times at the
     /// back of the queue and one that asks two only twice: under load a list's time grew
-    /// with its number of queries times the queue, and the slowest lists with it.
+    /// with its number of queries times the queue, and the slowest lists with it. (Inside a
+    /// run on one thread, [`Direct::on_one_thread`], the turn is that run's.)
     pub(crate) async fn in_one_turn<T>(
         self: &Arc<Self>,
         reads: impl std::future::Future<Output = Result<T>>,
     ) -> Result<T> {
-        if TURN_HELD.try_with(|_| ()).is_ok() {
+        if TURN_HELD.try_with(|_| ()).is_ok() || OnReadThread::marked() {
             return reads.await;
         }
         let turn = self
@@ -228,6 +262,34 @@ impl Direct {
             .await
             .map_err(|e| StoreError::unavailable("de leesverbindingen zijn gesloten", e))?;
         let out = TURN_HELD.scope((), reads).await;
+        drop(turn);
+        out
+    }
+
+    /// Runs `reads` (several queries through [`Direct::blocking`], such as a list's counts
+    /// and its page) in one turn and whole on one thread of the blocking pool: its queries
+    /// run one after the other on that thread, instead of each being handed to the pool and
+    /// its answer back to Tokio (a list asks two to six). Used where the reads are all
+    /// SQLite's, so `reads` never waits for anything but its queries.
+    pub(crate) async fn on_one_thread<T: Send + 'static>(
+        self: &Arc<Self>,
+        reads: impl std::future::Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
+        if TURN_HELD.try_with(|_| ()).is_ok() || OnReadThread::marked() {
+            return reads.await;
+        }
+        let turn = self
+            .at_once
+            .acquire()
+            .await
+            .map_err(|e| StoreError::unavailable("de leesverbindingen zijn gesloten", e))?;
+        let runtime = tokio::runtime::Handle::current();
+        let out = tokio::task::spawn_blocking(move || {
+            let _on = OnReadThread::mark();
+            runtime.block_on(reads)
+        })
+        .await
+        .map_err(|e| StoreError::unavailable("een leesopdracht is afgebroken", e))?;
         drop(turn);
         out
     }
@@ -428,6 +490,56 @@ mod tests {
         );
         drop(others);
         assert_eq!(direct.at_once.available_permits(), at_once());
+    }
+
+    /// A run of reads on one thread asks all its queries on that one thread of the blocking
+    /// pool (not the caller's, not one each), in one place, and marks no other thread: a
+    /// query asked afterwards is handed to the pool again.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_run_of_reads_on_one_thread_asks_every_query_there() {
+        let (_dir, path) = database();
+        let direct = Arc::new(Direct::new(&path));
+        let others = direct
+            .at_once
+            .acquire_many(u32::try_from(at_once() - 1).expect("few"))
+            .await
+            .expect("places");
+        let caller = std::thread::current().id();
+        let count = |d: Arc<Direct>| async move {
+            d.blocking(|c| {
+                let n = query(c, "SELECT COUNT(*) AS n FROM t", &[], |r| r.get::<i64>("n"))?;
+                Ok((std::thread::current().id(), n))
+            })
+            .await
+        };
+        let d = Arc::clone(&direct);
+        let reads = async move {
+            let run = std::thread::current().id();
+            let mut seen = Vec::new();
+            for _ in 0..3 {
+                seen.push(count(Arc::clone(&d)).await?);
+            }
+            Ok::<_, StoreError>((run, seen))
+        };
+        let (run, seen) =
+            tokio::time::timeout(Duration::from_secs(10), direct.on_one_thread(reads))
+                .await
+                .expect("one place is enough for the whole run")
+                .expect("reads");
+        assert_eq!(seen.len(), 3);
+        assert!(seen.iter().all(|(_, n)| *n == vec![3]), "{seen:?}");
+        assert!(seen.iter().all(|(t, _)| *t == run), "{run:?} {seen:?}");
+        assert_ne!(run, caller, "not on the caller's thread");
+        assert_eq!(
+            direct.at_once.available_permits(),
+            1,
+            "the turn is given back"
+        );
+        drop(others);
+        // Afterwards a query is handed to the pool again, on a thread the mark was taken from.
+        let (after, _) = count(Arc::clone(&direct)).await.expect("read");
+        assert_ne!(after, std::thread::current().id());
+        assert!(!OnReadThread::marked());
     }
 
     #[test]

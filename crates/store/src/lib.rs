@@ -574,7 +574,18 @@ impl Store {
                 return Ok(page);
             }
         }
-        // Its counts and its page wait once for a place among the reads, not once each.
+        // Its counts and its page wait once for a place among the reads, not once each; on
+        // SQLite they run one after the other on one thread.
+        if let Db::Sqlite(_, direct) = &self.db {
+            let (db, filter, today, most) = (
+                self.db.clone(),
+                filter.clone(),
+                today.to_owned(),
+                self.list_start,
+            );
+            let reads = async move { db.list(&filter, &today, offset, limit, most, None).await };
+            return direct.on_one_thread(reads).await;
+        }
         let reads = self
             .db
             .list(filter, today, offset, limit, self.list_start, self.kept());
