@@ -262,14 +262,10 @@ impl Direct {
         self: &Arc<Self>,
         reads: impl std::future::Future<Output = Result<T>>,
     ) -> Result<T> {
-        if TURN_HELD.try_with(|_| ()).is_ok() || OnReadThread::marked() {
+        if Direct::turn_held() {
             return reads.await;
         }
-        let turn = self
-            .at_once
-            .acquire()
-            .await
-            .map_err(|e| StoreError::unavailable("de leesverbindingen zijn gesloten", e))?;
+        let turn = self.place().await?;
         let out = TURN_HELD.scope((), reads).await;
         drop(turn);
         out
@@ -284,14 +280,10 @@ impl Direct {
         self: &Arc<Self>,
         reads: impl std::future::Future<Output = Result<T>> + Send + 'static,
     ) -> Result<T> {
-        if TURN_HELD.try_with(|_| ()).is_ok() || OnReadThread::marked() {
+        if Direct::turn_held() {
             return reads.await;
         }
-        let turn = self
-            .at_once
-            .acquire()
-            .await
-            .map_err(|e| StoreError::unavailable("de leesverbindingen zijn gesloten", e))?;
+        let turn = self.place().await?;
         let runtime = tokio::runtime::Handle::current();
         let out = tokio::task::spawn_blocking(move || {
             let _on = OnReadThread::mark();
@@ -301,6 +293,20 @@ impl Direct {
         .map_err(|e| StoreError::unavailable("een leesopdracht is afgebroken", e))?;
         drop(turn);
         out
+    }
+
+    /// Whether this task or thread holds a turn already: in a run of reads
+    /// ([`Direct::in_one_turn`], [`Direct::on_one_thread`]).
+    fn turn_held() -> bool {
+        TURN_HELD.try_with(|_| ()).is_ok() || OnReadThread::marked()
+    }
+
+    /// Waits for a place among the [`at_once`] reads on the blocking pool.
+    async fn place(&self) -> Result<tokio::sync::SemaphorePermit<'_>> {
+        self.at_once
+            .acquire()
+            .await
+            .map_err(|e| StoreError::unavailable("de leesverbindingen zijn gesloten", e))
     }
 }
 
@@ -463,6 +469,15 @@ mod tests {
         assert!(err.to_string().contains("parameter zonder waarde"), "{err}");
     }
 
+    /// Takes every place among the reads but one (for as long as the permit is kept).
+    async fn all_places_but_one(direct: &Direct) -> tokio::sync::SemaphorePermit<'_> {
+        direct
+            .at_once
+            .acquire_many(u32::try_from(at_once() - 1).expect("few"))
+            .await
+            .expect("places")
+    }
+
     /// A run of reads in one turn takes one place among the reads on the blocking pool,
     /// whatever its number of queries: with every other place taken, it still finishes (a
     /// query that waited for a place of its own would wait for its own turn to end).
@@ -470,11 +485,7 @@ mod tests {
     async fn a_run_of_reads_waits_for_one_place_not_one_per_query() {
         let (_dir, path) = database();
         let direct = Arc::new(Direct::new(&path));
-        let others = direct
-            .at_once
-            .acquire_many(u32::try_from(at_once() - 1).expect("few"))
-            .await
-            .expect("places");
+        let others = all_places_but_one(&direct).await;
         let count = |d: &Arc<Direct>| {
             let d = Arc::clone(d);
             async move {
@@ -507,11 +518,7 @@ mod tests {
     async fn a_run_of_reads_on_one_thread_asks_every_query_there() {
         let (_dir, path) = database();
         let direct = Arc::new(Direct::new(&path));
-        let others = direct
-            .at_once
-            .acquire_many(u32::try_from(at_once() - 1).expect("few"))
-            .await
-            .expect("places");
+        let others = all_places_but_one(&direct).await;
         let caller = std::thread::current().id();
         let count = |d: Arc<Direct>| async move {
             d.blocking(|c| {
