@@ -574,8 +574,8 @@ impl Store {
                 return Ok(page);
             }
         }
-        // Its counts and its page wait once for a place among the reads, not once each; on
-        // SQLite they run one after the other on one thread.
+        // On SQLite its counts and its page wait once for a place among the reads, not once
+        // each, and run one after the other on one thread.
         if let Db::Sqlite(_, direct) = &self.db {
             let (db, filter, today, most) = (
                 self.db.clone(),
@@ -586,10 +586,9 @@ impl Store {
             let reads = async move { db.list(&filter, &today, offset, limit, most, None).await };
             return direct.on_one_thread(reads).await;
         }
-        let reads = self
-            .db
-            .list(filter, today, offset, limit, self.list_start, self.kept());
-        self.db.in_one_turn(reads).await
+        self.db
+            .list(filter, today, offset, limit, self.list_start, self.kept())
+            .await
     }
 
     /// The gemeenten with cases: (name, open cases, all cases), by name.

@@ -116,18 +116,6 @@ impl Db {
         }
     }
 
-    /// Runs `reads` (such as [`Db::list`]: its counts and its page) in one turn on SQLite's
-    /// blocking pool ([`crate::direct::Direct::in_one_turn`]); on PostgreSQL as they are.
-    pub(crate) async fn in_one_turn<T>(
-        &self,
-        reads: impl std::future::Future<Output = Result<T>>,
-    ) -> Result<T> {
-        match self {
-            Db::Sqlite(_, direct) => direct.in_one_turn(reads).await,
-            Db::Postgres(_) => reads.await,
-        }
-    }
-
     /// Whether a planner hint (`INDEXED BY`, SQLite only) can be given.
     fn hints(&self) -> bool {
         matches!(self, Db::Sqlite(..))
