@@ -19,10 +19,11 @@ mod serve_cmd;
 
 use std::process::ExitCode;
 
-/// With the feature `mimalloc`: mimalloc as the memory allocator instead of the C library's.
-/// A busy server allocates and frees many small buffers per request on several threads at
-/// once; glibc's allocator spent about a seventh of the machine on that in the read
-/// benchmark, at the price of some 25 MB more at peak (BENCHMARKS.md, "the allocator").
+/// With the feature `mimalloc` (on by default): mimalloc as the memory allocator instead of
+/// the C library's. A busy server allocates on one thread what another frees (a request's
+/// log entries, freed by the log writer); glibc's allocator then locks the arena that made
+/// them, and spent about a seventh of the machine on that in the read benchmark. mimalloc
+/// (version 2) costs some 20 MB more at peak (BENCHMARKS.md, 6 December).
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
