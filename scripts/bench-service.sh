@@ -21,7 +21,7 @@
 # SCENARIOS (all), BACKENDS ("sqlite postgres"; postgres only with AVE_TEST_POSTGRES),
 # PG_SERVERS ("1 2": how many `ave serve` processes share PostgreSQL, one run each),
 # PORT (18080; a second server takes PORT+1), HELLO_PORT (18090), KEEP (0), IN_PLACE (0),
-# FEATURES (features of `ave` beside its default, mimalloc).
+# FEATURES (features of `ave`, e.g. mimalloc).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -19,11 +19,11 @@ mod serve_cmd;
 
 use std::process::ExitCode;
 
-/// With the feature `mimalloc` (on by default): mimalloc as the memory allocator instead of
+/// With the feature `mimalloc` (off by default): mimalloc as the memory allocator instead of
 /// the C library's. A busy server allocates on one thread what another frees (a request's
 /// log entries, freed by the log writer); glibc's allocator then locks the arena that made
-/// them, and spent about a seventh of the machine on that in the read benchmark. mimalloc
-/// (version 2) costs some 20 MB more at peak (BENCHMARKS.md, 6 December).
+/// them. mimalloc (version 2) gave more per second in 20 s runs but held 17–30 MB more, up
+/// to 192 MB in a run of 4 minutes per scenario (BENCHMARKS.md, 6 December).
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

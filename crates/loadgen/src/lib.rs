@@ -28,6 +28,7 @@ pub mod runner;
 pub mod scenario;
 pub mod seed;
 pub mod sessions;
+pub mod teams;
 pub mod tokens;
 
 use std::time::Instant;

@@ -12,6 +12,7 @@ use crate::report::{self, Report, ScenarioRun, Setting};
 use crate::rss::{self, Sampler};
 use crate::runner::{self, Load};
 use crate::scenario::{PAGE, Scenario};
+use crate::teams::Teams;
 use crate::{LoadError, wall_clock};
 
 /// Every scenario of the API and the ceilings, in the order a run takes them; the page
@@ -46,7 +47,8 @@ pub struct Options {
     pub announce: fn(&str),
 }
 
-/// The scripts of the write scenarios: one per gemeente of the demo region.
+/// The scripts of the write scenarios: one per gemeente of the demo region, naming its team 1
+/// ([`Teams`] makes one for every team the database has).
 fn scripts() -> Result<Vec<ave_demo::Script>, LoadError> {
     let now = wall_clock();
     let mut out = Vec::new();
@@ -136,11 +138,11 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
             },
             "transition" => Scenario::Transition {
                 targets: targets.clone(),
-                scripts: scripts()?,
+                teams: Teams::new(scripts()?, &tokens)?,
             },
             _ => Scenario::Workflow {
                 targets: targets.clone(),
-                scripts: scripts()?,
+                teams: Teams::new(scripts()?, &tokens)?,
             },
         };
         (options.announce)(name);

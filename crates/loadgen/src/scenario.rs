@@ -12,6 +12,10 @@
 //!   case. Every command is counted under its name and under `opdracht` (all of them).
 //! - `workflow`: create a case, add a signal, add a role, read the case, list a page — the
 //!   sequence other case systems are measured on.
+//!
+//! The cases these two open are each worked by a team of the seeded database chosen at
+//! random, as the seeded cases are ([`crate::teams`]), so that no professional's caseload
+//! grows with the length of the run.
 //! - `page-…`: one web page, `GET` with a session cookie as a browser asks for it
 //!   ([`crate::pages`]); its body sizes are recorded too.
 //!
@@ -28,6 +32,7 @@ use crate::clock;
 use crate::db::{CommitCeiling, Fixture, ListFilter};
 use crate::http::{Answer, Target, TransportError};
 use crate::runner::Recorder;
+use crate::teams::Teams;
 
 /// The page size of the list scenarios.
 pub const PAGE: u64 = 100;
@@ -38,8 +43,9 @@ pub struct ClientState {
     client: usize,
     rng: fastrand::Rng,
     n: u64,
-    /// The case this client is writing to, its version (`ETag`) and the next command.
-    case: Option<(String, String, usize)>,
+    /// The case this client is writing to: its id, its version (`ETag`), the next command
+    /// and the script (the team) it follows.
+    case: Option<(String, String, usize, Arc<Script>)>,
 }
 
 impl ClientState {
@@ -85,15 +91,16 @@ pub enum Scenario {
     Transition {
         /// The services.
         targets: Vec<Target>,
-        /// One script per gemeente.
-        scripts: Vec<Script>,
+        /// The scripts per gemeente and team; a client works cases of one gemeente, each
+        /// case with a team of its own.
+        teams: Teams,
     },
     /// Create, signal, role, read, list.
     Workflow {
         /// The services.
         targets: Vec<Target>,
-        /// One script per gemeente (its opening and first role are used).
-        scripts: Vec<Script>,
+        /// The scripts per gemeente and team (a script's opening and first role are used).
+        teams: Teams,
     },
     /// A web page.
     Page {
@@ -229,14 +236,14 @@ impl Scenario {
                     .await;
                 rec.record("list", t0, expect(&answer, 200));
             }
-            Scenario::Transition { targets, scripts } => {
+            Scenario::Transition { targets, teams } => {
                 let target = Self::target(targets, state);
-                let script = &scripts[state.client % scripts.len()];
-                transition_step(target, script, state, rec).await;
+                transition_step(target, teams, state, rec).await;
             }
-            Scenario::Workflow { targets, scripts } => {
+            Scenario::Workflow { targets, teams } => {
                 let target = Self::target(targets, state);
-                let script = &scripts[state.rng.usize(..scripts.len())];
+                let gemeente = state.rng.usize(..teams.gemeenten());
+                let script = teams.pick(gemeente, &mut state.rng);
                 workflow(target, script, rec).await;
             }
             Scenario::Page {
@@ -293,16 +300,19 @@ async fn create(
 
 async fn transition_step(
     target: &Target,
-    script: &Script,
+    teams: &Teams,
     state: &mut ClientState,
     rec: &mut Recorder,
 ) {
-    let (id, etag, next) = match state.case.take() {
-        Some(c) if c.2 < script.steps.len() => c,
-        _ => match create(target, script, rec, "aanmaken (voorbereiding)").await {
-            Some((id, etag)) => (id, etag, 0),
-            None => return,
-        },
+    let (id, etag, next, script) = match state.case.take() {
+        Some(c) if c.2 < c.3.steps.len() => c,
+        _ => {
+            let script = Arc::new(teams.pick(state.client, &mut state.rng).clone());
+            match create(target, &script, rec, "aanmaken (voorbereiding)").await {
+                Some((id, etag)) => (id, etag, 0, script),
+                None => return,
+            }
+        }
     };
     let (by, command) = &script.steps[next];
     let body = match serde_json::to_value(command) {
@@ -319,7 +329,9 @@ async fn transition_step(
     rec.record(command_name(command), t0, outcome.clone());
     rec.record("opdracht", t0, outcome.clone());
     match (outcome, answer) {
-        (Ok(()), Ok(a)) => state.case = Some((id, a.etag.unwrap_or_default(), next + 1)),
+        (Ok(()), Ok(a)) => {
+            state.case = Some((id, a.etag.unwrap_or_default(), next + 1, script));
+        }
         // A refused command leaves the case behind; the next step opens a new one.
         _ => state.case = None,
     }
