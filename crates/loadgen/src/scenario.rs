@@ -12,12 +12,12 @@
 //!   case. Every command is counted under its name and under `opdracht` (all of them).
 //! - `workflow`: create a case, add a signal, add a role, read the case, list a page — the
 //!   sequence other case systems are measured on.
-//!
-//! The cases these two open are each worked by a team of the seeded database chosen at
-//! random, as the seeded cases are ([`crate::teams`]), so that no professional's caseload
-//! grows with the length of the run.
 //! - `page-…`: one web page, `GET` with a session cookie as a browser asks for it
 //!   ([`crate::pages`]); its body sizes are recorded too.
+//!
+//! The cases `transition` and `workflow` open are each worked by a team of the seeded
+//! database chosen at random, as the seeded cases are ([`crate::teams`]), so that no
+//! professional's caseload grows with the length of the run.
 //!
 //! With more than one target, client `i` talks to target `i mod n`.
 
@@ -307,7 +307,7 @@ async fn transition_step(
     let (id, etag, next, script) = match state.case.take() {
         Some(c) if c.2 < c.3.steps.len() => c,
         _ => {
-            let script = Arc::new(teams.pick(state.client, &mut state.rng).clone());
+            let script = Arc::clone(teams.pick(state.client, &mut state.rng));
             match create(target, &script, rec, "aanmaken (voorbereiding)").await {
                 Some((id, etag)) => (id, etag, 0, script),
                 None => return,

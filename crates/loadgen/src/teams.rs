@@ -13,6 +13,7 @@
 //! whom it names.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use ave_demo::Script;
 use ave_engine::ids::PersonId;
@@ -25,7 +26,7 @@ use crate::tokens::Tokens;
 
 /// Per gemeente, its script once for every team the database has (team 1 first).
 #[derive(Debug, Clone)]
-pub struct Teams(Vec<Vec<Script>>);
+pub struct Teams(Vec<Vec<Arc<Script>>>);
 
 impl Teams {
     /// The scripts of `scripts` (one per gemeente, naming team 1) for every team whose
@@ -39,9 +40,9 @@ impl Teams {
                 let Some(names) = renamed(&people, team, tokens) else {
                     break;
                 };
-                teams.push(with_people(&script, &names)?);
+                teams.push(Arc::new(with_people(&script, &names)?));
             }
-            teams.insert(0, script);
+            teams.insert(0, Arc::new(script));
             out.push(teams);
         }
         Ok(Teams(out))
@@ -54,7 +55,7 @@ impl Teams {
 
     /// The script of gemeente `gemeente` (modulo the number of gemeenten) for a team chosen
     /// by `rng`.
-    pub fn pick(&self, gemeente: usize, rng: &mut fastrand::Rng) -> &Script {
+    pub fn pick(&self, gemeente: usize, rng: &mut fastrand::Rng) -> &Arc<Script> {
         let teams = &self.0[gemeente % self.0.len()];
         &teams[rng.usize(..teams.len())]
     }
@@ -74,7 +75,8 @@ fn people(script: &Script) -> Vec<String> {
 }
 
 /// Team `team`'s person for each of `people` (`x-1` → `x-team`), or `None` when one of them
-/// has no token (the team does not exist in the database).
+/// has no token (the team does not exist in the database) or is not named as a team 1
+/// person (`…-1`): then the script keeps its one team.
 fn renamed(people: &[String], team: usize, tokens: &Tokens) -> Option<HashMap<String, String>> {
     people
         .iter()
@@ -174,7 +176,7 @@ mod tests {
         assert_eq!(third.steps.len(), one.steps.len());
         let json =
             |s: &Script| serde_json::to_string(&(&s.opener, &s.open, &s.steps)).expect("json");
-        let (before, after) = (json(&one), json(third));
+        let (before, after) = (json(&one), json(third.as_ref()));
         for p in people(&one) {
             let team3 = format!("\"{}-3\"", p.strip_suffix("-1").expect("team 1"));
             assert!(
