@@ -66,6 +66,17 @@ fn scripts() -> Result<Vec<ave_demo::Script>, LoadError> {
     Ok(out)
 }
 
+/// The write scenarios' scripts for every team ([`Teams`]): made the first time a scenario
+/// asks, then shared by the next (a copy shares the scripts).
+fn once(teams: &mut Option<Teams>, tokens: &crate::tokens::Tokens) -> Result<Teams, LoadError> {
+    if let Some(made) = teams {
+        return Ok(made.clone());
+    }
+    let made = Teams::new(scripts()?, tokens)?;
+    *teams = Some(made.clone());
+    Ok(made)
+}
+
 /// Runs the scenarios of `options` and reports them.
 pub async fn run(options: &Options) -> Result<Report, LoadError> {
     let load_before = report::load_average();
@@ -98,6 +109,7 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
     let cases = Arc::new(fixture.cases.clone());
     let (sampler, sampling) =
         Sampler::start(options.server_pids.clone(), Duration::from_millis(100));
+    let mut teams = None;
     let mut runs = Vec::new();
     for name in SCENARIOS {
         if !options.scenarios.iter().any(|s| s == name) {
@@ -138,11 +150,11 @@ pub async fn run(options: &Options) -> Result<Report, LoadError> {
             },
             "transition" => Scenario::Transition {
                 targets: targets.clone(),
-                teams: Teams::new(scripts()?, &tokens)?,
+                teams: once(&mut teams, &tokens)?,
             },
             _ => Scenario::Workflow {
                 targets: targets.clone(),
-                teams: Teams::new(scripts()?, &tokens)?,
+                teams: once(&mut teams, &tokens)?,
             },
         };
         (options.announce)(name);
