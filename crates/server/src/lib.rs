@@ -231,7 +231,7 @@ pub fn router(state: AppState) -> Router {
             processing::track,
         ));
     let transport = state.transport;
-    let metrics = Metrics::of(&state.store);
+    let metrics = Metrics::of(&state.store, state.writer.metrics());
     let app: Router = Router::new()
         .nest("/api/v1", api)
         .route("/aanmelden/sso/{provider}", get(auth::oidc::start))

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use ave_store::Store;
+use ave_store::{Store, WriterMetrics};
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
@@ -53,10 +53,13 @@ struct KeptRows {
 }
 
 impl Metrics {
-    /// The metrics of a server over `store`: with its kept case rows when it keeps them
-    /// (`ave_casusrijen_luisteren`: 1 while rows are served from memory, 0 while every read
-    /// goes to the database; `ave_casusrijen_bewaard`: how many are kept).
-    pub fn of(store: &Store) -> Metrics {
+    /// The metrics of a server over `store` and its group-commit `writer`
+    /// (`ave_schrijver_opdrachten_per_transactie`, `ave_schrijver_transactie_seconds`: how
+    /// many commands each transaction took and how long it took to its durable commit), with
+    /// its kept case rows when it keeps them (`ave_casusrijen_luisteren`: 1 while rows are
+    /// served from memory, 0 while every read goes to the database;
+    /// `ave_casusrijen_bewaard`: how many are kept).
+    pub fn of(store: &Store, writer: &WriterMetrics) -> Metrics {
         let mut registry = Registry::with_prefix("ave");
         let requests = Family::<RequestLabels, Counter>::default();
         let durations =
@@ -70,6 +73,17 @@ impl Metrics {
             "http_request_duration_seconds",
             "HTTP request durations by route and method",
             durations.clone(),
+        );
+        registry.register(
+            "schrijver_opdrachten_per_transactie",
+            "Commands stored by each transaction of the group-commit writer",
+            writer.appends().clone(),
+        );
+        registry.register_with_unit(
+            "schrijver_transactie",
+            "Duration of each transaction of the group-commit writer, to its durable commit",
+            prometheus_client::registry::Unit::Seconds,
+            writer.seconds().clone(),
         );
         let kept = store.kept_rows_status().map(|_| {
             let kept = KeptRows {

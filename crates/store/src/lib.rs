@@ -52,7 +52,7 @@ use serde::Serialize;
 
 pub use db::Backend;
 pub use row::attention_key;
-pub use writer::GroupCommit;
+pub use writer::{GroupCommit, WriterMetrics};
 
 use db::Db;
 

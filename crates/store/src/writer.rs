@@ -12,6 +12,7 @@
 use std::sync::Arc;
 
 use ave_engine::ids::CaseId;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::db::Db;
@@ -25,6 +26,43 @@ type Job = (Append, oneshot::Sender<Result<Appended>>);
 #[derive(Debug, Clone)]
 pub struct GroupCommit {
     tx: mpsc::Sender<Job>,
+    metrics: WriterMetrics,
+}
+
+/// What the writer does, for the server's metrics: how many appends each of its
+/// transactions takes and how long each takes, from its start to its durable commit. A
+/// command waits for the transaction before its own and for its own, so a slow transaction
+/// (a flush to disk held up by others) shows here before it shows in the commands' times.
+#[derive(Debug, Clone)]
+pub struct WriterMetrics {
+    appends: Histogram,
+    seconds: Histogram,
+}
+
+impl WriterMetrics {
+    fn new() -> WriterMetrics {
+        WriterMetrics {
+            // 1, 2, 4, … 256 appends (the most one transaction takes, [`MAX_BATCH`]).
+            appends: Histogram::new(exponential_buckets(1.0, 2.0, 9)),
+            // 0.25 ms … about 4 s.
+            seconds: Histogram::new(exponential_buckets(0.000_25, 2.0, 15)),
+        }
+    }
+
+    /// How many appends each transaction took.
+    pub fn appends(&self) -> &Histogram {
+        &self.appends
+    }
+
+    /// How long each transaction took, in seconds, up to its durable commit.
+    pub fn seconds(&self) -> &Histogram {
+        &self.seconds
+    }
+
+    fn observe(&self, appends: usize, seconds: f64) {
+        self.appends.observe(appends as f64);
+        self.seconds.observe(seconds);
+    }
 }
 
 /// The most appends one transaction takes.
@@ -36,6 +74,8 @@ impl GroupCommit {
     /// with a connection of its own.
     pub fn start(store: Store) -> GroupCommit {
         let (tx, rx) = mpsc::channel::<Job>(4096);
+        let metrics = WriterMetrics::new();
+        let recorded = metrics.clone();
         let db = store.writer.clone();
         let rows = store.rows.as_ref().map(|(cache, _)| cache.clone());
         let pipeline = store
@@ -44,7 +84,7 @@ impl GroupCommit {
             .map(|(config, closing)| Pipeline::new(config.clone(), closing.subscribe()));
         match db.backend() {
             Backend::Sqlite => {
-                tokio::spawn(run(db, rx, rows, None));
+                tokio::spawn(run(db, rx, rows, None, recorded));
             }
             Backend::Postgres => {
                 let spawned = std::thread::Builder::new()
@@ -54,7 +94,7 @@ impl GroupCommit {
                             .enable_all()
                             .build()
                         {
-                            Ok(rt) => rt.block_on(run(db, rx, rows, pipeline)),
+                            Ok(rt) => rt.block_on(run(db, rx, rows, pipeline, recorded)),
                             // The receiver is dropped with it: every append is answered
                             // "unavailable", none is left unanswered.
                             Err(e) => tracing::error!(fout = %e, "schrijver niet gestart"),
@@ -65,7 +105,12 @@ impl GroupCommit {
                 }
             }
         }
-        GroupCommit { tx }
+        GroupCommit { tx, metrics }
+    }
+
+    /// What the writer does: its transactions' sizes and times.
+    pub fn metrics(&self) -> &WriterMetrics {
+        &self.metrics
     }
 
     /// Stores one command's events; returns when they are durably committed.
@@ -84,12 +129,16 @@ impl GroupCommit {
 /// The writer's loop: takes what is waiting, up to [`MAX_BATCH`], as one transaction; ends
 /// when every sender is gone. The kept rows of the batch's cases, if rows are kept, are
 /// forgotten before any of its commands is answered ([`append_batch`]). On PostgreSQL the
-/// batches go through `pipeline` when there is one.
+/// batches go through `pipeline` when there is one. Each batch's size and time go to
+/// `metrics`.
+// The edge of the store: the writer reads the monotonic clock to time its transactions.
+#[allow(clippy::disallowed_methods)]
 async fn run(
     db: Db,
     mut rx: mpsc::Receiver<Job>,
     rows: Option<Arc<RowCache>>,
     mut pipeline: Option<Pipeline>,
+    metrics: WriterMetrics,
 ) {
     let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
@@ -102,10 +151,13 @@ async fn run(
             }
         }
         let (batch, replies): (Vec<Append>, Vec<_>) = jobs.drain(..).unzip();
+        let size = batch.len();
+        let started = std::time::Instant::now();
         let results = match pipeline.as_mut() {
             Some(pipeline) => pipelined(&db, rows.as_deref(), pipeline, batch).await,
             None => append_batch(&db, rows.as_deref(), batch).await,
         };
+        metrics.observe(size, started.elapsed().as_secs_f64());
         for (reply, result) in replies.into_iter().zip(results) {
             let _ = reply.send(result);
         }

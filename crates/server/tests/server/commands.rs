@@ -844,3 +844,38 @@ async fn metrics_say_whether_case_rows_come_from_memory() {
         db.drop().await;
     }
 }
+
+#[tokio::test]
+async fn the_metrics_show_each_transaction_of_the_writer() {
+    for db in Db::each().await {
+        let app = router(
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+        );
+        let before = crate::metrics_text(&app).await;
+        assert!(
+            before.contains("ave_schrijver_transactie_seconds_count 0"),
+            "{before}"
+        );
+        let (case, _) = open(&app).await;
+        let a = post(
+            &app,
+            &format!("{case}/signalen"),
+            REGISSEUR,
+            json!({"bron": "school", "categorie": "zorg", "tekst": "kind vaak afwezig"}),
+            None,
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        // Two commands one after the other: two transactions of one command each.
+        let text = crate::metrics_text(&app).await;
+        for line in [
+            "ave_schrijver_opdrachten_per_transactie_count 2",
+            "ave_schrijver_opdrachten_per_transactie_sum 2.0",
+            "ave_schrijver_opdrachten_per_transactie_bucket{le=\"1.0\"} 2",
+            "ave_schrijver_transactie_seconds_count 2",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} in:\n{text}");
+        }
+        db.drop().await;
+    }
+}
