@@ -43,9 +43,20 @@ pub struct ClientState {
     client: usize,
     rng: fastrand::Rng,
     n: u64,
-    /// The case this client is writing to: its id, its version (`ETag`), the next command
-    /// and the script (the team) it follows.
-    case: Option<(String, String, usize, Arc<Script>)>,
+    /// The case this client is writing to.
+    case: Option<Writing>,
+}
+
+/// A case a client of the transition scenario is giving commands to.
+#[derive(Debug)]
+struct Writing {
+    id: String,
+    /// Its version (`ETag`), for `If-Match`.
+    etag: String,
+    /// The next step of `script`.
+    next: usize,
+    /// The script (the team) it follows.
+    script: Arc<Script>,
 }
 
 impl ClientState {
@@ -304,23 +315,28 @@ async fn transition_step(
     state: &mut ClientState,
     rec: &mut Recorder,
 ) {
-    let (id, etag, next, script) = match state.case.take() {
-        Some(c) if c.2 < c.3.steps.len() => c,
+    let case = match state.case.take() {
+        Some(c) if c.next < c.script.steps.len() => c,
         _ => {
             let script = Arc::clone(teams.pick(state.client, &mut state.rng));
             match create(target, &script, rec, "aanmaken (voorbereiding)").await {
-                Some((id, etag)) => (id, etag, 0, script),
+                Some((id, etag)) => Writing {
+                    id,
+                    etag,
+                    next: 0,
+                    script,
+                },
                 None => return,
             }
         }
     };
-    let (by, command) = &script.steps[next];
+    let (by, command) = &case.script.steps[case.next];
     let body = match serde_json::to_value(command) {
         Ok(v) => v,
         Err(_) => return,
     };
-    let path = format!("/api/v1/casussen/{id}/opdrachten");
-    let if_match = (!etag.is_empty()).then_some(etag.as_str());
+    let path = format!("/api/v1/casussen/{}/opdrachten", case.id);
+    let if_match = (!case.etag.is_empty()).then_some(case.etag.as_str());
     let t0 = clock();
     let answer = target
         .post_json(&path, Some(by.as_str()), if_match, &body)
@@ -330,7 +346,11 @@ async fn transition_step(
     rec.record("opdracht", t0, outcome.clone());
     match (outcome, answer) {
         (Ok(()), Ok(a)) => {
-            state.case = Some((id, a.etag.unwrap_or_default(), next + 1, script));
+            state.case = Some(Writing {
+                etag: a.etag.unwrap_or_default(),
+                next: case.next + 1,
+                ..case
+            });
         }
         // A refused command leaves the case behind; the next step opens a new one.
         _ => state.case = None,

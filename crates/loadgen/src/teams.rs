@@ -35,14 +35,13 @@ impl Teams {
         let mut out = Vec::with_capacity(scripts.len());
         for script in scripts {
             let people = people(&script);
-            let mut teams = Vec::new();
+            let mut teams = vec![Arc::new(script)];
             for team in 2.. {
                 let Some(names) = renamed(&people, team, tokens) else {
                     break;
                 };
-                teams.push(Arc::new(with_people(&script, &names)?));
+                teams.push(Arc::new(with_people(&teams[0], &names)?));
             }
-            teams.insert(0, Arc::new(script));
             out.push(teams);
         }
         Ok(Teams(out))
