@@ -17,7 +17,8 @@
 # Settings: CASES (100000), CLIENTS (32), DURATION (20s), WARMUP (3s), ROUNDS (2),
 # SCENARIOS (read), EXTRA_BIN (a directory with another build's release `ave`, run as a
 # third side each round: to compare a change, e.g. the last landed commit), FEATURES (cargo
-# features of `ave` for both builds, e.g. mimalloc), EXTRA_PATCH (a patch on this
+# features of `ave` for both builds instead of its default, jemalloc: e.g. mimalloc, or `-` for
+# none, the C library's allocator), EXTRA_PATCH (a patch on this
 # checkout built as the third side instead of EXTRA_BIN: scripts/bench-authz-nolog.patch is
 # sign-on and need-to-know without the two logs, to tell what the logs cost from what the
 # authorisation costs).
@@ -33,7 +34,8 @@ SCENARIOS=${SCENARIOS:-read}
 FEATURES=${FEATURES:-}
 EXTRA_PATCH=${EXTRA_PATCH:-}
 features=()
-if [ -n "$FEATURES" ]; then features=(--features "ave-cli/$FEATURES"); fi
+if [ "$FEATURES" = "-" ]; then features=(--no-default-features)
+elif [ -n "$FEATURES" ]; then features=(--no-default-features --features "ave-cli/$FEATURES"); fi
 BENCH=target/bench
 RESULTS=$BENCH/results
 BASE_SRC=$BENCH/authz-base-src

@@ -21,7 +21,8 @@
 # SCENARIOS (all), BACKENDS ("sqlite postgres"; postgres only with AVE_TEST_POSTGRES),
 # PG_SERVERS ("1 2": how many `ave serve` processes share PostgreSQL, one run each),
 # PORT (18080; a second server takes PORT+1), HELLO_PORT (18090), KEEP (0), IN_PLACE (0),
-# FEATURES (features of `ave`, e.g. mimalloc).
+# FEATURES (features of `ave` instead of its default, jemalloc: e.g. mimalloc, or `-` for none,
+# the C library's allocator).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,7 +47,8 @@ source scripts/bench-copy.sh
 
 step "release build"
 features=()
-if [ -n "${FEATURES:-}" ]; then features=(--features "ave-cli/$FEATURES"); fi
+if [ "${FEATURES:-}" = "-" ]; then features=(--no-default-features)
+elif [ -n "${FEATURES:-}" ]; then features=(--no-default-features --features "ave-cli/$FEATURES"); fi
 cargo build --release --locked -p ave-cli -p ave-loadgen ${features[@]+"${features[@]}"}
 AVE=target/release/ave
 LOAD=target/release/ave-load

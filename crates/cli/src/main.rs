@@ -19,14 +19,28 @@ mod serve_cmd;
 
 use std::process::ExitCode;
 
-/// With the feature `mimalloc` (off by default): mimalloc as the memory allocator instead of
-/// the C library's. A busy server allocates on one thread what another frees (a request's
-/// log entries, freed by the log writer); glibc's allocator then locks the arena that made
-/// them. mimalloc (version 2) gave more per second in 20 s runs but held 17–30 MB more, up
-/// to 192 MB in a run of 4 minutes per scenario (BENCHMARKS.md, 6 December).
-#[cfg(feature = "mimalloc")]
+/// The memory allocator: jemalloc by default (the feature `jemalloc`), for every allocation
+/// of the process — SQLite's page caches included, since its `malloc` replaces the C
+/// library's. A busy server allocates on one thread what another frees (a request's log
+/// entries, freed by the log writer; a connection's pages, used from whichever thread holds
+/// it); the C library's allocator keeps such freed memory in per-thread arenas, and the server
+/// grew past 200 MB in an hour under load with two thirds of it free (BENCHMARKS.md,
+/// 6 December 11:35). jemalloc's background thread hands unused pages back to the system.
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// With `--no-default-features --features mimalloc`: mimalloc (version 2) instead. It gave
+/// more per second in 20 s runs but held 17–30 MB more than the C library's allocator, up to
+/// 192 MB in a run of 4 minutes per scenario (BENCHMARKS.md, 6 December 05:34).
+#[cfg(all(feature = "mimalloc", not(feature = "jemalloc")))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[cfg(all(feature = "jemalloc", feature = "mimalloc"))]
+compile_error!(
+    "kies één geheugenbeheerder: mimalloc met `--no-default-features --features mimalloc`"
+);
 
 use clap::{FromArgMatches, Parser, Subcommand};
 
