@@ -170,7 +170,7 @@ pub enum ServeError {
     Bind {
         /// The address.
         addr: SocketAddr,
-        /// Why (the operating system's words).
+        /// Why, in Dutch: the common causes named with what to do.
         reason: String,
     },
     /// Serving stopped with an error.
@@ -179,6 +179,21 @@ pub enum ServeError {
     /// The SMTP settings cannot be used.
     #[error("{0}")]
     Mail(String),
+}
+
+/// Why an address cannot be bound, in Dutch: the common causes named with what to do, any
+/// other with the operating system's error code (its own words are English).
+fn bind_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        AddrInUse => "het adres is al in gebruik; draait er al een server op deze poort? Stop die, of kies een andere poort met --listen".to_owned(),
+        PermissionDenied => "geen toestemming; een poort onder 1024 vraagt bijzondere rechten, kies een hogere poort".to_owned(),
+        AddrNotAvailable => "dit adres hoort niet bij deze machine".to_owned(),
+        _ => match e.raw_os_error() {
+            Some(code) => format!("het besturingssysteem weigert het (foutcode {code})"),
+            None => "het besturingssysteem weigert het".to_owned(),
+        },
+    }
 }
 
 /// The router with every route and layer.
@@ -359,7 +374,7 @@ pub async fn serve_with(
         .await
         .map_err(|e| ServeError::Bind {
             addr,
-            reason: e.to_string(),
+            reason: bind_reason(&e),
         })?;
     let bound = listener.local_addr().unwrap_or(addr);
     // A read of a case takes its row from memory where that saves a round trip (PostgreSQL).

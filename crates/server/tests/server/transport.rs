@@ -157,6 +157,24 @@ async fn plain_http_beyond_loopback_is_refused_in_dutch_and_bad_tls_files_too() 
     assert!(e.to_string().contains("niet te lezen"), "{e}");
 }
 
+#[tokio::test]
+async fn a_port_in_use_is_refused_in_dutch_with_what_to_do() {
+    let f = fixture().await;
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr");
+    let e = ave_server::serve_with(f.store.clone(), ServeOptions::plain(addr), async {}, |_| {})
+        .await
+        .expect_err("refused");
+    let text = e.to_string();
+    assert!(
+        text.contains(&format!("kan niet luisteren op {addr}")),
+        "{text}"
+    );
+    assert!(text.contains("al in gebruik"), "{text}");
+    assert!(text.contains("--listen"), "{text}");
+    assert!(!text.contains("Address already in use"), "{text}");
+}
+
 /// An app that answers with the client address its handler sees, behind the real edge.
 fn who(transport: Transport) -> Router {
     Router::new()
