@@ -25,7 +25,10 @@ use std::process::ExitCode;
 /// entries, freed by the log writer; a connection's pages, used from whichever thread holds
 /// it); the C library's allocator keeps such freed memory in per-thread arenas, and the server
 /// grew past 200 MB in an hour under load with two thirds of it free (BENCHMARKS.md,
-/// 6 December 11:35). jemalloc's background thread hands unused pages back to the system.
+/// 6 December 11:35). jemalloc's background thread hands pages back to the system once they
+/// have been free for a second (`dirty_decay_ms:1000`, set where jemalloc is built:
+/// `.cargo/config.toml`; with its default of ten seconds the server still passed 200 MB,
+/// BENCHMARKS.md, 6 December 15:22).
 #[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

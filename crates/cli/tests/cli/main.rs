@@ -2,6 +2,7 @@
 //! One test binary, a module per feature.
 
 mod accounts;
+mod allocator;
 mod browser;
 mod check;
 mod config;

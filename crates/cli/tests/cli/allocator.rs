@@ -1,0 +1,27 @@
+//! The memory allocator the binary is built with, and its settings.
+
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+use std::time::Duration;
+
+/// jemalloc hands pages back to the system once they have been free for a second, not after
+/// its default ten: the setting is baked in when jemalloc is built (`.cargo/config.toml`), and
+/// without it the server peaked 65–105 MB higher under the workflow scenario (BENCHMARKS.md,
+/// 6 December 15:22). jemalloc prints its settings at exit when asked (`stats_print`).
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+#[test]
+fn jemalloc_hands_freed_pages_back_after_a_second_from_its_background_thread() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = crate::ave_env(
+        dir.path(),
+        &["--version"],
+        &[("MALLOC_CONF", "stats_print:true")],
+        Duration::from_secs(30),
+    );
+    assert!(out.status.success(), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("opt.dirty_decay_ms: 1000 (arenas.dirty_decay_ms: 1000)"),
+        "{err}"
+    );
+    assert!(err.contains("opt.background_thread: true"), "{err}");
+}
