@@ -118,6 +118,7 @@ async fn move_rows(main: &SqlitePool) -> Result<()> {
         return Ok(());
     }
     let mut copy = main.begin().await?;
+    let mut rows = 0;
     for table in TABLES.iter().filter(|t| old.iter().any(|o| o == *t)) {
         let sql = match *table {
             // The head moves only forward: a second copy never puts back an older one.
@@ -128,9 +129,13 @@ async fn move_rows(main: &SqlitePool) -> Result<()> {
             ),
             _ => format!("INSERT OR IGNORE INTO {SCHEMA}.{table} SELECT * FROM main.{table}"),
         };
-        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        let done = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
             .execute(&mut *copy)
             .await?;
+        // The entries and records moved (the head is one row, moved or not).
+        if *table != "audit_head" {
+            rows += done.rows_affected();
+        }
     }
     copy.commit().await?;
     let mut drop = main.begin().await?;
@@ -140,10 +145,20 @@ async fn move_rows(main: &SqlitePool) -> Result<()> {
             .await?;
     }
     drop.commit().await?;
-    tracing::info!(
-        tabellen = old.len(),
-        "logboek: de logtabellen zijn naar het eigen logboekbestand verplaatst"
-    );
+    // A new database makes the old tables empty on its way through the migrations: only a
+    // move of entries is news to an operator.
+    if rows > 0 {
+        tracing::info!(
+            tabellen = old.len(),
+            rijen = rows,
+            "logboek: de logtabellen zijn naar het eigen logboekbestand verplaatst"
+        );
+    } else {
+        tracing::debug!(
+            tabellen = old.len(),
+            "logboek: lege oude logtabellen opgeruimd"
+        );
+    }
     Ok(())
 }
 
