@@ -120,20 +120,26 @@ async fn move_rows(main: &SqlitePool) -> Result<()> {
     let mut copy = main.begin().await?;
     let mut rows = 0;
     for table in TABLES.iter().filter(|t| old.iter().any(|o| o == *t)) {
-        let sql = match *table {
+        // Whether the statement moves entries or records (the head is one row, moved or not).
+        let (sql, entries) = match *table {
             // The head moves only forward: a second copy never puts back an older one.
-            "audit_head" => format!(
-                "UPDATE {SCHEMA}.audit_head SET seq = m.seq, hash = m.hash \
-                 FROM (SELECT seq, hash FROM main.audit_head WHERE id = 1) AS m \
-                 WHERE {SCHEMA}.audit_head.id = 1 AND {SCHEMA}.audit_head.seq <= m.seq"
+            "audit_head" => (
+                format!(
+                    "UPDATE {SCHEMA}.audit_head SET seq = m.seq, hash = m.hash \
+                     FROM (SELECT seq, hash FROM main.audit_head WHERE id = 1) AS m \
+                     WHERE {SCHEMA}.audit_head.id = 1 AND {SCHEMA}.audit_head.seq <= m.seq"
+                ),
+                false,
             ),
-            _ => format!("INSERT OR IGNORE INTO {SCHEMA}.{table} SELECT * FROM main.{table}"),
+            _ => (
+                format!("INSERT OR IGNORE INTO {SCHEMA}.{table} SELECT * FROM main.{table}"),
+                true,
+            ),
         };
         let done = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
             .execute(&mut *copy)
             .await?;
-        // The entries and records moved (the head is one row, moved or not).
-        if *table != "audit_head" {
+        if entries {
             rows += done.rows_affected();
         }
     }

@@ -1,13 +1,13 @@
-//! The memory allocator the binary is built with, and its settings.
+//! The memory allocator the binary is built with, and its settings (jemalloc's; the other
+//! allocators are chosen by hand and have none of ours).
+#![cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 
-#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 use std::time::Duration;
 
 /// jemalloc hands pages back to the system once they have been free for a second, not after
 /// its default ten: the setting is baked in when jemalloc is built (`.cargo/config.toml`), and
 /// without it the server peaked 65–105 MB higher under the workflow scenario (BENCHMARKS.md,
 /// 6 December 15:22). jemalloc prints its settings at exit when asked (`stats_print`).
-#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[test]
 fn jemalloc_hands_freed_pages_back_after_a_second_from_its_background_thread() {
     let dir = tempfile::tempdir().expect("tempdir");
