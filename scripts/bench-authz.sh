@@ -21,7 +21,7 @@
 # none, the C library's allocator), EXTRA_PATCH (a patch on this
 # checkout built as the third side instead of EXTRA_BIN: scripts/bench-authz-nolog.patch is
 # sign-on and need-to-know without the two logs, to tell what the logs cost from what the
-# authorisation costs).
+# authorisation costs), KEEP (0; 1 keeps the database copies under target/bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -98,12 +98,19 @@ for s in "${sides[@]}"; do
 done
 
 pids=()
+# Stops the servers and deletes the copies (some 3 GB each with their logbooks; KEEP=1
+# keeps them).
 cleanup() {
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
   pids=()
+  if [ "${KEEP:-0}" != 1 ]; then
+    for s in "${sides[@]}"; do
+      rm -f "$BENCH/authz-$s".sqlite* "$BENCH/authz-$s".logboek.sqlite*
+    done
+  fi
 }
 trap cleanup EXIT
 
