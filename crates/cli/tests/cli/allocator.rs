@@ -5,11 +5,13 @@
 use std::time::Duration;
 
 /// jemalloc hands pages back to the system once they have been free for a second, not after
-/// its default ten: the setting is baked in when jemalloc is built (`.cargo/config.toml`), and
-/// without it the server peaked 65–105 MB higher under the workflow scenario (BENCHMARKS.md,
-/// 6 December 15:22). jemalloc prints its settings at exit when asked (`stats_print`).
+/// its default ten, and keeps one arena per CPU, not four: the settings are baked in when
+/// jemalloc is built (`.cargo/config.toml`), and without them the server peaked 65–105 MB
+/// (the second) and 20–30 MB (the arenas) higher under the workflow scenario (BENCHMARKS.md,
+/// 6 December 15:22 and 19:35). jemalloc prints its settings at exit when asked
+/// (`stats_print`).
 #[test]
-fn jemalloc_hands_freed_pages_back_after_a_second_from_its_background_thread() {
+fn jemalloc_hands_freed_pages_back_after_a_second_from_an_arena_per_cpu() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = crate::ave_env(
         dir.path(),
@@ -24,4 +26,5 @@ fn jemalloc_hands_freed_pages_back_after_a_second_from_its_background_thread() {
         "{err}"
     );
     assert!(err.contains("opt.background_thread: true"), "{err}");
+    assert!(err.contains("opt.percpu_arena: \"percpu\""), "{err}");
 }
