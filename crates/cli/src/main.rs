@@ -25,12 +25,9 @@ use std::process::ExitCode;
 /// entries, freed by the log writer; a connection's pages, used from whichever thread holds
 /// it); the C library's allocator keeps such freed memory in per-thread arenas, and the server
 /// grew past 200 MB in an hour under load with two thirds of it free (BENCHMARKS.md,
-/// 6 December 11:35). jemalloc's background thread hands pages back to the system once they
-/// have been free for a second (`dirty_decay_ms:1000`, set where jemalloc is built:
-/// `.cargo/config.toml`; with its default of ten seconds the server still passed 200 MB,
-/// BENCHMARKS.md, 6 December 15:22), and a thread allocates from the arena of the CPU it runs
-/// on (`percpu_arena:percpu`; 20–30 MB less at the peak than four arenas per CPU, BENCHMARKS.md,
-/// 6 December 19:35).
+/// 6 December 11:35). jemalloc's settings — freed pages back to the system after a second,
+/// one arena per CPU — are baked in where it is built; `.cargo/config.toml` says why, with the
+/// figures.
 #[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -5,11 +5,9 @@
 use std::time::Duration;
 
 /// jemalloc hands pages back to the system once they have been free for a second, not after
-/// its default ten, and keeps one arena per CPU, not four: the settings are baked in when
-/// jemalloc is built (`.cargo/config.toml`), and without them the server peaked 65–105 MB
-/// (the second) and 20–30 MB (the arenas) higher under the workflow scenario (BENCHMARKS.md,
-/// 6 December 15:22 and 19:35). jemalloc prints its settings at exit when asked
-/// (`stats_print`).
+/// its default ten, and keeps one arena per CPU, not four: the settings baked in when jemalloc
+/// is built (`.cargo/config.toml`, which says why). A build that loses them fails here.
+/// jemalloc prints its settings at exit when asked (`stats_print`).
 #[test]
 fn jemalloc_hands_freed_pages_back_after_a_second_from_an_arena_per_cpu() {
     let dir = tempfile::tempdir().expect("tempdir");
