@@ -4,13 +4,17 @@
 //! ed25519, so an outside witness that keeps them can show the log was not rewritten — also
 //! by someone who could rewrite the database and recompute every hash.
 //!
-//! [`Store::verify_audit`] finds an edited, deleted or reordered entry and names the first.
+//! [`Store::verify_audit`] finds an edited, deleted or reordered entry and names the first;
+//! [`Store::verify_audit_witnessed`] also holds the log against the checkpoints a witness
+//! kept, which finds a log rewritten or cut short together with its checkpoints.
 
 use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
-use serde::Serialize;
+use ed25519_dalek::{Signature, Signer, Verifier};
+pub use ed25519_dalek::{SigningKey, VerifyingKey};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -35,8 +39,11 @@ pub struct AuditEntry {
     pub result: Cow<'static, str>,
 }
 
-/// A signed checkpoint: the head of the log at `seq`, as an outside witness keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A signed checkpoint: the head of the log at `seq`, as an outside witness keeps it (one
+/// JSON object per line in `ave audit controlepunten`, read back by `ave audit verify
+/// --getuige`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Checkpoint {
     /// The last entry it covers.
     pub seq: u64,
@@ -57,6 +64,8 @@ pub struct AuditReport {
     pub entries: u64,
     /// Checkpoints checked.
     pub checkpoints: u64,
+    /// The witness's checkpoints held against the log.
+    pub witnessed: u64,
     /// The first problem, if any.
     pub first_problem: Option<AuditProblem>,
 }
@@ -73,6 +82,31 @@ pub struct AuditProblem {
 /// The id of a public key: hex of the first 8 bytes of its SHA-256.
 pub fn key_id(key: &VerifyingKey) -> String {
     hex::encode(&Sha256::digest(key.as_bytes())[..8])
+}
+
+/// A new random signing key for checkpoints.
+pub fn new_signing_key() -> Result<SigningKey> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed)
+        .map_err(|e| StoreError::unavailable("geen toevalsbron beschikbaar", e))?;
+    Ok(SigningKey::from_bytes(&seed))
+}
+
+/// A signing key from the hex of its 32-byte secret (surrounding white space allowed).
+pub fn signing_key_from_hex(text: &str) -> Option<SigningKey> {
+    let bytes: [u8; 32] = hex::decode(text.trim()).ok()?.try_into().ok()?;
+    Some(SigningKey::from_bytes(&bytes))
+}
+
+/// The hex of a signing key's secret, as [`signing_key_from_hex`] reads it.
+pub fn signing_key_hex(key: &SigningKey) -> String {
+    hex::encode(key.to_bytes())
+}
+
+/// A public key from its hex (64 characters), as `ave audit sleutel` prints it.
+pub fn verifying_key_from_hex(text: &str) -> Option<VerifyingKey> {
+    let bytes: [u8; 32] = hex::decode(text.trim()).ok()?.try_into().ok()?;
+    VerifyingKey::from_bytes(&bytes).ok()
 }
 
 /// What a checkpoint signs.
@@ -142,9 +176,10 @@ impl Store {
         let signature = key.sign(&checkpoint_message(seq, &hash, &stamp));
         let id = key_id(&key.verifying_key());
         let db = &self.logs;
-        on!(db, |p| {
+        // Two servers on one database may sign the same head at once: the second adds nothing.
+        let added = on!(db, |p| {
             sqlx::query(
-                "INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (seq) DO NOTHING",
             )
             .bind(to_i64(seq))
             .bind(hash.to_vec())
@@ -152,8 +187,12 @@ impl Store {
             .bind(&id)
             .bind(signature.to_bytes().to_vec())
             .execute(p)
-            .await?;
+            .await?
+            .rows_affected()
         });
+        if added == 0 {
+            return Ok(None);
+        }
         Ok(Some(Checkpoint {
             seq,
             hash: hex::encode(hash),
@@ -300,38 +339,131 @@ impl Store {
     /// gap in the positions, the head, and every checkpoint's hash and signature (by one of
     /// `keys`; with no keys, signatures are not checked).
     pub async fn verify_audit(&self, keys: &[VerifyingKey]) -> Result<AuditReport> {
+        self.verify_audit_witnessed(keys, &[]).await
+    }
+
+    /// [`Store::verify_audit`], and then every checkpoint in `witness` — the copies an outside
+    /// witness kept — held against the log: the chain recomputed up to it must end in its
+    /// hash, the database must still hold it unchanged, and (with `keys`) its signature must
+    /// be by one of them. Someone who can write the database can rewrite entries, recompute
+    /// every hash and delete the checkpoints, or cut entries off the end and move the head
+    /// back; the log then checks out on its own, but not against its witness.
+    ///
+    /// Safe on a live log: entries written after the head was read are left for the next run.
+    pub async fn verify_audit_witnessed(
+        &self,
+        keys: &[VerifyingKey],
+        witness: &[Checkpoint],
+    ) -> Result<AuditReport> {
+        let stored = self.audit_checkpoints().await?;
+        // The recomputed chain is kept only where a checkpoint needs it, not for every entry.
+        let wanted: HashSet<u64> = stored.iter().chain(witness).map(|c| c.seq).collect();
         let mut report = AuditReport {
             entries: 0,
             checkpoints: 0,
+            witnessed: 0,
             first_problem: None,
         };
-        let problem = |seq: u64, reason: String| Some(AuditProblem { seq, reason });
-        // The chain as recomputed, at each position (for the checkpoints).
-        let mut at_seq: std::collections::HashMap<u64, Hash> = std::collections::HashMap::new();
+        let chain = match self.verify_audit_chain(&wanted, &mut report).await? {
+            Ok(chain) => chain,
+            Err(problem) => {
+                report.first_problem = Some(problem);
+                return Ok(report);
+            }
+        };
+        for c in &stored {
+            report.checkpoints += 1;
+            if let Err(problem) = check_checkpoint(c, &chain, keys) {
+                report.first_problem = Some(problem);
+                return Ok(report);
+            }
+        }
+        // First what the witness says about the chain (a rewrite or a cut), then whether the
+        // database still holds its checkpoints.
+        let last = report.entries;
+        for c in witness {
+            report.witnessed += 1;
+            let seq = c.seq;
+            let problem = if seq > last {
+                Some(format!(
+                    "de getuige bewaart een controlepunt bij regel {seq}, maar het logboek eindigt bij regel {last} (regels aan het eind verwijderd?)"
+                ))
+            } else {
+                check_checkpoint(c, &chain, keys)
+                    .err()
+                    .map(|p| format!("{} (controlepunt van de getuige)", p.reason))
+            };
+            if let Some(reason) = problem {
+                report.first_problem = Some(AuditProblem { seq, reason });
+                return Ok(report);
+            }
+        }
+        for c in witness {
+            let seq = c.seq;
+            let problem = match stored.iter().find(|s| s.seq == seq) {
+                None => format!(
+                    "controlepunt {seq}, dat de getuige bewaart, ontbreekt in de database (verwijderd?)"
+                ),
+                Some(s) if s != c => {
+                    format!("controlepunt {seq} in de database wijkt af van wat de getuige bewaart")
+                }
+                Some(_) => continue,
+            };
+            report.first_problem = Some(AuditProblem {
+                seq,
+                reason: problem,
+            });
+            return Ok(report);
+        }
+        Ok(report)
+    }
+
+    /// Recomputes the chain up to the head: the hashes at the positions in `wanted`, or the
+    /// first entry that breaks it. Counts the entries in `report`.
+    async fn verify_audit_chain(
+        &self,
+        wanted: &HashSet<u64>,
+        report: &mut AuditReport,
+    ) -> Result<std::result::Result<HashMap<u64, Hash>, AuditProblem>> {
+        let problem = |seq: u64, reason: String| Err(AuditProblem { seq, reason });
+        // Rows past the head that were there before it was read were not written by the log
+        // writer, which moves the head in the same transaction as its rows.
+        let beyond = self.audit_last_seq().await?;
+        let (head_seq, head_hash) = self.audit_head().await?;
+        if beyond > head_seq {
+            return Ok(problem(
+                head_seq + 1,
+                format!(
+                    "regel {} staat na het hoofd van het logboek (regel {head_seq}): buiten het logboek om toegevoegd?",
+                    head_seq + 1
+                ),
+            ));
+        }
+        let mut at_seq = HashMap::new();
         let mut prev: Hash = ZERO;
         let mut expected = 1u64;
-        loop {
-            let page = self.audit_raw(expected - 1, 5000).await?;
+        while expected <= head_seq {
+            let page = self
+                .audit_raw(expected - 1, 5000.min(head_seq - expected + 1))
+                .await?;
             if page.is_empty() {
                 break;
             }
             for (seq, at, actor, origin, action, object, result, prev_hash, hash) in page {
                 let seq = to_u64(seq);
                 if seq != expected {
-                    report.first_problem = problem(
+                    return Ok(problem(
                         expected,
                         format!("regel {expected} ontbreekt (verwijderd?)"),
-                    );
-                    return Ok(report);
+                    ));
                 }
                 if hash_of(prev_hash) != prev {
-                    report.first_problem = problem(
+                    return Ok(problem(
                         seq,
                         format!(
                             "regel {seq} sluit niet aan op de vorige (verwijderd of verplaatst?)"
                         ),
-                    );
-                    return Ok(report);
+                    ));
                 }
                 let computed = entry_hash(
                     &prev,
@@ -339,81 +471,86 @@ impl Store {
                     [&at, &actor, &origin, &action, &object, &result],
                 );
                 if computed != hash_of(hash) {
-                    report.first_problem = problem(
+                    return Ok(problem(
                         seq,
                         format!("regel {seq} is gewijzigd (de hash klopt niet)"),
-                    );
-                    return Ok(report);
+                    ));
                 }
                 prev = computed;
-                at_seq.insert(seq, computed);
+                if wanted.contains(&seq) {
+                    at_seq.insert(seq, computed);
+                }
                 report.entries += 1;
                 expected += 1;
             }
         }
         let last = expected - 1;
-        let (head_seq, head_hash) = self.audit_head().await?;
         if head_seq != last || head_hash != prev {
-            report.first_problem = problem(
+            return Ok(problem(
                 last + 1,
                 format!(
                     "het logboek eindigt bij regel {last}, maar het hoofd noemt regel {head_seq} (regels aan het eind verwijderd?)"
                 ),
-            );
-            return Ok(report);
+            ));
         }
-        for c in self.audit_checkpoints().await? {
-            report.checkpoints += 1;
-            let Some(chain) = at_seq.get(&c.seq) else {
-                report.first_problem = problem(
-                    c.seq,
-                    format!(
-                        "controlepunt bij regel {} wijst naar een regel die er niet meer is",
-                        c.seq
-                    ),
-                );
-                return Ok(report);
-            };
-            if hex::encode(chain) != c.hash {
-                report.first_problem = problem(
-                    c.seq,
-                    format!(
-                        "het logboek tot regel {} is herschreven na het ondertekende controlepunt",
-                        c.seq
-                    ),
-                );
-                return Ok(report);
-            }
-            if keys.is_empty() {
-                continue;
-            }
-            let Some(key) = keys.iter().find(|k| key_id(k) == c.key_id) else {
-                report.first_problem = problem(
-                    c.seq,
-                    format!(
-                        "controlepunt {} is getekend met een onbekende sleutel",
-                        c.seq
-                    ),
-                );
-                return Ok(report);
-            };
-            let valid = hex::decode(&c.signature)
-                .ok()
-                .and_then(|b| Signature::from_slice(&b).ok())
-                .is_some_and(|sig| {
-                    key.verify(&checkpoint_message(c.seq, chain, &time(&c.at)), &sig)
-                        .is_ok()
-                });
-            if !valid {
-                report.first_problem = problem(
-                    c.seq,
-                    format!("de handtekening van controlepunt {} klopt niet", c.seq),
-                );
-                return Ok(report);
-            }
-        }
-        Ok(report)
+        Ok(Ok(at_seq))
     }
+
+    /// The highest position in the log's table (0 when empty).
+    async fn audit_last_seq(&self) -> Result<u64> {
+        let db = &self.db;
+        let last: Option<i64> = on!(db, |p| {
+            sqlx::query_scalar("SELECT MAX(seq) FROM audit_log")
+                .fetch_one(p)
+                .await?
+        });
+        Ok(last.map_or(0, to_u64))
+    }
+}
+
+/// Checks one checkpoint against the recomputed `chain` (the hashes at the checkpoints'
+/// positions) and, with `keys`, its signature.
+fn check_checkpoint(
+    c: &Checkpoint,
+    chain: &HashMap<u64, Hash>,
+    keys: &[VerifyingKey],
+) -> std::result::Result<(), AuditProblem> {
+    let problem = |reason: String| Err(AuditProblem { seq: c.seq, reason });
+    let Some(hash) = chain.get(&c.seq) else {
+        return problem(format!(
+            "controlepunt bij regel {} wijst naar een regel die er niet meer is",
+            c.seq
+        ));
+    };
+    if hex::encode(hash) != c.hash {
+        return problem(format!(
+            "het logboek tot regel {} is herschreven na het ondertekende controlepunt",
+            c.seq
+        ));
+    }
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let Some(key) = keys.iter().find(|k| key_id(k) == c.key_id) else {
+        return problem(format!(
+            "controlepunt {} is getekend met een onbekende sleutel",
+            c.seq
+        ));
+    };
+    let valid = hex::decode(&c.signature)
+        .ok()
+        .and_then(|b| Signature::from_slice(&b).ok())
+        .is_some_and(|sig| {
+            key.verify(&checkpoint_message(c.seq, hash, &time(&c.at)), &sig)
+                .is_ok()
+        });
+    if !valid {
+        return problem(format!(
+            "de handtekening van controlepunt {} klopt niet",
+            c.seq
+        ));
+    }
+    Ok(())
 }
 
 impl From<ed25519_dalek::SignatureError> for StoreError {

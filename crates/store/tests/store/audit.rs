@@ -277,3 +277,127 @@ async fn lookups_by_case_and_trace_see_rows_written_after_the_last_bulk_run() {
     })
     .await;
 }
+
+/// The witness's copy of the checkpoints, as `ave audit controlepunten` writes it and
+/// `ave audit verify --getuige` reads it back: one JSON object per line.
+async fn witness_copy(db: &TestDb) -> Vec<ave_store::audit::Checkpoint> {
+    let text: String = db
+        .store
+        .audit_checkpoints()
+        .await
+        .expect("checkpoints")
+        .iter()
+        .map(|c| serde_json::to_string(c).expect("json") + "\n")
+        .collect();
+    assert!(text.contains("\"keyId\""), "{text}");
+    text.lines()
+        .map(|line| serde_json::from_str(line).expect("read back"))
+        .collect()
+}
+
+/// Someone who can write the database cuts the last entries off, moves the head back and
+/// deletes the checkpoints: the log checks out on its own, but not against its witness.
+#[tokio::test]
+async fn a_log_cut_short_with_its_checkpoints_is_found_by_the_witness() {
+    on_every_backend(|db| async move {
+        filled(&db).await;
+        db.store
+            .audit_checkpoint(&key(7), at(11))
+            .await
+            .expect("checkpoint")
+            .expect("a new head");
+        let witness = witness_copy(&db).await;
+        assert_eq!(witness.iter().map(|c| c.seq).collect::<Vec<_>>(), [6, 10]);
+        let keys = [key(7).verifying_key()];
+        let report = db
+            .store
+            .verify_audit_witnessed(&keys, &witness)
+            .await
+            .expect("verify");
+        assert_eq!((report.witnessed, report.first_problem), (2, None));
+
+        db.exec("DELETE FROM audit_log WHERE seq > 8").await;
+        db.exec("UPDATE audit_head SET seq = 8, hash = (SELECT hash FROM audit_log WHERE seq = 8) WHERE id = 1")
+            .await;
+        db.exec("DELETE FROM audit_checkpoints").await;
+        assert_eq!(first_problem(&db).await, None, "alone it checks out");
+        let report = db
+            .store
+            .verify_audit_witnessed(&keys, &witness)
+            .await
+            .expect("verify");
+        let problem = report.first_problem.expect("found");
+        assert_eq!(problem.seq, 10);
+        assert!(problem.reason.contains("eindigt bij regel 8"), "{}", problem.reason);
+    })
+    .await;
+}
+
+/// Entries after a checkpoint replaced through the log's own writer (so every hash is
+/// right) and the checkpoints deleted: the witness's checkpoint names the rewrite; one
+/// deleted checkpoint alone is named too.
+#[tokio::test]
+async fn a_log_rewritten_with_fresh_hashes_is_found_by_the_witness() {
+    on_every_backend(|db| async move {
+        filled(&db).await;
+        db.store
+            .audit_checkpoint(&key(7), at(11))
+            .await
+            .expect("checkpoint")
+            .expect("a new head");
+        let witness = witness_copy(&db).await;
+        let keys = [key(7).verifying_key()];
+
+        db.exec("DELETE FROM audit_checkpoints WHERE seq = 6").await;
+        let report = db
+            .store
+            .verify_audit_witnessed(&keys, &witness)
+            .await
+            .expect("verify");
+        let problem = report.first_problem.expect("found");
+        assert_eq!(problem.seq, 6);
+        assert!(problem.reason.contains("ontbreekt in de database"), "{}", problem.reason);
+
+        db.exec("DELETE FROM audit_log WHERE seq > 6").await;
+        db.exec("UPDATE audit_head SET seq = 6, hash = (SELECT hash FROM audit_log WHERE seq = 6) WHERE id = 1")
+            .await;
+        db.exec("DELETE FROM audit_checkpoints").await;
+        let other: Vec<_> = (7..=10).map(|n| entry(n, "lezen")).collect();
+        assert_eq!(db.store.audit_append(&other).await.expect("append"), 10);
+        assert_eq!(first_problem(&db).await, None, "alone it checks out");
+        let report = db
+            .store
+            .verify_audit_witnessed(&keys, &witness)
+            .await
+            .expect("verify");
+        let problem = report.first_problem.expect("found");
+        assert_eq!(problem.seq, 10);
+        assert!(problem.reason.contains("herschreven"), "{}", problem.reason);
+    })
+    .await;
+}
+
+/// A row put after the head, outside the log writer, is named; a witness's checkpoint
+/// signed by another key is refused.
+#[tokio::test]
+async fn a_row_past_the_head_and_a_forged_witness_are_named() {
+    on_every_backend(|db| async move {
+        filled(&db).await;
+        let mut witness = witness_copy(&db).await;
+        witness[0].key_id = key_id(&key(8).verifying_key());
+        let report = db
+            .store
+            .verify_audit_witnessed(&[key(7).verifying_key()], &witness)
+            .await
+            .expect("verify");
+        let reason = report.first_problem.expect("found").reason;
+        assert!(reason.contains("onbekende sleutel") && reason.contains("getuige"), "{reason}");
+
+        db.exec("INSERT INTO audit_log (seq, at, actor, origin, action, object, result, prev_hash, hash) SELECT 11, at, actor, origin, action, object, result, hash, hash FROM audit_log WHERE seq = 10")
+            .await;
+        let (seq, reason) = first_problem(&db).await.expect("found");
+        assert_eq!(seq, 11);
+        assert!(reason.contains("na het hoofd"), "{reason}");
+    })
+    .await;
+}
