@@ -15,6 +15,7 @@ pub mod access;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod checkpoints;
 mod health;
 pub mod inbox;
 pub mod live;
@@ -393,14 +394,22 @@ pub async fn serve_with(
     };
     state.mail = mailer.is_some();
     let delivery = mailer.map(|m| mail::start(state.store.clone(), m));
+    let signing = options
+        .checkpoints
+        .clone()
+        .map(|c| checkpoints::start(state.store.clone(), c));
     on_listening(bound);
     let served = transport::run(listener, router(state), tls, shutdown).await;
-    if let Some(d) = delivery {
-        d.abort();
+    for task in [delivery, signing].into_iter().flatten() {
+        task.abort();
     }
-    // Everything logged so far is committed before the process goes.
+    // Everything logged so far is committed before the process goes, and signed.
     match tokio::time::timeout(FLUSH_WAIT, logs.flush()).await {
-        Ok(Ok(())) => {}
+        Ok(Ok(())) => {
+            if let Some(c) = &options.checkpoints {
+                checkpoints::sign(&store, &c.key).await;
+            }
+        }
         _ => tracing::error!("stoppen: niet alle logboekregels konden worden weggeschreven"),
     }
     // The connections closed in order: on SQLite the write-ahead logs of the database and

@@ -85,6 +85,8 @@ pub struct ServeOptions {
     pub themes: std::sync::Arc<crate::web::theme::Themes>,
     /// Deliver meldingen by e-mail over this SMTP server too (`[smtp]`).
     pub mail: Option<crate::mail::MailConfig>,
+    /// Sign the security audit log's head with this key at this interval, and when stopping.
+    pub checkpoints: Option<crate::checkpoints::CheckpointSigning>,
 }
 
 impl ServeOptions {
@@ -98,6 +100,7 @@ impl ServeOptions {
             auth: std::sync::Arc::default(),
             themes: std::sync::Arc::default(),
             mail: None,
+            checkpoints: None,
         }
     }
 

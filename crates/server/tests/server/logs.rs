@@ -271,3 +271,84 @@ async fn every_api_response_carries_a_traceparent() {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Serves `store` as `ave serve` does with checkpoints signed by `key` every `every`, until
+/// the sender is used.
+fn serve_signing(
+    store: ave_store::Store,
+    key: &ave_store::audit::SigningKey,
+    every: std::time::Duration,
+) -> (
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<Result<(), ave_server::ServeError>>,
+) {
+    let mut options = ave_server::ServeOptions::plain("127.0.0.1:0".parse().expect("addr"));
+    options.checkpoints = Some(ave_server::checkpoints::CheckpointSigning {
+        key: key.clone(),
+        every,
+    });
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(ave_server::serve_with(
+        store,
+        options,
+        async {
+            let _ = stopped.await;
+        },
+        |_| {},
+    ));
+    (stop, server)
+}
+
+/// The server signs the audit log's head every interval while it serves — only when there
+/// is something new — and once more when it stops, after the last entries are written; the
+/// checkpoints verify with the installation's public key.
+#[tokio::test]
+async fn the_server_signs_the_audit_log_while_it_serves_and_when_it_stops() {
+    use std::time::Duration;
+    for db in Db::each().await {
+        let key = ave_store::audit::SigningKey::from_bytes(&[5; 32]);
+        let (stop, server) = serve_signing(db.store.clone(), &key, Duration::from_millis(100));
+        db.store
+            .audit_append(&[entry(1), entry(2)])
+            .await
+            .expect("append");
+        let mut signed = Vec::new();
+        for _ in 0..200 {
+            signed = db.store.audit_checkpoints().await.expect("checkpoints");
+            if !signed.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        assert_eq!(signed.iter().map(|c| c.seq).collect::<Vec<_>>(), [2]);
+        // Five more intervals with nothing new: no second checkpoint of the same head.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(db.store.audit_checkpoints().await.expect("again").len(), 1);
+        let _ = stop.send(());
+        server.await.expect("task").expect("served");
+
+        // Once an hour, so the only checkpoint of entry 3 is the one made when stopping.
+        let store = ave_store::Store::open(&db.url).await.expect("reopen");
+        let (stop, server) = serve_signing(store.clone(), &key, Duration::from_secs(3600));
+        store.audit_append(&[entry(3)]).await.expect("append");
+        let _ = stop.send(());
+        server.await.expect("task").expect("served");
+
+        let store = ave_store::Store::open(&db.url).await.expect("reopen");
+        let signed = store.audit_checkpoints().await.expect("checkpoints");
+        assert_eq!(signed.iter().map(|c| c.seq).collect::<Vec<_>>(), [2, 3]);
+        let report = store
+            .verify_audit(&[key.verifying_key()])
+            .await
+            .expect("verify");
+        assert_eq!((report.checkpoints, report.first_problem), (2, None));
+        let other = ave_store::audit::SigningKey::from_bytes(&[6; 32]);
+        let report = store
+            .verify_audit(&[other.verifying_key()])
+            .await
+            .expect("verify");
+        assert!(report.first_problem.is_some(), "another key's checkpoints");
+        store.close().await;
+        db.drop().await;
+    }
+}
