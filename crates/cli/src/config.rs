@@ -9,6 +9,8 @@
 //! `ave db` and `ave audit` resolve the database through the same layers, so that they work
 //! on the database the server uses.
 
+mod audit;
+mod keys;
 mod oidc;
 mod smtp;
 mod theme;
@@ -68,8 +70,8 @@ pub struct ConfigArgs {
 /// The flags of `ave db` and `ave audit`: only where the database is.
 #[derive(Debug, Default, Args)]
 pub struct DatabaseArgs {
-    /// Het configuratiebestand (TOML; standaard AVE_CONFIG, anders geen); alleen `database`
-    /// en `data_dir` tellen hier.
+    /// Het configuratiebestand (TOML; standaard AVE_CONFIG, anders geen); alleen `database`,
+    /// `data_dir` en de sleutels tellen hier.
     #[arg(long, value_name = "BESTAND")]
     config: Option<PathBuf>,
     /// De database: sqlite://pad of postgres://… (standaard AVE_DATABASE, dan `database` uit
@@ -216,6 +218,11 @@ pub struct Config {
     pub trusted_proxy: Option<Setting<IpAddr>>,
     /// The key of the processing log; [`KEY_FILE`] in the data directory when not given.
     pub processing_key: Option<Setting<SubjectKey>>,
+    /// The key that signs the audit log's checkpoints; [`audit::KEY_FILE`] in the data
+    /// directory when not given.
+    pub audit_key: Option<Setting<ave_store::audit::SigningKey>>,
+    /// How long between two checkpoints the server signs.
+    pub audit_checkpoint_every: Setting<std::time::Duration>,
     /// The identity providers (`[[oidc]]` in the file).
     pub oidc: Vec<OidcProvider>,
     /// The gemeenten's looks on the pages (`[[thema]]` in the file), checked.
@@ -255,7 +262,17 @@ impl Config {
         if let Some(key) = &self.processing_key {
             return Ok(key.value.clone());
         }
-        key_file(&self.data_dir.value.join(KEY_FILE), true)
+        keys::PROCESSING.load(&self.data_dir.value.join(KEY_FILE), true)
+    }
+
+    /// The audit log's signing key: the configured one, else the one in [`audit::KEY_FILE`]
+    /// in the data directory — made there (readable by the owner only) when it does not exist
+    /// yet.
+    pub fn audit_key(&self) -> Result<ave_store::audit::SigningKey> {
+        if let Some(key) = &self.audit_key {
+            return Ok(key.value.clone());
+        }
+        keys::AUDIT.load(&self.data_dir.value.join(audit::KEY_FILE), true)
     }
 
     /// The configuration as TOML, each value with where it came from as a comment and the
@@ -286,6 +303,7 @@ impl Config {
             &self.data_dir.source,
         ));
         out.push_str(&self.transport_toml());
+        out.push_str(&audit::to_toml(self));
         out.push_str("\n[log]\n");
         out.push_str(&line(
             "format",
@@ -371,7 +389,26 @@ impl DatabaseArgs {
             return Ok(key.value);
         }
         let data_dir = data_dir(file.as_ref(), &env)?;
-        key_file(&data_dir.value.join(KEY_FILE), false)
+        keys::PROCESSING.load(&data_dir.value.join(KEY_FILE), false)
+    }
+
+    /// The audit log's signing key as `ave serve` finds it; none when it is not configured
+    /// and its file does not exist (never made here).
+    pub fn audit_key(&self) -> Result<Option<ave_store::audit::SigningKey>> {
+        let env = |name: &str| std::env::var_os(name);
+        let file = ConfigFile::named(self.config.as_deref(), &env)?;
+        if let Some(key) = audit::key(file.as_ref(), &env)? {
+            return Ok(Some(key.value));
+        }
+        let data_dir = data_dir(file.as_ref(), &env)?;
+        keys::AUDIT.read(&data_dir.value.join(audit::KEY_FILE))
+    }
+
+    /// Where the audit log's key file is, for messages.
+    pub fn audit_key_file(&self) -> Result<PathBuf> {
+        let env = |name: &str| std::env::var_os(name);
+        let file = ConfigFile::named(self.config.as_deref(), &env)?;
+        Ok(data_dir(file.as_ref(), &env)?.value.join(audit::KEY_FILE))
     }
 }
 
@@ -532,6 +569,8 @@ fn resolve(args: &ConfigArgs, default_file: &str, env: &Env<'_>) -> Result<Confi
         },
     )?;
     let processing_key = processing_key(file.as_ref(), env)?;
+    let audit_key = audit::key(file.as_ref(), env)?;
+    let audit_checkpoint_every = audit::every(file.as_ref(), env)?;
     let oidc = oidc::resolve(file.as_ref(), env)?;
     let themes = theme::resolve(file.as_ref())?;
     let smtp = smtp::resolve(file.as_ref(), env)?;
@@ -550,6 +589,8 @@ fn resolve(args: &ConfigArgs, default_file: &str, env: &Env<'_>) -> Result<Confi
         tls_key,
         trusted_proxy,
         processing_key,
+        audit_key,
+        audit_checkpoint_every,
     })
 }
 
@@ -606,58 +647,6 @@ fn processing_key(file: Option<&ConfigFile>, env: &Env<'_>) -> Result<Option<Set
                 .map_err(|_| "de sleutel moet 64 hexadecimale tekens zijn (32 bytes)".to_owned())
         },
     )
-}
-
-/// The key in `path`; when it does not exist and `create` is set, a new random key written
-/// there, readable by the owner only.
-pub fn key_file(path: &Path, create: bool) -> Result<SubjectKey> {
-    let shown = path.display();
-    match std::fs::read_to_string(path) {
-        Ok(text) => SubjectKey::from_hex(&text)
-            .map_err(|_| anyhow!("de sleutel in {shown} is geen 64 hexadecimale tekens")),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && create => {
-            let key = SubjectKey::generate()
-                .map_err(|_| anyhow!("geen toevalsbron om een sleutel te maken"))?;
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    anyhow!(
-                        "de map {} is niet aan te maken: {}",
-                        parent.display(),
-                        crate::read::io_message(&e)
-                    )
-                })?;
-            }
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            // Messages carry the operating system's words as text: an `io::Error` in the
-            // chain would read as an output error at the top.
-            let mut out = options.open(path).map_err(|e| {
-                anyhow!(
-                    "de sleutel {shown} is niet aan te maken: {}",
-                    crate::read::io_message(&e)
-                )
-            })?;
-            std::io::Write::write_all(&mut out, format!("{}\n", key.expose_hex()).as_bytes())
-                .and_then(|()| out.sync_all())
-                .map_err(|e| {
-                    anyhow!(
-                        "de sleutel {shown} is niet te schrijven: {}",
-                        crate::read::io_message(&e)
-                    )
-                })?;
-            tracing::info!(bestand = %shown, "nieuwe sleutel voor het verwerkingslogboek aangemaakt");
-            Ok(key)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(anyhow!(
-            "geen sleutel voor het verwerkingslogboek: {shown} bestaat niet en processing_key (of AVE_PROCESSING_KEY) is niet gezet"
-        )),
-        Err(e) => Err(anyhow!(
-            "de sleutel {shown} is niet te lezen: {}",
-            crate::read::io_message(&e)
-        )),
-    }
 }
 
 /// The data directory: `AVE_DATA_DIR` > file > `ave-data`.
@@ -782,6 +771,8 @@ struct FileValues {
     tls_key: Option<toml::Spanned<String>>,
     trusted_proxy: Option<toml::Spanned<String>>,
     processing_key: Option<toml::Spanned<String>>,
+    audit_key: Option<toml::Spanned<String>>,
+    audit_checkpoint_every: Option<toml::Spanned<String>>,
     log: Option<LogValues>,
     oidc: Option<Vec<oidc::OidcValues>>,
     thema: Option<Vec<theme::ThemeValues>>,

@@ -1,4 +1,4 @@
-//! `ave db migrate|backup` and `ave audit verify`: operations on the case store.
+//! `ave db migrate|backup`: operations on the case store, and how every command opens it.
 //!
 //! The database is `--database URL`, else `AVE_DATABASE`, else `database` in the configuration
 //! file (`--config` or `AVE_CONFIG`), else a SQLite file `ave.sqlite` in the data directory
@@ -12,7 +12,6 @@ use ave_store::{Store, StoreError};
 use clap::Subcommand;
 
 use crate::config::{DatabaseArgs, DatabaseUrl};
-use crate::output::count;
 
 /// `ave db …`
 #[derive(Debug, Subcommand)]
@@ -34,17 +33,7 @@ pub enum DbCommand {
     },
 }
 
-/// `ave audit …`
-#[derive(Debug, Subcommand)]
-pub enum AuditCommand {
-    /// Controleer elke keten van gebeurtenissen en het beveiligingslogboek, en noem de eerste
-    /// plek die niet klopt.
-    #[command(
-        after_help = "Afsluitcode: 0 als elke keten klopt, 1 als er een niet klopt, 2 als de database niet te lezen is."
-    )]
-    Verify(DatabaseArgs),
-}
-
+/// A runtime on the current thread for one command.
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -53,7 +42,7 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 /// A store error as a Dutch message; `--verbose` adds the driver's text.
-fn failed(what: String, e: &StoreError, verbose: bool) -> anyhow::Error {
+pub fn failed(what: String, e: &StoreError, verbose: bool) -> anyhow::Error {
     match e.detail() {
         Some(detail) if verbose => anyhow::anyhow!("{what}: {e}\n  technisch: {detail}"),
         _ => anyhow::anyhow!("{what}: {e}"),
@@ -124,66 +113,6 @@ pub fn run_db(cmd: DbCommand, verbose: bool) -> Result<ExitCode> {
                         &e,
                         verbose,
                     )),
-                }
-            }
-        }
-    })
-}
-
-/// Runs `ave audit …`.
-pub fn run_audit(cmd: AuditCommand, verbose: bool) -> Result<ExitCode> {
-    runtime()?.block_on(async {
-        match cmd {
-            AuditCommand::Verify(arg) => {
-                let (store, shown) = open(&arg, verbose).await?;
-                let report = store.verify().await;
-                // Checkpoint signatures are checked against keys once signing is configured
-                // (sign-on, issue 11); the chain and the checkpoints' hashes are checked now.
-                let audit = store.verify_audit(&[]).await;
-                store.close().await;
-                let report =
-                    report.map_err(|e| failed(format!("controle van {shown}"), &e, verbose))?;
-                let audit =
-                    audit.map_err(|e| failed(format!("controle van {shown}"), &e, verbose))?;
-                let n = |x: u64| usize::try_from(x).unwrap_or(usize::MAX);
-                println!(
-                    "{} in {} gecontroleerd ({} met gewiste inhoud)",
-                    count(n(report.events), "gebeurtenis", "gebeurtenissen"),
-                    count(n(report.cases), "casus", "casussen"),
-                    report.erased
-                );
-                println!(
-                    "beveiligingslogboek: {} en {} gecontroleerd",
-                    count(n(audit.entries), "regel", "regels"),
-                    count(n(audit.checkpoints), "controlepunt", "controlepunten")
-                );
-                let mut ok = true;
-                match report.first_problem {
-                    None => {}
-                    Some(p) if p.case.is_empty() => {
-                        println!("NIET IN ORDE: {}", p.reason);
-                        ok = false;
-                    }
-                    Some(p) => {
-                        println!(
-                            "NIET IN ORDE bij globale positie {}, casus {}, gebeurtenis {}: {}",
-                            p.global_seq, p.case, p.seq, p.reason
-                        );
-                        ok = false;
-                    }
-                }
-                if let Some(p) = audit.first_problem {
-                    println!(
-                        "NIET IN ORDE in het beveiligingslogboek bij regel {}: {}",
-                        p.seq, p.reason
-                    );
-                    ok = false;
-                }
-                if ok {
-                    println!("elke keten klopt");
-                    Ok(ExitCode::SUCCESS)
-                } else {
-                    Ok(ExitCode::from(1))
                 }
             }
         }

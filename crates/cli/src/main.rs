@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod account_cmd;
+mod audit_cmd;
 mod config;
 mod db_cmd;
 mod directory_cmd;
@@ -81,9 +82,10 @@ enum Command {
     /// De database: schema bijwerken, een kopie maken.
     #[command(subcommand, arg_required_else_help = true)]
     Db(db_cmd::DbCommand),
-    /// Controle: kloppen de ketens van gebeurtenissen?
+    /// Controle: kloppen de ketens van gebeurtenissen en het beveiligingslogboek? En de
+    /// ondertekende controlepunten voor een getuige.
     #[command(subcommand, arg_required_else_help = true)]
-    Audit(db_cmd::AuditCommand),
+    Audit(audit_cmd::AuditCommand),
     /// Accounts: lokale accounts (wachtwoord en tweede factor) en persoonlijke API-tokens.
     #[command(subcommand, arg_required_else_help = true)]
     Account(account_cmd::AccountCommand),
@@ -116,7 +118,7 @@ fn main() -> ExitCode {
         Command::Config(cmd) => serve_cmd::run_config(cmd),
         Command::Openapi => serve_cmd::openapi(),
         Command::Db(cmd) => db_cmd::run_db(cmd, verbose),
-        Command::Audit(cmd) => db_cmd::run_audit(cmd, verbose),
+        Command::Audit(cmd) => audit_cmd::run(cmd, verbose),
         Command::Account(cmd) => account_cmd::run(cmd, verbose),
         Command::Organisatie(cmd) => directory_cmd::run_organisation(cmd, verbose),
         Command::Persoon(cmd) => directory_cmd::run_person(cmd, verbose),

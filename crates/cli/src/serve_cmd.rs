@@ -158,10 +158,17 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
             auth: std::sync::Arc::new(auth),
             themes: std::sync::Arc::new(themes(&config, args.demo)?),
             mail: config.smtp.as_ref().map(|s| s.config.clone()),
+            checkpoints: None,
         };
         // Refused before anything is made (the key file).
         ave_server::transport::check(&options)?;
         options.subject_key = Some(config.processing_key()?);
+        let signing = config.audit_key()?;
+        let signing_id = ave_store::audit::key_id(&signing.verifying_key());
+        options.checkpoints = Some(ave_server::checkpoints::CheckpointSigning {
+            key: signing,
+            every: config.audit_checkpoint_every.value,
+        });
         let scheme = if options.tls.is_some() {
             "https"
         } else {
@@ -184,6 +191,8 @@ pub fn run(args: ServeArgs, verbose: bool) -> Result<ExitCode> {
                     .trusted_proxy
                     .as_ref()
                     .map_or_else(|| "geen".to_owned(), |p| p.value.to_string()),
+                controlepunten_elke_s = config.audit_checkpoint_every.value.as_secs(),
+                controlepuntsleutel = %signing_id,
                 versie = env!("CARGO_PKG_VERSION"),
                 "AVE-regie gestart"
             );

@@ -109,6 +109,11 @@ pub fn verifying_key_from_hex(text: &str) -> Option<VerifyingKey> {
     VerifyingKey::from_bytes(&bytes).ok()
 }
 
+/// The hex of a public key, as [`verifying_key_from_hex`] reads it.
+pub fn verifying_key_hex(key: &VerifyingKey) -> String {
+    hex::encode(key.as_bytes())
+}
+
 /// What a checkpoint signs.
 pub fn checkpoint_message(seq: u64, hash: &[u8], at: &str) -> Vec<u8> {
     let mut m = b"ave-regie/audit-checkpoint/v1".to_vec();

@@ -310,7 +310,7 @@ fn the_example_file_in_the_docs_is_valid_and_sets_every_key() {
     for (key, source) in &s {
         assert!(source.starts_with("bestand "), "{key}: {source}");
     }
-    assert_eq!(s.len(), 26, "{s:?}");
+    assert_eq!(s.len(), 28, "{s:?}");
 }
 
 /// A running `ave serve`: its address, and its standard error once it stopped.
@@ -422,20 +422,23 @@ fn serve_reads_its_file_and_writes_json_log_lines_on_standard_error() {
         !dir.join("ave-data/ave.sqlite").exists(),
         "no default database"
     );
-    // The data directory holds only the processing log's key, made once, for the owner only.
-    let key = dir.join("ave-data/processing.key");
-    let text = std::fs::read_to_string(&key).expect("the key was made");
-    assert_eq!(text.trim().len(), 64);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&key).expect("key").permissions().mode();
-        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    // The data directory holds only the two keys — the processing log's and the one that
+    // signs the audit log's checkpoints — made once, for the owner only.
+    for name in ["processing.key", "audit.key"] {
+        let key = dir.join("ave-data").join(name);
+        let text = std::fs::read_to_string(&key).expect("the key was made");
+        assert_eq!(text.trim().len(), 64, "{name}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&key).expect("key").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{name}: {mode:o}");
+        }
+        assert!(
+            !err.contains(text.trim()),
+            "the key never reaches a log line"
+        );
     }
-    assert!(
-        !err.contains(text.trim()),
-        "the key never reaches a log line"
-    );
 }
 
 #[test]
@@ -559,6 +562,43 @@ fn the_processing_key_is_never_shown_and_tls_needs_both_files() {
     );
     assert_eq!(table["trusted_proxy"].as_str(), Some("10.0.0.5"));
     assert_eq!(source_of(&s, "trusted_proxy"), "vlag --achter-proxy");
+    assert_eq!(table["audit_checkpoint_every"].as_str(), Some("10m"));
+    assert_eq!(source_of(&s, "audit_checkpoint_every"), "standaard");
+
+    // The audit log's signing key: never shown either; the interval as written.
+    let signing = "c3".repeat(32);
+    let o = ave_with(
+        dir.as_path(),
+        &["config", "show"],
+        &[
+            ("AVE_AUDIT_KEY", &signing),
+            ("AVE_AUDIT_CHECKPOINT_EVERY", "90s"),
+        ],
+    );
+    let (table, s) = shown(&o);
+    assert!(!stdout(&o).contains(&signing), "{}", stdout(&o));
+    assert_eq!(table["audit_key"].as_str(), Some("***"));
+    assert_eq!(source_of(&s, "audit_key"), "omgeving AVE_AUDIT_KEY");
+    assert_eq!(table["audit_checkpoint_every"].as_str(), Some("90s"));
+    for (var, value, says) in [
+        (
+            "AVE_AUDIT_KEY",
+            "te-kort-en-geheim",
+            "64 hexadecimale tekens",
+        ),
+        ("AVE_AUDIT_CHECKPOINT_EVERY", "tien", "geen tijdsduur"),
+        ("AVE_AUDIT_CHECKPOINT_EVERY", "0s", "van 1s tot 24h"),
+    ] {
+        let o = ave_with(dir.as_path(), &["config", "show"], &[(var, value)]);
+        assert_eq!(o.status.code(), Some(2), "{var}={value}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(&format!("{var} is ongeldig")) && err.contains(says),
+            "{err}"
+        );
+        assert!(!err.contains("te-kort-en-geheim"), "{err}");
+        assert_dutch(&err);
+    }
 
     let o = ave_with(
         dir.as_path(),

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod allocator;
+mod audit;
 mod browser;
 mod check;
 mod config;
@@ -35,6 +36,9 @@ pub const CONFIG_VARS: &[&str] = &[
     "AVE_LISTEN",
     "AVE_LOG",
     "AVE_LOG_FORMAT",
+    "AVE_PROCESSING_KEY",
+    "AVE_AUDIT_KEY",
+    "AVE_AUDIT_CHECKPOINT_EVERY",
 ];
 
 /// The `ave` binary with none of [`CONFIG_VARS`] and `env` set, run in `dir`.
