@@ -6,7 +6,9 @@
 //! who can write the database — and delete its checkpoints — is still found.
 //!
 //! A checkpoint is only made when entries were added since the last one; two servers on one
-//! database that sign the same head add one checkpoint.
+//! database that sign the same head add one checkpoint. The server's log line carries the
+//! whole checkpoint (position, hash, time, key id, signature — no personal data), so that a
+//! log collector kept by others holds a copy as well.
 
 use std::time::Duration;
 
@@ -51,9 +53,13 @@ pub(crate) fn start(store: Store, signing: CheckpointSigning) -> tokio::task::Jo
 /// Signs the log's head now, and says so in the server's log (positions and key id only).
 pub(crate) async fn sign(store: &Store, key: &SigningKey) {
     match store.audit_checkpoint(key, crate::now()).await {
+        // The whole checkpoint, so that a log collector run by others can be a witness too.
         Ok(Some(c)) => tracing::info!(
             regel = c.seq,
+            hash = %c.hash,
+            tijdstip = %c.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
             sleutel = %c.key_id,
+            handtekening = %c.signature,
             "controlepunt van het beveiligingslogboek getekend"
         ),
         Ok(None) => {
