@@ -219,6 +219,10 @@ pub fn router(state: AppState) -> Router {
         .route("/casussen/{id}/noodtoegang", post(api::access::request))
         .route("/casussen/{id}/inzage", get(api::access::subject_access))
         .route("/noodtoegang", get(api::access::grants))
+        .route(
+            "/beveiligingslogboek/controlepunten",
+            get(api::logboek::checkpoints),
+        )
         .route("/noodtoegang/{id}/beoordeling", post(api::access::review))
         .route("/organisaties", get(api::directory::organisations))
         .route(

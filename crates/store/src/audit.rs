@@ -39,21 +39,26 @@ pub struct AuditEntry {
     pub result: Cow<'static, str>,
 }
 
-/// A signed checkpoint: the head of the log at `seq`, as an outside witness keeps it (one
-/// JSON object per line in `ave audit controlepunten`, read back by `ave audit verify
-/// --getuige`).
+/// A signed checkpoint: the head of the log at `seq`, as an outside witness keeps it. As
+/// JSON (one object per line in `ave audit controlepunten`, read back by `ave audit verify
+/// --getuige`; the same object in the API) its properties are Dutch: `regel`, `hash`,
+/// `tijdstip`, `sleutelId`, `handtekening`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct Checkpoint {
     /// The last entry it covers.
+    #[serde(rename = "regel")]
     pub seq: u64,
     /// The chain's hash at that entry (hex).
     pub hash: String,
     /// When it was signed.
+    #[serde(rename = "tijdstip")]
     pub at: DateTime<Utc>,
     /// Which key signed (hex of the first 8 bytes of SHA-256 of the public key).
+    #[serde(rename = "sleutelId")]
     pub key_id: String,
     /// The ed25519 signature (hex) over [`checkpoint_message`].
+    #[serde(rename = "handtekening")]
     pub signature: String,
 }
 
@@ -221,13 +226,21 @@ impl Store {
         }))
     }
 
-    /// Every checkpoint, oldest first (to export to a witness).
+    /// Every checkpoint, oldest first.
     pub async fn audit_checkpoints(&self) -> Result<Vec<Checkpoint>> {
+        self.audit_checkpoints_after(0, u64::MAX).await
+    }
+
+    /// The checkpoints after entry `after`, oldest first, at most `limit` (for a witness
+    /// that has the ones before).
+    pub async fn audit_checkpoints_after(&self, after: u64, limit: u64) -> Result<Vec<Checkpoint>> {
         let db = &self.db;
         let rows: Vec<RawCheckpoint> = on!(db, |p| {
             sqlx::query(
-                "SELECT seq, hash, at, key_id, signature FROM audit_checkpoints ORDER BY seq",
+                "SELECT seq, hash, at, key_id, signature FROM audit_checkpoints WHERE seq > $1 ORDER BY seq LIMIT $2",
             )
+            .bind(to_i64(after))
+            .bind(to_i64(limit))
             .fetch_all(p)
             .await?
             .into_iter()

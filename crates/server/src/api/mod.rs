@@ -8,6 +8,7 @@ pub mod commands;
 pub mod directory;
 pub mod ik;
 pub mod journeys;
+pub mod logboek;
 pub mod meldingen;
 pub mod models;
 pub mod overview;
@@ -47,6 +48,7 @@ pub const VERSION: &str = "1.0.0";
         access::grants,
         access::review,
         access::subject_access,
+        logboek::checkpoints,
         directory::organisations,
         directory::put_organisation,
         directory::persons,
@@ -80,6 +82,7 @@ pub const VERSION: &str = "1.0.0";
         access::Noodtoegang,
         access::Beoordeling,
         access::Inzage,
+        logboek::Controlepunt,
         directory::Organisatie,
         directory::Lidmaatschap,
         directory::Persoon,
@@ -100,6 +103,7 @@ pub const VERSION: &str = "1.0.0";
         (name = "klantreizen", description = "Een fictieve casus door een model laten lopen en de hiaten zien"),
         (name = "personen", description = "Wie hier werkt: organisaties en personen met hun functies"),
         (name = "toegang", description = "Noodtoegang, de beoordeling daarvan, en inzageverzoeken van betrokkenen"),
+        (name = "beveiligingslogboek", description = "De ondertekende controlepunten van het beveiligingslogboek, voor een getuige buiten dit systeem"),
         (name = "sessies", description = "Aanmelden met een lokaal account (wachtwoord en code uit de authenticator-app) en afmelden"),
         (name = "aanmelden", description = "Wie er is aangemeld"),
         (name = "meldingen", description = "Uw inbox: meldingen over triggers, overgangen en overdrachten in casussen")

@@ -182,6 +182,12 @@ fn endpoints() -> Vec<Endpoint> {
             None,
             Operation::ReviewBreakGlass,
         ),
+        e(
+            "GET",
+            "/api/v1/beveiligingslogboek/controlepunten",
+            None,
+            Operation::ReadCheckpoints,
+        ),
         e("GET", "/api/v1/modellen", None, Operation::ReadShared),
         e("GET", "/api/v1/gemeenten", None, Operation::ReadShared),
         e("GET", "/api/v1/organisaties", None, Operation::ReadShared),
@@ -474,6 +480,67 @@ async fn what_each_kind_of_person_sees_of_a_case() {
                 "no user identity: {r:?}"
             );
         }
+        db.drop().await;
+    }
+}
+
+/// The witness fetches the audit log's signed checkpoints through the API — the same
+/// objects as `ave audit controlepunten` writes — only the new ones with `na`; a bad
+/// parameter is a 400 that names it.
+#[tokio::test]
+async fn the_witness_fetches_the_signed_checkpoints() {
+    for db in Db::each().await {
+        directory(&db).await;
+        let state =
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header());
+        let app = router(state.clone());
+        // Reads and a refusal fill the log; each flush followed by a checkpoint.
+        let path = case(&app).await;
+        let key = ave_store::audit::SigningKey::from_bytes(&[9; 32]);
+        let mut signed = Vec::new();
+        for who in ["consulent-1", "buiten-1"] {
+            send(&app, "GET", &path, &[("ave-persoon", who)], None).await;
+            state.logs.flush().await.expect("flush");
+            let c = db
+                .store
+                .audit_checkpoint(&key, chrono::DateTime::UNIX_EPOCH)
+                .await
+                .expect("sign")
+                .expect("something new");
+            signed.push(c);
+        }
+        let get = |uri: &'static str| {
+            let app = app.clone();
+            async move { send(&app, "GET", uri, &[("ave-persoon", "fg-1")], None).await }
+        };
+        let a = get("/api/v1/beveiligingslogboek/controlepunten").await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        let file: Vec<Value> = signed
+            .iter()
+            .map(|c| serde_json::to_value(c).expect("json"))
+            .collect();
+        assert_eq!(
+            a.body,
+            Value::Array(file.clone()),
+            "the witness file's objects"
+        );
+        assert!(a.body[0]["sleutelId"].is_string() && a.body[0]["handtekening"].is_string());
+        let after = format!(
+            "/api/v1/beveiligingslogboek/controlepunten?na={}",
+            signed[0].seq
+        );
+        let a = send(&app, "GET", &after, &[("ave-persoon", "beheer-1")], None).await;
+        assert_eq!(a.body, Value::Array(file[1..].to_vec()), "{}", a.body);
+        let a = get("/api/v1/beveiligingslogboek/controlepunten?na=x&paginaGrootte=0&van=1").await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+        let mut named: Vec<&str> = a.body["invalidParams"]
+            .as_array()
+            .expect("invalid params")
+            .iter()
+            .map(|p| p["name"].as_str().expect("name"))
+            .collect();
+        named.sort_unstable();
+        assert_eq!(named, ["na", "paginaGrootte", "van"]);
         db.drop().await;
     }
 }

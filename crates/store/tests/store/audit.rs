@@ -289,7 +289,7 @@ async fn witness_copy(db: &TestDb) -> Vec<ave_store::audit::Checkpoint> {
         .iter()
         .map(|c| serde_json::to_string(c).expect("json") + "\n")
         .collect();
-    assert!(text.contains("\"keyId\""), "{text}");
+    assert!(text.contains("\"sleutelId\""), "{text}");
     text.lines()
         .map(|line| serde_json::from_str(line).expect("read back"))
         .collect()
