@@ -295,40 +295,57 @@ async fn witness_copy(db: &TestDb) -> Vec<ave_store::audit::Checkpoint> {
         .collect()
 }
 
+/// [`filled`], signed again at its head (entry 10), and the witness's copy of both
+/// checkpoints.
+async fn witnessed(db: &TestDb) -> Vec<ave_store::audit::Checkpoint> {
+    filled(db).await;
+    db.store
+        .audit_checkpoint(&key(7), at(11))
+        .await
+        .expect("checkpoint")
+        .expect("a new head");
+    let witness = witness_copy(db).await;
+    assert_eq!(witness.iter().map(|c| c.seq).collect::<Vec<_>>(), [6, 10]);
+    witness
+}
+
+/// What someone who can write the database does: the entries after `n` cut off, the head
+/// moved back to `n`, every checkpoint deleted.
+async fn cut_to(db: &TestDb, n: u32) {
+    db.exec(&format!("DELETE FROM audit_log WHERE seq > {n}"))
+        .await;
+    db.exec(&format!(
+        "UPDATE audit_head SET seq = {n}, hash = (SELECT hash FROM audit_log WHERE seq = {n}) WHERE id = 1"
+    ))
+    .await;
+    db.exec("DELETE FROM audit_checkpoints").await;
+}
+
+/// The first problem against the witness's copy (signatures by key 7).
+async fn witness_problem(
+    db: &TestDb,
+    witness: &[ave_store::audit::Checkpoint],
+) -> Option<(u64, String)> {
+    let report = db
+        .store
+        .verify_audit_witnessed(&[key(7).verifying_key()], witness)
+        .await
+        .expect("verify");
+    report.first_problem.map(|p| (p.seq, p.reason))
+}
+
 /// Someone who can write the database cuts the last entries off, moves the head back and
 /// deletes the checkpoints: the log checks out on its own, but not against its witness.
 #[tokio::test]
 async fn a_log_cut_short_with_its_checkpoints_is_found_by_the_witness() {
     on_every_backend(|db| async move {
-        filled(&db).await;
-        db.store
-            .audit_checkpoint(&key(7), at(11))
-            .await
-            .expect("checkpoint")
-            .expect("a new head");
-        let witness = witness_copy(&db).await;
-        assert_eq!(witness.iter().map(|c| c.seq).collect::<Vec<_>>(), [6, 10]);
-        let keys = [key(7).verifying_key()];
-        let report = db
-            .store
-            .verify_audit_witnessed(&keys, &witness)
-            .await
-            .expect("verify");
-        assert_eq!((report.witnessed, report.first_problem), (2, None));
-
-        db.exec("DELETE FROM audit_log WHERE seq > 8").await;
-        db.exec("UPDATE audit_head SET seq = 8, hash = (SELECT hash FROM audit_log WHERE seq = 8) WHERE id = 1")
-            .await;
-        db.exec("DELETE FROM audit_checkpoints").await;
+        let witness = witnessed(&db).await;
+        assert_eq!(witness_problem(&db, &witness).await, None);
+        cut_to(&db, 8).await;
         assert_eq!(first_problem(&db).await, None, "alone it checks out");
-        let report = db
-            .store
-            .verify_audit_witnessed(&keys, &witness)
-            .await
-            .expect("verify");
-        let problem = report.first_problem.expect("found");
-        assert_eq!(problem.seq, 10);
-        assert!(problem.reason.contains("eindigt bij regel 8"), "{}", problem.reason);
+        let (seq, reason) = witness_problem(&db, &witness).await.expect("found");
+        assert_eq!(seq, 10);
+        assert!(reason.contains("eindigt bij regel 8"), "{reason}");
     })
     .await;
 }
@@ -339,40 +356,19 @@ async fn a_log_cut_short_with_its_checkpoints_is_found_by_the_witness() {
 #[tokio::test]
 async fn a_log_rewritten_with_fresh_hashes_is_found_by_the_witness() {
     on_every_backend(|db| async move {
-        filled(&db).await;
-        db.store
-            .audit_checkpoint(&key(7), at(11))
-            .await
-            .expect("checkpoint")
-            .expect("a new head");
-        let witness = witness_copy(&db).await;
-        let keys = [key(7).verifying_key()];
-
+        let witness = witnessed(&db).await;
         db.exec("DELETE FROM audit_checkpoints WHERE seq = 6").await;
-        let report = db
-            .store
-            .verify_audit_witnessed(&keys, &witness)
-            .await
-            .expect("verify");
-        let problem = report.first_problem.expect("found");
-        assert_eq!(problem.seq, 6);
-        assert!(problem.reason.contains("ontbreekt in de database"), "{}", problem.reason);
+        let (seq, reason) = witness_problem(&db, &witness).await.expect("found");
+        assert_eq!(seq, 6);
+        assert!(reason.contains("ontbreekt in de database"), "{reason}");
 
-        db.exec("DELETE FROM audit_log WHERE seq > 6").await;
-        db.exec("UPDATE audit_head SET seq = 6, hash = (SELECT hash FROM audit_log WHERE seq = 6) WHERE id = 1")
-            .await;
-        db.exec("DELETE FROM audit_checkpoints").await;
+        cut_to(&db, 6).await;
         let other: Vec<_> = (7..=10).map(|n| entry(n, "lezen")).collect();
         assert_eq!(db.store.audit_append(&other).await.expect("append"), 10);
         assert_eq!(first_problem(&db).await, None, "alone it checks out");
-        let report = db
-            .store
-            .verify_audit_witnessed(&keys, &witness)
-            .await
-            .expect("verify");
-        let problem = report.first_problem.expect("found");
-        assert_eq!(problem.seq, 10);
-        assert!(problem.reason.contains("herschreven"), "{}", problem.reason);
+        let (seq, reason) = witness_problem(&db, &witness).await.expect("found");
+        assert_eq!(seq, 10);
+        assert!(reason.contains("herschreven"), "{reason}");
     })
     .await;
 }
