@@ -10,14 +10,7 @@ use ave_server::auth::credentials;
 use ave_store::Store;
 use ave_store::identity::{Membership, Organisation, Person, Session};
 
-use crate::{assert_dutch, ave, ave_command, stderr, stdout, temp_dir};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
+use crate::{assert_dutch, ave, ave_command, runtime, stderr, stdout, temp_dir};
 
 /// The clock (the test is an edge too).
 #[allow(clippy::disallowed_methods)]

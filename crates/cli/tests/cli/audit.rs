@@ -17,10 +17,7 @@ fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output 
 
 /// Runs `sql`, or appends `n` entries to the audit log, on the database at `url`.
 fn on_store(url: &str, sql: Option<&str>, n: u32) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = crate::runtime();
     rt.block_on(async {
         let store = Store::open(url).await.expect("open");
         store.migrate().await.expect("migrate");

@@ -505,10 +505,7 @@ fn serve_on_postgresql_logs_its_database_without_the_password() {
         .expect("AVE_TEST_POSTGRES has a user and password");
     let name = format!("ave_cli_test_{}", std::process::id());
     let admin_exec = |sql: String| {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let rt = crate::runtime();
         rt.block_on(async {
             let store = ave_store::Store::open(&admin)
                 .await

@@ -9,10 +9,7 @@ use crate::{assert_dutch, ave, stderr, stdout, temp_dir};
 
 /// Writes one case of a few events (under the Oss preset) into the database at `url`.
 pub(crate) fn write_case(url: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = crate::runtime();
     rt.block_on(async {
         let store = Store::open(url).await.expect("open");
         store.migrate().await.expect("migrate");
@@ -122,10 +119,7 @@ fn a_backup_of_a_live_store_verifies_and_an_edit_is_found() {
     assert!(!other.exists(), "nothing was written");
 
     // Someone edits the copy: verify names the entry and exits 1.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = crate::runtime();
     rt.block_on(async {
         let store = Store::open(&copy_url).await.expect("open");
         store
@@ -299,10 +293,7 @@ fn audit_verify_checks_the_security_log_and_names_an_edited_entry() {
     let dir = temp_dir("audit-log");
     let url = format!("sqlite://{}", dir.join("ave.sqlite").display());
     write_case(&url);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = crate::runtime();
     let store = rt.block_on(async {
         let store = Store::open(&url).await.expect("open");
         let entries: Vec<_> = (1..=3)

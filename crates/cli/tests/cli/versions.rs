@@ -74,10 +74,7 @@ fn a_published_version_takes_open_cases_only_when_migrated_and_each_move_is_reco
     );
 
     // The move is in the case's history, and every chain still verifies.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = crate::runtime();
     rt.block_on(async {
         let store = ave_store::Store::open(&url).await.expect("open");
         let id = ave_engine::ids::CaseId::parse("casus-1").expect("id");
