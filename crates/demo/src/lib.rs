@@ -444,6 +444,7 @@ pub async fn build_staffed(
             expected: 0,
             provenance,
             notify: Vec::new(),
+            audit: None,
             events: out.events,
             row: CaseRow::of(model, &case, Some(&g.name)),
         });

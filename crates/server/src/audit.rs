@@ -43,6 +43,23 @@ pub fn case_object(id: &CaseId) -> String {
     format!("casus/{id}")
 }
 
+/// One entry: `actor` did `action` on `object`, now, with `result`.
+pub fn entry(
+    actor: &Actor,
+    action: &'static str,
+    object: String,
+    result: impl Into<Cow<'static, str>>,
+) -> AuditEntry {
+    AuditEntry {
+        at: crate::now(),
+        actor: actor_field(actor),
+        origin: actor.origin.clone(),
+        action: action.into(),
+        object,
+        result: result.into(),
+    }
+}
+
 /// Hands one entry to the log writer (batched, committed within milliseconds). Fails —
 /// and the request must not serve personal data — when the writer cannot keep up.
 pub fn record(
@@ -52,15 +69,17 @@ pub fn record(
     object: String,
     result: impl Into<Cow<'static, str>>,
 ) -> Result<(), Problem> {
-    let entry = AuditEntry {
-        at: crate::now(),
-        actor: actor_field(actor),
-        origin: actor.origin.clone(),
-        action: action.into(),
-        object,
-        result: result.into(),
-    };
-    state.logs.audit(entry).map_err(Problem::from)
+    state
+        .logs
+        .audit(entry(actor, action, object, result))
+        .map_err(Problem::from)
+}
+
+/// The audit entry of a change to case `id`, to go into the change's own transaction
+/// ([`ave_store::Append::audit`]): `schrijven`, or `openen` for a new case.
+pub fn of_change(actor: &Actor, id: &CaseId, opening: bool) -> AuditEntry {
+    let action = if opening { "openen" } else { "schrijven" };
+    entry(actor, action, case_object(id), "ok")
 }
 
 /// A case is read: the security audit log, and the processing log under "casus inzien".
@@ -70,18 +89,18 @@ pub fn read(state: &AppState, actor: &Actor, id: &CaseId) -> Result<(), Problem>
     record(state, actor, "lezen", case_object(id), "ok")
 }
 
-/// A case was changed: the security audit log, and the processing log under "casus
-/// wijzigen". The change is committed already, so a log writer that cannot keep up is
-/// reported (and shows in `/health/ready`) rather than turned into an error.
+/// A case was changed: its audit entry ([`of_change`]) was committed with the change; the
+/// log writer is told to move it into the audit log now. The processing log records it
+/// under "casus wijzigen".
 pub fn wrote(state: &AppState, actor: &Actor, id: &CaseId) {
     processed(actor, Activity::CasusWijzigen, id);
-    after(record(state, actor, "schrijven", case_object(id), "ok"));
+    state.logs.nudge();
 }
 
 /// A case was opened: as [`wrote`], under "casus openen".
 pub fn opened(state: &AppState, actor: &Actor, id: &CaseId) {
     processed(actor, Activity::CasusOpenen, id);
-    after(record(state, actor, "openen", case_object(id), "ok"));
+    state.logs.nudge();
 }
 
 /// Reports an entry that could not be handed to the writer after the fact it records.

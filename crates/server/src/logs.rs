@@ -10,6 +10,12 @@
 //! [`Logs::healthy`] is false, so `/health/ready` answers 503 and a load balancer stops
 //! sending requests. [`Logs::flush`] waits until everything enqueued so far is committed (for
 //! tests and for a graceful shutdown).
+//!
+//! The audit entry of a change is not enqueued: it is committed with the change, in the case
+//! store's outbox, and every transaction of this writer moves what the outbox holds into the
+//! audit log ([`ave_store::Store::log_append`]). A change asks for that at once
+//! ([`Logs::nudge`]); an idle writer looks every [`IDLE`] (so entries left by a server that
+//! stopped are moved after the restart).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -30,12 +36,16 @@ pub const CAPACITY: usize = 32768;
 pub const BATCH: usize = 2048;
 /// How long the writer waits, after the first entry, for more to join the batch.
 pub const LINGER: Duration = Duration::from_millis(5);
+/// How long an idle writer waits before it looks at the outbox of changes' audit entries.
+pub const IDLE: Duration = Duration::from_secs(1);
 /// The longest wait between two attempts at a failing batch.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 enum Job {
     Audit(AuditEntry),
     Processing(ProcessingRecord),
+    /// Move the outbox of changes' audit entries (a change was committed).
+    Drain,
     Flush(oneshot::Sender<()>),
 }
 
@@ -80,6 +90,7 @@ impl std::fmt::Debug for Job {
         f.write_str(match self {
             Job::Audit(_) => "Audit",
             Job::Processing(_) => "Processing",
+            Job::Drain => "Drain",
             Job::Flush(_) => "Flush",
         })
     }
@@ -137,6 +148,13 @@ impl Logs {
         self.enqueue(Job::Processing(record))
     }
 
+    /// Asks the writer to move the outbox of changes' audit entries soon (with the entries
+    /// that arrive meanwhile). Never fails: with the queue full, the writer is busy and moves
+    /// the outbox with its next batch anyway.
+    pub fn nudge(&self) {
+        let _ = self.tx.try_send(Job::Drain);
+    }
+
     /// Encrypts a data subject id with this writer's key.
     pub fn seal(&self, subject: &str) -> Result<SealedSubject, LogsError> {
         self.key
@@ -172,6 +190,8 @@ impl Logs {
 struct Batch {
     logs: LogBatch,
     waiting: Vec<oneshot::Sender<()>>,
+    /// A transaction is wanted even without entries: to move the outbox.
+    drain: bool,
 }
 
 impl Batch {
@@ -180,8 +200,10 @@ impl Batch {
         match job {
             Job::Audit(e) => self.logs.audit.push(e),
             Job::Processing(r) => self.logs.processing.push(r),
+            Job::Drain => self.drain = true,
             Job::Flush(done) => {
                 self.waiting.push(done);
+                self.drain = true;
                 return true;
             }
         }
@@ -203,7 +225,12 @@ async fn write(
     let mut unindexed = 0u64;
     // The last batch was full: more is waiting, take it without lingering.
     let mut behind = false;
-    while let Some(first) = rx.recv().await {
+    loop {
+        let first = match tokio::time::timeout(IDLE, rx.recv()).await {
+            Ok(Some(job)) => job,
+            Ok(None) => break,
+            Err(_) => Job::Drain,
+        };
         let mut batch = Batch::default();
         let mut now = batch.take(first);
         if !now && !behind {
@@ -219,10 +246,12 @@ async fn write(
             }
         }
         behind = batch.full();
-        if !batch.logs.is_empty() {
+        if !batch.logs.is_empty() || batch.drain {
             let rows = batch.logs.len() as u64;
             commit(&store, Arc::new(std::mem::take(&mut batch.logs)), &healthy).await;
-            batches.fetch_add(1, Ordering::Relaxed);
+            if rows > 0 {
+                batches.fetch_add(1, Ordering::Relaxed);
+            }
             unindexed += rows;
             if unindexed >= ave_store::log_index::INDEX_EVERY {
                 index(&store).await;

@@ -93,6 +93,7 @@ pub async fn move_open_cases(
                     row: CaseRow::of(model, &case, row.gemeente.as_deref()),
                     provenance: Vec::new(),
                     notify: Vec::new(),
+                    audit: None,
                 });
             }
         }

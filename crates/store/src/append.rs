@@ -254,6 +254,21 @@ pub(crate) fn plan(
         });
     }
     out.extend(crate::notifications::inserts(case, &a.notify));
+    if let Some(e) = &a.audit {
+        out.push(Statement {
+            sql: Cow::Borrowed(
+                "INSERT INTO audit_outbox (at, actor, origin, action, object, result) VALUES ($1, $2, $3, $4, $5, $6)",
+            ),
+            values: vec![
+                Value::Text(time(&e.at)),
+                Value::Text(e.actor.clone()),
+                Value::Text(e.origin.clone()),
+                Value::Text(e.action.to_string()),
+                Value::Text(e.object.clone()),
+                Value::Text(e.result.to_string()),
+            ],
+        });
+    }
     // One involvement row per person: a person whose kind of involvement changed is
     // deleted and inserted anew.
     let (gone, new) = changes(

@@ -238,6 +238,10 @@ pub struct Append {
     /// Meldingen the command causes (issue 12), written in the same transaction: they exist
     /// exactly when the events do.
     pub notify: Vec<notifications::NewNotification>,
+    /// The change's entry in the security audit log (who, from where), written in the same
+    /// transaction: a change is never committed without it. The log writer moves it into
+    /// the audit log ([`Store::log_append`]).
+    pub audit: Option<audit::AuditEntry>,
 }
 
 /// Who contributed a command's events, and under which legal basis: recorded with every

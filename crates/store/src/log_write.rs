@@ -9,7 +9,17 @@
 //! arrangement as the case store's writer in `direct.rs`): one hand-off between threads
 //! for the whole batch, each row through a prepared statement with its texts bound in place.
 //! On PostgreSQL through sqlx, a few multi-row statements per batch (one round trip each).
+//!
+//! Every batch first moves the audit entries of changes out of the case store's
+//! `audit_outbox`, where each change's transaction put its entry ([`crate::Append::audit`]),
+//! so that no committed change lacks one — also when the server stopped before its log
+//! writer got to it. On PostgreSQL they are deleted from the outbox in the batch's own
+//! transaction. On SQLite the outbox is in the case store's file and the log in the
+//! logbook's: the batch records how far it moved (`audit_outbox_mark`, in the logbook, in
+//! the same transaction), so an entry is moved exactly once, and the rows up to the mark are
+//! deleted from the outbox now and then ([`CLEAN_EVERY`]).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rusqlite::{Connection, TransactionBehavior, params};
@@ -17,7 +27,7 @@ use sqlx::Row;
 
 use crate::audit::{AuditEntry, entry_hash, hash_of};
 use crate::chain::Hash;
-use crate::db::{Db, time, to_i64, to_u64};
+use crate::db::{Db, parse_time, time, to_i64, to_u64};
 use crate::processing::{INSERT_HEAD, ProcessingRecord};
 use crate::{Result, Store};
 
@@ -45,6 +55,38 @@ impl LogBatch {
 /// How many rows one multi-row `INSERT` of a log batch carries on PostgreSQL (12 parameters a
 /// row stays far below its parameter limit).
 const ROWS_PER_INSERT: usize = 200;
+
+/// The most outbox entries one batch moves.
+const OUTBOX_BATCH: i64 = 2048;
+
+/// On SQLite the moved outbox rows are deleted each time the mark passes a multiple of this.
+const CLEAN_EVERY: i64 = 1024;
+
+/// An outbox row: its id and the entry.
+type OutboxRow = (i64, String, String, String, String, String, String);
+
+/// The entry of an outbox row.
+fn outbox_entry((_, at, actor, origin, action, object, result): OutboxRow) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        at: parse_time(&at)?,
+        actor,
+        origin,
+        action: action.into(),
+        object,
+        result: result.into(),
+    })
+}
+
+/// The outbox's entries first, then the batch's own.
+fn with_moved(moved: Vec<AuditEntry>, own: &[AuditEntry]) -> Cow<'_, [AuditEntry]> {
+    if moved.is_empty() {
+        Cow::Borrowed(own)
+    } else {
+        let mut all = moved;
+        all.extend_from_slice(own);
+        Cow::Owned(all)
+    }
+}
 
 const AUDIT_INSERT: &str =
     "INSERT INTO audit_log (seq, at, actor, origin, action, object, result, prev_hash, hash) ";
@@ -85,25 +127,85 @@ impl Store {
     /// Appends a batch to the two logs in one transaction; the audit log's last position (0
     /// when the batch has no audit entries). Shared (`Arc`) so that the log writer can retry
     /// a failed batch without copying it.
+    /// An empty batch moves only what the outbox holds (nothing at all when it is empty).
     pub async fn log_append(&self, batch: Arc<LogBatch>) -> Result<u64> {
-        match &self.logs {
-            Db::Sqlite(_, direct) => direct.write(move |conn| sqlite(conn, &batch)).await,
-            Db::Postgres(pool) => postgres(pool, &batch).await,
+        match (&self.db, &self.logs) {
+            (Db::Sqlite(main, _), Db::Sqlite(_, direct)) => {
+                // The outbox past the mark, read on the case store's side (which sees the
+                // logbook's mark); the logbook's transaction checks the mark again.
+                let pending: Vec<OutboxRow> = sqlx::query_as(
+                    "SELECT id, at, actor, origin, action, object, result FROM audit_outbox WHERE id > (SELECT upto FROM audit_outbox_mark WHERE id = 1) ORDER BY id LIMIT $1",
+                )
+                .bind(OUTBOX_BATCH)
+                .fetch_all(main)
+                .await?;
+                if pending.is_empty() && batch.is_empty() {
+                    return Ok(0);
+                }
+                let first = pending.first().map_or(0, |r| r.0);
+                let upto = pending.last().map(|r| r.0);
+                let moved = pending
+                    .into_iter()
+                    .map(outbox_entry)
+                    .collect::<Result<Vec<_>>>()?;
+                let last = direct
+                    .write(move |conn| sqlite(conn, &batch, moved, upto))
+                    .await?;
+                if let Some(upto) = upto
+                    && (first - 1) / CLEAN_EVERY != upto / CLEAN_EVERY
+                {
+                    // Moved and marked: only the outbox's copy goes. Should this fail (the
+                    // case store busy), the next pass over a multiple deletes these too.
+                    let cleaned = sqlx::query("DELETE FROM audit_outbox WHERE id <= $1")
+                        .bind(upto)
+                        .execute(main)
+                        .await;
+                    if let Err(e) = cleaned {
+                        tracing::debug!("auditlog: uitvoerrij niet opgeruimd: {e}");
+                    }
+                }
+                Ok(last)
+            }
+            (_, Db::Postgres(pool)) => postgres(pool, &batch).await,
+            (Db::Postgres(_), Db::Sqlite(..)) => Err(crate::StoreError::Unsupported(
+                "een logboek in SQLite bij een PostgreSQL-database",
+            )),
         }
     }
 }
 
-/// The batch on the logbook's writing connection.
-fn sqlite(conn: &mut Connection, batch: &LogBatch) -> Result<u64> {
+/// The batch on the logbook's writing connection, after the outbox's entries `moved` (up
+/// to id `upto`).
+fn sqlite(
+    conn: &mut Connection,
+    batch: &LogBatch,
+    moved: Vec<AuditEntry>,
+    upto: Option<i64>,
+) -> Result<u64> {
     // IMMEDIATE: the write lock (and so the chain's head) from the start.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut last = 0;
-    if !batch.audit.is_empty() {
+    let mut moved = moved;
+    if let Some(upto) = upto {
+        let mark: i64 =
+            tx.query_row("SELECT upto FROM audit_outbox_mark WHERE id = 1", [], |r| {
+                r.get(0)
+            })?;
+        if mark >= upto {
+            // Moved already (by a batch that committed after the outbox was read).
+            moved.clear();
+        } else {
+            tx.prepare_cached("UPDATE audit_outbox_mark SET upto = ?1 WHERE id = 1")?
+                .execute(params![upto])?;
+        }
+    }
+    let audit = with_moved(moved, &batch.audit);
+    if !audit.is_empty() {
         let (seq, prev): (i64, Vec<u8>) =
             tx.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })?;
-        let (rows, seq, head) = chain(&batch.audit, to_u64(seq), hash_of(prev));
+        let (rows, seq, head) = chain(&audit, to_u64(seq), hash_of(prev));
         let mut insert = tx.prepare_cached(&format!(
             "{AUDIT_INSERT}VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
         ))?;
@@ -157,11 +259,27 @@ async fn postgres(pool: &sqlx::PgPool, batch: &LogBatch) -> Result<u64> {
     let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
         .fetch_one(&mut *tx)
         .await?;
+    // The outbox's entries, taken out in this transaction: moved exactly when it commits.
+    let mut pending: Vec<OutboxRow> = sqlx::query_as(
+        "DELETE FROM audit_outbox WHERE id IN (SELECT id FROM audit_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) RETURNING id, at, actor, origin, action, object, result",
+    )
+    .bind(OUTBOX_BATCH)
+    .fetch_all(&mut *tx)
+    .await?;
+    if pending.is_empty() && batch.is_empty() {
+        return Ok(0);
+    }
+    pending.sort_unstable_by_key(|r| r.0);
+    let moved = pending
+        .into_iter()
+        .map(outbox_entry)
+        .collect::<Result<Vec<_>>>()?;
+    let audit = with_moved(moved, &batch.audit);
     let mut last = 0;
-    if !batch.audit.is_empty() {
+    if !audit.is_empty() {
         let seq = to_u64(head.try_get::<i64, _>("seq")?);
         let prev = hash_of(head.try_get::<Vec<u8>, _>("hash")?);
-        let (rows, seq, head) = chain(&batch.audit, seq, prev);
+        let (rows, seq, head) = chain(&audit, seq, prev);
         for chunk in rows.chunks(ROWS_PER_INSERT) {
             let mut q = sqlx::QueryBuilder::new(AUDIT_INSERT);
             q.push_values(chunk, |mut b, r| {

@@ -218,5 +218,24 @@ fn every_acknowledged_write_survives_sigkill_and_the_chains_verify() {
         "{}",
         String::from_utf8_lossy(&o.stdout)
     );
-    eprintln!("{total} acknowledged writes survived SIGKILL");
+    // And every acknowledged write has its entry in the security audit log: committed with
+    // the write, moved into the log after the restart.
+    crate::runtime().block_on(async {
+        let store = ave_store::Store::open(&url).await.expect("open");
+        for (case, n) in &acknowledged {
+            let written = store
+                .audit_for_object(&format!("casus/{case}"), 100_000)
+                .await
+                .expect("audit")
+                .iter()
+                .filter(|(_, e)| e.action == "schrijven")
+                .count();
+            assert!(
+                written >= *n,
+                "{case}: {n} acknowledged, {written} in the audit log"
+            );
+        }
+        store.close().await;
+    });
+    eprintln!("{total} acknowledged writes survived SIGKILL, each with its audit entry");
 }

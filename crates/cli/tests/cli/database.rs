@@ -51,6 +51,7 @@ pub(crate) fn write_case(url: &str) {
                 row: CaseRow::of(&model, &case, Some("Oss")),
                 provenance: Vec::new(),
                 notify: Vec::new(),
+                audit: None,
                 events,
             }])
             .await

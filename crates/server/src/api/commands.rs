@@ -407,6 +407,7 @@ async fn run_under(
             row: row.clone(),
             provenance,
             notify,
+            audit: Some(crate::audit::of_change(actor, id, false)),
         })
         .await?;
     crate::audit::wrote(state, actor, id);
@@ -532,6 +533,7 @@ pub async fn open(
             row: row.clone(),
             provenance,
             notify,
+            audit: Some(crate::audit::of_change(&actor, case.id(), true)),
         })
         .await?;
     crate::audit::opened(&state, &actor, case.id());

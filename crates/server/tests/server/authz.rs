@@ -457,6 +457,14 @@ async fn what_each_kind_of_person_sees_of_a_case() {
             .iter()
             .any(|(_, e)| e.action == "toegang-geweigerd" && e.actor.starts_with("buiten-1|"));
         assert!(logged, "the refused read is in the audit log");
+        // The case's changes are in it too: each entry committed with its change, and moved
+        // into the log by the writer.
+        for action in ["openen", "schrijven"] {
+            let logged = entries
+                .iter()
+                .any(|(_, e)| e.action == action && e.actor.starts_with("consulent-1|"));
+            assert!(logged, "{action} is in the audit log");
+        }
         // Reads and writes of the case are in the processing log too, under their activity,
         // with the data subject encrypted and no person in it.
         let records = db

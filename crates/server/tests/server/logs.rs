@@ -352,3 +352,28 @@ async fn the_server_signs_the_audit_log_while_it_serves_and_when_it_stops() {
         db.drop().await;
     }
 }
+
+/// Audit entries of changes left in the outbox — by a server that stopped before its log
+/// writer moved them — are moved by the next server's writer on its own, without a request.
+#[tokio::test]
+async fn entries_left_in_the_outbox_are_moved_by_an_idle_writer() {
+    for db in Db::each().await {
+        db.store
+            .raw_exec("INSERT INTO audit_outbox (at, actor, origin, action, object, result) VALUES ('2026-01-01T00:00:00.000000Z', 'consulent-1', '127.0.0.1', 'schrijven', 'casus/casus-1', 'ok')")
+            .await
+            .expect("left behind");
+        let _logs = Logs::start(db.store.clone());
+        let mut entries = Vec::new();
+        for _ in 0..100 {
+            entries = db.store.audit_entries(0, 10).await.expect("entries");
+            if !entries.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(entries.len(), 1, "moved within a few seconds");
+        assert_eq!(entries[0].1.action, "schrijven");
+        assert_eq!(entries[0].1.object, "casus/casus-1");
+        db.drop().await;
+    }
+}

@@ -119,6 +119,7 @@ async fn fixture() -> Fixture {
                 row: CaseRow::of(&model, &case, Some(gemeente)),
                 provenance: Vec::new(),
                 notify: Vec::new(),
+                audit: None,
                 events,
             }])
             .await

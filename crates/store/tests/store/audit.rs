@@ -397,3 +397,67 @@ async fn a_row_past_the_head_and_a_forged_witness_are_named() {
     })
     .await;
 }
+
+/// A change is committed with its audit entry (in the case store's outbox, in the change's
+/// own transaction); the next log batch moves it into the audit log, exactly once, after
+/// the log's own entries of before. A refused change leaves no entry.
+#[tokio::test]
+async fn a_change_is_committed_with_its_audit_entry_and_moved_once() {
+    use crate::support::Household;
+    on_every_backend(|db| async move {
+        assert_eq!(
+            db.store
+                .audit_append(&[entry(1, "lezen")])
+                .await
+                .expect("append"),
+            1
+        );
+        let (h, mut opening) = Household::planned(&db, "casus-uit", "Oss");
+        opening.audit = Some(entry(2, "openen"));
+        db.writer.append(opening).await.expect("opened");
+        let mut stale = h.next_signal_append(0);
+        stale.audit = Some(entry(3, "schrijven"));
+        assert!(db.writer.append(stale).await.is_err(), "a stale version");
+
+        let empty = || Arc::new(LogBatch::default());
+        assert_eq!(db.store.log_append(empty()).await.expect("moved"), 2);
+        assert_eq!(db.store.log_append(empty()).await.expect("nothing"), 0);
+        let entries = db.store.audit_entries(0, 10).await.expect("entries");
+        let actions: Vec<_> = entries.iter().map(|(_, e)| e.action.as_ref()).collect();
+        assert_eq!(actions, ["lezen", "openen"]);
+        assert_eq!(entries[1].1, entry(2, "openen"));
+        assert_eq!(first_problem(&db).await, None);
+    })
+    .await;
+}
+
+/// Many entries left in the outbox (a server that stopped before moving them) are moved in
+/// order, and the outbox is emptied behind them.
+#[tokio::test]
+async fn a_full_outbox_is_moved_in_order_and_emptied() {
+    on_every_backend(|db| async move {
+        let series = match db.store.backend() {
+            Backend::Sqlite => "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) SELECT i FROM n",
+            Backend::Postgres => "SELECT generate_series(1, 1500) AS i",
+        };
+        db.exec(&format!(
+            "INSERT INTO audit_outbox (at, actor, origin, action, object, result) SELECT '2026-01-01T00:00:00.000000Z', 'a', 'cli', 'schrijven', 'casus/c-' || i, 'ok' FROM ({series}) s ORDER BY i"
+        ))
+        .await;
+        assert_eq!(
+            db.store
+                .log_append(Arc::new(LogBatch::default()))
+                .await
+                .expect("moved"),
+            1500
+        );
+        let entries = db.store.audit_entries(0, 2000).await.expect("entries");
+        assert_eq!(entries.len(), 1500);
+        assert_eq!(entries[0].1.object, "casus/c-1");
+        assert_eq!(entries[1499].1.object, "casus/c-1500");
+        assert_eq!(first_problem(&db).await, None);
+        let left = db.store.raw_exec("DELETE FROM audit_outbox").await;
+        assert_eq!(left.expect("delete"), 0, "the outbox was emptied");
+    })
+    .await;
+}

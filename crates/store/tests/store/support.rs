@@ -290,6 +290,7 @@ impl Household {
                 row,
                 provenance: Vec::new(),
                 notify: Vec::new(),
+                audit: None,
             },
             case,
         )
@@ -327,6 +328,7 @@ impl Household {
             row,
             provenance: Vec::new(),
             notify: Vec::new(),
+            audit: None,
         };
         (h, append)
     }
