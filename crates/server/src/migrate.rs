@@ -93,7 +93,15 @@ pub async fn move_open_cases(
                     row: CaseRow::of(model, &case, row.gemeente.as_deref()),
                     provenance: Vec::new(),
                     notify: Vec::new(),
-                    audit: None,
+                    // Who moved the case, from the command line, in the security audit log.
+                    audit: Some(ave_store::audit::AuditEntry {
+                        at: env.at,
+                        actor: by.to_string(),
+                        origin: "cli".to_owned(),
+                        action: "schrijven".into(),
+                        object: crate::audit::case_object(&row.id),
+                        result: format!("ok: naar modelversie {}", md.version).into(),
+                    }),
                 });
             }
         }
@@ -117,5 +125,11 @@ pub async fn move_open_cases(
         }
     }
     out.moved = written;
+    // Their audit entries into the log now (a running server's log writer would too).
+    store
+        .log_append(std::sync::Arc::new(
+            ave_store::log_write::LogBatch::default(),
+        ))
+        .await?;
     Ok(out)
 }

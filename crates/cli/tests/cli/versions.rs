@@ -84,6 +84,17 @@ fn a_published_version_takes_open_cases_only_when_migrated_and_each_move_is_reco
         assert_eq!(last.by.as_str(), "beheerder-1");
         let row = store.case_row(&id).await.expect("row").expect("exists");
         assert_eq!(row.model_version, "1.1");
+        // And in the security audit log: who moved it, from the command line.
+        let logged = store
+            .audit_for_object("casus/casus-1", 100)
+            .await
+            .expect("audit");
+        let (_, e) = logged.last().expect("an entry");
+        assert_eq!(
+            (e.actor.as_str(), e.origin.as_str(), e.action.as_ref()),
+            ("beheerder-1", "cli", "schrijven")
+        );
+        assert_eq!(e.result, "ok: naar modelversie 1.1");
         store.close().await;
     });
     let o = ave(&["audit", "verify", "--database", &url]);
