@@ -127,48 +127,14 @@ fn chain(entries: &[AuditEntry], mut seq: u64, mut prev: Hash) -> (Vec<Chained<'
 }
 
 impl Store {
-    /// Appends a batch to the two logs in one transaction; the audit log's last position (0
-    /// when the batch has no audit entries). Shared (`Arc`) so that the log writer can retry
-    /// a failed batch without copying it.
-    /// An empty batch moves only what the outbox holds (nothing at all when it is empty).
+    /// Appends a batch to the two logs in one transaction, after the audit entries waiting
+    /// in the outbox of changes; the audit log's last position (0 when nothing was written
+    /// to it — an empty batch with an empty outbox writes nothing at all). Shared (`Arc`) so
+    /// that the log writer can retry a failed batch without copying it.
     pub async fn log_append(&self, batch: Arc<LogBatch>) -> Result<u64> {
         match (&self.db, &self.logs) {
             (Db::Sqlite(main, _), Db::Sqlite(_, direct)) => {
-                // The outbox past the mark, read on the case store's side (which sees the
-                // logbook's mark); the logbook's transaction checks the mark again.
-                let pending: Vec<OutboxRow> = sqlx::query_as(
-                    "SELECT id, at, actor, origin, action, object, result FROM audit_outbox WHERE id > (SELECT upto FROM audit_outbox_mark WHERE id = 1) ORDER BY id LIMIT $1",
-                )
-                .bind(OUTBOX_BATCH)
-                .fetch_all(main)
-                .await?;
-                if pending.is_empty() && batch.is_empty() {
-                    return Ok(0);
-                }
-                let first = pending.first().map_or(0, |r| r.0);
-                let upto = pending.last().map(|r| r.0);
-                let moved = pending
-                    .into_iter()
-                    .map(outbox_entry)
-                    .collect::<Result<Vec<_>>>()?;
-                let last = direct
-                    .write(move |conn| sqlite(conn, &batch, moved, upto))
-                    .await?;
-                if let Some(upto) = upto
-                    && (first - 1) / CLEAN_EVERY != upto / CLEAN_EVERY
-                {
-                    // Moved and marked: only the outbox's copy goes — but never the newest
-                    // row, whose id + 1 is the next id (see the migration). Should this fail
-                    // (the case store busy), the next pass over a multiple deletes these too.
-                    let cleaned = sqlx::query("DELETE FROM audit_outbox WHERE id < $1")
-                        .bind(upto)
-                        .execute(main)
-                        .await;
-                    if let Err(e) = cleaned {
-                        tracing::debug!("auditlog: uitvoerrij niet opgeruimd: {e}");
-                    }
-                }
-                Ok(last)
+                sqlite_with_outbox(main, direct, batch).await
             }
             (_, Db::Postgres(pool)) => postgres(pool, &batch).await,
             (Db::Postgres(_), Db::Sqlite(..)) => Err(crate::StoreError::Unsupported(
@@ -176,6 +142,52 @@ impl Store {
             )),
         }
     }
+}
+
+/// On SQLite: the outbox past the mark read on the case store's side (whose connections see
+/// the logbook's mark), the batch written on the logbook's connection (which checks the mark
+/// again), and the moved rows deleted from the outbox when the mark passed a multiple of
+/// [`CLEAN_EVERY`].
+async fn sqlite_with_outbox(
+    main: &sqlx::SqlitePool,
+    direct: &Arc<crate::direct::Direct>,
+    batch: Arc<LogBatch>,
+) -> Result<u64> {
+    let pending: Vec<OutboxRow> = sqlx::query_as(
+        "SELECT id, at, actor, origin, action, object, result FROM audit_outbox WHERE id > (SELECT upto FROM audit_outbox_mark WHERE id = 1) ORDER BY id LIMIT $1",
+    )
+    .bind(OUTBOX_BATCH)
+    .fetch_all(main)
+    .await?;
+    if pending.is_empty() && batch.is_empty() {
+        return Ok(0);
+    }
+    let first = pending.first().map_or(0, |r| r.0);
+    let upto = pending.last().map(|r| r.0);
+    let moved = pending
+        .into_iter()
+        .map(outbox_entry)
+        .collect::<Result<Vec<_>>>()?;
+    let last = direct
+        .write(move |conn| sqlite(conn, &batch, moved, upto))
+        .await?;
+    if let Some(upto) = upto
+        && (first - 1) / CLEAN_EVERY != upto / CLEAN_EVERY
+    {
+        // Moved and marked: only the outbox's copy goes — but never the newest row, whose id
+        // + 1 is the next id (see the migration). Should this fail (the case store busy), the
+        // next pass over a multiple deletes these too.
+        let cleaned = sqlx::query("DELETE FROM audit_outbox WHERE id < $1")
+            .bind(upto)
+            .execute(main)
+            .await;
+        if let Err(e) = cleaned {
+            tracing::debug!(
+                "auditlog: verplaatste regels niet uit de wachtrij verwijderd, volgende keer opnieuw: {e}"
+            );
+        }
+    }
+    Ok(last)
 }
 
 /// The batch on the logbook's writing connection, after the outbox's entries `moved` (up
