@@ -39,6 +39,27 @@ pub struct AuditEntry {
     pub result: Cow<'static, str>,
 }
 
+impl AuditEntry {
+    /// An entry as a row stores it: its time as text, the rest as it is.
+    pub(crate) fn stored(
+        at: &str,
+        actor: String,
+        origin: String,
+        action: String,
+        object: String,
+        result: String,
+    ) -> Result<AuditEntry> {
+        Ok(AuditEntry {
+            at: parse_time(at)?,
+            actor,
+            origin,
+            action: action.into(),
+            object,
+            result: result.into(),
+        })
+    }
+}
+
 /// A signed checkpoint: the head of the log at `seq`, as an outside witness keeps it. As
 /// JSON (one object per line in `ave audit controlepunten`, read back by `ave audit verify
 /// --getuige`; the same object in the API) its properties are Dutch: `regel`, `hash`,
@@ -273,17 +294,8 @@ impl Store {
         let raw = self.audit_raw(after, limit).await?;
         raw.into_iter()
             .map(|(seq, at, actor, origin, action, object, result, _, _)| {
-                Ok((
-                    to_u64(seq),
-                    AuditEntry {
-                        at: parse_time(&at)?,
-                        actor,
-                        origin,
-                        action: action.into(),
-                        object,
-                        result: result.into(),
-                    },
-                ))
+                let entry = AuditEntry::stored(&at, actor, origin, action, object, result)?;
+                Ok((to_u64(seq), entry))
             })
             .collect()
     }
@@ -310,17 +322,8 @@ impl Store {
         });
         rows.into_iter()
             .map(|(seq, at, actor, origin, action, object, result)| {
-                Ok((
-                    to_u64(seq),
-                    AuditEntry {
-                        at: parse_time(&at)?,
-                        actor,
-                        origin,
-                        action: action.into(),
-                        object,
-                        result: result.into(),
-                    },
-                ))
+                let entry = AuditEntry::stored(&at, actor, origin, action, object, result)?;
+                Ok((to_u64(seq), entry))
             })
             .collect()
     }

@@ -27,7 +27,7 @@ use sqlx::Row;
 
 use crate::audit::{AuditEntry, entry_hash, hash_of};
 use crate::chain::Hash;
-use crate::db::{Db, parse_time, time, to_i64, to_u64};
+use crate::db::{Db, time, to_i64, to_u64};
 use crate::processing::{INSERT_HEAD, ProcessingRecord};
 use crate::{Result, Store};
 
@@ -70,14 +70,7 @@ type OutboxRow = (i64, String, String, String, String, String, String);
 
 /// The entry of an outbox row.
 fn outbox_entry((_, at, actor, origin, action, object, result): OutboxRow) -> Result<AuditEntry> {
-    Ok(AuditEntry {
-        at: parse_time(&at)?,
-        actor,
-        origin,
-        action: action.into(),
-        object,
-        result: result.into(),
-    })
+    AuditEntry::stored(&at, actor, origin, action, object, result)
 }
 
 /// The outbox's entries first, then the batch's own.
