@@ -17,7 +17,7 @@
 //! transaction. On SQLite the outbox is in the case store's file and the log in the
 //! logbook's: the batch records how far it moved (`audit_outbox_mark`, in the logbook, in
 //! the same transaction), so an entry is moved exactly once, and the rows before the mark
-//! are deleted from the outbox now and then ([`CLEAN_EVERY`]).
+//! are deleted from the outbox now and then (every `CLEAN_EVERY` entries).
 
 use std::borrow::Cow;
 use std::sync::Arc;
