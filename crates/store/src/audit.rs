@@ -199,15 +199,15 @@ impl Store {
         at: DateTime<Utc>,
     ) -> Result<Option<Checkpoint>> {
         let (seq, hash) = self.audit_head().await?;
-        let last = self.audit_checkpoints().await?.last().map(|c| c.seq);
-        if seq == 0 || last == Some(seq) {
+        if seq == 0 {
             return Ok(None);
         }
         let stamp = time(&at);
         let signature = key.sign(&checkpoint_message(seq, &hash, &stamp));
         let id = key_id(&key.verifying_key());
         let db = &self.logs;
-        // Two servers on one database may sign the same head at once: the second adds nothing.
+        // A head signed already — by this server before, or by another one at the same moment
+        // — adds nothing: the checkpoint's position is its key.
         let added = on!(db, |p| {
             sqlx::query(
                 "INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (seq) DO NOTHING",
@@ -379,6 +379,7 @@ impl Store {
         let stored = self.audit_checkpoints().await?;
         // The recomputed chain is kept only where a checkpoint needs it, not for every entry.
         let wanted: HashSet<u64> = stored.iter().chain(witness).map(|c| c.seq).collect();
+        let by_seq: HashMap<u64, &Checkpoint> = stored.iter().map(|c| (c.seq, c)).collect();
         let mut report = AuditReport {
             entries: 0,
             checkpoints: 0,
@@ -421,11 +422,11 @@ impl Store {
         }
         for c in witness {
             let seq = c.seq;
-            let problem = match stored.iter().find(|s| s.seq == seq) {
+            let problem = match by_seq.get(&seq) {
                 None => format!(
                     "controlepunt {seq}, dat de getuige bewaart, ontbreekt in de database (verwijderd?)"
                 ),
-                Some(s) if s != c => {
+                Some(&s) if s != c => {
                     format!("controlepunt {seq} in de database wijkt af van wat de getuige bewaart")
                 }
                 Some(_) => continue,
