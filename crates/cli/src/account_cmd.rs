@@ -17,6 +17,7 @@ use ave_store::identity::{ApiToken, token_hash};
 use ave_store::{Store, StoreError};
 use clap::{Args, Subcommand};
 
+use crate::clock::now;
 use crate::config::DatabaseArgs;
 use crate::db_cmd::{open, runtime};
 
@@ -100,12 +101,6 @@ pub struct TokenArgs {
     days: u32,
     #[command(flatten)]
     db: DatabaseArgs,
-}
-
-/// The system clock (the edge where time enters).
-#[allow(clippy::disallowed_methods)]
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
 }
 
 /// Runs `ave account …`.

@@ -16,6 +16,7 @@ use ave_store::audit::{
 };
 use clap::{Args, Subcommand};
 
+use crate::clock::now;
 use crate::config::DatabaseArgs;
 use crate::db_cmd::{failed, open, runtime};
 use crate::output::count;
@@ -268,10 +269,4 @@ fn show_key(db: &DatabaseArgs) -> Result<ExitCode> {
     println!("sleutel-id: {}", key_id(&public));
     println!("publieke sleutel: {}", verifying_key_hex(&public));
     Ok(ExitCode::SUCCESS)
-}
-
-/// The system clock (the edge where time enters).
-#[allow(clippy::disallowed_methods)]
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
 }

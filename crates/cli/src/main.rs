@@ -4,6 +4,7 @@
 
 mod account_cmd;
 mod audit_cmd;
+mod clock;
 mod config;
 mod db_cmd;
 mod directory_cmd;

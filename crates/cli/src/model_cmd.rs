@@ -9,6 +9,7 @@ use ave_model::{Date, ModelId, ValidModel, render};
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 
+use crate::clock::today;
 use crate::loader;
 use crate::output::{self, count};
 
@@ -343,15 +344,6 @@ fn init(out: &mut impl Write, opts: &Init, verbose: bool) -> anyhow::Result<Exit
         None => write!(out, "{text}")?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Today's date: the CLI is the edge where the clock may be read.
-#[expect(
-    clippy::disallowed_methods,
-    reason = "the binary is the edge that reads the clock"
-)]
-fn today() -> Date {
-    Date::from(chrono::Local::now().date_naive())
 }
 
 /// A letter without its accent, for ids: `Súdwest-Fryslân` becomes `sudwest-fryslan`. Covers

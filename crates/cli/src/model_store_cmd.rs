@@ -12,6 +12,7 @@ use ave_engine::ids::PersonId;
 use ave_store::{ModelRecord, StoreError};
 use clap::Args;
 
+use crate::clock::now;
 use crate::config::DatabaseArgs;
 use crate::db_cmd::{open, runtime};
 
@@ -141,10 +142,4 @@ pub fn migrate(args: MigrateArgs, verbose: bool) -> Result<ExitCode> {
             ExitCode::from(1)
         })
     })
-}
-
-/// The clock: the command line is an edge where time enters.
-#[allow(clippy::disallowed_methods)]
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
 }

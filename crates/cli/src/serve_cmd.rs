@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 
+use crate::clock::now;
 use crate::config::{Config, ConfigArgs};
 use crate::db_cmd;
 
@@ -36,12 +37,6 @@ pub enum ConfigCommand {
 
 /// How many households the demo region holds.
 const DEMO_HOUSEHOLDS: usize = 300;
-
-/// The system clock (the edge where time enters).
-#[allow(clippy::disallowed_methods)]
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
-}
 
 /// Fills an empty store with the demo region; a store that has cases is left as it is.
 /// (The edge: it reads the clock for the demo's "now" and to time the build.)

@@ -14,8 +14,9 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::access::{self, Access, Decision, Involvement, Operation, Standing};
+use crate::api::query::{invalid, number, unknown};
 use crate::auth::Actor;
-use crate::problem::{InvalidParam, Problem, ProblemBody};
+use crate::problem::{Problem, ProblemBody};
 
 /// The attention kinds a list can filter on.
 pub const ATTENTION_KINDS: &[&str] = &[
@@ -154,37 +155,6 @@ const KEYS: &[&str] = &[
     "paginaGrootte",
 ];
 
-fn invalid(name: &str, code: &str, reason: impl Into<String>) -> InvalidParam {
-    InvalidParam {
-        name: name.to_owned(),
-        code: code.to_owned(),
-        reason: reason.into(),
-    }
-}
-
-fn number(
-    q: &HashMap<String, String>,
-    key: &str,
-    default: u64,
-    max: u64,
-    bad: &mut Vec<InvalidParam>,
-) -> u64 {
-    match q.get(key) {
-        None => default,
-        Some(v) => match v.parse::<u64>() {
-            Ok(n) if (1..=max).contains(&n) => n,
-            _ => {
-                bad.push(invalid(
-                    key,
-                    "out-of-range",
-                    format!("een geheel getal van 1 tot en met {max}"),
-                ));
-                default
-            }
-        },
-    }
-}
-
 /// Casussen, met de laatste activiteit eerst.
 #[utoipa::path(
     get,
@@ -213,11 +183,7 @@ pub async fn list(
 ) -> Result<Json<CasussenPagina>, Problem> {
     let visible = visible_to(&state, &actor).await?;
     let mut bad = Vec::new();
-    for key in q.keys() {
-        if !KEYS.contains(&key.as_str()) {
-            bad.push(invalid(key, "unknown", "deze parameter kent de API niet"));
-        }
-    }
+    unknown(&q, KEYS, &mut bad);
     let pagina = number(&q, "pagina", 1, 1_000_000, &mut bad);
     let grootte = number(&q, "paginaGrootte", 20, 100, &mut bad);
     let gesloten = match q.get("gesloten").map(String::as_str) {

@@ -17,8 +17,9 @@ use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::access::{self, Operation};
+use crate::api::query::{invalid, number, unknown};
 use crate::auth::Actor;
-use crate::problem::{InvalidParam, Problem, ProblemBody};
+use crate::problem::{Problem, ProblemBody};
 
 /// The most checkpoints one answer carries.
 const MAX: u64 = 1000;
@@ -78,40 +79,16 @@ pub async fn checkpoints(
 ) -> Result<Json<Vec<Controlepunt>>, Problem> {
     access::check(&state, &actor, Operation::ReadCheckpoints)?;
     let mut bad = Vec::new();
-    for key in q
-        .keys()
-        .filter(|k| !["na", "paginaGrootte"].contains(&k.as_str()))
-    {
-        bad.push(InvalidParam {
-            name: key.clone(),
-            code: "unknown".to_owned(),
-            reason: "deze parameter kent de API niet".to_owned(),
-        });
-    }
+    unknown(&q, &["na", "paginaGrootte"], &mut bad);
     let after = match q.get("na").map(|v| v.parse::<u64>()) {
         None => 0,
         Some(Ok(n)) => n,
         Some(Err(_)) => {
-            bad.push(InvalidParam {
-                name: "na".to_owned(),
-                code: "invalid".to_owned(),
-                reason: "een geheel getal van 0 of meer".to_owned(),
-            });
+            bad.push(invalid("na", "invalid", "een geheel getal van 0 of meer"));
             0
         }
     };
-    let size = match q.get("paginaGrootte").map(|v| v.parse::<u64>()) {
-        None => MAX,
-        Some(Ok(n)) if (1..=MAX).contains(&n) => n,
-        Some(_) => {
-            bad.push(InvalidParam {
-                name: "paginaGrootte".to_owned(),
-                code: "out-of-range".to_owned(),
-                reason: format!("een geheel getal van 1 tot en met {MAX}"),
-            });
-            MAX
-        }
-    };
+    let size = number(&q, "paginaGrootte", MAX, MAX, &mut bad);
     if !bad.is_empty() {
         return Err(Problem::invalid(bad));
     }
