@@ -279,9 +279,14 @@ fn serve_demo_builds_a_region_prints_its_address_and_stops_on_sigterm() {
     let rest: Vec<String> = lines.map_while(Result::ok).collect();
     assert!(rest.iter().any(|l| l == "gestopt"), "{rest:?}");
 
-    // The demo store verifies.
+    // The demo store verifies — run where the server ran, as its operator would, so that the
+    // checkpoints' key in its data directory is the one checked against.
     let url = format!("sqlite://{}", dir.join("ave-data/demo.sqlite").display());
-    let o = ave(&["audit", "verify", "--database", &url]);
+    let o = crate::ave_in(
+        &dir,
+        &["audit", "verify", "--database", &url],
+        std::time::Duration::from_secs(20),
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stdout_of(&o));
 }
 
