@@ -11,15 +11,15 @@ use std::io::IsTerminal;
 
 use anyhow::{Result, anyhow, bail};
 use ave_server::auth::credentials;
+use ave_store::Store;
 use ave_store::accounts::Account;
-use ave_store::audit::AuditEntry;
 use ave_store::identity::{ApiToken, token_hash};
-use ave_store::{Store, StoreError};
 use clap::{Args, Subcommand};
 
 use crate::clock::now;
 use crate::config::DatabaseArgs;
 use crate::db_cmd::{open, runtime};
+use crate::operator;
 
 /// `ave account …`
 #[derive(Debug, Subcommand)]
@@ -27,6 +27,9 @@ pub enum AccountCommand {
     /// Maak een persoonlijk API-token voor iemand uit de personenlijst; het token wordt één
     /// keer getoond (alleen een hash wordt bewaard).
     Token(TokenArgs),
+    /// Trek de persoonlijke API-tokens van iemand met deze naam in; ze werken meteen niet
+    /// meer (ook op andere servers op dezelfde PostgreSQL-database).
+    Intrekken(IntrekkenArgs),
     /// Maak een lokaal account (gebruikersnaam, wachtwoord en tweede factor) voor iemand uit
     /// de personenlijst; toont het TOTP-geheim en een otpauth://-adres voor de
     /// authenticator-app.
@@ -103,10 +106,24 @@ pub struct TokenArgs {
     db: DatabaseArgs,
 }
 
+/// `ave account intrekken`
+#[derive(Debug, Args)]
+pub struct IntrekkenArgs {
+    /// Van wie (pseudoniem uit de personenlijst).
+    #[arg(long = "persoon", value_name = "PERSOON")]
+    person: String,
+    /// De naam die het token bij het maken kreeg.
+    #[arg(long = "naam", value_name = "NAAM")]
+    name: String,
+    #[command(flatten)]
+    db: DatabaseArgs,
+}
+
 /// Runs `ave account …`.
 pub fn run(cmd: AccountCommand, verbose: bool) -> Result<ExitCode> {
     match cmd {
         AccountCommand::Token(args) => token(args, verbose),
+        AccountCommand::Intrekken(args) => revoke(args, verbose),
         AccountCommand::Maak(args) => make(args, verbose),
         AccountCommand::Ontgrendel(args) => unlock(args, verbose),
         AccountCommand::Wachtwoord(args) => password(args, verbose),
@@ -147,20 +164,6 @@ fn checked_hash(password: &str, login: &str) -> Result<String> {
     credentials::hash_password(password).map_err(|e| anyhow!("{e}; er is niets gewijzigd"))
 }
 
-async fn audit(store: &Store, action: &str, person: &str) -> Result<(), StoreError> {
-    store
-        .audit_append(&[AuditEntry {
-            at: now(),
-            actor: "cli".to_owned(),
-            origin: "cli".to_owned(),
-            action: action.to_owned().into(),
-            object: format!("account/{person}"),
-            result: "ok".into(),
-        }])
-        .await
-        .map(|_| ())
-}
-
 /// Makes a local account for `person` named `login` with `password_hash` and a fresh TOTP
 /// secret; the secret. Refused (nothing written) when the person is not in the directory or
 /// inactive, has an account, or the name is taken.
@@ -181,18 +184,24 @@ pub(crate) async fn create_account(
     }
     let secret = credentials::new_totp_secret()?;
     store
-        .create_account(&Account {
-            person: person.to_owned(),
-            login: login.to_owned(),
-            password_hash,
-            totp_secret: secret.clone(),
-            totp_last_step: None,
-            failed_count: 0,
-            locked_until: None,
-            created_at: now(),
-        })
+        .create_account(
+            &Account {
+                person: person.to_owned(),
+                login: login.to_owned(),
+                password_hash,
+                totp_secret: secret.clone(),
+                totp_last_step: None,
+                failed_count: 0,
+                locked_until: None,
+                created_at: now(),
+            },
+            Some(&operator::entry(
+                "account-maken",
+                format!("account/{person}"),
+            )),
+        )
         .await?;
-    audit(store, "account-maken", person).await?;
+    operator::settle(store).await;
     Ok(secret)
 }
 
@@ -239,8 +248,14 @@ fn with_account<T>(
 
 fn unlock(args: LoginArgs, verbose: bool) -> Result<ExitCode> {
     with_account(&args.db, verbose, &args.login, async |store, account| {
-        store.unlock_account(&account.login).await?;
-        audit(store, "account-ontgrendelen", &account.person).await?;
+        let entry = operator::entry(
+            "account-ontgrendelen",
+            format!("account/{}", account.person),
+        );
+        if !store.unlock_account(&account.login, Some(&entry)).await? {
+            bail!("er is geen account met deze gebruikersnaam");
+        }
+        operator::settle(store).await;
         println!(
             "account {} ontgrendeld; de mislukte pogingen zijn vergeten",
             account.login
@@ -253,14 +268,47 @@ fn password(args: WachtwoordArgs, verbose: bool) -> Result<ExitCode> {
     let password = read_password(args.password_stdin)?;
     let hash = checked_hash(&password, &args.login)?;
     with_account(&args.db, verbose, &args.login, async |store, account| {
-        store.set_password_hash(&account.login, &hash).await?;
-        let ended = store.end_sessions_of(&account.person).await?;
-        audit(store, "wachtwoord-wijzigen", &account.person).await?;
+        let entry = operator::entry("wachtwoord-wijzigen", format!("account/{}", account.person));
+        let Some(ended) = store
+            .set_password_hash(&account.login, &hash, Some(&entry))
+            .await?
+        else {
+            bail!("er is geen account met deze gebruikersnaam");
+        };
+        operator::settle(store).await;
         println!(
             "nieuw wachtwoord voor {}; {ended} sessie(s) beëindigd",
             account.login
         );
         Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn revoke(args: IntrekkenArgs, verbose: bool) -> Result<ExitCode> {
+    runtime()?.block_on(async {
+        let (store, _) = open(&args.db, verbose).await?;
+        let entry = operator::entry("token-intrekken", format!("account/{}", args.person));
+        let result = store
+            .revoke_api_token(&args.person, &args.name, Some(&entry))
+            .await;
+        if matches!(result, Ok(n) if n > 0) {
+            operator::settle(&store).await;
+        }
+        store.close().await;
+        match result.map_err(|e| anyhow!("niets ingetrokken: {e}"))? {
+            0 => bail!(
+                "{} heeft geen API-token met de naam {:?}; er is niets ingetrokken",
+                args.person,
+                args.name
+            ),
+            n => {
+                println!(
+                    "{n} API-token(s) {:?} van {} ingetrokken",
+                    args.name, args.person
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+        }
     })
 }
 
@@ -290,6 +338,7 @@ fn token(args: TokenArgs, verbose: bool) -> Result<ExitCode> {
             let token = ave_server::auth::new_api_token()
                 .map_err(|p| ave_store::StoreError::Invalid(p.detail))?;
             let at = now();
+            let entry = operator::entry("token-maken", format!("account/{}", person.id));
             store
                 .create_api_token(
                     &token_hash(&token),
@@ -299,8 +348,10 @@ fn token(args: TokenArgs, verbose: bool) -> Result<ExitCode> {
                         created_at: at,
                         expires_at: Some(at + chrono::Duration::days(i64::from(args.days))),
                     },
+                    Some(&entry),
                 )
                 .await?;
+            operator::settle(&store).await;
             Ok::<_, ave_store::StoreError>(Some(token))
         }
         .await;

@@ -4,11 +4,12 @@
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use ave_store::identity::{Membership, Organisation, Person};
+use ave_store::identity::{Membership, Organisation, Person, PersonWrite};
 use clap::{Args, Subcommand};
 
 use crate::config::DatabaseArgs;
 use crate::db_cmd::{open, runtime};
+use crate::operator;
 
 /// `ave organisatie …`
 #[derive(Debug, Subcommand)]
@@ -120,12 +121,19 @@ pub fn run_organisation(cmd: OrganisationCommand, verbose: bool) -> Result<ExitC
             check(&args.id, &args.name)?;
             runtime()?.block_on(async {
                 let (store, _) = open(&args.db, verbose).await?;
+                let entry = operator::entry("beheer", format!("organisatie/{}", args.id));
                 let result = store
-                    .put_organisation(&Organisation {
-                        id: args.id.clone(),
-                        name: args.name.trim().to_owned(),
-                    })
+                    .put_organisation(
+                        &Organisation {
+                            id: args.id.clone(),
+                            name: args.name.trim().to_owned(),
+                        },
+                        Some(&entry),
+                    )
                     .await;
+                if result.is_ok() {
+                    operator::settle(&store).await;
+                }
                 store.close().await;
                 result.map_err(|e| anyhow::anyhow!("niet vastgelegd: {e}"))?;
                 println!("organisatie {} vastgelegd", args.id);
@@ -171,14 +179,17 @@ pub fn run_person(cmd: PersonCommand, verbose: bool) -> Result<ExitCode> {
             };
             runtime()?.block_on(async {
                 let (store, _) = open(&args.db, verbose).await?;
-                let result = async {
-                    store.put_person(&person).await?;
-                    if let Some(email) = &email {
-                        store.put_person_email(&person.id, Some(email)).await?;
-                    }
-                    store.end_sessions_of(&person.id).await
+                // The person, the address, the end of their sessions (what they may do
+                // changed) and the audit entry: one transaction.
+                let entry = operator::entry("beheer", format!("persoon/{}", person.id));
+                let with = PersonWrite {
+                    email: email.as_ref().map(Some),
+                    audit: Some(&entry),
+                };
+                let result = store.put_person(&person, with).await;
+                if result.is_ok() {
+                    operator::settle(&store).await;
                 }
-                .await;
                 store.close().await;
                 result.map_err(|e| anyhow::anyhow!("niet vastgelegd: {e}"))?;
                 println!(

@@ -15,6 +15,7 @@ mod logging;
 mod model_cmd;
 mod model_store_cmd;
 mod nl;
+mod operator;
 mod output;
 mod read;
 mod serve_cmd;

@@ -486,36 +486,44 @@ pub async fn directory(store: &Store, region: &Region) -> Result<(), DemoError> 
         organisations.insert(organisation_id(&p.organisation), p.organisation.clone());
     }
     for (id, name) in organisations {
-        store.put_organisation(&Organisation { id, name }).await?;
+        store
+            .put_organisation(&Organisation { id, name }, None)
+            .await?;
     }
     // The region's administrator and privacy officer: no function, no case in sight.
     for (id, name, admin) in DEMO_STAFF {
         store
-            .put_person(&DirectoryPerson {
-                id: (*id).to_owned(),
-                name: (*name).to_owned(),
-                admin: *admin,
-                privacy: !*admin,
-                active: true,
-                memberships: Vec::new(),
-            })
+            .put_person(
+                &DirectoryPerson {
+                    id: (*id).to_owned(),
+                    name: (*name).to_owned(),
+                    admin: *admin,
+                    privacy: !*admin,
+                    active: true,
+                    memberships: Vec::new(),
+                },
+                Default::default(),
+            )
             .await?;
     }
     for g in &region.gemeenten {
         for p in &g.people {
             store
-                .put_person(&DirectoryPerson {
-                    id: p.id.clone(),
-                    name: p.name.clone(),
-                    admin: false,
-                    privacy: false,
-                    active: true,
-                    memberships: vec![Membership {
-                        organisation: organisation_id(&p.organisation),
-                        gemeente: Some(g.name.clone()),
-                        function: p.function.clone(),
-                    }],
-                })
+                .put_person(
+                    &DirectoryPerson {
+                        id: p.id.clone(),
+                        name: p.name.clone(),
+                        admin: false,
+                        privacy: false,
+                        active: true,
+                        memberships: vec![Membership {
+                            organisation: organisation_id(&p.organisation),
+                            gemeente: Some(g.name.clone()),
+                            function: p.function.clone(),
+                        }],
+                    },
+                    Default::default(),
+                )
                 .await?;
         }
     }

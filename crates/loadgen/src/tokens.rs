@@ -43,6 +43,7 @@ pub async fn issue(url: &str) -> Result<Tokens, LoadError> {
                     created_at: now,
                     expires_at: Some(now + chrono::Duration::days(1)),
                 },
+                None,
             )
             .await
             .map_err(failed)?;

@@ -103,13 +103,6 @@ pub fn opened(state: &AppState, actor: &Actor, id: &CaseId) {
     state.logs.nudge();
 }
 
-/// Reports an entry that could not be handed to the writer after the fact it records.
-pub fn after(logged: Result<(), Problem>) {
-    if logged.is_err() {
-        tracing::error!("auditlog: een vastgelegde wijziging is niet in het auditlog gekomen");
-    }
-}
-
 fn processed(actor: &Actor, activity: Activity, id: &CaseId) {
     if let Some(p) = &actor.processing {
         p.record(activity, SubjectType::Casus, id.as_str());

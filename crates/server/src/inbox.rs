@@ -33,6 +33,7 @@ use ave_store::{Page, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
+use crate::auth::Actor;
 use crate::problem::Problem;
 
 /// What a melding is about: ids and keys only, never household data. Stored as the
@@ -330,10 +331,19 @@ async fn model_of(state: &AppState, case: &str) -> Option<std::sync::Arc<ValidMo
         .ok()
 }
 
-/// Marks a melding of `person` read. False when there is no such melding of theirs (someone
-/// else's is not found either).
-pub async fn mark_read(state: &AppState, person: &str, id: &str) -> Result<bool, StoreError> {
-    state.store.mark_read(person, id, crate::now()).await
+/// Marks a melding of `actor` read, with its audit entry in the same transaction (the API
+/// and the pages alike). False when there is no such melding of theirs (someone else's is not
+/// found either); then nothing is written.
+pub async fn mark_read(state: &AppState, actor: &Actor, id: &str) -> Result<bool, StoreError> {
+    let entry = crate::audit::entry(actor, "schrijven", format!("melding/{id}"), "ok: gelezen");
+    let marked = state
+        .store
+        .mark_read(&actor.person, id, crate::now(), &entry)
+        .await?;
+    if marked {
+        state.logs.nudge();
+    }
+    Ok(marked)
 }
 
 /// One melding of `person` in words, if it is theirs.

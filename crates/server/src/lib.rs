@@ -402,9 +402,11 @@ pub async fn serve_with(
         .checkpoints
         .clone()
         .map(|c| checkpoints::start(state.store.clone(), c));
+    // Sessions and tokens changed elsewhere are forgotten here at once (PostgreSQL).
+    let persons = state.auth.clone().follow_person_changes(&state.store);
     on_listening(bound);
     let served = transport::run(listener, router(state), tls, shutdown).await;
-    for task in [delivery, signing].into_iter().flatten() {
+    for task in [delivery, signing, persons].into_iter().flatten() {
         task.abort();
     }
     // Everything logged so far is committed before the process goes, and signed.

@@ -20,6 +20,7 @@ use ave_model::{OrganisationKind, RoleKind, ValidModel};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::audit::AuditEntry;
 use crate::db::{Db, parse_time, time};
 use crate::{Result, Store};
 
@@ -211,9 +212,10 @@ fn grant_of(r: GrantRow) -> Result<BreakGlass> {
 const GRANT_COLUMNS: &str = "id, case_id, person, organisation, reason, granted_at, expires_at, reviewed_at, reviewed_by, review_note";
 
 impl Store {
-    /// Records a break-glass grant.
-    pub async fn grant_break_glass(&self, g: &BreakGlass) -> Result<()> {
+    /// Records a break-glass grant, with its audit entry in the same transaction.
+    pub async fn grant_break_glass(&self, g: &BreakGlass, audit: &AuditEntry) -> Result<()> {
         on!(&self.db, |p| {
+            let mut tx = p.begin().await?;
             sqlx::query(
                 "INSERT INTO break_glass (id, case_id, person, organisation, reason, granted_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
@@ -224,8 +226,10 @@ impl Store {
             .bind(&g.reason)
             .bind(time(&g.granted_at))
             .bind(time(&g.expires_at))
-            .execute(p)
+            .execute(&mut *tx)
             .await?;
+            into_outbox!(tx, audit);
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -267,25 +271,33 @@ impl Store {
         rows.into_iter().map(grant_of).collect()
     }
 
-    /// Marks a grant reviewed. Whether it existed and was not reviewed yet.
+    /// Marks a grant reviewed, with the review's audit entry in the same transaction.
+    /// Whether it existed and was not reviewed yet (if not, nothing is written).
     pub async fn review_break_glass(
         &self,
         id: &str,
         by: &str,
         note: &str,
         at: DateTime<Utc>,
+        audit: &AuditEntry,
     ) -> Result<bool> {
         let n = on!(&self.db, |p| {
-            sqlx::query(
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(
                 "UPDATE break_glass SET reviewed_at = $1, reviewed_by = $2, review_note = $3 WHERE id = $4 AND reviewed_at IS NULL",
             )
             .bind(time(&at))
             .bind(by)
             .bind(note)
             .bind(id)
-            .execute(p)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
+            .rows_affected();
+            if n > 0 {
+                into_outbox!(tx, audit);
+                tx.commit().await?;
+            }
+            n
         });
         Ok(n > 0)
     }

@@ -12,6 +12,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
+use crate::audit::AuditEntry;
 use crate::db::{Db, parse_time, time, to_u64};
 use crate::{Result, Store, StoreError};
 
@@ -110,9 +111,14 @@ account_row!(sqlx::sqlite::SqliteRow);
 account_row!(sqlx::postgres::PgRow);
 
 impl Store {
-    /// Stores a new account. Refused (nothing written) when the person does not exist, already
-    /// has an account, or the login name is taken.
-    pub async fn create_account(&self, account: &Account) -> Result<()> {
+    /// Stores a new account, with `audit` (an operator's change) in the same transaction.
+    /// Refused (nothing written) when the person does not exist, already has an account, or
+    /// the login name is taken.
+    pub async fn create_account(
+        &self,
+        account: &Account,
+        audit: Option<&AuditEntry>,
+    ) -> Result<()> {
         let login = normalise_login(&account.login);
         if self.account_of_person(&account.person).await?.is_some() {
             return Err(StoreError::Invalid(format!(
@@ -121,7 +127,8 @@ impl Store {
             )));
         }
         let result = on!(&self.db, |p| {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
+            let mut tx = p.begin().await?;
+            let inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
                 "INSERT INTO accounts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
             )))
             .bind(&account.person)
@@ -132,9 +139,17 @@ impl Store {
             .bind(i64::from(account.failed_count))
             .bind(account.locked_until.as_ref().map(time))
             .bind(time(&account.created_at))
-            .execute(p)
-            .await
-            .map(|_| ())
+            .execute(&mut *tx)
+            .await;
+            match inserted {
+                Ok(_) => {
+                    if let Some(entry) = audit {
+                        into_outbox!(tx, entry);
+                    }
+                    tx.commit().await
+                }
+                Err(e) => Err(e),
+            }
         });
         result.map_err(|e| match &e {
             sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
@@ -224,32 +239,64 @@ impl Store {
         Ok(n == 1)
     }
 
-    /// Lifts the lock and forgets the failures of the account with this login name. Whether
-    /// there is one.
-    pub async fn unlock_account(&self, login: &str) -> Result<bool> {
+    /// Lifts the lock and forgets the failures of the account with this login name, with
+    /// `audit` in the same transaction. Whether there is one (if not, nothing is written).
+    pub async fn unlock_account(&self, login: &str, audit: Option<&AuditEntry>) -> Result<bool> {
         let n = on!(&self.db, |p| {
-            sqlx::query(
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(
                 "UPDATE accounts SET failed_count = 0, locked_until = NULL WHERE login = $1",
             )
             .bind(normalise_login(login))
-            .execute(p)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
+            .rows_affected();
+            if n == 1 {
+                if let Some(entry) = audit {
+                    into_outbox!(tx, entry);
+                }
+                tx.commit().await?;
+            }
+            n
         });
         Ok(n == 1)
     }
 
-    /// Replaces the password hash of the account with this login name. Whether there is one.
-    pub async fn set_password_hash(&self, login: &str, password_hash: &str) -> Result<bool> {
-        let n = on!(&self.db, |p| {
-            sqlx::query("UPDATE accounts SET password_hash = $2 WHERE login = $1")
-                .bind(normalise_login(login))
+    /// Replaces the password hash of the account with this login name and ends its person's
+    /// sessions, with `audit` in the same transaction. How many sessions ended; `None` when
+    /// there is no such account (nothing is written).
+    pub async fn set_password_hash(
+        &self,
+        login: &str,
+        password_hash: &str,
+        audit: Option<&AuditEntry>,
+    ) -> Result<Option<u64>> {
+        let login = normalise_login(login);
+        Ok(on!(&self.db, |p| {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query("UPDATE accounts SET password_hash = $2 WHERE login = $1")
+                .bind(&login)
                 .bind(password_hash)
-                .execute(p)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
-        });
-        Ok(n == 1)
+                .rows_affected();
+            if n == 1 {
+                let ended = sqlx::query(
+                    "DELETE FROM sessions WHERE person = (SELECT person FROM accounts WHERE login = $1)",
+                )
+                .bind(&login)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if let Some(entry) = audit {
+                    into_outbox!(tx, entry);
+                }
+                tx.commit().await?;
+                Some(ended)
+            } else {
+                None
+            }
+        }))
     }
 
     /// Remembers that `person` passed both factors and must still choose an organisation:

@@ -256,9 +256,7 @@ pub(crate) fn plan(
     out.extend(crate::notifications::inserts(case, &a.notify));
     if let Some(e) = &a.audit {
         out.push(Statement {
-            sql: Cow::Borrowed(
-                "INSERT INTO audit_outbox (at, actor, origin, action, object, result) VALUES ($1, $2, $3, $4, $5, $6)",
-            ),
+            sql: Cow::Borrowed(crate::db::OUTBOX_INSERT),
             values: vec![
                 Value::Text(time(&e.at)),
                 Value::Text(e.actor.clone()),

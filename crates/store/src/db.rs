@@ -49,6 +49,27 @@ macro_rules! on {
     };
 }
 
+/// Puts an audit entry into the outbox of changes (`audit_outbox`) inside the change's own
+/// transaction `tx` (either backend): it commits with the change or not at all, and the log
+/// writer moves it into the audit log ([`crate::log_write`]).
+pub(crate) const OUTBOX_INSERT: &str = "INSERT INTO audit_outbox (at, actor, origin, action, object, result) VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// [`OUTBOX_INSERT`] for entry `$entry` on transaction `$tx`, as one statement of the change.
+macro_rules! into_outbox {
+    ($tx:expr, $entry:expr) => {{
+        let e: &$crate::audit::AuditEntry = $entry;
+        sqlx::query($crate::db::OUTBOX_INSERT)
+            .bind($crate::db::time(&e.at))
+            .bind(&e.actor)
+            .bind(&e.origin)
+            .bind(e.action.as_ref())
+            .bind(&e.object)
+            .bind(e.result.as_ref())
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+
 pub(crate) fn time(at: &DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
+use crate::audit::AuditEntry;
 use crate::db::{Db, parse_time, time};
+use crate::notifications::Email;
 use crate::{Result, Store, StoreError};
 
 /// An organisation people work for (a gemeente, a care provider, the police, a ZVH).
@@ -81,22 +83,43 @@ pub struct ApiToken {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+/// What [`Store::put_person`] writes with the person, in the same transaction.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PersonWrite<'a> {
+    /// `Some(Some(address))` sets the e-mail address, `Some(None)` removes it, `None`
+    /// leaves it as it is.
+    pub email: Option<Option<&'a Email>>,
+    /// The change's audit entry (an administrator's change; the directory's seeding writes
+    /// none).
+    pub audit: Option<&'a AuditEntry>,
+}
+
 /// The hash a session or token is stored under: lowercase hex of SHA-256 of its value.
 pub fn token_hash(value: &str) -> String {
     crate::hex_text::lower_hex(&Sha256::digest(value.as_bytes()))
 }
 
 impl Store {
-    /// Adds or renames an organisation.
-    pub async fn put_organisation(&self, o: &Organisation) -> Result<()> {
+    /// Adds or renames an organisation; with `audit`, its entry in the same transaction (an
+    /// administrator's change; the directory's seeding writes none).
+    pub async fn put_organisation(
+        &self,
+        o: &Organisation,
+        audit: Option<&AuditEntry>,
+    ) -> Result<()> {
         on!(&self.db, |p| {
+            let mut tx = p.begin().await?;
             sqlx::query(
                 "INSERT INTO organisations (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = excluded.name",
             )
             .bind(&o.id)
             .bind(&o.name)
-            .execute(p)
+            .execute(&mut *tx)
             .await?;
+            if let Some(entry) = audit {
+                into_outbox!(tx, entry);
+            }
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -124,10 +147,12 @@ impl Store {
         }))
     }
 
-    /// Adds or replaces a person with their memberships, in one transaction. Every
-    /// membership's organisation must exist.
-    pub async fn put_person(&self, person: &Person) -> Result<()> {
-        on!(&self.db, |p| {
+    /// Adds or replaces a person with their memberships, and with what `with` adds, in one
+    /// transaction: all of it is written, or nothing. Every membership's organisation must
+    /// exist. The person's sessions end (what they may do changed: they log in again); how
+    /// many ended.
+    pub async fn put_person(&self, person: &Person, with: PersonWrite<'_>) -> Result<u64> {
+        let ended = on!(&self.db, |p| {
             let mut tx = p.begin().await?;
             sqlx::query(
                 "INSERT INTO persons (id, name, is_admin, is_privacy, active) VALUES ($1, $2, $3, $4, $5) \
@@ -165,9 +190,25 @@ impl Store {
                     _ => StoreError::from(e),
                 })?;
             }
+            if let Some(email) = with.email {
+                sqlx::query("UPDATE persons SET email = $1 WHERE id = $2")
+                    .bind(email.map(|e| e.as_str().to_owned()))
+                    .bind(&person.id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let ended = sqlx::query("DELETE FROM sessions WHERE person = $1")
+                .bind(&person.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if let Some(entry) = with.audit {
+                into_outbox!(tx, entry);
+            }
             tx.commit().await?;
+            ended
         });
-        Ok(())
+        Ok(ended)
     }
 
     /// A person with their memberships.
@@ -297,20 +338,16 @@ impl Store {
         Ok(n > 0)
     }
 
-    /// Ends every session of a person (after a password change, a lock, leaving).
-    pub async fn end_sessions_of(&self, person: &str) -> Result<u64> {
-        Ok(on!(&self.db, |p| {
-            sqlx::query("DELETE FROM sessions WHERE person = $1")
-                .bind(person)
-                .execute(p)
-                .await?
-                .rows_affected()
-        }))
-    }
-
-    /// Stores a personal API token under the hash of its value.
-    pub async fn create_api_token(&self, token_hash: &str, t: &ApiToken) -> Result<()> {
+    /// Stores a personal API token under the hash of its value, with `audit` (an operator's
+    /// change) in the same transaction.
+    pub async fn create_api_token(
+        &self,
+        token_hash: &str,
+        t: &ApiToken,
+        audit: Option<&AuditEntry>,
+    ) -> Result<()> {
         on!(&self.db, |p| {
+            let mut tx = p.begin().await?;
             sqlx::query(
                 "INSERT INTO api_tokens (token_hash, person, name, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
             )
@@ -319,8 +356,12 @@ impl Store {
             .bind(&t.name)
             .bind(time(&t.created_at))
             .bind(t.expires_at.as_ref().map(time))
-            .execute(p)
+            .execute(&mut *tx)
             .await?;
+            if let Some(entry) = audit {
+                into_outbox!(tx, entry);
+            }
+            tx.commit().await?;
         });
         Ok(())
     }
@@ -351,15 +392,29 @@ impl Store {
         Ok(Some(token).filter(|t| t.expires_at.is_none_or(|e| e > now)))
     }
 
-    /// Revokes every API token of `person` named `name`. How many.
-    pub async fn revoke_api_token(&self, person: &str, name: &str) -> Result<u64> {
+    /// Revokes every API token of `person` named `name`, with `audit` in the same
+    /// transaction. How many (none: nothing is written).
+    pub async fn revoke_api_token(
+        &self,
+        person: &str,
+        name: &str,
+        audit: Option<&AuditEntry>,
+    ) -> Result<u64> {
         Ok(on!(&self.db, |p| {
-            sqlx::query("DELETE FROM api_tokens WHERE person = $1 AND name = $2")
+            let mut tx = p.begin().await?;
+            let n = sqlx::query("DELETE FROM api_tokens WHERE person = $1 AND name = $2")
                 .bind(person)
                 .bind(name)
-                .execute(p)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
+                .rows_affected();
+            if n > 0 {
+                if let Some(entry) = audit {
+                    into_outbox!(tx, entry);
+                }
+                tx.commit().await?;
+            }
+            n
         }))
     }
 }

@@ -40,6 +40,7 @@ pub mod processing;
 pub mod random;
 mod row;
 mod row_cache;
+pub use row_cache::PersonsChanged;
 mod writer;
 
 use std::collections::BTreeMap;
@@ -425,6 +426,14 @@ impl Store {
             self.rows = Some((cache, listen));
         }
         self
+    }
+
+    /// What the database announces about changed persons (their functions, sessions or
+    /// tokens; from any process), while case rows are kept ([`Store::keep_case_rows`], on
+    /// PostgreSQL); `None` otherwise — then nothing announces such changes, and a cache of
+    /// persons must expire on its own.
+    pub fn person_changes(&self) -> Option<tokio::sync::broadcast::Receiver<PersonsChanged>> {
+        self.rows.as_ref().map(|(cache, _)| cache.person_changes())
     }
 
     /// The same store, whose lists restricted to one person start from that person's own

@@ -159,7 +159,7 @@ async fn sqlite_with_outbox(
     let upto = pending.last().map(|r| r.0);
     let moved = pending
         .into_iter()
-        .map(outbox_entry)
+        .map(|row| Ok((row.0, outbox_entry(row)?)))
         .collect::<Result<Vec<_>>>()?;
     let last = direct
         .write(move |conn| sqlite(conn, &batch, moved, upto))
@@ -183,27 +183,35 @@ async fn sqlite_with_outbox(
     Ok(last)
 }
 
-/// The batch on the logbook's writing connection, after the outbox's entries `moved` (up
-/// to id `upto`).
+/// The outbox entries among `read` (id, entry) that are not yet moved: those past `mark`.
+/// Another process (a server and `ave` on one database) may have moved some or all of them
+/// between reading the outbox and taking the logbook's write lock.
+fn not_yet_moved(read: Vec<(i64, AuditEntry)>, mark: i64) -> Vec<AuditEntry> {
+    read.into_iter()
+        .filter(|(id, _)| *id > mark)
+        .map(|(_, e)| e)
+        .collect()
+}
+
+/// The batch on the logbook's writing connection, after the outbox's entries `read` (id,
+/// entry; up to id `upto`).
 fn sqlite(
     conn: &mut Connection,
     batch: &LogBatch,
-    moved: Vec<AuditEntry>,
+    read: Vec<(i64, AuditEntry)>,
     upto: Option<i64>,
 ) -> Result<u64> {
-    // IMMEDIATE: the write lock (and so the chain's head) from the start.
+    // IMMEDIATE: the write lock (and so the chain's head and the mark) from the start.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let mut last = 0;
-    let mut moved = moved;
+    let mut moved = Vec::new();
     if let Some(upto) = upto {
         let mark: i64 =
             tx.query_row("SELECT upto FROM audit_outbox_mark WHERE id = 1", [], |r| {
                 r.get(0)
             })?;
-        if mark >= upto {
-            // Moved already (by a batch that committed after the outbox was read).
-            moved.clear();
-        } else {
+        if mark < upto {
+            moved = not_yet_moved(read, mark);
             tx.prepare_cached("UPDATE audit_outbox_mark SET upto = ?1 WHERE id = 1")?
                 .execute(params![upto])?;
         }
@@ -332,4 +340,32 @@ async fn postgres(pool: &sqlx::PgPool, batch: &LogBatch) -> Result<u64> {
     }
     tx.commit().await?;
     Ok(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(n: i64) -> AuditEntry {
+        AuditEntry {
+            at: chrono::DateTime::UNIX_EPOCH + chrono::Duration::seconds(n),
+            actor: "cli".to_owned(),
+            origin: "cli".to_owned(),
+            action: "beheer".into(),
+            object: format!("persoon/p-{n}"),
+            result: "ok".into(),
+        }
+    }
+
+    /// Two processes read the outbox at different moments; the one that takes the
+    /// logbook's lock second moves only what the first did not (before, it moved all it
+    /// had read whenever the mark was below its last id: the first's rows twice).
+    #[test]
+    fn only_the_rows_past_the_mark_are_moved() {
+        let read: Vec<_> = (5..=10).map(|n| (n, entry(n))).collect();
+        let moved = not_yet_moved(read.clone(), 8);
+        assert_eq!(moved, [entry(9), entry(10)]);
+        assert_eq!(not_yet_moved(read.clone(), 4).len(), 6);
+        assert!(not_yet_moved(read, 10).is_empty());
+    }
 }

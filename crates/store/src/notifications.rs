@@ -6,7 +6,7 @@
 //! edge. The e-mail says only that there is a melding, with a link to the site.
 //!
 //! A person's e-mail address lives next to the directory entry ([`Email`],
-//! [`Store::put_person_email`]); a melding for someone without an address gets no e-mail.
+//! [`Store::put_person`] with [`crate::identity::PersonWrite::email`]); a melding for someone without an address gets no e-mail.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -16,6 +16,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use crate::append::{Statement, Value};
+use crate::audit::AuditEntry;
 use crate::db::{Db, parse_time, time, to_i64, to_u64};
 use crate::{Page, Result, Store};
 
@@ -246,19 +247,32 @@ impl Store {
         Ok(to_u64(n))
     }
 
-    /// Marks a melding of `person` read at `at` (a second time keeps the first moment).
-    /// False when there is no such melding of theirs.
-    pub async fn mark_read(&self, person: &str, id: &str, at: DateTime<Utc>) -> Result<bool> {
+    /// Marks notification `id` of `person` read (a second time keeps the first moment), with
+    /// the change's audit entry in the same transaction. False when `person` has no such
+    /// notification (nothing is written).
+    pub async fn mark_read(
+        &self,
+        person: &str,
+        id: &str,
+        at: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<bool> {
         let n = on!(&self.db, |p| {
-            sqlx::query(
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(
                 "UPDATE notifications SET read_at = COALESCE(read_at, $1) WHERE id = $2 AND person = $3",
             )
             .bind(time(&at))
             .bind(id)
             .bind(person)
-            .execute(p)
+            .execute(&mut *tx)
             .await?
-            .rows_affected()
+            .rows_affected();
+            if n > 0 {
+                into_outbox!(tx, audit);
+                tx.commit().await?;
+            }
+            n
         });
         Ok(n > 0)
     }
@@ -291,20 +305,6 @@ impl Store {
         out.sort();
         out.dedup();
         Ok(out)
-    }
-
-    /// Sets (or with `None` removes) a person's e-mail address. False when the person does
-    /// not exist.
-    pub async fn put_person_email(&self, person: &str, email: Option<&Email>) -> Result<bool> {
-        let n = on!(&self.db, |p| {
-            sqlx::query("UPDATE persons SET email = $1 WHERE id = $2")
-                .bind(email.map(|e| e.as_str().to_owned()))
-                .bind(person)
-                .execute(p)
-                .await?
-                .rows_affected()
-        });
-        Ok(n > 0)
     }
 
     /// Every person's e-mail address, by person.

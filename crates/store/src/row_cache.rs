@@ -1,4 +1,6 @@
-//! Case rows kept in memory on PostgreSQL, forgotten when the database says they changed.
+//! Case rows kept in memory on PostgreSQL, forgotten when the database says they changed;
+//! and what the database says about changed persons, passed on to the server's cache of who
+//! is behind a session or token ([`PersonsChanged`]).
 //!
 //! Reading a case on PostgreSQL is a round trip for one row (and sqlx's test of the
 //! connection when it is given back); the HTTP work around it is a fraction of that. So a
@@ -53,6 +55,27 @@ use crate::db::Db;
 /// for "forget everything").
 pub const CHANNEL: &str = "ave_casussen";
 
+/// The channel the triggers on the directory, sessions and API tokens announce changed
+/// person ids on (comma-separated; migration `0019_person_notify.sql`). The same connection
+/// listens; what it hears is passed on to whoever keeps persons ([`PersonsChanged`]).
+pub const PERSONS_CHANNEL: &str = "ave_personen";
+
+/// What the listening connection heard about persons, for a cache of who is behind a
+/// session or token (the server's): see [`crate::Store::person_changes`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonsChanged {
+    /// These persons changed (their functions, their sessions or tokens): forget what is
+    /// kept of them.
+    Persons(Vec<String>),
+    /// Listening stopped or began anew — announcements may have been lost meanwhile:
+    /// forget everything kept.
+    All,
+}
+
+/// How many announcements about persons wait for a slow receiver before it is told
+/// [`PersonsChanged::All`] instead (by the broadcast channel's lag).
+const PERSONS_QUEUE: usize = 1024;
+
 /// The most memory the kept rows may take (by [`Packed::size`], an estimate of their heap
 /// use): 64 MiB, some 130,000 rows of the benchmark database.
 pub const BUDGET: usize = 64 * 1024 * 1024;
@@ -85,6 +108,8 @@ pub(crate) struct RowCache {
     /// How many warm-ups ([`warm`]) ended.
     warmed: AtomicU64,
     budget: usize,
+    /// Announcements about persons, passed on.
+    persons: tokio::sync::broadcast::Sender<PersonsChanged>,
 }
 
 #[derive(Debug)]
@@ -132,7 +157,18 @@ impl RowCache {
             subscriptions: AtomicU64::new(0),
             warmed: AtomicU64::new(0),
             budget,
+            persons: tokio::sync::broadcast::Sender::new(PERSONS_QUEUE),
         }
+    }
+
+    /// Receives what the listening connection hears about persons from now on.
+    pub(crate) fn person_changes(&self) -> tokio::sync::broadcast::Receiver<PersonsChanged> {
+        self.persons.subscribe()
+    }
+
+    /// Passes on an announcement about persons (nobody receiving is fine).
+    fn tell(&self, change: PersonsChanged) {
+        let _ = self.persons.send(change);
     }
 
     /// The row of the case with id `id` if it is kept (and the cache is listening).
@@ -274,7 +310,8 @@ impl RowCache {
         }
     }
 
-    /// Starts or stops serving from memory; either way what was kept is forgotten.
+    /// Starts or stops serving from memory; either way what was kept is forgotten, and
+    /// those keeping persons are told to forget theirs.
     fn set_listening(&self, on: bool) {
         // Forget first when stopping (no read may be served from what is now unguarded),
         // last when starting (nothing kept from before may survive).
@@ -282,6 +319,7 @@ impl RowCache {
             self.listening.store(false, Ordering::Release);
         }
         self.forget_all();
+        self.tell(PersonsChanged::All);
         if on {
             self.subscriptions.fetch_add(1, Ordering::Relaxed);
             self.listening.store(true, Ordering::Release);
@@ -392,7 +430,7 @@ async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
     // A lost connection is noticed by `follow`, which stops serving before listening anew.
     listener.eager_reconnect(false);
-    listener.listen(CHANNEL).await?;
+    listener.listen_all([CHANNEL, PERSONS_CHANNEL]).await?;
     Ok(listener)
 }
 
@@ -402,6 +440,12 @@ async fn follow(listener: &mut PgListener, cache: &RowCache) -> &'static str {
         // Receiving is cancel-safe in sqlx (a message is taken from its buffer whole or
         // not at all), so a quiet spell may end the wait.
         match tokio::time::timeout(QUIET, listener.try_recv()).await {
+            Ok(Ok(Some(notification))) if notification.channel() == PERSONS_CHANNEL => {
+                let persons = notification.payload().split(',').filter(|p| !p.is_empty());
+                cache.tell(PersonsChanged::Persons(
+                    persons.map(str::to_owned).collect(),
+                ));
+            }
             Ok(Ok(Some(notification))) => cache.announced(notification.payload()),
             Ok(Ok(None)) => return "verbinding verbroken",
             Ok(Err(_)) => return "fout bij ontvangen",

@@ -49,25 +49,31 @@ fn an_account_is_made_with_a_second_factor_unlocked_and_given_a_new_password() {
     rt.block_on(async {
         let store = open(&url).await;
         store
-            .put_organisation(&Organisation {
-                id: "gemeente-a".into(),
-                name: "Gemeente A".into(),
-            })
+            .put_organisation(
+                &Organisation {
+                    id: "gemeente-a".into(),
+                    name: "Gemeente A".into(),
+                },
+                None,
+            )
             .await
             .expect("organisation");
         store
-            .put_person(&Person {
-                id: "p-1".into(),
-                name: "Anouk (consulent)".into(),
-                admin: false,
-                privacy: false,
-                active: true,
-                memberships: vec![Membership {
-                    organisation: "gemeente-a".into(),
-                    gemeente: None,
-                    function: "consulent".into(),
-                }],
-            })
+            .put_person(
+                &Person {
+                    id: "p-1".into(),
+                    name: "Anouk (consulent)".into(),
+                    admin: false,
+                    privacy: false,
+                    active: true,
+                    memberships: vec![Membership {
+                        organisation: "gemeente-a".into(),
+                        gemeente: None,
+                        function: "consulent".into(),
+                    }],
+                },
+                Default::default(),
+            )
             .await
             .expect("person");
         store.close().await;
@@ -271,5 +277,100 @@ fn an_account_is_made_with_a_second_factor_unlocked_and_given_a_new_password() {
     assert_ne!(o.status.code(), Some(0));
     assert!(stderr(&o).contains("geen account"), "{}", stderr(&o));
     assert_dutch(&stderr(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `ave account token` and `ave account intrekken`: the token works until it is revoked;
+/// both are in the security audit log; revoking what is not there is a Dutch error.
+#[test]
+fn a_personal_api_token_is_made_and_revoked_with_both_in_the_audit_log() {
+    let dir = temp_dir("tokens");
+    let url = format!("sqlite://{}", dir.join("ave.sqlite").display());
+    let rt = runtime();
+    rt.block_on(async {
+        let store = open(&url).await;
+        let org = Organisation {
+            id: "gemeente-a".into(),
+            name: "Gemeente A".into(),
+        };
+        store.put_organisation(&org, None).await.expect("org");
+        let person = Person {
+            id: "p-1".into(),
+            name: "Anouk (consulent)".into(),
+            admin: false,
+            privacy: false,
+            active: true,
+            memberships: Vec::new(),
+        };
+        store
+            .put_person(&person, Default::default())
+            .await
+            .expect("person");
+        store.close().await;
+    });
+    let o = ave(&[
+        "account",
+        "token",
+        "--persoon",
+        "p-1",
+        "--naam",
+        "koppeling",
+        "--database",
+        &url,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let token = stdout(&o).trim().to_owned();
+    let works = |token: &str| {
+        rt.block_on(async {
+            let store = open(&url).await;
+            let hash = ave_store::identity::token_hash(token);
+            let found = store.api_token(&hash, now()).await.expect("read");
+            store.close().await;
+            found.is_some()
+        })
+    };
+    assert!(works(&token));
+    let intrekken = [
+        "account",
+        "intrekken",
+        "--persoon",
+        "p-1",
+        "--naam",
+        "koppeling",
+        "--database",
+        &url,
+    ];
+    let o = ave(&intrekken);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("1 API-token(s) \"koppeling\" van p-1 ingetrokken"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!works(&token), "a revoked token no longer works");
+    let o = ave(&intrekken);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("er is niets ingetrokken"),
+        "{}",
+        stderr(&o)
+    );
+    assert_dutch(&stderr(&o));
+    let logged: Vec<String> = rt.block_on(async {
+        let store = open(&url).await;
+        let entries = store.audit_entries(0, 100).await.expect("audit");
+        store.close().await;
+        entries
+            .into_iter()
+            .map(|(_, e)| format!("{} {} {}", e.actor, e.action, e.object))
+            .collect()
+    });
+    assert_eq!(
+        logged,
+        [
+            "cli token-maken account/p-1",
+            "cli token-intrekken account/p-1"
+        ]
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

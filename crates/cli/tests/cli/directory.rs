@@ -1,5 +1,6 @@
 //! `ave organisatie` and `ave persoon`: the first administrator and the directory from the
-//! command line, with Dutch errors that change nothing.
+//! command line, with Dutch errors that change nothing; each change with its entry in the
+//! security audit log.
 
 use crate::{ave, temp_dir};
 
@@ -104,4 +105,26 @@ fn organisations_and_people_are_kept_and_listed() {
     assert!(out(&o).contains("kleine letters"), "{}", out(&o));
     let o = ave(&[&["persoon", "lijst"], &db[..]].concat());
     assert!(!out(&o).contains("x-1"), "{}", out(&o));
+
+    // Each change is in the security audit log, committed with it; the refused ones are not.
+    let logged = crate::runtime().block_on(async {
+        let store = ave_store::Store::open(&url).await.expect("open");
+        let entries = store.audit_entries(0, 100).await.expect("audit");
+        store.close().await;
+        entries
+    });
+    let logged: Vec<String> = logged
+        .into_iter()
+        .map(|(_, e)| format!("{} {} {} {}", e.actor, e.action, e.object, e.result))
+        .collect();
+    assert_eq!(
+        logged,
+        [
+            "cli beheer organisatie/gemeente-oss ok",
+            "cli beheer persoon/beheer-1 ok",
+            "cli beheer persoon/oss-casusregisseur-1 ok",
+        ]
+    );
+    let o = ave(&[&["audit", "verify"], &db[..]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", out(&o));
 }

@@ -141,14 +141,14 @@ pub(crate) async fn grant(
         reviewed_by: None,
         review_note: None,
     };
-    state.store.grant_break_glass(&grant).await?;
-    audit::after(audit::record(
-        state,
+    let entry = audit::entry(
         actor,
         "noodtoegang",
         audit::case_object(id),
         "verleend: te beoordelen",
-    ));
+    );
+    state.store.grant_break_glass(&grant, &entry).await?;
+    state.logs.nudge();
     Ok(grant)
 }
 
@@ -168,22 +168,22 @@ pub(crate) async fn review_grant(
             "schrijf op wat de beoordeling uitwees",
         ));
     }
+    let entry = audit::entry(
+        actor,
+        "noodtoegang-beoordeeld",
+        format!("noodtoegang/{id}"),
+        "ok",
+    );
     if !state
         .store
-        .review_break_glass(id, &actor.person, note, now())
+        .review_break_glass(id, &actor.person, note, now(), &entry)
         .await?
     {
         return Err(Problem::not_found(
             "deze noodtoegang (of hij is al beoordeeld)",
         ));
     }
-    audit::after(audit::record(
-        state,
-        actor,
-        "noodtoegang-beoordeeld",
-        format!("noodtoegang/{id}"),
-        "ok",
-    ));
+    state.logs.nudge();
     Ok(())
 }
 

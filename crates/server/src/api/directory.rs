@@ -2,7 +2,7 @@
 //! may read it (professionals need to know whom they work with); only administrators change
 //! it. People are named by their work name and pseudonymous id; no resident is in it.
 
-use ave_store::identity::{Membership, Organisation, Person};
+use ave_store::identity::{Membership, Organisation, Person, PersonWrite};
 use axum::Json;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
@@ -175,20 +175,18 @@ pub async fn put_organisation(
 ) -> Result<Json<Organisatie>, Problem> {
     access::check(&state, &actor, Operation::Administer)?;
     check_put(&id, &body.id, &body.naam)?;
+    let entry = audit::entry(&actor, "beheer", format!("organisatie/{id}"), "ok");
     state
         .store
-        .put_organisation(&Organisation {
-            id: id.clone(),
-            name: body.naam.trim().to_owned(),
-        })
+        .put_organisation(
+            &Organisation {
+                id: id.clone(),
+                name: body.naam.trim().to_owned(),
+            },
+            Some(&entry),
+        )
         .await?;
-    audit::after(audit::record(
-        &state,
-        &actor,
-        "beheer",
-        format!("organisatie/{id}"),
-        "ok",
-    ));
+    state.logs.nudge();
     Ok(Json(Organisatie {
         id,
         naam: body.naam.trim().to_owned(),
@@ -278,20 +276,21 @@ pub async fn put_person(
             })
             .collect(),
     };
-    state.store.put_person(&person).await?;
-    if let Some(email) = &email {
-        state.store.put_person_email(&id, email.as_ref()).await?;
-    }
-    // What the person may do changed: their sessions end (they log in again).
-    state.store.end_sessions_of(&id).await?;
+    // The person, their address and the audit entry in one transaction; what the person
+    // may do changed, so their sessions end with it (they log in again).
+    let entry = audit::entry(&actor, "beheer", format!("persoon/{id}"), "ok");
+    state
+        .store
+        .put_person(
+            &person,
+            PersonWrite {
+                email: email.as_ref().map(Option::as_ref),
+                audit: Some(&entry),
+            },
+        )
+        .await?;
     state.auth.forget_person(&id);
-    audit::after(audit::record(
-        &state,
-        &actor,
-        "beheer",
-        format!("persoon/{id}"),
-        "ok",
-    ));
+    state.logs.nudge();
     let email = state.store.person_emails().await?.remove(&id);
     Ok(Json(Persoon {
         email,

@@ -235,16 +235,9 @@ pub async fn mark_read(
             "de id van een melding: kleine letters, cijfers en streepjes",
         ));
     }
-    if !inbox::mark_read(&state, &actor.person, &id).await? {
+    if !inbox::mark_read(&state, &actor, &id).await? {
         return Err(Problem::not_found("deze melding"));
     }
-    crate::audit::after(crate::audit::record(
-        &state,
-        &actor,
-        "schrijven",
-        format!("melding/{id}"),
-        "ok: gelezen",
-    ));
     let Some(shown) = inbox::one(&state, &actor.person, &id, language(&headers)).await? else {
         return Err(Problem::not_found("deze melding"));
     };

@@ -4,8 +4,10 @@
 //! elsewhere ([`crate::access`]).
 //!
 //! Sessions and tokens are stored only as hashes; a found actor is kept in a small cache for
-//! [`CACHE_TTL`], so checking a request usually costs no database round trip. Ending a session
-//! or revoking a token takes effect at once on this server and within [`CACHE_TTL`] on others.
+//! [`CACHE_TTL`], so checking a request usually costs no database round trip. Ending a session,
+//! revoking a token or changing a person takes effect at once on this server, and on others
+//! sharing its PostgreSQL database as soon as the database's announcement reaches them
+//! ([`Auth::follow_person_changes`]; within [`CACHE_TTL`] while they cannot hear it).
 
 pub mod jwt;
 pub mod oidc;
@@ -291,6 +293,41 @@ impl Auth {
                 cache.pop(&k);
             }
         }
+    }
+
+    /// Forgets every cached session and token.
+    pub fn forget_all(&self) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.clear();
+        }
+    }
+
+    /// Keeps the cache in step with the database's announcements of changed persons (their
+    /// functions, sessions or tokens — from this server, another one on the same
+    /// PostgreSQL database, or the `ave` command): what is announced is forgotten at once,
+    /// everything when listening was interrupted. Without announcements (SQLite; one
+    /// server) an entry expires after [`CACHE_TTL`]. The task ends when the store closes.
+    pub fn follow_person_changes(
+        self: Arc<Self>,
+        store: &ave_store::Store,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        let mut changes = store.person_changes()?;
+        Some(tokio::spawn(async move {
+            use tokio::sync::broadcast::error::RecvError;
+            loop {
+                match changes.recv().await {
+                    Ok(ave_store::PersonsChanged::Persons(persons)) => {
+                        for person in &persons {
+                            self.forget_person(person);
+                        }
+                    }
+                    Ok(ave_store::PersonsChanged::All) | Err(RecvError::Lagged(_)) => {
+                        self.forget_all();
+                    }
+                    Err(RecvError::Closed) => break,
+                }
+            }
+        }))
     }
 
     /// Forgets a session or token (logout, revocation) on this server at once.

@@ -98,7 +98,7 @@ pub async fn mark_read(
     posted: Posted,
 ) -> Result<Response, PageError> {
     let lang = posted.viewer.lang;
-    let marked = crate::inbox::mark_read(&state, &posted.viewer.actor.person, &id)
+    let marked = crate::inbox::mark_read(&state, &posted.viewer.actor, &id)
         .await
         .map_err(Problem::from)
         .page(lang)?;

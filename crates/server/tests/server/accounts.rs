@@ -78,10 +78,13 @@ impl Db {
             ("zvh", "Zorg- en Veiligheidshuis"),
         ] {
             store
-                .put_organisation(&Organisation {
-                    id: id.to_owned(),
-                    name: name.to_owned(),
-                })
+                .put_organisation(
+                    &Organisation {
+                        id: id.to_owned(),
+                        name: name.to_owned(),
+                    },
+                    None,
+                )
                 .await
                 .expect("organisation");
         }
@@ -150,34 +153,40 @@ impl Db {
 /// A person working for `organisations` as consulent, with an account named `login`.
 async fn person(store: &Store, id: &str, login: &str, organisations: &[&str]) {
     store
-        .put_person(&Person {
-            id: id.to_owned(),
-            name: format!("{login} (werknaam)"),
-            admin: false,
-            privacy: false,
-            active: true,
-            memberships: organisations
-                .iter()
-                .map(|o| Membership {
-                    organisation: (*o).to_owned(),
-                    gemeente: Some("Voorbeeldstad".to_owned()),
-                    function: "consulent".to_owned(),
-                })
-                .collect(),
-        })
+        .put_person(
+            &Person {
+                id: id.to_owned(),
+                name: format!("{login} (werknaam)"),
+                admin: false,
+                privacy: false,
+                active: true,
+                memberships: organisations
+                    .iter()
+                    .map(|o| Membership {
+                        organisation: (*o).to_owned(),
+                        gemeente: Some("Voorbeeldstad".to_owned()),
+                        function: "consulent".to_owned(),
+                    })
+                    .collect(),
+            },
+            Default::default(),
+        )
         .await
         .expect("person");
     store
-        .create_account(&Account {
-            person: id.to_owned(),
-            login: login.to_owned(),
-            password_hash: hash_password(PASSWORD).expect("hash"),
-            totp_secret: SECRET.to_owned(),
-            totp_last_step: None,
-            failed_count: 0,
-            locked_until: None,
-            created_at: DateTime::UNIX_EPOCH,
-        })
+        .create_account(
+            &Account {
+                person: id.to_owned(),
+                login: login.to_owned(),
+                password_hash: hash_password(PASSWORD).expect("hash"),
+                totp_secret: SECRET.to_owned(),
+                totp_last_step: None,
+                failed_count: 0,
+                locked_until: None,
+                created_at: DateTime::UNIX_EPOCH,
+            },
+            None,
+        )
         .await
         .expect("account");
 }

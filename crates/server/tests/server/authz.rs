@@ -71,10 +71,13 @@ pub(crate) async fn directory(db: &Db) {
     let store = &db.store;
     for (id, name) in [("gemeente", "Gemeente"), ("ander", "Andere organisatie")] {
         store
-            .put_organisation(&Organisation {
-                id: id.to_owned(),
-                name: name.to_owned(),
-            })
+            .put_organisation(
+                &Organisation {
+                    id: id.to_owned(),
+                    name: name.to_owned(),
+                },
+                None,
+            )
             .await
             .expect("organisation");
     }
@@ -92,21 +95,24 @@ pub(crate) async fn directory(db: &Db) {
     ];
     for (id, org, function, admin, privacy) in people {
         store
-            .put_person(&Person {
-                id: id.to_owned(),
-                name: id.to_owned(),
-                admin,
-                privacy,
-                active: true,
-                memberships: function
-                    .map(|f| Membership {
-                        organisation: org.to_owned(),
-                        gemeente: Some("Voorbeeldstad".to_owned()),
-                        function: f.to_owned(),
-                    })
-                    .into_iter()
-                    .collect(),
-            })
+            .put_person(
+                &Person {
+                    id: id.to_owned(),
+                    name: id.to_owned(),
+                    admin,
+                    privacy,
+                    active: true,
+                    memberships: function
+                        .map(|f| Membership {
+                            organisation: org.to_owned(),
+                            gemeente: Some("Voorbeeldstad".to_owned()),
+                            function: f.to_owned(),
+                        })
+                        .into_iter()
+                        .collect(),
+                },
+                Default::default(),
+            )
             .await
             .expect("person");
     }
@@ -443,6 +449,27 @@ async fn what_each_kind_of_person_sees_of_a_case() {
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
         let a = get("fg-1", "/api/v1/noodtoegang".to_owned()).await;
         assert_eq!(a.body.as_array().expect("grants").len(), 0);
+        // The review's entry was committed with it; a second review is refused and adds none.
+        let r = post(
+            &app,
+            &format!("/api/v1/noodtoegang/{id}/beoordeling"),
+            "fg-1",
+            json!({"notitie": "nog eens"}),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+        state.logs.flush().await.expect("logs written");
+        let reviews = db
+            .store
+            .audit_for_object(&format!("noodtoegang/{id}"), 10)
+            .await
+            .expect("audit");
+        let by: Vec<_> = reviews
+            .iter()
+            .map(|(_, e)| (e.action.as_ref(), e.actor.starts_with("fg-1|")))
+            .collect();
+        assert_eq!(by, [("noodtoegang-beoordeeld", true)]);
         // A refused attempt is in the audit log.
         let a = get("buiten-1", case.clone()).await;
         assert_eq!(a.status, StatusCode::NOT_FOUND);

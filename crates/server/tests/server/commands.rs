@@ -569,6 +569,101 @@ async fn two_servers_on_one_database_never_act_on_a_stale_case() {
 }
 
 /// Waits until `store` serves kept rows (on PostgreSQL; at once on SQLite, which keeps none).
+/// Two `ave serve` on one PostgreSQL database: a token revoked or a person changed through
+/// one of them (or `ave`) is refused by the other at once — the database announces it — not
+/// only after the other's cache of sessions and tokens expires (`CACHE_TTL`, 30 s).
+#[tokio::test]
+async fn two_servers_refuse_a_revoked_token_and_a_changed_person_at_once() {
+    for db in Db::each().await {
+        if db.store.backend() != ave_store::Backend::Postgres {
+            db.drop().await;
+            continue;
+        }
+        let mut tokens = Vec::new();
+        for person in [REGISSEUR, "teamleider-1"] {
+            let token = ave_server::auth::new_api_token().expect("token");
+            let stored = ave_store::identity::ApiToken {
+                person: person.to_owned(),
+                name: "koppeling".to_owned(),
+                created_at: chrono::DateTime::UNIX_EPOCH,
+                expires_at: None,
+            };
+            let hash = ave_store::identity::token_hash(&token);
+            let made = db.store.create_api_token(&hash, &stored, None).await;
+            made.expect("token stored");
+            tokens.push(token);
+        }
+        // The other server, as `ave serve` runs it.
+        let other = Store::open(&db.url).await.expect("second connection");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (addr_tx, addr_rx) = tokio::sync::oneshot::channel();
+        let server = tokio::spawn(ave_server::serve(
+            other,
+            "127.0.0.1:0".parse().expect("addr"),
+            async {
+                let _ = stopped.await;
+            },
+            move |addr| {
+                let _ = addr_tx.send(addr);
+            },
+        ));
+        let addr = addr_rx.await.expect("listening");
+        let http = reqwest::Client::new();
+        let status = |token: String| {
+            let http = http.clone();
+            async move {
+                let url = format!("http://{addr}/api/v1/casussen?paginaGrootte=1");
+                let r = http.get(url).bearer_auth(token).send().await;
+                r.expect("answered").status().as_u16()
+            }
+        };
+        // Refused within 5 s, far less than the cache's 30.
+        let refused_soon = |token: String| async move {
+            for _ in 0..250 {
+                if status(token.clone()).await == 401 {
+                    return true;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            false
+        };
+        // Both tokens work, and the other server now keeps who is behind them.
+        for token in &tokens {
+            assert_eq!(status(token.clone()).await, 200);
+        }
+        // Revoked here (as `ave account intrekken` does): refused there.
+        let revoked = db
+            .store
+            .revoke_api_token(REGISSEUR, "koppeling", None)
+            .await;
+        assert_eq!(revoked.expect("revoked"), 1);
+        assert!(
+            refused_soon(tokens[0].clone()).await,
+            "the revoked token still works on the other server"
+        );
+        // The team leader made inactive here (as an administrator does through the API):
+        // their token is refused there.
+        let mut leader = db
+            .store
+            .person("teamleider-1")
+            .await
+            .expect("read")
+            .expect("person");
+        leader.active = false;
+        db.store
+            .put_person(&leader, Default::default())
+            .await
+            .expect("changed");
+        assert!(
+            refused_soon(tokens[1].clone()).await,
+            "an inactive person's token still works on the other server"
+        );
+        let _ = stop.send(());
+        server.await.expect("task").expect("served and stopped");
+        db.drop().await;
+    }
+}
+
 async fn until_listening(store: &Store) {
     for _ in 0..500 {
         if store

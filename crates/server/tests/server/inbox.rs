@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use ave_server::mail::{MailConfig, MailTls, Mailer};
 use ave_server::{AppState, router};
-use ave_store::identity::{Membership, Person};
+use ave_store::identity::{Membership, Person, PersonWrite};
 use ave_store::notifications::Email;
 use ave_store::{ModelRecord, Store};
 use axum::Router;
@@ -58,8 +58,19 @@ async fn prepare(store: &Store) {
     wethouder(store, "wethouder-vb", "Voorbeeldstad").await;
     wethouder(store, "wethouder-ad", "Ander Dorp").await;
     let email = Email::parse("wethouder@voorbeeldstad.example").expect("address");
+    let found = store
+        .person("wethouder-vb")
+        .await
+        .expect("read")
+        .expect("wethouder");
     store
-        .put_person_email("wethouder-vb", Some(&email))
+        .put_person(
+            &found,
+            PersonWrite {
+                email: Some(Some(&email)),
+                audit: None,
+            },
+        )
         .await
         .expect("email");
 }
@@ -67,18 +78,21 @@ async fn prepare(store: &Store) {
 /// Puts wethouder `id` of `gemeente` in the directory.
 async fn wethouder(store: &Store, id: &str, gemeente: &str) {
     store
-        .put_person(&Person {
-            id: id.to_owned(),
-            name: format!("Wethouder {gemeente}"),
-            admin: false,
-            privacy: false,
-            active: true,
-            memberships: vec![Membership {
-                organisation: "gemeente".to_owned(),
-                gemeente: Some(gemeente.to_owned()),
-                function: "wethouder".to_owned(),
-            }],
-        })
+        .put_person(
+            &Person {
+                id: id.to_owned(),
+                name: format!("Wethouder {gemeente}"),
+                admin: false,
+                privacy: false,
+                active: true,
+                memberships: vec![Membership {
+                    organisation: "gemeente".to_owned(),
+                    gemeente: Some(gemeente.to_owned()),
+                    function: "wethouder".to_owned(),
+                }],
+            },
+            Default::default(),
+        )
         .await
         .expect("person");
 }
@@ -346,14 +360,17 @@ async fn a_person_gets_an_email_address_through_the_api_checked_first() {
         let app = app(&db.store, false);
         let put = |email: &str| json!({"naam": "T. Leider", "functies": [{"organisatie": "gemeente", "functie": "teamleider"}], "email": email});
         db.store
-            .put_person(&Person {
-                id: "beheerder-1".to_owned(),
-                name: "Beheerder".to_owned(),
-                admin: true,
-                privacy: false,
-                active: true,
-                memberships: Vec::new(),
-            })
+            .put_person(
+                &Person {
+                    id: "beheerder-1".to_owned(),
+                    name: "Beheerder".to_owned(),
+                    admin: true,
+                    privacy: false,
+                    active: true,
+                    memberships: Vec::new(),
+                },
+                Default::default(),
+            )
             .await
             .expect("admin");
         let body = |v: Value| Some(serde_json::to_vec(&v).expect("json"));
@@ -763,6 +780,19 @@ async fn the_inbox_page_counts_in_the_header_lists_and_marks_read() {
             db.store.unread_count("wethouder-vb").await.expect("count"),
             0
         );
+        // Marked on the page as through the API: in the audit log, committed with the change;
+        // the refused attempt by someone else wrote nothing.
+        state.logs.flush().await.expect("logs written");
+        let logged = db
+            .store
+            .audit_for_object(&format!("melding/{}", melding.id), 10)
+            .await
+            .expect("audit");
+        let by: Vec<_> = logged
+            .iter()
+            .map(|(_, e)| (e.action.as_ref(), e.actor.starts_with("wethouder-vb|")))
+            .collect();
+        assert_eq!(by, [("schrijven", true)]);
         db.drop().await;
     }
 }

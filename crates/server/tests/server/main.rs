@@ -39,26 +39,32 @@ pub(crate) fn model_text() -> String {
 pub(crate) async fn directory(store: &Store) {
     use ave_store::identity::{Membership, Organisation, Person};
     store
-        .put_organisation(&Organisation {
-            id: "gemeente".to_owned(),
-            name: "Gemeente".to_owned(),
-        })
+        .put_organisation(
+            &Organisation {
+                id: "gemeente".to_owned(),
+                name: "Gemeente".to_owned(),
+            },
+            None,
+        )
         .await
         .expect("organisation");
     for (id, function) in [("consulent-1", "consulent"), ("teamleider-1", "teamleider")] {
         store
-            .put_person(&Person {
-                id: id.to_owned(),
-                name: id.to_owned(),
-                admin: false,
-                privacy: false,
-                active: true,
-                memberships: vec![Membership {
-                    organisation: "gemeente".to_owned(),
-                    gemeente: None,
-                    function: function.to_owned(),
-                }],
-            })
+            .put_person(
+                &Person {
+                    id: id.to_owned(),
+                    name: id.to_owned(),
+                    admin: false,
+                    privacy: false,
+                    active: true,
+                    memberships: vec![Membership {
+                        organisation: "gemeente".to_owned(),
+                        gemeente: None,
+                        function: function.to_owned(),
+                    }],
+                },
+                Default::default(),
+            )
             .await
             .expect("person");
     }
@@ -439,6 +445,7 @@ async fn end_to_end_on_a_random_loopback_port_with_graceful_shutdown() {
                 created_at: chrono::DateTime::UNIX_EPOCH,
                 expires_at: None,
             },
+            None,
         )
         .await
         .expect("token stored");

@@ -127,25 +127,31 @@ impl World {
         let store = Store::open(&url).await.expect("open");
         store.migrate().await.expect("migrate");
         store
-            .put_organisation(&Organisation {
-                id: "gemeente-oss".into(),
-                name: "Gemeente Oss".into(),
-            })
+            .put_organisation(
+                &Organisation {
+                    id: "gemeente-oss".into(),
+                    name: "Gemeente Oss".into(),
+                },
+                None,
+            )
             .await
             .expect("organisation");
         store
-            .put_person(&Person {
-                id: PERSON.into(),
-                name: "Consulent Zeven".into(),
-                admin: false,
-                privacy: false,
-                active: true,
-                memberships: vec![Membership {
-                    organisation: "gemeente-oss".into(),
-                    gemeente: None,
-                    function: "casusregisseur".into(),
-                }],
-            })
+            .put_person(
+                &Person {
+                    id: PERSON.into(),
+                    name: "Consulent Zeven".into(),
+                    admin: false,
+                    privacy: false,
+                    active: true,
+                    memberships: vec![Membership {
+                        organisation: "gemeente-oss".into(),
+                        gemeente: None,
+                        function: "casusregisseur".into(),
+                    }],
+                },
+                Default::default(),
+            )
             .await
             .expect("person");
 

@@ -132,18 +132,21 @@ async fn setup(db: &Db, model_version: Option<&str>) -> (AppState, Router, Strin
         AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header());
     let app = router(state.clone());
     db.store
-        .put_person(&Person {
-            id: BUITENSTAANDER.to_owned(),
-            name: BUITENSTAANDER.to_owned(),
-            admin: false,
-            privacy: false,
-            active: true,
-            memberships: vec![Membership {
-                organisation: "gemeente".to_owned(),
-                gemeente: None,
-                function: "consulent".to_owned(),
-            }],
-        })
+        .put_person(
+            &Person {
+                id: BUITENSTAANDER.to_owned(),
+                name: BUITENSTAANDER.to_owned(),
+                admin: false,
+                privacy: false,
+                active: true,
+                memberships: vec![Membership {
+                    organisation: "gemeente".to_owned(),
+                    gemeente: None,
+                    function: "consulent".to_owned(),
+                }],
+            },
+            Default::default(),
+        )
         .await
         .expect("person");
     let mut body = json!({

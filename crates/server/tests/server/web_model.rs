@@ -46,10 +46,13 @@ impl Db {
                 .expect("model");
         }
         store
-            .put_organisation(&Organisation {
-                id: "gemeente-venlo".to_owned(),
-                name: "Gemeente Venlo".to_owned(),
-            })
+            .put_organisation(
+                &Organisation {
+                    id: "gemeente-venlo".to_owned(),
+                    name: "Gemeente Venlo".to_owned(),
+                },
+                None,
+            )
             .await
             .expect("organisation");
         for (id, function, admin) in [
@@ -58,22 +61,25 @@ impl Db {
             ("beheer-1", "", true),
         ] {
             store
-                .put_person(&Person {
-                    id: id.to_owned(),
-                    name: id.to_owned(),
-                    admin,
-                    privacy: false,
-                    active: true,
-                    memberships: if function.is_empty() {
-                        Vec::new()
-                    } else {
-                        vec![Membership {
-                            organisation: "gemeente-venlo".to_owned(),
-                            gemeente: Some("Venlo".to_owned()),
-                            function: function.to_owned(),
-                        }]
+                .put_person(
+                    &Person {
+                        id: id.to_owned(),
+                        name: id.to_owned(),
+                        admin,
+                        privacy: false,
+                        active: true,
+                        memberships: if function.is_empty() {
+                            Vec::new()
+                        } else {
+                            vec![Membership {
+                                organisation: "gemeente-venlo".to_owned(),
+                                gemeente: Some("Venlo".to_owned()),
+                                function: function.to_owned(),
+                            }]
+                        },
                     },
-                })
+                    Default::default(),
+                )
                 .await
                 .expect("person");
         }

@@ -472,3 +472,173 @@ async fn a_full_outbox_is_moved_in_order_and_emptied() {
     })
     .await;
 }
+
+/// An entry of an administrator's or operator's change on day `n`.
+fn change(n: u32, action: &str, object: &str) -> AuditEntry {
+    AuditEntry {
+        at: at(n),
+        actor: "cli".to_owned(),
+        origin: "cli".to_owned(),
+        action: action.to_owned().into(),
+        object: object.to_owned(),
+        result: "ok".into(),
+    }
+}
+
+/// The changes that are not case events — the directory, accounts and tokens, break-glass
+/// grants and their review — commit their audit entry in their own transaction too: all of
+/// it, or (refused) none of it.
+#[tokio::test]
+async fn directory_account_and_break_glass_changes_commit_with_their_entries() {
+    use ave_store::access::BreakGlass;
+    use ave_store::accounts::Account;
+    use ave_store::identity::{ApiToken, Membership, Organisation, Person, PersonWrite, Session};
+    use ave_store::notifications::Email;
+
+    use crate::support::Household;
+    on_every_backend(|db| async move {
+        let s = &db.store;
+        let org = Organisation {
+            id: "gemeente-a".to_owned(),
+            name: "Gemeente A".to_owned(),
+        };
+        let e = change(1, "beheer", "organisatie/gemeente-a");
+        s.put_organisation(&org, Some(&e)).await.expect("org");
+        let mut person = Person {
+            id: "p-1".to_owned(),
+            name: "P. Eén".to_owned(),
+            admin: false,
+            privacy: false,
+            active: true,
+            memberships: vec![Membership {
+                organisation: "gemeente-b".to_owned(),
+                gemeente: None,
+                function: "casusregisseur".to_owned(),
+            }],
+        };
+        // An unknown organisation: refused, nothing written, no entry.
+        let refused = PersonWrite {
+            email: None,
+            audit: Some(&change(2, "beheer", "persoon/p-1")),
+        };
+        assert!(s.put_person(&person, refused).await.is_err());
+        assert!(s.person("p-1").await.expect("read").is_none());
+        person.memberships[0].organisation = "gemeente-a".to_owned();
+        s.put_person(&person, PersonWrite::default())
+            .await
+            .expect("seeded");
+        let session = Session {
+            person: "p-1".to_owned(),
+            actor: "{}".to_owned(),
+            method: "wachtwoord+totp".to_owned(),
+            csrf: "c".to_owned(),
+            created_at: at(2),
+            expires_at: at(10_000),
+        };
+        s.create_session("sessie-1", &session)
+            .await
+            .expect("session");
+        // The address, the end of the session and the entry with the person.
+        let email = Email::parse("p1@gemeente-a.example").expect("address");
+        let with = PersonWrite {
+            email: Some(Some(&email)),
+            audit: Some(&change(3, "beheer", "persoon/p-1")),
+        };
+        assert_eq!(s.put_person(&person, with).await.expect("person"), 1);
+        assert!(s.session("sessie-1", at(4)).await.expect("read").is_none());
+        assert_eq!(
+            s.person_emails()
+                .await
+                .expect("emails")
+                .get("p-1")
+                .map(String::as_str),
+            Some("p1@gemeente-a.example")
+        );
+
+        let account = Account {
+            person: "p-1".to_owned(),
+            login: "p.een".to_owned(),
+            password_hash: "$argon2id$x".to_owned(),
+            totp_secret: "GEHEIM".to_owned(),
+            totp_last_step: None,
+            failed_count: 0,
+            locked_until: None,
+            created_at: at(4),
+        };
+        let made = change(4, "account-maken", "account/p-1");
+        s.create_account(&account, Some(&made))
+            .await
+            .expect("account");
+        let again = change(5, "account-maken", "account/p-1");
+        assert!(s.create_account(&account, Some(&again)).await.is_err());
+        let nobody = change(6, "account-ontgrendelen", "account/niemand");
+        assert!(!s.unlock_account("niemand", Some(&nobody)).await.expect("r"));
+        let unlocked = change(7, "account-ontgrendelen", "account/p-1");
+        assert!(s.unlock_account("p.een", Some(&unlocked)).await.expect("r"));
+        s.create_session("sessie-2", &session)
+            .await
+            .expect("session");
+        let password = change(8, "wachtwoord-wijzigen", "account/p-1");
+        let ended = s.set_password_hash("p.een", "$argon2id$y", Some(&password));
+        assert_eq!(ended.await.expect("set"), Some(1));
+        assert!(s.session("sessie-2", at(9)).await.expect("read").is_none());
+        let token = ApiToken {
+            person: "p-1".to_owned(),
+            name: "koppeling".to_owned(),
+            created_at: at(9),
+            expires_at: None,
+        };
+        let made = change(9, "token-maken", "account/p-1");
+        s.create_api_token("hash-1", &token, Some(&made))
+            .await
+            .expect("token");
+
+        let h = Household::open(&db, "casus-1", "Oss").await;
+        let grant = BreakGlass {
+            id: "nood-1".to_owned(),
+            case: h.case().id().to_string(),
+            person: "p-1".to_owned(),
+            organisation: Some("gemeente-a".to_owned()),
+            reason: "acuut gevaar, regisseur onbereikbaar".to_owned(),
+            granted_at: at(10),
+            expires_at: at(70),
+            reviewed_at: None,
+            reviewed_by: None,
+            review_note: None,
+        };
+        let e = change(10, "noodtoegang", "casus/casus-1");
+        s.grant_break_glass(&grant, &e).await.expect("grant");
+        let reviewed = change(11, "noodtoegang-beoordeeld", "noodtoegang/nood-1");
+        let review = s.review_break_glass("nood-1", "fg", "terecht", at(11), &reviewed);
+        assert!(review.await.expect("review"));
+        let twice = change(12, "noodtoegang-beoordeeld", "noodtoegang/nood-1");
+        let review = s.review_break_glass("nood-1", "fg", "nog eens", at(12), &twice);
+        assert!(!review.await.expect("review"), "reviewed once");
+
+        s.audit_append(&[]).await.expect("moved");
+        let entries = s.audit_entries(0, 100).await.expect("entries");
+        let logged: Vec<(u32, &str)> = entries
+            .iter()
+            .filter(|(_, e)| e.actor == "cli")
+            .map(|(_, e)| {
+                let n = u32::try_from((e.at - at(0)).num_days()).expect("days");
+                (n, e.action.as_ref())
+            })
+            .collect();
+        assert_eq!(
+            logged,
+            [
+                (1, "beheer"),
+                (3, "beheer"),
+                (4, "account-maken"),
+                (7, "account-ontgrendelen"),
+                (8, "wachtwoord-wijzigen"),
+                (9, "token-maken"),
+                (10, "noodtoegang"),
+                (11, "noodtoegang-beoordeeld"),
+            ]
+        );
+        assert_eq!(first_problem(&db).await, None);
+    })
+    .await;
+}

@@ -3,32 +3,39 @@
 //! outbox only for a person with an address, retried until sent.
 
 use ave_store::StoreError;
-use ave_store::identity::{Membership, Organisation, Person};
+use ave_store::audit::AuditEntry;
+use ave_store::identity::{Membership, Organisation, Person, PersonWrite};
 use ave_store::notifications::{Email, NewNotification};
 
 use crate::support::{Household, TestDb, at, on_every_backend};
 
 async fn person(db: &TestDb, id: &str, gemeente: Option<&str>, function: &str) {
     db.store
-        .put_organisation(&Organisation {
-            id: "org".to_owned(),
-            name: "Organisatie".to_owned(),
-        })
+        .put_organisation(
+            &Organisation {
+                id: "org".to_owned(),
+                name: "Organisatie".to_owned(),
+            },
+            None,
+        )
         .await
         .expect("organisation");
     db.store
-        .put_person(&Person {
-            id: id.to_owned(),
-            name: format!("{id} (werknaam)"),
-            admin: false,
-            privacy: false,
-            active: true,
-            memberships: vec![Membership {
-                organisation: "org".to_owned(),
-                gemeente: gemeente.map(str::to_owned),
-                function: function.to_owned(),
-            }],
-        })
+        .put_person(
+            &Person {
+                id: id.to_owned(),
+                name: format!("{id} (werknaam)"),
+                admin: false,
+                privacy: false,
+                active: true,
+                memberships: vec![Membership {
+                    organisation: "org".to_owned(),
+                    gemeente: gemeente.map(str::to_owned),
+                    function: function.to_owned(),
+                }],
+            },
+            Default::default(),
+        )
         .await
         .expect("person");
 }
@@ -91,25 +98,37 @@ async fn meldingen_list_newest_first_with_the_unread_count_and_only_the_owner_ma
         assert_eq!(db.store.unread_count("p-1").await.expect("n"), 2);
         assert!(
             !db.store
-                .mark_read("p-2", "m-1", at(20))
+                .mark_read("p-2", "m-1", at(20), &marked("p-2", 20))
                 .await
                 .expect("other")
         );
         assert!(
             db.store
-                .mark_read("p-1", "m-1", at(20))
+                .mark_read("p-1", "m-1", at(20), &marked("p-1", 20))
                 .await
                 .expect("mine")
         );
         assert!(
             db.store
-                .mark_read("p-1", "m-1", at(30))
+                .mark_read("p-1", "m-1", at(30), &marked("p-1", 30))
                 .await
                 .expect("again")
         );
         assert_eq!(db.store.unread_count("p-1").await.expect("n"), 1);
         let read = db.store.notification("p-1", "m-1").await.expect("one");
         assert_eq!(read.and_then(|n| n.read_at), Some(at(20)));
+        // Each marking's entry committed with it; the refused one (not p-2's) left none.
+        db.store.audit_append(&[]).await.expect("moved");
+        let logged = db
+            .store
+            .audit_for_object("melding/m-1", 10)
+            .await
+            .expect("log");
+        let by: Vec<(&str, chrono::DateTime<chrono::Utc>)> = logged
+            .iter()
+            .map(|(_, e)| (e.actor.as_str(), e.at))
+            .collect();
+        assert_eq!(by, [("p-1", at(20)), ("p-1", at(30))]);
         let second = db.store.notifications("p-1", 1, 1).await.expect("page 2");
         assert_eq!(second.items.len(), 1);
         assert_eq!(second.total, 2);
@@ -123,18 +142,12 @@ async fn an_email_is_queued_only_for_a_person_with_an_address_and_retried_until_
         person(&db, "p-1", None, "casusregisseur").await;
         person(&db, "p-2", None, "casusregisseur").await;
         let email = Email::parse("p1@gemeente.example").expect("address");
-        assert!(
-            db.store
-                .put_person_email("p-1", Some(&email))
-                .await
-                .expect("set")
-        );
-        assert!(
-            !db.store
-                .put_person_email("nobody", Some(&email))
-                .await
-                .expect("unknown")
-        );
+        let p1 = db.store.person("p-1").await.expect("read").expect("p-1");
+        let with = PersonWrite {
+            email: Some(Some(&email)),
+            audit: None,
+        };
+        db.store.put_person(&p1, with).await.expect("set");
         let h = Household::open(&db, "casus-1", "Voorbeeldstad").await;
         let mut a = h.next_signal_append(h.case().seq());
         a.notify = vec![melding("m-1", "p-1", 10), melding("m-2", "p-2", 10)];
@@ -214,4 +227,16 @@ async fn function_holders_are_found_for_the_gemeente_and_region_wide() {
         assert_eq!(none, ["p-regio"]);
     })
     .await;
+}
+
+/// The audit entry of `person` marking m-1 read at `t`.
+fn marked(person: &str, t: u32) -> AuditEntry {
+    AuditEntry {
+        at: at(t),
+        actor: person.to_owned(),
+        origin: "test".to_owned(),
+        action: "schrijven".into(),
+        object: "melding/m-1".to_owned(),
+        result: "ok: gelezen".into(),
+    }
 }
