@@ -8,31 +8,15 @@
 -- person or token needs no announcement (nothing can have kept it); a new membership does
 -- (it changes a person a server may have kept).
 
+-- The trigger's argument names the column that holds the person's id.
 CREATE FUNCTION ave_personen_gewijzigd() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     ids text;
 BEGIN
-    FOR ids IN
-        SELECT string_agg(person, ',')
-        FROM (SELECT person, (row_number() OVER ()) / 200 AS part
-              FROM (SELECT DISTINCT person FROM gewijzigd) AS persons) AS numbered
-        GROUP BY part
-    LOOP
-        PERFORM pg_notify('ave_personen', ids);
-    END LOOP;
-    RETURN NULL;
-END
-$$;
-
--- The directory's own table names the person `id`.
-CREATE FUNCTION ave_personen_gewijzigd_op_id() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    ids text;
-BEGIN
-    FOR ids IN
-        SELECT string_agg(id, ',')
-        FROM (SELECT id, (row_number() OVER ()) / 200 AS part FROM gewijzigd) AS numbered
-        GROUP BY part
+    FOR ids IN EXECUTE format(
+        'SELECT string_agg(person, '','') FROM (SELECT person, (row_number() OVER ()) / 200 AS part '
+        'FROM (SELECT DISTINCT %I AS person FROM gewijzigd) AS persons) AS numbered GROUP BY part',
+        TG_ARGV[0])
     LOOP
         PERFORM pg_notify('ave_personen', ids);
     END LOOP;
@@ -42,31 +26,31 @@ $$;
 
 CREATE TRIGGER persons_updated_announce AFTER UPDATE ON persons
     REFERENCING NEW TABLE AS gewijzigd
-    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd_op_id();
+    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd('id');
 CREATE TRIGGER persons_deleted_announce AFTER DELETE ON persons
     REFERENCING OLD TABLE AS gewijzigd
-    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd_op_id();
+    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd('id');
 
 CREATE TRIGGER memberships_inserted_announce AFTER INSERT ON memberships
     REFERENCING NEW TABLE AS gewijzigd
-    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd();
+    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd('person');
 CREATE TRIGGER memberships_updated_announce AFTER UPDATE ON memberships
     REFERENCING OLD TABLE AS gewijzigd
-    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd();
+    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd('person');
 CREATE TRIGGER memberships_deleted_announce AFTER DELETE ON memberships
     REFERENCING OLD TABLE AS gewijzigd
-    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd();
+    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd('person');
 
 CREATE TRIGGER sessions_updated_announce AFTER UPDATE ON sessions
     REFERENCING OLD TABLE AS gewijzigd
-    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd();
+    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd('person');
 CREATE TRIGGER sessions_deleted_announce AFTER DELETE ON sessions
     REFERENCING OLD TABLE AS gewijzigd
-    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd();
+    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd('person');
 
 CREATE TRIGGER api_tokens_updated_announce AFTER UPDATE ON api_tokens
     REFERENCING OLD TABLE AS gewijzigd
-    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd();
+    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd('person');
 CREATE TRIGGER api_tokens_deleted_announce AFTER DELETE ON api_tokens
     REFERENCING OLD TABLE AS gewijzigd
-    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd();
+    FOR EACH STATEMENT EXECUTE FUNCTION ave_personen_gewijzigd('person');

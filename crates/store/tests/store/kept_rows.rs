@@ -451,3 +451,99 @@ async fn a_need_to_know_list_from_kept_rows_is_the_query_s_list() {
     })
     .await;
 }
+
+/// The next announcement about persons (up to 10 s).
+async fn next_change(
+    changes: &mut tokio::sync::broadcast::Receiver<ave_store::PersonsChanged>,
+) -> ave_store::PersonsChanged {
+    tokio::time::timeout(Duration::from_secs(10), changes.recv())
+        .await
+        .expect("an announcement in time")
+        .expect("received")
+}
+
+/// Every change to who a person is or what they may use — their row, functions, sessions
+/// and tokens — is announced with their id, whoever makes it; a lost listening connection
+/// tells receivers to forget everything. SQLite announces nothing.
+#[tokio::test]
+async fn changes_of_persons_sessions_and_tokens_are_announced() {
+    use ave_store::PersonsChanged;
+    use ave_store::identity::{ApiToken, Organisation, Person, Session};
+    on_every_backend(|db| async move {
+        let (kept, postgres) = keeping(&db).await;
+        let Some(mut changes) = kept.person_changes() else {
+            assert!(!postgres, "PostgreSQL passes announcements on");
+            return;
+        };
+        let org = Organisation {
+            id: "gemeente-a".to_owned(),
+            name: "A".to_owned(),
+        };
+        db.store.put_organisation(&org, None).await.expect("org");
+        let person = |active| Person {
+            id: "p-1".to_owned(),
+            name: "P".to_owned(),
+            admin: false,
+            privacy: false,
+            active,
+            memberships: Vec::new(),
+        };
+        // A new person without functions: nothing anyone can have kept.
+        db.store
+            .put_person(&person(true), Default::default())
+            .await
+            .expect("new");
+        let token = ApiToken {
+            person: "p-1".to_owned(),
+            name: "t".to_owned(),
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            expires_at: None,
+        };
+        db.store
+            .create_api_token("h", &token, None)
+            .await
+            .expect("token");
+        let session = Session {
+            person: "p-1".to_owned(),
+            actor: "{}".to_owned(),
+            method: "wachtwoord+totp".to_owned(),
+            csrf: "c".to_owned(),
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            expires_at: chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(1),
+        };
+        db.store
+            .create_session("s", &session)
+            .await
+            .expect("session");
+        let p1 = || PersonsChanged::Persons(vec!["p-1".to_owned()]);
+        // Made inactive (the person's row), a logout, a revoked token: each announced.
+        db.store
+            .put_person(&person(false), Default::default())
+            .await
+            .expect("changed");
+        assert_eq!(next_change(&mut changes).await, p1());
+        db.store
+            .create_session("s2", &session)
+            .await
+            .expect("session");
+        assert!(db.store.end_session("s2").await.expect("logout"));
+        assert_eq!(next_change(&mut changes).await, p1());
+        let revoked = db.store.revoke_api_token("p-1", "t", None).await;
+        assert_eq!(revoked.expect("revoked"), 1);
+        assert_eq!(next_change(&mut changes).await, p1());
+        // By hand, many at once: one announcement for up to 200 persons.
+        db.exec("UPDATE persons SET name = 'Q'").await;
+        assert_eq!(next_change(&mut changes).await, p1());
+        assert!(changes.is_empty(), "nothing else was announced");
+        // The listening connection lost: forget everything.
+        db.exec(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE application_name = '{}' AND datname = current_database()",
+            "ave-casusrijen"
+        ))
+        .await;
+        assert_eq!(next_change(&mut changes).await, PersonsChanged::All);
+        kept.stop_keeping_rows().await;
+    })
+    .await;
+}
