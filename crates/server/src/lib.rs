@@ -402,7 +402,7 @@ pub async fn serve_with(
         .checkpoints
         .clone()
         .map(|c| checkpoints::start(state.store.clone(), c));
-    // Sessions and tokens changed elsewhere are forgotten here at once (PostgreSQL).
+    // Sessions, tokens and persons changed by another process are forgotten here at once.
     let persons = state.auth.clone().follow_person_changes(&state.store);
     on_listening(bound);
     let served = transport::run(listener, router(state), tls, shutdown).await;

@@ -35,6 +35,7 @@ pub mod log_write;
 pub mod logbook;
 pub mod notifications;
 pub mod oidc;
+mod person_watch;
 mod pipeline;
 pub mod processing;
 pub mod random;
@@ -428,12 +429,16 @@ impl Store {
         self
     }
 
-    /// What the database announces about changed persons (their functions, sessions or
-    /// tokens; from any process), while case rows are kept ([`Store::keep_case_rows`], on
-    /// PostgreSQL); `None` otherwise — then nothing announces such changes, and a cache of
-    /// persons must expire on its own.
+    /// What the database says about changed persons (their functions, sessions or tokens;
+    /// from any process), for a cache of who is behind a session or token. On PostgreSQL
+    /// the persons announced, while case rows are kept ([`Store::keep_case_rows`]; `None`
+    /// when they are not); on SQLite "forget everything" within half a second of a change
+    /// (a counter read by a task started here — call from within a Tokio runtime).
     pub fn person_changes(&self) -> Option<tokio::sync::broadcast::Receiver<PersonsChanged>> {
-        self.rows.as_ref().map(|(cache, _)| cache.person_changes())
+        match &self.db {
+            Db::Sqlite(pool, _) => Some(person_watch::watch(pool.clone())),
+            Db::Postgres(_) => self.rows.as_ref().map(|(cache, _)| cache.person_changes()),
+        }
     }
 
     /// The same store, whose lists restricted to one person start from that person's own

@@ -5,9 +5,10 @@
 //!
 //! Sessions and tokens are stored only as hashes; a found actor is kept in a small cache for
 //! [`CACHE_TTL`], so checking a request usually costs no database round trip. Ending a session,
-//! revoking a token or changing a person takes effect at once on this server, and on others
-//! sharing its PostgreSQL database as soon as the database's announcement reaches them
-//! ([`Auth::follow_person_changes`]; within [`CACHE_TTL`] while they cannot hear it).
+//! revoking a token or changing a person takes effect at once on this server, and when made
+//! by another process (a server on the same PostgreSQL database, the `ave` command) as soon
+//! as the database says so ([`Auth::follow_person_changes`]; within [`CACHE_TTL`] while it
+//! cannot).
 
 pub mod jwt;
 pub mod oidc;
@@ -302,11 +303,12 @@ impl Auth {
         }
     }
 
-    /// Keeps the cache in step with the database's announcements of changed persons (their
+    /// Keeps the cache in step with what the database says of changed persons (their
     /// functions, sessions or tokens — from this server, another one on the same
-    /// PostgreSQL database, or the `ave` command): what is announced is forgotten at once,
-    /// everything when listening was interrupted. Without announcements (SQLite; one
-    /// server) an entry expires after [`CACHE_TTL`]. The task ends when the store closes.
+    /// PostgreSQL database, or the `ave` command beside it): on PostgreSQL the persons
+    /// announced are forgotten at once, everything when listening was interrupted; on
+    /// SQLite everything within half a second of a change
+    /// ([`ave_store::Store::person_changes`]). The task ends when the store closes.
     pub fn follow_person_changes(
         self: Arc<Self>,
         store: &ave_store::Store,
