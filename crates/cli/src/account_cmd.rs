@@ -27,8 +27,8 @@ pub enum AccountCommand {
     /// Maak een persoonlijk API-token voor iemand uit de personenlijst; het token wordt één
     /// keer getoond (alleen een hash wordt bewaard).
     Token(TokenArgs),
-    /// Trek de persoonlijke API-tokens van iemand met deze naam in; een draaiende server
-    /// weigert ze binnen een halve seconde.
+    /// Trek iemands persoonlijke API-tokens met een bepaalde naam in (de naam van ave account
+    /// token --naam); een draaiende server weigert ze binnen een halve seconde.
     Intrekken(IntrekkenArgs),
     /// Maak een lokaal account (gebruikersnaam, wachtwoord en tweede factor) voor iemand uit
     /// de personenlijst; toont het TOTP-geheim en een otpauth://-adres voor de

@@ -19,6 +19,8 @@ pub const POLL: Duration = Duration::from_millis(500);
 pub(crate) fn watch(pool: SqlitePool) -> broadcast::Receiver<PersonsChanged> {
     let (tx, rx) = broadcast::channel(16);
     tokio::spawn(async move {
+        // The last count read; a count only grows, so a change made while it could not be
+        // read shows when it can again.
         let mut last: Option<i64> = None;
         let mut tick = tokio::time::interval(POLL);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -27,12 +29,18 @@ pub(crate) fn watch(pool: SqlitePool) -> broadcast::Receiver<PersonsChanged> {
             let read = sqlx::query_scalar::<_, i64>("SELECT seq FROM person_changes WHERE id = 1")
                 .fetch_one(&pool)
                 .await;
-            let now = read.ok();
-            // A moved counter, or one that cannot be read (a change may be missed): forget.
-            if last.is_some() && now != last {
-                let _ = tx.send(PersonsChanged::All);
+            match read {
+                Ok(now) => {
+                    if last.is_some_and(|l| l != now) {
+                        let _ = tx.send(PersonsChanged::All);
+                    }
+                    last = Some(now);
+                }
+                // Not readable now (a change may go unseen for a while): forget anyway.
+                Err(_) => {
+                    let _ = tx.send(PersonsChanged::All);
+                }
             }
-            last = now;
         }
     });
     rx

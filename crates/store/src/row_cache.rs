@@ -56,7 +56,7 @@ use crate::db::Db;
 pub const CHANNEL: &str = "ave_casussen";
 
 /// The channel the triggers on the directory, sessions and API tokens announce changed
-/// person ids on (comma-separated; migration `0019_person_notify.sql`). The same connection
+/// person ids on (comma-separated; migration `0020_person_notify.sql`). The same connection
 /// listens; what it hears is passed on to whoever keeps persons ([`PersonsChanged`]).
 pub const PERSONS_CHANNEL: &str = "ave_personen";
 

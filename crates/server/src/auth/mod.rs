@@ -18,6 +18,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -227,6 +228,10 @@ pub struct Auth {
     /// The OpenID Connect providers for the web login (`/aanmelden/sso/{naam}`).
     pub providers: Vec<Arc<jwt::Provider>>,
     cache: Mutex<lru::LruCache<String, (Actor, Instant)>>,
+    /// Moved (under the cache's lock) by every forgetting, so that a lookup that read the
+    /// database before a change does not put its actor back after the change was forgotten
+    /// ([`Auth::ticket`]).
+    epoch: AtomicU64,
 }
 
 impl Default for Auth {
@@ -238,6 +243,7 @@ impl Default for Auth {
             cache: Mutex::new(lru::LruCache::new(
                 NonZeroUsize::new(4096).unwrap_or(NonZeroUsize::MIN),
             )),
+            epoch: AtomicU64::new(0),
         }
     }
 }
@@ -274,10 +280,19 @@ impl Auth {
         }
     }
 
+    /// Take before reading the database for an actor, give to [`Auth::remember`].
+    fn ticket(&self) -> u64 {
+        self.epoch.load(Ordering::Acquire)
+    }
+
+    /// Keeps `actor` under `key` — unless something was forgotten since `ticket` was taken
+    /// (the actor may have been read before that change).
     /// (The edge: the cache's clock.)
     #[allow(clippy::disallowed_methods)]
-    fn remember(&self, key: String, actor: &Actor) {
-        if let Ok(mut cache) = self.cache.lock() {
+    fn remember(&self, key: String, actor: &Actor, ticket: u64) {
+        if let Ok(mut cache) = self.cache.lock()
+            && self.epoch.load(Ordering::Acquire) == ticket
+        {
             cache.put(key, (actor.clone(), Instant::now()));
         }
     }
@@ -285,6 +300,7 @@ impl Auth {
     /// Forgets every cached session and token of `person` (their functions changed).
     pub fn forget_person(&self, person: &str) {
         if let Ok(mut cache) = self.cache.lock() {
+            self.epoch.fetch_add(1, Ordering::AcqRel);
             let keys: Vec<String> = cache
                 .iter()
                 .filter(|(_, (a, _))| a.person == person)
@@ -299,6 +315,7 @@ impl Auth {
     /// Forgets every cached session and token.
     pub fn forget_all(&self) {
         if let Ok(mut cache) = self.cache.lock() {
+            self.epoch.fetch_add(1, Ordering::AcqRel);
             cache.clear();
         }
     }
@@ -335,6 +352,7 @@ impl Auth {
     /// Forgets a session or token (logout, revocation) on this server at once.
     pub fn forget(&self, key: &str) {
         if let Ok(mut cache) = self.cache.lock() {
+            self.epoch.fetch_add(1, Ordering::AcqRel);
             cache.pop(key);
         }
     }
@@ -476,11 +494,12 @@ pub async fn authenticate(headers: &HeaderMap, state: &AppState) -> Result<Actor
         if let Some(actor) = auth.cached(&key) {
             return Ok(actor);
         }
+        let ticket = auth.ticket();
         let actor = verifier
             .verify(token, state)
             .await
             .map_err(Problem::unauthenticated)?;
-        auth.remember(key, &actor);
+        auth.remember(key, &actor, ticket);
         return Ok(actor);
     }
     if let Some(token) = cookie(headers, SESSION_COOKIE) {
@@ -494,11 +513,12 @@ pub async fn authenticate(headers: &HeaderMap, state: &AppState) -> Result<Actor
         if let Some(actor) = auth.cached(&key) {
             return Ok(actor);
         }
+        let ticket = auth.ticket();
         let actor = match state.store.person(person).await? {
             Some(p) => Actor::of(&p, None, Via::Header),
             None => Actor::bare(person, Via::Header),
         };
-        auth.remember(key, &actor);
+        auth.remember(key, &actor, ticket);
         return Ok(actor);
     }
     Err(Problem::unauthenticated(
@@ -511,6 +531,7 @@ async fn api_token(state: &AppState, token: &str) -> Result<Actor, Problem> {
     if let Some(actor) = state.auth.cached(&key) {
         return Ok(actor);
     }
+    let ticket = state.auth.ticket();
     let now = crate::now();
     let refused = || Problem::unauthenticated("dit API-token is onbekend, verlopen of ingetrokken");
     let Some(found) = state.store.api_token(&key, now).await? else {
@@ -523,7 +544,7 @@ async fn api_token(state: &AppState, token: &str) -> Result<Actor, Problem> {
         return Err(refused());
     }
     let actor = Actor::of(&person, None, Via::ApiToken);
-    state.auth.remember(key, &actor);
+    state.auth.remember(key, &actor, ticket);
     Ok(actor)
 }
 
@@ -532,22 +553,59 @@ async fn session(state: &AppState, token: &str) -> Result<Actor, Problem> {
     if let Some(actor) = state.auth.cached(&key) {
         return Ok(actor);
     }
+    let ticket = state.auth.ticket();
     let refused =
         || Problem::unauthenticated("uw sessie is verlopen of beëindigd; meld u opnieuw aan");
     let Some(found) = state.store.session(&key, crate::now()).await? else {
         return Err(refused());
     };
+    // The session keeps the identity chosen at login; a person since removed or made
+    // inactive (also by hand, past the API that ends their sessions) is refused.
+    match state.store.person(&found.person).await? {
+        Some(person) if person.active => {}
+        _ => return Err(refused()),
+    }
     let identity: Identity = serde_json::from_str(&found.actor).map_err(|_| refused())?;
     let mut actor = Actor::from(identity);
     actor.via = Via::Session {
         csrf: found.csrf,
         key: key.clone(),
     };
-    state.auth.remember(key, &actor);
+    state.auth.remember(key, &actor, ticket);
     Ok(actor)
 }
 
 /// A fresh personal API token (`avet_…`); store only its [`token_hash`].
 pub fn new_api_token() -> Result<String, Problem> {
     Ok(format!("{API_TOKEN_PREFIX}{}", random_secret()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A lookup that read the database before a change was forgotten does not put its
+    /// (possibly old) actor back; one that began after does.
+    #[test]
+    fn an_actor_read_before_a_forgetting_is_not_kept() {
+        let auth = Auth::default();
+        let actor = Actor::bare("p-1", Via::Header);
+        let before = auth.ticket();
+        auth.forget_person("p-1");
+        auth.remember("k".to_owned(), &actor, before);
+        assert!(auth.cached("k").is_none(), "kept from before the change");
+        let after = auth.ticket();
+        auth.remember("k".to_owned(), &actor, after);
+        assert!(auth.cached("k").is_some());
+        for forget in [
+            |a: &Auth| a.forget_all(),
+            |a: &Auth| a.forget("other"),
+            |a: &Auth| a.forget_person("p-2"),
+        ] {
+            let t = auth.ticket();
+            forget(&auth);
+            auth.remember("j".to_owned(), &actor, t);
+            assert!(auth.cached("j").is_none());
+        }
+    }
 }

@@ -4,7 +4,7 @@
 -- half second (src/person_watch.rs) and forgets what it kept when the counter moved — so a
 -- change made beside it by the `ave` command (a new password, a revoked token, a person
 -- changed) takes effect within that half second. (PostgreSQL announces the persons
--- themselves instead: its migration 0019.) A new person or token needs no count (nothing
+-- themselves instead: its migration 0020.) A new person or token needs no count (nothing
 -- can have kept it); a new membership does.
 
 CREATE TABLE person_changes (

@@ -1,25 +1,23 @@
 -- Every change to who a person is and what they may do is announced on the channel
--- `ave_personen` when its transaction commits: the person ids, comma-separated, at most 200
--- to an announcement. A server keeps the person behind a session or token it checked for a
--- short while (crates/server/src/auth); it listens (src/row_cache.rs, on the same
+-- `ave_personen` when its transaction commits: the person ids, comma-separated. A server
+-- keeps the person behind a session or token it checked for a short while
+-- (crates/server/src/auth); it listens (src/row_cache.rs, on the same
 -- connection as for the case rows) and forgets them at once — whoever made the change:
 -- another `ave serve` on the same database (a logout, an administrator changing a person),
 -- the `ave` command (a new password ends the sessions), or an administrator by hand. A new
 -- person or token needs no announcement (nothing can have kept it); a new membership does
 -- (it changes a person a server may have kept).
 
--- The trigger's argument names the column that holds the person's id.
+-- The trigger's argument names the column that holds the person's id; the ids go out as
+-- many to an announcement as fit (`ave_aankondigen`, migration 0019).
 CREATE FUNCTION ave_personen_gewijzigd() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    ids text;
+    ids text[];
 BEGIN
-    FOR ids IN EXECUTE format(
-        'SELECT string_agg(person, '','') FROM (SELECT person, (row_number() OVER ()) / 200 AS part '
-        'FROM (SELECT DISTINCT %I AS person FROM gewijzigd) AS persons) AS numbered GROUP BY part',
-        TG_ARGV[0])
-    LOOP
-        PERFORM pg_notify('ave_personen', ids);
-    END LOOP;
+    EXECUTE format('SELECT array_agg(DISTINCT %I) FROM gewijzigd', TG_ARGV[0]) INTO ids;
+    IF ids IS NOT NULL THEN
+        PERFORM ave_aankondigen('ave_personen', ids);
+    END IF;
     RETURN NULL;
 END
 $$;
