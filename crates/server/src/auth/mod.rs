@@ -559,11 +559,13 @@ async fn session(state: &AppState, token: &str) -> Result<Actor, Problem> {
     let Some(found) = state.store.session(&key, crate::now()).await? else {
         return Err(refused());
     };
-    // The session keeps the identity chosen at login; a person since removed or made
-    // inactive (also by hand, past the API that ends their sessions) is refused.
-    match state.store.person(&found.person).await? {
-        Some(person) if person.active => {}
-        _ => return Err(refused()),
+    // The session keeps the identity chosen at login; a person the directory has since
+    // made inactive (also by hand, past the API that ends their sessions) is refused. (A
+    // person known only from their identity provider's claims is not in the directory.)
+    if let Some(person) = state.store.person(&found.person).await?
+        && !person.active
+    {
+        return Err(refused());
     }
     let identity: Identity = serde_json::from_str(&found.actor).map_err(|_| refused())?;
     let mut actor = Actor::from(identity);
