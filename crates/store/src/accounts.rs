@@ -143,9 +143,7 @@ impl Store {
             .await;
             match inserted {
                 Ok(_) => {
-                    if let Some(entry) = audit {
-                        into_outbox!(tx, entry);
-                    }
+                    into_outbox!(tx, audit);
                     tx.commit().await
                 }
                 Err(e) => Err(e),
@@ -252,9 +250,7 @@ impl Store {
             .await?
             .rows_affected();
             if n == 1 {
-                if let Some(entry) = audit {
-                    into_outbox!(tx, entry);
-                }
+                into_outbox!(tx, audit);
                 tx.commit().await?;
             }
             n
@@ -288,9 +284,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-                if let Some(entry) = audit {
-                    into_outbox!(tx, entry);
-                }
+                into_outbox!(tx, audit);
                 tx.commit().await?;
                 Some(ended)
             } else {

@@ -54,19 +54,22 @@ macro_rules! on {
 /// writer moves it into the audit log ([`crate::log_write`]).
 pub(crate) const OUTBOX_INSERT: &str = "INSERT INTO audit_outbox (at, actor, origin, action, object, result) VALUES ($1, $2, $3, $4, $5, $6)";
 
-/// [`OUTBOX_INSERT`] for entry `$entry` on transaction `$tx`, as one statement of the change.
+/// [`OUTBOX_INSERT`] for entry `$entry` (an `&AuditEntry`, or an `Option` of one: none
+/// writes nothing) on transaction `$tx`, as one statement of the change.
 macro_rules! into_outbox {
     ($tx:expr, $entry:expr) => {{
-        let e: &$crate::audit::AuditEntry = $entry;
-        sqlx::query($crate::db::OUTBOX_INSERT)
-            .bind($crate::db::time(&e.at))
-            .bind(&e.actor)
-            .bind(&e.origin)
-            .bind(e.action.as_ref())
-            .bind(&e.object)
-            .bind(e.result.as_ref())
-            .execute(&mut *$tx)
-            .await?;
+        let entry: Option<&$crate::audit::AuditEntry> = ($entry).into();
+        if let Some(e) = entry {
+            sqlx::query($crate::db::OUTBOX_INSERT)
+                .bind($crate::db::time(&e.at))
+                .bind(&e.actor)
+                .bind(&e.origin)
+                .bind(e.action.as_ref())
+                .bind(&e.object)
+                .bind(e.result.as_ref())
+                .execute(&mut *$tx)
+                .await?;
+        }
     }};
 }
 

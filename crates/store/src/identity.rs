@@ -116,9 +116,7 @@ impl Store {
             .bind(&o.name)
             .execute(&mut *tx)
             .await?;
-            if let Some(entry) = audit {
-                into_outbox!(tx, entry);
-            }
+            into_outbox!(tx, audit);
             tx.commit().await?;
         });
         Ok(())
@@ -202,9 +200,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
-            if let Some(entry) = with.audit {
-                into_outbox!(tx, entry);
-            }
+            into_outbox!(tx, with.audit);
             tx.commit().await?;
             ended
         });
@@ -358,9 +354,7 @@ impl Store {
             .bind(t.expires_at.as_ref().map(time))
             .execute(&mut *tx)
             .await?;
-            if let Some(entry) = audit {
-                into_outbox!(tx, entry);
-            }
+            into_outbox!(tx, audit);
             tx.commit().await?;
         });
         Ok(())
@@ -409,9 +403,7 @@ impl Store {
                 .await?
                 .rows_affected();
             if n > 0 {
-                if let Some(entry) = audit {
-                    into_outbox!(tx, entry);
-                }
+                into_outbox!(tx, audit);
                 tx.commit().await?;
             }
             n
