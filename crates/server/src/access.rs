@@ -294,7 +294,9 @@ pub fn decide(standing: Standing, involvement: Involvement, op: Operation) -> De
 }
 
 /// How `actor` is involved in the case of `row` (the row carries who is involved; the
-/// model says who governs its phase; a break-glass grant is looked up last).
+/// model says who governs its phase; a break-glass grant is looked up last). A grant comes
+/// before governing the phase or having contributed: those see part of the case, and a
+/// grant is how they see the rest.
 pub async fn involvement(
     state: &AppState,
     actor: &Actor,
@@ -304,6 +306,7 @@ pub async fn involvement(
     if let Some(i @ (Involvement::Role | Involvement::Participant)) = on_row {
         return Ok(i);
     }
+    let mut partly = on_row;
     if !actor.memberships.is_empty() {
         let model = state
             .models
@@ -315,22 +318,24 @@ pub async fn involvement(
             row.gemeente.as_deref(),
             &row.phase,
         ) {
-            return Ok(Involvement::Governs);
+            partly = Some(Involvement::Governs);
         }
     }
-    if let Some(contributor) = on_row {
-        return Ok(contributor);
-    }
-    let granted = state
-        .store
-        .break_glass(&row.id, &actor.person, crate::now())
-        .await?
-        .is_some();
+    let granted = break_glass(state, actor, &row.id).await?;
     Ok(if granted {
         Involvement::BreakGlass
     } else {
-        Involvement::None
+        partly.unwrap_or(Involvement::None)
     })
+}
+
+/// Whether `actor` holds a break-glass grant on case `id` now.
+async fn break_glass(state: &AppState, actor: &Actor, id: &CaseId) -> Result<bool, Problem> {
+    Ok(state
+        .store
+        .break_glass(id, &actor.person, crate::now())
+        .await?
+        .is_some())
 }
 
 /// How the case row names `actor` (one scan of its involvement): role holder, participant or
@@ -421,7 +426,12 @@ pub async fn case_for(
             let involvement = involvement(state, actor, &row).await?;
             (decide(standing, involvement, op), Some(row))
         }
-        None => (Decision::NotFound, None),
+        None => {
+            // The same lookup as for a case one may not see, so that the time of the answer
+            // does not tell a hidden case from one that does not exist.
+            break_glass(state, actor, id).await?;
+            (Decision::NotFound, None)
+        }
     };
     match (decision, row) {
         (Decision::Allow(view), Some(row)) => Ok((row, view)),

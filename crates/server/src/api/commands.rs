@@ -24,7 +24,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use super::body::{JsonBody, explain};
+use super::body::{JsonBody, refused};
 use super::cases::{Casus, case_id};
 use crate::access::{self, Access, Operation};
 use crate::auth::Actor;
@@ -220,31 +220,29 @@ const FIELDS: &[(&str, &str)] = &[
 /// A part of an engine command (`T`) from the JSON this API built out of its Dutch fields;
 /// a refused field is named as the client wrote it.
 fn dutch<T: DeserializeOwned>(value: Value) -> Result<T, Problem> {
-    serde_path_to_error::deserialize::<_, T>(value).map_err(|e| {
-        let name = e
-            .path()
-            .to_string()
-            .split('.')
-            .map(|part| {
-                let (key, index) = part.split_at(part.find('[').unwrap_or(part.len()));
-                match FIELDS.iter().find(|(engine, _)| *engine == key) {
-                    Some((_, ours)) => format!("{ours}{index}"),
-                    None => part.to_owned(),
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(".");
-        let (code, reason) = explain(e.inner());
-        Problem::invalid_one(if name == "." { "body" } else { &name }, code, reason)
-    })
+    serde_path_to_error::deserialize::<_, T>(value)
+        .map_err(|e| refused(&e.path().to_string(), e.inner(), &dutch_name))
 }
 
-/// An engine command in its own JSON form (`{"do": …}`), as `/opdrachten` takes it.
+/// An engine field's path (`household[0].born`) in this API's Dutch names.
+fn dutch_name(path: &str) -> String {
+    path.split('.')
+        .map(|part| {
+            let (key, index) = part.split_at(part.find('[').unwrap_or(part.len()));
+            match FIELDS.iter().find(|(engine, _)| *engine == key) {
+                Some((_, ours)) => format!("{ours}{index}"),
+                None => part.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// An engine command in its own JSON form (`{"do": …}`), as `/opdrachten` takes it; a
+/// refused field is named by its path in that form.
 fn engine_command(value: Value) -> Result<Command, Problem> {
-    serde_json::from_value::<Command>(value).map_err(|e| {
-        let (code, reason) = explain(&e);
-        Problem::invalid_one("body", code, reason)
-    })
+    serde_path_to_error::deserialize::<_, Command>(value)
+        .map_err(|e| refused(&e.path().to_string(), e.inner(), &|name| name.to_owned()))
 }
 
 /// The acting person, as the engine names them.

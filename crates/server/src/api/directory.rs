@@ -227,6 +227,51 @@ pub async fn persons(
     ))
 }
 
+/// An administrator changes no rights of their own — being an administrator or the privacy
+/// officer, being active, the functions held — so that no one gives themselves access to
+/// cases: another administrator does it, or the operator with `ave persoon maak`. Their own
+/// work name and e-mail address they may change. The attempt is refused with 403 and logged.
+async fn refuse_own_rights(
+    state: &AppState,
+    actor: &Actor,
+    person: &Person,
+) -> Result<(), Problem> {
+    if person.id != actor.person {
+        return Ok(());
+    }
+    let now = state.store.person(&person.id).await?;
+    let same = now.as_ref().is_some_and(|now| {
+        now.admin == person.admin
+            && now.privacy == person.privacy
+            && now.active == person.active
+            && sorted(&now.memberships) == sorted(&person.memberships)
+    });
+    if same {
+        return Ok(());
+    }
+    let logged = audit::record(
+        state,
+        actor,
+        "toegang-geweigerd",
+        format!("persoon/{}", person.id),
+        "geweigerd: eigen rechten wijzigen",
+    );
+    if logged.is_err() {
+        tracing::error!("auditlog: een geweigerde wijziging is niet vastgelegd");
+    }
+    Err(Problem::forbidden(
+        "uw eigen rechten (beheerder, functionaris gegevensbescherming, actief, functies) \
+         wijzigt een andere beheerder, of de operator met `ave persoon maak`",
+    ))
+}
+
+fn sorted(memberships: &[Membership]) -> Vec<&Membership> {
+    let mut all: Vec<&Membership> = memberships.iter().collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
 /// Legt een persoon vast met zijn functies, of wijzigt hem (beheerder). Zijn sessies eindigen:
 /// wat hij mag is veranderd, dus meldt hij opnieuw aan.
 #[utoipa::path(
@@ -276,6 +321,7 @@ pub async fn put_person(
             })
             .collect(),
     };
+    refuse_own_rights(&state, &actor, &person).await?;
     // The person, their address and the audit entry in one transaction; what the person
     // may do changed, so their sessions end with it (they log in again).
     let entry = audit::entry(&actor, "beheer", format!("persoon/{id}"), "ok");

@@ -519,6 +519,120 @@ async fn what_each_kind_of_person_sees_of_a_case() {
     }
 }
 
+/// An administrator gives themselves no rights: a change of their own administrator or
+/// privacy flag, being active or functions is refused (403, logged, nothing written) — else
+/// one could drop the flag, take a function and read cases; their own work name they may
+/// change, and another person's rights too.
+#[tokio::test]
+async fn an_administrator_changes_no_rights_of_their_own() {
+    for db in Db::each().await {
+        directory(&db).await;
+        let state =
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header());
+        let app = router(state.clone());
+        let put = |id: &'static str, body: Value| {
+            let app = app.clone();
+            async move {
+                send(
+                    &app,
+                    "PUT",
+                    &format!("/api/v1/personen/{id}"),
+                    &[("ave-persoon", "beheer-1")],
+                    Some(serde_json::to_vec(&body).expect("json")),
+                )
+                .await
+            }
+        };
+        let function = json!([{"organisatie": "gemeente", "gemeente": "Voorbeeldstad", "functie": "consulent"}]);
+        let before = db.store.person("beheer-1").await.expect("read");
+        for body in [
+            json!({"naam": "beheer-1", "beheerder": false, "functies": function}),
+            json!({"naam": "beheer-1", "beheerder": true, "functies": [{"organisatie": "gemeente", "functie": "wethouder"}]}),
+            json!({"naam": "beheer-1", "beheerder": true, "functionarisGegevensbescherming": true, "functies": function}),
+        ] {
+            let a = put("beheer-1", body).await;
+            assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
+            assert!(
+                a.body["detail"]
+                    .as_str()
+                    .expect("detail")
+                    .contains("eigen rechten")
+            );
+        }
+        assert_eq!(db.store.person("beheer-1").await.expect("read"), before);
+        let a = put(
+            "beheer-1",
+            json!({"naam": "Beheer Een", "beheerder": true, "functies": function}),
+        )
+        .await;
+        assert_eq!(a.status, StatusCode::OK, "their own work name: {}", a.body);
+        let a = put("leeg-1", json!({"naam": "leeg-1", "functies": function})).await;
+        assert_eq!(a.status, StatusCode::OK, "another's rights: {}", a.body);
+        state.logs.flush().await.expect("logs written");
+        let entries = db
+            .store
+            .audit_for_object("persoon/beheer-1", 100)
+            .await
+            .expect("audit");
+        let refused = entries
+            .iter()
+            .filter(|(_, e)| e.action == "toegang-geweigerd" && e.actor.starts_with("beheer-1|"))
+            .count();
+        assert_eq!(refused, 3, "each refusal is in the audit log");
+        db.drop().await;
+    }
+}
+
+/// A break-glass grant gives its holder the case's details also when they already saw part
+/// of it — governing its phase (a summary) or having contributed (their own part): before, a
+/// grant was given and logged to such a person but changed nothing.
+#[tokio::test]
+async fn a_grant_opens_the_details_to_one_who_saw_a_part() {
+    for db in Db::each().await {
+        directory(&db).await;
+        let state =
+            AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header());
+        let app = router(state);
+        let case = case(&app).await;
+        for who in ["wethouder-1", "behandelaar-1"] {
+            let timeline = format!("{case}/tijdlijn");
+            let before = send(&app, "GET", &timeline, &[("ave-persoon", who)], None).await;
+            // The phase's governor sees no timeline; the contributor only their own part.
+            let seen = if who == "wethouder-1" {
+                assert_eq!(
+                    before.status,
+                    StatusCode::FORBIDDEN,
+                    "{who}: {}",
+                    before.body
+                );
+                0
+            } else {
+                assert_eq!(before.status, StatusCode::OK, "{who}: {}", before.body);
+                before.body.as_array().expect("timeline").len()
+            };
+            let a = post(
+                &app,
+                &format!("{case}/noodtoegang"),
+                who,
+                json!({"reden": "acute dreiging gemeld door de politie, regisseur onbereikbaar"}),
+                None,
+            )
+            .await;
+            assert_eq!(a.status, StatusCode::CREATED, "{who}: {}", a.body);
+            let after = send(&app, "GET", &timeline, &[("ave-persoon", who)], None).await;
+            assert_eq!(after.status, StatusCode::OK, "{who}: {}", after.body);
+            let now = after.body.as_array().expect("timeline").len();
+            assert!(
+                now > seen,
+                "{who}: the whole timeline now, {now} against {seen}"
+            );
+            let read = send(&app, "GET", &case, &[("ave-persoon", who)], None).await;
+            assert_eq!(read.body["toegang"], "noodtoegang", "{who}: {}", read.body);
+        }
+        db.drop().await;
+    }
+}
+
 /// The witness fetches the audit log's signed checkpoints through the API — the same
 /// objects as `ave audit controlepunten` writes — only the new ones with `na`; a bad
 /// parameter is a 400 that names it.

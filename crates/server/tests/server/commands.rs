@@ -716,9 +716,20 @@ async fn bad_input_is_a_dutch_problem_naming_the_field_and_writes_nothing() {
             ),
             (
                 br#"{"bron": "s", "tekst": "t"}"#.to_vec(),
-                "body",
+                "categorie",
                 "required",
             ),
+            (
+                br#"{"bron": "s", "categorie": "zorg", "tekst": "t"} xyz"#.to_vec(),
+                "body",
+                "invalid-json",
+            ),
+            (
+                br#"{"bron": "s", "bron": "t", "categorie": "zorg", "tekst": "t"}"#.to_vec(),
+                "bron",
+                "invalid",
+            ),
+            (br#"["s", "zorg", "t"]"#.to_vec(), "body", "invalid-type"),
             (
                 br#"{"id": "geen spaties", "bron": "s", "categorie": "c", "tekst": "t"}"#.to_vec(),
                 "id",
