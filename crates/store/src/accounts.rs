@@ -219,6 +219,48 @@ impl Store {
         .transpose()
     }
 
+    /// Reserves a login attempt at `now` before its password is checked: counted as a
+    /// failure at once (locking the account when that makes `lock_after` or more, until
+    /// `now + lock_for`) — but only when the account is not locked. `None` when it is locked
+    /// (or there is no such account): the attempt may not be checked at all. One statement,
+    /// so a burst of attempts at once — on one server or several — gets no more than
+    /// `lock_after` tries between them; a success forgets the count
+    /// ([`Store::record_login_success`]).
+    pub async fn reserve_login_attempt(
+        &self,
+        person: &str,
+        now: DateTime<Utc>,
+        lock_after: u32,
+        lock_for: chrono::Duration,
+    ) -> Result<Option<Failure>> {
+        let until = time(&(now + lock_for));
+        let row: Option<(i64, Option<String>)> = on!(&self.db, |p| {
+            sqlx::query_as(
+                "UPDATE accounts SET failed_count = failed_count + 1, \
+                 locked_until = CASE WHEN failed_count + 1 >= $2 THEN $3 ELSE locked_until END \
+                 WHERE person = $1 AND (locked_until IS NULL OR locked_until <= $4) \
+                 RETURNING failed_count, locked_until",
+            )
+            .bind(person)
+            .bind(i64::from(lock_after))
+            .bind(&until)
+            .bind(time(&now))
+            .fetch_optional(p)
+            .await?
+        });
+        row.map(|(count, locked)| {
+            Ok(Failure {
+                count: u32::try_from(count).unwrap_or(u32::MAX),
+                locked_until: locked
+                    .as_deref()
+                    .map(parse_time)
+                    .transpose()?
+                    .filter(|u| *u > now),
+            })
+        })
+        .transpose()
+    }
+
     /// Records a successful login whose code belonged to TOTP step `step`: the failures are
     /// forgotten and the lock lifted — but only when `step` is later than every step accepted
     /// before. `false` (nothing changed) when the step was already used: a replayed code.

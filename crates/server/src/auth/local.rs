@@ -8,6 +8,11 @@
 //!   password);
 //! - after [`LOCK_AFTER`] consecutive failures the account is locked for [`LOCK_FOR`], in the
 //!   database, so every server honours it; while locked even the right password fails;
+//! - each attempt is counted *before* it is checked (a success forgets it), for the account
+//!   and for the address, so attempts sent all at once get no more tries than attempts
+//!   sent one by one;
+//! - at most [`HASHING_AT_ONCE`] passwords are checked at once per server (argon2 takes
+//!   19 MiB each); a login that finds no place within [`HASHING_WAIT`] gets 503;
 //! - every failed attempt is answered only after a delay that doubles with the failures from
 //!   the same client address ([`failure_delay`]); the address's count, not the account's,
 //!   so the delay does not tell whether a name exists. An address with [`ADDRESS_LIMIT`]
@@ -50,6 +55,10 @@ pub const LOGIN_METHOD: &str = "wachtwoord+totp";
 pub const ADDRESS_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// Failures per client address within [`ADDRESS_WINDOW`] after which it gets 429.
 pub const ADDRESS_LIMIT: u32 = 50;
+/// Password checks at once, per server ([`Logins`]).
+pub const HASHING_AT_ONCE: usize = 4;
+/// How long a login waits for a place to check its password before it is answered 503.
+pub const HASHING_WAIT: Duration = Duration::from_secs(5);
 /// The audit action of a login attempt.
 pub const AUDIT_ACTION: &str = "aanmelden";
 
@@ -90,6 +99,11 @@ pub struct Logins {
     /// [`failure_delay`]); [`DELAY_UNIT`] unless a test wants it shorter.
     pub delay_unit: Duration,
     addresses: Mutex<AddressCounts>,
+    /// Places for a password check at once: argon2 takes 19 MiB and tens of milliseconds
+    /// each, so a flood of logins waits here instead of taking the server's memory.
+    hashing: tokio::sync::Semaphore,
+    /// How long a login waits for such a place ([`HASHING_WAIT`]).
+    hashing_wait: Duration,
 }
 
 impl Default for Logins {
@@ -106,35 +120,50 @@ impl Logins {
             addresses: Mutex::new(lru::LruCache::new(
                 NonZeroUsize::new(16_384).unwrap_or(NonZeroUsize::MIN),
             )),
+            hashing: tokio::sync::Semaphore::new(HASHING_AT_ONCE),
+            hashing_wait: HASHING_WAIT,
         }
+    }
+
+    /// The same, with `places` password checks at once and `wait` for one (tests).
+    pub fn with_hashing(mut self, places: usize, wait: Duration) -> Logins {
+        self.hashing = tokio::sync::Semaphore::new(places);
+        self.hashing_wait = wait;
+        self
     }
 
     fn window() -> chrono::Duration {
         chrono::Duration::from_std(ADDRESS_WINDOW).unwrap_or(chrono::Duration::minutes(15))
     }
 
-    /// Failures from `address` within the window at `now`.
-    pub fn address_failures(&self, address: &str, now: DateTime<Utc>) -> u32 {
+    /// Reserves an attempt from `address` at `now` before anything is checked: counted as a
+    /// failure at once, so that a burst of attempts at once cannot pass the limit between
+    /// them. The count within the window (this attempt included), or `None` when the address
+    /// is over [`ADDRESS_LIMIT`] (then nothing is counted). A success gives it back
+    /// ([`Logins::release`]).
+    pub fn reserve(&self, address: &str, now: DateTime<Utc>) -> Option<u32> {
         let Ok(mut counts) = self.addresses.lock() else {
-            return 0;
-        };
-        match counts.get(address) {
-            Some((n, since)) if now - *since < Self::window() => *n,
-            _ => 0,
-        }
-    }
-
-    /// Counts a failure from `address` at `now`; the count within the window.
-    pub fn address_failed(&self, address: &str, now: DateTime<Utc>) -> u32 {
-        let Ok(mut counts) = self.addresses.lock() else {
-            return 0;
+            return None;
         };
         let entry = match counts.get(address) {
-            Some((n, since)) if now - *since < Self::window() => (n.saturating_add(1), *since),
-            _ => (1, now),
+            Some((n, since)) if now - *since < Self::window() => (*n, *since),
+            _ => (0, now),
         };
+        if entry.0 >= ADDRESS_LIMIT {
+            return None;
+        }
+        let entry = (entry.0 + 1, entry.1);
         counts.put(address.to_owned(), entry);
-        entry.0
+        Some(entry.0)
+    }
+
+    /// Gives back the attempt [`Logins::reserve`] counted, after it succeeded.
+    pub fn release(&self, address: &str) {
+        if let Ok(mut counts) = self.addresses.lock()
+            && let Some(entry) = counts.get_mut(address)
+        {
+            entry.0 = entry.0.saturating_sub(1);
+        }
     }
 
     /// Seconds until `address` may try again, once over [`ADDRESS_LIMIT`].
@@ -184,6 +213,9 @@ pub enum Checked {
     Refused,
     /// The client address tried too often; try again after this many seconds.
     TooMany(u32),
+    /// Too many logins at once on this server: nothing was checked or counted; try again
+    /// in a few seconds.
+    Busy,
 }
 
 /// The client's address: the connection's peer, as [`Actor::origin`] records it.
@@ -226,8 +258,18 @@ async fn audit(
     Ok(())
 }
 
-/// Checks a password off the async threads (argon2 is slow on purpose).
-async fn password_matches(hash: Option<String>, password: &str) -> Result<bool, Problem> {
+/// Checks a password off the async threads (argon2 is slow on purpose), once a place is
+/// free ([`HASHING_AT_ONCE`]). `None` when none came free in time ([`HASHING_WAIT`]).
+async fn password_matches(
+    state: &AppState,
+    hash: Option<String>,
+    password: &str,
+) -> Result<Option<bool>, Problem> {
+    let Ok(Ok(_place)) =
+        tokio::time::timeout(state.logins.hashing_wait, state.logins.hashing.acquire()).await
+    else {
+        return Ok(None);
+    };
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || match hash {
         Some(hash) => verify_password(&hash, &password),
@@ -237,29 +279,20 @@ async fn password_matches(hash: Option<String>, password: &str) -> Result<bool, 
         }
     })
     .await
+    .map(Some)
     .map_err(|_| Problem::internal("het wachtwoord is niet te controleren"))
 }
 
-/// A failed attempt: counted for the account (unless it was locked already) and for the
-/// address, logged, and answered after the delay.
+/// A failed attempt (already counted when it was reserved): logged, and answered after
+/// the delay that the address's count (`failures`) calls for.
 async fn refuse(
     state: &AppState,
     account: Option<&Account>,
     origin: &str,
     now: DateTime<Utc>,
+    failures: u32,
     result: AttemptResult,
 ) -> Result<Checked, Problem> {
-    if let Some(a) = account
-        && result != AttemptResult::Blocked
-    {
-        let lock_for =
-            chrono::Duration::from_std(LOCK_FOR).unwrap_or(chrono::Duration::minutes(15));
-        state
-            .store
-            .record_login_failure(&a.person, now, LOCK_AFTER, lock_for)
-            .await?;
-    }
-    let failures = state.logins.address_failed(origin, now);
     audit(
         state,
         now,
@@ -273,29 +306,67 @@ async fn refuse(
     Ok(Checked::Refused)
 }
 
-/// Checks both factors at `now` for a client at `origin`. A failure is counted, logged and
-/// delayed here; a success changes nothing yet (see [`consume`]).
+/// Checks both factors at `now` for a client at `origin`. The attempt is counted before
+/// anything is checked — for the address and for the account, which is refused unchecked
+/// while locked — so that attempts sent all at once get no more tries than attempts sent
+/// one by one. A failure is logged and delayed here; a success changes nothing yet (see
+/// [`consume`], which forgets the count).
 pub async fn verify(
     state: &AppState,
     credentials: &Credentials,
     origin: &str,
     now: DateTime<Utc>,
 ) -> Result<Checked, Problem> {
-    if state.logins.address_failures(origin, now) >= ADDRESS_LIMIT {
+    let Some(failures) = state.logins.reserve(origin, now) else {
         audit(state, now, "anoniem", origin, None, AttemptResult::Blocked).await?;
         return Ok(Checked::TooMany(state.logins.retry_after(origin, now)));
+    };
+    let checked = check(state, credentials, origin, now, failures).await;
+    if !matches!(checked, Ok(Checked::Refused)) {
+        // A success, a busy server or an error is no failure of this address.
+        state.logins.release(origin);
     }
+    checked
+}
+
+/// [`verify`] once the address's attempt is counted (`failures`, this one included).
+async fn check(
+    state: &AppState,
+    credentials: &Credentials,
+    origin: &str,
+    now: DateTime<Utc>,
+    failures: u32,
+) -> Result<Checked, Problem> {
     let account = state.store.account_by_login(&credentials.login).await?;
-    let password_ok = password_matches(
+    // The account's attempt, reserved before its password is checked; `None` while locked.
+    let reserved = match &account {
+        Some(a) => {
+            let lock_for =
+                chrono::Duration::from_std(LOCK_FOR).unwrap_or(chrono::Duration::minutes(15));
+            state
+                .store
+                .reserve_login_attempt(&a.person, now, LOCK_AFTER, lock_for)
+                .await?
+        }
+        None => None,
+    };
+    // The password is checked also for an unknown or locked account, so that the time of
+    // the answer tells neither.
+    let Some(password_ok) = password_matches(
+        state,
         account.as_ref().map(|a| a.password_hash.clone()),
         &credentials.password,
     )
-    .await?;
-    let Some(account) = account else {
-        return refuse(state, None, origin, now, AttemptResult::Failed).await;
+    .await?
+    else {
+        return Ok(Checked::Busy);
     };
-    if account.locked_at(now) {
-        return refuse(state, Some(&account), origin, now, AttemptResult::Blocked).await;
+    let Some(account) = account else {
+        return refuse(state, None, origin, now, failures, AttemptResult::Failed).await;
+    };
+    if reserved.is_none() {
+        let blocked = AttemptResult::Blocked;
+        return refuse(state, Some(&account), origin, now, failures, blocked).await;
     }
     let person = state
         .store
@@ -303,7 +374,8 @@ pub async fn verify(
         .await?
         .filter(|p| p.active);
     let (true, Some(person)) = (password_ok, person) else {
-        return refuse(state, Some(&account), origin, now, AttemptResult::Failed).await;
+        let failed = AttemptResult::Failed;
+        return refuse(state, Some(&account), origin, now, failures, failed).await;
     };
     let step = totp_matching_step(&account.totp_secret, &credentials.code, now)
         .map_err(|e| Problem::internal(e.to_string()))?;
@@ -312,14 +384,8 @@ pub async fn verify(
             Ok(Checked::Verified(Box::new(Verified { person, step })))
         }
         _ => {
-            refuse(
-                state,
-                Some(&account),
-                origin,
-                now,
-                AttemptResult::SecondFactorFailed,
-            )
-            .await
+            let second = AttemptResult::SecondFactorFailed;
+            refuse(state, Some(&account), origin, now, failures, second).await
         }
     }
 }
@@ -339,12 +405,16 @@ pub async fn consume(
     {
         return Ok(true);
     }
+    // The attempt stays counted for the account (it was reserved, and not forgotten); the
+    // address counts it again, as the failure it turned out to be.
     let account = state.store.account_of_person(&verified.person.id).await?;
+    let failures = state.logins.reserve(origin, now).unwrap_or(ADDRESS_LIMIT);
     refuse(
         state,
         account.as_ref(),
         origin,
         now,
+        failures,
         AttemptResult::SecondFactorFailed,
     )
     .await?;
@@ -445,6 +515,18 @@ pub fn too_many(retry_after: u32) -> Problem {
     p
 }
 
+/// 503: too many logins at once on this server; nothing was checked or counted.
+pub fn busy() -> Problem {
+    let mut p = Problem::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "te-druk",
+        "Even te druk",
+        "er worden nu te veel aanmeldingen tegelijk gecontroleerd; probeer het over enkele seconden opnieuw",
+    );
+    p.retry_after = Some(2);
+    p
+}
+
 /// 400: the person works for several organisations and must name one.
 pub fn choose_organisation(choices: &[String]) -> Problem {
     Problem::invalid(vec![InvalidParam {
@@ -525,6 +607,7 @@ pub async fn login(
         Checked::Verified(v) => v,
         Checked::Refused => return Err(login_failed()),
         Checked::TooMany(after) => return Err(too_many(after)),
+        Checked::Busy => return Err(busy()),
     };
     // The choice is asked before the code is used up, so the same code works once more.
     let organisation = match choose(&verified.person, body.organisatie.as_deref()) {

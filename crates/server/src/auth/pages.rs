@@ -326,6 +326,12 @@ pub async fn login_submit(
                 "Er is vanaf dit adres te vaak mislukt aangemeld. Probeer het later opnieuw.",
             ));
         }
+        Checked::Busy => {
+            return Ok(again(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Er wordt nu te vaak tegelijk aangemeld. Probeer het over enkele seconden opnieuw.",
+            ));
+        }
     };
     if !consume(&state, &verified, &origin, now).await? {
         return Ok(again(StatusCode::UNAUTHORIZED, FAILED));

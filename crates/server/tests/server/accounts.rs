@@ -551,6 +551,108 @@ async fn five_failures_lock_the_account_even_for_the_right_password_until_the_lo
     }
 }
 
+/// Attempts sent all at once get no more tries than attempts sent one by one: each is
+/// counted before its password is checked, so of a burst of 30 with the right password and
+/// wrong codes — the right code among them, last — at most five are checked and the rest
+/// are refused unchecked as locked. (Before, all 30 were checked against the state read
+/// before any failure was counted, and the right code got in.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_attempts_at_once_gets_no_more_tries_than_attempts_one_by_one() {
+    for db in Db::each().await {
+        let app = db.app();
+        let right = code();
+        let wrong = if right == "000000" {
+            "000001"
+        } else {
+            "000000"
+        };
+        let mut attempts = Vec::new();
+        for i in 0..30 {
+            let code = if i == 29 {
+                right.clone()
+            } else {
+                wrong.to_owned()
+            };
+            let app = app.clone();
+            attempts.push(tokio::spawn(async move {
+                login(
+                    &app,
+                    json!({"gebruikersnaam": "a.jansen", "wachtwoord": PASSWORD, "code": code}),
+                )
+                .await
+                .status
+            }));
+        }
+        let mut statuses = Vec::new();
+        for a in attempts {
+            statuses.push(a.await.expect("attempt"));
+        }
+        let audit = db.audit().await;
+        let outcomes = results(&audit);
+        assert_eq!(outcomes.len(), 30, "every attempt is logged: {outcomes:?}");
+        let checked = outcomes.iter().filter(|o| o.2 != "geblokkeerd").count();
+        assert!(checked <= 5, "at most five checked: {outcomes:?}");
+        let ok = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::CREATED)
+            .count();
+        let logged_ok = outcomes.iter().filter(|o| o.2 == "ok").count();
+        assert_eq!(ok, logged_ok, "{statuses:?} {outcomes:?}");
+        if ok == 0 {
+            let account = db
+                .store
+                .account_by_login("a.jansen")
+                .await
+                .expect("read")
+                .expect("account");
+            assert!(account.locked_until.is_some(), "locked after the burst");
+        }
+        db.drop().await;
+    }
+}
+
+/// A flood of logins waits for a few places to check a password (argon2 takes 19 MiB each),
+/// so the server's memory stays bounded; one that waits too long is answered 503 with
+/// `Retry-After`, in Dutch, and is not counted as a failure. Here one place and a wait of a
+/// millisecond, so that the flood overflows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_flood_of_logins_is_checked_a_few_at_a_time() {
+    for db in Db::each().await {
+        let logins = Logins::with_delay_unit(Duration::from_millis(1))
+            .with_hashing(1, Duration::from_millis(1));
+        let app = router(AppState::new(db.store.clone()).with_logins(logins));
+        let mut attempts = Vec::new();
+        for i in 0..24 {
+            let app = app.clone();
+            attempts.push(tokio::spawn(async move {
+                login(
+                    &app,
+                    json!({"gebruikersnaam": format!("onbekend-{i}"), "wachtwoord": "x", "code": "123456"}),
+                )
+                .await
+            }));
+        }
+        let mut busy = 0;
+        for a in attempts {
+            let a = a.await.expect("attempt");
+            if a.status == StatusCode::SERVICE_UNAVAILABLE {
+                busy += 1;
+                assert_eq!(a.json()["code"], "te-druk", "{}", a.text);
+                assert!(a.headers.contains_key(header::RETRY_AFTER));
+            } else {
+                assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.text);
+            }
+        }
+        assert!(
+            busy > 0,
+            "one place cannot check 24 at once within a millisecond"
+        );
+        let failed = results(&db.audit().await).len();
+        assert_eq!(failed, 24 - busy, "a login answered 503 was not checked");
+        db.drop().await;
+    }
+}
+
 #[tokio::test]
 #[allow(clippy::disallowed_methods)] // measures the delay: the test is the edge
 async fn failed_attempts_from_one_address_are_answered_ever_later() {
