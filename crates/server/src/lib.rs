@@ -246,6 +246,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ik", get(api::ik::get))
         .route("/meldingen", get(api::meldingen::list))
         .route("/meldingen/{id}/gelezen", post(api::meldingen::mark_read))
+        .method_not_allowed_fallback(method_not_allowed)
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             processing::track,
@@ -303,6 +304,21 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(guard))
         .service(inner);
     Router::new().fallback_service(layered)
+}
+
+/// An API path asked with a method it does not have: 405 problem+json (axum adds `Allow`
+/// with the methods it has); `OPTIONS` is answered 204 with that `Allow`.
+async fn method_not_allowed(method: axum::http::Method) -> axum::response::Response {
+    if method == axum::http::Method::OPTIONS {
+        return StatusCode::NO_CONTENT.into_response();
+    }
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "methode-niet-toegestaan",
+        "Methode niet toegestaan",
+        format!("{method} kan op dit adres niet; de header Allow noemt wat wel kan"),
+    )
+    .into_response()
 }
 
 /// Refuses a body that announces more than [`BODY_LIMIT`] (a streamed one is cut off when

@@ -27,6 +27,9 @@ pub(super) struct OidcValues {
     claim_persoon: Option<String>,
     claim_organisatie: Option<String>,
     claim_functies: Option<String>,
+    #[serde(default)]
+    organisaties: Vec<String>,
+    gemeente: Option<String>,
 }
 
 /// An identity provider as configured.
@@ -119,6 +122,8 @@ pub(super) fn resolve(file: Option<&ConfigFile>, env: &Env<'_>) -> Result<Vec<Oi
                 organisation: v.claim_organisatie.clone().unwrap_or(defaults.organisation),
                 functions: v.claim_functies.clone().unwrap_or(defaults.functions),
             },
+            organisations: v.organisaties.clone(),
+            gemeente: v.gemeente.clone().filter(|g| !g.is_empty()),
         };
         config.check().map_err(|e| {
             let hint = if config.redirect_url.is_some() && config.client_secret.is_empty() {
@@ -173,6 +178,16 @@ pub(super) fn to_toml(providers: &[OidcProvider], out: &mut String) {
         line(out, "claim_persoon", &c.claims.person, &file);
         line(out, "claim_organisatie", &c.claims.organisation, &file);
         line(out, "claim_functies", &c.claims.functions, &file);
+        let list = toml::Value::Array(
+            c.organisations
+                .iter()
+                .map(|o| toml::Value::String(o.clone()))
+                .collect(),
+        );
+        out.push_str(&format!("organisaties = {list}  # {file}\n"));
+        if let Some(gemeente) = &c.gemeente {
+            line(out, "gemeente", gemeente, &file);
+        }
     }
 }
 

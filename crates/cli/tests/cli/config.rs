@@ -310,7 +310,7 @@ fn the_example_file_in_the_docs_is_valid_and_sets_every_key() {
     for (key, source) in &s {
         assert!(source.starts_with("bestand "), "{key}: {source}");
     }
-    assert_eq!(s.len(), 28, "{s:?}");
+    assert_eq!(s.len(), 30, "{s:?}");
 }
 
 /// A running `ave serve`: its address, and its standard error once it stopped.
@@ -655,6 +655,7 @@ client_id = "ave-regie"
 client_secret = "geheim-uit-bestand"
 redirect_url = "https://ave.oss.example/aanmelden/sso/gemeente-oss/terug"
 audience = "urn:ave:api"
+organisaties = ["gemeente-oss"]
 "#;
 
 #[test]
@@ -673,6 +674,10 @@ fn identity_providers_are_shown_without_their_secret_which_the_environment_may_g
     assert_eq!(p["claim_persoon"].as_str(), Some("ave_persoon"));
     assert_eq!(source_of(&s, "claim_persoon"), "standaard");
     assert_eq!(source_of(&s, "audience"), format!("bestand {file}"));
+    assert_eq!(
+        p["organisaties"],
+        toml::Value::Array(vec!["gemeente-oss".into()])
+    );
 
     let o = ave_with(
         &dir,
@@ -704,6 +709,10 @@ fn an_identity_provider_that_cannot_work_is_refused_with_its_line() {
             "eindigt op /aanmelden/sso/gemeente-oss/terug",
         ),
         (format!("{OIDC}{OIDC}"), "staat er twee keer in"),
+        (
+            OIDC.replace("organisaties = [\"gemeente-oss\"]\n", ""),
+            "noem in organisaties voor welke organisaties",
+        ),
         (OIDC.replace("audience", "publiek"), "publiek"),
     ] {
         let file = dir.join("ave.toml");

@@ -34,6 +34,21 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+impl ScenarioError {
+    /// The error as [`fmt::Display`] shows it, with the TOML parser's or serde's English put
+    /// into Dutch ([`ave_model::wording::reword`]) — for the pages and the API, which show no
+    /// library text.
+    pub fn in_dutch(&self) -> String {
+        let message = ave_model::wording::reword(&self.message)
+            .map(|(dutch, _)| dutch)
+            .unwrap_or_else(|| self.message.clone());
+        match self.line {
+            Some(line) => format!("{}:{line}: {message}", self.file),
+            None => format!("{}: {message}", self.file),
+        }
+    }
+}
+
 /// A person in the scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]

@@ -3,9 +3,10 @@
 //! data subject's access request (`/casussen/{id}/inzage`: which organisation, in which
 //! function, read or changed the case's data, and when).
 
+use super::path::PathParams;
 use ave_store::access::BreakGlass;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -100,7 +101,7 @@ impl Noodtoegang {
 pub async fn request(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     JsonBody(body): JsonBody<Noodtoegangverzoek>,
 ) -> Result<(StatusCode, Json<Noodtoegang>), Problem> {
     let id = case_id(&id)?;
@@ -216,13 +217,7 @@ pub async fn grants(
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Json<Vec<Noodtoegang>>, Problem> {
     access::check(&state, &actor, Operation::ReviewBreakGlass)?;
-    if let Some(k) = q.keys().find(|k| k.as_str() != "open") {
-        return Err(Problem::invalid_one(
-            k,
-            "unknown",
-            "deze parameter kent de API niet",
-        ));
-    }
+    super::query::no_unknown(&q, &["open"])?;
     let open = match q.get("open").map(String::as_str) {
         None | Some("true") => true,
         Some("false") => false,
@@ -259,7 +254,7 @@ pub struct Beoordeling {
 pub async fn review(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     JsonBody(body): JsonBody<Beoordeling>,
 ) -> Result<StatusCode, Problem> {
     review_grant(&state, &actor, &id, &body.notitie).await?;
@@ -301,7 +296,7 @@ pub struct Inzage {
 pub async fn subject_access(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<Json<Vec<Inzage>>, Problem> {
     let id = case_id(&id)?;
     access::case_for(&state, &actor, &id, Operation::SubjectAccess).await?;

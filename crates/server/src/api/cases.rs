@@ -1,12 +1,13 @@
 //! `/api/v1/casussen`: the list with filters and pages, one case, its timeline in outline.
 //! Commands are in [`super::commands`].
 
+use super::path::PathParams;
 use std::collections::HashMap;
 
 use ave_engine::ids::CaseId;
 use ave_store::{CaseFilter, CaseRow, Visible};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -345,7 +346,7 @@ pub(crate) fn case_id(id: &str) -> Result<CaseId, Problem> {
 pub async fn get(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     let id = case_id(&id)?;
@@ -404,7 +405,7 @@ pub struct Gebeurtenis {
 pub async fn timeline(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<Json<Vec<Gebeurtenis>>, Problem> {
     let id = case_id(&id)?;
     let (_, access) = access::case_for(&state, &actor, &id, Operation::ReadTimeline).await?;

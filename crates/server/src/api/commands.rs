@@ -10,13 +10,14 @@
 //! The acting person is the authenticated [`Actor`]; whether they may act on the case is
 //! decided by [`crate::access`].
 
+use super::path::PathParams;
 use ave_engine::Case;
 use ave_engine::command::{self as cmd, Command, Envelope};
 use ave_engine::ids::{CaseId, PersonId};
 use ave_model::ValidModel;
 use ave_store::{Append, CaseRow, Provenance};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -563,7 +564,7 @@ pub async fn open(
 pub async fn command(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<Value>,
 ) -> Result<Response, Problem> {
@@ -599,7 +600,7 @@ pub async fn command(
 pub async fn signal(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<NieuwSignaal>,
 ) -> Result<Response, Problem> {
@@ -632,7 +633,7 @@ pub async fn signal(
 pub async fn role(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<Roltoewijzing>,
 ) -> Result<Response, Problem> {
@@ -664,7 +665,7 @@ pub async fn role(
 pub async fn propose(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<NieuwVerzoek>,
 ) -> Result<Response, Problem> {
@@ -697,7 +698,7 @@ pub async fn propose(
 pub async fn decide(
     State(state): State<AppState>,
     actor: Actor,
-    Path((id, verzoek)): Path<(String, String)>,
+    PathParams((id, verzoek)): PathParams<(String, String)>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<Besluit>,
 ) -> Result<Response, Problem> {
@@ -741,7 +742,7 @@ pub struct Modelwissel {
 pub async fn change_model(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     headers: HeaderMap,
     JsonBody(body): JsonBody<Modelwissel>,
 ) -> Result<Response, Problem> {

@@ -2,9 +2,10 @@
 //! may read it (professionals need to know whom they work with); only administrators change
 //! it. People are named by their work name and pseudonymous id; no resident is in it.
 
+use super::path::PathParams;
 use ave_store::identity::{Membership, Organisation, Person, PersonWrite};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -170,7 +171,7 @@ pub async fn organisations(
 pub async fn put_organisation(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     JsonBody(body): JsonBody<Organisatie>,
 ) -> Result<Json<Organisatie>, Problem> {
     access::check(&state, &actor, Operation::Administer)?;
@@ -291,7 +292,7 @@ fn sorted(memberships: &[Membership]) -> Vec<&Membership> {
 pub async fn put_person(
     State(state): State<AppState>,
     actor: Actor,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
     JsonBody(body): JsonBody<Persoon>,
 ) -> Result<Json<Persoon>, Problem> {
     access::check(&state, &actor, Operation::Administer)?;

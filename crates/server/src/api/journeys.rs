@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use ave_engine::klantreis::{self, Scenario};
 use axum::Json;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::Serialize;
@@ -58,16 +58,9 @@ pub async fn run(
     _actor: Actor,
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Json<Klantreisrapport>, Problem> {
-    let unknown: Vec<_> = q
-        .keys()
-        .filter(|k| !["model", "modelversie"].contains(&k.as_str()))
-        .map(|k| Problem::invalid_one(k, "unknown", "deze parameter kent de API niet"))
-        .collect();
-    if let Some(p) = unknown.into_iter().next() {
-        return Err(p);
-    }
+    super::query::no_unknown(&q, &["model", "modelversie"])?;
     let toml = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -80,11 +73,12 @@ pub async fn run(
             "stuur het scenario als TOML, met Content-Type: application/toml",
         ));
     }
-    if body.len() > BODY_LIMIT {
-        return Err(too_large());
-    }
+    // Read up to the limit, also when the body comes in parts without a length.
+    let body = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|_| too_large())?;
     let scenario = Scenario::parse("scenario.toml", &body)
-        .map_err(|e| Problem::invalid_one("body", "invalid", e.to_string()))?;
+        .map_err(|e| Problem::invalid_one("body", "invalid", e.in_dutch()))?;
     let Some(id) = q.get("model").cloned().or_else(|| scenario.model.clone()) else {
         return Err(Problem::invalid_one(
             "model",

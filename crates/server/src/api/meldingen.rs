@@ -2,11 +2,12 @@
 //! the unread count, and marking one read. Someone else's melding does not exist for you
 //! (404). See [`crate::inbox`].
 
+use super::path::PathParams;
 use std::collections::HashMap;
 
 use ave_labels::Lang;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -105,25 +106,6 @@ impl Melding {
     }
 }
 
-fn page_number(
-    q: &HashMap<String, String>,
-    key: &str,
-    default: u64,
-    max: u64,
-) -> Result<u64, InvalidParam> {
-    match q.get(key) {
-        None => Ok(default),
-        Some(v) => match v.parse::<u64>() {
-            Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(InvalidParam {
-                name: key.to_owned(),
-                code: "out-of-range".to_owned(),
-                reason: format!("een geheel getal van 1 tot en met {max}"),
-            }),
-        },
-    }
-}
-
 /// Uw meldingen, nieuwste eerst, met het aantal ongelezen.
 #[utoipa::path(
     get,
@@ -148,23 +130,10 @@ pub async fn list(
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<MeldingenPagina>, Problem> {
-    let mut bad: Vec<InvalidParam> = q
-        .keys()
-        .filter(|k| !KEYS.contains(&k.as_str()))
-        .map(|k| InvalidParam {
-            name: k.clone(),
-            code: "unknown".to_owned(),
-            reason: "deze parameter kent de API niet".to_owned(),
-        })
-        .collect();
-    let pagina = page_number(&q, "pagina", 1, 1_000_000).unwrap_or_else(|e| {
-        bad.push(e);
-        1
-    });
-    let grootte = page_number(&q, "paginaGrootte", 20, 100).unwrap_or_else(|e| {
-        bad.push(e);
-        20
-    });
+    let mut bad: Vec<InvalidParam> = Vec::new();
+    super::query::unknown(&q, KEYS, &mut bad);
+    let pagina = super::query::number(&q, "pagina", 1, 1_000_000, &mut bad);
+    let grootte = super::query::number(&q, "paginaGrootte", 20, 100, &mut bad);
     if !bad.is_empty() {
         return Err(Problem::invalid(bad));
     }
@@ -222,7 +191,7 @@ pub async fn mark_read(
     State(state): State<AppState>,
     actor: Actor,
     headers: HeaderMap,
-    Path(id): Path<String>,
+    PathParams(id): PathParams<String>,
 ) -> Result<Json<Melding>, Problem> {
     let valid = (1..=80).contains(&id.len())
         && id

@@ -12,6 +12,7 @@ pub mod logboek;
 pub mod meldingen;
 pub mod models;
 pub mod overview;
+pub mod path;
 pub(crate) mod query;
 
 use utoipa::OpenApi;

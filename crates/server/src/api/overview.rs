@@ -88,13 +88,7 @@ pub async fn attention(
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Vec<Aandachtspunt>>, Problem> {
     let visible = super::cases::visible_to(&state, &actor).await?;
-    if let Some(k) = q.keys().find(|k| k.as_str() != "gemeente") {
-        return Err(Problem::invalid_one(
-            k,
-            "unknown",
-            "deze parameter kent de API niet",
-        ));
-    }
+    super::query::no_unknown(&q, &["gemeente"])?;
     let today = state.today();
     let mut out = Vec::new();
     for kind in ATTENTION_KINDS {

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::problem::InvalidParam;
+use crate::problem::{InvalidParam, Problem};
 
 /// One invalid parameter.
 pub(crate) fn invalid(name: &str, code: &str, reason: impl Into<String>) -> InvalidParam {
@@ -15,10 +15,31 @@ pub(crate) fn invalid(name: &str, code: &str, reason: impl Into<String>) -> Inva
     }
 }
 
-/// Every parameter of `q` that is not in `known`, as `unknown`.
+/// Every parameter of `q` that is not in `known`, as `unknown`, in the order of their names
+/// (so the answer is the same each time).
 pub(crate) fn unknown(q: &HashMap<String, String>, known: &[&str], bad: &mut Vec<InvalidParam>) {
-    for key in q.keys().filter(|k| !known.contains(&k.as_str())) {
-        bad.push(invalid(key, "unknown", "deze parameter kent de API niet"));
+    let mut keys: Vec<&String> = q.keys().filter(|k| !known.contains(&k.as_str())).collect();
+    keys.sort();
+    for key in keys {
+        bad.push(invalid(
+            key,
+            "unknown",
+            format!(
+                "deze parameter kent de API hier niet; wel: {}",
+                known.join(", ")
+            ),
+        ));
+    }
+}
+
+/// One 400 naming every parameter of `q` that is not in `known`; `Ok` when there is none.
+pub(crate) fn no_unknown(q: &HashMap<String, String>, known: &[&str]) -> Result<(), Problem> {
+    let mut bad = Vec::new();
+    unknown(q, known, &mut bad);
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::invalid(bad))
     }
 }
 
@@ -33,16 +54,30 @@ pub(crate) fn number(
 ) -> u64 {
     match q.get(key) {
         None => default,
-        Some(v) => match v.parse::<u64>() {
-            Ok(n) if (1..=max).contains(&n) => n,
-            _ => {
-                bad.push(invalid(
-                    key,
-                    "out-of-range",
-                    format!("een geheel getal van 1 tot en met {max}"),
-                ));
-                default
+        Some(v) => {
+            // Digits only, as written (no sign, no leading zero): `u64`'s parser takes `+5`.
+            let plain = !v.is_empty()
+                && v.bytes().all(|b| b.is_ascii_digit())
+                && !(v.len() > 1 && v.starts_with('0'));
+            match v.parse::<u64>() {
+                Ok(n) if plain && (1..=max).contains(&n) => n,
+                Ok(_) if plain => {
+                    bad.push(invalid(
+                        key,
+                        "out-of-range",
+                        format!("een geheel getal van 1 tot en met {max}"),
+                    ));
+                    default
+                }
+                _ => {
+                    bad.push(invalid(
+                        key,
+                        if plain { "out-of-range" } else { "invalid" },
+                        format!("een geheel getal van 1 tot en met {max}"),
+                    ));
+                    default
+                }
             }
-        },
+        }
     }
 }

@@ -18,8 +18,10 @@
 //!
 //! Claims become an [`Actor`] ([`actor_from_claims`]): the person from a configurable claim
 //! (default `ave_persoon`, else `sub`), the organisation (`organisatie`) and functions
-//! (`functies`). A person in the directory gets the directory's functions for that
-//! organisation (the directory is the truth); a person not in it gets the token's.
+//! (`functies`). A provider vouches only for the organisations configured for it
+//! ([`ProviderConfig::organisations`]): a person in the directory gets the directory's
+//! functions for that organisation (the directory is the truth), within those; a person the
+//! directory places in none of them is refused; a person not in it gets the token's.
 //! Every refused bearer token is written to the security audit log with its reason code —
 //! never the token.
 
@@ -95,6 +97,13 @@ pub struct ProviderConfig {
     pub scope: String,
     /// Which claims say who the token is for.
     pub claims: ClaimNames,
+    /// The organisations (ids in the directory) this provider vouches for: it logs in only
+    /// people who work for one of them, with only the functions they hold there — so that
+    /// one gemeente's provider cannot log anyone in as a person of another.
+    pub organisations: Vec<String>,
+    /// The gemeente for which a person not in the directory holds the token's functions;
+    /// without one, region-wide (a regional provider, such as the Zorg- en Veiligheidshuis's).
+    pub gemeente: Option<String>,
 }
 
 impl fmt::Debug for ProviderConfig {
@@ -108,6 +117,8 @@ impl fmt::Debug for ProviderConfig {
             .field("audience", &self.audience)
             .field("scope", &self.scope)
             .field("claims", &self.claims)
+            .field("organisations", &self.organisations)
+            .field("gemeente", &self.gemeente)
             .finish()
     }
 }
@@ -151,6 +162,11 @@ impl ProviderConfig {
                 ));
             }
         }
+        if self.organisations.iter().all(|o| o.trim().is_empty()) {
+            return Err(format!(
+                "identiteitsprovider {name}: noem in organisaties voor welke organisaties (ids uit de personenlijst) deze provider mag aanmelden"
+            ));
+        }
         if self.redirect_url.is_none() && self.audience.is_none() {
             return Err(format!(
                 "identiteitsprovider {name}: geef redirect_url (aanmelden via het web), audience (API-tokens) of beide"
@@ -187,6 +203,9 @@ pub enum Refusal {
     NoPerson,
     /// The person may not log in (blocked in the directory).
     Inactive,
+    /// The provider does not vouch for this organisation, or for this person (who works
+    /// for none of its organisations).
+    NotVouched,
     /// The provider (or the directory) cannot be reached now.
     Unreachable,
 }
@@ -207,6 +226,7 @@ impl Refusal {
             Refusal::Nonce => "nonce",
             Refusal::NoPerson => "geen-persoon",
             Refusal::Inactive => "geblokkeerd",
+            Refusal::NotVouched => "organisatie",
             Refusal::Unreachable => "provider-onbereikbaar",
         }
     }
@@ -226,6 +246,7 @@ impl Refusal {
             Refusal::Nonce => "het ID-token hoort niet bij deze aanmelding (nonce)".to_owned(),
             Refusal::NoPerson => "het token noemt geen geldige persoon (1–64 letters, cijfers, -, _ of .)".to_owned(),
             Refusal::Inactive => "dit account mag niet aanmelden".to_owned(),
+            Refusal::NotVouched => "deze identiteitsprovider mag niet aanmelden voor deze organisatie of persoon (de persoon werkt volgens de personenlijst niet voor een van de organisaties van de provider)".to_owned(),
             Refusal::Unreachable => "de identiteitsprovider is nu niet bereikbaar; probeer het zo opnieuw".to_owned(),
         }
     }
@@ -512,13 +533,18 @@ fn person_of(claims: &Map<String, Value>, names: &ClaimNames) -> Option<String> 
         .map(str::to_owned)
 }
 
-/// The actor the claims of a checked token name (see the module doc), or why not.
+/// The actor the claims of a checked token of `provider` name (see the module doc), or why
+/// not. The provider vouches only for its own organisations: a person in the directory gets
+/// the functions they hold there (and is refused when they hold none there), a token naming
+/// another organisation is refused, and a person not in the directory holds the token's
+/// functions for the provider's gemeente (region-wide when it names none).
 pub async fn actor_from_claims(
     state: &AppState,
-    names: &ClaimNames,
+    provider: &ProviderConfig,
     claims: &Map<String, Value>,
     via: Via,
 ) -> Result<Actor, Refusal> {
+    let names = &provider.claims;
     let person = person_of(claims, names).ok_or(Refusal::NoPerson)?;
     let person = ave_engine::ids::PersonId::parse(person)
         .map_err(|_| Refusal::NoPerson)?
@@ -529,13 +555,25 @@ pub async fn actor_from_claims(
         Some(Value::String(o)) if !o.is_empty() => Some(o.clone()),
         Some(_) => return Err(Refusal::Claim(names.organisation.clone())),
     };
+    if organisation
+        .as_ref()
+        .is_some_and(|o| !provider.organisations.contains(o))
+    {
+        return Err(Refusal::NotVouched);
+    }
     let found = state.store.person(&person).await.map_err(|e| {
         tracing::warn!(error = %e, "de personenlijst is niet te lezen");
         Refusal::Unreachable
     })?;
-    if let Some(found) = found {
+    if let Some(mut found) = found {
         if !found.active {
             return Err(Refusal::Inactive);
+        }
+        found
+            .memberships
+            .retain(|m| provider.organisations.contains(&m.organisation));
+        if found.memberships.is_empty() {
+            return Err(Refusal::NotVouched);
         }
         return Ok(Actor::of(&found, organisation.as_deref(), via));
     }
@@ -560,7 +598,7 @@ pub async fn actor_from_claims(
             .filter(|f| !f.is_empty())
             .map(|function| Membership {
                 organisation: o.clone(),
-                gemeente: None,
+                gemeente: provider.gemeente.clone(),
                 function,
             })
             .collect();
@@ -614,7 +652,7 @@ impl JwtVerifier {
             return Err(Refusal::Issuer);
         };
         let claims = provider.validate(token, audience, None).await?;
-        actor_from_claims(state, &provider.config.claims, &claims, Via::Bearer).await
+        actor_from_claims(state, &provider.config, &claims, Via::Bearer).await
     }
 }
 
@@ -736,6 +774,8 @@ mod tests {
             audience: None,
             scope: "openid".into(),
             claims: ClaimNames::default(),
+            organisations: vec!["gemeente".into()],
+            gemeente: None,
         };
         assert!(!format!("{c:?}").contains("heel-geheim"));
     }

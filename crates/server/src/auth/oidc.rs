@@ -298,7 +298,7 @@ async fn finish(
         .map_err(|r| fail(refused(r)))?;
     let actor = actor_from_claims(
         state,
-        &config.claims,
+        config,
         &claims,
         Via::Session {
             csrf: String::new(),

@@ -94,7 +94,7 @@ pub async fn run(State(state): State<AppState>, posted: Posted) -> Result<Respon
     }
     let scenario = match Scenario::parse("scenario.toml", text.as_bytes()) {
         Ok(s) => s,
-        Err(e) => return refuse("scenario", e.to_string()),
+        Err(e) => return refuse("scenario", e.in_dutch()),
     };
     // The chosen model (`id@version`), else the newest version of the one the scenario names.
     let found = match chosen.split_once('@') {

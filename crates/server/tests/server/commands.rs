@@ -942,6 +942,71 @@ async fn a_klantreis_runs_under_a_stored_model_and_stores_nothing() {
     )
     .await;
     assert_eq!(a.status, StatusCode::NOT_FOUND, "{}", a.body);
+    // The TOML parser's English is put into Dutch; a body past the limit without a length
+    // is refused as problem+json like any other; every unknown parameter is named, in order.
+    let a = send(&app, "POST", &uri, &toml, Some(b"title = \n".to_vec())).await;
+    let reason = a.body["invalidParams"][0]["reason"]
+        .as_str()
+        .expect("reason");
+    assert!(reason.starts_with("scenario.toml:1: "), "{reason}");
+    assert!(
+        !reason.contains("expected") && !reason.contains("key with no value"),
+        "{reason}"
+    );
+    let big = vec![b'#'; 3 << 20];
+    let a = send(&app, "POST", &uri, &toml, Some(big)).await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", a.body);
+    assert_eq!(a.body["code"], "te-groot");
+    let a = send(
+        &app,
+        "POST",
+        &format!("{uri}&b=1&a=2"),
+        &toml,
+        Some(b"x".to_vec()),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+    let named: Vec<&str> = a.body["invalidParams"]
+        .as_array()
+        .expect("params")
+        .iter()
+        .map(|p| p["name"].as_str().expect("name"))
+        .collect();
+    assert_eq!(named, ["a", "b"]);
+    db.drop().await;
+}
+
+/// What the router itself answers is problem+json in Dutch too: a method a path does not
+/// have is 405 with `Allow` (and `OPTIONS` 204 with it), a path that is no UTF-8 is 400
+/// naming its parameter.
+#[tokio::test]
+async fn a_wrong_method_or_an_unreadable_path_is_a_dutch_problem() {
+    let db = Db::sqlite().await;
+    let app = router(
+        AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+    );
+    let by = [("ave-persoon", REGISSEUR)];
+    let a = send(&app, "DELETE", "/api/v1/casussen", &by, None).await;
+    assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(a.headers[header::CONTENT_TYPE], "application/problem+json");
+    assert_eq!(a.body["code"], "methode-niet-toegestaan", "{}", a.body);
+    let allow = a.headers[header::ALLOW].to_str().expect("allow");
+    assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+    assert!(a.headers.contains_key("api-version"));
+    let a = send(&app, "OPTIONS", "/api/v1/casussen/gezin-1", &by, None).await;
+    assert_eq!(a.status, StatusCode::NO_CONTENT);
+    assert!(
+        a.headers[header::ALLOW]
+            .to_str()
+            .expect("allow")
+            .contains("GET")
+    );
+    for uri in ["/api/v1/casussen/%FF", "/api/v1/casussen/%FF/tijdlijn"] {
+        let a = send(&app, "GET", uri, &by, None).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(a.headers[header::CONTENT_TYPE], "application/problem+json");
+        assert_eq!(a.body["invalidParams"][0]["name"], "id", "{}", a.body);
+    }
     db.drop().await;
 }
 

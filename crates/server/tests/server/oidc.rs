@@ -28,6 +28,8 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 
 const AUDIENCE: &str = "urn:ave:api";
 const PERSON: &str = "consulent-7";
+/// A person of an organisation the test provider does not vouch for.
+const ELSEWHERE: &str = "beheerder-elders";
 
 fn provider_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/oidc-provider")
@@ -126,16 +128,21 @@ impl World {
         let url = format!("sqlite://{}", dir.path().join("ave.sqlite").display());
         let store = Store::open(&url).await.expect("open");
         store.migrate().await.expect("migrate");
-        store
-            .put_organisation(
-                &Organisation {
-                    id: "gemeente-oss".into(),
-                    name: "Gemeente Oss".into(),
-                },
-                None,
-            )
-            .await
-            .expect("organisation");
+        for (id, name) in [
+            ("gemeente-oss", "Gemeente Oss"),
+            ("gemeente-elders", "Gemeente Elders"),
+        ] {
+            store
+                .put_organisation(
+                    &Organisation {
+                        id: id.into(),
+                        name: name.into(),
+                    },
+                    None,
+                )
+                .await
+                .expect("organisation");
+        }
         store
             .put_person(
                 &Person {
@@ -155,6 +162,26 @@ impl World {
             .await
             .expect("person");
 
+        // A person of another organisation, whom this provider does not vouch for: the
+        // provider names them (its test accounts are whatever name is typed), and is refused.
+        store
+            .put_person(
+                &Person {
+                    id: ELSEWHERE.into(),
+                    name: "Beheerder Elders".into(),
+                    admin: true,
+                    privacy: false,
+                    active: true,
+                    memberships: vec![Membership {
+                        organisation: "gemeente-elders".into(),
+                        gemeente: None,
+                        function: "casusregisseur".into(),
+                    }],
+                },
+                Default::default(),
+            )
+            .await
+            .expect("person elsewhere");
         let provider = Provider::new(ProviderConfig {
             name: "test".into(),
             issuer: issuer.clone(),
@@ -164,6 +191,8 @@ impl World {
             audience: Some(AUDIENCE.into()),
             scope: "openid".into(),
             claims: ClaimNames::default(),
+            organisations: vec!["gemeente-oss".into()],
+            gemeente: None,
         })
         .expect("provider");
         let state =
@@ -499,6 +528,44 @@ async fn a_person_unknown_to_the_directory_gets_the_functions_the_provider_names
     assert_eq!(
         me["functies"],
         json!([{"organisatie": "gemeente-oss", "functie": "consulent"}])
+    );
+}
+
+/// A provider vouches only for its own organisations: a person whom the directory places in
+/// another organisation (here an administrator elsewhere) gets no session through it, and
+/// the refusal is logged with its reason.
+#[tokio::test]
+async fn the_provider_logs_in_no_one_of_an_organisation_it_does_not_vouch_for() {
+    let Some(world) = World::start().await else {
+        return;
+    };
+    let callback = format!("{}/aanmelden/sso/test/terug", world.base);
+    let (authorize, binding) = begin(&world).await;
+    let back = through_the_provider(&authorize, &callback, ELSEWHERE).await;
+    let response = client()
+        .get(&back)
+        .header(header::COOKIE, format!("__Host-ave-sso={binding}"))
+        .send()
+        .await
+        .expect("callback");
+    assert!(
+        cookie_set(response.headers(), "__Host-ave-sessie").is_none(),
+        "no session"
+    );
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body: Value = response.json().await.expect("problem");
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("niet aanmelden voor deze organisatie")),
+        "{body}"
+    );
+    let audit = world.audit().await;
+    assert!(
+        audit.iter().any(|e| e.action == "aanmelden"
+            && e.object == format!("account/{ELSEWHERE}")
+            && e.result != "ok"),
+        "{audit:?}"
     );
 }
 
