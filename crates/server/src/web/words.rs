@@ -813,8 +813,13 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ),
     (
         "dashboard_geen_toegang",
-        "Het dashboard is voor wie in een model operationeel of bestuurlijk verantwoordelijk is, voor beleid en voor beheerders.",
-        "The dashboard is for those who are operationally or administratively responsible in a model, for policy and for administrators.",
+        "Het dashboard is voor wie in het model van de eigen gemeente operationeel of bestuurlijk verantwoordelijk is, voor het bestuur, voor beleids- en veiligheidsadviseurs van de gemeente en voor beheerders.",
+        "The dashboard is for those who are operationally or administratively responsible in their own gemeente's model, for the administration, for the gemeente's policy and safety advisers and for administrators.",
+    ),
+    (
+        "dashboard_andere_gemeente",
+        "U ziet alleen het dashboard van de gemeenten waar u een bestuurlijke, leidinggevende of beleidsfunctie heeft.",
+        "You only see the dashboard of the gemeenten where you hold an administrative, management or policy function.",
     ),
     ("grafiek", "Grafiek", "Chart"),
     ("afgerond", "afgerond", "rounded"),
