@@ -178,6 +178,7 @@ pub fn problem_page(p: &Problem, lang: Lang) -> Response {
         (404, Lang::En) => "Not found",
         (403, Lang::Nl) => "Geen toegang",
         (403, Lang::En) => "No access",
+        (405, Lang::En) => "Method not allowed",
         (503, Lang::Nl) => "Tijdelijk niet beschikbaar",
         (503, Lang::En) => "Temporarily unavailable",
         (_, Lang::Nl) => p.title,

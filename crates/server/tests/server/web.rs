@@ -238,6 +238,62 @@ async fn an_unknown_case_is_a_dutch_404_page() {
     }
 }
 
+/// A mistyped address or a method an address does not answer is a Dutch HTML page with the
+/// right status for a browser; the API's paths (and a client asking for JSON) keep
+/// problem+json.
+#[tokio::test]
+async fn a_mistyped_address_is_a_dutch_page_and_the_api_keeps_problem_json() {
+    let db = Db::sqlite().await;
+    let (state, app) = pages(&db).await;
+    let path = case(&app).await;
+    let id = path.rsplit('/').next().expect("id").to_owned();
+    let cookie = session(&state, "consulent-1").await;
+    let html = "text/html,application/xhtml+xml,*/*;q=0.8";
+    let slash = format!("/casussen/{id}/signaal/");
+    for (uri, headers) in [
+        ("/bestaat-niet", vec![]),
+        ("/bestaat-niet", vec![("accept", html)]),
+        (
+            slash.as_str(),
+            vec![("cookie", cookie.as_str()), ("accept", html)],
+        ),
+    ] {
+        let p = get(&app, uri, &headers).await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_page_headers(&p);
+        assert!(p.text.contains("<html lang=\"nl\">"), "{uri}: {}", p.text);
+        assert!(p.text.contains("Niet gevonden"), "{uri}: {}", p.text);
+    }
+    // Only a form posts to /afmelden: asked for by a browser, a page that says so.
+    let p = get(&app, "/afmelden", &[("cookie", &cookie), ("accept", html)]).await;
+    assert_eq!(p.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_page_headers(&p);
+    assert!(p.text.contains("Methode niet toegestaan"), "{}", p.text);
+    assert!(
+        p.headers[header::ALLOW]
+            .to_str()
+            .expect("ascii")
+            .contains("POST")
+    );
+    // The API answers programs.
+    for (uri, headers) in [
+        ("/api/v1/bestaat-niet", vec![("accept", html)]),
+        ("/bestaat-niet", vec![("accept", "application/json")]),
+    ] {
+        let p = get(&app, uri, &headers).await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(
+            p.headers[header::CONTENT_TYPE],
+            "application/problem+json",
+            "{uri}"
+        );
+    }
+    let p = get(&app, "/api/v1/klantreizen", &[("accept", html)]).await;
+    assert_eq!(p.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(p.headers[header::CONTENT_TYPE], "application/problem+json");
+    db.drop().await;
+}
+
 #[tokio::test]
 async fn the_stylesheet_is_served_from_the_binary_and_kept_by_browsers() {
     let db = Db::sqlite().await;
