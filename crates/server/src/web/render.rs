@@ -268,6 +268,40 @@ mod tests {
         }
     }
 
+    /// A component class a template uses without its component in `web/build-css.mjs`'s
+    /// COMPONENTS renders as the browser's default (the case page's action buttons were
+    /// underlined links): every `utrecht-…` class of a template has a rule in the
+    /// stylesheet, except these, which keep the browser's own look for now.
+    #[test]
+    fn every_component_class_a_template_uses_is_in_the_stylesheet() {
+        const UNSTYLED: [&str; 3] = [
+            "utrecht-heading-4",
+            "utrecht-radio-button",
+            "utrecht-radio-button--html-input",
+        ];
+        let css = super::super::assets::STYLESHEET;
+        let ident = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        let has_rule = |class: &str| {
+            css.match_indices(&format!(".{class}"))
+                .any(|(at, m)| !css[at + m.len()..].starts_with(ident))
+        };
+        for (name, source) in TEMPLATES {
+            for (at, _) in source.match_indices("utrecht-") {
+                if source[..at].ends_with(|c: char| ident(c)) {
+                    continue;
+                }
+                let class: String = source[at..].chars().take_while(|c| ident(*c)).collect();
+                if class.ends_with('-') || UNSTYLED.contains(&class.as_str()) {
+                    continue;
+                }
+                assert!(
+                    has_rule(&class),
+                    "{name} uses {class}, which the stylesheet has no rule for: add its component to COMPONENTS in web/build-css.mjs and run the build"
+                );
+            }
+        }
+    }
+
     #[test]
     fn an_error_page_is_dutch_html() {
         let r = problem_page(&Problem::not_found("deze casus"), Lang::Nl);
