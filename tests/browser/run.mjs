@@ -435,6 +435,14 @@ export async function checkPage(context, base, path, label) {
       lang: document.documentElement.getAttribute('lang') || '',
       title: (document.title || '').trim(),
       h1: document.querySelectorAll('h1').length,
+      // A checkbox or radio button whose label does not start beside it, on its line.
+      choicesApart: [...document.querySelectorAll('.ave-choice')]
+        .filter((c) => {
+          const box = c.querySelector('input')?.getBoundingClientRect();
+          const label = c.querySelector('label')?.getBoundingClientRect();
+          return box && label && (label.left < box.right || label.top >= box.bottom);
+        })
+        .map((c) => c.querySelector('label')?.textContent.trim()),
       links: [...document.querySelectorAll('a[href]')]
         .filter((a) => !a.hasAttribute('download'))
         .map((a) => a.href),
@@ -442,6 +450,7 @@ export async function checkPage(context, base, path, label) {
     check(facts.lang !== '', where, `<html lang> is gezet (${facts.lang})`);
     check(facts.title !== '', where, `heeft een <title> (${facts.title})`);
     check(facts.h1 === 1, where, `precies één <h1> (${facts.h1})`);
+    check(facts.choicesApart.length === 0, where, facts.choicesApart.length === 0 ? 'elk keuzevakje staat naast zijn label' : `keuzevakjes los van hun label: ${facts.choicesApart.join(' | ')}`);
     const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
     check(bytes <= PAGE_BUDGET, where, `${(bytes / 1024).toFixed(1)} KB over de lijn zonder afbeeldingen (max ${PAGE_BUDGET / 1024} KB)`);
     check(external.length === 0, where, external.length === 0 ? 'geen verzoeken naar andere sites' : `verzoeken naar andere sites: ${external.join(', ')}`);
