@@ -302,6 +302,24 @@ mod tests {
         }
     }
 
+    /// A table that scrolls sideways on a narrow screen must be reachable by keyboard and
+    /// named (WCAG 2.1.1; axe's scrollable-region-focusable): every wrapper is a named
+    /// region in the tab order.
+    #[test]
+    fn every_scrolling_table_is_a_named_region_in_the_tab_order() {
+        for (name, source) in TEMPLATES {
+            for (at, _) in source.match_indices("class=\"ave-table-wrap\"") {
+                let tag = &source[at..at + source[at..].find('>').expect("tag ends")];
+                assert!(
+                    tag.contains(" role=\"region\"")
+                        && tag.contains(" tabindex=\"0\"")
+                        && tag.contains(" aria-label=\"{{"),
+                    "{name}: {tag}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn an_error_page_is_dutch_html() {
         let r = problem_page(&Problem::not_found("deze casus"), Lang::Nl);
