@@ -75,6 +75,16 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("vorige", "Vorige pagina", "Previous page"),
     ("volgende", "Volgende pagina", "Next page"),
     ("pagina", "Pagina", "Page"),
+    (
+        "voorbij_laatste_pagina",
+        "Deze pagina ligt voorbij het einde van de lijst.",
+        "This page is past the end of the list.",
+    ),
+    (
+        "naar_laatste_pagina",
+        "Naar de laatste pagina",
+        "To the last page",
+    ),
     ("paginering", "Paginering", "Pagination"),
     ("gesloten", "Gesloten", "Closed"),
     ("open", "Open", "Open"),

@@ -603,6 +603,31 @@ async fn my_cases_come_in_pages_of_fifty_with_counts_over_all() {
         let beyond = get(&app, "/?pagina=9", &[("cookie", &cookie)]).await;
         assert_eq!(beyond.status, StatusCode::OK);
         assert_eq!(rows(&beyond), 50);
+        // On "Casussen" (25 to a page) a page past the end says so and links to the last
+        // one, instead of saying the person holds no regie role anywhere.
+        let beyond = get(&app, "/casussen?fase=2&pagina=999", &[("cookie", &cookie)]).await;
+        assert_eq!(beyond.status, StatusCode::OK);
+        assert_eq!(rows(&beyond), 0);
+        assert!(
+            beyond
+                .text
+                .contains("Deze pagina ligt voorbij het einde van de lijst."),
+            "{}",
+            beyond.text
+        );
+        assert!(
+            !beyond.text.contains("geen enkele casus"),
+            "{}",
+            beyond.text
+        );
+        assert!(
+            beyond
+                .text
+                .contains("?fase=2&amp;pagina=3\">Naar de laatste pagina (pagina 3)</a>"),
+            "{}",
+            beyond.text
+        );
+        assert!(!beyond.text.contains("rel=\"prev\""));
         db.drop().await;
     }
 }
