@@ -238,8 +238,13 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ),
     (
         "noodtoegang_onbekend",
-        "Deze casus bestaat niet. Controleer de casus-id.",
-        "This case does not exist. Check the case id.",
+        "Voor deze casus-id kunt u geen noodtoegang krijgen: de casus bestaat niet, of u heeft er al toegang toe of mag er geen noodtoegang voor vragen. Controleer de casus-id.",
+        "You cannot get emergency access with this case id: the case does not exist, or you already have access to it or may not ask for emergency access to it. Check the case id.",
+    ),
+    (
+        "noodtoegang_casus_leeg",
+        "Vul de casus-id in.",
+        "Fill in the case id.",
     ),
     ("casus_id", "Casus-id", "Case id"),
     ("reden", "Reden", "Reason"),

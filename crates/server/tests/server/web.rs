@@ -416,6 +416,17 @@ pub(crate) async fn post_form(
     }
 }
 
+/// The text of the field error with id `id` on a page.
+fn field_error(page: &str, id: &str) -> String {
+    let at = page
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no {id}: {page}"));
+    let rest = &page[at..];
+    let start = rest.find('>').expect("tag") + 1;
+    let end = rest.find("</").expect("end");
+    rest[start..end].trim().to_owned()
+}
+
 /// The session's CSRF token, from the hidden field of the page's logout form.
 pub(crate) fn csrf_of(p: &Page) -> String {
     p.text
@@ -492,6 +503,40 @@ async fn break_glass_is_asked_and_reviewed_in_the_browser_and_bad_input_writes_n
         .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text.contains("id=\"casus-fout\""));
+        let unknown = field_error(&r.text, "casus-fout");
+        // An empty form: each field says what is missing, at the field.
+        let r = post_form(
+            &app,
+            "/noodtoegang/aanvragen",
+            &cookie,
+            &[("csrf", &csrf), ("casus", ""), ("reden", "")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            field_error(&r.text, "reden-fout").contains("minstens 20 tekens"),
+            "{}",
+            r.text
+        );
+        assert!(field_error(&r.text, "casus-fout").contains("Vul de casus-id in"));
+        assert!(!r.text.contains("bestaat niet"), "{}", r.text);
+        // A case the person may not ask it for (here: already theirs) is answered as an
+        // unknown one: the form does not tell which ids exist.
+        let own = session(&state, "consulent-1").await;
+        let own_form = get(&app, "/noodtoegang/aanvragen", &[("cookie", &own)]).await;
+        let r = post_form(
+            &app,
+            "/noodtoegang/aanvragen",
+            &own,
+            &[
+                ("csrf", &csrf_of(&own_form)),
+                ("casus", &id),
+                ("reden", "acute dreiging, regisseur onbereikbaar"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(field_error(&r.text, "casus-fout"), unknown);
         assert_eq!(open_grants().await, before, "bad input grants nothing");
         // Granted: to the case, read only, flagged.
         let r = post_form(
