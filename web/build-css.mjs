@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url);
 // The components the templates use; add one here when a template starts using it.
 const COMPONENTS = [
   'document', 'page', 'page-header', 'page-content', 'page-footer', 'skip-link',
-  'heading-1', 'heading-2', 'heading-3', 'paragraph', 'link', 'button', 'button-group',
+  'heading-1', 'heading-2', 'heading-3', 'paragraph', 'link', 'button', 'button-link', 'button-group',
   'form-field', 'form-label', 'form-field-description', 'form-field-error-message',
   'form-fieldset', 'textbox', 'textarea', 'select', 'checkbox', 'table', 'number-badge',
   'status-badge', 'alert', 'unordered-list', 'separator', 'data-list',

@@ -30,6 +30,8 @@ const MAX_QUERY_VARIANTS = 3;
 const MAX_PER_SHAPE = 5;
 /** Paths the crawler never follows: the API, logging out, metrics, health. */
 const SKIP_PREFIXES = ['/api/', '/afmelden', '/metrics', '/health', '/openapi.json'];
+/** The width of a small phone (WCAG 1.4.10 reflow): pages with a wide table are checked again at it. */
+const NARROW = 320;
 /** The most a page may transfer, images not counted (the issue's must-reach). */
 const PAGE_BUDGET = 200 * 1024;
 
@@ -435,6 +437,14 @@ export async function checkPage(context, base, path, label) {
       lang: document.documentElement.getAttribute('lang') || '',
       title: (document.title || '').trim(),
       h1: document.querySelectorAll('h1').length,
+      // A checkbox or radio button whose label does not start beside it, on its line.
+      choicesApart: [...document.querySelectorAll('.ave-choice')]
+        .filter((c) => {
+          const box = c.querySelector('input')?.getBoundingClientRect();
+          const label = c.querySelector('label')?.getBoundingClientRect();
+          return box && label && (label.left < box.right || label.top >= box.bottom);
+        })
+        .map((c) => c.querySelector('label')?.textContent.trim()),
       links: [...document.querySelectorAll('a[href]')]
         .filter((a) => !a.hasAttribute('download'))
         .map((a) => a.href),
@@ -442,6 +452,7 @@ export async function checkPage(context, base, path, label) {
     check(facts.lang !== '', where, `<html lang> is gezet (${facts.lang})`);
     check(facts.title !== '', where, `heeft een <title> (${facts.title})`);
     check(facts.h1 === 1, where, `precies één <h1> (${facts.h1})`);
+    check(facts.choicesApart.length === 0, where, facts.choicesApart.length === 0 ? 'elk keuzevakje staat naast zijn label' : `keuzevakjes los van hun label: ${facts.choicesApart.join(' | ')}`);
     const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
     check(bytes <= PAGE_BUDGET, where, `${(bytes / 1024).toFixed(1)} KB over de lijn zonder afbeeldingen (max ${PAGE_BUDGET / 1024} KB)`);
     check(external.length === 0, where, external.length === 0 ? 'geen verzoeken naar andere sites' : `verzoeken naar andere sites: ${external.join(', ')}`);
@@ -482,6 +493,12 @@ export async function crawl(strict, axeContext, base, who, report) {
     try {
       await page.goto(`${base}${path}`);
       await axe(page, label, report);
+      // A table that scrolls sideways on a phone must be reachable by keyboard
+      // (scrollable-region-focusable): the pages with one again at 320 px wide.
+      if ((await page.locator('.ave-table-wrap').count()) > 0) {
+        await page.setViewportSize({ width: NARROW, height: 900 });
+        await axe(page, `${label} (${NARROW} px)`, report);
+      }
     } catch (e) {
       fail(`axe ${label}`, e.message);
     } finally {

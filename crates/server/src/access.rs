@@ -502,40 +502,102 @@ pub fn table() -> String {
     out
 }
 
-/// Whether `actor` may see the policy dashboard (aggregated counts, never a case): an
-/// administrator (who keeps the models and must see how they work out), or a professional
-/// holding a function that is operationally or administratively responsible in some phase
-/// of a model in use, or a function of the administration (`bestuur`). Casusregisseurs,
-/// procesregisseurs and other professionals, the privacy officer and accounts without a
-/// function do not: the dashboard serves steering, not case work. `docs/authorization.md`
-/// explains the choice.
-pub async fn sees_dashboard(state: &AppState, actor: &Actor) -> Result<bool, Problem> {
-    match Standing::of(actor) {
-        Standing::Admin => return Ok(true),
-        Standing::Privacy | Standing::NoFunction => return Ok(false),
-        Standing::Professional => {}
-    }
-    let models = state.models.all(&state.store).await?;
-    for membership in &actor.memberships {
-        let Ok(function) = ave_model::FunctionId::parse(membership.function.clone()) else {
-            continue;
-        };
-        for model in &models {
-            let administration = model
-                .function(&function)
-                .is_some_and(|f| f.kind == ave_model::types::OrganisationKind::Bestuur);
-            let governs = model.model().phases.iter().any(|p| {
-                [RoleKind::Operationeel, RoleKind::Bestuurlijk]
-                    .into_iter()
-                    .filter_map(|k| p.regie.role(k))
-                    .any(|spec| model.includes(&spec.holders, &function))
-            });
-            if administration || governs {
-                return Ok(true);
-            }
+/// Which gemeenten' dashboards a person may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DashboardScope {
+    /// Every gemeente, and the view over all of them together (administrators).
+    All,
+    /// Only these gemeenten, by name (none: no dashboard at all).
+    Gemeenten(Vec<String>),
+}
+
+impl DashboardScope {
+    /// Whether there is any dashboard to see.
+    pub fn any(&self) -> bool {
+        match self {
+            DashboardScope::All => true,
+            DashboardScope::Gemeenten(g) => !g.is_empty(),
         }
     }
-    Ok(false)
+
+    /// Whether the dashboard of `gemeente` may be seen.
+    pub fn allows(&self, gemeente: &str) -> bool {
+        match self {
+            DashboardScope::All => true,
+            DashboardScope::Gemeenten(g) => g.iter().any(|x| x == gemeente),
+        }
+    }
+}
+
+/// Whether `function` has a governance or policy role in `model` — the functions the
+/// dashboard is for (domain: "policy and regional coordinators", managers, wethouders,
+/// burgemeesters, OOV advisers): a function that is operationally or administratively
+/// responsible in some phase; a function of the administration (`bestuur`); or a function of
+/// the gemeente's own organisation (`gemeente`: OOV advisers, strategic advisers, policy
+/// staff, team leaders) that never leads a household's help itself — that holds casusregie or
+/// behandelregie in no phase (a jeugdconsulent who is casusregisseur does case work, not
+/// policy). Casusregisseurs, care providers and other partners have no such role.
+pub fn steers(model: &ValidModel, function: &ave_model::FunctionId) -> bool {
+    use ave_model::types::OrganisationKind;
+    let Some(f) = model.function(function) else {
+        return false;
+    };
+    let holds = |kinds: &[RoleKind]| {
+        model.model().phases.iter().any(|p| {
+            kinds
+                .iter()
+                .filter_map(|k| p.regie.role(*k))
+                .any(|spec| model.includes(&spec.holders, function))
+        })
+    };
+    match f.kind {
+        OrganisationKind::Bestuur => true,
+        _ if holds(&[RoleKind::Operationeel, RoleKind::Bestuurlijk]) => true,
+        OrganisationKind::Gemeente => !holds(&[RoleKind::Casusregie, RoleKind::Behandelregie]),
+        _ => false,
+    }
+}
+
+/// The gemeenten whose policy dashboard `actor` may see (aggregated counts, never a case):
+/// an administrator every gemeente and all together (they keep the models and must see how
+/// they work out); a professional the gemeenten whose own model — the model their cases run
+/// under — gives one of the person's functions for that gemeente (or for the whole region) a
+/// governance or policy role ([`steers`]), and only those: a function that governs in another
+/// gemeente's model gives nothing here. The privacy officer and accounts without a function
+/// see none. `docs/authorization.md` explains the choice.
+pub async fn dashboard_scope(state: &AppState, actor: &Actor) -> Result<DashboardScope, Problem> {
+    match Standing::of(actor) {
+        Standing::Admin => return Ok(DashboardScope::All),
+        Standing::Privacy | Standing::NoFunction => {
+            return Ok(DashboardScope::Gemeenten(Vec::new()));
+        }
+        Standing::Professional => {}
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (gemeente, id, version) in state.dashboard.places(&state.store).await? {
+        if out.contains(&gemeente) {
+            continue;
+        }
+        let functions: Vec<ave_model::FunctionId> = actor
+            .memberships
+            .iter()
+            .filter(|m| m.gemeente.as_deref().is_none_or(|g| g == gemeente))
+            .filter_map(|m| ave_model::FunctionId::parse(m.function.clone()).ok())
+            .collect();
+        if functions.is_empty() {
+            continue;
+        }
+        let model = state.models.get(&state.store, &id, &version).await?;
+        if functions.iter().any(|f| steers(&model, f)) {
+            out.push(gemeente);
+        }
+    }
+    Ok(DashboardScope::Gemeenten(out))
+}
+
+/// Whether `actor` may see a policy dashboard at all (for the menu): see [`dashboard_scope`].
+pub async fn sees_dashboard(state: &AppState, actor: &Actor) -> Result<bool, Problem> {
+    Ok(dashboard_scope(state, actor).await?.any())
 }
 
 #[cfg(test)]

@@ -271,7 +271,7 @@ pub fn router(state: AppState) -> Router {
                 processing::track,
             )),
         )
-        .fallback(not_found)
+        .method_not_allowed_fallback(web::method_not_allowed)
         .with_state(state);
     let counted = app.route_layer(axum::middleware::from_fn_with_state(
         metrics.clone(),
@@ -360,10 +360,6 @@ fn header_layer(name: &'static str, value: &'static str) -> SetResponseHeaderLay
 
 async fn openapi() -> impl IntoResponse {
     axum::Json(api::document())
-}
-
-async fn not_found() -> Problem {
-    Problem::not_found("dit adres")
 }
 
 /// Serves plain HTTP on `addr` (loopback only) until `shutdown` resolves, finishing

@@ -397,6 +397,25 @@ impl Db {
         Ok(rows.into_iter().map(|(p, n)| (p, to_u64(n))).collect())
     }
 
+    pub(crate) async fn gemeente_models(&self) -> Result<Vec<(String, String, String)>> {
+        Ok(on!(self, |p| {
+            sqlx::query(
+                "SELECT DISTINCT gemeente, model_id, model_version FROM cases WHERE gemeente IS NOT NULL AND gemeente <> '' ORDER BY gemeente, model_id, model_version",
+            )
+            .fetch_all(p)
+            .await?
+            .into_iter()
+            .map(|r| -> Result<_> {
+                Ok((
+                    r.try_get("gemeente")?,
+                    r.try_get("model_id")?,
+                    r.try_get("model_version")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?
+        }))
+    }
+
     pub(crate) async fn gemeenten(&self) -> Result<Vec<(String, u64, u64)>> {
         let rows: Vec<(String, i64, i64)> = on!(self, |p| {
             sqlx::query(

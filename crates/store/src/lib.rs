@@ -614,6 +614,13 @@ impl Store {
         self.db.gemeenten().await
     }
 
+    /// Which model versions each gemeente's cases run under: (gemeente, model id, version),
+    /// every case open or closed, by gemeente. Reads every case's row (no index leads with
+    /// these columns): callers keep the answer a while.
+    pub async fn gemeente_models(&self) -> Result<Vec<(String, String, String)>> {
+        self.db.gemeente_models().await
+    }
+
     /// Open cases per phase (per gemeente if given).
     pub async fn phase_counts(&self, gemeente: Option<&str>) -> Result<PhaseCounts> {
         self.db.phase_counts(gemeente).await

@@ -109,14 +109,9 @@ pub async fn request(
     Ok((StatusCode::CREATED, Json(Noodtoegang::of(grant))))
 }
 
-/// Grants `actor` break-glass access to case `id` for `reason` (checked: long enough, the
-/// person may ask it for this case), logged for review; the API and the pages both call it.
-pub(crate) async fn grant(
-    state: &AppState,
-    actor: &Actor,
-    id: &ave_engine::ids::CaseId,
-    reason: &str,
-) -> Result<BreakGlass, Problem> {
+/// The reason for a break-glass request, trimmed, or 400 at `reden` when it is shorter than
+/// [`MIN_REASON`] characters (the form checks it before it looks up the case).
+pub(crate) fn checked_reason(reason: &str) -> Result<&str, Problem> {
     let reason = reason.trim();
     if reason.chars().count() < MIN_REASON {
         return Err(Problem::invalid_one(
@@ -125,6 +120,18 @@ pub(crate) async fn grant(
             format!("geef een reden van minstens {MIN_REASON} tekens: waarom is toegang nu nodig?"),
         ));
     }
+    Ok(reason)
+}
+
+/// Grants `actor` break-glass access to case `id` for `reason` (checked: long enough, the
+/// person may ask it for this case), logged for review; the API and the pages both call it.
+pub(crate) async fn grant(
+    state: &AppState,
+    actor: &Actor,
+    id: &ave_engine::ids::CaseId,
+    reason: &str,
+) -> Result<BreakGlass, Problem> {
+    let reason = checked_reason(reason)?;
     access::case_for(state, actor, id, Operation::BreakGlass).await?;
     let at = now();
     let grant = BreakGlass {

@@ -211,23 +211,36 @@ pub async fn request(State(state): State<AppState>, posted: Posted) -> Result<Re
         )
         .page(lang)
     };
-    let Ok(id) = crate::api::cases::case_id(&case) else {
-        return again(vec![FieldError {
+    // Both fields first, each error at its field: an empty form names both.
+    let mut errors = Vec::new();
+    if case.trim().is_empty() {
+        errors.push(FieldError {
+            field: "casus".to_owned(),
+            message: word("noodtoegang_casus_leeg", lang),
+        });
+    }
+    if let Err(p) = crate::api::access::checked_reason(&reason) {
+        errors.extend(field_errors(&p, "reden"));
+    }
+    if !errors.is_empty() {
+        return again(errors);
+    }
+    // A case that does not exist, one this person may not ask it for and one they are
+    // already involved in get the same answer, as the case pages answer 404 for a case one
+    // may not see: the form does not tell which ids exist.
+    let refused = || {
+        again(vec![FieldError {
             field: "casus".to_owned(),
             message: not_found_words(lang),
-        }]);
+        }])
+    };
+    let Ok(id) = crate::api::cases::case_id(case.trim()) else {
+        return refused();
     };
     match crate::api::access::grant(&state, &viewer.actor, &id, &reason).await {
         Ok(_) => Ok(see_other(&format!("/casussen/{id}"))),
         Err(p) if p.status == StatusCode::BAD_REQUEST => again(field_errors(&p, "reden")),
-        Err(p) if p.status == StatusCode::NOT_FOUND => again(vec![FieldError {
-            field: "casus".to_owned(),
-            message: not_found_words(lang),
-        }]),
-        Err(p) if p.status == StatusCode::FORBIDDEN => again(vec![FieldError {
-            field: "casus".to_owned(),
-            message: p.detail,
-        }]),
+        Err(p) if matches!(p.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN) => refused(),
         Err(p) => Err(p).page(lang),
     }
 }

@@ -283,6 +283,8 @@ pub async fn page_of(
         "casus.html",
         &title,
         context! {
+            // The browser tab and a screen reader's first words say what was just done.
+            title_prefix => super::actions::done_words(done, lang),
             case_id => id.to_string(),
             short => short,
             phase => phase,

@@ -270,11 +270,17 @@ fn one_decimal(x: f64, lang: Lang) -> String {
 /// database one set of grouped queries a minute per filter instead of one per view.
 pub const CACHE_SECONDS: u64 = 60;
 
-/// The kept figures: per (gemeente, period in days, day), when they were counted and what.
+/// The kept figures: per (gemeente, period in days, day), when they were counted and what;
+/// and which model versions each gemeente's cases run under (who may see which gemeente's
+/// dashboard depends on it, and every page's menu asks).
 #[derive(Debug, Default)]
 pub struct FiguresCache {
     kept: std::sync::Mutex<HashMap<FiguresKey, (std::time::Instant, Figures)>>,
+    places: std::sync::Mutex<Option<(std::time::Instant, Places)>>,
 }
+
+/// (gemeente, model id, model version) of the cases in the store.
+type Places = Vec<(String, String, String)>;
 
 type FiguresKey = (Option<String>, i64, String);
 
@@ -294,6 +300,26 @@ impl FiguresCache {
         kept.get(key)
             .filter(|(at, _)| now.duration_since(*at).as_secs() < CACHE_SECONDS)
             .map(|(_, f)| f.clone())
+    }
+
+    /// Which model versions each gemeente's cases run under, as counted at most
+    /// [`CACHE_SECONDS`] ago (the query reads every case's row).
+    pub async fn places(&self, store: &ave_store::Store) -> Result<Places, Problem> {
+        #[allow(clippy::disallowed_methods)] // a cache's age, not a fact about a case
+        let now = std::time::Instant::now();
+        let kept = self.places.lock().ok().and_then(|p| {
+            p.as_ref()
+                .filter(|(at, _)| now.duration_since(*at).as_secs() < CACHE_SECONDS)
+                .map(|(_, v)| v.clone())
+        });
+        if let Some(places) = kept {
+            return Ok(places);
+        }
+        let places = store.gemeente_models().await?;
+        if let Ok(mut p) = self.places.lock() {
+            *p = Some((now, places.clone()));
+        }
+        Ok(places)
     }
 
     fn put(&self, key: FiguresKey, figures: Figures) {
@@ -337,10 +363,10 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let lang = viewer.lang;
     let actor = &viewer.actor;
-    if !crate::access::sees_dashboard(&state, actor)
+    let scope = crate::access::dashboard_scope(&state, actor)
         .await
-        .page(lang)?
-    {
+        .page(lang)?;
+    let refuse = |detail: String| -> Result<Response, PageError> {
         crate::audit::record(
             &state,
             actor,
@@ -349,8 +375,12 @@ pub async fn show(
             "geweigerd",
         )
         .page(lang)?;
-        return Err(Problem::forbidden(word("dashboard_geen_toegang", Lang::Nl))).page(lang);
+        Err(Problem::forbidden(detail)).page(lang)
+    };
+    if !scope.any() {
+        return refuse(word("dashboard_geen_toegang", Lang::Nl));
     }
+    // The gemeenten with cases that this person may look at.
     let gemeenten: Vec<String> = state
         .store
         .gemeenten()
@@ -359,12 +389,28 @@ pub async fn show(
         .page(lang)?
         .into_iter()
         .map(|(g, _, _)| g)
+        .filter(|g| scope.allows(g))
         .collect();
-    // Only a gemeente that has cases can be chosen; anything else is "all".
-    let gemeente = q
+    let all_allowed = scope == crate::access::DashboardScope::All;
+    let asked = q
         .get("gemeente")
         .map(|g| g.trim())
-        .filter(|g| gemeenten.iter().any(|x| x == g));
+        .filter(|g| !g.is_empty());
+    if let Some(g) = asked
+        && !scope.allows(g)
+    {
+        return refuse(word("dashboard_andere_gemeente", Lang::Nl));
+    }
+    // Only a gemeente that has cases can be chosen; anything else is "all" for whoever may
+    // see all, and their first gemeente for the others.
+    let gemeente: Option<&str> = match asked.filter(|g| gemeenten.iter().any(|x| x == g)) {
+        Some(g) => Some(g),
+        None if all_allowed => None,
+        None => match gemeenten.first() {
+            Some(g) => Some(g.as_str()),
+            None => return refuse(word("dashboard_geen_toegang", Lang::Nl)),
+        },
+    };
     let period = q
         .get("periode")
         .and_then(|p| p.parse::<i64>().ok())
@@ -601,6 +647,7 @@ pub async fn show(
         &word("dashboard", lang),
         context! {
             gemeenten => gemeenten,
+            all_allowed => all_allowed,
             gemeente => gemeente.unwrap_or(""),
             place => place,
             periods => periods,

@@ -398,6 +398,14 @@ pub async fn all(
     }
     let base = query_with(&q, "pagina", None);
     let sep = if base.is_empty() { "?" } else { "&" };
+    // A page past the end of a list that has cases: say so, and link to its last page (the
+    // first when the count stopped at its cap and the last is not known).
+    let beyond = rows.is_empty() && pagina > 1 && found.total > 0;
+    let last_page = (!found.capped).then(|| found.total.div_ceil(PAGE_SIZE).max(1));
+    let beyond_href = beyond.then(|| match last_page {
+        Some(n) if n > 1 => format!("/casussen{base}{sep}pagina={n}"),
+        _ => format!("/casussen{base}"),
+    });
     page(
         &viewer,
         "casussen.html",
@@ -411,7 +419,9 @@ pub async fn all(
             capped => found.capped,
             pagina => pagina,
             next => has_next.then(|| format!("/casussen{base}{sep}pagina={}", pagina + 1)),
-            prev => (pagina > 1).then(|| format!("/casussen{base}{sep}pagina={}", pagina - 1)),
+            prev => (pagina > 1 && !beyond).then(|| format!("/casussen{base}{sep}pagina={}", pagina - 1)),
+            beyond => beyond_href,
+            last_page => last_page.filter(|_| beyond),
             phases => phase_choices(&state).await.page(lang)?,
             gemeenten => gemeente_choices(&state).await.page(lang)?,
             kinds => attention_choices(lang),

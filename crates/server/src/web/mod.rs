@@ -30,11 +30,14 @@ pub mod theme;
 pub mod words;
 
 use axum::Router;
+use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 
 use crate::AppState;
+use crate::problem::Problem;
 
 /// The Content-Security-Policy of every page: styles, images and scripts only from this site,
 /// forms post only here, never framed.
@@ -97,7 +100,55 @@ pub fn routes() -> Router<AppState> {
         .route("/toegankelijkheid", get(about::accessibility))
         .route("/taal/{code}", get(about::language_switch))
         .route("/assets/{name}", get(assets::serve))
+        // An address nothing answers: a Dutch page for a browser, problem+json for the API.
+        // (The whole site's, as the one fallback of the merged router; a method an address
+        // does not answer is `method_not_allowed`, set in `crate::router` for every route.)
+        .fallback(not_found)
         // The fastest gzip level: on a 2-core machine level 6 took more time than building
         // the page (2.7 ms of a model poster's 4.3 ms); level 1 saves most of the bytes.
         .layer(CompressionLayer::new().quality(CompressionLevel::Fastest))
+}
+
+/// Whether an answer to this request is for a program: a path of the API, or a client that
+/// asks for JSON and not for HTML. Everything else is a person with a browser.
+fn for_a_program(uri: &Uri, headers: &HeaderMap) -> bool {
+    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+        return true;
+    }
+    let accept = headers
+        .get_all(header::ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join(",");
+    !accept.contains("text/html") && accept.contains("json")
+}
+
+/// `problem` as problem+json for a program, or as the Dutch (or English) error page.
+fn answer(problem: Problem, uri: &Uri, headers: &HeaderMap) -> Response {
+    if for_a_program(uri, headers) {
+        problem.into_response()
+    } else {
+        render::problem_page(&problem, session::language(headers))
+    }
+}
+
+/// An address nothing answers (404): a mistyped address or one with a slash too many.
+pub async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
+    answer(Problem::not_found("dit adres"), &uri, &headers)
+}
+
+/// An address that exists, asked with a method it does not answer (405, e.g. `GET
+/// /afmelden`, which only a form's POST does).
+pub async fn method_not_allowed(method: Method, uri: Uri, headers: HeaderMap) -> Response {
+    let problem = Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "methode-niet-toegestaan",
+        "Methode niet toegestaan",
+        format!(
+            "dit adres kan niet met {} worden opgevraagd; gebruik de knoppen en links op de pagina's",
+            method.as_str()
+        ),
+    );
+    answer(problem, &uri, &headers)
 }

@@ -178,6 +178,7 @@ pub fn problem_page(p: &Problem, lang: Lang) -> Response {
         (404, Lang::En) => "Not found",
         (403, Lang::Nl) => "Geen toegang",
         (403, Lang::En) => "No access",
+        (405, Lang::En) => "Method not allowed",
         (503, Lang::Nl) => "Tijdelijk niet beschikbaar",
         (503, Lang::En) => "Temporarily unavailable",
         (_, Lang::Nl) => p.title,
@@ -262,6 +263,58 @@ mod tests {
                 assert!(
                     super::super::words::WORDS.iter().any(|(k, _, _)| *k == key),
                     "{name} uses w.{key}, which words.rs does not define"
+                );
+            }
+        }
+    }
+
+    /// A component class a template uses without its component in `web/build-css.mjs`'s
+    /// COMPONENTS renders as the browser's default (the case page's action buttons were
+    /// underlined links): every `utrecht-…` class of a template has a rule in the
+    /// stylesheet, except these, which keep the browser's own look for now.
+    #[test]
+    fn every_component_class_a_template_uses_is_in_the_stylesheet() {
+        const UNSTYLED: [&str; 3] = [
+            "utrecht-heading-4",
+            "utrecht-radio-button",
+            "utrecht-radio-button--html-input",
+        ];
+        let css = super::super::assets::STYLESHEET;
+        let ident = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        let has_rule = |class: &str| {
+            css.match_indices(&format!(".{class}"))
+                .any(|(at, m)| !css[at + m.len()..].starts_with(ident))
+        };
+        for (name, source) in TEMPLATES {
+            for (at, _) in source.match_indices("utrecht-") {
+                if source[..at].ends_with(|c: char| ident(c)) {
+                    continue;
+                }
+                let class: String = source[at..].chars().take_while(|c| ident(*c)).collect();
+                if class.ends_with('-') || UNSTYLED.contains(&class.as_str()) {
+                    continue;
+                }
+                assert!(
+                    has_rule(&class),
+                    "{name} uses {class}, which the stylesheet has no rule for: add its component to COMPONENTS in web/build-css.mjs and run the build"
+                );
+            }
+        }
+    }
+
+    /// A table that scrolls sideways on a narrow screen must be reachable by keyboard and
+    /// named (WCAG 2.1.1; axe's scrollable-region-focusable): every wrapper is a named
+    /// region in the tab order.
+    #[test]
+    fn every_scrolling_table_is_a_named_region_in_the_tab_order() {
+        for (name, source) in TEMPLATES {
+            for (at, _) in source.match_indices("class=\"ave-table-wrap\"") {
+                let tag = &source[at..at + source[at..].find('>').expect("tag ends")];
+                assert!(
+                    tag.contains(" role=\"region\"")
+                        && tag.contains(" tabindex=\"0\"")
+                        && tag.contains(" aria-label=\"{{"),
+                    "{name}: {tag}"
                 );
             }
         }

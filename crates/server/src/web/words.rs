@@ -75,6 +75,16 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ("vorige", "Vorige pagina", "Previous page"),
     ("volgende", "Volgende pagina", "Next page"),
     ("pagina", "Pagina", "Page"),
+    (
+        "voorbij_laatste_pagina",
+        "Deze pagina ligt voorbij het einde van de lijst.",
+        "This page is past the end of the list.",
+    ),
+    (
+        "naar_laatste_pagina",
+        "Naar de laatste pagina",
+        "To the last page",
+    ),
     ("paginering", "Paginering", "Pagination"),
     ("gesloten", "Gesloten", "Closed"),
     ("open", "Open", "Open"),
@@ -228,8 +238,13 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ),
     (
         "noodtoegang_onbekend",
-        "Deze casus bestaat niet. Controleer de casus-id.",
-        "This case does not exist. Check the case id.",
+        "Voor deze casus-id kunt u geen noodtoegang krijgen: de casus bestaat niet, of u heeft er al toegang toe of mag er geen noodtoegang voor vragen. Controleer de casus-id.",
+        "You cannot get emergency access with this case id: the case does not exist, or you already have access to it or may not ask for emergency access to it. Check the case id.",
+    ),
+    (
+        "noodtoegang_casus_leeg",
+        "Vul de casus-id in.",
+        "Fill in the case id.",
     ),
     ("casus_id", "Casus-id", "Case id"),
     ("reden", "Reden", "Reason"),
@@ -813,8 +828,13 @@ pub const WORDS: &[(&str, &str, &str)] = &[
     ),
     (
         "dashboard_geen_toegang",
-        "Het dashboard is voor wie in een model operationeel of bestuurlijk verantwoordelijk is, voor beleid en voor beheerders.",
-        "The dashboard is for those who are operationally or administratively responsible in a model, for policy and for administrators.",
+        "Het dashboard is voor wie in het model van de eigen gemeente operationeel of bestuurlijk verantwoordelijk is, voor het bestuur, voor beleids- en veiligheidsadviseurs van de gemeente en voor beheerders.",
+        "The dashboard is for those who are operationally or administratively responsible in their own gemeente's model, for the administration, for the gemeente's policy and safety advisers and for administrators.",
+    ),
+    (
+        "dashboard_andere_gemeente",
+        "U ziet alleen het dashboard van de gemeenten waar u een bestuurlijke, leidinggevende of beleidsfunctie heeft.",
+        "You only see the dashboard of the gemeenten where you hold an administrative, management or policy function.",
     ),
     ("grafiek", "Grafiek", "Chart"),
     ("afgerond", "afgerond", "rounded"),

@@ -238,6 +238,62 @@ async fn an_unknown_case_is_a_dutch_404_page() {
     }
 }
 
+/// A mistyped address or a method an address does not answer is a Dutch HTML page with the
+/// right status for a browser; the API's paths (and a client asking for JSON) keep
+/// problem+json.
+#[tokio::test]
+async fn a_mistyped_address_is_a_dutch_page_and_the_api_keeps_problem_json() {
+    let db = Db::sqlite().await;
+    let (state, app) = pages(&db).await;
+    let path = case(&app).await;
+    let id = path.rsplit('/').next().expect("id").to_owned();
+    let cookie = session(&state, "consulent-1").await;
+    let html = "text/html,application/xhtml+xml,*/*;q=0.8";
+    let slash = format!("/casussen/{id}/signaal/");
+    for (uri, headers) in [
+        ("/bestaat-niet", vec![]),
+        ("/bestaat-niet", vec![("accept", html)]),
+        (
+            slash.as_str(),
+            vec![("cookie", cookie.as_str()), ("accept", html)],
+        ),
+    ] {
+        let p = get(&app, uri, &headers).await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_page_headers(&p);
+        assert!(p.text.contains("<html lang=\"nl\">"), "{uri}: {}", p.text);
+        assert!(p.text.contains("Niet gevonden"), "{uri}: {}", p.text);
+    }
+    // Only a form posts to /afmelden: asked for by a browser, a page that says so.
+    let p = get(&app, "/afmelden", &[("cookie", &cookie), ("accept", html)]).await;
+    assert_eq!(p.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_page_headers(&p);
+    assert!(p.text.contains("Methode niet toegestaan"), "{}", p.text);
+    assert!(
+        p.headers[header::ALLOW]
+            .to_str()
+            .expect("ascii")
+            .contains("POST")
+    );
+    // The API answers programs.
+    for (uri, headers) in [
+        ("/api/v1/bestaat-niet", vec![("accept", html)]),
+        ("/bestaat-niet", vec![("accept", "application/json")]),
+    ] {
+        let p = get(&app, uri, &headers).await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "{uri}");
+        assert_eq!(
+            p.headers[header::CONTENT_TYPE],
+            "application/problem+json",
+            "{uri}"
+        );
+    }
+    let p = get(&app, "/api/v1/klantreizen", &[("accept", html)]).await;
+    assert_eq!(p.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(p.headers[header::CONTENT_TYPE], "application/problem+json");
+    db.drop().await;
+}
+
 #[tokio::test]
 async fn the_stylesheet_is_served_from_the_binary_and_kept_by_browsers() {
     let db = Db::sqlite().await;
@@ -360,6 +416,17 @@ pub(crate) async fn post_form(
     }
 }
 
+/// The text of the field error with id `id` on a page.
+fn field_error(page: &str, id: &str) -> String {
+    let at = page
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no {id}: {page}"));
+    let rest = &page[at..];
+    let start = rest.find('>').expect("tag") + 1;
+    let end = rest.find("</").expect("end");
+    rest[start..end].trim().to_owned()
+}
+
 /// The session's CSRF token, from the hidden field of the page's logout form.
 pub(crate) fn csrf_of(p: &Page) -> String {
     p.text
@@ -436,6 +503,40 @@ async fn break_glass_is_asked_and_reviewed_in_the_browser_and_bad_input_writes_n
         .await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text.contains("id=\"casus-fout\""));
+        let unknown = field_error(&r.text, "casus-fout");
+        // An empty form: each field says what is missing, at the field.
+        let r = post_form(
+            &app,
+            "/noodtoegang/aanvragen",
+            &cookie,
+            &[("csrf", &csrf), ("casus", ""), ("reden", "")],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            field_error(&r.text, "reden-fout").contains("minstens 20 tekens"),
+            "{}",
+            r.text
+        );
+        assert!(field_error(&r.text, "casus-fout").contains("Vul de casus-id in"));
+        assert!(!r.text.contains("bestaat niet"), "{}", r.text);
+        // A case the person may not ask it for (here: already theirs) is answered as an
+        // unknown one: the form does not tell which ids exist.
+        let own = session(&state, "consulent-1").await;
+        let own_form = get(&app, "/noodtoegang/aanvragen", &[("cookie", &own)]).await;
+        let r = post_form(
+            &app,
+            "/noodtoegang/aanvragen",
+            &own,
+            &[
+                ("csrf", &csrf_of(&own_form)),
+                ("casus", &id),
+                ("reden", "acute dreiging, regisseur onbereikbaar"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(field_error(&r.text, "casus-fout"), unknown);
         assert_eq!(open_grants().await, before, "bad input grants nothing");
         // Granted: to the case, read only, flagged.
         let r = post_form(
@@ -547,6 +648,31 @@ async fn my_cases_come_in_pages_of_fifty_with_counts_over_all() {
         let beyond = get(&app, "/?pagina=9", &[("cookie", &cookie)]).await;
         assert_eq!(beyond.status, StatusCode::OK);
         assert_eq!(rows(&beyond), 50);
+        // On "Casussen" (25 to a page) a page past the end says so and links to the last
+        // one, instead of saying the person holds no regie role anywhere.
+        let beyond = get(&app, "/casussen?fase=2&pagina=999", &[("cookie", &cookie)]).await;
+        assert_eq!(beyond.status, StatusCode::OK);
+        assert_eq!(rows(&beyond), 0);
+        assert!(
+            beyond
+                .text
+                .contains("Deze pagina ligt voorbij het einde van de lijst."),
+            "{}",
+            beyond.text
+        );
+        assert!(
+            !beyond.text.contains("geen enkele casus"),
+            "{}",
+            beyond.text
+        );
+        assert!(
+            beyond
+                .text
+                .contains("?fase=2&amp;pagina=3\">Naar de laatste pagina (pagina 3)</a>"),
+            "{}",
+            beyond.text
+        );
+        assert!(!beyond.text.contains("rel=\"prev\""));
         db.drop().await;
     }
 }

@@ -241,7 +241,7 @@ async fn a_valid_signal_is_recorded_and_the_browser_goes_back_to_the_case() {
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
         assert_eq!(
             p.location,
-            format!("/casussen/{case}?gedaan=signaal#tijdlijn")
+            format!("/casussen/{case}?gedaan=signaal#gedaan")
         );
         assert!(version(&db.store, &case).await > before);
         assert!(
@@ -259,6 +259,18 @@ async fn a_valid_signal_is_recorded_and_the_browser_goes_back_to_the_case() {
         .await;
         assert!(home.body.contains("utrecht-alert--ok"));
         assert!(home.body.contains("Het signaal is vastgelegd."));
+        // The way back lands on the confirmation, which takes the focus and is a status
+        // message; the page's title starts with it.
+        assert!(
+            home.body
+                .contains("id=\"gedaan\" role=\"status\" tabindex=\"-1\""),
+            "{}",
+            home.body
+        );
+        assert!(
+            home.body
+                .contains("<title>Het signaal is vastgelegd. – Casus")
+        );
         db.drop().await;
     }
 }

@@ -55,10 +55,18 @@ impl Db {
             )
             .await
             .expect("organisation");
-        for (id, function, admin) in [
-            ("wethouder-1", "wethouder", false),
-            ("wijkteam-1", "wijkteamprofessional", false),
-            ("beheer-1", "", true),
+        for (id, function, gemeente, admin) in [
+            ("wethouder-1", "wethouder", "Venlo", false),
+            ("wijkteam-1", "wijkteamprofessional", "Venlo", false),
+            ("beheer-1", "", "Venlo", true),
+            // Oss runs on the oss model, which has no "diverse organisaties" (operationally
+            // responsible in AVE 1 of Noord-Limburg's model).
+            ("diverse-1", "diverse-organisaties", "Oss", false),
+            // The OOV adviser and the strategic adviser of Oss: policy, not case work.
+            ("adviseur-oov-1", "adviseur-oov", "Oss", false),
+            ("strategisch-1", "strategisch-adviseur", "Oss", false),
+            // Leads households' help in AVE 4 (casusregie): case work.
+            ("medewerker-gemeente-1", "medewerker-gemeente", "Oss", false),
         ] {
             store
                 .put_person(
@@ -73,7 +81,7 @@ impl Db {
                         } else {
                             vec![Membership {
                                 organisation: "gemeente-venlo".to_owned(),
-                                gemeente: Some("Venlo".to_owned()),
+                                gemeente: Some(gemeente.to_owned()),
                                 function: function.to_owned(),
                             }]
                         },
@@ -123,10 +131,22 @@ impl Db {
         }
     }
 
-    /// `n` open cases of Venlo in `phase` (read-model rows and the kept counts, as the store
-    /// writes them), entered `days` ago.
-    #[allow(clippy::disallowed_methods)] // a test's clock: the entry time relative to today
+    /// `n` open cases of Venlo (on the Noord-Limburg model) in `phase`, entered `days` ago.
     async fn cases(&self, phase: &str, n: usize, days: i64) {
+        self.cases_in(("Venlo", "noord-limburg", "2021"), phase, n, days)
+            .await;
+    }
+
+    /// `n` open cases of `gemeente` on `model` in `phase` (read-model rows and the kept
+    /// counts, as the store writes them), entered `days` ago.
+    #[allow(clippy::disallowed_methods)] // a test's clock: the entry time relative to today
+    async fn cases_in(
+        &self,
+        (gemeente, model, version): (&str, &str, &str),
+        phase: &str,
+        n: usize,
+        days: i64,
+    ) {
         let since = (chrono::Utc::now() - chrono::Duration::days(days))
             .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
         for i in 0..n {
@@ -142,7 +162,7 @@ impl Db {
             };
             self.store
                 .raw_exec(&format!(
-                    "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, flags, phase_since{columns}) VALUES ('{id}', 'Venlo', 'noord-limburg', '2021', '{phase}', 1, '{since}', '{since}', false, ',role-unfilled,', '{since}'{values})"
+                    "INSERT INTO cases (id, gemeente, model_id, model_version, phase, version, opened_at, last_at, closed, flags, phase_since{columns}) VALUES ('{id}', '{gemeente}', '{model}', '{version}', '{phase}', 1, '{since}', '{since}', false, ',role-unfilled,', '{since}'{values})"
                 ))
                 .await
                 .expect("case row");
@@ -157,7 +177,7 @@ impl Db {
         }
         self.store
             .raw_exec(&format!(
-                "INSERT INTO case_counts (gemeente, phase, closed, n) VALUES ('Venlo', '{phase}', false, {n})"
+                "INSERT INTO case_counts (gemeente, phase, closed, n) VALUES ('{gemeente}', '{phase}', false, {n}) ON CONFLICT (gemeente, phase, closed) DO UPDATE SET n = case_counts.n + excluded.n"
             ))
             .await
             .expect("count");
@@ -414,6 +434,57 @@ async fn the_dashboard_shows_the_distribution_and_hides_counts_under_five() {
         let (cookie, _) = session(&state, &db.store, "beheer-1").await;
         let (status, page) = get(&app, "/dashboard", &cookie).await;
         assert_eq!(status, StatusCode::OK, "{page}");
+        db.drop().await;
+    }
+}
+
+/// The dashboard belongs to the gemeenten whose own model gives a person's function a
+/// governance or policy role, and only to those: a function that governs in another
+/// gemeente's model opens nothing, the OOV and strategic advisers of a gemeente see its
+/// dashboard, and no one but an administrator sees another gemeente's or all together.
+#[tokio::test]
+async fn the_dashboard_is_for_the_gemeenten_whose_model_gives_the_person_a_policy_role() {
+    for db in Db::each().await {
+        db.cases("2", 12, 30).await;
+        db.cases_in(("Oss", "oss", "1.0"), "2", 8, 20).await;
+        let state = AppState::new(db.store.clone());
+        let app = router(state.clone());
+        let menu = "href=\"/dashboard\"";
+        for who in ["adviseur-oov-1", "strategisch-1"] {
+            let (cookie, _) = session(&state, &db.store, who).await;
+            let (status, page) = get(&app, "/dashboard", &cookie).await;
+            assert_eq!(status, StatusCode::OK, "{who}: {page}");
+            assert!(page.contains("Dashboard: Oss</h1>"), "{who}: {page}");
+            assert!(page.contains(menu), "{who}: the menu shows it");
+            // Only Oss to choose, and not all gemeenten together.
+            assert!(page.contains("<option value=\"Oss\""), "{who}");
+            assert!(!page.contains("<option value=\"Venlo\""), "{who}");
+            assert!(!page.contains("Alle gemeenten</option>"), "{who}");
+            let (status, _) = get(&app, "/dashboard?gemeente=Venlo", &cookie).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{who}: not another gemeente");
+        }
+        // Operationally responsible in Noord-Limburg's model, but Oss runs on another.
+        for who in ["diverse-1", "medewerker-gemeente-1"] {
+            let (cookie, _) = session(&state, &db.store, who).await;
+            let (status, page) = get(&app, "/dashboard?gemeente=Venlo", &cookie).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{who}: {page}");
+            let (status, _) = get(&app, "/dashboard", &cookie).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{who}");
+            let (_, home) = get(&app, "/modellen", &cookie).await;
+            assert!(!home.contains(menu), "{who}: no menu item");
+        }
+        // Venlo's wethouder sees Venlo, not Oss.
+        let (cookie, _) = session(&state, &db.store, "wethouder-1").await;
+        let (status, page) = get(&app, "/dashboard", &cookie).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Dashboard: Venlo</h1>"), "{page}");
+        let (status, _) = get(&app, "/dashboard?gemeente=Oss", &cookie).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        // The administrator chooses any gemeente, or all together.
+        let (cookie, _) = session(&state, &db.store, "beheer-1").await;
+        let (status, page) = get(&app, "/dashboard?gemeente=Oss", &cookie).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Alle gemeenten</option>") && page.contains("Venlo"));
         db.drop().await;
     }
 }

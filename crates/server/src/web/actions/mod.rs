@@ -533,7 +533,7 @@ pub async fn submit(
         .await
     {
         Ok(_) => Ok(see_other(&format!(
-            "/casussen/{}?gedaan={}#tijdlijn",
+            "/casussen/{}?gedaan={}#gedaan",
             cx.id,
             action.key()
         ))),
@@ -559,6 +559,12 @@ pub async fn submit(
 
 /// The keys of the actions, for the case page's success message.
 pub const DONE: &[&str] = &["signaal", "rol", "verzoek", "besluit", "overleg", "sluiten"];
+
+/// The confirmation of the action `done` (a `gedaan=` value), if it is one.
+pub fn done_words(done: Option<&str>, lang: Lang) -> Option<String> {
+    done.filter(|d| DONE.contains(d))
+        .map(|d| word(&format!("gedaan_{d}"), lang))
+}
 
 /// One link of the case page's actions: the path under the case, and its words.
 #[derive(Debug, Serialize)]
@@ -677,9 +683,7 @@ pub async fn panel(
         v.reverse();
         v
     };
-    let done = done
-        .filter(|d| DONE.contains(d))
-        .map(|d| word(&format!("gedaan_{d}"), lang));
+    let done = done_words(done, lang);
     Ok(context! {
         done => done,
         links => links,
