@@ -37,6 +37,10 @@ pub enum ConfigCommand {
 
 /// How many households the demo region holds.
 const DEMO_HOUSEHOLDS: usize = 300;
+/// About how many households one professional of the demo works: four teams per gemeente,
+/// each household worked by one of them — so a demo account sees its own team's cases and
+/// not the others' (need-to-know), as in practice.
+const DEMO_CASELOAD: usize = 25;
 
 /// Fills an empty store with the demo region; a store that has cases is left as it is.
 /// (The edge: it reads the clock for the demo's "now" and to time the build.)
@@ -59,17 +63,19 @@ async fn demo(store: &ave_store::Store) -> Result<()> {
     // Progress only for a person watching: on a pipe or in a log it would be noise (and
     // would break JSON log lines).
     let terminal = std::io::stderr().is_terminal();
-    let summary = ave_demo::build(store, now(), DEMO_HOUSEHOLDS, |done, total| {
-        if terminal
-            && started.elapsed() > std::time::Duration::from_secs(1)
-            && (done % 50 == 0 || done == total)
-        {
-            shown = true;
-            eprint!("\rdemo opbouwen: {done} van {total} huishoudens");
-        }
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("de demo is niet op te bouwen: {e}"))?;
+    let caseload = Some(DEMO_CASELOAD);
+    let summary =
+        ave_demo::build_staffed(store, now(), DEMO_HOUSEHOLDS, 0, caseload, |done, total| {
+            if terminal
+                && started.elapsed() > std::time::Duration::from_secs(1)
+                && (done % 50 == 0 || done == total)
+            {
+                shown = true;
+                eprint!("\rdemo opbouwen: {done} van {total} huishoudens");
+            }
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("de demo is niet op te bouwen: {e}"))?;
     if shown {
         eprintln!();
     }

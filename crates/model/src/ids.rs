@@ -21,6 +21,9 @@ pub enum IdError {
         "een id bestaat uit letters, cijfers, '-', '_' en '.', en begint met een letter of cijfer: {0:?}"
     )]
     BadCharacter(String),
+    /// Nine digits that pass the BSN check (elfproef): ids are pseudonyms, never a BSN.
+    #[error("een id mag geen burgerservicenummer zijn: gebruik een pseudoniem")]
+    LooksLikeBsn,
 }
 
 /// Checks the common shape of every identifier.
@@ -37,7 +40,30 @@ pub fn check_id(s: &str) -> Result<(), IdError> {
     if !first.is_ascii_alphanumeric() || !chars.all(ok_rest) {
         return Err(IdError::BadCharacter(s.to_owned()));
     }
+    if looks_like_bsn(s) {
+        return Err(IdError::LooksLikeBsn);
+    }
     Ok(())
+}
+
+/// Whether `s` is nine digits that pass the BSN's check (the elfproef: 9·d1 + 8·d2 + … +
+/// 2·d8 − d9 is a multiple of 11, and not all zeros). Such an id would put a citizen's
+/// number in the events, the URLs and the logs.
+pub fn looks_like_bsn(s: &str) -> bool {
+    let digits: Vec<i64> = s.bytes().map(|b| i64::from(b) - i64::from(b'0')).collect();
+    if digits.len() != 9 || digits.iter().any(|d| !(0..=9).contains(d)) {
+        return false;
+    }
+    if digits.iter().all(|d| *d == 0) {
+        return false;
+    }
+    let sum: i64 = digits[..8]
+        .iter()
+        .zip((2..=9).rev())
+        .map(|(d, w)| d * w)
+        .sum::<i64>()
+        - digits[8];
+    sum % 11 == 0
 }
 
 /// Defines a string identifier newtype: parsed once with [`check_id`], serialised as a plain
@@ -169,6 +195,26 @@ id_type!(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn an_id_that_is_a_bsn_is_refused_and_other_numbers_are_not() {
+        // 111222333 and 123456782 pass the elfproef; 123456789 does not.
+        for bsn in ["111222333", "123456782"] {
+            assert!(looks_like_bsn(bsn), "{bsn}");
+            assert_eq!(check_id(bsn), Err(IdError::LooksLikeBsn));
+        }
+        for fine in [
+            "123456789",
+            "12345678",
+            "1234567820",
+            "000000000",
+            "lid-123456782",
+            "2A",
+        ] {
+            assert!(check_id(fine).is_ok(), "{fine}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -232,7 +232,8 @@ fn serve_demo_builds_a_region_prints_its_address_and_stops_on_sigterm() {
     let page = get(&addr, "/api/v1/casussen?paginaGrootte=5");
     assert!(page.starts_with("HTTP/1.1 401"), "{page}");
     // A professional of the first gemeente, with a token made as an operator would, sees the
-    // cases of that gemeente (the demo names every professional of a gemeente in its cases).
+    // cases of their own team only: a quarter of the gemeente's 100 (need-to-know; each
+    // household is worked by one of four teams).
     let region = ave_demo::region().expect("region");
     let url = format!("sqlite://{}", dir.join("ave-data/demo.sqlite").display());
     let o = crate::ave(&[
@@ -257,7 +258,8 @@ fn serve_demo_builds_a_region_prints_its_address_and_stops_on_sigterm() {
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     let body = page.split("\r\n\r\n").nth(1).expect("body");
     let json: serde_json::Value = serde_json::from_str(body).expect("json");
-    assert_eq!(json["totaal"], 100, "{json}");
+    let seen = json["totaal"].as_u64().expect("totaal");
+    assert!((15..=40).contains(&seen), "{json}");
     let cases = json["casussen"].as_array().expect("cases");
     assert_eq!(cases.len(), 5);
     assert!(

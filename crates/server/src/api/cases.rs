@@ -174,6 +174,7 @@ const KEYS: &[&str] = &[
     responses(
         (status = 200, description = "Een pagina casussen", body = CasussenPagina),
         (status = 400, description = "Ongeldige parameters", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Een account zonder functie, een beheerder of de functionaris gegevensbescherming ziet geen casussen", body = ProblemBody, content_type = "application/problem+json"),
         (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -254,7 +255,15 @@ pub async fn list(
         links: Links {
             this: link(pagina),
             next: has_next.then(|| link(pagina + 1)),
-            prev: (pagina > 1).then(|| link(pagina - 1)),
+            // Past the last page, "prev" is the last page that has cases.
+            prev: (pagina > 1).then(|| {
+                let last = page.total.div_ceil(grootte).max(1);
+                link(if page.capped {
+                    pagina - 1
+                } else {
+                    (pagina - 1).min(last)
+                })
+            }),
         },
         casussen: page
             .items
@@ -353,14 +362,21 @@ pub async fn get(
     let (row, access) = access::case_for(&state, &actor, &id, Operation::ReadCase).await?;
     crate::audit::read(&state, &actor, &id)?;
     let etag = format!("\"{}\"", row.version);
-    if headers
+    // If-None-Match compares weakly (RFC 9110 §13.1.2): `W/"12"` matches, and so does `*`.
+    let unchanged = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
-    {
-        return Ok(StatusCode::NOT_MODIFIED.into_response());
-    }
-    let mut response = Json(Casus::of(row, &state.today(), access)).into_response();
+        .is_some_and(|v| {
+            v.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.trim_start_matches("W/") == etag)
+        });
+    let mut response = if unchanged {
+        // A 304 carries the ETag it would have sent.
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        Json(Casus::of(row, &state.today(), access)).into_response()
+    };
     if let Ok(v) = HeaderValue::from_str(&etag) {
         response.headers_mut().insert(header::ETAG, v);
     }

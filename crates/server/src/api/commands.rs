@@ -121,7 +121,9 @@ pub struct Deelnemer {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NieuwSignaal {
-    /// Eigen id van het signaal, om veilig opnieuw te kunnen sturen; anders kiest de server er een.
+    /// Eigen id van het signaal; anders kiest de server er een. Een tweede signaal met hetzelfde
+    /// id wordt geweigerd (422, code `duplicate-id`): wie na een time-out opnieuw stuurt, weet
+    /// zo dat het eerste al vastligt, en het staat er nooit twee keer in.
     #[serde(default)]
     pub id: Option<String>,
     /// Wie het meldde (politie, school, buren, …).
@@ -252,7 +254,8 @@ fn acting(actor: &Actor) -> Result<PersonId, Problem> {
         .map_err(|_| Problem::forbidden("deze persoon kan in een casus niet handelen"))
 }
 
-/// The version `If-Match` requires, if it names one (`*` requires none).
+/// The version `If-Match` requires, if it names one (`*` requires none). A list of ETags
+/// (`"11", "12"`) is answered 400: a command rests on one version of the case.
 fn if_match(headers: &HeaderMap) -> Result<Option<u64>, Problem> {
     let Some(v) = headers.get(header::IF_MATCH) else {
         return Ok(None);
@@ -261,17 +264,17 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, Problem> {
     if v == "*" {
         return Ok(None);
     }
+    let one = |reason: &str| Problem::invalid_one("If-Match", "invalid", reason);
+    if v.contains(',') {
+        return Err(one(
+            "één ETag: de versie van de casus waarop de opdracht rust, bijvoorbeeld \"12\"",
+        ));
+    }
     v.trim_start_matches("W/")
         .trim_matches('"')
         .parse::<u64>()
         .map(Some)
-        .map_err(|_| {
-            Problem::invalid_one(
-                "If-Match",
-                "invalid",
-                "een ETag zoals de casus die gaf, bijvoorbeeld \"12\"",
-            )
-        })
+        .map_err(|_| one("een ETag zoals de casus die gaf, bijvoorbeeld \"12\""))
 }
 
 /// A fresh id for something the server names (pseudonymous, random).
@@ -475,6 +478,8 @@ fn respond(state: &AppState, row: CaseRow, created: bool) -> Response {
         (status = 400, description = "Ongeldige invoer", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "Het model bestaat niet", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Een casus met deze id bestaat al", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 413, description = "Het verzoek is groter dan 64 KiB; niets vastgelegd", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 415, description = "Geen JSON; niets vastgelegd", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Geweigerd door het model", body = ProblemBody, content_type = "application/problem+json"),
         (status = 503, description = "Database niet beschikbaar", body = ProblemBody, content_type = "application/problem+json"),
     )

@@ -163,7 +163,8 @@ pub async fn list(
         links: Links {
             this: link(pagina),
             next: has_next.then(|| link(pagina + 1)),
-            prev: (pagina > 1).then(|| link(pagina - 1)),
+            // Past the last page, "prev" is the last page that has meldingen.
+            prev: (pagina > 1).then(|| link((pagina - 1).min(page.total.div_ceil(grootte).max(1)))),
         },
         meldingen: page.items.into_iter().map(Melding::of).collect(),
     }))

@@ -153,6 +153,14 @@ pub fn document() -> serde_json::Value {
                 else {
                     continue;
                 };
+                // Every operation answers 401 without a login (the document's `security`);
+                // declared where the handler's own list does not already.
+                responses.entry("401").or_insert_with(|| {
+                    serde_json::json!({
+                        "description": "Niet aangemeld, of het token is verlopen, vervalst of niet voor deze dienst",
+                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+                    })
+                });
                 for response in responses.values_mut().filter_map(|r| r.as_object_mut()) {
                     let headers = response
                         .entry("headers")

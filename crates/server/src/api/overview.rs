@@ -15,21 +15,29 @@ use crate::AppState;
 use crate::auth::Actor;
 use crate::problem::{Problem, ProblemBody};
 
-/// Een gemeente met casussen.
+/// Een gemeente met casussen. Elk aantal is afgerond op een vijftal (1 en 2 worden 0, 3 en 4
+/// worden 5): een klein aantal zou naar een huishouden kunnen wijzen, en deze lijst ziet
+/// iedereen die is aangemeld. Precieze aantallen staan op het beleidsdashboard, voor wie dat
+/// mag zien.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Gemeente {
     /// De naam.
     pub naam: String,
-    /// Open casussen.
+    /// Open casussen (afgerond op een vijftal).
     pub open_casussen: u64,
-    /// Alle casussen, ook gesloten.
+    /// Alle casussen, ook gesloten (afgerond op een vijftal).
     pub casussen: u64,
-    /// Open casussen per fase.
+    /// Open casussen per fase (afgerond op een vijftal).
     pub per_fase: BTreeMap<String, u64>,
 }
 
-/// De gemeenten met casussen, met hun open casussen per fase.
+/// `n` rounded to the nearest multiple of five.
+fn to_fives(n: u64) -> u64 {
+    n.saturating_add(2) / 5 * 5
+}
+
+/// De gemeenten met casussen, met hun open casussen per fase (afgerond op vijftallen).
 #[utoipa::path(
     get,
     path = "/gemeenten",
@@ -49,9 +57,12 @@ pub async fn gemeenten(
         let per_fase = state.store.phase_counts(Some(&naam)).await?;
         out.push(Gemeente {
             naam,
-            open_casussen: open,
-            casussen: all,
-            per_fase,
+            open_casussen: to_fives(open),
+            casussen: to_fives(all),
+            per_fase: per_fase
+                .into_iter()
+                .map(|(phase, n)| (phase, to_fives(n)))
+                .collect(),
         });
     }
     Ok(Json(out))
@@ -111,4 +122,16 @@ pub async fn attention(
         });
     }
     Ok(Json(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_fives;
+
+    #[test]
+    fn counts_are_rounded_to_fives_so_a_small_one_does_not_show() {
+        let got: Vec<u64> = [0, 1, 2, 3, 4, 5, 7, 8, 12, 13, 100].map(to_fives).to_vec();
+        assert_eq!(got, [0, 0, 0, 5, 5, 5, 5, 10, 10, 15, 100]);
+        assert_eq!(to_fives(u64::MAX) % 5, 0);
+    }
 }

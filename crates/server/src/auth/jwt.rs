@@ -607,6 +607,22 @@ pub async fn actor_from_claims(
     Ok(actor)
 }
 
+/// Whether a token checked before has expired since (`exp` past, beyond [`LEEWAY`]), read
+/// without checking the signature again — for a token found in the cache of checked tokens,
+/// so that a cached one is not served past its `exp`. A token whose `exp` cannot be read
+/// counts as expired (it is then checked whole again).
+pub fn expired(token: &str) -> bool {
+    #[derive(Deserialize)]
+    struct Exp {
+        exp: i64,
+    }
+    let Ok(claims) = jsonwebtoken::dangerous::insecure_decode_claims::<Exp>(token) else {
+        return true;
+    };
+    let leeway = i64::try_from(LEEWAY).unwrap_or(60);
+    crate::now().timestamp() > claims.exp.saturating_add(leeway)
+}
+
 /// The issuer a token claims, read without checking anything (only to choose the provider
 /// whose keys then check it).
 fn claimed_issuer(token: &str) -> Result<String, Refusal> {
@@ -761,6 +777,23 @@ mod tests {
             "de handtekening van het token klopt niet"
         );
         assert_eq!(Refusal::Claim("exp".into()).code(), "claim");
+    }
+
+    #[test]
+    fn a_cached_token_counts_as_expired_once_its_exp_is_past_the_leeway() {
+        let token = |exp: i64| {
+            jsonwebtoken::encode(
+                &jsonwebtoken::Header::default(),
+                &serde_json::json!({ "exp": exp }),
+                &jsonwebtoken::EncodingKey::from_secret(b"alleen-voor-deze-test").expect("key"),
+            )
+            .expect("token")
+        };
+        let now = crate::now().timestamp();
+        assert!(!expired(&token(now + 300)));
+        assert!(!expired(&token(now - 30)), "within the leeway");
+        assert!(expired(&token(now - 600)));
+        assert!(expired("geen.jwt"), "unreadable counts as expired");
     }
 
     #[test]

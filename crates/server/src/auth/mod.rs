@@ -473,9 +473,11 @@ pub async fn authenticate(headers: &HeaderMap, state: &AppState) -> Result<Actor
     let auth = &state.auth;
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let value = value.to_str().unwrap_or_default();
+        // The scheme's name is case-insensitive (RFC 9110 §11.1).
         let Some(token) = value
-            .strip_prefix("Bearer ")
-            .or_else(|| value.strip_prefix("bearer "))
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim_start())
         else {
             return Err(Problem::unauthenticated(
                 "alleen Authorization: Bearer <token> wordt aanvaard",
@@ -491,7 +493,10 @@ pub async fn authenticate(headers: &HeaderMap, state: &AppState) -> Result<Actor
             ));
         };
         let key = format!("jwt:{}", token_hash(token));
-        if let Some(actor) = auth.cached(&key) {
+        // A cached token is served only until its `exp`; then it is checked (and refused) anew.
+        if let Some(actor) = auth.cached(&key)
+            && !jwt::expired(token)
+        {
             return Ok(actor);
         }
         let ticket = auth.ticket();

@@ -779,6 +779,38 @@ async fn bad_input_is_a_dutch_problem_naming_the_field_and_writes_nothing() {
     }
 }
 
+/// A household member or participant named by a BSN (nine digits that pass the elfproef) is
+/// refused with a Dutch reason, and no case is opened: ids are pseudonyms, and an id ends up
+/// in events, URLs and logs.
+#[tokio::test]
+async fn a_bsn_as_an_id_is_refused_and_opens_nothing() {
+    let db = Db::sqlite().await;
+    let app = router(
+        AppState::new(db.store.clone()).with_auth(ave_server::auth::Auth::trusting_header()),
+    );
+    let mut body = new_case();
+    body["huishouden"][0]["lid"] = json!("123456782");
+    let a = post(&app, "/api/v1/casussen", REGISSEUR, body, None).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+    let p = &a.body["invalidParams"][0];
+    assert!(
+        p["name"].as_str().expect("name").contains("lid"),
+        "{}",
+        a.body
+    );
+    assert!(
+        p["reason"]
+            .as_str()
+            .expect("reason")
+            .contains("burgerservicenummer"),
+        "{}",
+        a.body
+    );
+    let page = send(&app, "GET", "/api/v1/casussen", &[], None).await;
+    assert_eq!(page.body["totaal"], 0, "nothing opened");
+    db.drop().await;
+}
+
 #[tokio::test]
 async fn a_command_when_the_database_is_gone_is_503_with_retry_after() {
     for db in Db::each().await {

@@ -665,6 +665,11 @@ async fn bearer_tokens_are_accepted_only_when_the_provider_signed_them_for_us_an
     assert_eq!(status, StatusCode::OK, "{me}");
     assert_eq!(me["persoon"], "koppeling-1");
     assert_eq!(me["aanmelding"], "bearer");
+    // The scheme's name is case-insensitive.
+    let (status, _, me) = world
+        .ik(&[(header::AUTHORIZATION, format!("BEARER {token}"))])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{me}");
     assert_eq!(
         me["functies"],
         json!([{"organisatie": "gemeente-oss", "functie": "consulent"}])
