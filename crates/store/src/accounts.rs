@@ -193,30 +193,8 @@ impl Store {
         lock_after: u32,
         lock_for: chrono::Duration,
     ) -> Result<Option<Failure>> {
-        let until = time(&(now + lock_for));
-        let row: Option<(i64, Option<String>)> = on!(&self.db, |p| {
-            sqlx::query_as(
-                "UPDATE accounts SET failed_count = failed_count + 1, \
-                 locked_until = CASE WHEN failed_count + 1 >= $2 THEN $3 ELSE locked_until END \
-                 WHERE person = $1 RETURNING failed_count, locked_until",
-            )
-            .bind(person)
-            .bind(i64::from(lock_after))
-            .bind(&until)
-            .fetch_optional(p)
-            .await?
-        });
-        row.map(|(count, locked)| {
-            Ok(Failure {
-                count: u32::try_from(count).unwrap_or(u32::MAX),
-                locked_until: locked
-                    .as_deref()
-                    .map(parse_time)
-                    .transpose()?
-                    .filter(|u| *u > now),
-            })
-        })
-        .transpose()
+        self.count_failure(person, now, lock_after, lock_for, false)
+            .await
     }
 
     /// Reserves a login attempt at `now` before its password is checked: counted as a
@@ -233,7 +211,26 @@ impl Store {
         lock_after: u32,
         lock_for: chrono::Duration,
     ) -> Result<Option<Failure>> {
+        self.count_failure(person, now, lock_after, lock_for, true)
+            .await
+    }
+
+    /// One more failure for `person` (of an unlocked account only, when `unlocked_only`).
+    async fn count_failure(
+        &self,
+        person: &str,
+        now: DateTime<Utc>,
+        lock_after: u32,
+        lock_for: chrono::Duration,
+        unlocked_only: bool,
+    ) -> Result<Option<Failure>> {
         let until = time(&(now + lock_for));
+        // `$4` is `now` when only an unlocked account counts, else a time past every lock.
+        let unlocked_at = if unlocked_only {
+            time(&now)
+        } else {
+            "9999-12-31T23:59:59.999999Z".to_owned()
+        };
         let row: Option<(i64, Option<String>)> = on!(&self.db, |p| {
             sqlx::query_as(
                 "UPDATE accounts SET failed_count = failed_count + 1, \
@@ -244,7 +241,7 @@ impl Store {
             .bind(person)
             .bind(i64::from(lock_after))
             .bind(&until)
-            .bind(time(&now))
+            .bind(&unlocked_at)
             .fetch_optional(p)
             .await?
         });
