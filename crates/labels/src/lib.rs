@@ -56,6 +56,73 @@ impl Lang {
     }
 }
 
+/// How the words are written: the language, and whether they are for a page.
+///
+/// The command line and the klantreis report (the default, from a [`Lang`]) name things by
+/// their ids — a scenario's author chose them — and write dates as ISO 8601. A page
+/// ([`Style::page`]) leaves out the ids the service makes up (a request's, a signal's, a
+/// meeting's), names a transition by its title in the model, and writes dates as the pages
+/// do: dd-mm-jjjj.
+///
+/// ```
+/// use ave_labels::{Lang, Style};
+/// let d = ave_model::Date::parse("2026-10-11").unwrap();
+/// assert_eq!(Style::from(Lang::Nl).day(&d), "2026-10-11");
+/// assert_eq!(Style::page(Lang::Nl).day(&d), "11-10-2026");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Style {
+    /// The language.
+    pub lang: Lang,
+    /// For a page: no made-up ids, transitions by title, dates dd-mm-jjjj.
+    pub page: bool,
+}
+
+impl Style {
+    /// The words of the pages in `lang`.
+    pub fn page(lang: Lang) -> Style {
+        Style { lang, page: true }
+    }
+
+    /// A date: dd-mm-jjjj on a page, ISO 8601 otherwise.
+    pub fn day(self, d: &ave_model::Date) -> String {
+        if self.page {
+            d.naive().format("%d-%m-%Y").to_string()
+        } else {
+            d.to_string()
+        }
+    }
+
+    /// A transition as a page names it: its title in the model, else what it does ("van
+    /// fase 3 naar 4", or its effect within a phase); elsewhere its id.
+    pub fn transition(self, model: &ValidModel, id: &ave_model::TransitionId) -> String {
+        if !self.page {
+            return id.to_string();
+        }
+        let lang = self.lang;
+        match model.transition(id) {
+            Some(t) => match (&t.title, t.effect) {
+                (Some(title), _) => title.clone(),
+                (None, Some(e)) => event::effect(e, lang).to_owned(),
+                (None, None) => format!(
+                    "{} {} {} {}",
+                    lang.pick("van fase", "from phase"),
+                    t.from,
+                    lang.pick("naar", "to"),
+                    t.to
+                ),
+            },
+            None => id.to_string(),
+        }
+    }
+}
+
+impl From<Lang> for Style {
+    fn from(lang: Lang) -> Style {
+        Style { lang, page: false }
+    }
+}
+
 /// The name of a role.
 pub fn role(role: RoleKind, lang: Lang) -> &'static str {
     match (role, lang) {

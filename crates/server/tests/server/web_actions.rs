@@ -521,6 +521,23 @@ async fn propose_and_decide_through_the_forms_moves_the_phase_and_only_a_decider
         ] {
             assert!(types.contains(&t.to_owned()), "{t}: {types:?}");
         }
+        // The timeline says what was asked and why it was decided so, without the ids the
+        // service made up or the model's transition id.
+        let home = page(&app, &me, "GET", &format!("/casussen/{case}"), &[]).await;
+        assert!(
+            home.body.contains("verzoek: van fase 2 naar 1")
+                && !home.body.contains("verzoek: van fase 2 naar 1 ("),
+            "{}",
+            home.body
+        );
+        assert!(
+            home.body
+                .contains("verzoek goedgekeurd door Consulent sociaal team: stabiel sinds maanden"),
+            "{}",
+            home.body
+        );
+        assert!(!home.body.contains("verzoek-"), "{}", home.body);
+        assert!(!home.body.contains("(2-naar-1)"), "{}", home.body);
         db.drop().await;
     }
 }
