@@ -123,6 +123,63 @@ impl From<Lang> for Style {
     }
 }
 
+/// What a rule of the model enforces, in one sentence (the model's `[rules]` key is its
+/// name for policy staff; this is what it means).
+///
+/// ```
+/// use ave_labels::{Lang, rule};
+/// use ave_model::types::RuleName;
+/// assert_eq!(
+///     rule(RuleName::SingleProcesregisseur, Lang::Nl),
+///     "Er is hoogstens één procesregisseur tegelijk."
+/// );
+/// ```
+pub fn rule(name: ave_model::types::RuleName, lang: Lang) -> &'static str {
+    use ave_model::types::RuleName as R;
+    match name {
+        R::CasusregieRequired => lang.pick(
+            "Vanaf een bepaalde fase heeft de casus precies één casusregisseur met naam.",
+            "From a given phase on, the case has exactly one named casusregisseur.",
+        ),
+        R::SingleProcesregisseur => lang.pick(
+            "Er is hoogstens één procesregisseur tegelijk.",
+            "At most one procesregisseur at a time.",
+        ),
+        R::SeparateRegisseurs => lang.pick(
+            "Casusregisseur en procesregisseur zijn verschillende mensen, behalve bij de genoemde functies.",
+            "Casusregisseur and procesregisseur are different people, except for the listed functions.",
+        ),
+        R::MinorsCasusregisseur => lang.pick(
+            "Met minderjarigen in het huishouden heeft de casusregisseur een van de genoemde functies.",
+            "With minors in the household, the casusregisseur holds one of the listed functions.",
+        ),
+        R::TransitionAuthority => lang.pick(
+            "Op- of afschalen vraagt vastgelegde criteria, een beslisser met een beslissende functie, vervulde voorwaarden vooraf en een besluit met wie, op welk gezag en waarom.",
+            "A transition needs recorded criteria, a decider holding a deciding function, its preconditions met, and a decision saying who, under which authority and why.",
+        ),
+        R::ProcesregieReview => lang.pick(
+            "Procesregie is tijdelijk: er hoort een herzieningsdatum bij.",
+            "Procesregie is temporary: it carries a review date.",
+        ),
+        R::EvaluationRequired => lang.pick(
+            "Elke fase heeft een evaluatiedatum; een te late evaluatie en stilstand worden gemeld.",
+            "Every phase has an evaluation date; overdue evaluation and stagnation are flagged.",
+        ),
+        R::DisagreementArbiter => lang.pick(
+            "Bij een meningsverschil over op- of afschalen besluit de aangewezen beslisser.",
+            "On disagreement about op- or afschalen, the arbiter decides.",
+        ),
+        R::InsufficientAlone => lang.pick(
+            "Deze criteria alleen zijn nooit genoeg om naar de genoemde fasen op te schalen.",
+            "These criteria alone never justify escalating to the listed phases.",
+        ),
+        R::CasusregieContinuity => lang.pick(
+            "Een wisseling van casusregisseur vraagt een reden en een overdracht.",
+            "A change of casusregisseur needs a reason and a handover.",
+        ),
+    }
+}
+
 /// The name of a role.
 pub fn role(role: RoleKind, lang: Lang) -> &'static str {
     match (role, lang) {
