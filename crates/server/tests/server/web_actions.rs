@@ -436,6 +436,18 @@ async fn propose_and_decide_through_the_forms_moves_the_phase_and_only_a_decider
         .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
         assert_eq!(version(&db.store, &case).await, v, "nothing written");
+        // The refusal names the person by name, not by id.
+        assert!(
+            p.body.contains("C. Consulent heeft al casusregie"),
+            "{}",
+            p.body
+        );
+        assert!(
+            !p.body.contains(&format!("{REGISSEUR} "))
+                && !p.body.contains(&format!("{REGISSEUR}:")),
+            "{}",
+            p.body
+        );
 
         // Propose afschalen 2 → 1 with the criterion ticked.
         let v = version(&db.store, &case).await.to_string();
