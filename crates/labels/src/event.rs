@@ -4,7 +4,7 @@ use ave_engine::Recorded;
 use ave_engine::event::{EndState, Event, GoalStatus, HandoverCause, Role, RoleEndCause};
 use ave_model::{RoleKind, ValidModel, WithinEffect};
 
-use crate::{Lang, role_lower};
+use crate::{Lang, Style, role_lower};
 
 fn end_state(e: EndState, lang: Lang) -> &'static str {
     match e {
@@ -38,14 +38,22 @@ pub(crate) fn effect(e: WithinEffect, lang: Lang) -> &'static str {
 }
 
 /// What an event means, in one line. `who` names a person (an id, or a name with function).
+///
+/// `style` is a [`Lang`] for the command line and the klantreis report (ids and ISO dates),
+/// or [`Style::page`] for a page (transitions by their title, no made-up ids, dd-mm-jjjj).
 pub fn describe(
     model: &ValidModel,
-    lang: Lang,
+    style: impl Into<Style>,
     r: &Recorded,
     who: &dyn Fn(&ave_engine::ids::PersonId) -> String,
 ) -> String {
+    let style: Style = style.into();
+    let lang = style.lang;
+    let page = style.page;
     let f = |id: &ave_model::FunctionId| model.function_name(id).to_owned();
     let nl = lang == Lang::Nl;
+    let day = |d: &ave_model::Date| style.day(d);
+    let transition = |t: &ave_model::TransitionId| style.transition(model, t);
     match &r.event {
         Event::CaseOpened {
             case,
@@ -129,8 +137,9 @@ pub fn describe(
             }
             if let Some(review) = review {
                 s.push_str(&format!(
-                    ", {} {review}",
-                    lang.pick("herzien uiterlijk", "review by")
+                    ", {} {}",
+                    lang.pick("herzien uiterlijk", "review by"),
+                    day(review)
                 ));
             }
             s
@@ -141,6 +150,7 @@ pub fn describe(
             review,
             ..
         } => {
+            let review = day(review);
             if nl {
                 format!(
                     "{} van {} herzien; opnieuw uiterlijk {review}",
@@ -162,10 +172,11 @@ pub fn describe(
         } => {
             let why = match cause {
                 RoleEndCause::Person { reason } => reason.clone(),
-                RoleEndCause::Transition { transition, .. } => {
+                RoleEndCause::Transition { transition: t, .. } => {
                     format!(
-                        "{} {transition}",
-                        lang.pick("bij overgang", "by transition")
+                        "{} {}",
+                        lang.pick("bij overgang", "by transition"),
+                        transition(t)
                     )
                 }
             };
@@ -176,6 +187,16 @@ pub fn describe(
                 stored_role(*role, lang)
             )
         }
+        Event::SignalRecorded {
+            signal,
+            source,
+            category,
+            ..
+        } if page => format!(
+            "{} {} {source} ({category})",
+            lang.pick("signaal", "signal"),
+            lang.pick("van", "from")
+        ),
         Event::SignalRecorded {
             signal,
             source,
@@ -267,8 +288,13 @@ pub fn describe(
             let name = model
                 .meeting_kind(kind)
                 .map_or(kind.as_str(), |k| k.name.as_str());
+            let meeting = if page {
+                String::new()
+            } else {
+                format!(" ({meeting})")
+            };
             format!(
-                "{name} ({meeting}) {} {} {}",
+                "{name}{meeting} {} {} {}",
                 lang.pick("met", "with"),
                 attendees.len(),
                 lang.pick("deelnemers", "attendees")
@@ -278,12 +304,35 @@ pub fn describe(
             next_evaluation, ..
         } => match next_evaluation {
             Some(d) => format!(
-                "{}; {} {d}",
+                "{}; {} {}",
                 lang.pick("geëvalueerd", "evaluated"),
-                lang.pick("volgende evaluatie", "next evaluation")
+                lang.pick("volgende evaluatie", "next evaluation"),
+                day(d)
             ),
             None => lang.pick("geëvalueerd", "evaluated").to_owned(),
         },
+        Event::TransitionProposed {
+            transition: t,
+            from,
+            to,
+            ..
+        } if page => {
+            let place = match (from == to, nl) {
+                (true, true) => format!("binnen fase {from}"),
+                (true, false) => format!("within phase {from}"),
+                (false, true) => format!("van fase {from} naar {to}"),
+                (false, false) => format!("from phase {from} to {to}"),
+            };
+            let request = lang.pick("verzoek", "request");
+            // The title (or the effect within a phase) says what; without one, where to.
+            let named = model.transition(t).is_some_and(|m| m.title.is_some())
+                || (from == to && model.transition(t).is_some_and(|m| m.effect.is_some()));
+            if named {
+                format!("{request}: {} ({place})", transition(t))
+            } else {
+                format!("{request}: {place}")
+            }
+        }
         Event::TransitionProposed {
             request,
             transition,
@@ -304,6 +353,7 @@ pub fn describe(
             function,
             unconsulted,
             arbiter,
+            reason,
             ..
         } => {
             let verdict = match (approved, lang) {
@@ -312,8 +362,13 @@ pub fn describe(
                 (true, Lang::En) => "approved",
                 (false, Lang::En) => "rejected",
             };
+            let request = if page {
+                String::new()
+            } else {
+                format!(" {request}")
+            };
             let mut s = format!(
-                "{} {request} {verdict} {} {}",
+                "{}{request} {verdict} {} {}",
                 lang.pick("verzoek", "request"),
                 lang.pick("door", "by"),
                 f(function)
@@ -332,8 +387,17 @@ pub fn describe(
                     names.join(", ")
                 ));
             }
+            // The reason given, on a page (the klantreis report keeps to one line per event).
+            if page && !reason.trim().is_empty() {
+                s.push_str(&format!(": {}", reason.trim()));
+            }
             s
         }
+        Event::TransitionWithdrawn { reason, .. } if page => format!(
+            "{} {}: {reason}",
+            lang.pick("verzoek", "request"),
+            lang.pick("ingetrokken", "withdrawn")
+        ),
         Event::TransitionWithdrawn { request, .. } => format!(
             "{} {request} {}",
             lang.pick("verzoek", "request"),
@@ -359,10 +423,11 @@ pub fn describe(
                 .map(|h| format!(" {} {}", lang.pick("door", "by"), who(h)))
                 .unwrap_or_default();
             let why = match cause {
-                HandoverCause::Transition { transition } => {
+                HandoverCause::Transition { transition: t } => {
                     format!(
-                        ", {} {transition}",
-                        lang.pick("na overgang", "after transition")
+                        ", {} {}",
+                        lang.pick("na overgang", "after transition"),
+                        transition(t)
                     )
                 }
                 HandoverCause::CasusregieChange => lang
@@ -372,17 +437,33 @@ pub fn describe(
                     )
                     .to_owned(),
             };
+            let task = if page {
+                String::new()
+            } else {
+                format!(" {task}")
+            };
             format!(
-                "{} {task} ({}){by}{why}",
+                "{}{task} ({}){by}{why}",
                 lang.pick("overdracht", "handover"),
                 stored_role(*role, lang)
             )
         }
+        Event::HandoverCompleted { .. } if page => format!(
+            "{} {}",
+            lang.pick("overdracht", "handover"),
+            lang.pick("gedaan", "done")
+        ),
         Event::HandoverCompleted { task, .. } => format!(
             "{} {task} {}",
             lang.pick("overdracht", "handover"),
             lang.pick("gedaan", "done")
         ),
+        Event::DisagreementRaised { .. } if page => lang
+            .pick(
+                "meningsverschil over het verzoek",
+                "disagreement about the request",
+            )
+            .to_owned(),
         Event::DisagreementRaised {
             disagreement,
             request,
@@ -403,8 +484,13 @@ pub fn describe(
                 (true, Lang::En) => "approved",
                 (false, Lang::En) => "rejected",
             };
+            let disagreement = if page {
+                String::new()
+            } else {
+                format!(" {disagreement}")
+            };
             format!(
-                "{} {disagreement} {}: {verdict}",
+                "{}{disagreement} {}: {verdict}",
                 lang.pick("meningsverschil", "disagreement"),
                 lang.pick("beslecht", "settled")
             )
@@ -459,5 +545,79 @@ pub fn describe(
                 "moved to another model version"
             ),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ave_engine::klantreis::{self, Scenario};
+
+    /// The timeline of the first Oss scenario, every event in the pages' words and in the
+    /// command line's.
+    fn lines() -> (Vec<String>, Vec<String>) {
+        let model = ave_model::presets::load("oss").expect("preset");
+        let scenario = Scenario::parse(
+            "01-op-en-afschalen.toml",
+            include_bytes!("../../../examples/klantreis/oss/01-op-en-afschalen.toml"),
+        )
+        .expect("scenario");
+        let report = klantreis::run(&model, &scenario);
+        let id = |p: &ave_engine::ids::PersonId| p.to_string();
+        let page = report
+            .timeline
+            .iter()
+            .map(|r| describe(&model, Style::page(Lang::Nl), r, &id))
+            .collect();
+        let cli = report
+            .timeline
+            .iter()
+            .map(|r| describe(&model, Lang::Nl, r, &id))
+            .collect();
+        (page, cli)
+    }
+
+    #[test]
+    fn a_page_names_a_transition_by_its_title_and_no_request_id() {
+        let (page, cli) = lines();
+        let proposed = page
+            .iter()
+            .find(|l| l.starts_with("verzoek: "))
+            .expect("a proposal");
+        assert_eq!(
+            proposed,
+            "verzoek: Opschalen naar AVE 2: de hulpvraag naar het Sociaal Team (van fase 1 naar 2)"
+        );
+        assert!(page.iter().all(|l| !l.contains("v1")), "{page:#?}");
+        assert!(page.iter().all(|l| !l.contains("1-naar-2")), "{page:#?}");
+        // The command line keeps the scenario's ids.
+        assert!(cli.contains(&"verzoek v1: van fase 1 naar 2 (1-naar-2)".to_owned()));
+    }
+
+    #[test]
+    fn a_page_shows_the_reason_of_a_decision() {
+        let (page, _) = lines();
+        assert!(
+            page.contains(
+                &"verzoek goedgekeurd door Medewerker van het Sociaal Team: Het Sociaal Team pakt de meervoudige hulpvraag op (routekaart tot ondersteuning)"
+                    .to_owned()
+            ),
+            "{page:#?}"
+        );
+    }
+
+    #[test]
+    fn a_page_writes_dates_as_the_pages_do() {
+        let (page, cli) = lines();
+        let iso = |l: &&String| {
+            l.split(|c: char| !(c.is_ascii_digit() || c == '-'))
+                .any(|w| w.len() == 10 && w.as_bytes()[4] == b'-' && w.as_bytes()[7] == b'-')
+        };
+        assert!(cli.iter().any(|l| iso(&l)), "the scenario has dates");
+        assert!(!page.iter().any(|l| iso(&l)), "{page:#?}");
+        assert!(
+            page.iter().any(|l| l.contains("-2025")),
+            "dd-mm-jjjj: {page:#?}"
+        );
     }
 }

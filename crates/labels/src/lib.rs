@@ -56,6 +56,130 @@ impl Lang {
     }
 }
 
+/// How the words are written: the language, and whether they are for a page.
+///
+/// The command line and the klantreis report (the default, from a [`Lang`]) name things by
+/// their ids — a scenario's author chose them — and write dates as ISO 8601. A page
+/// ([`Style::page`]) leaves out the ids the service makes up (a request's, a signal's, a
+/// meeting's), names a transition by its title in the model, and writes dates as the pages
+/// do: dd-mm-jjjj.
+///
+/// ```
+/// use ave_labels::{Lang, Style};
+/// let d = ave_model::Date::parse("2026-10-11").unwrap();
+/// assert_eq!(Style::from(Lang::Nl).day(&d), "2026-10-11");
+/// assert_eq!(Style::page(Lang::Nl).day(&d), "11-10-2026");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Style {
+    /// The language.
+    pub lang: Lang,
+    /// For a page: no made-up ids, transitions by title, dates dd-mm-jjjj.
+    pub page: bool,
+}
+
+impl Style {
+    /// The words of the pages in `lang`.
+    pub fn page(lang: Lang) -> Style {
+        Style { lang, page: true }
+    }
+
+    /// A date: dd-mm-jjjj on a page, ISO 8601 otherwise.
+    pub fn day(self, d: &ave_model::Date) -> String {
+        if self.page {
+            d.naive().format("%d-%m-%Y").to_string()
+        } else {
+            d.to_string()
+        }
+    }
+
+    /// A transition as a page names it: its title in the model, else what it does ("van
+    /// fase 3 naar 4", or its effect within a phase); elsewhere its id.
+    pub fn transition(self, model: &ValidModel, id: &ave_model::TransitionId) -> String {
+        if !self.page {
+            return id.to_string();
+        }
+        let lang = self.lang;
+        match model.transition(id) {
+            Some(t) => match (&t.title, t.effect) {
+                (Some(title), _) => title.clone(),
+                (None, Some(e)) => event::effect(e, lang).to_owned(),
+                (None, None) => format!(
+                    "{} {} {} {}",
+                    lang.pick("van fase", "from phase"),
+                    t.from,
+                    lang.pick("naar", "to"),
+                    t.to
+                ),
+            },
+            None => id.to_string(),
+        }
+    }
+}
+
+impl From<Lang> for Style {
+    fn from(lang: Lang) -> Style {
+        Style { lang, page: false }
+    }
+}
+
+/// What a rule of the model enforces, in one sentence (the model's `[rules]` key is its
+/// name for policy staff; this is what it means).
+///
+/// ```
+/// use ave_labels::{Lang, rule};
+/// use ave_model::types::RuleName;
+/// assert_eq!(
+///     rule(RuleName::SingleProcesregisseur, Lang::Nl),
+///     "Er is hoogstens één procesregisseur tegelijk."
+/// );
+/// ```
+pub fn rule(name: ave_model::types::RuleName, lang: Lang) -> &'static str {
+    use ave_model::types::RuleName as R;
+    match name {
+        R::CasusregieRequired => lang.pick(
+            "Vanaf een bepaalde fase heeft de casus precies één casusregisseur met naam.",
+            "From a given phase on, the case has exactly one named casusregisseur.",
+        ),
+        R::SingleProcesregisseur => lang.pick(
+            "Er is hoogstens één procesregisseur tegelijk.",
+            "At most one procesregisseur at a time.",
+        ),
+        R::SeparateRegisseurs => lang.pick(
+            "Casusregisseur en procesregisseur zijn verschillende mensen, behalve bij de genoemde functies.",
+            "Casusregisseur and procesregisseur are different people, except for the listed functions.",
+        ),
+        R::MinorsCasusregisseur => lang.pick(
+            "Met minderjarigen in het huishouden heeft de casusregisseur een van de genoemde functies.",
+            "With minors in the household, the casusregisseur holds one of the listed functions.",
+        ),
+        R::TransitionAuthority => lang.pick(
+            "Op- of afschalen vraagt vastgelegde criteria, een beslisser met een beslissende functie, vervulde voorwaarden vooraf en een besluit met wie, op welk gezag en waarom.",
+            "A transition needs recorded criteria, a decider holding a deciding function, its preconditions met, and a decision saying who, under which authority and why.",
+        ),
+        R::ProcesregieReview => lang.pick(
+            "Procesregie is tijdelijk: er hoort een herzieningsdatum bij.",
+            "Procesregie is temporary: it carries a review date.",
+        ),
+        R::EvaluationRequired => lang.pick(
+            "Elke fase heeft een evaluatiedatum; een te late evaluatie en stilstand worden gemeld.",
+            "Every phase has an evaluation date; overdue evaluation and stagnation are flagged.",
+        ),
+        R::DisagreementArbiter => lang.pick(
+            "Bij een meningsverschil over op- of afschalen besluit de aangewezen beslisser.",
+            "On disagreement about op- or afschalen, the arbiter decides.",
+        ),
+        R::InsufficientAlone => lang.pick(
+            "Deze criteria alleen zijn nooit genoeg om naar de genoemde fasen op te schalen.",
+            "These criteria alone never justify escalating to the listed phases.",
+        ),
+        R::CasusregieContinuity => lang.pick(
+            "Een wisseling van casusregisseur vraagt een reden en een overdracht.",
+            "A change of casusregisseur needs a reason and a handover.",
+        ),
+    }
+}
+
 /// The name of a role.
 pub fn role(role: RoleKind, lang: Lang) -> &'static str {
     match (role, lang) {

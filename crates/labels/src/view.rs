@@ -8,7 +8,7 @@ use ave_engine::policy::{Deciders, Missing, Need};
 use ave_engine::views::{Attention, Informee, Prescribed, Proposal, RegieFlag};
 use ave_model::ValidModel;
 
-use crate::{Lang, functions, phase, role, role_lower};
+use crate::{Lang, Style, functions, phase, role, role_lower};
 
 /// Names a person for a text (an id, or a name with function).
 pub type Who<'a> = &'a dyn Fn(&PersonId) -> String;
@@ -62,8 +62,11 @@ pub fn prescribed(model: &ValidModel, p: &Prescribed, lang: Lang) -> String {
     }
 }
 
-/// A flag on a row of the regie table, in a few words.
-pub fn regie_flag(flag: &RegieFlag, lang: Lang, who: Who<'_>) -> String {
+/// A flag on a row of the regie table, in a few words (`style`: a [`Lang`], or
+/// [`Style::page`] for the pages' dates and no made-up ids).
+pub fn regie_flag(flag: &RegieFlag, style: impl Into<Style>, who: Who<'_>) -> String {
+    let style: Style = style.into();
+    let lang = style.lang;
     match flag {
         RegieFlag::Missing => lang.pick("ontbreekt", "missing").to_owned(),
         RegieFlag::FunctionMismatch { person } => format!(
@@ -86,8 +89,13 @@ pub fn regie_flag(flag: &RegieFlag, lang: Lang, who: Who<'_>) -> String {
             .pick("open in het model", "open in the model")
             .to_owned(),
         RegieFlag::Deviation { deviation, seen } => format!(
-            "{} {deviation}{}",
+            "{}{}{}",
             lang.pick("afwijking", "deviation"),
+            if style.page {
+                String::new()
+            } else {
+                format!(" {deviation}")
+            },
             if *seen {
                 lang.pick(" (gezien)", " (seen)")
             } else {
@@ -95,9 +103,10 @@ pub fn regie_flag(flag: &RegieFlag, lang: Lang, who: Who<'_>) -> String {
             }
         ),
         RegieFlag::ReviewOverdue { person, review } => format!(
-            "{}: {} {review}",
+            "{}: {} {}",
             who(person),
-            lang.pick("herziening te laat, was", "review overdue since")
+            lang.pick("herziening te laat, was", "review overdue since"),
+            style.day(review)
         ),
     }
 }
@@ -129,17 +138,27 @@ pub fn informees(model: &ValidModel, inform: &[Informee], lang: Lang, who: Who<'
     parts.join("; ")
 }
 
-/// One item of the attention list as a sentence.
-pub fn attention(model: &ValidModel, a: &Attention, lang: Lang, who: Who<'_>) -> String {
+/// One item of the attention list as a sentence (`style`: a [`Lang`], or [`Style::page`]
+/// for the pages' dates, transitions by title and no made-up ids).
+pub fn attention(
+    model: &ValidModel,
+    a: &Attention,
+    style: impl Into<Style>,
+    who: Who<'_>,
+) -> String {
+    let style: Style = style.into();
+    let lang = style.lang;
     let nl = lang == Lang::Nl;
     match a {
         Attention::EvaluationOverdue { due, .. } => {
             format!(
-                "{} {due}",
-                lang.pick("evaluatie was gepland op", "evaluation was due on")
+                "{} {}",
+                lang.pick("evaluatie was gepland op", "evaluation was due on"),
+                style.day(due)
             )
         }
         Attention::Stagnation { since, idle, norm } => {
+            let since = style.day(since);
             if nl {
                 format!("geen voortgang sinds {since} ({idle} dagen; norm {norm} dagen)")
             } else {
@@ -147,6 +166,7 @@ pub fn attention(model: &ValidModel, a: &Attention, lang: Lang, who: Who<'_>) ->
             }
         }
         Attention::ProcesregieReviewOverdue { person, review, .. } => {
+            let review = style.day(review);
             if nl {
                 format!(
                     "procesregie van {} had herzien moeten worden op {review}",
@@ -157,6 +177,19 @@ pub fn attention(model: &ValidModel, a: &Attention, lang: Lang, who: Who<'_>) ->
                     "procesregie of {} should have been reviewed on {review}",
                     who(person)
                 )
+            }
+        }
+        Attention::DecisionPending {
+            request,
+            transition,
+            waiting,
+            norm,
+        } if style.page => {
+            let title = style.transition(model, transition);
+            if nl {
+                format!("verzoek ({title}) wacht {waiting} dagen op een besluit (norm {norm})")
+            } else {
+                format!("request ({title}) has waited {waiting} days for a decision (norm {norm})")
             }
         }
         Attention::DecisionPending {
@@ -216,15 +249,23 @@ pub fn attention(model: &ValidModel, a: &Attention, lang: Lang, who: Who<'_>) ->
                 .as_ref()
                 .map(|h| format!(" {} {}", lang.pick("bij", "with"), who(h)))
                 .unwrap_or_default();
-            if nl {
-                format!(
-                    "overdracht {task} ({}) staat open{by}",
-                    role_lower(*r, lang)
-                )
+            let task = if style.page {
+                String::new()
             } else {
-                format!("handover {task} ({}) is open{by}", role_lower(*r, lang))
+                format!(" {task}")
+            };
+            if nl {
+                format!("overdracht{task} ({}) staat open{by}", role_lower(*r, lang))
+            } else {
+                format!("handover{task} ({}) is open{by}", role_lower(*r, lang))
             }
         }
+        Attention::DisagreementOpen { .. } if style.page => lang
+            .pick(
+                "meningsverschil over het verzoek wacht op de beslisser",
+                "disagreement about the request awaits the arbiter",
+            )
+            .to_owned(),
         Attention::DisagreementOpen {
             disagreement,
             request,
@@ -275,8 +316,13 @@ pub fn attention(model: &ValidModel, a: &Attention, lang: Lang, who: Who<'_>) ->
             } else {
                 functions(model, seen_by, lang)
             };
+            let deviation = if style.page {
+                String::new()
+            } else {
+                format!(" {deviation}")
+            };
             format!(
-                "{} {deviation} ({}) {} {who}",
+                "{}{deviation} ({}) {} {who}",
                 lang.pick("afwijking", "deviation"),
                 requirement_text(model, requirement, lang),
                 lang.pick("wacht op inzage door", "waits to be seen by")
@@ -776,5 +822,28 @@ pub fn rejection_title(code: RejectionCode, lang: Lang) -> &'static str {
         ),
         C::UnknownDecisionKind => lang.pick("onbekend soort besluit", "unknown kind of decision"),
         C::Internal => lang.pick("interne fout", "internal error"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_attention_item_on_a_page_writes_its_date_dd_mm_jjjj() {
+        let model = ave_model::presets::load("oss").expect("preset");
+        let a = Attention::EvaluationOverdue {
+            due: ave_model::Date::parse("2026-04-08").expect("date"),
+            days: 3,
+        };
+        let who = |p: &PersonId| p.to_string();
+        assert_eq!(
+            attention(&model, &a, Style::page(Lang::Nl), &who),
+            "evaluatie was gepland op 08-04-2026"
+        );
+        assert_eq!(
+            attention(&model, &a, Lang::Nl, &who),
+            "evaluatie was gepland op 2026-04-08"
+        );
     }
 }

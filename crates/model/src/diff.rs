@@ -289,10 +289,17 @@ impl<'m> Index<'m> {
         }
         Index {
             model,
+            // Functions and groups share one namespace; a group is named as the model names it.
             functions: model
                 .functions
                 .iter()
                 .map(|f| (f.id.as_str(), f.name.as_str()))
+                .chain(
+                    model
+                        .function_groups
+                        .iter()
+                        .map(|g| (g.id.as_str(), g.name.as_str())),
+                )
                 .collect(),
             criteria: model
                 .criteria

@@ -183,7 +183,7 @@ pub async fn page_of(
 
     let attention: Vec<String> = ave_engine::views::attention(&model, case, now)
         .iter()
-        .map(|a| ave_labels::attention(&model, a, lang, &who))
+        .map(|a| ave_labels::attention(&model, a, ave_labels::Style::page(lang), &who))
         .collect();
     let today = ave_engine::views::local_day(&model, now);
     let regie: Vec<RegieLine> = ave_engine::views::regie_table(&model, case, today)
@@ -207,7 +207,7 @@ pub async fn page_of(
             flags: r
                 .flags
                 .iter()
-                .map(|f| ave_labels::regie_flag(f, lang, &who))
+                .map(|f| ave_labels::regie_flag(f, ave_labels::Style::page(lang), &who))
                 .collect(),
         })
         .collect();
@@ -246,7 +246,7 @@ pub async fn page_of(
             at: present::moment(&o.at),
             iso: o.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             text: match recorded {
-                Some(r) => ave_labels::describe(&model, lang, r, &who),
+                Some(r) => ave_labels::describe(&model, ave_labels::Style::page(lang), r, &who),
                 None => event_words(&o.event_type, lang),
             },
             by: names.get(&o.by).cloned().unwrap_or_else(|| o.by.clone()),

@@ -472,22 +472,25 @@ pub async fn show(
             ),
         })
         .collect();
-    let rules: Vec<(String, &'static str, String, String)> = ave_model::types::RuleName::ALL
-        .iter()
-        .map(|&name| {
-            let state = match m.rules.presence(name) {
-                Some(true) => "aan",
-                Some(false) => "uit",
-                None => "niet ingesteld",
-            };
-            (
-                name.key().to_owned(),
-                state,
-                m.rules.source_of(name).unwrap_or("").to_owned(),
-                m.rules.note_of(name).unwrap_or("").to_owned(),
-            )
-        })
-        .collect();
+    // Each rule in words, with its key in small print for policy staff.
+    let rules: Vec<(String, String, &'static str, String, String)> =
+        ave_model::types::RuleName::ALL
+            .iter()
+            .map(|&name| {
+                let state = match m.rules.presence(name) {
+                    Some(true) => "aan",
+                    Some(false) => "uit",
+                    None => "niet ingesteld",
+                };
+                (
+                    ave_labels::rule(name, lang).to_owned(),
+                    name.key().to_owned(),
+                    state,
+                    m.rules.source_of(name).unwrap_or("").to_owned(),
+                    m.rules.note_of(name).unwrap_or("").to_owned(),
+                )
+            })
+            .collect();
     let place = match (&md.gemeente, &md.regio) {
         (Some(g), Some(r)) => format!("gemeente {g} (regio {r})"),
         (Some(g), None) => format!("gemeente {g}"),
@@ -519,6 +522,8 @@ pub async fn show(
 #[derive(Debug, Serialize)]
 struct Side {
     item: String,
+    /// The model's own key for the item (a rule's), shown in small print.
+    key: String,
     a: String,
     b: String,
     same: bool,
@@ -536,11 +541,23 @@ fn sides(v: &[ave_model::diff::ValueDiff]) -> Vec<Side> {
     v.iter()
         .map(|d| Side {
             item: d.item.clone(),
+            key: String::new(),
             a: d.a.clone().unwrap_or_else(|| "—".to_owned()),
             b: d.b.clone().unwrap_or_else(|| "—".to_owned()),
             same: d.same,
         })
         .collect()
+}
+
+/// The rules compared: each in words, its key in small print.
+fn rule_sides(v: &[ave_model::diff::ValueDiff], lang: ave_labels::Lang) -> Vec<Side> {
+    let mut out = sides(v);
+    for side in &mut out {
+        if let Some(name) = ave_model::types::RuleName::parse(&side.item) {
+            side.key = std::mem::replace(&mut side.item, ave_labels::rule(name, lang).to_owned());
+        }
+    }
+    out
 }
 
 /// `GET /modellen/vergelijk?links=…&rechts=…`: two models side by side (newest versions, or
@@ -616,7 +633,7 @@ pub async fn compare(
             differences => d.differences(),
             phases => phases,
             transitions => transitions,
-            rules => sides(&d.rules),
+            rules => rule_sides(&d.rules, lang),
         },
     )
     .page(lang)

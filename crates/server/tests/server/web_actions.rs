@@ -436,6 +436,18 @@ async fn propose_and_decide_through_the_forms_moves_the_phase_and_only_a_decider
         .await;
         assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", p.body);
         assert_eq!(version(&db.store, &case).await, v, "nothing written");
+        // The refusal names the person by name, not by id.
+        assert!(
+            p.body.contains("C. Consulent heeft al casusregie"),
+            "{}",
+            p.body
+        );
+        assert!(
+            !p.body.contains(&format!("{REGISSEUR} "))
+                && !p.body.contains(&format!("{REGISSEUR}:")),
+            "{}",
+            p.body
+        );
 
         // Propose afschalen 2 → 1 with the criterion ticked.
         let v = version(&db.store, &case).await.to_string();
@@ -521,6 +533,23 @@ async fn propose_and_decide_through_the_forms_moves_the_phase_and_only_a_decider
         ] {
             assert!(types.contains(&t.to_owned()), "{t}: {types:?}");
         }
+        // The timeline says what was asked and why it was decided so, without the ids the
+        // service made up or the model's transition id.
+        let home = page(&app, &me, "GET", &format!("/casussen/{case}"), &[]).await;
+        assert!(
+            home.body.contains("verzoek: van fase 2 naar 1")
+                && !home.body.contains("verzoek: van fase 2 naar 1 ("),
+            "{}",
+            home.body
+        );
+        assert!(
+            home.body
+                .contains("verzoek goedgekeurd door Consulent sociaal team: stabiel sinds maanden"),
+            "{}",
+            home.body
+        );
+        assert!(!home.body.contains("verzoek-"), "{}", home.body);
+        assert!(!home.body.contains("(2-naar-1)"), "{}", home.body);
         db.drop().await;
     }
 }

@@ -31,7 +31,7 @@ impl Db {
     async fn ready(url: String, dir: tempfile::TempDir, admin: Option<(String, String)>) -> Db {
         let store = Store::open(&url).await.expect("open");
         store.migrate().await.expect("migrate");
-        for name in ["noord-limburg", "oss"] {
+        for name in ["noord-limburg", "oss", "westerkwartier"] {
             let preset = ave_model::presets::preset(name).expect("preset");
             let model = ave_model::presets::load(name).expect("valid preset");
             store
@@ -294,6 +294,17 @@ async fn the_poster_shows_every_phase_with_its_marks_and_sources() {
         assert!(page.contains(&escaped(&quote)), "the quote is on the page");
         // Who decides, per transition.
         assert!(page.contains("Besluit door"));
+        // Each rule in words, its key in small print.
+        assert!(
+            page.contains(
+                "Met minderjarigen in het huishouden heeft de casusregisseur een van de genoemde functies.<br><code class=\"ave-meta\">minors_casusregisseur</code>"
+            ),
+            "{page}"
+        );
+        assert!(
+            !page.contains("scope=\"row\"><code>"),
+            "no rule by its key alone"
+        );
         db.drop().await;
     }
 }
@@ -316,6 +327,26 @@ async fn two_models_are_compared_side_by_side_with_differences_marked() {
         assert!(
             page.contains("ave-verschil__label"),
             "differences are marked"
+        );
+        // Rules in words, their keys in small print.
+        assert!(
+            page.contains(
+                "Deze criteria alleen zijn nooit genoeg om naar de genoemde fasen op te schalen.<br><code class=\"ave-meta\">insufficient_alone</code>"
+            ),
+            "{page}"
+        );
+        // A group of functions by the name the model gives it.
+        let (status, page) = get(
+            &app,
+            "/modellen/vergelijk?links=oss&rechts=westerkwartier",
+            &cookie,
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(!page.contains("ketenpartners-2b"), "{page}");
+        assert!(
+            page.contains(&escaped("Ketenpartners OGGZ / OOV / P-wet / Jeugd")),
+            "{page}"
         );
         let (status, _) = get(
             &app,

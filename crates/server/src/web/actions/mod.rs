@@ -288,12 +288,12 @@ impl Cx {
         self.case()
             .participants()
             .map(|p| {
+                let function = self.model().function_name(&p.function);
                 (
                     p.person.to_string(),
                     format!(
-                        "{} ({}, {})",
-                        p.name,
-                        self.model().function_name(&p.function),
+                        "{} ({function}, {})",
+                        bare_name(&p.name, function),
                         p.organisation
                     ),
                     String::new(),
@@ -301,6 +301,55 @@ impl Cx {
             })
             .collect()
     }
+
+    /// `text` (an engine refusal) with every participant's id replaced by their name.
+    pub fn with_names(&self, text: &str) -> String {
+        let mut people: Vec<(String, &str)> = self
+            .case()
+            .participants()
+            .map(|p| (p.person.to_string(), p.name.as_str()))
+            .collect();
+        // The longest first, so that `x-10` is not read as `x-1` followed by `0`.
+        people.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        let mut out = text.to_owned();
+        for (id, name) in people {
+            out = replace_word(&out, &id, name);
+        }
+        out
+    }
+}
+
+/// A name without a trailing "(function)" the directory may already give it, so that a
+/// label adding the function says it once.
+fn bare_name<'a>(name: &'a str, function: &str) -> &'a str {
+    name.strip_suffix(&format!(" ({function})"))
+        .map(str::trim_end)
+        .unwrap_or(name)
+}
+
+/// `text` with `word` replaced by `by` wherever it stands as a whole id (not inside a longer
+/// one: the neighbours are no letter, digit, `-` or `_`).
+fn replace_word(text: &str, word: &str, by: &str) -> String {
+    let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = if at > 0 {
+            rest[..at].chars().last()
+        } else {
+            out.chars().last()
+        };
+        let after = rest[at + word.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if part(before) || part(after) {
+            out.push_str(word);
+        } else {
+            out.push_str(by);
+        }
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The parts of an action page above and around the form.
@@ -386,7 +435,9 @@ fn draw(
         Outcome::Fresh => (StatusCode::OK, Vec::new(), None, false),
         Outcome::Invalid(i) => (StatusCode::UNPROCESSABLE_ENTITY, i.0, None, false),
         Outcome::Stale => (StatusCode::CONFLICT, Vec::new(), None, true),
-        Outcome::Refused(p) => {
+        Outcome::Refused(mut p) => {
+            // The engine names people by their id; the page by their name.
+            p.detail = cx.with_names(&p.detail);
             let code = RejectionCode::parse(p.code);
             let (rule, source) = p
                 .cited
@@ -690,4 +741,30 @@ pub async fn panel(
         waiting => waiting,
         deviations => deviations,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_is_replaced_only_where_it_stands_whole() {
+        assert_eq!(
+            replace_word("oss-b-1 is Burgemeester; oss-b-10 niet", "oss-b-1", "Daan"),
+            "Daan is Burgemeester; oss-b-10 niet"
+        );
+        assert_eq!(replace_word("(x-1)", "x-1", "Eva"), "(Eva)");
+    }
+
+    #[test]
+    fn a_name_that_carries_its_function_is_not_given_it_twice() {
+        assert_eq!(
+            bare_name(
+                "Daan (Medewerker van het Sociaal Team)",
+                "Medewerker van het Sociaal Team"
+            ),
+            "Daan"
+        );
+        assert_eq!(bare_name("C. Consulent", "Consulent"), "C. Consulent");
+    }
 }
