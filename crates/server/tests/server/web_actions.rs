@@ -309,6 +309,7 @@ async fn bad_input_shows_the_form_again_with_each_error_next_to_its_field_and_wr
         assert!(p.body.contains("aria-invalid=\"true\""));
         assert!(p.body.contains("utrecht-form-field--invalid"));
         assert!(p.body.contains("Vul dit veld in."));
+        assert!(!p.body.contains("?: "), "no colon after a question");
         assert!(p.body.contains("Deze tekst is te lang"));
         assert!(p.body.contains("Deze keuze bestaat niet"));
         // What was typed is kept.

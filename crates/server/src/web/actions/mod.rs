@@ -382,6 +382,29 @@ pub struct Section {
     pub items: Vec<String>,
 }
 
+/// A message shown as a sentence on a page: its first letter a capital (the API's texts,
+/// which the pages share, start in lower case, as parts of a longer detail).
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// What stands before an error in the summary: the field's label and a colon — no colon
+/// after a label that ends in a question mark or a colon of its own ("Wat is er gemeld?").
+fn lead(label: &str) -> String {
+    let label = label.trim();
+    if label.is_empty() {
+        String::new()
+    } else if label.ends_with(['?', ':', '.', '!']) {
+        format!("{label} ")
+    } else {
+        format!("{label}: ")
+    }
+}
+
 /// An engine refusal, in words, as the form shows it.
 #[derive(Debug, Serialize)]
 struct Refusal {
@@ -483,7 +506,7 @@ fn draw(
                             || p.title.to_owned(),
                             |c| ave_labels::rejection_title(c, lang).to_owned(),
                         ),
-                        detail: p.detail.clone(),
+                        detail: sentence(&p.detail),
                         rule,
                         source,
                     }),
@@ -496,6 +519,7 @@ fn draw(
     // the summary only.
     let mut summary = Vec::new();
     for (name, message) in errors.drain(..) {
+        let message = sentence(&message);
         let label = match sheet.fields.iter_mut().find(|f| f.name == name) {
             Some(f) => {
                 f.error = message.clone();
@@ -503,7 +527,7 @@ fn draw(
             }
             None => String::new(),
         };
-        summary.push(context! { field => name, label => label, message => message });
+        summary.push(context! { field => name, lead => lead(&label), message => message });
     }
     let title = action.title(lang);
     page_with_status(
@@ -745,6 +769,17 @@ pub async fn panel(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_message_on_a_page_starts_with_a_capital_and_a_question_takes_no_colon() {
+        assert_eq!(sentence("geef een reden"), "Geef een reden");
+        assert_eq!(sentence("één ETag"), "Één ETag");
+        assert_eq!(sentence(""), "");
+        assert_eq!(lead("Wat is er gemeld?"), "Wat is er gemeld? ");
+        assert_eq!(lead("Reden"), "Reden: ");
+        assert_eq!(lead(""), "");
+    }
+
     use super::*;
 
     #[test]
