@@ -225,17 +225,13 @@ impl Store {
         unlocked_only: bool,
     ) -> Result<Option<Failure>> {
         let until = time(&(now + lock_for));
-        // `$4` is `now` when only an unlocked account counts, else a time past every lock.
-        let unlocked_at = if unlocked_only {
-            time(&now)
-        } else {
-            "9999-12-31T23:59:59.999999Z".to_owned()
-        };
+        // `$4` is `now` when only an unlocked account counts; without it every account does.
+        let unlocked_at = unlocked_only.then(|| time(&now));
         let row: Option<(i64, Option<String>)> = on!(&self.db, |p| {
             sqlx::query_as(
                 "UPDATE accounts SET failed_count = failed_count + 1, \
                  locked_until = CASE WHEN failed_count + 1 >= $2 THEN $3 ELSE locked_until END \
-                 WHERE person = $1 AND (locked_until IS NULL OR locked_until <= $4) \
+                 WHERE person = $1 AND ($4 IS NULL OR locked_until IS NULL OR locked_until <= $4) \
                  RETURNING failed_count, locked_until",
             )
             .bind(person)

@@ -61,14 +61,6 @@ pub(crate) fn number(
                 && !(v.len() > 1 && v.starts_with('0'));
             match v.parse::<u64>() {
                 Ok(n) if plain && (1..=max).contains(&n) => n,
-                Ok(_) if plain => {
-                    bad.push(invalid(
-                        key,
-                        "out-of-range",
-                        format!("een geheel getal van 1 tot en met {max}"),
-                    ));
-                    default
-                }
                 _ => {
                     bad.push(invalid(
                         key,
